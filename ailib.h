@@ -741,6 +741,7 @@ AILIB_API void ailib_stream_reset(ailib_stream *s);
 #include <float.h>
 #include <locale.h>
 #include <limits.h>
+#include <ctype.h>
 
 #ifndef AILIB_ASSERT
 #  include <assert.h>
@@ -932,10 +933,17 @@ AILIB_API const ailib_json *ailib_json_doc_root(const ailib_json_doc *d) {
 
 typedef struct ailib__jparse {
     ailib_json_doc *d;
+    size_t max_vals;        /* one value per input byte (+2) is the hard upper bound */
     const char *start;      /* the doc's copy of the text */
     const char *end;
     ailib_error *err;
 } ailib__jparse;
+
+/* Position of the first byte where p stops matching the literal lit. */
+static const char *ailib__lit_mismatch(const char *p, const char *lit) {
+    while (*lit && *p == *lit) { p++; lit++; }
+    return p;
+}
 
 static ailib_result ailib__json_err(ailib__jparse *ps, const char *at, ailib_result code, const char *what) {
     size_t pos = (size_t)(at - ps->start);
@@ -1022,10 +1030,12 @@ static char *ailib__json_unescape(ailib__jparse *ps, char *w, char *r, ailib_jso
             case 'r': *w++ = '\r'; r += 2; continue;
             case 't': *w++ = '\t'; r += 2; continue;
             case 'u': break;
-            default: ailib__json_err(ps, r, AILIB_JSON_SYNTAX, "invalid escape"); return NULL;
+            default: ailib__json_err(ps, r + 1, AILIB_JSON_SYNTAX, "invalid escape"); return NULL;
             }
             if (end - r < 6 || !ailib__hex4(r + 2, &cp)) {
-                ailib__json_err(ps, r, AILIB_JSON_SYNTAX, "invalid \\u escape"); return NULL;
+                const char *bad = r + 2;
+                while (bad < end && bad < r + 6 && isxdigit((unsigned char)*bad)) bad++;
+                ailib__json_err(ps, bad, AILIB_JSON_SYNTAX, "invalid \\u escape"); return NULL;
             }
             if (cp >= 0xD800 && cp <= 0xDBFF) {
                 unsigned lo;
@@ -1107,14 +1117,15 @@ static const double ailib__pow10[23] = {
 
 /* Locale-independent strtod: the text is copied with '.' replaced by the locale's decimal
    point, then handed to strtod (correctly rounded in mainstream C libraries). */
-static int ailib__strtod(const char *s, size_t n, double *out) {
+static int ailib__strtod(const char *s, size_t n, double *out, const ailib_allocator *a) {
     char small[128], *buf = small, *endp;
     const char *dp = localeconv()->decimal_point;
     size_t dpl = (dp && *dp) ? strlen(dp) : 1, i, j = 0;
     int ok;
     if (n * dpl + 1 > sizeof small) {
-        buf = (char *)AILIB_MALLOC(n * dpl + 1);
-        if (!buf) return 0;
+        if (!a) return -1;
+        buf = (char *)ailib__malloc(a, n * dpl + 1);
+        if (!buf) return -1;
     }
     for (i = 0; i < n; i++) {
         if (s[i] == '.' && dp && *dp) { memcpy(buf + j, dp, dpl); j += dpl; }
@@ -1123,7 +1134,7 @@ static int ailib__strtod(const char *s, size_t n, double *out) {
     buf[j] = 0;
     *out = strtod(buf, &endp);
     ok = endp == buf + j;
-    if (buf != small) AILIB_FREE(buf);
+    if (buf != small) ailib__free(a, buf);
     return ok;
 }
 
@@ -1179,8 +1190,10 @@ static char *ailib__json_number(ailib__jparse *ps, char *p, ailib_json *v) {
         v->u.d = neg ? -d : d;
         return p;
     }
-    if (!ailib__strtod(s, (size_t)(p - s), &v->u.d)) {
-        ailib__json_err(ps, s, AILIB_JSON_SYNTAX, "invalid number"); return NULL;
+    {
+        int ok = ailib__strtod(s, (size_t)(p - s), &v->u.d, &ps->d->alloc);
+        if (ok < 0) { ailib__json_err(ps, s, AILIB_OUT_OF_MEMORY, "out of memory"); return NULL; }
+        if (!ok) { ailib__json_err(ps, s, AILIB_JSON_SYNTAX, "invalid number"); return NULL; }
     }
     if (v->u.d == HUGE_VAL || v->u.d == -HUGE_VAL) {
         ailib__json_err(ps, s, AILIB_JSON_SYNTAX, "number out of double range"); return NULL;
@@ -1189,6 +1202,19 @@ static char *ailib__json_number(ailib__jparse *ps, char *p, ailib_json *v) {
 }
 
 #define AILIB__SKIP_WS(p) while ((unsigned char)*(p) <= ' ' && (*(p) == ' ' || *(p) == '\n' || *(p) == '\r' || *(p) == '\t')) (p)++
+
+/* A valid text needs at most len/2 + 2 values, which is what the doc reserves; an invalid
+   one (unclosed brackets) can reach one value per byte before its error is found. */
+static ailib_json *ailib__json_more_vals(ailib__jparse *ps) {
+    ailib_json_doc *d = ps->d;
+    ailib_json *nv;
+    if (d->val_cap >= ps->max_vals) return NULL;
+    nv = (ailib_json *)ailib__realloc(&d->alloc, d->vals, d->val_cap * sizeof *nv, ps->max_vals * sizeof *nv);
+    if (!nv) return NULL;
+    d->vals = nv;
+    d->val_cap = ps->max_vals;
+    return nv;
+}
 
 /* The parse loop: iterative (no recursion, so depth is bounded only by max_depth), values
    written in document order, containers patched with their sizes when they close. */
@@ -1201,6 +1227,7 @@ static ailib_result ailib__json_run(ailib__jparse *ps, char *p) {
 
     AILIB__SKIP_WS(p);
 value:
+    if (AILIB__UNLIKELY(nv >= d->val_cap) && !(vals = ailib__json_more_vals(ps))) return ailib__json_err(ps, p, AILIB_OUT_OF_MEMORY, "out of memory");
     v = &vals[nv++];
     c = *p;
     switch (c) {
@@ -1228,15 +1255,15 @@ value:
         if (*p == ']') { p++; goto close; }
         goto value;
     case 't':
-        if (memcmp(p, "true", 4) != 0) return ailib__json_err(ps, p, AILIB_JSON_SYNTAX, "invalid literal");
+        if (memcmp(p, "true", 4) != 0) return ailib__json_err(ps, ailib__lit_mismatch(p, "true"), AILIB_JSON_SYNTAX, "invalid literal");
         v->tag = AILIB_JSON_TRUE; v->u.i = 0; p += 4;
         break;
     case 'f':
-        if (memcmp(p, "false", 5) != 0) return ailib__json_err(ps, p, AILIB_JSON_SYNTAX, "invalid literal");
+        if (memcmp(p, "false", 5) != 0) return ailib__json_err(ps, ailib__lit_mismatch(p, "false"), AILIB_JSON_SYNTAX, "invalid literal");
         v->tag = AILIB_JSON_FALSE; v->u.i = 0; p += 5;
         break;
     case 'n':
-        if (memcmp(p, "null", 4) != 0) return ailib__json_err(ps, p, AILIB_JSON_SYNTAX, "invalid literal");
+        if (memcmp(p, "null", 4) != 0) return ailib__json_err(ps, ailib__lit_mismatch(p, "null"), AILIB_JSON_SYNTAX, "invalid literal");
         v->tag = AILIB_JSON_NULL; v->u.i = 0; p += 4;
         break;
     default:
@@ -1269,6 +1296,7 @@ key:
         if (p >= ps->end) return ailib__json_err(ps, p, AILIB_JSON_SYNTAX, "unexpected end of input");
         return ailib__json_err(ps, p, AILIB_JSON_SYNTAX, "expected a string key");
     }
+    if (AILIB__UNLIKELY(nv >= d->val_cap) && !(vals = ailib__json_more_vals(ps))) return ailib__json_err(ps, p, AILIB_OUT_OF_MEMORY, "out of memory");
     v = &vals[nv++];
     p = ailib__json_string(ps, p + 1, v);
     if (!p) return ps->err ? ps->err->code : AILIB_JSON_SYNTAX;
@@ -1324,6 +1352,7 @@ static ailib_result ailib__json_parse_doc(ailib_json_doc *d, const char *text, s
     if (len) memcpy(d->str, text, len);
     memset(d->str + len, 0, 9);
     ps.d = d;
+    ps.max_vals = len + 2;
     ps.start = d->str;
     ps.end = d->str + len;
     ps.err = err;
@@ -1428,35 +1457,89 @@ AILIB_API const ailib_json *ailib_json_path(const ailib_json *v, ...) {
     return v;
 }
 
-AILIB_API int ailib_json_equal(const ailib_json *a, const ailib_json *b) {
-    ailib_json_type ta = ailib_json_type_of(a), tb = ailib_json_type_of(b);
+/* The i-th occurrence of key k (counted within obj), or NULL. */
+static const ailib_json *ailib__json_get_nth(const ailib_json *obj, const char *k, size_t kl, size_t nth) {
+    const ailib_json *m;
     size_t n;
-    if (!a || !b) return a == b;
+    for (n = AILIB__JLEN(obj), m = obj + 1; n; n--, m = ailib__json_skip(m + 1))
+        if (AILIB__JLEN(m) == kl && memcmp(m->u.s, k, kl) == 0 && nth-- == 0) return m + 1;
+    return NULL;
+}
+
+/* Compares two scalars, or the shape (type, size) of two containers. */
+static int ailib__json_equal_node(const ailib_json *a, const ailib_json *b) {
+    ailib_json_type ta = AILIB__JT(a), tb = AILIB__JT(b);
     if (ailib_json_is_number(a) && ailib_json_is_number(b)) {
         if (ta == AILIB_JSON_INT && tb == AILIB_JSON_INT) return a->u.i == b->u.i;
         return ailib_json_double(a) == ailib_json_double(b);
     }
     if (ta != tb) return 0;
-    switch (ta) {
-    case AILIB_JSON_STRING:
-        return AILIB__JLEN(a) == AILIB__JLEN(b) && memcmp(a->u.s, b->u.s, AILIB__JLEN(a)) == 0;
-    case AILIB_JSON_ARRAY: {
-        const ailib_json *x = a + 1, *y = b + 1;
-        if (AILIB__JLEN(a) != AILIB__JLEN(b)) return 0;
-        for (n = AILIB__JLEN(a); n; n--, x = ailib__json_skip(x), y = ailib__json_skip(y))
-            if (!ailib_json_equal(x, y)) return 0;
-        return 1;
+    if (ta == AILIB_JSON_STRING) return AILIB__JLEN(a) == AILIB__JLEN(b) && memcmp(a->u.s, b->u.s, AILIB__JLEN(a)) == 0;
+    if (ta == AILIB_JSON_ARRAY || ta == AILIB_JSON_OBJECT) return AILIB__JLEN(a) == AILIB__JLEN(b);
+    return 1;
+}
+
+/* Deep equality without recursion: a work list of value pairs. Object members are paired by
+   position while the keys line up (the usual case, linear), otherwise by key, the i-th
+   occurrence of a duplicated key with the i-th occurrence on the other side. */
+AILIB_API int ailib_json_equal(const ailib_json *a, const ailib_json *b) {
+    const ailib_json *small[64][2], *(*work)[2] = small;
+    size_t top = 0, cap = 64, n;
+    int eq = 1;
+    ailib_allocator al = ailib__allocator(NULL);
+    if (!a || !b) return a == b;
+    work[top][0] = a; work[top][1] = b; top++;
+    while (eq && top) {
+        const ailib_json *x = work[top - 1][0], *y = work[top - 1][1], *cx, *cy;
+        top--;
+        if (!ailib__json_equal_node(x, y)) { eq = 0; break; }
+        if (AILIB__JT(x) != AILIB_JSON_ARRAY && AILIB__JT(x) != AILIB_JSON_OBJECT) continue;
+        n = AILIB__JLEN(x);
+        if (top + n > cap) {
+            size_t ncap = cap;
+            const ailib_json *(*nw)[2];
+            while (ncap < top + n) ncap *= 2;
+            nw = (const ailib_json *(*)[2])ailib__malloc(&al, ncap * sizeof *nw);
+            if (!nw) { eq = 0; break; }
+            memcpy(nw, work, top * sizeof *nw);
+            if (work != small) ailib__free(&al, (void *)work);
+            work = nw;
+            cap = ncap;
+        }
+        if (AILIB__JT(x) == AILIB_JSON_ARRAY) {
+            for (cx = x + 1, cy = y + 1; n; n--, cx = ailib__json_skip(cx), cy = ailib__json_skip(cy)) {
+                work[top][0] = cx; work[top][1] = cy; top++;
+            }
+            continue;
+        }
+        {
+            /* do the keys line up one for one? */
+            size_t k = n;
+            int aligned = 1;
+            for (cx = x + 1, cy = y + 1; k; k--, cx = ailib__json_skip(cx + 1), cy = ailib__json_skip(cy + 1))
+                if (!(AILIB__JLEN(cx) == AILIB__JLEN(cy) && memcmp(cx->u.s, cy->u.s, AILIB__JLEN(cx)) == 0)) { aligned = 0; break; }
+            if (aligned) {
+                for (cx = x + 1, cy = y + 1; n; n--, cx = ailib__json_skip(cx + 1), cy = ailib__json_skip(cy + 1)) {
+                    work[top][0] = cx + 1; work[top][1] = cy + 1; top++;
+                }
+                continue;
+            }
+        }
+        for (cx = x + 1; n; n--, cx = ailib__json_skip(cx + 1)) {
+            const ailib_json *vy;
+            {
+                size_t nth = 0;
+                const ailib_json *m;
+                for (m = x + 1; m != cx; m = ailib__json_skip(m + 1))
+                    if (AILIB__JLEN(m) == AILIB__JLEN(cx) && memcmp(m->u.s, cx->u.s, AILIB__JLEN(cx)) == 0) nth++;
+                vy = ailib__json_get_nth(y, cx->u.s, AILIB__JLEN(cx), nth);
+                if (!vy) { eq = 0; break; }
+            }
+            work[top][0] = cx + 1; work[top][1] = vy; top++;
+        }
     }
-    case AILIB_JSON_OBJECT: {
-        const ailib_json *k = a + 1;
-        if (AILIB__JLEN(a) != AILIB__JLEN(b)) return 0;
-        for (n = AILIB__JLEN(a); n; n--, k = ailib__json_skip(k + 1))
-            if (!ailib_json_equal(k + 1, ailib_json_getn(b, k->u.s, AILIB__JLEN(k)))) return 0;
-        return 1;
-    }
-    default:
-        return 1;
-    }
+    if (work != small) ailib__free(&al, (void *)work);
+    return eq;
 }
 
 /* --- writer ------------------------------------------------------------------------------- */
@@ -1642,7 +1725,9 @@ static size_t ailib__fmt_double(char *out, double v) {
     size_t n = 0;
     const char *dp = localeconv()->decimal_point;
     if (v == 0) { if (signbit(v)) { memcpy(out, "-0.0", 5); return 4; } memcpy(out, "0", 2); return 1; }
-    for (prec = 15; prec <= 17; prec++) {
+    /* normal doubles whose shortest form has <= 15 digits print exactly at %.15g; subnormals
+       carry fewer digits, so they search from 1 */
+    for (prec = fabs(v) < DBL_MIN ? 1 : 15; prec <= 17; prec++) {
         char tmp[40];
         double back;
         size_t i, j = 0, dpl = (dp && *dp) ? strlen(dp) : 0;
@@ -1654,7 +1739,7 @@ static size_t ailib__fmt_double(char *out, double v) {
         }
         out[j] = 0;
         n = j;
-        if (prec == 17 || (ailib__strtod(out, n, &back) && back == v)) break;
+        if (prec == 17 || (ailib__strtod(out, n, &back, NULL) == 1 && back == v)) break;
     }
     return n;
 }
