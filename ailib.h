@@ -895,7 +895,7 @@ struct ailib_json_doc {
     ailib_allocator alloc;
     char *str;  size_t str_cap;         /* copy of the text, strings unescaped in place */
     ailib_json *vals; size_t val_cap;
-    size_t *stack; size_t stack_cap;    /* open containers: index into vals */
+    size_t *stack; size_t stack_cap;    /* open containers: (index into vals, children) pairs */
     size_t max_depth;
     int allow_lone_surrogates;
     int has_root;
@@ -1239,12 +1239,14 @@ value:
         if (depth >= d->max_depth) return ailib__json_err(ps, p, AILIB_JSON_DEPTH, "nesting deeper than max_depth");
         if (depth >= d->stack_cap) {
             size_t ncap = d->stack_cap ? d->stack_cap * 2 : 32;
-            size_t *ns = (size_t *)ailib__realloc(&d->alloc, d->stack, d->stack_cap * sizeof *ns, ncap * sizeof *ns);
+            size_t *ns = (size_t *)ailib__realloc(&d->alloc, d->stack, d->stack_cap * 2 * sizeof *ns, ncap * 2 * sizeof *ns);
             if (!ns) return ailib__json_err(ps, p, AILIB_OUT_OF_MEMORY, "out of memory");
             d->stack = stack = ns;
             d->stack_cap = ncap;
         }
-        stack[depth++] = nv - 1;
+        stack[2 * depth] = nv - 1;
+        stack[2 * depth + 1] = 0;
+        depth++;
         v->tag = c == '{' ? AILIB_JSON_OBJECT : AILIB_JSON_ARRAY;   /* child count added at close */
         p++;
         AILIB__SKIP_WS(p);
@@ -1277,15 +1279,16 @@ value:
     }
 after:
     if (!depth) goto done;
+    stack[2 * depth - 1]++;    /* a value of the open container is complete */
     AILIB__SKIP_WS(p);
     c = *p;
     if (c == ',') {
         p++;
         AILIB__SKIP_WS(p);
-        if ((vals[stack[depth - 1]].tag & AILIB__JSON_TYPE_MASK) == AILIB_JSON_OBJECT) goto key;
+        if ((vals[stack[2 * depth - 2]].tag & AILIB__JSON_TYPE_MASK) == AILIB_JSON_OBJECT) goto key;
         goto value;
     }
-    if (c == (((vals[stack[depth - 1]].tag & AILIB__JSON_TYPE_MASK) == AILIB_JSON_OBJECT) ? '}' : ']')) {
+    if (c == (((vals[stack[2 * depth - 2]].tag & AILIB__JSON_TYPE_MASK) == AILIB_JSON_OBJECT) ? '}' : ']')) {
         p++;
         goto close;
     }
@@ -1309,15 +1312,12 @@ key:
     AILIB__SKIP_WS(p);
     goto value;
 close: {
-        /* count children by walking the subtree's top level: each step skips a whole value */
-        size_t ci = stack[--depth], n = 0;
-        ailib_json *cv = &vals[ci];
-        const ailib_json *it = cv + 1, *stop = vals + nv;
-        int is_obj = (cv->tag & AILIB__JSON_TYPE_MASK) == AILIB_JSON_OBJECT;
-        cv->u.next = nv - ci;
-        while (it < stop) { it = ailib__json_skip(it); n++; }
-        if (is_obj) n /= 2;
-        cv->tag |= (uint64_t)n << AILIB__JSON_LEN_SHIFT;
+        size_t ci, n;
+        depth--;
+        ci = stack[2 * depth];
+        n = stack[2 * depth + 1];
+        vals[ci].u.next = nv - ci;
+        vals[ci].tag |= (uint64_t)n << AILIB__JSON_LEN_SHIFT;
         goto after;
     }
 done:

@@ -1,0 +1,14 @@
+#!/bin/sh
+# make bench: builds and runs the micro benchmarks. cJSON (Debian's libcjson-dev) is the
+# same-run reference when it can be installed; without it the benchmarks still run.
+set -e
+mkdir -p build
+REF=""
+if [ ! -f /usr/include/cjson/cJSON.h ]; then
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  ($SUDO apt-get install -y -qq libcjson-dev >/dev/null 2>&1 || \
+   ($SUDO apt-get update -qq && $SUDO apt-get install -y -qq libcjson-dev >/dev/null 2>&1)) || true
+fi
+[ -f /usr/include/cjson/cJSON.h ] && REF="-DBENCH_CJSON -lcjson"
+cc -std=c99 -O2 -Wall -Wno-unused-function -I. tools/bench/bench_wire.c -o build/bench_wire -lm $REF
+./build/bench_wire
