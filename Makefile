@@ -1,14 +1,17 @@
-# ailib - make test | make demo | make bench | make single
+# ailib - make test | make demo | make bench
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Wpedantic -Werror
+LIBS    := -lcurl -lm -lpthread
 B       := build
 TEST_SRC := $(sort $(wildcard tests/test_*.c))
 HDRS    := ailib.h ailib_providers.h $(wildcard wip/*.inc)
+TEST_ALL := tests/impl.c tests/runner.c tests/replay.c tests/mockctl.c $(TEST_SRC)
+TEST_HDR := tests/test.h tests/replay.h tests/mockctl.h
 
-.PHONY: all test unit matrix asan valgrind bench demo single clean deps
+.PHONY: all test unit matrix asan valgrind tsan bench demo clean deps tools
 
-all: $(B)/tests
+all: $(B)/tests tools
 
 deps:
 	@sh tools/deps.sh
@@ -16,42 +19,65 @@ deps:
 $(B):
 	@mkdir -p $(B)
 
+tools: $(B)/ailib-mock $(B)/ailib
+
+$(B)/ailib-mock: tools/ailib-mock.c | $(B)
+	$(CC) -std=c99 -D_POSIX_C_SOURCE=200809L -O2 $(WARN) tools/ailib-mock.c -o $@ -lpthread
+
+$(B)/ailib: tools/ailib.c $(HDRS) | $(B)
+	$(CC) -std=c99 -D_POSIX_C_SOURCE=200809L -O2 $(WARN) -I. tools/ailib.c -o $@ $(LIBS)
+
 # Every TEST(name) in tests/test_*.c becomes a line X(name) of the registry.
 $(B)/test_registry.h: $(TEST_SRC) | $(B)
 	@grep -ho '^TEST([A-Za-z0-9_]*)' $(TEST_SRC) | sed 's/^TEST(\(.*\))/X(\1)/' > $@.tmp
 	@cmp -s $@.tmp $@ || mv $@.tmp $@; rm -f $@.tmp
 
-TEST_ALL := tests/impl.c tests/runner.c tests/replay.c $(TEST_SRC)
+$(B)/tests: $(TEST_ALL) $(TEST_HDR) $(HDRS) $(B)/test_registry.h
+	$(CC) -std=c99 -D_POSIX_C_SOURCE=200809L $(CFLAGS) $(WARN) -I$(B) -I. $(TEST_ALL) -o $@ $(LIBS)
 
-$(B)/tests: $(TEST_ALL) tests/test.h tests/replay.h $(HDRS) $(B)/test_registry.h
-	$(CC) -std=c99 $(CFLAGS) $(WARN) -I$(B) -I. $(TEST_ALL) -o $@ -lm
+$(B)/tests-asan: $(TEST_ALL) $(TEST_HDR) $(HDRS) $(B)/test_registry.h
+	clang -std=c99 -D_POSIX_C_SOURCE=200809L -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
+	  -fno-omit-frame-pointer $(WARN) -I$(B) -I. $(TEST_ALL) -o $@ $(LIBS)
 
-$(B)/tests-asan: $(TEST_ALL) tests/test.h $(HDRS) $(B)/test_registry.h
-	clang -std=c99 -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
-	  $(WARN) -I$(B) -I. $(TEST_ALL) -o $@ -lm
+$(B)/tsan-threads: tests/tsan_threads.c tests/mockctl.c tests/mockctl.h $(HDRS) | $(B)
+	clang -std=c99 -D_POSIX_C_SOURCE=200809L -O1 -g -fsanitize=thread $(WARN) -I. tests/tsan_threads.c tests/mockctl.c -o $@ $(LIBS)
 
-unit: $(B)/tests
-	@echo "== unit tests"
-	@./$(B)/tests
+# A decimal-comma locale, generated into the build tree, lets the locale-independence test run.
+$(B)/locale/de_DE.UTF-8:
+	@mkdir -p $(B)/locale
+	@localedef -i de_DE -f UTF-8 $@ >/dev/null 2>&1 || true
 
-asan: $(B)/tests-asan
-	@echo "== unit tests under AddressSanitizer + UndefinedBehaviorSanitizer"
-	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ./$(B)/tests-asan
+unit: $(B)/tests $(B)/ailib-mock $(B)/locale/de_DE.UTF-8
+	@echo "== unit, replay and loopback integration tests"
+	@LOCPATH=$(CURDIR)/$(B)/locale ./$(B)/tests
 
-valgrind: $(B)/tests
-	@echo "== unit tests under valgrind"
+asan: $(B)/tests-asan $(B)/ailib-mock
+	@echo "== all tests under AddressSanitizer + UndefinedBehaviorSanitizer"
+	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ./$(B)/tests-asan --quick
+
+valgrind: $(B)/tests $(B)/ailib-mock
+	@echo "== all tests under valgrind"
 	@AILIB_TEST_QUICK=1 valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=all \
 	  --errors-for-leak-kinds=all ./$(B)/tests
 
+tsan: $(B)/tsan-threads $(B)/ailib-mock
+	@echo "== one client per thread on 4 threads under ThreadSanitizer"
+	@./$(B)/tsan-threads
+
 matrix:
 	@sh tools/matrix.sh
+	@sh tools/readme_check.sh
 
-# The last line printed is the unit run's own "N passed, N failed" summary.
+# The last line printed is the plain run's own "N passed, N failed" summary.
 test: deps
-	@$(MAKE) --no-print-directory matrix asan valgrind
+	@$(MAKE) --no-print-directory matrix asan valgrind tsan
 	@$(MAKE) --no-print-directory unit
 
-bench:
+demo: deps
+	@$(MAKE) --no-print-directory tools
+	@sh tools/demo.sh
+
+bench: deps
 	@sh tools/bench/run.sh
 
 clean:

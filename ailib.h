@@ -721,6 +721,141 @@ AILIB_API ailib_response *ailib_stream_take_response(ailib_stream *s);
 /* Resets for a new body on the same endpoint, keeping all buffers (no allocation). */
 AILIB_API void ailib_stream_reset(ailib_stream *s);
 
+
+/* ============================================================================================
+   >>client: the engine (libcurl transport, non-blocking core, blocking and streaming calls)
+   ============================================================================================
+   A client talks to one provider. Every call runs on the non-blocking core: start it, drive
+   the client with ailib_client_poll() (from your frame loop or any loop of yours), read its
+   events, finish it. ailib_chat() and ailib_chat_stream() are that loop, written once for you.
+
+   Threads: a client and its calls are driven by one thread at a time; many clients may run on
+   many threads. ailib_client_wakeup() is safe from any thread. Callbacks run only inside
+   ailib_client_poll() (and so inside the blocking calls). */
+
+typedef struct ailib_client ailib_client;
+typedef struct ailib_call ailib_call;
+
+/* Log levels of the optional logger. Prompt contents are never logged; keys are redacted. */
+typedef enum ailib_log_level { AILIB_LOG_ERROR = 0, AILIB_LOG_WARN, AILIB_LOG_INFO, AILIB_LOG_DEBUG } ailib_log_level;
+typedef void (*ailib_log_fn)(void *user, ailib_log_level level, const char *message);
+
+/* --- transport: a small vtable; the default is libcurl multi --------------------------------
+   A transport moves one HTTP exchange per handle and reports through the callbacks, from
+   inside its poll() only. Tests and curl-less platforms plug in their own. */
+typedef struct ailib_http_callbacks {
+    void (*on_status)(void *ctx, int status);
+    void (*on_header)(void *ctx, const char *name, size_t name_len, const char *value, size_t value_len);
+    /* body bytes; return non-zero to abort the transfer */
+    int (*on_body)(void *ctx, const char *data, size_t len);
+    /* the exchange is over: AILIB_OK, or AILIB_NETWORK / AILIB_TIMEOUT / AILIB_CANCELLED with a message */
+    void (*on_done)(void *ctx, ailib_result result, const char *message);
+} ailib_http_callbacks;
+
+typedef struct ailib_transport_config {
+    const char *proxy;             /* NULL: the environment decides; "" : no proxy at all */
+    int64_t connect_timeout_ms;
+    int64_t timeout_ms;            /* whole exchange, 0 = none */
+    const ailib_allocator *allocator;
+} ailib_transport_config;
+
+typedef struct ailib_transport {
+    void *(*create)(void *user, const ailib_transport_config *cfg, ailib_error *err);
+    void (*destroy)(void *t);
+    /* starts an exchange; the request's memory stays valid until on_done */
+    ailib_result (*start)(void *t, const ailib_wire_request *req, const ailib_http_callbacks *cb, void *ctx,
+                          void **handle, ailib_error *err);
+    /* does I/O for up to timeout_ms (0: never blocks) and runs callbacks */
+    ailib_result (*poll)(void *t, int timeout_ms);
+    /* stops an exchange; on_done(AILIB_CANCELLED) follows from poll, or at once */
+    void (*cancel)(void *t, void *handle);
+    /* makes a blocked poll() return early; safe from any thread */
+    void (*wakeup)(void *t);
+    /* releases a finished exchange's handle */
+    void (*release)(void *t, void *handle);
+    void *user;
+} ailib_transport;
+
+/* The libcurl multi transport (keep-alive, HTTP/2 when available, compression, TLS verified). */
+AILIB_API const ailib_transport *ailib_transport_curl(void);
+
+typedef struct ailib_client_desc {
+    const char *model;               /* "provider/model" (e.g. "anthropic/claude-haiku-5-5"), or a bare
+                                        model with .provider; a bare provider name takes its default
+                                        model. (default: $AILIB_MODEL) */
+    const char *provider;            /* (optional) provider name for a bare model */
+    const ailib_provider_info *provider_info;  /* (optional) your own provider row instead */
+    const char *api_key;             /* (default: the provider's key variable, e.g. OPENAI_API_KEY) */
+    const char *base_url;            /* (default: <PROVIDER>_BASE_URL, else the catalog's) */
+    const char *api_version;         /* (optional) Azure api-version / anthropic-version */
+    const char *proxy;               /* (default: $AI_PROXY_URL, else libcurl's http(s)_proxy / no_proxy) */
+    int no_proxy;                    /* (default: 0) 1: never use a proxy, whatever the environment says */
+    int64_t connect_timeout_ms;      /* (default: 10000) */
+    int64_t timeout_ms;              /* whole call (default: $AI_TIMEOUT_SECS, else 600000) */
+    int64_t first_byte_timeout_ms;   /* until the first response byte (default: 0, none) */
+    int64_t idle_timeout_ms;         /* longest silence inside a response (default: 0, none) */
+    int max_retries;                 /* retries of retryable failures before any output (default: 2; -1: none) */
+    size_t max_response_bytes;       /* (default: 64 MiB) larger bodies fail with AILIB_TOO_LARGE */
+    const ailib_allocator *allocator;/* (optional) */
+    const ailib_transport *transport;/* (default: ailib_transport_curl()) */
+    ailib_log_fn log;                /* (optional) off by default */
+    void *log_user;
+} ailib_client_desc;
+
+/* The one process-wide step (wraps curl_global_init); call before creating clients on more
+   than one thread. Idempotent. */
+AILIB_API ailib_result ailib_global_init(void);
+AILIB_API void ailib_global_cleanup(void);
+
+/* Creates a client from desc + environment + catalog (desc wins, then the environment, then
+   the catalog). No network access. A missing key fails here, naming the variable to set. */
+AILIB_API ailib_client *ailib_client_create(const ailib_client_desc *desc, ailib_error *err);
+AILIB_API void ailib_client_destroy(ailib_client *c);
+AILIB_API const ailib_provider_info *ailib_client_provider(const ailib_client *c);
+AILIB_API const char *ailib_client_model(const ailib_client *c);
+
+/* --- the non-blocking core ------------------------------------------------------------------ */
+
+typedef struct ailib_call_desc {
+    int stream;                      /* (default: 0) 1: ask for a streamed answer */
+    ailib_event_callback on_event;   /* (optional) events delivered inside ailib_client_poll();
+                                        without it they queue for ailib_call_next_event() */
+    void *user;
+} ailib_call_desc;
+
+/* Starts a call. The request is copied: free it as soon as this returns. */
+AILIB_API ailib_result ailib_chat_start(ailib_client *c, const ailib_request *req, const ailib_call_desc *desc,
+                                        ailib_call **out, ailib_error *err);
+/* Does network work for up to timeout_ms (0 never blocks) and delivers events. Returns
+   AILIB_OK, or an error of the transport itself. */
+AILIB_API ailib_result ailib_client_poll(ailib_client *c, int timeout_ms);
+/* The next queued event: AILIB_OK with *ev filled (its pointers live until the next call on
+   this call object), AILIB_PENDING when none is queued yet, or the call's final result once
+   it is done and drained (AILIB_OK -> check ailib_call_done). */
+AILIB_API ailib_result ailib_call_next_event(ailib_call *call, ailib_event *ev);
+/* 1 when the call has finished (successfully or not) and all its events were delivered. */
+AILIB_API int ailib_call_done(const ailib_call *call);
+/* Frees the call and hands over its response (when out is not NULL) or its error. A call
+   that is not done yet is cancelled first. */
+AILIB_API ailib_result ailib_call_finish(ailib_call *call, ailib_response **out, ailib_error *err);
+/* Asks the call to stop; it ends with AILIB_CANCELLED (the text so far stays readable). */
+AILIB_API void ailib_call_cancel(ailib_call *call);
+/* Makes a blocked ailib_client_poll() return early. Safe from any thread. */
+AILIB_API void ailib_client_wakeup(ailib_client *c);
+/* Calls of this client not yet finished. */
+AILIB_API size_t ailib_client_active_calls(const ailib_client *c);
+
+/* --- blocking and callback APIs, loops over the core ------------------------------------------ */
+
+AILIB_API ailib_result ailib_chat(ailib_client *c, const ailib_request *req, ailib_response **out, ailib_error *err);
+/* Streams: cb gets each normalized event (return non-zero to cancel). *out (optional) gets
+   the accumulated response, also when the call failed part-way. */
+AILIB_API ailib_result ailib_chat_stream(ailib_client *c, const ailib_request *req, ailib_event_callback cb,
+                                         void *user, ailib_response **out, ailib_error *err);
+/* One line: "provider/model" and a prompt in, the answer's text out (free with ailib_free),
+   NULL on failure with err filled. */
+AILIB_API char *ailib_quick_chat(const char *model, const char *prompt, ailib_error *err);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif
@@ -1837,6 +1972,8 @@ AILIB_API char *ailib_json_writer_take(ailib_json_writer *w, size_t *len) {
 #include "wip/responses.inc"
 #include "wip/bedrock.inc"
 #include "wip/wire.inc"
+#include "wip/curl.inc"
+#include "wip/engine.inc"
 
 #ifdef __cplusplus
 } /* extern "C" */

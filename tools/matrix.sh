@@ -15,9 +15,9 @@ for cc in gcc clang; do
   # declarations from a second translation unit, C and C++, linked against each implementation
   $cc -std=c99 $W -I. -c tests/matrix_use.c -o $B/use-$cc.o
   $cxx -std=c++11 $W -I. -c tests/matrix_use.cpp -o $B/use-$cc-cxx.o
-  $cc $B/use-$cc.o $B/impl-$cc-c99.o -o $B/use-$cc -lm && ./$B/use-$cc
-  $cxx $B/use-$cc-cxx.o $B/impl-$cc-cxx11.o -o $B/use-$cc-cxx -lm && ./$B/use-$cc-cxx
-  $cc -std=c99 $W -Wno-unused-function -I. $B/static.c -o $B/static-$cc -lm && ./$B/static-$cc
+  $cc $B/use-$cc.o $B/impl-$cc-c99.o -o $B/use-$cc -lcurl -lm && ./$B/use-$cc
+  $cxx $B/use-$cc-cxx.o $B/impl-$cc-cxx11.o -o $B/use-$cc-cxx -lcurl -lm && ./$B/use-$cc-cxx
+  $cc -std=c99 $W -Wno-unused-function -I. $B/static.c -o $B/static-$cc -lcurl -lm && ./$B/static-$cc
   n=$((n + 1))
 done
 echo "== compile matrix: gcc, clang x C99, C++11 x -Wall -Wextra -Wpedantic -Werror -Wshadow; AILIB_STATIC; two-file builds: ok"

@@ -10,5 +10,5 @@ if [ ! -f /usr/include/cjson/cJSON.h ]; then
    ($SUDO apt-get update -qq && $SUDO apt-get install -y -qq libcjson-dev >/dev/null 2>&1)) || true
 fi
 [ -f /usr/include/cjson/cJSON.h ] && REF="-DBENCH_CJSON -lcjson"
-cc -std=c99 -O2 -Wall -Wno-unused-function -I. tools/bench/bench_wire.c -o build/bench_wire -lm $REF
+cc -std=c99 -O2 -Wall -Wno-unused-function -I. tools/bench/bench_wire.c -o build/bench_wire -lcurl -lm $REF
 ./build/bench_wire
