@@ -830,8 +830,8 @@ AILIB_API ailib_result ailib_chat_start(ailib_client *c, const ailib_request *re
    AILIB_OK, or an error of the transport itself. */
 AILIB_API ailib_result ailib_client_poll(ailib_client *c, int timeout_ms);
 /* The next queued event: AILIB_OK with *ev filled (its pointers live until the next call on
-   this call object), AILIB_PENDING when none is queued yet, or the call's final result once
-   it is done and drained (AILIB_OK -> check ailib_call_done). */
+   this call object), or AILIB_PENDING when none is queued now. When ailib_call_done() says
+   the call is over, ailib_call_finish() gives its result. */
 AILIB_API ailib_result ailib_call_next_event(ailib_call *call, ailib_event *ev);
 /* 1 when the call has finished (successfully or not) and all its events were delivered. */
 AILIB_API int ailib_call_done(const ailib_call *call);
