@@ -143,6 +143,7 @@ typedef struct ailib_error {
     char provider_code[64];       /* e.g. "unsupported_parameter", "429", "tool_use_failed" */
     char provider_message[1024];  /* the provider's own words */
     char request_id[128];         /* from the body or the response headers */
+    char json_path[128];          /* schema validation: where the value failed ("$.items[2].name") */
 } ailib_error;
 
 /* Resets an error to "ok, nothing known" (retry_after_ms = -1). */
@@ -467,7 +468,12 @@ typedef struct ailib_part {
     const char *signature; size_t signature_len;/* Anthropic thinking signature, Gemini thoughtSignature */
     int is_error;                               /* tool result reports a failure */
     int is_json;                                /* tool result text is JSON (sent structured where possible) */
+    int origin;                                 /* set on response parts: AILIB_ORIGIN(protocol) that
+                                                   produced it. Signatures and redacted thinking are
+                                                   sent back only to that protocol; 0 = yours, always sent */
 } ailib_part;
+
+#define AILIB_ORIGIN(protocol) ((int)(protocol) + 1)
 
 typedef struct ailib_message {
     ailib_role role;
@@ -723,6 +729,72 @@ AILIB_API void ailib_stream_reset(ailib_stream *s);
 
 
 /* ============================================================================================
+   >>schema: JSON Schema validation (the subset used for tools and structured output)
+   ============================================================================================
+   Keywords: type (incl. arrays of types, "integer"), properties, required,
+   additionalProperties (bool or schema), items, enum, const, minLength/maxLength, minimum/
+   maximum/exclusiveMinimum/exclusiveMaximum, minItems/maxItems, anyOf, oneOf, allOf, $ref to
+   "#/$defs/x" or "#/definitions/x", nullable. Unknown keywords are ignored. */
+
+/* AILIB_OK when value satisfies schema; else AILIB_INVALID_ARGUMENT with err->json_path
+   ("$", "$.city", "$.items[2]") and a message saying what was expected there. */
+AILIB_API ailib_result ailib_schema_validate(const ailib_json *schema, const ailib_json *value, ailib_error *err);
+
+/* Rewrites a JSON Schema into what Gemini's responseSchema accepts (OpenAPI subset: no
+   additionalProperties, $ref inlined, "type": [x, "null"] to nullable, unsupported keywords
+   dropped). Writes the result as one value into w. */
+AILIB_API ailib_result ailib_schema_to_gemini(const ailib_json *schema, ailib_json_writer *w, ailib_error *err);
+
+/* ============================================================================================
+   >>embed, >>models: embeddings and model listing
+   ============================================================================================ */
+
+typedef struct ailib_embed_request {
+    const char *model;                 /* (default: the provider's catalog embedding model) */
+    const char *const *inputs;         /* (required) texts */
+    size_t input_count;
+    int64_t dimensions;                /* (optional) ask for shorter vectors where supported */
+    const char *input_type;            /* (optional) "query" or "document" (mapped to Gemini
+                                          taskType / Cohere input_type); default "document" */
+} ailib_embed_request;
+
+typedef struct ailib_embeddings ailib_embeddings;
+
+AILIB_API size_t ailib_embeddings_count(const ailib_embeddings *e);
+/* The i-th vector (same order as the inputs) and its length. Lives with the embeddings. */
+AILIB_API const float *ailib_embeddings_vector(const ailib_embeddings *e, size_t i, size_t *dims);
+AILIB_API const ailib_usage *ailib_embeddings_usage(const ailib_embeddings *e);
+AILIB_API const char *ailib_embeddings_model(const ailib_embeddings *e);
+AILIB_API void ailib_embeddings_destroy(ailib_embeddings *e);
+
+/* Wire level, no network: the HTTP request of an embedding call and its answer. */
+AILIB_API ailib_result ailib_wire_embed_build(const ailib_endpoint *ep, const ailib_embed_request *req,
+                                              ailib_wire_request *out, ailib_error *err);
+AILIB_API ailib_result ailib_wire_embed_parse(const ailib_endpoint *ep, int http_status, const char *body, size_t len,
+                                              ailib_embeddings **out, ailib_error *err);
+
+typedef struct ailib_model_entry {
+    const char *id;                    /* as the provider spells it */
+    const char *owned_by;              /* "" when not reported */
+    int64_t context_window;            /* from the provider, else the catalog, else 0 */
+    int64_t max_output;
+    uint32_t caps;                     /* AILIB_CAP_*, from the catalog (and the provider where it says) */
+    const ailib_model_info *catalog;   /* the catalog row, or NULL */
+} ailib_model_entry;
+
+typedef struct ailib_model_list ailib_model_list;
+
+AILIB_API size_t ailib_model_list_count(const ailib_model_list *l);
+AILIB_API const ailib_model_entry *ailib_model_list_at(const ailib_model_list *l, size_t i);
+AILIB_API void ailib_model_list_destroy(ailib_model_list *l);
+/* GET {base}/models (OpenAI style), Gemini models.list, Ollama /api/tags, Cohere /models. */
+AILIB_API ailib_result ailib_wire_models_build(const ailib_endpoint *ep, ailib_wire_request *out, ailib_error *err);
+/* Parses a model list and merges the catalog's rows of the endpoint's provider: listed
+   models get the catalog's data; catalog models the provider did not list are not added. */
+AILIB_API ailib_result ailib_wire_models_parse(const ailib_endpoint *ep, int http_status, const char *body, size_t len,
+                                               ailib_model_list **out, ailib_error *err);
+
+/* ============================================================================================
    >>client: the engine (libcurl transport, non-blocking core, blocking and streaming calls)
    ============================================================================================
    A client talks to one provider. Every call runs on the non-blocking core: start it, drive
@@ -852,6 +924,11 @@ AILIB_API ailib_result ailib_chat(ailib_client *c, const ailib_request *req, ail
    the accumulated response, also when the call failed part-way. */
 AILIB_API ailib_result ailib_chat_stream(ailib_client *c, const ailib_request *req, ailib_event_callback cb,
                                          void *user, ailib_response **out, ailib_error *err);
+/* Embeddings of many inputs in one call (blocking). */
+AILIB_API ailib_result ailib_embed(ailib_client *c, const ailib_embed_request *req, ailib_embeddings **out, ailib_error *err);
+/* The provider's model list merged with the catalog (blocking). */
+AILIB_API ailib_result ailib_models(ailib_client *c, ailib_model_list **out, ailib_error *err);
+
 /* One line: "provider/model" and a prompt in, the answer's text out (free with ailib_free),
    NULL on failure with err filled. */
 AILIB_API char *ailib_quick_chat(const char *model, const char *prompt, ailib_error *err);
@@ -1972,6 +2049,8 @@ AILIB_API char *ailib_json_writer_take(ailib_json_writer *w, size_t *len) {
 #include "wip/responses.inc"
 #include "wip/bedrock.inc"
 #include "wip/wire.inc"
+#include "wip/schema.inc"
+#include "wip/embed.inc"
 #include "wip/curl.inc"
 #include "wip/engine.inc"
 
