@@ -9,7 +9,7 @@ HDRS    := ailib.h ailib_providers.h $(wildcard wip/*.inc)
 TEST_ALL := tests/impl.c tests/runner.c tests/replay.c tests/mockctl.c $(TEST_SRC)
 TEST_HDR := tests/test.h tests/replay.h tests/mockctl.h
 
-.PHONY: all test unit matrix asan valgrind tsan bench demo clean deps tools
+.PHONY: all test unit matrix asan valgrind tsan mock-smoke bench demo clean deps tools
 
 all: $(B)/tests tools
 
@@ -64,13 +64,16 @@ tsan: $(B)/tsan-threads $(B)/ailib-mock
 	@echo "== one client per thread on 4 threads under ThreadSanitizer"
 	@./$(B)/tsan-threads
 
+mock-smoke: $(B)/ailib-mock
+	@sh tests/mock_smoke.sh $(B)/ailib-mock
+
 matrix:
 	@sh tools/matrix.sh
 	@sh tools/readme_check.sh
 
 # The last line printed is the plain run's own "N passed, N failed" summary.
 test: deps
-	@$(MAKE) --no-print-directory matrix asan valgrind tsan
+	@$(MAKE) --no-print-directory matrix mock-smoke asan valgrind tsan
 	@$(MAKE) --no-print-directory unit
 
 demo: deps

@@ -12,3 +12,5 @@ fi
 [ -f /usr/include/cjson/cJSON.h ] && REF="-DBENCH_CJSON -lcjson"
 cc -std=c99 -O2 -Wall -Wno-unused-function -I. tools/bench/bench_wire.c -o build/bench_wire -lcurl -lm $REF
 ./build/bench_wire
+cc -std=c99 -D_POSIX_C_SOURCE=200809L -O2 -Wall -Wno-unused-function -I. tools/bench/bench_http.c -o build/bench_http -lcurl -lm -lpthread
+./build/bench_http

@@ -1,0 +1,3586 @@
+/* ailib-mock - a local fake LLM provider server for tests, benchmarks and offline demos.
+
+   It speaks the HTTP shapes of OpenAI chat, Anthropic Messages, Gemini, Ollama and Cohere v2
+   on loopback, answers deterministically, and injects faults (error statuses, Retry-After,
+   delays, stalls, resets, truncation, byte-by-byte writes, CRLF framing, oversized bodies,
+   in-stream errors, replays of recorded traffic) chosen by a /x/<spec>/ path prefix, so a
+   client under test only changes its base URL. `ailib-mock --help` documents the CLI, the
+   endpoints and the spec syntax.
+
+   Plain C99 + POSIX sockets and threads, no other dependency (and deliberately not ailib.h:
+   the server must not share bugs with the client it tests). One thread per connection with
+   blocking I/O keeps delays and resets trivial; a kept-alive unary reply costs one recv and
+   one writev.
+
+   Build: cc -std=c99 -D_POSIX_C_SOURCE=200809L -O2 tools/ailib-mock.c -o build/ailib-mock -lpthread
+*/
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+#include <time.h>
+#include <unistd.h>
+
+/* >>limits ================================================================================== */
+
+#define MOCK_MAX_HEAD      (64 * 1024)              /* request line + headers */
+#define MOCK_MAX_HEADERS   128
+#define MOCK_MAX_BODY      (64LL * 1024 * 1024)     /* decoded request body */
+#define MOCK_MAX_ECHO      4096                     /* bytes of user text echoed in a reply */
+#define MOCK_MAX_NAME      256                      /* bytes of a model or tool name echoed */
+#define MOCK_JSON_DEPTH    200
+#define MOCK_MAX_FIXTURE   (256LL * 1024 * 1024)
+#define MOCK_MAX_OVERSIZE  (1024LL * 1024 * 1024)
+#define MOCK_MAX_DELAY_MS  (3600LL * 1000)
+#define MOCK_MAX_DIMS      4096
+#define MOCK_DEFAULT_DIMS  16
+#define MOCK_SPEC_HEADERS  16
+#define MOCK_SLICE         16384                    /* text piece size of oversize streams */
+#define MOCK_KEEP_BUF      (1024 * 1024)            /* bigger buffers are freed between requests */
+#define MOCK_STACK         (512 * 1024)
+
+/* >>util ==================================================================================== */
+
+typedef struct mock_span { const char *p; size_t n; } mock_span;
+
+/* A growable byte buffer, always NUL-terminated. Allocation failure sets oom and turns later
+   appends into no-ops, so builders stay linear and the sender checks once. */
+typedef struct mock_buf { char *p; size_t len, cap; int oom; } mock_buf;
+
+static int mock_room(mock_buf *b, size_t extra) {
+    size_t need = b->len + extra + 1, ncap;
+    char *np;
+    if (b->oom || need < extra) { b->oom = 1; return 0; }
+    if (need <= b->cap) return 1;
+    ncap = b->cap ? b->cap : 1024;
+    while (ncap < need) ncap = ncap > ((size_t)-1) / 2 ? need : ncap * 2;
+    np = (char *)realloc(b->p, ncap);
+    if (!np) { b->oom = 1; return 0; }
+    b->p = np;
+    b->cap = ncap;
+    return 1;
+}
+
+static void mock_put(mock_buf *b, const char *s, size_t n) {
+    if (!mock_room(b, n)) return;
+    if (n) memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = 0;
+}
+
+static void mock_puts(mock_buf *b, const char *s) { mock_put(b, s, strlen(s)); }
+static void mock_putc(mock_buf *b, char ch) { mock_put(b, &ch, 1); }
+static void mock_putsp(mock_buf *b, mock_span s) { mock_put(b, s.p, s.n); }
+
+static void mock_putu(mock_buf *b, unsigned long long v) {
+    char t[24];
+    size_t i = sizeof t;
+    do { t[--i] = (char)('0' + v % 10); v /= 10; } while (v);
+    mock_put(b, t + i, sizeof t - i);
+}
+
+static void mock_putf(mock_buf *b, const char *fmt, ...) {
+    va_list ap;
+    int n;
+    if (!mock_room(b, 256)) return;
+    va_start(ap, fmt);
+    n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
+    va_end(ap);
+    if (n < 0) return;
+    if ((size_t)n >= b->cap - b->len) {
+        if (!mock_room(b, (size_t)n)) return;
+        va_start(ap, fmt);
+        vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
+        va_end(ap);
+    }
+    b->len += (size_t)n;
+}
+
+static void mock_buf_free(mock_buf *b) { free(b->p); memset(b, 0, sizeof *b); }
+
+/* Empties a buffer for the next request, giving back memory a huge request or reply took. */
+static void mock_buf_clear(mock_buf *b) {
+    if (b->cap > MOCK_KEEP_BUF) mock_buf_free(b);
+    b->len = 0;
+    b->oom = 0;
+    if (b->p) b->p[0] = 0;
+}
+
+static int mock_is_space(char ch) { return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n'; }
+static char mock_lower(char ch) { return ch >= 'A' && ch <= 'Z' ? (char)(ch - 'A' + 'a') : ch; }
+
+/* Case-insensitive equality of s[0..n) with a literal; HTTP names and tokens are ASCII. */
+static int mock_ieq(const char *s, size_t n, const char *lit) {
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (!lit[i] || mock_lower(s[i]) != mock_lower(lit[i])) return 0;
+    return lit[n] == 0;
+}
+
+static int mock_is(mock_span s, const char *lit) {
+    size_t n = strlen(lit);
+    return s.n == n && memcmp(s.p, lit, n) == 0;
+}
+
+static int mock_ends(const char *s, size_t n, const char *suffix) {
+    size_t k = strlen(suffix);
+    return n >= k && memcmp(s + n - k, suffix, k) == 0;
+}
+
+static const char *mock_find(const char *s, size_t n, const char *lit) {
+    size_t k = strlen(lit), i;
+    for (i = 0; k && i + k <= n; i++)
+        if (s[i] == lit[0] && memcmp(s + i, lit, k) == 0) return s + i;
+    return NULL;
+}
+
+/* A whole string as a non-negative decimal integer, or -1: spec values must be exact. */
+static long long mock_atoll(const char *s, size_t n) {
+    long long v = 0;
+    size_t i;
+    if (!n || n > 18) return -1;
+    for (i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9') return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
+static int mock_hexval(char ch) {
+    if (ch >= '0' && ch <= '9') return ch - '0';
+    if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
+    if (ch >= 'A' && ch <= 'F') return ch - 'A' + 10;
+    return -1;
+}
+
+/* Percent-decodes s[0..n) into out (out may be s); -1 on a malformed escape. */
+static long mock_pct_decode(const char *s, size_t n, char *out) {
+    size_t i, o = 0;
+    for (i = 0; i < n; i++) {
+        if (s[i] == '%') {
+            int hi = i + 2 < n ? mock_hexval(s[i + 1]) : -1, lo = hi >= 0 ? mock_hexval(s[i + 2]) : -1;
+            if (lo < 0) return -1;
+            out[o++] = (char)(hi * 16 + lo);
+            i += 2;
+        } else {
+            out[o++] = s[i];
+        }
+    }
+    return (long)o;
+}
+
+static volatile sig_atomic_t mock_signalled;
+static int mock_stopping(void);
+
+/* Sleeps in short slices so a shutdown never waits out a long fault delay. */
+static void mock_sleep_ms(long long ms) {
+    while (ms > 0 && !mock_stopping()) {
+        long long step = ms < 20 ? ms : 20;
+        struct timespec ts;
+        ts.tv_sec = 0;
+        ts.tv_nsec = (long)(step * 1000000L);
+        while (nanosleep(&ts, &ts) == -1 && errno == EINTR) {}
+        ms -= step;
+    }
+}
+
+/* >>utf8 + json writing ===================================================================== */
+
+/* Length of the valid UTF-8 sequence at s, or 0 (overlongs and surrogates are invalid). */
+static size_t mock_utf8_len(const char *s, size_t n) {
+    unsigned c = (unsigned char)s[0];
+    unsigned long cp;
+    size_t k, i;
+    if (c < 0x80) return 1;
+    if (c >= 0xC2 && c <= 0xDF) { k = 2; cp = c & 0x1F; }
+    else if (c >= 0xE0 && c <= 0xEF) { k = 3; cp = c & 0x0F; }
+    else if (c >= 0xF0 && c <= 0xF4) { k = 4; cp = c & 0x07; }
+    else return 0;
+    if (n < k) return 0;
+    for (i = 1; i < k; i++) {
+        if (((unsigned char)s[i] & 0xC0) != 0x80) return 0;
+        cp = (cp << 6) | ((unsigned char)s[i] & 0x3F);
+    }
+    if ((k == 3 && cp < 0x800) || (k == 4 && (cp < 0x10000 || cp > 0x10FFFF))) return 0;
+    if (cp >= 0xD800 && cp <= 0xDFFF) return 0;
+    return k;
+}
+
+static size_t mock_utf8_enc(unsigned long cp, char *o) {
+    if (cp < 0x80) { o[0] = (char)cp; return 1; }
+    if (cp < 0x800) { o[0] = (char)(0xC0 | (cp >> 6)); o[1] = (char)(0x80 | (cp & 0x3F)); return 2; }
+    if (cp < 0x10000) {
+        o[0] = (char)(0xE0 | (cp >> 12)); o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        o[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    o[0] = (char)(0xF0 | (cp >> 18)); o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    o[2] = (char)(0x80 | ((cp >> 6) & 0x3F)); o[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+/* Appends s as a JSON string literal. Invalid UTF-8 becomes U+FFFD, so every reply parses
+   whatever bytes the request carried. */
+static void mock_putj(mock_buf *b, const char *s, size_t n) {
+    static const char hex[] = "0123456789abcdef";
+    size_t i = 0, run;
+    mock_putc(b, '"');
+    while (i < n) {
+        unsigned char c;
+        for (run = i; run < n; run++) {
+            c = (unsigned char)s[run];
+            if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') break;
+        }
+        if (run > i) { mock_put(b, s + i, run - i); i = run; continue; }
+        c = (unsigned char)s[i];
+        if (c >= 0x80) {
+            size_t k = mock_utf8_len(s + i, n - i);
+            if (k) mock_put(b, s + i, k); else mock_puts(b, "\\ufffd");
+            i += k ? k : 1;
+            continue;
+        }
+        switch (c) {
+        case '"': mock_puts(b, "\\\""); break;
+        case '\\': mock_puts(b, "\\\\"); break;
+        case '\n': mock_puts(b, "\\n"); break;
+        case '\r': mock_puts(b, "\\r"); break;
+        case '\t': mock_puts(b, "\\t"); break;
+        default: {
+            char e[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+            mock_put(b, e, 6);
+        }
+        }
+        i++;
+    }
+    mock_putc(b, '"');
+}
+
+static void mock_putjs(mock_buf *b, const char *s) { mock_putj(b, s, strlen(s)); }
+
+/* One escape sequence at s (after the backslash) decoded into o; returns the bytes it used
+   from s, or 0 when malformed (the caller then copies the backslash literally). */
+static size_t mock_unescape(const char *s, size_t n, char *o, size_t *olen) {
+    static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+    const char *hit;
+    unsigned long cp = 0, lo = 0;
+    size_t i;
+    if (!n) return 0;
+    if (s[0] != 'u') {
+        hit = strchr(from, s[0]);
+        if (!hit || !s[0]) return 0;
+        o[0] = to[hit - from];
+        *olen = 1;
+        return 1;
+    }
+    if (n < 5) return 0;
+    for (i = 1; i < 5; i++) { int h = mock_hexval(s[i]); if (h < 0) return 0; cp = cp * 16 + (unsigned)h; }
+    if (cp >= 0xD800 && cp <= 0xDBFF && n >= 11 && s[5] == '\\' && s[6] == 'u') {
+        for (i = 7; i < 11; i++) { int h = mock_hexval(s[i]); if (h < 0) break; lo = lo * 16 + (unsigned)h; }
+        if (i == 11 && lo >= 0xDC00 && lo <= 0xDFFF) {
+            *olen = mock_utf8_enc(0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00), o);
+            return 11;
+        }
+    }
+    if (cp >= 0xD800 && cp <= 0xDFFF) cp = 0xFFFD;
+    *olen = mock_utf8_enc(cp, o);
+    return 5;
+}
+
+/* Decodes a JSON string's contents (escapes intact, no quotes) into b, at most max bytes,
+   cut on a character boundary. Malformed escapes pass through: the mock is tolerant. */
+static void mock_json_decode(mock_buf *b, const char *s, size_t n, size_t max) {
+    size_t i = 0, start = b->len;
+    while (i < n) {
+        char u[4];
+        const char *src = s + i;
+        size_t k = 1, adv = 1;
+        if (s[i] == '\\') {
+            size_t used = mock_unescape(s + i + 1, n - i - 1, u, &k);
+            if (used) { src = u; adv = used + 1; } else k = 1;
+        } else if ((unsigned char)s[i] >= 0x80) {
+            k = mock_utf8_len(s + i, n - i);
+            if (!k) k = 1;
+            adv = k;
+        }
+        if (b->len - start + k > max) break;
+        mock_put(b, src, k);
+        i += adv;
+    }
+}
+
+/* >>json scanning =========================================================================== */
+
+static const char *mock_ws(const char *p, const char *e) {
+    while (p < e && mock_is_space(*p)) p++;
+    return p;
+}
+
+/* p is just past an opening quote; returns the closing quote or NULL. A quote is escaped iff
+   an odd run of backslashes precedes it, which lets memchr do the scanning. */
+static const char *mock_str_end(const char *p, const char *e) {
+    const char *q = p;
+    while (q < e) {
+        const char *hit = (const char *)memchr(q, '"', (size_t)(e - q)), *b;
+        if (!hit) return NULL;
+        for (b = hit; b > p && b[-1] == '\\'; b--) {}
+        if ((hit - b) % 2 == 0) return hit;
+        q = hit + 1;
+    }
+    return NULL;
+}
+
+static int mock_is_scalar(char ch) {
+    return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-' || ch == '+' || ch == '.'
+        || ch == 'E';
+}
+
+/* Skips one JSON value without building anything; NULL when it is malformed or cut. */
+static const char *mock_json_skip(const char *p, const char *e) {
+    int depth = 0;
+    p = mock_ws(p, e);
+    do {
+        if (p >= e) return NULL;
+        if (*p == '"') {
+            p = mock_str_end(p + 1, e);
+            if (!p) return NULL;
+            p++;
+        } else if (*p == '{' || *p == '[') {
+            depth++; p++;
+        } else if (*p == '}' || *p == ']') {
+            if (--depth < 0) return NULL;
+            p++;
+        } else if (depth > 0 && (*p == ',' || *p == ':' || mock_is_space(*p))) {
+            p++;
+        } else if (mock_is_scalar(*p)) {
+            while (p < e && mock_is_scalar(*p)) p++;
+        } else {
+            return NULL;
+        }
+    } while (depth > 0);
+    return p;
+}
+
+/* Finds a top-level member of a JSON object: its raw value, or for a string its contents.
+   Used on fixture lines, so it only needs to be right on well-formed JSON. */
+static int mock_json_member(const char *p, size_t n, const char *key, mock_span *out, int *is_str) {
+    const char *e = p + n, *k, *ke;
+    p = mock_ws(p, e);
+    if (p >= e || *p != '{') return 0;
+    for (p++;;) {
+        p = mock_ws(p, e);
+        if (p >= e || *p != '"') return 0;
+        k = p + 1;
+        ke = mock_str_end(k, e);
+        if (!ke) return 0;
+        p = mock_ws(ke + 1, e);
+        if (p >= e || *p != ':') return 0;
+        p = mock_ws(p + 1, e);
+        if ((size_t)(ke - k) == strlen(key) && memcmp(k, key, (size_t)(ke - k)) == 0) {
+            const char *ve = mock_json_skip(p, e);
+            if (!ve) return 0;
+            *is_str = *p == '"';
+            out->p = *is_str ? p + 1 : p;
+            out->n = (size_t)(ve - p) - (*is_str ? 2 : 0);
+            return 1;
+        }
+        p = mock_json_skip(p, e);
+        if (!p) return 0;
+        p = mock_ws(p, e);
+        if (p < e && *p == ',') { p++; continue; }
+        return 0;
+    }
+}
+
+/* Iterates the elements of a raw JSON array (or yields a lone non-array value once).
+   *cur starts NULL. */
+static int mock_json_next(mock_span v, const char **cur, mock_span *item) {
+    const char *e = v.p + v.n, *p = *cur, *q;
+    if (!p) {
+        p = mock_ws(v.p, e);
+        if (p >= e) return 0;
+        if (*p != '[') { item->p = p; item->n = (size_t)(e - p); *cur = e; return 1; }
+        p++;
+    }
+    p = mock_ws(p, e);
+    if (p < e && *p == ',') p = mock_ws(p + 1, e);
+    if (p >= e || *p == ']') return 0;
+    q = mock_json_skip(p, e);
+    if (!q) return 0;
+    item->p = p;
+    item->n = (size_t)(q - p);
+    *cur = q;
+    return 1;
+}
+
+/* >>request analysis ======================================================================== */
+
+/* What a reply needs from a request body, found by one tolerant pass over the JSON: spans
+   point into the body, strings without their quotes and with their escapes intact. */
+typedef struct mock_info {
+    mock_span user_text;        /* last content/text string of the last user turn */
+    mock_span any_text;         /* last content/text string anywhere (fallback) */
+    mock_span prompt, model;    /* top-level "prompt" (Ollama generate), "model" */
+    mock_span tool_name;        /* first "name" inside the top-level "tools" */
+    mock_span tool_result;      /* text of the last tool result */
+    mock_span input;            /* raw top-level input / texts / inputs / requests */
+    int tool_result_raw;        /* tool_result is raw JSON, not string contents */
+    int has_tools, tool_city, has_tool_result;
+    int stream;                 /* top-level "stream": -1 absent, 0 false, 1 true */
+    int include_usage, base64;
+    long long dims;             /* dimensions / outputDimensionality, 0 when absent */
+} mock_info;
+
+/* One open object or array: what its subtree has shown so far. */
+typedef struct mock_frame {
+    int is_user, is_tool;
+    mock_span text, result, response;
+} mock_frame;
+
+typedef struct mock_walk { const char *p, *e; int depth, in_tools; mock_info *in; } mock_walk;
+
+static int mock_walk_value(mock_walk *w, mock_frame *up, mock_span key);
+
+static int mock_is_input_key(mock_span k) {
+    return mock_is(k, "input") || mock_is(k, "texts") || mock_is(k, "inputs") || mock_is(k, "requests");
+}
+
+static void mock_walk_string(mock_walk *w, mock_frame *up, mock_span key, mock_span s) {
+    mock_info *in = w->in;
+    if (mock_is(key, "role")) {
+        if (mock_is(s, "user")) up->is_user = 1;
+        else if (mock_is(s, "tool")) up->is_tool = 1;
+    } else if (mock_is(key, "type")) {
+        if (mock_is(s, "tool_result") || mock_is(s, "function_call_output")) up->is_tool = 1;
+    } else if (mock_is(key, "name")) {
+        if (w->in_tools && !in->tool_name.p) in->tool_name = s;
+    } else if (mock_is(key, "encoding_format")) {
+        in->base64 = mock_is(s, "base64");
+    } else if (w->depth == 1 && mock_is(key, "model")) {
+        in->model = s;
+    } else if (w->depth == 1 && mock_is(key, "prompt")) {
+        in->prompt = s;
+    }
+    if (mock_is(key, "content") || mock_is(key, "text")) {
+        up->text = s;
+        up->result = s;
+        if (!w->in_tools) in->any_text = s;
+    } else if (mock_is(key, "data") || mock_is(key, "result") || mock_is(key, "output")) {
+        up->result = s;
+    }
+}
+
+static void mock_walk_scalar(mock_walk *w, mock_span key, mock_span v) {
+    if (w->depth == 1 && mock_is(key, "stream")) w->in->stream = mock_is(v, "true");
+    else if (mock_is(key, "include_usage")) w->in->include_usage = mock_is(v, "true");
+    else if (mock_is(key, "dimensions") || mock_is(key, "outputDimensionality")) w->in->dims = mock_atoll(v.p, v.n);
+}
+
+/* Settles a closed container: a user turn yields its last text, a tool result its text (or
+   its raw JSON), and what the subtree found flows up to the parent. */
+static void mock_walk_close(mock_walk *w, mock_frame *up, const mock_frame *f, mock_span key, mock_span raw) {
+    mock_info *in = w->in;
+    if (f->is_user && f->text.p) in->user_text = f->text;
+    if (f->is_tool) {
+        in->has_tool_result = 1;
+        in->tool_result_raw = !f->result.p;
+        in->tool_result = f->result.p ? f->result : f->response.p ? f->response : raw;
+    }
+    if (w->depth == 1 && mock_is_input_key(key)) in->input = raw;
+    if (w->depth == 1 && mock_is(key, "tools")) in->has_tools = 1;
+    if (mock_is(key, "response")) up->response = raw;
+    if (f->text.p) up->text = f->text;
+    if (f->result.p) up->result = f->result;
+}
+
+static int mock_walk_key(mock_walk *w, mock_span *k) {
+    const char *q;
+    if (w->p >= w->e || *w->p != '"') return 0;
+    q = mock_str_end(w->p + 1, w->e);
+    if (!q) return 0;
+    k->p = w->p + 1;
+    k->n = (size_t)(q - w->p - 1);
+    w->p = mock_ws(q + 1, w->e);
+    if (w->p >= w->e || *w->p != ':') return 0;
+    w->p++;
+    return 1;
+}
+
+static int mock_walk_container(mock_walk *w, mock_frame *up, mock_span key) {
+    mock_frame f;
+    mock_span raw;
+    char close = *w->p == '{' ? '}' : ']';
+    int tools = w->depth == 1 && mock_is(key, "tools"), ok = 1;
+    if (w->depth >= MOCK_JSON_DEPTH) return 0;
+    memset(&f, 0, sizeof f);
+    f.is_tool = mock_is(key, "functionResponse");
+    raw.p = w->p++;
+    w->depth++;
+    w->in_tools += tools;
+    for (;;) {
+        mock_span k = { NULL, 0 };
+        w->p = mock_ws(w->p, w->e);
+        if (w->p >= w->e) { ok = 0; break; }
+        if (*w->p == close) { w->p++; break; }
+        if (close == '}') {
+            if (!mock_walk_key(w, &k)) { ok = 0; break; }
+            if (w->in_tools && mock_is(k, "city")) w->in->tool_city = 1;
+        }
+        if (!mock_walk_value(w, &f, k)) { ok = 0; break; }
+        w->p = mock_ws(w->p, w->e);
+        if (w->p < w->e && *w->p == ',') w->p++;
+        else if (w->p >= w->e || *w->p != close) { ok = 0; break; }
+    }
+    w->depth--;
+    w->in_tools -= tools;
+    raw.n = (size_t)(w->p - raw.p);
+    mock_walk_close(w, up, &f, key, raw);
+    return ok;
+}
+
+static int mock_walk_value(mock_walk *w, mock_frame *up, mock_span key) {
+    const char *p = mock_ws(w->p, w->e), *q;
+    mock_span s;
+    w->p = p;
+    if (p >= w->e) return 0;
+    if (*p == '{' || *p == '[') return mock_walk_container(w, up, key);
+    if (*p == '"') {
+        q = mock_str_end(p + 1, w->e);
+        if (!q) return 0;
+        s.p = p + 1;
+        s.n = (size_t)(q - p - 1);
+        w->p = q + 1;
+        mock_walk_string(w, up, key, s);
+        if (w->depth == 1 && mock_is_input_key(key)) { w->in->input.p = p; w->in->input.n = (size_t)(q + 1 - p); }
+        return 1;
+    }
+    for (q = p; q < w->e && mock_is_scalar(*q); q++) {}
+    if (q == p) return 0;
+    s.p = p;
+    s.n = (size_t)(q - p);
+    mock_walk_scalar(w, key, s);
+    w->p = q;
+    return 1;
+}
+
+/* Fills info from a request body. Never fails: on malformed JSON it keeps what it saw. */
+static void mock_analyze(const char *body, size_t len, mock_info *info) {
+    mock_walk w;
+    mock_frame top;
+    mock_span none = { NULL, 0 };
+    memset(info, 0, sizeof *info);
+    memset(&top, 0, sizeof top);
+    info->stream = -1;
+    w.p = body ? body : "";
+    w.e = w.p + (body ? len : 0);
+    w.depth = 0;
+    w.in_tools = 0;
+    w.in = info;
+    mock_walk_value(&w, &top, none);
+}
+
+/* >>spec ==================================================================================== */
+
+enum { MOCK_SCN_DEFAULT, MOCK_SCN_TOOL, MOCK_SCN_REASONING };
+enum { MOCK_IE_NONE, MOCK_IE_NATIVE, MOCK_IE_OPENAI, MOCK_IE_GROQ, MOCK_IE_OPENROUTER };
+
+/* The decoded /x/<spec>/ of one request. Strings point into the connection's spec buffer. */
+typedef struct mock_spec {
+    int scenario, status, bytewise, crlf, instream_error;
+    const char *body;  size_t body_len;           /* body=, NULL when absent */
+    const char *headers[MOCK_SPEC_HEADERS];       /* header=, "Name:Value" */
+    int header_count;
+    const char *retry_after, *retry_after_ms;     /* validated numbers, NULL when absent */
+    long long times, delay_ms, chunk_delay_ms, stall_ms;
+    long long reset_after, truncate, oversize;    /* -1 when absent */
+    const char *replay;
+} mock_spec;
+
+static void mock_spec_init(mock_spec *f) {
+    memset(f, 0, sizeof *f);
+    f->reset_after = f->truncate = f->oversize = -1;
+}
+
+/* times=N exhausted: the request gets the normal reply, keeping only what is not a fault. */
+static void mock_spec_strip(mock_spec *f) {
+    int scenario = f->scenario, crlf = f->crlf;
+    mock_spec_init(f);
+    f->scenario = scenario;
+    f->crlf = crlf;
+}
+
+static int mock_spec_fail(char *err, size_t cap, const char *fmt, const char *a) {
+    snprintf(err, cap, fmt, a);
+    return 0;
+}
+
+static int mock_is_number(const char *v) {
+    size_t i, digits = 0, dots = 0;
+    for (i = 0; v[i]; i++) {
+        if (v[i] >= '0' && v[i] <= '9') digits++;
+        else if (v[i] == '.') dots++;
+        else return 0;
+    }
+    return digits > 0 && dots <= 1 && i <= 20;
+}
+
+static int mock_is_token_char(char ch) {
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || strchr("!#$%&'*+-.^_`|~", ch);
+}
+
+/* header=Name:Value must not smuggle a CR/LF into the response head. */
+static int mock_spec_header(mock_spec *f, const char *v, size_t n, char *err, size_t cap) {
+    const char *colon = (const char *)memchr(v, ':', n);
+    size_t i;
+    if (!colon || colon == v) return mock_spec_fail(err, cap, "header=%s: expected Name:Value", v);
+    for (i = 0; v + i < colon; i++)
+        if (!mock_is_token_char(v[i])) return mock_spec_fail(err, cap, "header=%s: bad header name", v);
+    for (i = 0; i < n; i++)
+        if (v[i] == '\r' || v[i] == '\n' || v[i] == 0) return mock_spec_fail(err, cap, "header=%s: CR, LF or NUL in value", v);
+    if (f->header_count >= MOCK_SPEC_HEADERS) return mock_spec_fail(err, cap, "too many header= keys (max %s)", "16");
+    f->headers[f->header_count++] = v;
+    return 1;
+}
+
+/* Numeric keys: name, where the value goes, its upper bound. */
+static long long *mock_spec_num(mock_spec *f, const char *k, long long *max) {
+    *max = MOCK_MAX_DELAY_MS;
+    if (!strcmp(k, "delay_ms")) return &f->delay_ms;
+    if (!strcmp(k, "chunk_delay_ms")) return &f->chunk_delay_ms;
+    if (!strcmp(k, "stall_ms")) return &f->stall_ms;
+    *max = 1000000000000LL;
+    if (!strcmp(k, "times")) return &f->times;
+    if (!strcmp(k, "reset_after")) return &f->reset_after;
+    if (!strcmp(k, "truncate")) return &f->truncate;
+    *max = MOCK_MAX_OVERSIZE;
+    if (!strcmp(k, "oversize")) return &f->oversize;
+    return NULL;
+}
+
+static int mock_spec_flag(const char *v, int *out) {
+    if (strcmp(v, "0") && strcmp(v, "1")) return 0;
+    *out = v[0] == '1';
+    return 1;
+}
+
+static int mock_spec_enum(mock_spec *f, const char *k, const char *v, char *err, size_t cap) {
+    static const char *const ie[] = { "0", "1", "openai", "groq", "openrouter" };
+    static const char *const scn[] = { "default", "tool", "reasoning" };
+    int i;
+    if (!strcmp(k, "scenario")) {
+        for (i = 0; i < 3; i++) if (!strcmp(v, scn[i])) { f->scenario = i; return 1; }
+        return mock_spec_fail(err, cap, "scenario=%s: expected default, tool or reasoning", v);
+    }
+    for (i = 0; i < 5; i++) if (!strcmp(v, ie[i])) { f->instream_error = i; return 1; }
+    return mock_spec_fail(err, cap, "instream_error=%s: expected 0, 1, openai, groq or openrouter", v);
+}
+
+static int mock_spec_set(mock_spec *f, const char *k, const char *v, size_t n, char *err, size_t cap) {
+    long long max, *num = mock_spec_num(f, k, &max);
+    if (num) {
+        long long x = mock_atoll(v, n);
+        if (x < 0 || x > max) return mock_spec_fail(err, cap, "%s: expected a non-negative integer in range", k);
+        *num = x;
+        return 1;
+    }
+    if (!strcmp(k, "scenario") || !strcmp(k, "instream_error")) return mock_spec_enum(f, k, v, err, cap);
+    if (!strcmp(k, "status")) {
+        long long x = mock_atoll(v, n);
+        if (x < 200 || x > 599) return mock_spec_fail(err, cap, "status=%s: expected 200..599", v);
+        f->status = (int)x;
+        return 1;
+    }
+    if (!strcmp(k, "body")) { f->body = v; f->body_len = n; return 1; }
+    if (!strcmp(k, "header")) return mock_spec_header(f, v, n, err, cap);
+    if (!strcmp(k, "retry_after") || !strcmp(k, "retry_after_ms")) {
+        if (!mock_is_number(v)) return mock_spec_fail(err, cap, "%s: expected a number", k);
+        if (k[11] == '_') f->retry_after_ms = v; else f->retry_after = v;
+        return 1;
+    }
+    if (!strcmp(k, "bytewise") || !strcmp(k, "crlf")) {
+        if (!mock_spec_flag(v, k[0] == 'b' ? &f->bytewise : &f->crlf)) return mock_spec_fail(err, cap, "%s: expected 0 or 1", k);
+        return 1;
+    }
+    if (!strcmp(k, "replay")) {
+        if (!n || strlen(v) != n || v[0] == '/' || mock_find(v, n, ".."))
+            return mock_spec_fail(err, cap, "replay=%s: expected a path relative to the fixtures dir, without ..", v);
+        f->replay = v;
+        return 1;
+    }
+    return mock_spec_fail(err, cap, "unknown spec key '%s' (see ailib-mock --help)", k);
+}
+
+/* Parses a writable copy of the spec: commas split key=value pairs, values are
+   percent-decoded in place. On failure err says which key is wrong. */
+static int mock_spec_parse(char *s, mock_spec *f, char *err, size_t cap) {
+    mock_spec_init(f);
+    while (*s) {
+        char *part = s, *comma = strchr(s, ','), *eq;
+        long n;
+        if (comma) { *comma = 0; s = comma + 1; } else s += strlen(s);
+        if (!*part) continue;
+        eq = strchr(part, '=');
+        if (!eq) return mock_spec_fail(err, cap, "spec part '%s' is not key=value", part);
+        *eq = 0;
+        n = mock_pct_decode(eq + 1, strlen(eq + 1), eq + 1);
+        if (n < 0) return mock_spec_fail(err, cap, "%s: bad percent escape in value", part);
+        eq[1 + n] = 0;
+        if (!mock_spec_set(f, part, eq + 1, (size_t)n, err, cap)) return 0;
+    }
+    return 1;
+}
+
+static int mock_fixture_suffix(const char *s, size_t n) {
+    return mock_ends(s, n, ".sse") || mock_ends(s, n, ".jsonl") || mock_ends(s, n, ".ndjson") || mock_ends(s, n, ".json")
+        || mock_ends(s, n, ".bin") || mock_ends(s, n, ".txt");
+}
+
+/* Where the spec after "/x/" ends. Normally at the next '/', but a replay= value may name a
+   fixture with its folder unencoded (replay=openai/x.sse): while the last key is a replay=
+   whose value has no fixture suffix yet, the next path segment still belongs to it. If no
+   segment ever completes it, the plain rule stands (and the spec parser names the error). */
+static size_t mock_spec_end(const char *s, size_t n) {
+    const char *first = (const char *)memchr(s, '/', n);
+    size_t end = 0;
+    for (;;) {
+        const char *slash = (const char *)memchr(s + end, '/', n - end), *part;
+        size_t seg_end = slash ? (size_t)(slash - s) : n, i;
+        for (i = seg_end; i > 0 && s[i - 1] != ','; i--) {}
+        part = s + i;
+        if (seg_end - i < 7 || memcmp(part, "replay=", 7) || mock_fixture_suffix(part, seg_end - i)) return seg_end;
+        if (!slash) return first ? (size_t)(first - s) : n;
+        end = seg_end + 1;
+    }
+}
+
+/* >>stats =================================================================================== */
+
+typedef struct mock_count {
+    struct mock_count *next;
+    unsigned long long n;
+    size_t len;
+    char key[];
+} mock_count;
+
+#define MOCK_BUCKETS 256
+
+static struct {
+    pthread_mutex_t mu;
+    mock_count *tab[MOCK_BUCKETS];
+    unsigned long long total, seq, served;
+} mock_stats = { PTHREAD_MUTEX_INITIALIZER, { NULL }, 0, 0, 0 };
+
+static unsigned mock_hash(const char *s, size_t n) {
+    unsigned h = 2166136261u;
+    size_t i;
+    for (i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h;
+}
+
+/* Counts one request under its spec; returns the spec's new count (times= compares with it)
+   and a process-wide sequence number for ids. */
+static unsigned long long mock_stats_hit(const char *key, size_t n, unsigned long long *seq) {
+    mock_count **slot, *c;
+    unsigned long long r = 0;
+    pthread_mutex_lock(&mock_stats.mu);
+    *seq = ++mock_stats.seq;
+    mock_stats.total++;
+    slot = &mock_stats.tab[mock_hash(key, n) % MOCK_BUCKETS];
+    for (c = *slot; c && !(c->len == n && memcmp(c->key, key, n) == 0); c = c->next) {}
+    if (!c && (c = (mock_count *)malloc(sizeof *c + n + 1)) != NULL) {
+        memcpy(c->key, key, n);
+        c->key[n] = 0;
+        c->len = n;
+        c->n = 0;
+        c->next = *slot;
+        *slot = c;
+    }
+    if (c) r = ++c->n;
+    pthread_mutex_unlock(&mock_stats.mu);
+    return r;
+}
+
+/* A fresh id for replies that are not counted (admin endpoints, rejected requests). */
+static unsigned long long mock_next_seq(void) {
+    unsigned long long s;
+    pthread_mutex_lock(&mock_stats.mu);
+    s = ++mock_stats.seq;
+    pthread_mutex_unlock(&mock_stats.mu);
+    return s;
+}
+
+static void mock_stats_clear_locked(void) {
+    int i;
+    for (i = 0; i < MOCK_BUCKETS; i++) {
+        while (mock_stats.tab[i]) {
+            mock_count *c = mock_stats.tab[i];
+            mock_stats.tab[i] = c->next;
+            free(c);
+        }
+    }
+    mock_stats.total = 0;
+}
+
+static void mock_stats_reset(void) {
+    pthread_mutex_lock(&mock_stats.mu);
+    mock_stats_clear_locked();
+    pthread_mutex_unlock(&mock_stats.mu);
+}
+
+static void mock_stats_json(mock_buf *b) {
+    mock_count *c;
+    int i, first = 1;
+    pthread_mutex_lock(&mock_stats.mu);
+    mock_puts(b, "{\"total\":");
+    mock_putu(b, mock_stats.total);
+    mock_puts(b, ",\"by_spec\":{");
+    for (i = 0; i < MOCK_BUCKETS; i++) {
+        for (c = mock_stats.tab[i]; c; c = c->next) {
+            if (!first) mock_putc(b, ',');
+            first = 0;
+            mock_putj(b, c->key, c->len);
+            mock_putc(b, ':');
+            mock_putu(b, c->n);
+        }
+    }
+    mock_puts(b, "}}");
+    pthread_mutex_unlock(&mock_stats.mu);
+}
+
+/* >>last request ============================================================================ */
+
+typedef struct mock_hdr { const char *name, *value; } mock_hdr;
+
+/* A copy of the last counted request in one allocation, swapped in under a lock. */
+typedef struct mock_last {
+    char *method, *target, *body;
+    size_t body_len, nh;
+    mock_hdr *h;
+} mock_last;
+
+static struct { pthread_mutex_t mu; mock_last *last; } mock_lastreq = { PTHREAD_MUTEX_INITIALIZER, NULL };
+
+static char *mock_stash(char **at, const char *s, size_t n) {
+    char *r = *at;
+    if (n) memcpy(r, s, n);
+    r[n] = 0;
+    *at += n + 1;
+    return r;
+}
+
+static void mock_last_save(const char *method, const char *target, const mock_hdr *h, size_t nh,
+                           const char *body, size_t body_len) {
+    size_t need = sizeof(mock_last) + nh * sizeof(mock_hdr) + strlen(method) + strlen(target) + body_len + 3, i;
+    mock_last *l, *old;
+    char *at;
+    for (i = 0; i < nh; i++) need += strlen(h[i].name) + strlen(h[i].value) + 2;
+    l = (mock_last *)malloc(need);
+    if (!l) return;
+    l->h = (mock_hdr *)(l + 1);
+    at = (char *)(l->h + nh);
+    l->method = mock_stash(&at, method, strlen(method));
+    l->target = mock_stash(&at, target, strlen(target));
+    for (i = 0; i < nh; i++) {
+        l->h[i].name = mock_stash(&at, h[i].name, strlen(h[i].name));
+        l->h[i].value = mock_stash(&at, h[i].value, strlen(h[i].value));
+    }
+    l->nh = nh;
+    l->body = mock_stash(&at, body ? body : "", body_len);
+    l->body_len = body_len;
+    pthread_mutex_lock(&mock_lastreq.mu);
+    old = mock_lastreq.last;
+    mock_lastreq.last = l;
+    pthread_mutex_unlock(&mock_lastreq.mu);
+    free(old);
+}
+
+static void mock_put_lower(mock_buf *b, const char *s) {
+    mock_putc(b, '"');
+    for (; *s; s++) mock_putc(b, mock_lower(*s));
+    mock_putc(b, '"');
+}
+
+/* Headers as an object with lowercase names; repeated headers are joined with ", ". */
+static void mock_last_headers(mock_buf *b, const mock_last *l) {
+    size_t i, j;
+    mock_putc(b, '{');
+    for (i = 0; i < l->nh; i++) {
+        mock_buf v = { NULL, 0, 0, 0 };
+        for (j = 0; j < i && !mock_ieq(l->h[j].name, strlen(l->h[j].name), l->h[i].name); j++) {}
+        if (j < i) continue;
+        for (j = i; j < l->nh; j++) {
+            if (!mock_ieq(l->h[j].name, strlen(l->h[j].name), l->h[i].name)) continue;
+            if (v.len) mock_puts(&v, ", ");
+            mock_puts(&v, l->h[j].value);
+        }
+        if (i) mock_putc(b, ',');
+        mock_put_lower(b, l->h[i].name);
+        mock_putc(b, ':');
+        mock_putj(b, v.p ? v.p : "", v.len);
+        mock_buf_free(&v);
+    }
+    mock_putc(b, '}');
+}
+
+/* Returns 0 when no request has been seen yet. */
+static int mock_last_json(mock_buf *b) {
+    mock_last *l;
+    pthread_mutex_lock(&mock_lastreq.mu);
+    l = mock_lastreq.last;
+    if (l) {
+        mock_puts(b, "{\"method\":");
+        mock_putjs(b, l->method);
+        mock_puts(b, ",\"path\":");
+        mock_putjs(b, l->target);
+        mock_puts(b, ",\"headers\":");
+        mock_last_headers(b, l);
+        mock_puts(b, ",\"body\":");
+        mock_putj(b, l->body, l->body_len);
+        mock_puts(b, ",\"body_length\":");
+        mock_putu(b, l->body_len);
+        mock_putc(b, '}');
+    }
+    pthread_mutex_unlock(&mock_lastreq.mu);
+    return l != NULL;
+}
+
+/* >>http: requests ========================================================================== */
+
+typedef struct mock_req {
+    char *method, *target;                /* NUL-terminated inside the input buffer */
+    mock_hdr h[MOCK_MAX_HEADERS];
+    size_t nh;
+    int http10, keep_alive, expect_continue, anthropic, chunked;
+    long long clen;                        /* Content-Length, -1 when absent */
+    char *body;
+    size_t body_len, head_len, raw_len;    /* raw_len: bytes of input this request used */
+} mock_req;
+
+/* A reply under construction: the body is a run of pieces (SSE events, NDJSON lines) so the
+   sender can pace, fragment and cut it. */
+typedef struct mock_resp {
+    int status, stream, crlf, close;
+    const char *ctype;
+    mock_buf hdr;                          /* extra header lines, each ending in CRLF */
+    mock_buf body;
+    size_t *ends, nends, cap_ends;         /* end offset of each piece */
+    size_t cut;                            /* pieces kept when instream_error breaks off */
+    int marks;
+} mock_resp;
+
+typedef struct mock_conn {
+    struct mock_conn *next;
+    pthread_t thread;
+    int fd, done, dead, close_after;
+    unsigned long long seq;
+    char *in;
+    size_t in_len, in_cap;
+    mock_req req;
+    mock_resp resp;
+    mock_buf head, path, spec, text, reason, misc;
+} mock_conn;
+
+/* Resizes the input buffer. The parsed head points into it, so those pointers move along
+   (the head always sits at the start of the buffer). */
+static int mock_in_realloc(mock_conn *c, size_t ncap) {
+    mock_req *q = &c->req;
+    size_t off[2 * MOCK_MAX_HEADERS + 2], i, n = q->method ? 2 + 2 * q->nh : 0;
+    char *np;
+    for (i = 0; i < n; i++)
+        off[i] = (size_t)((i == 0 ? q->method : i == 1 ? q->target : i % 2 ? q->h[(i - 2) / 2].value : q->h[(i - 2) / 2].name) - c->in);
+    np = (char *)realloc(c->in, ncap + 1);
+    if (!np) return 0;
+    c->in = np;
+    c->in_cap = ncap;
+    for (i = 0; i < n; i++) {
+        if (i == 0) q->method = np + off[i];
+        else if (i == 1) q->target = np + off[i];
+        else if (i % 2) q->h[(i - 2) / 2].value = np + off[i];
+        else q->h[(i - 2) / 2].name = np + off[i];
+    }
+    return 1;
+}
+
+/* Reads what the socket has into the input buffer, growing it up to limit.
+   Returns bytes read, 0 at EOF, -1 on error, -2 when the buffer may not grow further. */
+static long mock_fill(mock_conn *c, size_t limit) {
+    ssize_t k;
+    if (c->in_cap - c->in_len < 4096 && c->in_cap < limit) {
+        size_t ncap = c->in_cap ? c->in_cap * 2 : 16384;
+        if (!mock_in_realloc(c, ncap > limit ? limit : ncap)) return -1;
+    }
+    if (c->in_len >= c->in_cap) return -2;
+    do k = recv(c->fd, c->in + c->in_len, c->in_cap - c->in_len, 0); while (k < 0 && errno == EINTR);
+    if (k > 0) c->in_len += (size_t)k;
+    return (long)k;
+}
+
+/* Makes the input buffer hold at least need bytes (for a known Content-Length). */
+static int mock_in_reserve(mock_conn *c, size_t need) {
+    return need <= c->in_cap || mock_in_realloc(c, need);
+}
+
+/* End of the head ("\r\n\r\n" or a bare "\n\n") at or after *from; 0 when not there yet. */
+static size_t mock_head_end(const char *s, size_t n, size_t *from) {
+    size_t i = *from;
+    while (i < n) {
+        const char *nl = (const char *)memchr(s + i, '\n', n - i);
+        if (!nl) break;
+        i = (size_t)(nl - s) + 1;
+        if (i < n && s[i] == '\n') return i + 1;
+        if (i + 1 < n && s[i] == '\r' && s[i + 1] == '\n') return i + 2;
+    }
+    *from = n > 2 ? n - 2 : 0;
+    return 0;
+}
+
+/* 1 with the head in place, 0 at a clean EOF, -1 on a broken connection, 431 when too big. */
+static int mock_read_head(mock_conn *c, size_t *head_len) {
+    size_t from = 0, skip = 0;
+    for (;;) {
+        long k;
+        while (skip < c->in_len && (c->in[skip] == '\r' || c->in[skip] == '\n')) skip++;
+        if (skip) {
+            memmove(c->in, c->in + skip, c->in_len - skip);
+            c->in_len -= skip;
+            skip = 0;
+            from = 0;
+        }
+        *head_len = mock_head_end(c->in, c->in_len, &from);
+        if (*head_len) return 1;
+        if (c->in_len >= MOCK_MAX_HEAD) return 431;
+        k = mock_fill(c, MOCK_MAX_HEAD + 4096);
+        if (k <= 0) return k == 0 && c->in_len == 0 ? 0 : -1;
+    }
+}
+
+static int mock_token_in(const char *v, const char *tok) {
+    size_t n = strlen(tok);
+    while (*v) {
+        const char *e;
+        while (*v == ' ' || *v == '\t' || *v == ',') v++;
+        for (e = v; *e && *e != ','; e++) {}
+        while (e > v && (e[-1] == ' ' || e[-1] == '\t')) e--;
+        if ((size_t)(e - v) == n && mock_ieq(v, n, tok)) return 1;
+        while (*v && *v != ',') v++;
+    }
+    return 0;
+}
+
+/* Interprets the headers that frame the request or change the reply. Returns an HTTP error
+   status or 0. */
+static int mock_header_meaning(mock_req *q, const mock_hdr *h, const char **why) {
+    size_t nlen = strlen(h->name);
+    if (mock_ieq(h->name, nlen, "content-length")) {
+        long long v = mock_atoll(h->value, strlen(h->value));
+        if (v < 0 || (q->clen >= 0 && q->clen != v)) { *why = "bad Content-Length"; return 400; }
+        q->clen = v;
+    } else if (mock_ieq(h->name, nlen, "transfer-encoding")) {
+        size_t vl = strlen(h->value);
+        if (vl < 7 || !mock_ieq(h->value + vl - 7, 7, "chunked")) { *why = "only chunked transfer-encoding is supported"; return 501; }
+        q->chunked = 1;
+    } else if (mock_ieq(h->name, nlen, "expect")) {
+        if (!mock_ieq(h->value, strlen(h->value), "100-continue")) { *why = "unsupported Expect"; return 417; }
+        q->expect_continue = 1;
+    } else if (mock_ieq(h->name, nlen, "connection")) {
+        if (mock_token_in(h->value, "close")) q->keep_alive = 0;
+        else if (mock_token_in(h->value, "keep-alive")) q->keep_alive = 1;
+    } else if (mock_ieq(h->name, nlen, "anthropic-version")) {
+        q->anthropic = 1;
+    }
+    return 0;
+}
+
+static int mock_parse_header(mock_req *q, char *line, char *eol, const char **why) {
+    char *colon = (char *)memchr(line, ':', (size_t)(eol - line)), *v, *p;
+    if (*line == ' ' || *line == '\t') { *why = "obsolete header line folding"; return 400; }
+    if (!colon || colon == line) { *why = "malformed header line"; return 400; }
+    for (p = line; p < colon; p++)
+        if (!mock_is_token_char(*p)) { *why = "bad character in header name"; return 400; }
+    if (q->nh >= MOCK_MAX_HEADERS) { *why = "too many headers"; return 431; }
+    *colon = 0;
+    for (v = colon + 1; v < eol && (*v == ' ' || *v == '\t'); v++) {}
+    while (eol > v && (eol[-1] == ' ' || eol[-1] == '\t')) eol--;
+    *eol = 0;
+    q->h[q->nh].name = line;
+    q->h[q->nh].value = v;
+    return mock_header_meaning(q, &q->h[q->nh++], why);
+}
+
+static int mock_parse_request_line(mock_req *q, char *line, const char **why) {
+    char *sp1 = strchr(line, ' '), *sp2, *p;
+    if (!sp1 || sp1 == line) { *why = "malformed request line"; return 400; }
+    for (p = line; p < sp1; p++)
+        if (*p < 'A' || *p > 'Z') { *why = "malformed method"; return 400; }
+    *sp1 = 0;
+    sp2 = strchr(sp1 + 1, ' ');
+    if (!sp2 || sp2 == sp1 + 1) { *why = "malformed request line"; return 400; }
+    *sp2 = 0;
+    q->method = line;
+    q->target = sp1 + 1;
+    if (!strcmp(sp2 + 1, "HTTP/1.1")) q->keep_alive = 1;
+    else if (!strcmp(sp2 + 1, "HTTP/1.0")) q->http10 = 1;
+    else { *why = "unsupported HTTP version"; return 505; }
+    if (q->target[0] != '/' && strncmp(q->target, "http://", 7)) { *why = "bad request target"; return 400; }
+    return 0;
+}
+
+/* Parses the head in place (NUL-terminating its parts). Returns an HTTP error status or 0. */
+static int mock_parse_head(mock_req *q, char *s, size_t n, const char **why) {
+    char *end = s + n, *line = s, *nl, *eol;
+    int rc, first = 1;
+    q->nh = 0;
+    q->http10 = q->keep_alive = q->expect_continue = q->anthropic = q->chunked = 0;
+    q->clen = -1;
+    q->body = NULL;
+    q->body_len = 0;
+    q->head_len = n;
+    while ((nl = (char *)memchr(line, '\n', (size_t)(end - line))) != NULL) {
+        eol = nl > line && nl[-1] == '\r' ? nl - 1 : nl;
+        if (eol == line) break;
+        *eol = 0;
+        rc = first ? mock_parse_request_line(q, line, why) : mock_parse_header(q, line, eol, why);
+        if (rc) return rc;
+        first = 0;
+        line = nl + 1;
+    }
+    if (q->chunked && q->clen >= 0) { *why = "both Content-Length and chunked"; return 400; }
+    if (q->clen > MOCK_MAX_BODY) { *why = "request body larger than 64 MiB"; return 413; }
+    return 0;
+}
+
+static int mock_write_all(int fd, const char *p, size_t n) {
+    while (n) {
+        ssize_t k = send(fd, p, n, 0);
+        if (k < 0) {
+            if (errno == EINTR) continue;
+            return 0;
+        }
+        p += k;
+        n -= (size_t)k;
+    }
+    return 1;
+}
+
+static int mock_writev_all(int fd, struct iovec *iov, int cnt) {
+    while (cnt > 0) {
+        ssize_t k = writev(fd, iov, cnt);
+        if (k < 0) {
+            if (errno == EINTR) continue;
+            return 0;
+        }
+        while (cnt > 0 && (size_t)k >= iov->iov_len) { k -= (ssize_t)iov->iov_len; iov++; cnt--; }
+        if (cnt > 0) { iov->iov_base = (char *)iov->iov_base + k; iov->iov_len -= (size_t)k; }
+    }
+    return 1;
+}
+
+/* Sends "100 Continue" once if the client waits for it and the body is not here yet. */
+static int mock_continue(mock_conn *c, mock_req *q, size_t have, size_t need) {
+    static const char msg[] = "HTTP/1.1 100 Continue\r\n\r\n";
+    if (!q->expect_continue || q->http10 || have >= need) return 1;
+    q->expect_continue = 0;
+    return mock_write_all(c->fd, msg, sizeof msg - 1);
+}
+
+static int mock_read_sized(mock_conn *c, mock_req *q) {
+    size_t need = q->head_len + (size_t)q->clen;
+    if (!mock_in_reserve(c, need)) return -1;
+    if (!mock_continue(c, q, c->in_len, need)) return -1;
+    while (c->in_len < need)
+        if (mock_fill(c, need) <= 0) return -1;
+    q->body = c->in + q->head_len;
+    q->body_len = (size_t)q->clen;
+    q->raw_len = need;
+    return 0;
+}
+
+/* Parses one chunk-size line at *rpos. 1 done (size in *size, *rpos past the line),
+   0 need more input, -1 malformed. */
+static int mock_chunk_line(const char *s, size_t n, size_t *rpos, unsigned long long *size) {
+    const char *nl = (const char *)memchr(s + *rpos, '\n', n - *rpos), *p;
+    unsigned long long v = 0;
+    int digits = 0;
+    if (!nl) return n - *rpos > 1024 ? -1 : 0;
+    for (p = s + *rpos; p < nl && mock_hexval(*p) >= 0; p++, digits++) {
+        if (v >> 56) return -1;
+        v = v * 16 + (unsigned)mock_hexval(*p);
+    }
+    if (!digits || (p < nl && *p != ';' && *p != '\r' && *p != ' ' && *p != '\t')) return -1;
+    *size = v;
+    *rpos = (size_t)(nl - s) + 1;
+    return 1;
+}
+
+/* Skips the trailer section after the last chunk. 1 done, 0 need more, -1 malformed. */
+static int mock_chunk_trailers(const char *s, size_t n, size_t *rpos) {
+    size_t p = *rpos;
+    for (;;) {
+        const char *nl = (const char *)memchr(s + p, '\n', n - p);
+        if (!nl) return n - p > 8192 ? -1 : 0;
+        if (nl == s + p || (nl == s + p + 1 && s[p] == '\r')) { *rpos = (size_t)(nl - s) + 1; return 1; }
+        p = (size_t)(nl - s) + 1;
+    }
+}
+
+/* Decodes a chunked body in place as it arrives: data moves down to *wpos while *rpos walks
+   the raw input, so the work stays linear and the buffer holds one body plus one chunk. */
+typedef struct mock_dechunk { size_t rpos, wpos; int in_data; unsigned long long left; } mock_dechunk;
+
+static int mock_dechunk_step(mock_conn *c, mock_dechunk *d, const char **why) {
+    for (;;) {
+        if (d->in_data) {
+            size_t have = c->in_len - d->rpos, take = have < d->left ? have : (size_t)d->left;
+            memmove(c->in + d->wpos, c->in + d->rpos, take);
+            d->wpos += take; d->rpos += take; d->left -= take;
+            if (d->left) return 0;
+            if (c->in_len - d->rpos < 1) return 0;
+            if (c->in[d->rpos] == '\r') { if (c->in_len - d->rpos < 2) return 0; d->rpos++; }
+            if (c->in[d->rpos] != '\n') { *why = "chunk data not followed by CRLF"; return 400; }
+            d->rpos++;
+            d->in_data = 0;
+        } else {
+            unsigned long long size;
+            int r = mock_chunk_line(c->in, c->in_len, &d->rpos, &size);
+            if (r <= 0) { if (r < 0) *why = "malformed chunk size line"; return r < 0 ? 400 : 0; }
+            if (size == 0) return 1;
+            if ((unsigned long long)(d->wpos - c->req.head_len) + size > (unsigned long long)MOCK_MAX_BODY) {
+                *why = "request body larger than 64 MiB";
+                return 413;
+            }
+            d->in_data = 1;
+            d->left = size;
+        }
+    }
+}
+
+/* Drops the gap between decoded data and unparsed input so the buffer never holds the
+   framing overhead of many tiny chunks. */
+static void mock_dechunk_compact(mock_conn *c, mock_dechunk *d) {
+    size_t gap = d->rpos - d->wpos;
+    if (!gap) return;
+    memmove(c->in + d->wpos, c->in + d->rpos, c->in_len - d->rpos);
+    c->in_len -= gap;
+    d->rpos = d->wpos;
+}
+
+static int mock_read_chunked(mock_conn *c, mock_req *q, const char **why) {
+    mock_dechunk d;
+    size_t limit = q->head_len + (size_t)MOCK_MAX_BODY + 65536;
+    int r;
+    d.rpos = d.wpos = q->head_len;
+    d.in_data = 0;
+    d.left = 0;
+    if (!mock_continue(c, q, 0, 1)) return -1;
+    while ((r = mock_dechunk_step(c, &d, why)) == 0) {
+        long k;
+        mock_dechunk_compact(c, &d);
+        if (d.in_data && !mock_in_reserve(c, d.rpos + (size_t)d.left + 2)) return -1;
+        k = mock_fill(c, limit);
+        if (k == -2) { *why = "request body larger than 64 MiB"; return 413; }
+        if (k <= 0) return -1;
+    }
+    if (r != 1) return r;
+    while ((r = mock_chunk_trailers(c->in, c->in_len, &d.rpos)) == 0)
+        if (mock_fill(c, limit) <= 0) return -1;
+    if (r < 0) { *why = "malformed chunked trailer"; return 400; }
+    q->body = c->in + q->head_len;
+    q->body_len = d.wpos - q->head_len;
+    q->raw_len = d.rpos;
+    return 0;
+}
+
+/* Reads one whole request. 1 ready, 0 clean EOF, -1 broken connection, else an HTTP error
+   status to answer before closing. */
+static int mock_read_request(mock_conn *c, const char **why) {
+    size_t head_len;
+    int rc = mock_read_head(c, &head_len);
+    if (rc == 431) { *why = "request head larger than 64 KiB"; return rc; }
+    if (rc != 1) return rc;
+    rc = mock_parse_head(&c->req, c->in, head_len, why);
+    if (rc) return rc;
+    if (c->req.chunked) rc = mock_read_chunked(c, &c->req, why);
+    else if (c->req.clen > 0) rc = mock_read_sized(c, &c->req);
+    else { c->req.body = c->in + head_len; c->req.body_len = 0; c->req.raw_len = head_len; }
+    return rc ? rc : 1;
+}
+
+/* Moves pipelined bytes of the next request to the front; frees a buffer a huge body grew. */
+static void mock_consume(mock_conn *c) {
+    size_t rest = c->in_len - c->req.raw_len;
+    memmove(c->in, c->in + c->req.raw_len, rest);
+    c->in_len = rest;
+    c->req.method = NULL;
+    if (c->in_cap > MOCK_KEEP_BUF && rest < 16384) mock_in_realloc(c, 16384);
+}
+
+/* >>replies ================================================================================= */
+
+static void mock_resp_reset(mock_resp *r) {
+    r->status = 200;
+    r->stream = r->crlf = r->close = 0;
+    r->ctype = "application/json";
+    mock_buf_clear(&r->hdr);
+    mock_buf_clear(&r->body);
+    r->nends = r->cut = 0;
+    r->marks = 0;
+}
+
+/* Ends the current piece of a streamed body. */
+static void mock_piece(mock_resp *r) {
+    if (r->nends == r->cap_ends) {
+        size_t ncap = r->cap_ends ? r->cap_ends * 2 : 64;
+        size_t *np = (size_t *)realloc(r->ends, ncap * sizeof *np);
+        if (!np) { r->body.oom = 1; return; }
+        r->ends = np;
+        r->cap_ends = ncap;
+    }
+    r->ends[r->nends++] = r->body.len;
+}
+
+/* Remembers where an instream_error stream breaks off: after the second delta (or the
+   first, when there is only one). */
+static void mock_mark(mock_resp *r) {
+    if (++r->marks <= 2) r->cut = r->nends;
+}
+
+static const char *mock_eol(const mock_resp *r) { return r->crlf ? "\r\n" : "\n"; }
+
+static void mock_sse_begin(mock_resp *r, const char *event) {
+    if (event) {
+        mock_puts(&r->body, "event: ");
+        mock_puts(&r->body, event);
+        mock_puts(&r->body, mock_eol(r));
+    }
+    mock_puts(&r->body, "data: ");
+}
+
+static void mock_sse_end(mock_resp *r) {
+    mock_puts(&r->body, r->crlf ? "\r\n\r\n" : "\n\n");
+    mock_piece(r);
+}
+
+static void mock_stream_start(mock_resp *r, const char *ctype) {
+    r->stream = 1;
+    r->ctype = ctype;
+}
+
+static void mock_header(mock_resp *r, const char *name, const char *value) {
+    mock_puts(&r->hdr, name);
+    mock_puts(&r->hdr, ": ");
+    mock_puts(&r->hdr, value);
+    mock_puts(&r->hdr, "\r\n");
+}
+
+/* A plain reply: status, content type, body text. */
+static void mock_simple(mock_resp *r, int status, const char *ctype, const char *text) {
+    mock_resp_reset(r);
+    r->status = status;
+    r->ctype = ctype;
+    mock_puts(&r->body, text);
+}
+
+static const char *mock_reason(int status) {
+    switch (status) {
+    case 200: return "OK";
+    case 201: return "Created";
+    case 204: return "No Content";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 402: return "Payment Required";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
+    case 409: return "Conflict";
+    case 413: return "Payload Too Large";
+    case 417: return "Expectation Failed";
+    case 422: return "Unprocessable Entity";
+    case 429: return "Too Many Requests";
+    case 431: return "Request Header Fields Too Large";
+    case 500: return "Internal Server Error";
+    case 501: return "Not Implemented";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    case 505: return "HTTP Version Not Supported";
+    case 529: return "Site Overloaded";
+    default: return status < 300 ? "OK" : status < 500 ? "Client Error" : "Server Error";
+    }
+}
+
+/* >>sending ================================================================================= */
+
+/* The body sender: applies truncate=, reset_after= and bytewise= to whatever it is given. */
+typedef struct mock_out {
+    int fd, chunked, bytewise, dead, done;
+    long long sent, reset_after, limit;    /* limit: truncate= point; -1 none */
+} mock_out;
+
+static int mock_write_chunk(int fd, const char *p, size_t n) {
+    char hex[24];
+    struct iovec iov[3];
+    int k = snprintf(hex, sizeof hex, "%lx\r\n", (unsigned long)n);
+    iov[0].iov_base = hex;
+    iov[0].iov_len = (size_t)k;
+    iov[1].iov_base = (void *)p;
+    iov[1].iov_len = n;
+    iov[2].iov_base = (void *)"\r\n";
+    iov[2].iov_len = 2;
+    return mock_writev_all(fd, iov, 3);
+}
+
+static void mock_out_raw(mock_out *o, const char *p, size_t n) {
+    int ok = o->chunked ? mock_write_chunk(o->fd, p, n) : mock_write_all(o->fd, p, n);
+    if (!ok) o->dead = 1;
+}
+
+/* Ends the connection with RST instead of FIN. The short pause lets the bytes already
+   written leave the socket, which an abortive close would otherwise discard. */
+static void mock_out_reset(mock_out *o) {
+    struct linger lg;
+    mock_sleep_ms(10);
+    lg.l_onoff = 1;
+    lg.l_linger = 0;
+    setsockopt(o->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+    o->dead = 1;
+}
+
+static void mock_out_body(mock_out *o, const char *p, size_t n) {
+    size_t allow = n, i;
+    if (o->dead || o->done) return;
+    if (o->limit >= 0 && (long long)allow > o->limit - o->sent) allow = (size_t)(o->limit - o->sent);
+    if (o->reset_after >= 0 && (long long)allow > o->reset_after - o->sent) allow = (size_t)(o->reset_after - o->sent);
+    if (o->bytewise) for (i = 0; i < allow && !o->dead; i++) mock_out_raw(o, p + i, 1);
+    else if (allow) mock_out_raw(o, p, allow);
+    o->sent += (long long)allow;
+    if (o->reset_after >= 0 && o->sent >= o->reset_after) mock_out_reset(o);
+    else if (o->limit >= 0 && o->sent >= o->limit) o->done = 1;
+}
+
+static void mock_head(mock_conn *c, const mock_resp *r, long long clen) {
+    mock_buf *h = &c->head;
+    char id[40];
+    h->len = 0;
+    h->oom = 0;
+    snprintf(id, sizeof id, "req_mock%012llu", c->seq);
+    mock_puts(h, "HTTP/1.1 ");
+    mock_putu(h, (unsigned long long)r->status);
+    mock_putc(h, ' ');
+    mock_puts(h, mock_reason(r->status));
+    mock_puts(h, "\r\nContent-Type: ");
+    mock_puts(h, r->ctype);
+    if (r->stream) mock_puts(h, "\r\nTransfer-Encoding: chunked\r\nCache-Control: no-cache");
+    else { mock_puts(h, "\r\nContent-Length: "); mock_putu(h, (unsigned long long)clen); }
+    mock_puts(h, "\r\nServer: ailib-mock\r\nx-request-id: ");
+    mock_puts(h, id);
+    mock_puts(h, "\r\nrequest-id: ");
+    mock_puts(h, id);
+    mock_puts(h, "\r\n");
+    mock_put(h, r->hdr.p, r->hdr.len);
+    if (c->close_after) mock_puts(h, "Connection: close\r\n");
+    else if (c->req.http10) mock_puts(h, "Connection: keep-alive\r\n");
+    mock_puts(h, "\r\n");
+}
+
+static void mock_emit_pieces(mock_conn *c, mock_out *o, const mock_spec *f) {
+    const mock_resp *r = &c->resp;
+    size_t i, start = 0, n = r->nends ? r->nends : 1;
+    for (i = 0; i < n && !o->dead && !o->done; i++) {
+        size_t end = r->nends ? r->ends[i] : r->body.len;
+        if (i > 0 && f->chunk_delay_ms > 0) mock_sleep_ms(f->chunk_delay_ms);
+        mock_out_body(o, r->body.p + start, end - start);
+        if (i == 0 && f->stall_ms > 0) mock_sleep_ms(f->stall_ms);
+        start = end;
+    }
+    if (!o->dead && !mock_write_all(c->fd, "0\r\n\r\n", 5)) o->dead = 1;
+}
+
+/* Writes the reply under the spec's faults. A plain unary reply is one writev. */
+static void mock_emit(mock_conn *c, const mock_spec *f) {
+    mock_resp *r = &c->resp;
+    long long clen = (long long)r->body.len;
+    mock_out o;
+    if (r->body.oom || r->hdr.oom) {
+        mock_simple(r, 500, "text/plain", "ailib-mock: out of memory building the reply\n");
+        c->close_after = 1;
+    }
+    if (r->close) c->close_after = 1;
+    if (f->delay_ms > 0) mock_sleep_ms(f->delay_ms);
+    if (!r->stream && f->truncate >= 0 && f->truncate < clen) clen = f->truncate;
+    mock_head(c, r, clen);
+    memset(&o, 0, sizeof o);
+    o.fd = c->fd;
+    o.bytewise = f->bytewise;
+    o.reset_after = f->reset_after;
+    o.limit = f->truncate;
+    if (!r->stream && !f->bytewise && f->reset_after < 0 && f->stall_ms <= 0) {
+        struct iovec iov[2];
+        iov[0].iov_base = c->head.p;
+        iov[0].iov_len = c->head.len;
+        iov[1].iov_base = r->body.p;
+        iov[1].iov_len = (size_t)clen;
+        if (!mock_writev_all(c->fd, iov, clen ? 2 : 1)) c->dead = 1;
+        return;
+    }
+    if (!mock_write_all(c->fd, c->head.p, c->head.len)) { c->dead = 1; return; }
+    if (o.reset_after == 0) mock_out_reset(&o);
+    if (r->stream) {
+        o.chunked = 1;
+        mock_emit_pieces(c, &o, f);
+    } else {
+        if (f->stall_ms > 0) mock_sleep_ms(f->stall_ms);
+        mock_out_body(&o, r->body.p, (size_t)clen);
+    }
+    if (o.dead) c->dead = 1;
+}
+
+/* >>answers ================================================================================= */
+
+enum { MOCK_P_OPENAI, MOCK_P_ANTHROPIC, MOCK_P_GEMINI, MOCK_P_OLLAMA, MOCK_P_COHERE };
+
+/* What the model "says", independent of protocol. Strings live in the connection. */
+typedef struct mock_answer {
+    int tool;                                /* a tool call instead of text */
+    const char *text;   size_t text_len;
+    const char *reason; size_t reason_len;   /* reasoning text; 0 when none */
+    const char *name;   size_t name_len;     /* tool name */
+    const char *args;                        /* tool arguments, JSON */
+    const char *model;  size_t model_len;
+    unsigned long long seq, in_tokens, out_tokens, reason_tokens;
+    long long created;
+    size_t slice;                            /* fixed piece size (oversize streams), else words */
+    int include_usage, gm_array, ol_generate;
+    char stamp[40];                          /* Ollama created_at */
+} mock_answer;
+
+/* Next streamed piece: leading blanks plus one word, or a fixed slice when slice > 0. */
+static int mock_word(const mock_answer *a, const char *s, size_t n, size_t *pos, mock_span *w) {
+    size_t i = *pos;
+    if (i >= n) return 0;
+    if (a->slice) i += n - i < a->slice ? n - i : a->slice;
+    else {
+        while (i < n && mock_is_space(s[i])) i++;
+        while (i < n && !mock_is_space(s[i])) i++;
+    }
+    w->p = s + *pos;
+    w->n = i - *pos;
+    *pos = i;
+    return 1;
+}
+
+static unsigned long long mock_count_words(const char *s, size_t n) {
+    unsigned long long k = 0;
+    size_t i = 0;
+    while (i < n) {
+        while (i < n && mock_is_space(s[i])) i++;
+        if (i < n) k++;
+        while (i < n && !mock_is_space(s[i])) i++;
+    }
+    return k;
+}
+
+/* Tool arguments cut mid-token the way OpenAI streams them: {" city ":" Par is "}. */
+static int mock_frag(const char *s, size_t *pos, size_t *turn, mock_span *w) {
+    static const size_t sizes[] = { 2, 4, 3, 3, 2, 2 };
+    size_t n = strlen(s), k;
+    if (*pos >= n) return 0;
+    k = sizes[(*turn)++ % 6];
+    if (k > n - *pos) k = n - *pos;
+    w->p = s + *pos;
+    w->n = k;
+    *pos += k;
+    return 1;
+}
+
+static void mock_put_id(mock_buf *b, const char *prefix, const mock_answer *a) {
+    mock_putc(b, '"');
+    mock_puts(b, prefix);
+    mock_putu(b, a->seq);
+    mock_putc(b, '"');
+}
+
+static const char mock_signature[] = "bW9jay10aGlua2luZy1zaWduYXR1cmUtZnJvbS1haWxpYi1tb2Nr";
+
+/* >>openai ================================================================================== */
+
+static void mock_oa_usage(mock_buf *b, const mock_answer *a) {
+    unsigned long long out = a->out_tokens + a->reason_tokens;
+    mock_puts(b, "{\"prompt_tokens\":");
+    mock_putu(b, a->in_tokens);
+    mock_puts(b, ",\"completion_tokens\":");
+    mock_putu(b, out);
+    mock_puts(b, ",\"total_tokens\":");
+    mock_putu(b, a->in_tokens + out);
+    mock_puts(b, ",\"prompt_tokens_details\":{\"cached_tokens\":0,\"audio_tokens\":0},"
+                 "\"completion_tokens_details\":{\"reasoning_tokens\":");
+    mock_putu(b, a->reason_tokens);
+    mock_puts(b, ",\"audio_tokens\":0,\"accepted_prediction_tokens\":0,\"rejected_prediction_tokens\":0}}");
+}
+
+static void mock_oa_tool_calls(mock_buf *b, const mock_answer *a, int stream) {
+    mock_puts(b, "\"tool_calls\":[{");
+    if (stream) mock_puts(b, "\"index\":0,");
+    mock_puts(b, "\"id\":");
+    mock_put_id(b, "call_mock", a);
+    mock_puts(b, ",\"type\":\"function\",\"function\":{\"name\":");
+    mock_putj(b, a->name, a->name_len);
+    mock_puts(b, ",\"arguments\":");
+    mock_putjs(b, stream ? "" : a->args);
+    mock_puts(b, "}}]");
+}
+
+static void mock_oa_unary(mock_resp *r, const mock_answer *a) {
+    mock_buf *b = &r->body;
+    mock_puts(b, "{\"id\":");
+    mock_put_id(b, "chatcmpl-mock", a);
+    mock_puts(b, ",\"object\":\"chat.completion\",\"created\":");
+    mock_putu(b, (unsigned long long)a->created);
+    mock_puts(b, ",\"model\":");
+    mock_putj(b, a->model, a->model_len);
+    mock_puts(b, ",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":");
+    if (a->tool) mock_puts(b, "null");
+    else mock_putj(b, a->text, a->text_len);
+    if (a->reason_len) { mock_puts(b, ",\"reasoning_content\":"); mock_putj(b, a->reason, a->reason_len); }
+    if (a->tool) { mock_putc(b, ','); mock_oa_tool_calls(b, a, 0); }
+    mock_puts(b, ",\"refusal\":null,\"annotations\":[]},\"logprobs\":null,\"finish_reason\":");
+    mock_puts(b, a->tool ? "\"tool_calls\"" : "\"stop\"");
+    mock_puts(b, "}],\"usage\":");
+    mock_oa_usage(b, a);
+    mock_puts(b, ",\"service_tier\":\"default\",\"system_fingerprint\":\"fp_mock\"}");
+}
+
+/* Opens a chunk up to the inside of "choices":[ ; every gpt-4o-mini chunk repeats these. */
+static void mock_oa_open(mock_resp *r, const mock_answer *a) {
+    mock_buf *b = &r->body;
+    mock_sse_begin(r, NULL);
+    mock_puts(b, "{\"id\":");
+    mock_put_id(b, "chatcmpl-mock", a);
+    mock_puts(b, ",\"object\":\"chat.completion.chunk\",\"created\":");
+    mock_putu(b, (unsigned long long)a->created);
+    mock_puts(b, ",\"model\":");
+    mock_putj(b, a->model, a->model_len);
+    mock_puts(b, ",\"service_tier\":\"default\",\"system_fingerprint\":\"fp_mock\",\"choices\":[");
+}
+
+static void mock_oa_delta(mock_resp *r, const mock_answer *a) {
+    mock_oa_open(r, a);
+    mock_puts(&r->body, "{\"index\":0,\"delta\":{");
+}
+
+static void mock_oa_close(mock_resp *r, const mock_answer *a, const char *finish) {
+    mock_buf *b = &r->body;
+    mock_puts(b, "},\"logprobs\":null,\"finish_reason\":");
+    mock_puts(b, finish ? finish : "null");
+    mock_puts(b, "}]");
+    if (a->include_usage) mock_puts(b, ",\"usage\":null");
+    mock_puts(b, ",\"obfuscation\":\"m0ck\"}");
+    mock_sse_end(r);
+}
+
+/* One delta chunk per word of s under the given delta key. */
+static void mock_oa_words(mock_resp *r, const mock_answer *a, const char *key, const char *s, size_t n) {
+    size_t pos = 0;
+    mock_span w;
+    while (mock_word(a, s, n, &pos, &w)) {
+        mock_oa_delta(r, a);
+        mock_puts(&r->body, key);
+        mock_putj(&r->body, w.p, w.n);
+        mock_oa_close(r, a, NULL);
+        mock_mark(r);
+    }
+}
+
+static void mock_oa_tool_stream(mock_resp *r, const mock_answer *a) {
+    size_t pos = 0, turn = 0;
+    mock_span w;
+    while (mock_frag(a->args, &pos, &turn, &w)) {
+        mock_oa_delta(r, a);
+        mock_puts(&r->body, "\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":");
+        mock_putj(&r->body, w.p, w.n);
+        mock_puts(&r->body, "}}]");
+        mock_oa_close(r, a, NULL);
+        mock_mark(r);
+    }
+}
+
+static void mock_oa_stream(mock_resp *r, const mock_answer *a) {
+    mock_buf *b = &r->body;
+    mock_stream_start(r, "text/event-stream; charset=utf-8");
+    mock_oa_delta(r, a);
+    mock_puts(b, a->tool ? "\"role\":\"assistant\",\"content\":null," : "\"role\":\"assistant\",\"content\":\"\",");
+    if (a->tool) { mock_oa_tool_calls(b, a, 1); mock_putc(b, ','); }
+    mock_puts(b, "\"refusal\":null");
+    mock_oa_close(r, a, NULL);
+    if (a->reason_len) mock_oa_words(r, a, "\"reasoning_content\":", a->reason, a->reason_len);
+    if (a->tool) mock_oa_tool_stream(r, a);
+    else mock_oa_words(r, a, "\"content\":", a->text, a->text_len);
+    mock_oa_delta(r, a);
+    mock_oa_close(r, a, a->tool ? "\"tool_calls\"" : "\"stop\"");
+    if (a->include_usage) {
+        mock_oa_open(r, a);
+        mock_puts(b, "],\"usage\":");
+        mock_oa_usage(b, a);
+        mock_puts(b, ",\"obfuscation\":\"m0ck\"}");
+        mock_sse_end(r);
+    }
+    mock_sse_begin(r, NULL);
+    mock_puts(b, "[DONE]");
+    mock_sse_end(r);
+}
+
+/* >>anthropic =============================================================================== */
+
+static void mock_an_usage(mock_buf *b, const mock_answer *a, unsigned long long out) {
+    mock_puts(b, "{\"input_tokens\":");
+    mock_putu(b, a->in_tokens);
+    mock_puts(b, ",\"cache_creation_input_tokens\":0,\"cache_read_input_tokens\":0,\"output_tokens\":");
+    mock_putu(b, out);
+    mock_puts(b, ",\"service_tier\":\"standard\"}");
+}
+
+static void mock_an_head(mock_buf *b, const mock_answer *a) {
+    mock_puts(b, "{\"id\":");
+    mock_put_id(b, "msg_mock", a);
+    mock_puts(b, ",\"type\":\"message\",\"role\":\"assistant\",\"model\":");
+    mock_putj(b, a->model, a->model_len);
+    mock_puts(b, ",\"content\":");
+}
+
+static void mock_an_unary(mock_resp *r, const mock_answer *a) {
+    mock_buf *b = &r->body;
+    mock_an_head(b, a);
+    mock_putc(b, '[');
+    if (a->reason_len) {
+        mock_puts(b, "{\"type\":\"thinking\",\"thinking\":");
+        mock_putj(b, a->reason, a->reason_len);
+        mock_puts(b, ",\"signature\":");
+        mock_putjs(b, mock_signature);
+        mock_puts(b, "},");
+    }
+    if (a->tool) {
+        mock_puts(b, "{\"type\":\"tool_use\",\"id\":");
+        mock_put_id(b, "toolu_mock", a);
+        mock_puts(b, ",\"name\":");
+        mock_putj(b, a->name, a->name_len);
+        mock_puts(b, ",\"input\":");
+        mock_puts(b, a->args);
+    } else {
+        mock_puts(b, "{\"type\":\"text\",\"text\":");
+        mock_putj(b, a->text, a->text_len);
+    }
+    mock_puts(b, "}],\"stop_reason\":");
+    mock_puts(b, a->tool ? "\"tool_use\"" : "\"end_turn\"");
+    mock_puts(b, ",\"stop_sequence\":null,\"usage\":");
+    mock_an_usage(b, a, a->out_tokens + a->reason_tokens);
+    mock_putc(b, '}');
+}
+
+static void mock_an_event(mock_resp *r, const char *type) {
+    mock_sse_begin(r, type);
+    mock_puts(&r->body, "{\"type\":\"");
+    mock_puts(&r->body, type);
+    mock_putc(&r->body, '"');
+}
+
+static void mock_an_end(mock_resp *r) {
+    mock_putc(&r->body, '}');
+    mock_sse_end(r);
+}
+
+static void mock_an_block(mock_resp *r, const char *event, int index) {
+    mock_an_event(r, event);
+    mock_puts(&r->body, ",\"index\":");
+    mock_putu(&r->body, (unsigned long long)index);
+}
+
+/* A whole content block: start, one delta per word (or fragment), stop. */
+static void mock_an_deltas(mock_resp *r, const mock_answer *a, int index, const char *dtype,
+                           const char *field, const char *s, size_t n, int frags) {
+    size_t pos = 0, turn = 0;
+    mock_span w;
+    while (frags ? mock_frag(s, &pos, &turn, &w) : mock_word(a, s, n, &pos, &w)) {
+        mock_an_block(r, "content_block_delta", index);
+        mock_puts(&r->body, ",\"delta\":{\"type\":\"");
+        mock_puts(&r->body, dtype);
+        mock_puts(&r->body, "\",\"");
+        mock_puts(&r->body, field);
+        mock_puts(&r->body, "\":");
+        mock_putj(&r->body, w.p, w.n);
+        mock_putc(&r->body, '}');
+        mock_an_end(r);
+        mock_mark(r);
+    }
+}
+
+static void mock_an_thinking(mock_resp *r, const mock_answer *a, int index) {
+    mock_an_block(r, "content_block_start", index);
+    mock_puts(&r->body, ",\"content_block\":{\"type\":\"thinking\",\"thinking\":\"\",\"signature\":\"\"}");
+    mock_an_end(r);
+    mock_an_deltas(r, a, index, "thinking_delta", "thinking", a->reason, a->reason_len, 0);
+    mock_an_block(r, "content_block_delta", index);
+    mock_puts(&r->body, ",\"delta\":{\"type\":\"signature_delta\",\"signature\":");
+    mock_putjs(&r->body, mock_signature);
+    mock_putc(&r->body, '}');
+    mock_an_end(r);
+    mock_an_block(r, "content_block_stop", index);
+    mock_an_end(r);
+}
+
+static void mock_an_answer(mock_resp *r, const mock_answer *a, int index) {
+    mock_buf *b = &r->body;
+    mock_an_block(r, "content_block_start", index);
+    if (a->tool) {
+        mock_puts(b, ",\"content_block\":{\"type\":\"tool_use\",\"id\":");
+        mock_put_id(b, "toolu_mock", a);
+        mock_puts(b, ",\"name\":");
+        mock_putj(b, a->name, a->name_len);
+        mock_puts(b, ",\"input\":{}}");
+        mock_an_end(r);
+        mock_an_block(r, "content_block_delta", index);
+        mock_puts(b, ",\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"\"}");
+        mock_an_end(r);
+        mock_an_deltas(r, a, index, "input_json_delta", "partial_json", a->args, 0, 1);
+    } else {
+        mock_puts(b, ",\"content_block\":{\"type\":\"text\",\"text\":\"\"}");
+        mock_an_end(r);
+        mock_an_deltas(r, a, index, "text_delta", "text", a->text, a->text_len, 0);
+    }
+    mock_an_block(r, "content_block_stop", index);
+    mock_an_end(r);
+}
+
+static void mock_an_stream(mock_resp *r, const mock_answer *a) {
+    mock_buf *b = &r->body;
+    int index = 0;
+    mock_stream_start(r, "text/event-stream; charset=utf-8");
+    mock_an_event(r, "message_start");
+    mock_puts(b, ",\"message\":");
+    mock_an_head(b, a);
+    mock_puts(b, "[],\"stop_reason\":null,\"stop_sequence\":null,\"usage\":");
+    mock_an_usage(b, a, 1);
+    mock_putc(b, '}');
+    mock_an_end(r);
+    mock_an_event(r, "ping");
+    mock_an_end(r);
+    if (a->reason_len) mock_an_thinking(r, a, index++);
+    mock_an_answer(r, a, index);
+    mock_an_event(r, "message_delta");
+    mock_puts(b, ",\"delta\":{\"stop_reason\":");
+    mock_puts(b, a->tool ? "\"tool_use\"" : "\"end_turn\"");
+    mock_puts(b, ",\"stop_sequence\":null},\"usage\":{\"output_tokens\":");
+    mock_putu(b, a->out_tokens + a->reason_tokens);
+    mock_puts(b, "}");
+    mock_an_end(r);
+    mock_an_event(r, "message_stop");
+    mock_an_end(r);
+}
+
+/* >>gemini ================================================================================== */
+
+static void mock_gm_usage(mock_buf *b, const mock_answer *a, unsigned long long out, unsigned long long thoughts) {
+    mock_puts(b, "\"usageMetadata\":{\"promptTokenCount\":");
+    mock_putu(b, a->in_tokens);
+    mock_puts(b, ",\"candidatesTokenCount\":");
+    mock_putu(b, out);
+    mock_puts(b, ",\"totalTokenCount\":");
+    mock_putu(b, a->in_tokens + out + thoughts);
+    mock_puts(b, ",\"promptTokensDetails\":[{\"modality\":\"TEXT\",\"tokenCount\":");
+    mock_putu(b, a->in_tokens);
+    mock_puts(b, "}]");
+    if (thoughts) { mock_puts(b, ",\"thoughtsTokenCount\":"); mock_putu(b, thoughts); }
+    mock_putc(b, '}');
+}
+
+static void mock_gm_call(mock_buf *b, const mock_answer *a) {
+    mock_puts(b, "{\"functionCall\":{\"name\":");
+    mock_putj(b, a->name, a->name_len);
+    mock_puts(b, ",\"args\":");
+    mock_puts(b, a->args);
+    mock_puts(b, "},\"thoughtSignature\":");
+    mock_putjs(b, mock_signature);
+    mock_putc(b, '}');
+}
+
+static void mock_gm_open(mock_buf *b) { mock_puts(b, "{\"candidates\":[{\"content\":{\"parts\":["); }
+
+static void mock_gm_close(mock_buf *b, const mock_answer *a, int finish, unsigned long long out, unsigned long long thoughts) {
+    mock_puts(b, "],\"role\":\"model\"}");
+    if (finish) mock_puts(b, ",\"finishReason\":\"STOP\"");
+    mock_puts(b, ",\"index\":0}],");
+    mock_gm_usage(b, a, out, thoughts);
+    mock_puts(b, ",\"modelVersion\":");
+    mock_putj(b, a->model, a->model_len);
+    mock_puts(b, ",\"responseId\":");
+    mock_put_id(b, "mockresp", a);
+    mock_putc(b, '}');
+}
+
+static void mock_gm_unary(mock_resp *r, const mock_answer *a) {
+    mock_buf *b = &r->body;
+    mock_gm_open(b);
+    if (a->reason_len) {
+        mock_puts(b, "{\"text\":");
+        mock_putj(b, a->reason, a->reason_len);
+        mock_puts(b, ",\"thought\":true},");
+    }
+    if (a->tool) mock_gm_call(b, a);
+    else { mock_puts(b, "{\"text\":"); mock_putj(b, a->text, a->text_len); mock_putc(b, '}'); }
+    mock_gm_close(b, a, 1, a->out_tokens, a->reason_tokens);
+}
+
+/* Frames one stream chunk: SSE data (CRLF like the real service) or, without alt=sse, an
+   element of one long JSON array. */
+static void mock_gm_chunk_begin(mock_resp *r, const mock_answer *a) {
+    if (a->gm_array) mock_puts(&r->body, r->nends ? ",\r\n" : "[");
+    else mock_sse_begin(r, NULL);
+    mock_gm_open(&r->body);
+}
+
+static void mock_gm_chunk_end(mock_resp *r, const mock_answer *a, int finish, unsigned long long out, unsigned long long th) {
+    mock_gm_close(&r->body, a, finish, out, th);
+    if (a->gm_array) { mock_putc(&r->body, '\n'); mock_piece(r); }
+    else mock_sse_end(r);
+}
+
+static void mock_gm_words(mock_resp *r, const mock_answer *a, int thought, int last_finishes) {
+    const char *s = thought ? a->reason : a->text;
+    size_t n = thought ? a->reason_len : a->text_len, pos = 0;
+    unsigned long long k = 0, th = thought ? 0 : a->reason_tokens;
+    mock_span w;
+    while (mock_word(a, s, n, &pos, &w)) {
+        k++;
+        mock_gm_chunk_begin(r, a);
+        mock_puts(&r->body, "{\"text\":");
+        mock_putj(&r->body, w.p, w.n);
+        mock_puts(&r->body, thought ? ",\"thought\":true}" : "}");
+        mock_gm_chunk_end(r, a, last_finishes && pos >= n, thought ? 0 : k, thought ? k : th);
+        mock_mark(r);
+    }
+}
+
+static void mock_gm_stream(mock_resp *r, const mock_answer *a) {
+    mock_stream_start(r, a->gm_array ? "application/json; charset=UTF-8" : "text/event-stream");
+    if (a->reason_len) mock_gm_words(r, a, 1, 0);
+    if (a->tool) {
+        mock_gm_chunk_begin(r, a);
+        mock_gm_call(&r->body, a);
+        mock_gm_chunk_end(r, a, 1, a->out_tokens, a->reason_tokens);
+        mock_mark(r);
+    } else {
+        mock_gm_words(r, a, 0, 1);
+    }
+    if (a->gm_array) { mock_puts(&r->body, "]"); mock_piece(r); }
+}
+
+/* >>ollama ================================================================================== */
+
+static void mock_ol_open(mock_buf *b, const mock_answer *a) {
+    mock_puts(b, "{\"model\":");
+    mock_putj(b, a->model, a->model_len);
+    mock_puts(b, ",\"created_at\":\"");
+    mock_puts(b, a->stamp);
+    mock_puts(b, a->ol_generate ? "\"," : "\",\"message\":{\"role\":\"assistant\",");
+}
+
+/* Ollama reports usage as counts and nanosecond timings on the done:true object. */
+static void mock_ol_done(mock_buf *b, const mock_answer *a) {
+    unsigned long long out = a->out_tokens + a->reason_tokens;
+    mock_puts(b, "\"done\":true,\"done_reason\":\"stop\",\"total_duration\":");
+    mock_putu(b, 1000000ULL * (out + 5));
+    mock_puts(b, ",\"load_duration\":1000000,\"prompt_eval_count\":");
+    mock_putu(b, a->in_tokens);
+    mock_puts(b, ",\"prompt_eval_duration\":");
+    mock_putu(b, 100000ULL * a->in_tokens);
+    mock_puts(b, ",\"eval_count\":");
+    mock_putu(b, out);
+    mock_puts(b, ",\"eval_duration\":");
+    mock_putu(b, 1000000ULL * out);
+    mock_putc(b, '}');
+}
+
+static void mock_ol_tool_calls(mock_buf *b, const mock_answer *a) {
+    mock_puts(b, ",\"tool_calls\":[{\"id\":");
+    mock_put_id(b, "call_mock", a);
+    mock_puts(b, ",\"function\":{\"index\":0,\"name\":");
+    mock_putj(b, a->name, a->name_len);
+    mock_puts(b, ",\"arguments\":");
+    mock_puts(b, a->args);
+    mock_puts(b, "}}]");
+}
+
+/* The message (chat) or response (generate) fields of one object. */
+static void mock_ol_fields(mock_buf *b, const mock_answer *a, mock_span content, mock_span thinking, int tool) {
+    mock_puts(b, a->ol_generate ? "\"response\":" : "\"content\":");
+    mock_putj(b, content.p, content.n);
+    if (thinking.n) { mock_puts(b, ",\"thinking\":"); mock_putj(b, thinking.p, thinking.n); }
+    if (tool && !a->ol_generate) mock_ol_tool_calls(b, a);
+    mock_puts(b, a->ol_generate ? "," : "},");
+}
+
+static void mock_ol_unary(mock_resp *r, const mock_answer *a) {
+    mock_span text, thinking;
+    text.p = a->tool ? "" : a->text;
+    text.n = a->tool ? 0 : a->text_len;
+    thinking.p = a->reason;
+    thinking.n = a->reason_len;
+    mock_ol_open(&r->body, a);
+    mock_ol_fields(&r->body, a, text, thinking, a->tool);
+    mock_ol_done(&r->body, a);
+}
+
+static void mock_ol_line(mock_resp *r, const mock_answer *a, mock_span content, mock_span thinking, int tool) {
+    mock_ol_open(&r->body, a);
+    mock_ol_fields(&r->body, a, content, thinking, tool);
+    mock_puts(&r->body, "\"done\":false}\n");
+    mock_piece(r);
+    mock_mark(r);
+}
+
+static void mock_ol_stream(mock_resp *r, const mock_answer *a) {
+    mock_span w, none = { "", 0 };
+    size_t pos = 0;
+    mock_stream_start(r, "application/x-ndjson");
+    while (mock_word(a, a->reason, a->reason_len, &pos, &w)) mock_ol_line(r, a, none, w, 0);
+    pos = 0;
+    if (a->tool && !a->ol_generate) mock_ol_line(r, a, none, none, 1);
+    else while (mock_word(a, a->text, a->text_len, &pos, &w)) mock_ol_line(r, a, w, none, 0);
+    mock_ol_open(&r->body, a);
+    mock_ol_fields(&r->body, a, none, none, 0);
+    mock_ol_done(&r->body, a);
+    mock_putc(&r->body, '\n');
+    mock_piece(r);
+}
+
+/* >>cohere ================================================================================== */
+
+static void mock_co_usage(mock_buf *b, const mock_answer *a) {
+    unsigned long long out = a->out_tokens + a->reason_tokens;
+    mock_puts(b, "{\"billed_units\":{\"input_tokens\":");
+    mock_putu(b, a->in_tokens);
+    mock_puts(b, ",\"output_tokens\":");
+    mock_putu(b, out);
+    mock_puts(b, "},\"tokens\":{\"input_tokens\":");
+    mock_putu(b, a->in_tokens);
+    mock_puts(b, ",\"output_tokens\":");
+    mock_putu(b, out);
+    mock_puts(b, "},\"cached_tokens\":0}");
+}
+
+static void mock_co_id(mock_buf *b, const mock_answer *a) {
+    char id[48];
+    snprintf(id, sizeof id, "\"00000000-0000-4000-8000-%012llu\"", a->seq % 1000000000000ULL);
+    mock_puts(b, id);
+}
+
+static void mock_co_tool_id(mock_buf *b, const mock_answer *a) {
+    mock_buf tmp = { NULL, 0, 0, 0 };
+    mock_put(&tmp, a->name, a->name_len);
+    mock_puts(&tmp, "_mock");
+    mock_putu(&tmp, a->seq);
+    mock_putj(b, tmp.p ? tmp.p : "", tmp.len);
+    mock_buf_free(&tmp);
+}
+
+static void mock_co_tool_plan(mock_buf *b, const mock_answer *a) {
+    mock_buf tmp = { NULL, 0, 0, 0 };
+    mock_puts(&tmp, "I will call ");
+    mock_put(&tmp, a->name, a->name_len);
+    mock_puts(&tmp, ".");
+    mock_putj(b, tmp.p ? tmp.p : "", tmp.len);
+    mock_buf_free(&tmp);
+}
+
+static void mock_co_unary(mock_resp *r, const mock_answer *a) {
+    mock_buf *b = &r->body;
+    mock_puts(b, "{\"id\":");
+    mock_co_id(b, a);
+    mock_puts(b, ",\"message\":{\"role\":\"assistant\"");
+    if (a->tool) {
+        mock_puts(b, ",\"tool_plan\":");
+        mock_co_tool_plan(b, a);
+        mock_puts(b, ",\"tool_calls\":[{\"id\":");
+        mock_co_tool_id(b, a);
+        mock_puts(b, ",\"type\":\"function\",\"function\":{\"name\":");
+        mock_putj(b, a->name, a->name_len);
+        mock_puts(b, ",\"arguments\":");
+        mock_putjs(b, a->args);
+        mock_puts(b, "}}]");
+    }
+    mock_puts(b, ",\"content\":[");
+    if (a->reason_len) {
+        mock_puts(b, "{\"type\":\"thinking\",\"thinking\":");
+        mock_putj(b, a->reason, a->reason_len);
+        mock_puts(b, a->tool ? "}" : "},");
+    }
+    if (!a->tool) { mock_puts(b, "{\"type\":\"text\",\"text\":"); mock_putj(b, a->text, a->text_len); mock_putc(b, '}'); }
+    mock_puts(b, "]},\"finish_reason\":");
+    mock_puts(b, a->tool ? "\"TOOL_CALL\"" : "\"COMPLETE\"");
+    mock_puts(b, ",\"usage\":");
+    mock_co_usage(b, a);
+    mock_putc(b, '}');
+}
+
+static void mock_co_event(mock_resp *r, const char *type, int index) {
+    mock_sse_begin(r, type);
+    mock_puts(&r->body, "{\"type\":\"");
+    mock_puts(&r->body, type);
+    mock_putc(&r->body, '"');
+    if (index >= 0) { mock_puts(&r->body, ",\"index\":"); mock_putu(&r->body, (unsigned long long)index); }
+}
+
+static void mock_co_end(mock_resp *r) {
+    mock_putc(&r->body, '}');
+    mock_sse_end(r);
+}
+
+/* A content block (thinking or text): start, one delta per word, end. */
+static void mock_co_content(mock_resp *r, const mock_answer *a, int index, const char *kind, const char *s, size_t n) {
+    size_t pos = 0;
+    mock_span w;
+    mock_co_event(r, "content-start", index);
+    mock_puts(&r->body, ",\"delta\":{\"message\":{\"content\":{\"type\":\"");
+    mock_puts(&r->body, kind);
+    mock_puts(&r->body, "\",\"");
+    mock_puts(&r->body, kind);
+    mock_puts(&r->body, "\":\"\"}}}");
+    mock_co_end(r);
+    while (mock_word(a, s, n, &pos, &w)) {
+        mock_co_event(r, "content-delta", index);
+        mock_puts(&r->body, ",\"delta\":{\"message\":{\"content\":{\"");
+        mock_puts(&r->body, kind);
+        mock_puts(&r->body, "\":");
+        mock_putj(&r->body, w.p, w.n);
+        mock_puts(&r->body, "}}}");
+        mock_co_end(r);
+        mock_mark(r);
+    }
+    mock_co_event(r, "content-end", index);
+    mock_co_end(r);
+}
+
+/* tool-plan-delta, then tool-call-start/delta/end; an empty-argument call sends no delta. */
+static void mock_co_tool(mock_resp *r, const mock_answer *a) {
+    mock_buf *b = &r->body;
+    size_t pos = 0, turn = 0;
+    mock_span w;
+    mock_co_event(r, "tool-plan-delta", -1);
+    mock_puts(b, ",\"delta\":{\"message\":{\"tool_plan\":");
+    mock_co_tool_plan(b, a);
+    mock_puts(b, "}}");
+    mock_co_end(r);
+    mock_co_event(r, "tool-call-start", 0);
+    mock_puts(b, ",\"delta\":{\"message\":{\"tool_calls\":{\"id\":");
+    mock_co_tool_id(b, a);
+    mock_puts(b, ",\"type\":\"function\",\"function\":{\"name\":");
+    mock_putj(b, a->name, a->name_len);
+    mock_puts(b, ",\"arguments\":\"\"}}}}");
+    mock_co_end(r);
+    while (strcmp(a->args, "{}") && mock_frag(a->args, &pos, &turn, &w)) {
+        mock_co_event(r, "tool-call-delta", 0);
+        mock_puts(b, ",\"delta\":{\"message\":{\"tool_calls\":{\"function\":{\"arguments\":");
+        mock_putj(b, w.p, w.n);
+        mock_puts(b, "}}}}");
+        mock_co_end(r);
+        mock_mark(r);
+    }
+    mock_co_event(r, "tool-call-end", 0);
+    mock_co_end(r);
+}
+
+static void mock_co_message_end(mock_resp *r, const mock_answer *a, const char *finish) {
+    mock_co_event(r, "message-end", -1);
+    mock_puts(&r->body, ",\"delta\":{\"finish_reason\":\"");
+    mock_puts(&r->body, finish);
+    mock_puts(&r->body, "\",\"usage\":");
+    mock_co_usage(&r->body, a);
+    mock_putc(&r->body, '}');
+    mock_co_end(r);
+}
+
+static void mock_co_stream(mock_resp *r, const mock_answer *a) {
+    int index = 0;
+    mock_stream_start(r, "text/event-stream");
+    mock_sse_begin(r, "message-start");
+    mock_puts(&r->body, "{\"id\":");
+    mock_co_id(&r->body, a);
+    mock_puts(&r->body, ",\"type\":\"message-start\",\"delta\":{\"message\":{\"role\":\"assistant\",\"content\":[],"
+                        "\"tool_plan\":\"\",\"tool_calls\":[],\"citations\":[]}}");
+    mock_co_end(r);
+    if (a->reason_len) mock_co_content(r, a, index++, "thinking", a->reason, a->reason_len);
+    if (a->tool) mock_co_tool(r, a);
+    else mock_co_content(r, a, index, "text", a->text, a->text_len);
+    mock_co_message_end(r, a, a->tool ? "TOOL_CALL" : "COMPLETE");
+}
+
+/* >>errors ================================================================================== */
+
+/* What each provider says for a status: message, OpenAI type/code, Anthropic type, Google
+   status. Class rows (status 4 / 5) cover the rest. */
+typedef struct mock_errinfo {
+    int status;
+    const char *message, *oa_type, *oa_code, *an_type, *g_status;
+} mock_errinfo;
+
+static const mock_errinfo mock_errors[] = {
+    { 400, "Invalid request (simulated by ailib-mock).", "invalid_request_error", "invalid_request", "invalid_request_error", "INVALID_ARGUMENT" },
+    { 401, "Incorrect API key provided (simulated by ailib-mock).", "invalid_request_error", "invalid_api_key", "authentication_error", "UNAUTHENTICATED" },
+    { 402, "Insufficient credit balance (simulated by ailib-mock).", "insufficient_quota", "insufficient_quota", "billing_error", "FAILED_PRECONDITION" },
+    { 403, "Permission denied (simulated by ailib-mock).", "invalid_request_error", "permission_denied", "permission_error", "PERMISSION_DENIED" },
+    { 404, "The model does not exist or you do not have access to it (simulated by ailib-mock).", "invalid_request_error", "model_not_found", "not_found_error", "NOT_FOUND" },
+    { 408, "Request timed out (simulated by ailib-mock).", "timeout_error", "timeout", "timeout_error", "DEADLINE_EXCEEDED" },
+    { 409, "Conflict (simulated by ailib-mock).", "invalid_request_error", "conflict", "conflict_error", "ABORTED" },
+    { 413, "Request too large (simulated by ailib-mock).", "invalid_request_error", "request_too_large", "request_too_large", "INVALID_ARGUMENT" },
+    { 422, "Unprocessable request (simulated by ailib-mock).", "invalid_request_error", "unprocessable_entity", "invalid_request_error", "INVALID_ARGUMENT" },
+    { 429, "Rate limit reached for requests (simulated by ailib-mock).", "requests", "rate_limit_exceeded", "rate_limit_error", "RESOURCE_EXHAUSTED" },
+    { 500, "The server had an error while processing your request (simulated by ailib-mock).", "server_error", "server_error", "api_error", "INTERNAL" },
+    { 502, "Bad gateway (simulated by ailib-mock).", "server_error", "bad_gateway", "api_error", "UNAVAILABLE" },
+    { 503, "The model is overloaded. Please try again later (simulated by ailib-mock).", "server_error", "service_unavailable", "api_error", "UNAVAILABLE" },
+    { 504, "Gateway timeout (simulated by ailib-mock).", "server_error", "timeout", "timeout_error", "DEADLINE_EXCEEDED" },
+    { 529, "Overloaded", "server_error", "overloaded", "overloaded_error", "UNAVAILABLE" },
+    { 4, "Request failed (simulated by ailib-mock).", "invalid_request_error", "invalid_request", "invalid_request_error", "FAILED_PRECONDITION" },
+    { 5, "Internal error (simulated by ailib-mock).", "server_error", "server_error", "api_error", "INTERNAL" }
+};
+
+static const mock_errinfo *mock_errinfo_for(int status) {
+    size_t i, n = sizeof mock_errors / sizeof mock_errors[0];
+    for (i = 0; i < n; i++)
+        if (mock_errors[i].status == status) return &mock_errors[i];
+    return &mock_errors[status < 500 ? n - 2 : n - 1];
+}
+
+/* Gemini has no Retry-After header: the delay travels in a RetryInfo detail. */
+static void mock_gm_retry_delay(mock_buf *b, const mock_spec *f) {
+    if (f->retry_after) { mock_puts(b, f->retry_after); mock_putc(b, 's'); }
+    else if (f->retry_after_ms) mock_putf(b, "%.3fs", strtod(f->retry_after_ms, NULL) / 1000.0);
+    else mock_puts(b, "1s");
+}
+
+static void mock_gm_error(mock_buf *b, int status, const char *msg, const char *gstatus, const mock_spec *f) {
+    mock_puts(b, "{\"error\":{\"code\":");
+    mock_putu(b, (unsigned long long)status);
+    mock_puts(b, ",\"message\":");
+    mock_putjs(b, msg);
+    mock_puts(b, ",\"status\":\"");
+    mock_puts(b, gstatus);
+    mock_putc(b, '"');
+    if (status == 429) {
+        mock_puts(b, ",\"details\":[{\"@type\":\"type.googleapis.com/google.rpc.QuotaFailure\",\"violations\":"
+                     "[{\"quotaId\":\"GenerateRequestsPerMinutePerProjectPerModel-FreeTier\"}]},"
+                     "{\"@type\":\"type.googleapis.com/google.rpc.RetryInfo\",\"retryDelay\":\"");
+        mock_gm_retry_delay(b, f);
+        mock_puts(b, "\"}]");
+    }
+    mock_puts(b, "}}");
+}
+
+/* An error body in the protocol's native shape; msg NULL means the status's usual text. */
+static void mock_error_body(mock_buf *b, int proto, int status, const char *msg, const mock_spec *f, unsigned long long seq) {
+    const mock_errinfo *e = mock_errinfo_for(status);
+    const char *oa_code = msg && status == 404 ? "not_found" : e->oa_code;   /* the mock's own 404s are not about models */
+    if (!msg) msg = e->message;
+    switch (proto) {
+    case MOCK_P_ANTHROPIC:
+        mock_puts(b, "{\"type\":\"error\",\"error\":{\"type\":\"");
+        mock_puts(b, e->an_type);
+        mock_puts(b, "\",\"message\":");
+        mock_putjs(b, msg);
+        mock_puts(b, "},\"request_id\":");
+        mock_putf(b, "\"req_mock%012llu\"}", seq);
+        break;
+    case MOCK_P_GEMINI: mock_gm_error(b, status, msg, e->g_status, f); break;
+    case MOCK_P_OLLAMA: mock_puts(b, "{\"error\":"); mock_putjs(b, msg); mock_putc(b, '}'); break;
+    case MOCK_P_COHERE:
+        mock_putf(b, "{\"id\":\"00000000-0000-4000-8000-%012llu\",\"message\":", seq % 1000000000000ULL);
+        mock_putjs(b, msg);
+        mock_putc(b, '}');
+        break;
+    default:
+        mock_puts(b, "{\"error\":{\"message\":");
+        mock_putjs(b, msg);
+        mock_puts(b, ",\"type\":\"");
+        mock_puts(b, e->oa_type);
+        mock_puts(b, "\",\"param\":null,\"code\":\"");
+        mock_puts(b, oa_code);
+        mock_puts(b, "\"}}");
+    }
+}
+
+static void mock_error_reply(mock_conn *c, int proto, int status, const char *msg, const mock_spec *f) {
+    mock_resp *r = &c->resp;
+    r->status = status;
+    r->ctype = "application/json";
+    mock_buf_clear(&r->body);
+    r->nends = 0;
+    r->stream = 0;
+    mock_error_body(&r->body, proto, status, msg, f, c->seq);
+}
+
+/* The in-stream error of each protocol, after which the stream ends without its normal
+   terminator ([DONE], message_stop, done:true, ...). */
+static void mock_instream_piece(mock_resp *r, int proto, int style, const mock_answer *a) {
+    mock_buf *b = &r->body;
+    if (proto == MOCK_P_OLLAMA) {
+        mock_puts(b, "{\"error\":\"an error was encountered while running the model (simulated by ailib-mock)\"}\n");
+        mock_piece(r);
+        return;
+    }
+    if (proto == MOCK_P_COHERE) { mock_co_message_end(r, a, "ERROR"); return; }
+    if (proto == MOCK_P_ANTHROPIC) {
+        mock_sse_begin(r, "error");
+        mock_puts(b, "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}");
+    } else if (proto == MOCK_P_GEMINI) {
+        mock_sse_begin(r, NULL);
+        mock_puts(b, "{\"error\":{\"code\":503,\"message\":\"The model is overloaded. Please try again later.\",\"status\":\"UNAVAILABLE\"}}");
+    } else if (style == MOCK_IE_GROQ) {
+        mock_sse_begin(r, "error");
+        mock_puts(b, "{\"error\":{\"message\":\"Failed to call a function. Please adjust your prompt.\",\"type\":\"invalid_request_error\","
+                     "\"code\":\"tool_use_failed\",\"failed_generation\":\"\",\"status_code\":400}}");
+    } else if (style == MOCK_IE_OPENROUTER) {
+        mock_oa_open(r, a);
+        mock_puts(b, "{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":\"error\",\"native_finish_reason\":\"error\"}],"
+                     "\"error\":{\"code\":502,\"message\":\"Provider returned error\"}}");
+        mock_sse_end(r);
+        return;
+    } else {
+        mock_sse_begin(r, NULL);
+        mock_puts(b, "{\"error\":{\"message\":\"The server had an error while processing your request.\",\"type\":\"server_error\",\"param\":null,\"code\":\"server_error\"}}");
+    }
+    mock_sse_end(r);
+}
+
+/* Breaks a generated stream off after its second delta and appends the in-stream error. */
+static void mock_instream_error(mock_resp *r, int proto, int style, const mock_answer *a) {
+    size_t keep = r->marks ? r->cut : r->nends;
+    if (a->gm_array) return;
+    r->nends = keep;
+    r->body.len = keep ? r->ends[keep - 1] : 0;
+    mock_instream_piece(r, proto, style, a);
+}
+
+/* >>embeddings ============================================================================== */
+
+/* Newton's square root: the build links no libm. */
+static double mock_sqrt(double x) {
+    double r = x > 1 ? x : 1;
+    int i;
+    for (i = 0; i < 60; i++) r = 0.5 * (r + x / r);
+    return r;
+}
+
+/* A deterministic unit vector from the input's bytes: the same text always embeds the same. */
+static void mock_vector(const char *s, size_t n, long long dims, float *v) {
+    unsigned long long h = 1469598103934665603ULL;
+    double sum = 0, scale;
+    long long i;
+    size_t j;
+    for (j = 0; j < n; j++) h = (h ^ (unsigned char)s[j]) * 1099511628211ULL;
+    for (i = 0; i < dims; i++) {
+        h ^= h >> 12; h ^= h << 25; h ^= h >> 27;
+        v[i] = (float)((double)((h * 2685821657736338717ULL) >> 11) / 9007199254740992.0 * 2.0 - 1.0);
+        sum += (double)v[i] * v[i];
+    }
+    scale = sum > 0 ? 1.0 / mock_sqrt(sum) : 1.0;
+    for (i = 0; i < dims; i++) v[i] = (float)(v[i] * scale);
+}
+
+static void mock_put_floats(mock_buf *b, const float *v, long long dims) {
+    long long i;
+    mock_putc(b, '[');
+    for (i = 0; i < dims; i++) mock_putf(b, i ? ",%.6f" : "%.6f", (double)v[i]);
+    mock_putc(b, ']');
+}
+
+/* encoding_format "base64": little-endian float32 bytes, base64-encoded, as OpenAI sends. */
+static void mock_put_base64_floats(mock_buf *b, const float *v, long long dims) {
+    static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    size_t total = (size_t)dims * 4, i;
+    unsigned long t = 0;
+    int k = 0;
+    mock_putc(b, '"');
+    for (i = 0; i < total; i++) {
+        uint32_t bits;
+        memcpy(&bits, &v[i / 4], 4);
+        t = (t << 8) | ((bits >> (8 * (i % 4))) & 0xFF);
+        if (++k == 3 || i + 1 == total) {
+            char out[4];
+            t <<= 8 * (3 - k);
+            out[0] = tab[(t >> 18) & 63];
+            out[1] = tab[(t >> 12) & 63];
+            out[2] = k > 1 ? tab[(t >> 6) & 63] : '=';
+            out[3] = k > 2 ? tab[t & 63] : '=';
+            mock_put(b, out, 4);
+            t = 0;
+            k = 0;
+        }
+    }
+    mock_putc(b, '"');
+}
+
+enum { MOCK_EP_NONE, MOCK_EP_INDEX, MOCK_EP_CHAT, MOCK_EP_GENERATE, MOCK_EP_EMBED, MOCK_EP_EMBED_BATCH,
+       MOCK_EP_EMBED_LEGACY, MOCK_EP_MODELS, MOCK_EP_COUNT, MOCK_EP_VERSION };
+
+/* What a path asks for: endpoint, protocol, the method it takes, Gemini's model and mode. */
+typedef struct mock_route {
+    int ep, proto, stream_path, gm_array;
+    const char *method;
+    mock_span model;
+} mock_route;
+
+/* Calls fn for each embedding input: the elements of input/texts/requests, or the whole body
+   when the request has none (Gemini embedContent). An array of numbers is one token input. */
+typedef struct mock_items { mock_span all; const char *cur; int single, done; } mock_items;
+
+static void mock_items_init(mock_items *it, const mock_info *in, const char *body, size_t len) {
+    mock_span first;
+    const char *cur = NULL;
+    memset(it, 0, sizeof *it);
+    it->all = in->input;
+    if (!in->input.p) { it->all.p = body; it->all.n = len; it->single = 1; return; }
+    if (mock_json_next(in->input, &cur, &first) && (first.p[0] == '-' || (first.p[0] >= '0' && first.p[0] <= '9')))
+        it->single = 1;
+}
+
+static int mock_items_next(mock_items *it, mock_span *item) {
+    if (it->done) return 0;
+    if (it->single) { *item = it->all; it->done = 1; return 1; }
+    if (mock_json_next(it->all, &it->cur, item)) return 1;
+    it->done = 1;
+    return 0;
+}
+
+static void mock_embed_vectors(mock_buf *b, const mock_route *rt, const mock_info *in, mock_items *it, float *v, long long dims) {
+    mock_span item;
+    unsigned long long i = 0;
+    while (mock_items_next(it, &item)) {
+        mock_vector(item.p, item.n, dims, v);
+        if (i) mock_putc(b, ',');
+        if (rt->proto == MOCK_P_OPENAI) {
+            mock_puts(b, "{\"object\":\"embedding\",\"index\":");
+            mock_putu(b, i);
+            mock_puts(b, ",\"embedding\":");
+        } else if (rt->proto == MOCK_P_GEMINI) {
+            mock_puts(b, "{\"values\":");
+        }
+        if (in->base64 && rt->proto == MOCK_P_OPENAI) mock_put_base64_floats(b, v, dims);
+        else mock_put_floats(b, v, dims);
+        if (rt->proto == MOCK_P_OPENAI || rt->proto == MOCK_P_GEMINI) mock_putc(b, '}');
+        i++;
+    }
+}
+
+static void mock_embed_texts(mock_buf *b, const mock_info *in) {
+    const char *cur = NULL;
+    mock_span item;
+    int first = 1;
+    mock_puts(b, ",\"texts\":[");
+    while (in->input.p && mock_json_next(in->input, &cur, &item)) {
+        mock_buf t = { NULL, 0, 0, 0 };
+        if (item.n < 2 || item.p[0] != '"') continue;
+        mock_json_decode(&t, item.p + 1, item.n - 2, MOCK_MAX_ECHO);
+        if (!first) mock_putc(b, ',');
+        first = 0;
+        mock_putj(b, t.p ? t.p : "", t.len);
+        mock_buf_free(&t);
+    }
+    mock_putc(b, ']');
+}
+
+static void mock_embed_shape(mock_conn *c, const mock_route *rt, const mock_info *in, float *v, long long dims) {
+    mock_buf *b = &c->resp.body;
+    mock_items it;
+    unsigned long long tokens = c->req.body_len / 4 + 1;
+    mock_items_init(&it, in, c->req.body, c->req.body_len);
+    if (rt->ep == MOCK_EP_EMBED_LEGACY) { mock_puts(b, "{\"embedding\":"); it.single = 1; mock_embed_vectors(b, rt, in, &it, v, dims); mock_putc(b, '}'); return; }
+    if (rt->proto == MOCK_P_GEMINI && rt->ep == MOCK_EP_EMBED) { mock_puts(b, "{\"embedding\":"); it.single = 1; }
+    else if (rt->proto == MOCK_P_GEMINI) mock_puts(b, "{\"embeddings\":[");
+    else if (rt->proto == MOCK_P_OLLAMA) { mock_puts(b, "{\"model\":"); mock_putj(b, c->misc.p, c->misc.len); mock_puts(b, ",\"embeddings\":["); }
+    else if (rt->proto == MOCK_P_COHERE) { mock_puts(b, "{\"id\":\"00000000-0000-4000-8000-000000000000\",\"embeddings\":{\"float\":["); }
+    else mock_puts(b, "{\"object\":\"list\",\"data\":[");
+    mock_embed_vectors(b, rt, in, &it, v, dims);
+    if (rt->proto == MOCK_P_GEMINI) { mock_puts(b, rt->ep == MOCK_EP_EMBED ? "}" : "]}"); return; }
+    if (rt->proto == MOCK_P_OLLAMA) { mock_puts(b, "],\"total_duration\":1000000,\"load_duration\":100000,\"prompt_eval_count\":"); mock_putu(b, tokens); mock_putc(b, '}'); return; }
+    if (rt->proto == MOCK_P_COHERE) {
+        mock_puts(b, "]}");
+        mock_embed_texts(b, in);
+        mock_puts(b, ",\"meta\":{\"api_version\":{\"version\":\"2\"},\"billed_units\":{\"input_tokens\":");
+        mock_putu(b, tokens);
+        mock_puts(b, "}},\"response_type\":\"embeddings_by_type\"}");
+        return;
+    }
+    mock_puts(b, "],\"model\":");
+    mock_putj(b, c->misc.p, c->misc.len);
+    mock_puts(b, ",\"usage\":{\"prompt_tokens\":");
+    mock_putu(b, tokens);
+    mock_puts(b, ",\"total_tokens\":");
+    mock_putu(b, tokens);
+    mock_puts(b, "}}");
+}
+
+static void mock_embed(mock_conn *c, const mock_route *rt) {
+    mock_info in;
+    long long dims;
+    float *v;
+    mock_analyze(c->req.body, c->req.body_len, &in);
+    dims = in.dims > 0 && in.dims <= MOCK_MAX_DIMS ? in.dims : MOCK_DEFAULT_DIMS;
+    mock_buf_clear(&c->misc);
+    if (in.model.p) mock_json_decode(&c->misc, in.model.p, in.model.n, MOCK_MAX_NAME);
+    else mock_puts(&c->misc, "mock-embed");
+    v = (float *)malloc((size_t)dims * sizeof *v);
+    if (!v) { c->resp.body.oom = 1; return; }
+    mock_embed_shape(c, rt, &in, v, dims);
+    free(v);
+}
+
+/* >>models and small endpoints ============================================================== */
+
+static void mock_models(mock_resp *r, const mock_route *rt, int anthropic) {
+    mock_buf *b = &r->body;
+    if (rt->proto == MOCK_P_OLLAMA) {
+        mock_puts(b, "{\"models\":[{\"name\":\"mock-model:latest\",\"model\":\"mock-model:latest\",\"modified_at\":\"2025-01-01T00:00:00Z\","
+                     "\"size\":3825819519,\"digest\":\"0000000000000000000000000000000000000000000000000000000000000000\","
+                     "\"details\":{\"format\":\"gguf\",\"family\":\"llama\",\"families\":null,\"parameter_size\":\"8B\",\"quantization_level\":\"Q4_0\"}}]}");
+    } else if (rt->proto == MOCK_P_GEMINI) {
+        mock_puts(b, "{\"models\":[{\"name\":\"models/mock-model\",\"version\":\"001\",\"displayName\":\"Mock Model\","
+                     "\"description\":\"ailib-mock chat model\",\"inputTokenLimit\":1048576,\"outputTokenLimit\":65536,"
+                     "\"supportedGenerationMethods\":[\"generateContent\",\"countTokens\"]},"
+                     "{\"name\":\"models/mock-embed\",\"version\":\"001\",\"displayName\":\"Mock Embedding\","
+                     "\"description\":\"ailib-mock embedding model\",\"inputTokenLimit\":2048,\"outputTokenLimit\":1,"
+                     "\"supportedGenerationMethods\":[\"embedContent\"]}]}");
+    } else if (anthropic) {
+        mock_puts(b, "{\"data\":[{\"type\":\"model\",\"id\":\"claude-mock\",\"display_name\":\"Claude Mock\",\"created_at\":\"2025-01-01T00:00:00Z\"}],"
+                     "\"has_more\":false,\"first_id\":\"claude-mock\",\"last_id\":\"claude-mock\"}");
+    } else {
+        mock_puts(b, "{\"object\":\"list\",\"data\":[{\"id\":\"mock-model\",\"object\":\"model\",\"created\":1735689600,\"owned_by\":\"ailib-mock\"},"
+                     "{\"id\":\"mock-embed\",\"object\":\"model\",\"created\":1735689600,\"owned_by\":\"ailib-mock\"}]}");
+    }
+}
+
+static void mock_count_tokens(mock_conn *c, const mock_route *rt) {
+    mock_buf *b = &c->resp.body;
+    unsigned long long n = c->req.body_len / 4 + 1;
+    if (rt->proto == MOCK_P_GEMINI) {
+        mock_puts(b, "{\"totalTokens\":");
+        mock_putu(b, n);
+        mock_puts(b, ",\"promptTokensDetails\":[{\"modality\":\"TEXT\",\"tokenCount\":");
+        mock_putu(b, n);
+        mock_puts(b, "}]}");
+    } else {
+        mock_puts(b, "{\"input_tokens\":");
+        mock_putu(b, n);
+        mock_putc(b, '}');
+    }
+}
+
+static const char mock_index_text[] =
+    "ailib-mock: a local fake LLM provider.\n"
+    "POST /v1/chat/completions  /v1/messages  /v1beta/models/M:generateContent  /api/chat  /v2/chat\n"
+    "Faults and scenarios: /x/<key=value,...>/<path>. Stats: /_mock/stats. Run ailib-mock --help.\n";
+
+/* >>chat ==================================================================================== */
+
+static mock_span mock_echo_source(const mock_info *in) {
+    if (in->user_text.p) return in->user_text;
+    if (in->prompt.p) return in->prompt;
+    return in->any_text;
+}
+
+/* The answer text: the tool's result when the request carries one (closing a tool loop),
+   else a greeting that echoes the user. */
+static void mock_answer_text(mock_conn *c, const mock_info *in, mock_span echo) {
+    mock_buf *t = &c->text;
+    if (in->has_tool_result) {
+        mock_puts(t, "The tool said: ");
+        if (in->tool_result_raw) mock_put(t, in->tool_result.p, in->tool_result.n < MOCK_MAX_ECHO ? in->tool_result.n : MOCK_MAX_ECHO);
+        else mock_json_decode(t, in->tool_result.p, in->tool_result.n, MOCK_MAX_ECHO);
+        return;
+    }
+    mock_puts(t, "Hello from ailib-mock. You said: ");
+    if (echo.p) mock_json_decode(t, echo.p, echo.n, MOCK_MAX_ECHO);
+    if (!echo.p || !echo.n) mock_puts(t, "nothing");
+}
+
+static void mock_answer_reason(mock_conn *c, mock_span echo) {
+    mock_buf *t = &c->reason;
+    mock_puts(t, "Let me think about this. The user said: ");
+    if (echo.p && echo.n) mock_json_decode(t, echo.p, echo.n, MOCK_MAX_ECHO);
+    else mock_puts(t, "nothing");
+    mock_puts(t, ". I will greet them and repeat it back.");
+}
+
+static void mock_stamp(char *out, size_t cap, time_t now) {
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    if (!strftime(out, cap, "%Y-%m-%dT%H:%M:%S.000000000Z", &tm)) out[0] = 0;
+}
+
+static void mock_answer_build(mock_conn *c, const mock_route *rt, const mock_spec *f, const mock_info *in, mock_answer *a) {
+    mock_span echo = mock_echo_source(in);
+    size_t name_len;
+    memset(a, 0, sizeof *a);
+    mock_buf_clear(&c->text);
+    mock_buf_clear(&c->reason);
+    mock_buf_clear(&c->misc);
+    a->seq = c->seq;
+    a->created = (long long)time(NULL);
+    mock_stamp(a->stamp, sizeof a->stamp, (time_t)a->created);
+    mock_answer_text(c, in, echo);
+    a->tool = f->scenario == MOCK_SCN_TOOL && !in->has_tool_result;
+    if (f->scenario == MOCK_SCN_REASONING) mock_answer_reason(c, echo);
+    if (in->tool_name.p) mock_json_decode(&c->misc, in->tool_name.p, in->tool_name.n, MOCK_MAX_NAME);
+    if (!c->misc.len) mock_puts(&c->misc, "get_weather");
+    name_len = c->misc.len;
+    if (rt->model.n) mock_put(&c->misc, rt->model.p, rt->model.n < MOCK_MAX_NAME ? rt->model.n : MOCK_MAX_NAME);
+    else if (in->model.p && in->model.n) mock_json_decode(&c->misc, in->model.p, in->model.n, MOCK_MAX_NAME);
+    else mock_puts(&c->misc, "mock-model");
+    a->name = c->misc.p;
+    a->name_len = name_len;
+    a->model = c->misc.p + name_len;
+    a->model_len = c->misc.len - name_len;
+    a->text = c->text.p;
+    a->text_len = c->text.len;
+    a->reason = c->reason.p ? c->reason.p : "";
+    a->reason_len = c->reason.len;
+    a->args = in->tool_city || !in->has_tools ? "{\"city\":\"Paris\"}" : "{}";
+    a->in_tokens = c->req.body_len / 4 + 1;
+    a->out_tokens = a->tool ? 12 : mock_count_words(a->text, a->text_len);
+    a->reason_tokens = mock_count_words(a->reason, a->reason_len);
+    a->include_usage = in->include_usage;
+    a->gm_array = rt->gm_array;
+    a->ol_generate = rt->ep == MOCK_EP_GENERATE;
+}
+
+static void mock_chat_body(mock_resp *r, int proto, int stream, const mock_answer *a) {
+    if (stream && proto == MOCK_P_GEMINI && !a->gm_array) r->crlf = 1;
+    switch (proto) {
+    case MOCK_P_ANTHROPIC: if (stream) mock_an_stream(r, a); else mock_an_unary(r, a); break;
+    case MOCK_P_GEMINI: if (stream) mock_gm_stream(r, a); else mock_gm_unary(r, a); break;
+    case MOCK_P_OLLAMA: if (stream) mock_ol_stream(r, a); else mock_ol_unary(r, a); break;
+    case MOCK_P_COHERE: if (stream) mock_co_stream(r, a); else mock_co_unary(r, a); break;
+    default: if (stream) mock_oa_stream(r, a); else mock_oa_unary(r, a);
+    }
+}
+
+/* Fills text with n bytes of filler words (oversize=). */
+static void mock_filler(mock_buf *t, size_t n) {
+    static const char words[] = "lorem ipsum dolor sit amet consectetur adipiscing elit ";
+    t->len = 0;
+    if (!mock_room(t, n)) return;
+    while (t->len < n) {
+        size_t k = n - t->len < sizeof words - 1 ? n - t->len : sizeof words - 1;
+        memcpy(t->p + t->len, words, k);
+        t->len += k;
+    }
+    t->p[t->len] = 0;
+}
+
+/* oversize=N: a unary reply of exactly N bytes (when N exceeds the plain reply), or a stream
+   carrying N bytes of text in fixed slices. */
+static void mock_oversize(mock_conn *c, int proto, int stream, mock_answer *a, long long n) {
+    mock_resp *r = &c->resp;
+    size_t skeleton;
+    a->tool = 0;
+    a->reason_len = 0;
+    a->reason_tokens = 0;
+    a->slice = MOCK_SLICE;
+    a->out_tokens = (unsigned long long)n / 4;   /* fixed first, so both builds print the same digits */
+    if (!stream) {
+        a->text_len = 0;
+        mock_chat_body(r, proto, 0, a);
+        skeleton = r->body.len;
+        mock_buf_clear(&r->body);
+        if (n > (long long)skeleton) n -= (long long)skeleton;
+        else n = 0;
+    }
+    mock_filler(&c->text, (size_t)n);
+    a->text = c->text.p ? c->text.p : "";
+    a->text_len = c->text.len;
+    mock_chat_body(r, proto, stream, a);
+}
+
+static int mock_wants_stream(const mock_route *rt, const mock_info *in) {
+    if (rt->proto == MOCK_P_GEMINI) return rt->stream_path;
+    if (rt->proto == MOCK_P_OLLAMA) return in->stream != 0;
+    return in->stream == 1;
+}
+
+static void mock_chat(mock_conn *c, const mock_route *rt, const mock_spec *f) {
+    mock_info in;
+    mock_answer a;
+    int stream;
+    c->resp.crlf = f->crlf;
+    mock_analyze(c->req.body, c->req.body_len, &in);
+    mock_answer_build(c, rt, f, &in, &a);
+    stream = mock_wants_stream(rt, &in);
+    if (f->oversize >= 0) mock_oversize(c, rt->proto, stream, &a, f->oversize);
+    else mock_chat_body(&c->resp, rt->proto, stream, &a);
+    if (stream && f->instream_error) mock_instream_error(&c->resp, rt->proto, f->instream_error, &a);
+}
+
+/* >>replay ================================================================================== */
+
+typedef struct mock_config {
+    const char *host, *port_file, *fixtures;
+    int port, quiet;
+    long long max_requests;
+} mock_config;
+
+static mock_config mock_cfg;
+
+/* 1 read, 0 missing, -1 not a regular file or too big. */
+static int mock_read_file(const char *path, mock_buf *b) {
+    struct stat st;
+    FILE *fp = fopen(path, "rb");
+    size_t got;
+    if (!fp) return 0;
+    if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode) || (long long)st.st_size > MOCK_MAX_FIXTURE
+        || !mock_room(b, (size_t)st.st_size)) {
+        fclose(fp);
+        return -1;
+    }
+    got = fread(b->p + b->len, 1, (size_t)st.st_size, fp);
+    b->len += got;
+    b->p[b->len] = 0;
+    fclose(fp);
+    return 1;
+}
+
+/* Copies text turning bare LF line ends into CRLF (crlf=1 on a replay). */
+static void mock_put_lines(mock_buf *b, const char *s, size_t n, int crlf) {
+    size_t i, start = 0;
+    if (!crlf) { mock_put(b, s, n); return; }
+    for (i = 0; i < n; i++) {
+        if (s[i] != '\n' || (i > 0 && s[i - 1] == '\r')) continue;
+        mock_put(b, s + start, i - start);
+        mock_puts(b, "\r\n");
+        start = i + 1;
+    }
+    mock_put(b, s + start, n - start);
+}
+
+/* .sse: verbatim, one piece per event (an event ends at a blank line). */
+static void mock_replay_sse(mock_resp *r, const char *s, size_t n) {
+    size_t pos = 0, piece_start = r->body.len;
+    while (pos < n) {
+        const char *nl = (const char *)memchr(s + pos, '\n', n - pos);
+        size_t end = nl ? (size_t)(nl - s) + 1 : n;
+        int blank = end - pos == 1 || (end - pos == 2 && s[pos] == '\r');
+        mock_put_lines(&r->body, s + pos, end - pos, r->crlf);
+        if (blank && r->body.len > piece_start) { mock_piece(r); piece_start = r->body.len; }
+        pos = end;
+    }
+    if (r->body.len > piece_start) mock_piece(r);
+}
+
+static mock_span mock_line(const char *s, size_t n, size_t *pos) {
+    mock_span l;
+    const char *nl = (const char *)memchr(s + *pos, '\n', n - *pos);
+    size_t end = nl ? (size_t)(nl - s) : n;
+    l.p = s + *pos;
+    l.n = end - *pos;
+    if (l.n && l.p[l.n - 1] == '\r') l.n--;
+    *pos = nl ? end + 1 : n;
+    return l;
+}
+
+enum { MOCK_JL_OPENAI, MOCK_JL_TYPED, MOCK_JL_GEMINI };
+
+/* Which framing a .chunks.jsonl file had: Anthropic/Cohere/Responses lines carry a "type"
+   (-> event: lines), Gemini lines carry candidates/usageMetadata (no [DONE]), else OpenAI. */
+static int mock_jsonl_kind(const char *s, size_t n, const char *name) {
+    size_t pos = 0;
+    int is_str;
+    mock_span l, v;
+    while (pos < n) {
+        l = mock_line(s, n, &pos);
+        if (!l.n) continue;
+        if (mock_json_member(l.p, l.n, "type", &v, &is_str) && is_str) return MOCK_JL_TYPED;
+        if (mock_json_member(l.p, l.n, "candidates", &v, &is_str) || mock_json_member(l.p, l.n, "usageMetadata", &v, &is_str))
+            return MOCK_JL_GEMINI;
+        break;
+    }
+    return strncmp(name, "gemini/", 7) ? MOCK_JL_OPENAI : MOCK_JL_GEMINI;
+}
+
+static void mock_replay_jsonl(mock_resp *r, const char *s, size_t n, const char *name) {
+    int kind = mock_jsonl_kind(s, n, name), is_str;
+    size_t pos = 0;
+    mock_span l, type;
+    while (pos < n) {
+        l = mock_line(s, n, &pos);
+        if (!l.n) continue;
+        if (kind == MOCK_JL_TYPED && mock_json_member(l.p, l.n, "type", &type, &is_str) && is_str) {
+            mock_puts(&r->body, "event: ");
+            mock_putsp(&r->body, type);
+            mock_puts(&r->body, mock_eol(r));
+        }
+        mock_puts(&r->body, "data: ");
+        mock_putsp(&r->body, l);
+        mock_sse_end(r);
+    }
+    if (kind == MOCK_JL_OPENAI) {
+        mock_puts(&r->body, "data: [DONE]");
+        mock_sse_end(r);
+    }
+}
+
+static void mock_replay_ndjson(mock_resp *r, const char *s, size_t n) {
+    size_t pos = 0;
+    while (pos < n) {
+        mock_span l = mock_line(s, n, &pos);
+        if (!l.n) continue;
+        mock_putsp(&r->body, l);
+        mock_putc(&r->body, '\n');
+        mock_piece(r);
+    }
+}
+
+/* AWS event-stream: one piece per frame (big-endian total length first), so pacing and
+   byte-splitting land on frame boundaries. */
+static void mock_replay_frames(mock_resp *r, const char *s, size_t n) {
+    size_t pos = 0;
+    while (pos < n) {
+        const unsigned char *u = (const unsigned char *)s + pos;
+        size_t len = n - pos >= 4 ? ((size_t)u[0] << 24) | ((size_t)u[1] << 16) | ((size_t)u[2] << 8) | u[3] : 0;
+        if (len < 16 || len > n - pos) len = n - pos;
+        mock_put(&r->body, s + pos, len);
+        mock_piece(r);
+        pos += len;
+    }
+}
+
+static void mock_replay_body(mock_resp *r, const char *name, const mock_buf *file) {
+    size_t nl = strlen(name);
+    if (mock_ends(name, nl, ".sse") || mock_ends(name, nl, ".txt")) {
+        mock_stream_start(r, "text/event-stream");
+        mock_replay_sse(r, file->p, file->len);
+    } else if (mock_ends(name, nl, ".chunks.jsonl")) {
+        mock_stream_start(r, "text/event-stream");
+        mock_replay_jsonl(r, file->p, file->len, name);
+    } else if (mock_ends(name, nl, ".ndjson") || mock_ends(name, nl, ".jsonl")) {
+        mock_stream_start(r, "application/x-ndjson");
+        mock_replay_ndjson(r, file->p, file->len);
+    } else if (mock_ends(name, nl, ".bin")) {
+        mock_stream_start(r, "application/vnd.amazon.eventstream");
+        mock_replay_frames(r, file->p, file->len);
+    } else {
+        r->ctype = mock_ends(name, nl, ".json") ? "application/json" : "application/octet-stream";
+        mock_put(&r->body, file->p, file->len);
+    }
+}
+
+static void mock_replay(mock_conn *c, const mock_route *rt, const mock_spec *f) {
+    mock_buf path = { NULL, 0, 0, 0 }, file = { NULL, 0, 0, 0 };
+    int rc;
+    mock_puts(&path, mock_cfg.fixtures);
+    mock_putc(&path, '/');
+    mock_puts(&path, f->replay);
+    rc = path.oom ? -1 : mock_read_file(path.p, &file);
+    if (rc <= 0) {
+        mock_buf msg = { NULL, 0, 0, 0 };
+        mock_putf(&msg, "ailib-mock: fixture %s: %s (fixtures dir: %s; set --fixtures or AILIB_FIXTURES)",
+                  rc == 0 ? "not found" : "not a readable regular file, or too big", f->replay, mock_cfg.fixtures);
+        mock_error_reply(c, rt->proto, 404, msg.p ? msg.p : "fixture not found", f);
+        mock_buf_free(&msg);
+    } else {
+        c->resp.crlf = f->crlf;
+        c->resp.status = f->status ? f->status : 200;
+        mock_replay_body(&c->resp, f->replay, &file);
+    }
+    mock_buf_free(&path);
+    mock_buf_free(&file);
+}
+
+/* >>routing ================================================================================= */
+
+static int mock_route_gemini(mock_route *rt, const char *p, size_t n, const char *query) {
+    static const char *const verbs[] = { ":generateContent", ":streamGenerateContent", ":countTokens", ":embedContent", ":batchEmbedContents" };
+    static const int eps[] = { MOCK_EP_CHAT, MOCK_EP_CHAT, MOCK_EP_COUNT, MOCK_EP_EMBED, MOCK_EP_EMBED_BATCH };
+    const char *colon = NULL, *slash;
+    int i;
+    for (i = 0; i < 5 && !mock_ends(p, n, verbs[i]); i++) {}
+    if (i == 5) return 0;
+    colon = p + n - strlen(verbs[i]);
+    for (slash = colon; slash > p && slash[-1] != '/'; slash--) {}
+    rt->ep = eps[i];
+    rt->proto = MOCK_P_GEMINI;
+    rt->stream_path = i == 1;
+    rt->gm_array = i == 1 && !(query && mock_find(query, strlen(query), "alt=sse"));
+    rt->model.p = slash;
+    rt->model.n = (size_t)(colon - slash);
+    return 1;
+}
+
+static int mock_route_ollama(mock_route *rt, const char *p, size_t n) {
+    rt->proto = MOCK_P_OLLAMA;
+    if (mock_ends(p, n, "/api/chat")) rt->ep = MOCK_EP_CHAT;
+    else if (mock_ends(p, n, "/api/generate")) rt->ep = MOCK_EP_GENERATE;
+    else if (mock_ends(p, n, "/api/embed")) rt->ep = MOCK_EP_EMBED;
+    else if (mock_ends(p, n, "/api/embeddings")) rt->ep = MOCK_EP_EMBED_LEGACY;
+    else if (mock_ends(p, n, "/api/tags")) { rt->ep = MOCK_EP_MODELS; rt->method = "GET"; }
+    else if (mock_ends(p, n, "/api/version")) { rt->ep = MOCK_EP_VERSION; rt->method = "GET"; }
+    else rt->proto = MOCK_P_OPENAI;
+    return rt->ep != MOCK_EP_NONE;
+}
+
+/* Maps a (decoded) path to an endpoint by its ending, so any base-URL prefix works. */
+static void mock_route_path(mock_route *rt, const char *p, size_t n, const char *query) {
+    memset(rt, 0, sizeof *rt);
+    rt->method = "POST";
+    rt->proto = MOCK_P_OPENAI;
+    if (mock_route_gemini(rt, p, n, query) || mock_route_ollama(rt, p, n)) return;
+    if (n == 1 && p[0] == '/') { rt->ep = MOCK_EP_INDEX; rt->method = "GET"; }
+    else if (mock_ends(p, n, "/chat/completions")) rt->ep = MOCK_EP_CHAT;
+    else if (mock_ends(p, n, "/messages/count_tokens")) { rt->ep = MOCK_EP_COUNT; rt->proto = MOCK_P_ANTHROPIC; }
+    else if (mock_ends(p, n, "/messages")) { rt->ep = MOCK_EP_CHAT; rt->proto = MOCK_P_ANTHROPIC; }
+    else if (mock_ends(p, n, "/v2/chat")) { rt->ep = MOCK_EP_CHAT; rt->proto = MOCK_P_COHERE; }
+    else if (mock_ends(p, n, "/v2/embed")) { rt->ep = MOCK_EP_EMBED; rt->proto = MOCK_P_COHERE; }
+    else if (mock_ends(p, n, "/embeddings")) rt->ep = MOCK_EP_EMBED;
+    else if (mock_ends(p, n, "/models")) {
+        rt->ep = MOCK_EP_MODELS;
+        rt->method = "GET";
+        if (mock_find(p, n, "v1beta")) rt->proto = MOCK_P_GEMINI;
+    }
+}
+
+/* status= with body= serves that body; status= alone an error in the protocol's shape. */
+static void mock_status_reply(mock_conn *c, const mock_route *rt, const mock_spec *f) {
+    mock_resp *r = &c->resp;
+    if (!f->body) { mock_error_reply(c, rt->proto, f->status, NULL, f); return; }
+    r->status = f->status ? f->status : 200;
+    mock_put(&r->body, f->body, f->body_len);
+    r->ctype = f->body_len && (f->body[0] == '{' || f->body[0] == '[') ? "application/json" : "text/plain; charset=utf-8";
+}
+
+static void mock_endpoint(mock_conn *c, const mock_route *rt, const mock_spec *f) {
+    mock_resp *r = &c->resp;
+    switch (rt->ep) {
+    case MOCK_EP_CHAT: case MOCK_EP_GENERATE: mock_chat(c, rt, f); break;
+    case MOCK_EP_EMBED: case MOCK_EP_EMBED_BATCH: case MOCK_EP_EMBED_LEGACY: mock_embed(c, rt); break;
+    case MOCK_EP_MODELS: mock_models(r, rt, c->req.anthropic); break;
+    case MOCK_EP_COUNT: mock_count_tokens(c, rt); break;
+    case MOCK_EP_VERSION: mock_puts(&r->body, "{\"version\":\"0.12.0-ailib-mock\"}"); break;
+    default: mock_simple(r, 200, "text/plain; charset=utf-8", mock_index_text);
+    }
+    if (f->status) r->status = f->status;
+}
+
+/* replay= serves any path with any method: recorded traffic may come from endpoints the mock
+   does not model (Responses API, Bedrock). */
+static void mock_dispatch(mock_conn *c, const mock_route *rt, const mock_spec *f, const char *path) {
+    if (f->replay) {
+        mock_replay(c, rt, f);
+    } else if (rt->ep == MOCK_EP_NONE) {
+        mock_buf msg = { NULL, 0, 0, 0 };
+        mock_putf(&msg, "ailib-mock: no endpoint for %s %s (run ailib-mock --help for the list)", c->req.method, path);
+        mock_error_reply(c, rt->proto, 404, msg.p ? msg.p : "no such endpoint", f);
+        mock_buf_free(&msg);
+    } else if (strcmp(c->req.method, rt->method)) {
+        mock_buf msg = { NULL, 0, 0, 0 };
+        mock_putf(&msg, "ailib-mock: %s takes %s, not %s", path, rt->method, c->req.method);
+        mock_error_reply(c, rt->proto, 405, msg.p ? msg.p : "method not allowed", f);
+        mock_header(&c->resp, "Allow", rt->method);
+        mock_buf_free(&msg);
+    } else if (f->body || (f->status >= 300)) {
+        mock_status_reply(c, rt, f);
+    } else {
+        mock_endpoint(c, rt, f);
+    }
+}
+
+static void mock_fault_headers(mock_resp *r, const mock_spec *f) {
+    int i;
+    if (f->retry_after) mock_header(r, "retry-after", f->retry_after);
+    if (f->retry_after_ms) mock_header(r, "retry-after-ms", f->retry_after_ms);
+    for (i = 0; i < f->header_count; i++) {
+        const char *colon = strchr(f->headers[i], ':'), *v = colon + 1;
+        while (*v == ' ' || *v == '\t') v++;
+        mock_put(&r->hdr, f->headers[i], (size_t)(colon - f->headers[i]));
+        mock_puts(&r->hdr, ": ");
+        mock_puts(&r->hdr, v);
+        mock_puts(&r->hdr, "\r\n");
+    }
+}
+
+/* >>admin =================================================================================== */
+
+static void mock_admin(mock_conn *c, const char *path) {
+    mock_resp *r = &c->resp;
+    const char *want = !strcmp(path, "/_mock/reset") ? "POST" : "GET";
+    if (strcmp(c->req.method, want)) {
+        mock_simple(r, 405, "text/plain; charset=utf-8", "ailib-mock: wrong method for this /_mock/ endpoint\n");
+        mock_header(r, "Allow", want);
+    } else if (!strcmp(path, "/_mock/health")) {
+        mock_simple(r, 200, "text/plain; charset=utf-8", "ok");
+    } else if (!strcmp(path, "/_mock/stats")) {
+        mock_stats_json(&r->body);
+    } else if (!strcmp(path, "/_mock/reset")) {
+        mock_stats_reset();
+        mock_puts(&r->body, "{\"ok\":true}");
+    } else if (!strcmp(path, "/_mock/last_request")) {
+        if (!mock_last_json(&r->body)) mock_simple(r, 404, "application/json", "{\"error\":{\"message\":\"ailib-mock: no request recorded yet\"}}");
+    } else {
+        mock_simple(r, 404, "text/plain; charset=utf-8", "ailib-mock: unknown /_mock/ endpoint (health, stats, reset, last_request)\n");
+    }
+}
+
+/* >>requests ================================================================================ */
+
+static void mock_log(const mock_conn *c) {
+    if (mock_cfg.quiet) return;
+    fprintf(stderr, "ailib-mock: %s %s -> %d%s\n", c->req.method, c->req.target, c->resp.status,
+            c->dead ? " (connection dropped)" : "");
+}
+
+/* Splits the target into spec (after /x/), the routed path (percent-decoded into c->path)
+   and the query. Returns 0 with *why set when a /x/ prefix has no path after it. */
+static int mock_split_target(mock_conn *c, mock_span *spec, const char **query, const char **why) {
+    const char *t = c->req.target, *rest, *qm;
+    size_t n;
+    long dn;
+    if (!strncmp(t, "http://", 7)) { t = strchr(t + 7, '/'); if (!t) t = "/"; }
+    qm = strchr(t, '?');
+    n = qm ? (size_t)(qm - t) : strlen(t);
+    *query = qm ? qm + 1 : NULL;
+    spec->p = "";
+    spec->n = 0;
+    rest = t;
+    if (n >= 3 && !memcmp(t, "/x/", 3)) {
+        spec->p = t + 3;
+        spec->n = mock_spec_end(t + 3, n - 3);
+        rest = t + 3 + spec->n;
+        if (rest == t + n) { *why = "expected /x/<spec>/<endpoint path>"; rest = "/"; n = 1; t = rest; }
+    }
+    n -= (size_t)(rest - t);
+    mock_buf_clear(&c->path);
+    if (!mock_room(&c->path, n)) return 0;
+    dn = mock_pct_decode(rest, n, c->path.p);
+    if (dn < 0) { memcpy(c->path.p, rest, n); dn = (long)n; }
+    c->path.len = (size_t)dn;
+    c->path.p[dn] = 0;
+    return 1;
+}
+
+/* Counts the request, parses its spec (after counting, so a bad spec still shows in stats)
+   and applies times=. Returns 0 with err set when the spec is invalid. */
+static int mock_prepare(mock_conn *c, mock_span spec, mock_spec *f, char *err, size_t cap) {
+    unsigned long long count = mock_stats_hit(spec.p, spec.n, &c->seq);
+    mock_req *q = &c->req;
+    mock_last_save(q->method, q->target, q->h, q->nh, q->body, q->body_len);
+    mock_buf_clear(&c->spec);
+    mock_put(&c->spec, spec.p, spec.n);
+    if (c->spec.oom) { snprintf(err, cap, "out of memory"); return 0; }
+    if (!mock_spec_parse(c->spec.p, f, err, cap)) return 0;
+    if (f->times && count > (unsigned long long)f->times) mock_spec_strip(f);
+    return 1;
+}
+
+static void mock_handle(mock_conn *c) {
+    mock_spec f, none;
+    mock_route rt;
+    mock_span spec;
+    const char *query, *why = NULL;
+    char err[512];
+    mock_resp_reset(&c->resp);
+    mock_spec_init(&f);
+    mock_spec_init(&none);
+    if (!mock_split_target(c, &spec, &query, &why)) { mock_simple(&c->resp, 500, "text/plain", "out of memory\n"); mock_emit(c, &none); return; }
+    if (!spec.n && !why && !strncmp(c->path.p, "/_mock/", 7)) {
+        c->seq = mock_next_seq();
+        mock_admin(c, c->path.p);
+        mock_emit(c, &none);
+        mock_log(c);
+        return;
+    }
+    mock_route_path(&rt, c->path.p, c->path.len, query);
+    if (!mock_prepare(c, spec, &f, err, sizeof err) || why) {
+        mock_buf msg = { NULL, 0, 0, 0 };
+        mock_putf(&msg, "ailib-mock: bad /x/ spec: %s", why ? why : err);
+        mock_spec_init(&f);
+        mock_error_reply(c, rt.proto, 400, msg.p ? msg.p : "bad spec", &f);
+        mock_buf_free(&msg);
+    } else {
+        mock_dispatch(c, &rt, &f, c->path.p);
+        mock_fault_headers(&c->resp, &f);
+    }
+    mock_emit(c, &f);
+    mock_log(c);
+}
+
+/* >>connections ============================================================================= */
+
+/* Live connections, so a shutdown can wake every blocked thread and join it. */
+static struct {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    mock_conn *head;
+    int live, stopping;
+} mock_reg = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, 0, 0 };
+
+static int mock_wake[2] = { -1, -1 };
+
+static int mock_stopping(void) {
+    int s;
+    pthread_mutex_lock(&mock_reg.mu);
+    s = mock_reg.stopping;
+    pthread_mutex_unlock(&mock_reg.mu);
+    return s;
+}
+
+static void mock_wakeup(void) {
+    if (write(mock_wake[1], "w", 1) < 0) {}
+}
+
+/* --max-requests: the Nth finished request asks the accept loop to shut down. */
+static void mock_served(void) {
+    int last;
+    pthread_mutex_lock(&mock_stats.mu);
+    last = mock_cfg.max_requests > 0 && ++mock_stats.served == (unsigned long long)mock_cfg.max_requests;
+    pthread_mutex_unlock(&mock_stats.mu);
+    if (last) mock_wakeup();
+}
+
+/* Answers a request that could not be read (bad framing, too big) and closes. */
+static void mock_reject(mock_conn *c, int status, const char *why) {
+    mock_spec none;
+    mock_buf msg = { NULL, 0, 0, 0 };
+    mock_spec_init(&none);
+    c->seq = mock_next_seq();
+    mock_putf(&msg, "ailib-mock: %s\n", why ? why : "bad request");
+    c->close_after = 1;
+    mock_simple(&c->resp, status, "text/plain; charset=utf-8", msg.p ? msg.p : "bad request\n");
+    mock_emit(c, &none);
+    mock_buf_free(&msg);
+    if (!mock_cfg.quiet) fprintf(stderr, "ailib-mock: rejected a request: %d %s\n", status, why ? why : "");
+}
+
+static void mock_serve(mock_conn *c) {
+    for (;;) {
+        const char *why = NULL;
+        int rc;
+        c->req.method = NULL;
+        rc = mock_read_request(c, &why);
+        if (rc <= 0) return;
+        if (rc != 1) { mock_reject(c, rc, why); return; }
+        c->close_after = !c->req.keep_alive || mock_stopping();
+        mock_handle(c);
+        mock_served();
+        if (c->dead || c->close_after) return;
+        mock_consume(c);
+    }
+}
+
+static void *mock_conn_main(void *arg) {
+    mock_conn *c = (mock_conn *)arg;
+    mock_serve(c);
+    pthread_mutex_lock(&mock_reg.mu);
+    close(c->fd);   /* under the lock, so a shutdown() never hits a reused descriptor */
+    c->fd = -1;
+    c->done = 1;
+    mock_reg.live--;
+    pthread_cond_broadcast(&mock_reg.cv);
+    pthread_mutex_unlock(&mock_reg.mu);
+    return NULL;
+}
+
+static void mock_conn_free(mock_conn *c) {
+    free(c->in);
+    free(c->resp.ends);
+    mock_buf_free(&c->resp.hdr);
+    mock_buf_free(&c->resp.body);
+    mock_buf_free(&c->head);
+    mock_buf_free(&c->path);
+    mock_buf_free(&c->spec);
+    mock_buf_free(&c->text);
+    mock_buf_free(&c->reason);
+    mock_buf_free(&c->misc);
+    free(c);
+}
+
+/* Joins finished connection threads (all of them when all is set, after a shutdown). */
+static void mock_reap(int all) {
+    mock_conn *done = NULL, **pp, *c;
+    pthread_mutex_lock(&mock_reg.mu);
+    for (pp = &mock_reg.head; (c = *pp) != NULL;) {
+        if (c->done || all) { *pp = c->next; c->next = done; done = c; }
+        else pp = &c->next;
+    }
+    pthread_mutex_unlock(&mock_reg.mu);
+    while ((c = done) != NULL) {
+        done = c->next;
+        pthread_join(c->thread, NULL);
+        mock_conn_free(c);
+    }
+}
+
+static void mock_conn_start(int fd) {
+    mock_conn *c = (mock_conn *)calloc(1, sizeof *c);
+    pthread_attr_t attr;
+    sigset_t all, old;
+    int one = 1, rc;
+    if (!c) { close(fd); return; }
+    c->fd = fd;
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, MOCK_STACK);
+    sigfillset(&all);   /* signals belong to the accept loop; threads inherit this mask */
+    pthread_sigmask(SIG_BLOCK, &all, &old);
+    pthread_mutex_lock(&mock_reg.mu);
+    rc = pthread_create(&c->thread, &attr, mock_conn_main, c);
+    if (rc == 0) { c->next = mock_reg.head; mock_reg.head = c; mock_reg.live++; }
+    pthread_mutex_unlock(&mock_reg.mu);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    pthread_attr_destroy(&attr);
+    if (rc != 0) {
+        static const char busy[] = "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+        if (!mock_write_all(fd, busy, sizeof busy - 1)) {}
+        close(fd);
+        free(c);
+    }
+}
+
+/* Wakes every connection (shutdown() ends blocking reads and writes), waits for the
+   threads to finish, then joins them. */
+static void mock_shutdown_all(void) {
+    struct timespec until;
+    mock_conn *c;
+    int left;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += 10;
+    pthread_mutex_lock(&mock_reg.mu);
+    mock_reg.stopping = 1;
+    for (c = mock_reg.head; c; c = c->next)
+        if (c->fd >= 0) shutdown(c->fd, SHUT_RDWR);
+    while (mock_reg.live > 0)
+        if (pthread_cond_timedwait(&mock_reg.cv, &mock_reg.mu, &until) == ETIMEDOUT) break;
+    left = mock_reg.live;
+    pthread_mutex_unlock(&mock_reg.mu);
+    if (left == 0) mock_reap(1);
+}
+
+static void mock_accept_ready(int lfd) {
+    for (;;) {
+        int fd = accept(lfd, NULL, NULL);
+        if (fd >= 0) { mock_conn_start(fd); continue; }
+        if (errno == EINTR || errno == ECONNABORTED) continue;
+        if (errno == EMFILE || errno == ENFILE) mock_sleep_ms(20);  /* avoid a hot loop on a readable listener */
+        return;
+    }
+}
+
+static void mock_accept_loop(int lfd) {
+    while (!mock_signalled) {
+        struct pollfd pf[2];
+        pf[0].fd = lfd;
+        pf[0].events = POLLIN;
+        pf[0].revents = 0;
+        pf[1].fd = mock_wake[0];
+        pf[1].events = POLLIN;
+        pf[1].revents = 0;
+        if (poll(pf, 2, 1000) < 0 && errno != EINTR) break;
+        if (pf[1].revents) break;
+        if (pf[0].revents & POLLIN) mock_accept_ready(lfd);
+        mock_reap(0);
+    }
+}
+
+/* >>cli ===================================================================================== */
+
+static const char *const mock_help[] = {
+"usage: ailib-mock [--port N] [--host ADDR] [--port-file PATH] [--fixtures DIR]",
+"                  [--max-requests N] [--quiet] [--help]",
+"",
+"A local fake LLM provider: a real HTTP/1.1 server that speaks OpenAI chat, Anthropic",
+"Messages, Gemini, Ollama and Cohere v2, answers deterministically, and injects faults",
+"chosen by a path prefix, so a client under test only changes its base URL.",
+"",
+"OPTIONS",
+"  --port N          port to listen on; 0 (default) picks a free one",
+"  --host ADDR       address to bind (default 127.0.0.1; ::1 and localhost work too).",
+"                    Anything but loopback exposes the mock to the network.",
+"  --port-file PATH  also write the chosen port to PATH (written to PATH.tmp.PID, then",
+"                    renamed, so a reader never sees a partial file)",
+"  --fixtures DIR    recorded traffic for replay= (default: $AILIB_FIXTURES, else",
+"                    ../shared/fixtures relative to the working directory)",
+"  --max-requests N  exit after serving N requests (any endpoint, /_mock/ included)",
+"  --quiet           no per-request log lines on stderr",
+"  --help            this text",
+"On start it prints one line on stdout:  ailib-mock listening on http://127.0.0.1:PORT",
+"SIGINT and SIGTERM shut it down cleanly (exit status 0).",
+"",
+"ENDPOINTS (matched by how the path ends, so any prefix works: /v1/chat/completions,",
+"/openai/v1/chat/completions, /openai/deployments/D/chat/completions?api-version=...)",
+"  POST .../chat/completions          OpenAI chat; SSE when the body has \"stream\": true,",
+"                                     usage chunk with stream_options.include_usage",
+"  POST .../messages                  Anthropic Messages (SSE with event: lines when streaming)",
+"  POST .../messages/count_tokens     Anthropic token count",
+"  POST .../models/M:generateContent  Gemini",
+"  POST .../models/M:streamGenerateContent?alt=sse",
+"                                     Gemini SSE (data-only, CRLF, no [DONE]); without",
+"                                     alt=sse a streamed JSON array, like the real service",
+"  POST .../models/M:countTokens | :embedContent | :batchEmbedContents",
+"  POST /api/chat, /api/generate      Ollama native (NDJSON stream unless \"stream\": false)",
+"  POST /api/embed, /api/embeddings   Ollama embeddings (current and legacy)",
+"  GET  /api/tags, /api/version       Ollama model list, version",
+"  POST /v2/chat, /v2/embed           Cohere v2 (SSE with event: lines when streaming)",
+"  POST .../embeddings                OpenAI embeddings (encoding_format base64 honoured)",
+"  GET  .../models                    OpenAI model list; Gemini's shape under a v1beta path;",
+"                                     Anthropic's when the request has anthropic-version",
+"  GET  /_mock/health                 200 \"ok\"",
+"  GET  /_mock/stats                  {\"total\":N,\"by_spec\":{\"<spec>\":N,...}}",
+"  POST /_mock/reset                  zero the counters (times= starts over)",
+"  GET  /_mock/last_request           last counted request: method, path, headers, body",
+"Every reply has x-request-id and request-id headers. /_mock/ requests are not counted",
+"and not recorded as the last request.",
+"",
+"DEFAULT REPLY",
+"  Text \"Hello from ailib-mock. You said: <text>\", where <text> is the last content/text",
+"  string of the last user turn (else Ollama's prompt, else the last content/text string,",
+"  else \"nothing\"; at most 4096 bytes). Streams send one word per chunk. Usage: input",
+"  tokens = body bytes / 4 + 1, output tokens = words. Model: the request's, else mock-model.",
+"  A request that carries a tool result (role \"tool\", a tool_result block, a",
+"  functionResponse part, a function_call_output item) is answered with",
+"  \"The tool said: <result>\", in every scenario, so a client can run a whole tool loop.",
+"  Embeddings are deterministic unit vectors of 16 floats (or dimensions /",
+"  outputDimensionality, up to 4096), derived from each input's bytes.",
+"",
+"SCENARIOS AND FAULTS:  http://127.0.0.1:PORT/x/<spec>/<normal path>",
+"  <spec> is key=value pairs separated by commas; values are percent-decoded (write a",
+"  comma as %2C, a slash as %2F). The spec also names the request's counter in",
+"  /_mock/stats. Keys:",
+"  scenario=default|tool|reasoning",
+"      tool: one tool call named after the first tool in the request's tools (else",
+"      get_weather), arguments {\"city\":\"Paris\"} when the tools mention a city property",
+"      (or there are no tools), else {}; finish reason tool_calls / tool_use / TOOL_CALL.",
+"      Streamed as each protocol does: OpenAI id+name delta then argument fragments cut",
+"      mid-token, Anthropic tool_use + input_json_delta, Gemini a whole functionCall,",
+"      Ollama whole tool_calls, Cohere tool-plan-delta + tool-call-start/delta/end.",
+"      reasoning: reasoning text first (reasoning_content deltas, an Anthropic thinking",
+"      block with signature_delta, Gemini thought:true parts, Ollama message.thinking,",
+"      a Cohere thinking content block), then the answer.",
+"  status=N            reply with status N (200..599). Without body= the body is the",
+"                      protocol's native error for N (OpenAI 429 rate_limit_exceeded,",
+"                      Anthropic 529 overloaded_error, Gemini 429 RESOURCE_EXHAUSTED with",
+"                      RetryInfo, Ollama {\"error\":...}, Cohere {\"id\",\"message\"}).",
+"                      A 2xx status without body= just changes the normal reply's status.",
+"  body=TEXT           the reply body, verbatim (JSON content type if it starts with { or [)",
+"  header=Name:Value   add a response header (repeatable, up to 16)",
+"  retry_after=S       add retry-after: S (also Gemini's RetryInfo retryDelay)",
+"  retry_after_ms=MS   add retry-after-ms: MS",
+"  times=N             every key but scenario and crlf applies only to the first N requests",
+"                      with this exact spec; later ones get the normal reply",
+"  delay_ms=N          wait before the response headers",
+"  chunk_delay_ms=N    wait between streamed pieces (events, lines)",
+"  stall_ms=N          pause after the first piece of a stream (after the headers of a",
+"                      non-streamed reply): for idle-timeout tests",
+"  reset_after=N       after N body bytes, reset the connection (RST, SO_LINGER 0)",
+"  bytewise=1          write the body one byte per write() (streams: one byte per chunk)",
+"  crlf=1              SSE line ends as CRLF (Gemini streams always use CRLF)",
+"  truncate=N          send only the first N body bytes, then end the response cleanly",
+"                      (chunked terminator, or a Content-Length of N)",
+"  oversize=N          a 200 reply of N bytes of valid JSON (a huge text; exact when N is",
+"                      bigger than the plain reply); streams carry N bytes of text in",
+"                      16 KiB deltas",
+"  instream_error=1|openai|groq|openrouter",
+"                      streams start, then break off after two deltas with the protocol's",
+"                      in-stream error and no normal terminator: Anthropic event: error",
+"                      overloaded_error, OpenAI data: {\"error\":...} (groq: event: error",
+"                      with tool_use_failed; openrouter: a chunk with error and",
+"                      finish_reason \"error\"), Gemini a data line with {\"error\":...},",
+"                      Ollama an {\"error\":...} line, Cohere message-end with ERROR",
+"  replay=PATH         serve a recorded file from the fixtures dir: .sse (and .txt) verbatim",
+"                      as text/event-stream; .chunks.jsonl as data: lines (event: lines too",
+"                      when the lines have a \"type\", a final data: [DONE] for OpenAI-style",
+"                      files, none for Gemini); .ndjson verbatim as application/x-ndjson;",
+"                      .json as application/json with status= if given; .bin as",
+"                      application/vnd.amazon.eventstream. crlf, bytewise, chunk_delay_ms,",
+"                      stall_ms, reset_after and truncate combine with it. The folder slash",
+"                      may be written plainly: /x/replay=openai/x.sse/v1/chat/completions.",
+"                      A missing fixture is a 404 that names the path.",
+"  Streams use Transfer-Encoding: chunked; other replies Content-Length.",
+"",
+"EXAMPLES",
+"  BASE=http://127.0.0.1:PORT",
+"  curl $BASE/v1/chat/completions -d '{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}'",
+"  curl -N $BASE/v1/messages -d '{\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}'",
+"  curl -N \"$BASE/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse\" \\",
+"       -d '{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"hi\"}]}]}'",
+"  curl $BASE/x/status=429,retry_after=2,times=2/v1/chat/completions -d '{}'  (twice 429, then 200)",
+"  curl $BASE/x/status=529/v1/messages -d '{}'",
+"  curl $BASE/x/scenario=tool/api/chat -d '{\"stream\":false,\"tools\":[{\"type\":\"function\",",
+"       \"function\":{\"name\":\"get_weather\"}}],\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}'",
+"  curl -N $BASE/x/scenario=reasoning,chunk_delay_ms=50/v2/chat -d '{\"stream\":true}'",
+"  curl -N $BASE/x/reset_after=200/v1/chat/completions -d '{\"stream\":true}'",
+"  curl -N $BASE/x/replay=anthropic%2Fmessages-stream-thinking-signature.sse,bytewise=1/v1/messages",
+"  curl $BASE/x/body=%7B%22oops%22/v1/chat/completions -d '{}'        (malformed JSON, 200)",
+"  curl $BASE/_mock/stats;  curl -X POST $BASE/_mock/reset;  curl $BASE/_mock/last_request",
+NULL
+};
+
+static void mock_usage(FILE *to) {
+    int i;
+    for (i = 0; mock_help[i]; i++) fprintf(to, "%s\n", mock_help[i]);
+}
+
+static int mock_arg_num(const char *opt, const char *v, long long max, long long *out) {
+    long long x = v ? mock_atoll(v, strlen(v)) : -1;
+    if (x < 0 || x > max) {
+        fprintf(stderr, "ailib-mock: %s needs a number from 0 to %lld (see --help)\n", opt, max);
+        return 0;
+    }
+    *out = x;
+    return 1;
+}
+
+/* Parses argv into mock_cfg. Returns 0 to run, 1 to exit successfully (--help), 2 on error. */
+static int mock_parse_args(int argc, char **argv) {
+    int i;
+    long long x;
+    const char *env = getenv("AILIB_FIXTURES");
+    mock_cfg.host = "127.0.0.1";
+    mock_cfg.fixtures = env && *env ? env : "../shared/fixtures";
+    for (i = 1; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) { mock_usage(stdout); return 1; }
+        if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) { mock_cfg.quiet = 1; continue; }
+        if (!v) { fprintf(stderr, "ailib-mock: unknown option or missing value: %s (see --help)\n", a); return 2; }
+        if (!strcmp(a, "--port")) { if (!mock_arg_num(a, v, 65535, &x)) return 2; mock_cfg.port = (int)x; }
+        else if (!strcmp(a, "--max-requests")) { if (!mock_arg_num(a, v, 1000000000000LL, &x)) return 2; mock_cfg.max_requests = x; }
+        else if (!strcmp(a, "--host")) mock_cfg.host = v;
+        else if (!strcmp(a, "--port-file")) mock_cfg.port_file = v;
+        else if (!strcmp(a, "--fixtures")) mock_cfg.fixtures = v;
+        else { fprintf(stderr, "ailib-mock: unknown option %s (see --help)\n", a); return 2; }
+        i++;
+    }
+    return 0;
+}
+
+/* >>main ==================================================================================== */
+
+static void mock_on_signal(int sig) {
+    int saved = errno;
+    (void)sig;
+    mock_signalled = 1;
+    if (write(mock_wake[1], "s", 1) < 0) {}
+    errno = saved;
+}
+
+static int mock_signals(void) {
+    struct sigaction sa;
+    if (pipe(mock_wake) != 0) return 0;
+    fcntl(mock_wake[0], F_SETFL, O_NONBLOCK);
+    fcntl(mock_wake[1], F_SETFL, O_NONBLOCK);
+    memset(&sa, 0, sizeof sa);
+    sigemptyset(&sa.sa_mask);
+    sa.sa_handler = SIG_IGN;            /* a client that hangs up must not kill the server */
+    sigaction(SIGPIPE, &sa, NULL);
+    sa.sa_handler = mock_on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    return 1;
+}
+
+/* Binds and listens; fills addr with the bound address (for the chosen port). */
+static int mock_listen(struct sockaddr_storage *ss, socklen_t *len) {
+    const char *host = !strcmp(mock_cfg.host, "localhost") ? "127.0.0.1" : mock_cfg.host;
+    struct sockaddr_in *v4 = (struct sockaddr_in *)ss;
+    struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)ss;
+    int fd, one = 1;
+    memset(ss, 0, sizeof *ss);
+    if (inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
+        v4->sin_family = AF_INET;
+        v4->sin_port = htons((unsigned short)mock_cfg.port);
+        *len = sizeof *v4;
+    } else if (inet_pton(AF_INET6, host, &v6->sin6_addr) == 1) {
+        v6->sin6_family = AF_INET6;
+        v6->sin6_port = htons((unsigned short)mock_cfg.port);
+        *len = sizeof *v6;
+    } else {
+        fprintf(stderr, "ailib-mock: --host %s is not an IPv4 or IPv6 address\n", mock_cfg.host);
+        return -1;
+    }
+    fd = socket(ss->ss_family, SOCK_STREAM, 0);
+    if (fd < 0) { perror("ailib-mock: socket"); return -1; }
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (bind(fd, (struct sockaddr *)ss, *len) != 0 || listen(fd, 1024) != 0
+        || getsockname(fd, (struct sockaddr *)ss, len) != 0) {
+        fprintf(stderr, "ailib-mock: cannot listen on %s port %d: %s\n", mock_cfg.host, mock_cfg.port, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    fcntl(fd, F_SETFL, O_NONBLOCK);
+    return fd;
+}
+
+static int mock_write_port_file(int port) {
+    char tmp[4096];
+    FILE *fp;
+    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", mock_cfg.port_file, (long)getpid());
+    fp = fopen(tmp, "w");
+    if (!fp) { fprintf(stderr, "ailib-mock: cannot write %s: %s\n", tmp, strerror(errno)); return 0; }
+    fprintf(fp, "%d\n", port);
+    if (fclose(fp) != 0 || rename(tmp, mock_cfg.port_file) != 0) {
+        fprintf(stderr, "ailib-mock: cannot write %s: %s\n", mock_cfg.port_file, strerror(errno));
+        remove(tmp);
+        return 0;
+    }
+    return 1;
+}
+
+static void mock_announce(const struct sockaddr_storage *ss) {
+    char addr[INET6_ADDRSTRLEN];
+    int port, v6 = ss->ss_family == AF_INET6;
+    if (v6) {
+        const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)ss;
+        inet_ntop(AF_INET6, &a->sin6_addr, addr, sizeof addr);
+        port = ntohs(a->sin6_port);
+    } else {
+        const struct sockaddr_in *a = (const struct sockaddr_in *)ss;
+        inet_ntop(AF_INET, &a->sin_addr, addr, sizeof addr);
+        port = ntohs(a->sin_port);
+    }
+    printf("ailib-mock listening on http://%s%s%s:%d\n", v6 ? "[" : "", addr, v6 ? "]" : "", port);
+    fflush(stdout);
+    mock_cfg.port = port;
+}
+
+static void mock_cleanup(int lfd) {
+    close(lfd);
+    mock_shutdown_all();
+    pthread_mutex_lock(&mock_stats.mu);
+    mock_stats_clear_locked();
+    pthread_mutex_unlock(&mock_stats.mu);
+    free(mock_lastreq.last);
+    mock_lastreq.last = NULL;
+    close(mock_wake[0]);
+    close(mock_wake[1]);
+}
+
+int main(int argc, char **argv) {
+    struct sockaddr_storage ss;
+    socklen_t len;
+    int lfd, rc = mock_parse_args(argc, argv);
+    if (rc) return rc == 1 ? 0 : 2;
+    if (!mock_signals()) { perror("ailib-mock: pipe"); return 1; }
+    lfd = mock_listen(&ss, &len);
+    if (lfd < 0) return 1;
+    mock_announce(&ss);
+    if (mock_cfg.port_file && !mock_write_port_file(mock_cfg.port)) { close(lfd); return 1; }
+    mock_accept_loop(lfd);
+    mock_cleanup(lfd);
+    if (!mock_cfg.quiet) fprintf(stderr, "ailib-mock: stopped\n");
+    return 0;
+}

@@ -1,0 +1,622 @@
+/* ailib - the command-line client of ailib: ask any catalog provider from the shell.
+
+   ailib "prompt"                 stream the answer (Ctrl-C cancels cleanly, exit 130)
+   ailib --json "prompt"          one non-streamed call, the normalized response as JSON
+   ailib providers                the provider catalog and which keys are set
+   ailib models [provider]        the model catalog
+
+   Exit codes: 0 ok, 1 provider error, 2 usage error, 3 configuration (no key, unknown
+   provider), 4 network or timeout, 130 interrupted. `ailib --help` has the rest.
+
+   Build: cc -std=c99 -D_POSIX_C_SOURCE=200809L -O2 -I. tools/ailib.c -o build/ailib -lcurl -lm -lpthread
+*/
+#define AILIB_IMPLEMENTATION
+#include "ailib.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum { EXIT_OK = 0, EXIT_PROVIDER = 1, EXIT_USAGE = 2, EXIT_CONFIG = 3, EXIT_NETWORK = 4, EXIT_INTERRUPTED = 130 };
+
+static volatile sig_atomic_t g_interrupted = 0;
+
+static void on_sigint(int sig) { (void)sig; g_interrupted = 1; }
+
+typedef struct cli_options {
+    const char *model, *system, *base_url;
+    const char *prompt_arg;          /* joined positional arguments, or NULL: read stdin */
+    ailib_optf temperature;
+    int64_t max_tokens;
+    ailib_effort effort;
+    int64_t timeout_ms;
+    int verbose, json;
+} cli_options;
+
+static const char *usage_text =
+    "usage: ailib [options] [prompt...]      ask a model (prompt from stdin when none given)\n"
+    "       ailib providers                  list the provider catalog and which keys are set\n"
+    "       ailib models [provider]          list the model catalog\n"
+    "\n"
+    "options:\n"
+    "  -m provider/model     model to use (default: $AILIB_MODEL, else the default model of the\n"
+    "                        first provider whose key variable is set); a bare provider name\n"
+    "                        takes its default model\n"
+    "  -s TEXT               system prompt\n"
+    "  -t TEMP               temperature (e.g. 0.2)\n"
+    "  --max-tokens N        cap on output tokens\n"
+    "  --reasoning LEVEL     reasoning effort: low, medium or high\n"
+    "  --base-url URL        send to this base URL instead of the catalog's (proxies, local\n"
+    "                        servers, the ailib-mock test server)\n"
+    "  --timeout SECS        give up after this long (default: $AI_TIMEOUT_SECS, else 600)\n"
+    "  --json                no streaming; print the normalized response as JSON\n"
+    "  -v                    log requests, retries and errors to stderr (never keys or prompts)\n"
+    "  --help, --version\n"
+    "\n"
+    "The API key comes from the provider's variable (OPENAI_API_KEY, ANTHROPIC_API_KEY, ...;\n"
+    "`ailib providers` names them all). Ctrl-C cancels a call.\n"
+    "\n"
+    "exit codes: 0 ok, 1 provider error, 2 usage error, 3 configuration (missing key, unknown\n"
+    "provider), 4 network error or timeout, 130 interrupted\n";
+
+static int usage_error(const char *fmt, const char *arg) {
+    fputs("ailib: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputs(" (see ailib --help)\n", stderr);
+    return EXIT_USAGE;
+}
+
+/* --- small helpers ------------------------------------------------------------------------- */
+
+/* Parses a whole string as a finite number (the C locale is in force: no setlocale call). */
+static int parse_double(const char *s, double *out) {
+    char *end;
+    double d;
+    if (!s || !*s) return 0;
+    errno = 0;
+    d = strtod(s, &end);
+    if (*end || errno || d != d) return 0;
+    *out = d;
+    return 1;
+}
+
+static int parse_int64(const char *s, int64_t *out) {
+    char *end;
+    long long v;
+    if (!s || !*s) return 0;
+    errno = 0;
+    v = strtoll(s, &end, 10);
+    if (*end || errno) return 0;
+    *out = (int64_t)v;
+    return 1;
+}
+
+/* The first variable of a space-separated list that is set and non-empty, copied to which. */
+static int env_any(const char *names, char *which, size_t cap) {
+    const char *p = names;
+    while (p && *p) {
+        char name[128];
+        size_t n = strcspn(p, " ");
+        if (n && n < sizeof name) {
+            const char *v;
+            memcpy(name, p, n);
+            name[n] = 0;
+            v = getenv(name);
+            if (v && *v) {
+                if (which) snprintf(which, cap, "%s", name);
+                return 1;
+            }
+        }
+        p += n;
+        while (*p == ' ') p++;
+    }
+    return 0;
+}
+
+static const char *protocol_name(ailib_protocol p) {
+    switch (p) {
+    case AILIB_PROTOCOL_OPENAI_CHAT: return "openai-chat";
+    case AILIB_PROTOCOL_ANTHROPIC: return "anthropic";
+    case AILIB_PROTOCOL_GEMINI: return "gemini";
+    case AILIB_PROTOCOL_OLLAMA: return "ollama";
+    case AILIB_PROTOCOL_COHERE: return "cohere";
+    case AILIB_PROTOCOL_OPENAI_RESPONSES: return "openai-responses";
+    case AILIB_PROTOCOL_BEDROCK: return "bedrock";
+    default: return "?";
+    }
+}
+
+static const char *key_status(const ailib_provider_info *p) {
+    if (!p->api_key_env || p->auth == AILIB_AUTH_NONE) return "no key needed";
+    return env_any(p->api_key_env, NULL, 0) ? "key set" : "no key";
+}
+
+/* Reads all of stdin into a NUL-terminated malloc'd buffer; NULL on failure. */
+static char *read_all(FILE *f) {
+    size_t len = 0, cap = 4096, n;
+    char *buf = (char *)malloc(cap), *nb;
+    if (!buf) return NULL;
+    for (;;) {
+        if (cap - len < 2) {
+            nb = (char *)realloc(buf, cap * 2);
+            if (!nb) { free(buf); return NULL; }
+            buf = nb;
+            cap *= 2;
+        }
+        n = fread(buf + len, 1, cap - len - 1, f);
+        len += n;
+        if (n == 0) {
+            if (ferror(f)) { free(buf); return NULL; }
+            break;
+        }
+    }
+    buf[len] = 0;
+    return buf;
+}
+
+/* Maps a library result to the documented exit codes. */
+static int exit_code_of(ailib_result r) {
+    switch (r) {
+    case AILIB_OK: return EXIT_OK;
+    case AILIB_CONFIGURATION: return EXIT_CONFIG;
+    case AILIB_NETWORK: case AILIB_TIMEOUT: return EXIT_NETWORK;
+    case AILIB_CANCELLED: return EXIT_INTERRUPTED;
+    default: return EXIT_PROVIDER;
+    }
+}
+
+/* Prints msg with the library's desc-field advice turned into this tool's flags. */
+static void print_cli_message(const char *msg) {
+    static const char *const subst[][2] = {
+        { " or desc.api_key", "" }, { "desc.timeout_ms", "--timeout SECS" }, { "desc.base_url", "--base-url" },
+        { "desc.model", "-m" }, { " or set desc.provider", "" }
+    };
+    const char *p = msg;
+    while (*p) {
+        size_t k, best = 0, at = strlen(p);
+        for (k = 0; k < sizeof subst / sizeof subst[0]; k++) {
+            const char *f = strstr(p, subst[k][0]);
+            if (f && (size_t)(f - p) < at) { at = (size_t)(f - p); best = k + 1; }
+        }
+        fwrite(p, 1, at, stderr);
+        if (!best) break;
+        fputs(subst[best - 1][1], stderr);
+        p += at + strlen(subst[best - 1][0]);
+    }
+}
+
+static int report_error(ailib_result r, const ailib_error *err) {
+    const char *msg = err->message[0] ? err->message : ailib_result_string(r);
+    if (r == AILIB_CANCELLED && g_interrupted) msg = "interrupted";
+    fputs("ailib: ", stderr);
+    print_cli_message(msg);
+    if (err->request_id[0]) fprintf(stderr, " (request id %s)", err->request_id);
+    fputc('\n', stderr);
+    return exit_code_of(r);
+}
+
+static void log_to_stderr(void *user, ailib_log_level level, const char *message) {
+    static const char *names[] = { "error", "warn", "info", "debug" };
+    (void)user;
+    fprintf(stderr, "ailib: %s: %s\n", (unsigned)level < 4 ? names[level] : "log", message);
+}
+
+/* --- catalog listings ---------------------------------------------------------------------- */
+
+static int cmd_providers(void) {
+    size_t i, n = ailib_provider_count();
+    int w[4] = { 8, 8, 13, 12 };
+    for (i = 0; i < n; i++) {
+        const ailib_provider_info *p = ailib_provider_at(i);
+        const char *cols[4];
+        int k;
+        cols[0] = p->name; cols[1] = protocol_name(p->protocol);
+        cols[2] = p->default_model ? p->default_model : "-";
+        cols[3] = p->api_key_env ? p->api_key_env : "-";
+        for (k = 0; k < 4; k++) if ((int)strlen(cols[k]) > w[k]) w[k] = (int)strlen(cols[k]);
+    }
+    printf("%-*s  %-*s  %-*s  %-*s  %s\n", w[0], "PROVIDER", w[1], "PROTOCOL", w[2], "DEFAULT MODEL",
+           w[3], "KEY VARIABLE", "STATUS");
+    for (i = 0; i < n; i++) {
+        const ailib_provider_info *p = ailib_provider_at(i);
+        printf("%-*s  %-*s  %-*s  %-*s  %s\n", w[0], p->name, w[1], protocol_name(p->protocol),
+               w[2], p->default_model ? p->default_model : "-", w[3], p->api_key_env ? p->api_key_env : "-",
+               key_status(p));
+    }
+    return EXIT_OK;
+}
+
+/* "$/M" price with up to 3 decimals, trailing zeros dropped; "-" for 0 (free or unknown). */
+static void fmt_price(char *out, size_t cap, double v) {
+    size_t n;
+    if (v <= 0) { snprintf(out, cap, "-"); return; }
+    snprintf(out, cap, "%.3f", v);
+    n = strlen(out);
+    while (n > 0 && out[n - 1] == '0') out[--n] = 0;
+    if (n > 0 && out[n - 1] == '.') out[--n] = 0;
+}
+
+static void fmt_tokens(char *out, size_t cap, int64_t v) {
+    if (v <= 0) snprintf(out, cap, "-");
+    else snprintf(out, cap, "%lld", (long long)v);
+}
+
+static void fmt_caps(char *out, uint32_t caps) {
+    static const char letters[] = "TVRJAE";
+    int i;
+    for (i = 0; i < 6; i++) out[i] = (caps & (1u << i)) ? letters[i] : '-';
+    out[6] = 0;
+}
+
+static int cmd_models(const char *provider) {
+    size_t i, n = ailib_model_count();
+    int wp = 8, wm = 5;
+    if (provider && !ailib_provider_find(provider)) {
+        fprintf(stderr, "ailib: unknown provider '%s' (`ailib providers` lists them)\n", provider);
+        return EXIT_CONFIG;
+    }
+    for (i = 0; i < n; i++) {
+        const ailib_model_info *m = ailib_model_at(i);
+        if (provider && strcmp(m->provider, provider) != 0) continue;
+        if ((int)strlen(m->provider) > wp) wp = (int)strlen(m->provider);
+        if ((int)strlen(m->name) > wm) wm = (int)strlen(m->name);
+    }
+    printf("%-*s  %-*s  %9s  %10s  %-6s  %s\n", wp, "PROVIDER", wm, "MODEL", "CONTEXT", "MAX OUTPUT", "CAPS",
+           "$/M IN/OUT");
+    for (i = 0; i < n; i++) {
+        const ailib_model_info *m = ailib_model_at(i);
+        char ctx[32], mo[32], caps[8], pin[32], pout[32];
+        if (provider && strcmp(m->provider, provider) != 0) continue;
+        fmt_tokens(ctx, sizeof ctx, m->context_window);
+        fmt_tokens(mo, sizeof mo, m->max_output);
+        fmt_caps(caps, m->caps);
+        fmt_price(pin, sizeof pin, m->price_input);
+        fmt_price(pout, sizeof pout, m->price_output);
+        printf("%-*s  %-*s  %9s  %10s  %-6s  %s/%s\n", wp, m->provider, wm, m->name, ctx, mo, caps, pin, pout);
+    }
+    printf("\ncaps: T tools, V vision, R reasoning, J JSON schema, A audio, E embeddings\n");
+    return EXIT_OK;
+}
+
+/* --- the call ------------------------------------------------------------------------------ */
+
+/* Pretty-prints one valid, compact JSON text with two-space indentation. */
+static void print_json_pretty(const char *s, size_t n) {
+    size_t i;
+    int depth = 0, in_str = 0, esc = 0, k;
+    for (i = 0; i < n; i++) {
+        char ch = s[i];
+        if (in_str) {
+            putchar(ch);
+            if (esc) esc = 0;
+            else if (ch == '\\') esc = 1;
+            else if (ch == '"') in_str = 0;
+            continue;
+        }
+        switch (ch) {
+        case '"': in_str = 1; putchar(ch); break;
+        case '{': case '[':
+            putchar(ch);
+            if (i + 1 < n && (s[i + 1] == '}' || s[i + 1] == ']')) { putchar(s[++i]); break; }
+            depth++;
+            putchar('\n');
+            for (k = 0; k < depth; k++) fputs("  ", stdout);
+            break;
+        case '}': case ']':
+            depth--;
+            putchar('\n');
+            for (k = 0; k < depth; k++) fputs("  ", stdout);
+            putchar(ch);
+            break;
+        case ',':
+            putchar(ch);
+            putchar('\n');
+            for (k = 0; k < depth; k++) fputs("  ", stdout);
+            break;
+        case ':': fputs(": ", stdout); break;
+        default: putchar(ch);
+        }
+    }
+    putchar('\n');
+}
+
+static void write_usage_field(ailib_json_writer *w, const ailib_usage *u, const char *key, int64_t v, uint32_t bit) {
+    ailib_json_write_key(w, key);
+    if (u && (u->reported & bit)) ailib_json_write_int(w, v);
+    else ailib_json_write_null(w);
+}
+
+/* requested: the model asked for, shown when the provider's reply names none (Cohere's
+   non-streamed replies), as the library already does for streamed ones. */
+static int print_response_json(const ailib_response *r, const char *requested) {
+    ailib_json_writer w;
+    const ailib_usage *u = ailib_response_usage(r);
+    const char *s;
+    size_t len, i, n;
+    ailib_json_writer_init(&w, NULL);
+    ailib_json_write_object_begin(&w);
+    ailib_json_write_key(&w, "model");  ailib_json_write_string(&w, *ailib_response_model(r) ? ailib_response_model(r) : requested);
+    ailib_json_write_key(&w, "id");     ailib_json_write_string(&w, ailib_response_id(r));
+    s = ailib_response_text(r, &len);
+    ailib_json_write_key(&w, "text");   ailib_json_write_stringn(&w, s, len);
+    s = ailib_response_reasoning(r, &len);
+    ailib_json_write_key(&w, "reasoning");
+    if (len) ailib_json_write_stringn(&w, s, len); else ailib_json_write_null(&w);
+    ailib_json_write_key(&w, "tool_calls");
+    ailib_json_write_array_begin(&w);
+    n = ailib_response_tool_call_count(r);
+    for (i = 0; i < n; i++) {
+        const ailib_tool_call *tc = ailib_response_tool_call(r, i);
+        ailib_json_write_object_begin(&w);
+        ailib_json_write_key(&w, "id");        ailib_json_write_stringn(&w, tc->id, tc->id_len);
+        ailib_json_write_key(&w, "name");      ailib_json_write_stringn(&w, tc->name, tc->name_len);
+        ailib_json_write_key(&w, "arguments"); ailib_json_write_stringn(&w, tc->arguments, tc->arguments_len);
+        ailib_json_write_object_end(&w);
+    }
+    ailib_json_write_array_end(&w);
+    ailib_json_write_key(&w, "finish_reason");
+    ailib_json_write_string(&w, ailib_finish_reason_name(ailib_response_finish_reason(r)));
+    ailib_json_write_key(&w, "finish_reason_raw"); ailib_json_write_string(&w, ailib_response_finish_reason_raw(r));
+    ailib_json_write_key(&w, "usage");
+    ailib_json_write_object_begin(&w);
+    write_usage_field(&w, u, "input", u ? u->input_tokens : 0, AILIB_USAGE_INPUT);
+    write_usage_field(&w, u, "output", u ? u->output_tokens : 0, AILIB_USAGE_OUTPUT);
+    write_usage_field(&w, u, "total", u ? u->total_tokens : 0, AILIB_USAGE_TOTAL);
+    write_usage_field(&w, u, "cached_input", u ? u->cached_input_tokens : 0, AILIB_USAGE_CACHED);
+    write_usage_field(&w, u, "cache_write", u ? u->cache_write_tokens : 0, AILIB_USAGE_CACHE_WRITE);
+    write_usage_field(&w, u, "reasoning", u ? u->reasoning_tokens : 0, AILIB_USAGE_REASONING);
+    ailib_json_write_object_end(&w);
+    s = ailib_response_request_id(r);
+    ailib_json_write_key(&w, "request_id");
+    if (s && *s) ailib_json_write_string(&w, s); else ailib_json_write_null(&w);
+    ailib_json_write_object_end(&w);
+    if (ailib_json_writer_finish(&w) != AILIB_OK) {
+        fprintf(stderr, "ailib: could not write the response as JSON (%s)\n", ailib_result_string(w.error));
+        ailib_json_writer_deinit(&w);
+        return EXIT_PROVIDER;
+    }
+    print_json_pretty(w.buf, w.len);
+    ailib_json_writer_deinit(&w);
+    return EXIT_OK;
+}
+
+typedef struct stream_state {
+    int dim;               /* print reasoning, dimmed (stdout is a terminal) */
+    int in_reasoning;      /* the dim attribute is on */
+    int printed;           /* anything written to stdout */
+} stream_state;
+
+static void on_event(stream_state *st, const ailib_event *ev) {
+    if (ev->type == AILIB_EVENT_TEXT_DELTA && ev->text_len) {
+        if (st->in_reasoning) { fputs("\033[0m\n", stdout); st->in_reasoning = 0; }
+        fwrite(ev->text, 1, ev->text_len, stdout);
+        st->printed = 1;
+        fflush(stdout);
+    } else if (ev->type == AILIB_EVENT_REASONING_DELTA && ev->text_len && st->dim) {
+        if (!st->in_reasoning) { fputs("\033[2m", stdout); st->in_reasoning = 1; }
+        fwrite(ev->text, 1, ev->text_len, stdout);
+        st->printed = 1;
+        fflush(stdout);
+    }
+}
+
+/* Runs one call on the non-blocking core, so Ctrl-C can cancel it between polls. */
+static int run_call(ailib_client *c, const ailib_request *req, int stream, int json) {
+    ailib_call_desc cd;
+    ailib_call *call = NULL;
+    ailib_response *resp = NULL;
+    ailib_error err;
+    ailib_event ev;
+    ailib_result r;
+    stream_state st;
+    int code;
+    memset(&st, 0, sizeof st);
+    st.dim = isatty(STDOUT_FILENO);
+    memset(&cd, 0, sizeof cd);
+    cd.stream = stream;
+    ailib_error_clear(&err);
+    r = ailib_chat_start(c, req, &cd, &call, &err);
+    if (r != AILIB_OK) return report_error(r, &err);
+    while (!ailib_call_done(call)) {
+        if (g_interrupted) { ailib_call_cancel(call); }
+        else if (ailib_client_poll(c, 50) != AILIB_OK) { ailib_call_cancel(call); }
+        while (ailib_call_next_event(call, &ev) == AILIB_OK) on_event(&st, &ev);
+    }
+    r = ailib_call_finish(call, &resp, &err);
+    if (st.in_reasoning) fputs("\033[0m", stdout);
+    if (stream && (st.printed || r == AILIB_OK)) fputc('\n', stdout);
+    fflush(stdout);
+    if (g_interrupted) r = AILIB_CANCELLED;
+    if (r != AILIB_OK) code = report_error(r, &err);
+    else code = json ? print_response_json(resp, ailib_client_model(c)) : EXIT_OK;
+    ailib_response_destroy(resp);
+    return code;
+}
+
+/* The model when neither -m nor $AILIB_MODEL gives one: the first provider with a key. */
+static const char *default_model(void) {
+    size_t i, n = ailib_provider_count();
+    for (i = 0; i < n; i++) {
+        const ailib_provider_info *p = ailib_provider_at(i);
+        if (p->api_key_env && p->auth != AILIB_AUTH_NONE && env_any(p->api_key_env, NULL, 0)) return p->name;
+    }
+    return NULL;
+}
+
+static int cmd_chat(const cli_options *o) {
+    ailib_client_desc desc;
+    ailib_client *c;
+    ailib_error err;
+    ailib_message msg;
+    ailib_request req;
+    char *input = NULL;
+    const char *prompt = o->prompt_arg, *model = o->model;
+    int code;
+    if (!model || !*model) model = getenv("AILIB_MODEL");
+    if (!model || !*model) model = default_model();
+    if (!model) {
+        fprintf(stderr, "ailib: no provider key found: set one provider's key variable (e.g. OPENAI_API_KEY or "
+                        "ANTHROPIC_API_KEY), or choose with -m provider/model or AILIB_MODEL; `ailib providers` "
+                        "lists the variables\n");
+        return EXIT_CONFIG;
+    }
+    if (!prompt) {
+        input = read_all(stdin);
+        if (!input) { fprintf(stderr, "ailib: could not read the prompt from stdin\n"); return EXIT_USAGE; }
+        prompt = input;
+        {   /* a piped prompt's final newline is not part of the question */
+            size_t n = strlen(input);
+            while (n > 0 && (input[n - 1] == '\n' || input[n - 1] == '\r')) input[--n] = 0;
+        }
+    }
+    if (!*prompt) { free(input); return usage_error("%sno prompt: give it as an argument or on stdin", ""); }
+    memset(&desc, 0, sizeof desc);
+    desc.model = model;
+    desc.base_url = o->base_url;
+    desc.timeout_ms = o->timeout_ms;
+    if (o->verbose) desc.log = log_to_stderr;
+    ailib_error_clear(&err);
+    if (ailib_global_init() != AILIB_OK) {
+        fprintf(stderr, "ailib: libcurl could not be initialised\n");
+        free(input);
+        return EXIT_NETWORK;
+    }
+    c = ailib_client_create(&desc, &err);
+    if (!c) {
+        code = report_error(err.code, &err);
+        free(input);
+        return code;
+    }
+    memset(&msg, 0, sizeof msg);
+    msg.role = AILIB_ROLE_USER;
+    msg.text = prompt;
+    memset(&req, 0, sizeof req);
+    req.system = o->system;
+    req.messages = &msg;
+    req.message_count = 1;
+    req.temperature = o->temperature;
+    req.max_tokens = o->max_tokens;
+    req.reasoning.effort = o->effort;
+    code = run_call(c, &req, !o->json, o->json);
+    ailib_client_destroy(c);
+    free(input);
+    return code;
+}
+
+/* --- argument parsing ---------------------------------------------------------------------- */
+
+/* Value of an option given as "--opt value" or "--opt=value"; NULL when missing. */
+static const char *opt_value(int argc, char **argv, int *i, const char *name) {
+    size_t n = strlen(name);
+    if (strncmp(argv[*i], name, n) == 0 && argv[*i][n] == '=') return argv[*i] + n + 1;
+    if (*i + 1 < argc) return argv[++*i];
+    return NULL;
+}
+
+static int is_opt(const char *arg, const char *name) {
+    size_t n = strlen(name);
+    return strncmp(arg, name, n) == 0 && (arg[n] == 0 || (arg[n] == '=' && name[1] == '-'));
+}
+
+/* Joins argv[from..argc) with spaces; NULL when there are none. */
+static char *join_args(int argc, char **argv, int from) {
+    size_t len = 0;
+    int i;
+    char *s;
+    if (from >= argc) return NULL;
+    for (i = from; i < argc; i++) len += strlen(argv[i]) + 1;
+    s = (char *)malloc(len);
+    if (!s) return NULL;
+    len = 0;
+    for (i = from; i < argc; i++) {
+        size_t n = strlen(argv[i]);
+        if (i > from) s[len++] = ' ';
+        memcpy(s + len, argv[i], n);
+        len += n;
+    }
+    s[len] = 0;
+    return s;
+}
+
+int main(int argc, char **argv) {
+    cli_options o;
+    struct sigaction sa;
+    int i, code;
+    char *joined;
+    char **pos;
+    int npos = 0;
+    memset(&o, 0, sizeof o);
+    if (argc >= 2 && strcmp(argv[1], "providers") == 0) {
+        if (argc > 2) return usage_error("'providers' takes no arguments%s", "");
+        return cmd_providers();
+    }
+    if (argc >= 2 && strcmp(argv[1], "models") == 0) {
+        if (argc > 3) return usage_error("'models' takes at most one provider name%s", "");
+        return cmd_models(argc == 3 ? argv[2] : NULL);
+    }
+    pos = (char **)malloc(sizeof *pos * (size_t)(argc + 1));
+    if (!pos) return EXIT_PROVIDER;
+    for (i = 1; i < argc; i++) {
+        const char *a = argv[i], *v;
+        if (strcmp(a, "--") == 0) { while (++i < argc) pos[npos++] = argv[i]; break; }
+        if (a[0] != '-' || a[1] == 0) { pos[npos++] = argv[i]; continue; }
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) { fputs(usage_text, stdout); free(pos); return EXIT_OK; }
+        if (strcmp(a, "--version") == 0) { printf("ailib %s\n", ailib_version_string()); free(pos); return EXIT_OK; }
+        if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) { o.verbose = 1; continue; }
+        if (strcmp(a, "--json") == 0) { o.json = 1; continue; }
+        if (is_opt(a, "-m") || is_opt(a, "--model")) {
+            if (!(v = opt_value(argc, argv, &i, "--model"))) goto missing;
+            o.model = v;
+        } else if (is_opt(a, "-s") || is_opt(a, "--system")) {
+            if (!(v = opt_value(argc, argv, &i, "--system"))) goto missing;
+            o.system = v;
+        } else if (is_opt(a, "-t") || is_opt(a, "--temperature")) {
+            double d;
+            if (!(v = opt_value(argc, argv, &i, "--temperature"))) goto missing;
+            if (!parse_double(v, &d) || d < 0) { free(pos); return usage_error("bad temperature '%s': give a number like 0.7", v); }
+            o.temperature = ailib_set(d);
+        } else if (is_opt(a, "--max-tokens")) {
+            if (!(v = opt_value(argc, argv, &i, "--max-tokens"))) goto missing;
+            if (!parse_int64(v, &o.max_tokens) || o.max_tokens <= 0) { free(pos); return usage_error("bad --max-tokens '%s': give a positive integer", v); }
+        } else if (is_opt(a, "--reasoning")) {
+            if (!(v = opt_value(argc, argv, &i, "--reasoning"))) goto missing;
+            if (strcmp(v, "low") == 0) o.effort = AILIB_EFFORT_LOW;
+            else if (strcmp(v, "medium") == 0) o.effort = AILIB_EFFORT_MEDIUM;
+            else if (strcmp(v, "high") == 0) o.effort = AILIB_EFFORT_HIGH;
+            else { free(pos); return usage_error("bad --reasoning '%s': use low, medium or high", v); }
+        } else if (is_opt(a, "--base-url")) {
+            if (!(v = opt_value(argc, argv, &i, "--base-url"))) goto missing;
+            o.base_url = v;
+        } else if (is_opt(a, "--timeout")) {
+            double d;
+            if (!(v = opt_value(argc, argv, &i, "--timeout"))) goto missing;
+            if (!parse_double(v, &d) || d <= 0 || d > 1e9) { free(pos); return usage_error("bad --timeout '%s': give seconds, e.g. 30", v); }
+            o.timeout_ms = (int64_t)(d * 1000.0);
+            if (o.timeout_ms < 1) o.timeout_ms = 1;
+        } else {
+            free(pos);
+            return usage_error("unknown option '%s'", a);
+        }
+        continue;
+    missing:
+        free(pos);
+        return usage_error("option '%s' needs a value", a);
+    }
+    joined = join_args(npos, pos, 0);
+    free(pos);
+    if (npos && !joined) { fprintf(stderr, "ailib: out of memory\n"); return EXIT_PROVIDER; }
+    o.prompt_arg = joined;
+
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+
+    code = cmd_chat(&o);
+    free(joined);
+    ailib_global_cleanup();
+    return code;
+}
