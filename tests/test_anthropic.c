@@ -933,18 +933,18 @@ TEST(anthropic_request_thinking_and_max_tokens) {
     q.model = "claude-sonnet-4-5"; q.messages = &msg; q.message_count = 1;
     ailib_error_clear(&e);
 
-    q.reasoning.budget_tokens = 2048; q.max_tokens = 1000;   /* too small for the budget: raised */
+    q.reasoning.budget_tokens = 2048; q.max_tokens = 0;      /* no cap given: the default grows to fit */
     ASSERT_EQ(an_build(&q, 0, &b, &e), AILIB_OK);
     th = an_get(b.root, "thinking");
     EXPECT_STR_EQ(an_s(an_get(th, "type")), "enabled");
     EXPECT_EQ(ailib_json_int(an_get(th, "budget_tokens")), 2048);
-    EXPECT_EQ(ailib_json_int(an_get(b.root, "max_tokens")), 2048 + 4096);
+    EXPECT_EQ(ailib_json_int(an_get(b.root, "max_tokens")), 4096);
     an_body_free(&b);
 
+    q.max_tokens = 1000;   /* an explicit cap below an explicit budget: a typed error, not a silent raise */
+    EXPECT_EQ(an_build(&q, 0, &b, &e), AILIB_INVALID_ARGUMENT);
     q.max_tokens = 2048;   /* equal is not enough either */
-    ASSERT_EQ(an_build(&q, 0, &b, &e), AILIB_OK);
-    EXPECT_EQ(ailib_json_int(an_get(b.root, "max_tokens")), 6144);
-    an_body_free(&b);
+    EXPECT_EQ(an_build(&q, 0, &b, &e), AILIB_INVALID_ARGUMENT);
 
     q.max_tokens = 30000;
     ASSERT_EQ(an_build(&q, 0, &b, &e), AILIB_OK);
@@ -999,4 +999,39 @@ TEST(anthropic_request_rejections) {
     msg.role = AILIB_ROLE_USER;
     EXPECT_EQ(an_build(&q, 0, &b, &e), AILIB_UNSUPPORTED);
     an_body_free(&b);
+}
+
+/* An explicit max_tokens is a cap the caller chose: reasoning fits inside it or fails, never
+   silently raises it. */
+TEST(anthropic_request_thinking_budget_respects_explicit_max_tokens) {
+    ailib_message msg;
+    ailib_request req;
+    ailib_endpoint ep;
+    ailib_wire_request wr;
+    ailib_error err;
+    ailib_json_doc *d = NULL;
+    memset(&msg, 0, sizeof msg);
+    memset(&req, 0, sizeof req);
+    memset(&ep, 0, sizeof ep);
+    ep.provider = ailib_provider_find("anthropic");
+    msg.text = "x";
+    req.messages = &msg;
+    req.message_count = 1;
+    req.reasoning.effort = AILIB_EFFORT_HIGH;          /* 16384 tokens by default */
+    req.max_tokens = 8000;
+    ASSERT_EQ(ailib_wire_request_build(&ep, &req, 0, &wr, &err), AILIB_OK);
+    ASSERT_EQ(ailib_json_parse(wr.body, wr.body_len, NULL, &d, NULL), AILIB_OK);
+    EXPECT_EQ(ailib_json_int(ailib_json_get(ailib_json_doc_root(d), "max_tokens")), 8000);
+    EXPECT_EQ(ailib_json_int(ailib_json_path(ailib_json_doc_root(d), "thinking", "budget_tokens", NULL)), 7999);
+    ailib_json_doc_destroy(d);
+    ailib_wire_request_deinit(&wr);
+    req.max_tokens = 50;                               /* no room for the 1024 minimum */
+    EXPECT_EQ(ailib_wire_request_build(&ep, &req, 0, &wr, &err), AILIB_INVALID_ARGUMENT);
+    EXPECT_TRUE(strstr(err.message, "max_tokens") != NULL);
+    req.max_tokens = 0;                                /* default grows to fit */
+    ASSERT_EQ(ailib_wire_request_build(&ep, &req, 0, &wr, &err), AILIB_OK);
+    ASSERT_EQ(ailib_json_parse(wr.body, wr.body_len, NULL, &d, NULL), AILIB_OK);
+    EXPECT_EQ(ailib_json_int(ailib_json_get(ailib_json_doc_root(d), "max_tokens")), 16384 + 4096);
+    ailib_json_doc_destroy(d);
+    ailib_wire_request_deinit(&wr);
 }
