@@ -51,13 +51,13 @@ unit: $(B)/tests $(B)/ailib-mock $(B)/locale/de_DE.UTF-8
 	@echo "== unit, replay and loopback integration tests"
 	@LOCPATH=$(CURDIR)/$(B)/locale ./$(B)/tests
 
-asan: $(B)/tests-asan $(B)/ailib-mock
+asan: $(B)/tests-asan $(B)/ailib-mock $(B)/locale/de_DE.UTF-8
 	@echo "== all tests under AddressSanitizer + UndefinedBehaviorSanitizer"
-	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ./$(B)/tests-asan --quick
+	@LOCPATH=$(CURDIR)/$(B)/locale ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ./$(B)/tests-asan --quick
 
-valgrind: $(B)/tests $(B)/ailib-mock
+valgrind: $(B)/tests $(B)/ailib-mock $(B)/locale/de_DE.UTF-8
 	@echo "== all tests under valgrind"
-	@AILIB_TEST_QUICK=1 valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=all \
+	@LOCPATH=$(CURDIR)/$(B)/locale AILIB_TEST_QUICK=1 valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=all \
 	  --errors-for-leak-kinds=all ./$(B)/tests
 
 tsan: $(B)/tsan-threads $(B)/ailib-mock
