@@ -5,7 +5,7 @@ WARN    := -Wall -Wextra -Wpedantic -Werror
 LIBS    := -lcurl -lm -lpthread
 B       := build
 TEST_SRC := $(sort $(wildcard tests/test_*.c))
-HDRS    := ailib.h ailib_providers.h $(wildcard wip/*.inc)
+HDRS    := ailib.h ailib_providers.h
 TEST_ALL := tests/impl.c tests/runner.c tests/replay.c tests/mockctl.c $(TEST_SRC)
 TEST_HDR := tests/test.h tests/replay.h tests/mockctl.h
 
@@ -53,11 +53,11 @@ unit: $(B)/tests $(B)/ailib-mock $(B)/locale/de_DE.UTF-8
 
 asan: $(B)/tests-asan $(B)/ailib-mock $(B)/locale/de_DE.UTF-8
 	@echo "== all tests under AddressSanitizer + UndefinedBehaviorSanitizer"
-	@LOCPATH=$(CURDIR)/$(B)/locale ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ./$(B)/tests-asan --quick
+	@LOCPATH=$(CURDIR)/$(B)/locale LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ./$(B)/tests-asan --quick
 
 valgrind: $(B)/tests $(B)/ailib-mock $(B)/locale/de_DE.UTF-8
 	@echo "== all tests under valgrind"
-	@LOCPATH=$(CURDIR)/$(B)/locale AILIB_TEST_QUICK=1 valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=all \
+	@LOCPATH=$(CURDIR)/$(B)/locale AILIB_TEST_QUICK=1 valgrind -q --suppressions=$(CURDIR)/tests/valgrind.supp --error-exitcode=99 --leak-check=full --show-leak-kinds=all \
 	  --errors-for-leak-kinds=all ./$(B)/tests
 
 tsan: $(B)/tsan-threads $(B)/ailib-mock

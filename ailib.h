@@ -143,7 +143,6 @@ typedef struct ailib_error {
     char provider_code[64];       /* e.g. "unsupported_parameter", "429", "tool_use_failed" */
     char provider_message[1024];  /* the provider's own words */
     char request_id[128];         /* from the body or the response headers */
-    char json_path[128];          /* schema validation: where the value failed ("$.items[2].name") */
 } ailib_error;
 
 /* Resets an error to "ok, nothing known" (retry_after_ms = -1). */
@@ -727,23 +726,6 @@ AILIB_API ailib_response *ailib_stream_take_response(ailib_stream *s);
 /* Resets for a new body on the same endpoint, keeping all buffers (no allocation). */
 AILIB_API void ailib_stream_reset(ailib_stream *s);
 
-
-/* ============================================================================================
-   >>schema: JSON Schema validation (the subset used for tools and structured output)
-   ============================================================================================
-   Keywords: type (incl. arrays of types, "integer"), properties, required,
-   additionalProperties (bool or schema), items, enum, const, minLength/maxLength, minimum/
-   maximum/exclusiveMinimum/exclusiveMaximum, minItems/maxItems, anyOf, oneOf, allOf, $ref to
-   "#/$defs/x" or "#/definitions/x", nullable. Unknown keywords are ignored. */
-
-/* AILIB_OK when value satisfies schema; else AILIB_INVALID_ARGUMENT with err->json_path
-   ("$", "$.city", "$.items[2]") and a message saying what was expected there. */
-AILIB_API ailib_result ailib_schema_validate(const ailib_json *schema, const ailib_json *value, ailib_error *err);
-
-/* Rewrites a JSON Schema into what Gemini's responseSchema accepts (OpenAPI subset: no
-   additionalProperties, $ref inlined, "type": [x, "null"] to nullable, unsupported keywords
-   dropped). Writes the result as one value into w. */
-AILIB_API ailib_result ailib_schema_to_gemini(const ailib_json *schema, ailib_json_writer *w, ailib_error *err);
 
 /* ============================================================================================
    >>embed, >>models: embeddings and model listing
@@ -2037,22 +2019,7476 @@ AILIB_API char *ailib_json_writer_take(ailib_json_writer *w, size_t *len) {
     return b;
 }
 
-#include "wip/sse.inc"
+/* >>sse ====================================================================================== */
+
+/* The WHATWG "event stream interpretation" algorithm as a push parser. The hot path finds line
+   ends with memchr and parses a line that lies wholly inside the fed chunk straight from the
+   input, copying only its value. A line cut by the end of a chunk waits in p->line, except
+   that the value of a data: line goes straight to the data buffer as it arrives, so the bulk
+   of a stream is copied once and p->line only ever holds short field names or event:/id:
+   lines. Which kind of partial line is waiting is told by p->line itself:
+     ":"        a comment: the rest of the line is dropped, never buffered;
+     "data:"    a data line cut right after its colon: one leading space may still follow;
+     "data: "   a data line whose value is being appended to the data buffer;
+     otherwise  the line's bytes so far (never starting with "data:" or ":"). */
+
+#define AILIB__SSE_DEFAULT_MAX ((size_t)64 << 20)
+
+enum { AILIB__SSE_VERBATIM, AILIB__SSE_COMMENT, AILIB__SSE_DATA_COLON, AILIB__SSE_DATA_VALUE };
+
+static size_t ailib__sse_limit(size_t max) { return max ? max : AILIB__SSE_DEFAULT_MAX; }
+
+static ailib_result ailib__sse_oom(ailib_error *err) {
+    return ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory while buffering a server-sent event");
+}
+
+static ailib_result ailib__sse_too_large(ailib_error *err, const char *what, size_t max, size_t pos) {
+    if (err) err->byte_pos = pos;
+    return ailib__fail(err, AILIB_TOO_LARGE,
+                       "SSE %s exceeds max_event (%llu bytes) at byte %llu; raise "
+                       "ailib_sse_parser.max_event after ailib_sse_init()",
+                       what, (unsigned long long)max, (unsigned long long)pos);
+}
+
+/* Index of the first c in b[from, len), or len. */
+static size_t ailib__sse_find(const char *b, size_t from, size_t len, int c) {
+    const char *q = (const char *)memchr(b + from, c, len - from);
+    return q ? (size_t)(q - b) : len;
+}
+
+static int ailib__sse_state(const ailib_sse_parser *p) {
+    size_t n = p->line_len;
+    if (n == 1 && p->line[0] == ':') return AILIB__SSE_COMMENT;
+    if ((n == 5 || n == 6) && memcmp(p->line, "data: ", n) == 0)
+        return n == 5 ? AILIB__SSE_DATA_COLON : AILIB__SSE_DATA_VALUE;
+    return AILIB__SSE_VERBATIM;
+}
+
+/* Appends value bytes (at stream offset off) to the event's data, keeping data_len <= max. */
+static ailib_result ailib__sse_data_add(ailib_sse_parser *p, const char *s, size_t n, size_t off,
+                                        ailib_error *err) {
+    size_t max = ailib__sse_limit(p->max_event), room = max - p->data_len;
+    if (n > room) return ailib__sse_too_large(err, "event data", max, off + room);
+    if (!ailib__grow(&p->alloc, &p->data, &p->data_cap, p->data_len + n + 2)) return ailib__sse_oom(err);
+    memcpy(p->data + p->data_len, s, n);
+    p->data_len += n;
+    return AILIB_OK;
+}
+
+/* The '\n' that ends a data line (the line ended at stream offset eol). */
+static ailib_result ailib__sse_data_end(ailib_sse_parser *p, size_t eol, ailib_error *err) {
+    size_t max = ailib__sse_limit(p->max_event);
+    if (p->data_len >= max) return ailib__sse_too_large(err, "event data", max, eol);
+    if (!ailib__grow(&p->alloc, &p->data, &p->data_cap, p->data_len + 2)) return ailib__sse_oom(err);
+    p->data[p->data_len++] = '\n';
+    p->has_data = 1;
+    return AILIB_OK;
+}
+
+/* A whole data line's value (at offset voff, line end at eol) in one step: the hot path. */
+static ailib_result ailib__sse_data_line(ailib_sse_parser *p, const char *v, size_t n, size_t voff,
+                                         size_t eol, ailib_error *err) {
+    size_t max = ailib__sse_limit(p->max_event), room = max - p->data_len;
+    if (AILIB__UNLIKELY(n >= room)) return ailib__sse_too_large(err, "event data", max, n > room ? voff + room : eol);
+    if (AILIB__UNLIKELY(p->data_len + n + 2 > p->data_cap) &&
+        !ailib__grow(&p->alloc, &p->data, &p->data_cap, p->data_len + n + 2))
+        return ailib__sse_oom(err);
+    memcpy(p->data + p->data_len, v, n);
+    p->data_len += n;
+    p->data[p->data_len++] = '\n';
+    p->has_data = 1;
+    return AILIB_OK;
+}
+
+/* Blank line: hand the event over unless its data buffer is empty. The parser is reset before
+   the callback runs, so a callback that stops parsing leaves it consistent. */
+static ailib_result ailib__sse_dispatch(ailib_sse_parser *p, ailib_sse_callback cb, void *user,
+                                        ailib_error *err) {
+    ailib_sse_event ev;
+    if (!p->data_len) { p->event_len = 0; return AILIB_OK; }
+    p->data[--p->data_len] = 0;   /* the last line's '\n' */
+    ev.event = p->event_len ? p->event : "";
+    ev.event_len = p->event_len;
+    ev.data = p->data;
+    ev.data_len = p->data_len;
+    ev.id = p->id_len ? p->id : "";
+    ev.id_len = p->id_len;
+    ev.retry_ms = p->retry_ms;
+    p->data_len = p->event_len = 0;
+    p->has_data = 0;
+    if (cb && cb(user, &ev) != 0)
+        return ailib__fail(err, AILIB_CANCELLED, "the SSE event callback returned non-zero; parsing stopped");
+    return AILIB_OK;
+}
+
+/* retry: counts only when the value is all ASCII digits; huge values saturate. */
+static void ailib__sse_retry(ailib_sse_parser *p, const char *v, size_t n) {
+    int64_t ms = 0;
+    size_t k;
+    if (!n) return;
+    for (k = 0; k < n; k++) {
+        unsigned d = (unsigned)(unsigned char)v[k] - '0';
+        if (d > 9) return;
+        ms = ms > (INT64_MAX - (int64_t)d) / 10 ? INT64_MAX : ms * 10 + (int64_t)d;
+    }
+    p->retry_ms = ms;
+}
+
+/* One complete line s[0, n) that began at stream offset off. */
+static ailib_result ailib__sse_line(ailib_sse_parser *p, const char *s, size_t n, size_t off,
+                                    ailib_sse_callback cb, void *user, ailib_error *err) {
+    const char *colon, *v;
+    size_t name_len, vlen, max;
+    if (n == 0) return ailib__sse_dispatch(p, cb, user, err);
+    if (AILIB__LIKELY(n >= 5 && memcmp(s, "data:", 5) == 0)) {   /* the common line, without a search */
+        v = s + 5;
+        vlen = n - 5;
+        if (vlen && *v == ' ') { v++; vlen--; }
+        return ailib__sse_data_line(p, v, vlen, off + (size_t)(v - s), off + n, err);
+    }
+    if (s[0] == ':') return AILIB_OK;
+    colon = (const char *)memchr(s, ':', n);
+    name_len = colon ? (size_t)(colon - s) : n;
+    v = colon ? colon + 1 : s + n;
+    vlen = n - (size_t)(v - s);
+    if (vlen && *v == ' ') { v++; vlen--; }
+    if (name_len == 4 && memcmp(s, "data", 4) == 0)
+        return ailib__sse_data_line(p, v, vlen, off + (size_t)(v - s), off + n, err);
+    max = ailib__sse_limit(p->max_event);
+    if (n > max) return ailib__sse_too_large(err, "line", max, off + max);
+    if (name_len == 5 && memcmp(s, "event", 5) == 0) {
+        p->event_len = 0;
+        if (!ailib__append(&p->alloc, &p->event, &p->event_len, &p->event_cap, v, vlen)) return ailib__sse_oom(err);
+    } else if (name_len == 2 && memcmp(s, "id", 2) == 0) {
+        if (vlen && memchr(v, 0, vlen)) return AILIB_OK;   /* an id containing U+0000 is ignored */
+        p->id_len = 0;
+        if (!ailib__append(&p->alloc, &p->id, &p->id_len, &p->id_cap, v, vlen)) return ailib__sse_oom(err);
+    } else if (name_len == 5 && memcmp(s, "retry", 5) == 0) {
+        ailib__sse_retry(p, v, vlen);
+    }
+    return AILIB_OK;
+}
+
+/* Takes s[0, n), a piece of the current line that contains no line end (at offset off). */
+static ailib_result ailib__sse_partial(ailib_sse_parser *p, const char *s, size_t n, size_t off,
+                                       ailib_error *err) {
+    int st = ailib__sse_state(p);
+    if (st == AILIB__SSE_VERBATIM) {
+        size_t max = ailib__sse_limit(p->max_event), have = p->line_len;
+        if (!n) return AILIB_OK;
+        if (!have && s[0] == ':') { p->line[0] = ':'; p->line_len = 1; return AILIB_OK; }
+        if (have < 5 && memcmp(p->line, "data:", have) == 0) {
+            size_t k = n < 5 - have ? n : 5 - have;
+            if (memcmp(s, &"data:"[have], k) == 0) {   /* line_cap >= 64: see ailib_sse_feed */
+                memcpy(p->line + have, s, k);
+                p->line_len = have + k;
+                if (p->line_len < 5) return AILIB_OK;
+                s += k; n -= k; off += k;
+                st = AILIB__SSE_DATA_COLON;
+            }
+        }
+        if (st == AILIB__SSE_VERBATIM) {
+            if (have > max || n > max - have) return ailib__sse_too_large(err, "line", max, off - have + max);
+            if (!ailib__append(&p->alloc, &p->line, &p->line_len, &p->line_cap, s, n)) return ailib__sse_oom(err);
+            return AILIB_OK;
+        }
+    }
+    if (st == AILIB__SSE_COMMENT) return AILIB_OK;
+    if (st == AILIB__SSE_DATA_COLON) {
+        if (!n) return AILIB_OK;
+        if (s[0] == ' ') { s++; n--; off++; }
+        p->line[5] = ' ';
+        p->line_len = 6;
+    }
+    return n ? ailib__sse_data_add(p, s, n, off, err) : AILIB_OK;
+}
+
+/* The buffered line ended at stream offset eol. */
+static ailib_result ailib__sse_end_line(ailib_sse_parser *p, size_t eol, ailib_sse_callback cb, void *user,
+                                        ailib_error *err) {
+    size_t n = p->line_len;
+    int st = ailib__sse_state(p);
+    p->line_len = 0;
+    if (st == AILIB__SSE_COMMENT) return AILIB_OK;
+    if (st != AILIB__SSE_VERBATIM) return ailib__sse_data_end(p, eol, err);
+    return ailib__sse_line(p, p->line, n, eol - n, cb, user, err);
+}
+
+/* Skips a leading U+FEFF, which may arrive split across feeds: its bytes wait in p->line until
+   they complete the BOM (dropped) or turn out to begin the first line (kept). */
+static size_t ailib__sse_bom(ailib_sse_parser *p, const char *b, size_t len, size_t i) {
+    static const unsigned char bom[3] = { 0xEF, 0xBB, 0xBF };
+    while (i < len && p->line_len < 3) {
+        if ((unsigned char)b[i] != bom[p->line_len]) { p->bom_checked = 1; return i; }
+        p->line[p->line_len++] = b[i++];
+    }
+    if (p->line_len == 3) { p->line_len = 0; p->bom_checked = 1; }
+    return i;
+}
+
+AILIB_API void ailib_sse_init(ailib_sse_parser *p, const ailib_allocator *alloc) {
+    if (!p) return;
+    memset(p, 0, sizeof *p);
+    p->alloc = ailib__allocator(alloc);
+    p->retry_ms = -1;
+}
+
+AILIB_API void ailib_sse_deinit(ailib_sse_parser *p) {
+    ailib_allocator a;
+    if (!p) return;
+    a = ailib__allocator(&p->alloc);
+    ailib__free(&a, p->line);
+    ailib__free(&a, p->data);
+    ailib__free(&a, p->event);
+    ailib__free(&a, p->id);
+    memset(p, 0, sizeof *p);
+    p->retry_ms = -1;
+}
+
+/* Stops after the event whose callback returned non-zero: err->byte_pos (and p->pos) is then
+   the stream offset just past that event, and the rest of the chunk is not parsed, so a caller
+   may resume by feeding from there. After AILIB_TOO_LARGE or AILIB_OUT_OF_MEMORY the stream
+   cannot be continued. Line ends are found with one memchr pass per byte value and chunk:
+   lf and cr cache the next LF and CR and are searched again only once passed. */
+AILIB_API ailib_result ailib_sse_feed(ailib_sse_parser *p, const char *bytes, size_t len,
+                                      ailib_sse_callback cb, void *user, ailib_error *err) {
+    size_t i = 0, base, lf, cr, eol, next;
+    ailib_result rc;
+    if (!p || (!bytes && len))
+        return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_sse_feed: parser and bytes must not be NULL");
+    if (!len) return AILIB_OK;
+    /* 64 bytes up front: field names and the "data:" markers then never allocate mid-stream. */
+    if (!p->line && !ailib__grow(&p->alloc, &p->line, &p->line_cap, 64)) return ailib__sse_oom(err);
+    base = p->pos;
+    if (p->last_was_cr) {
+        p->last_was_cr = 0;
+        if (bytes[0] == '\n') i = 1;
+    }
+    if (!p->bom_checked) {
+        i = ailib__sse_bom(p, bytes, len, i);
+        if (!p->bom_checked) { p->pos = base + len; return AILIB_OK; }
+    }
+    lf = ailib__sse_find(bytes, i, len, '\n');
+    cr = ailib__sse_find(bytes, i, len, '\r');
+    while (i < len) {
+        if (lf < i) lf = bytes[i] == '\n' ? i : ailib__sse_find(bytes, i, len, '\n');   /* blank lines */
+        if (cr < i) cr = ailib__sse_find(bytes, i, len, '\r');
+        eol = lf < cr ? lf : cr;
+        if (eol == len) {
+            rc = ailib__sse_partial(p, bytes + i, len - i, base + i, err);
+            if (rc != AILIB_OK) { p->pos = base + i; return rc; }
+            break;
+        }
+        next = eol + 1;
+        if (bytes[eol] == '\r') {
+            if (next == len) p->last_was_cr = 1;
+            else if (bytes[next] == '\n') next++;
+        }
+        if (AILIB__LIKELY(p->line_len == 0)) {
+            rc = ailib__sse_line(p, bytes + i, eol - i, base + i, cb, user, err);
+        } else {
+            rc = ailib__sse_partial(p, bytes + i, eol - i, base + i, err);
+            if (rc == AILIB_OK) rc = ailib__sse_end_line(p, base + eol, cb, user, err);
+        }
+        if (AILIB__UNLIKELY(rc != AILIB_OK)) {
+            if (rc == AILIB_CANCELLED) {
+                p->pos = base + next;
+                if (err) err->byte_pos = p->pos;
+            } else {
+                p->pos = base + i;
+            }
+            return rc;
+        }
+        i = next;
+    }
+    p->pos = base + len;
+    return AILIB_OK;
+}
+
+/* Discards an unfinished line or event (WHATWG: "any pending data must be discarded") and
+   leaves the parser ready for a next stream, such as a reconnection: as in EventSource, the
+   last event id and retry persist. */
+AILIB_API ailib_result ailib_sse_finish(ailib_sse_parser *p, ailib_sse_callback cb, void *user,
+                                        ailib_error *err) {
+    (void)cb;
+    (void)user;
+    if (!p) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_sse_finish: parser must not be NULL");
+    p->line_len = p->data_len = p->event_len = 0;
+    p->has_data = 0;
+    p->last_was_cr = 0;
+    p->bom_checked = 0;
+    p->pos = 0;
+    return AILIB_OK;
+}
+
+AILIB_API int ailib_sse_pending(const ailib_sse_parser *p) {
+    return p && (p->line_len || p->data_len || p->event_len);
+}
+
+/* >>ndjson =================================================================================== */
+
+/* Each line is copied once into p->line, the only way to hand out a NUL-terminated line from
+   const input; the buffer grows to the longest line and is then reused. */
+
+static int ailib__ndjson_blank(const char *s, size_t n) {
+    while (n && (*s == ' ' || *s == '\t' || *s == '\r')) { s++; n--; }
+    return n == 0;
+}
+
+static ailib_result ailib__ndjson_emit(ailib_ndjson_parser *p, const char *s, size_t n,
+                                       ailib_ndjson_callback cb, void *user, ailib_error *err) {
+    if (n && s[n - 1] == '\r') n--;
+    if (ailib__ndjson_blank(s, n)) { p->line_len = 0; return AILIB_OK; }
+    if (s == p->line) {
+        p->line[n] = 0;
+    } else {
+        p->line_len = 0;
+        if (!ailib__append(&p->alloc, &p->line, &p->line_len, &p->line_cap, s, n))
+            return ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory while buffering an NDJSON line");
+    }
+    p->line_len = 0;
+    if (cb && cb(user, p->line, n) != 0)
+        return ailib__fail(err, AILIB_CANCELLED, "the NDJSON line callback returned non-zero; parsing stopped");
+    return AILIB_OK;
+}
+
+AILIB_API void ailib_ndjson_init(ailib_ndjson_parser *p, const ailib_allocator *alloc) {
+    if (!p) return;
+    memset(p, 0, sizeof *p);
+    p->alloc = ailib__allocator(alloc);
+}
+
+AILIB_API void ailib_ndjson_deinit(ailib_ndjson_parser *p) {
+    ailib_allocator a;
+    if (!p) return;
+    a = ailib__allocator(&p->alloc);
+    ailib__free(&a, p->line);
+    memset(p, 0, sizeof *p);
+}
+
+/* Same stopping rules as ailib_sse_feed: a cancel leaves err->byte_pos just past the line. */
+AILIB_API ailib_result ailib_ndjson_feed(ailib_ndjson_parser *p, const char *bytes, size_t len,
+                                         ailib_ndjson_callback cb, void *user, ailib_error *err) {
+    size_t i = 0, base, max, end, n;
+    ailib_result rc;
+    if (!p || (!bytes && len))
+        return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_ndjson_feed: parser and bytes must not be NULL");
+    base = p->pos;
+    max = ailib__sse_limit(p->max_line);
+    while (i < len) {
+        end = ailib__sse_find(bytes, i, len, '\n');
+        n = end - i;
+        if (AILIB__UNLIKELY(n > max - p->line_len)) {
+            size_t pos = base + i - p->line_len + max;
+            if (err) err->byte_pos = pos;
+            p->pos = base + i;
+            return ailib__fail(err, AILIB_TOO_LARGE,
+                               "NDJSON line exceeds max_line (%llu bytes) at byte %llu; raise "
+                               "ailib_ndjson_parser.max_line after ailib_ndjson_init()",
+                               (unsigned long long)max, (unsigned long long)pos);
+        }
+        if (end == len || p->line_len) {
+            if (!ailib__append(&p->alloc, &p->line, &p->line_len, &p->line_cap, bytes + i, n)) {
+                p->pos = base + i;
+                return ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory while buffering an NDJSON line");
+            }
+            if (end == len) break;
+            rc = ailib__ndjson_emit(p, p->line, p->line_len, cb, user, err);
+        } else {
+            rc = ailib__ndjson_emit(p, bytes + i, n, cb, user, err);
+        }
+        i = end + 1;
+        if (AILIB__UNLIKELY(rc != AILIB_OK)) {
+            p->pos = base + i;
+            if (rc == AILIB_CANCELLED && err) err->byte_pos = p->pos;
+            return rc;
+        }
+    }
+    p->pos = base + len;
+    return AILIB_OK;
+}
+
+/* Delivers a last line that had no newline, then leaves the parser ready for a next stream. */
+AILIB_API ailib_result ailib_ndjson_finish(ailib_ndjson_parser *p, ailib_ndjson_callback cb, void *user,
+                                           ailib_error *err) {
+    ailib_result rc = AILIB_OK;
+    if (!p) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_ndjson_finish: parser must not be NULL");
+    if (p->line_len) {
+        rc = ailib__ndjson_emit(p, p->line, p->line_len, cb, user, err);
+        if (rc == AILIB_CANCELLED && err) err->byte_pos = p->pos;
+    }
+    p->line_len = 0;
+    p->pos = 0;
+    return rc;
+}
 #include "ailib_providers.h"
-#include "wip/core.inc"
-#include "wip/build.inc"
-#include "wip/openai.inc"
-#include "wip/anthropic.inc"
-#include "wip/gemini.inc"
-#include "wip/ollama.inc"
-#include "wip/cohere.inc"
-#include "wip/responses.inc"
-#include "wip/bedrock.inc"
-#include "wip/wire.inc"
-#include "wip/schema.inc"
-#include "wip/embed.inc"
-#include "wip/curl.inc"
-#include "wip/engine.inc"
+/* >>arena ==================================================================================== */
+
+/* A bump allocator in chunks: one per response, freed in one call. */
+typedef struct ailib__arena_blk { struct ailib__arena_blk *next; size_t cap, used; } ailib__arena_blk;
+typedef struct ailib__arena { ailib_allocator alloc; ailib__arena_blk *head; } ailib__arena;
+
+#define AILIB__ARENA_HDR ((sizeof(ailib__arena_blk) + 15) & ~(size_t)15)
+
+static void *ailib__arena_alloc(ailib__arena *a, size_t n) {
+    ailib__arena_blk *b = a->head;
+    char *p;
+    n = (n + 15) & ~(size_t)15;
+    if (!b || b->cap - b->used < n) {
+        size_t cap = n > 4096 - AILIB__ARENA_HDR ? n : 4096 - AILIB__ARENA_HDR;
+        b = (ailib__arena_blk *)ailib__malloc(&a->alloc, AILIB__ARENA_HDR + cap);
+        if (!b) return NULL;
+        b->cap = cap;
+        b->used = 0;
+        b->next = a->head;
+        a->head = b;
+    }
+    p = (char *)b + AILIB__ARENA_HDR + b->used;
+    b->used += n;
+    return p;
+}
+
+static char *ailib__arena_strn(ailib__arena *a, const char *s, size_t n) {
+    char *p = (char *)ailib__arena_alloc(a, n + 1);
+    if (!p) return NULL;
+    if (n) memcpy(p, s, n);
+    p[n] = 0;
+    return p;
+}
+
+static void ailib__arena_free(ailib__arena *a) {
+    ailib__arena_blk *b = a->head;
+    while (b) { ailib__arena_blk *nx = b->next; ailib__free(&a->alloc, b); b = nx; }
+    a->head = NULL;
+}
+
+/* A growable byte string (NUL-terminated when non-empty). */
+typedef struct ailib__buf { char *p; size_t len, cap; } ailib__buf;
+
+static int ailib__buf_add(const ailib_allocator *a, ailib__buf *b, const char *s, size_t n) {
+    return ailib__append(a, &b->p, &b->len, &b->cap, s, n);
+}
+static int ailib__buf_set(const ailib_allocator *a, ailib__buf *b, const char *s, size_t n) {
+    b->len = 0;
+    return ailib__append(a, &b->p, &b->len, &b->cap, s, n);
+}
+static const char *ailib__buf_str(const ailib__buf *b) { return b->len ? b->p : ""; }
+
+/* Length of an optional-length string field: 0 means strlen. */
+static size_t ailib__slen(const char *s, size_t n) { return n ? n : (s ? strlen(s) : 0); }
+
+/* >>catalog ================================================================================== */
+
+static const ailib_provider_info ailib__providers[] = {
+#define AILIB__P(name, proto, url, auth, keyenv, urlenv, model, quirks) { name, proto, url, auth, keyenv, urlenv, model, quirks },
+    AILIB_PROVIDER_ROWS(AILIB__P)
+#undef AILIB__P
+};
+
+static const ailib_model_info ailib__models[] = {
+#define AILIB__M(prov, name, ctx, maxout, caps, pin, pcached, pwrite, pout, date) { prov, name, ctx, maxout, caps, pin, pcached, pwrite, pout, date },
+    AILIB_MODEL_ROWS(AILIB__M)
+#undef AILIB__M
+};
+
+AILIB_API size_t ailib_provider_count(void) { return sizeof ailib__providers / sizeof ailib__providers[0]; }
+AILIB_API const ailib_provider_info *ailib_provider_at(size_t i) {
+    return i < ailib_provider_count() ? &ailib__providers[i] : NULL;
+}
+AILIB_API const ailib_provider_info *ailib_provider_findn(const char *name, size_t len) {
+    size_t i;
+    if (!name) return NULL;
+    for (i = 0; i < ailib_provider_count(); i++)
+        if (strlen(ailib__providers[i].name) == len && memcmp(ailib__providers[i].name, name, len) == 0)
+            return &ailib__providers[i];
+    return NULL;
+}
+AILIB_API const ailib_provider_info *ailib_provider_find(const char *name) {
+    return name ? ailib_provider_findn(name, strlen(name)) : NULL;
+}
+AILIB_API size_t ailib_model_count(void) { return sizeof ailib__models / sizeof ailib__models[0]; }
+AILIB_API const ailib_model_info *ailib_model_at(size_t i) {
+    return i < ailib_model_count() ? &ailib__models[i] : NULL;
+}
+AILIB_API const ailib_model_info *ailib_model_find(const char *provider, const char *model) {
+    const ailib_model_info *best = NULL;
+    size_t i, best_len = 0, ml;
+    if (!provider || !model) return NULL;
+    ml = strlen(model);
+    for (i = 0; i < ailib_model_count(); i++) {
+        const ailib_model_info *m = &ailib__models[i];
+        size_t n = strlen(m->name);
+        if (strcmp(m->provider, provider) != 0) continue;
+        if (n == ml && memcmp(m->name, model, n) == 0) return m;
+        /* a prefix counts only at a boundary: "gpt-4o" must not claim "gpt-4o-mini" */
+        if (n < ml && n > best_len && memcmp(m->name, model, n) == 0 &&
+            (model[n] == '-' || model[n] == '@' || model[n] == ':')) {
+            int shadowed = 0;
+            size_t j;
+            for (j = 0; j < ailib_model_count(); j++) {   /* a longer sibling that also prefixes wins */
+                const ailib_model_info *o = &ailib__models[j];
+                size_t on = strlen(o->name);
+                if (o != m && strcmp(o->provider, provider) == 0 && on > n && on <= ml &&
+                    memcmp(o->name, model, on) == 0) { shadowed = 1; break; }
+            }
+            if (!shadowed) { best = m; best_len = n; }
+        }
+    }
+    return best;
+}
+
+/* >>types ==================================================================================== */
+
+AILIB_API ailib_optf ailib_set(double v) { ailib_optf o; o.set = 1; o.value = v; return o; }
+AILIB_API ailib_opti ailib_set_int(int64_t v) { ailib_opti o; o.set = 1; o.value = v; return o; }
+
+AILIB_API const char *ailib_finish_reason_name(ailib_finish_reason f) {
+    switch (f) {
+    case AILIB_FINISH_NONE: return "none";
+    case AILIB_FINISH_STOP: return "stop";
+    case AILIB_FINISH_LENGTH: return "length";
+    case AILIB_FINISH_TOOL_CALLS: return "tool_calls";
+    case AILIB_FINISH_CONTENT_FILTER: return "content_filter";
+    case AILIB_FINISH_ERROR: return "error";
+    case AILIB_FINISH_OTHER: return "other";
+    }
+    return "other";
+}
+
+/* Every provider's finish-reason spelling in one table: the values never collide. */
+static ailib_finish_reason ailib__map_finish(const char *s, size_t n) {
+    static const struct { const char *raw; ailib_finish_reason f; } map[] = {
+        {"stop", AILIB_FINISH_STOP}, {"end_turn", AILIB_FINISH_STOP}, {"STOP", AILIB_FINISH_STOP},
+        {"COMPLETE", AILIB_FINISH_STOP}, {"stop_sequence", AILIB_FINISH_STOP}, {"STOP_SEQUENCE", AILIB_FINISH_STOP},
+        {"eos", AILIB_FINISH_STOP}, {"completed", AILIB_FINISH_STOP},
+        {"length", AILIB_FINISH_LENGTH}, {"max_tokens", AILIB_FINISH_LENGTH}, {"MAX_TOKENS", AILIB_FINISH_LENGTH},
+        {"model_length", AILIB_FINISH_LENGTH}, {"model_context_window_exceeded", AILIB_FINISH_LENGTH},
+        {"max_output_tokens", AILIB_FINISH_LENGTH},
+        {"tool_calls", AILIB_FINISH_TOOL_CALLS}, {"tool_use", AILIB_FINISH_TOOL_CALLS},
+        {"function_call", AILIB_FINISH_TOOL_CALLS}, {"TOOL_CALL", AILIB_FINISH_TOOL_CALLS},
+        {"content_filter", AILIB_FINISH_CONTENT_FILTER}, {"SAFETY", AILIB_FINISH_CONTENT_FILTER},
+        {"RECITATION", AILIB_FINISH_CONTENT_FILTER}, {"BLOCKLIST", AILIB_FINISH_CONTENT_FILTER},
+        {"PROHIBITED_CONTENT", AILIB_FINISH_CONTENT_FILTER}, {"SPII", AILIB_FINISH_CONTENT_FILTER},
+        {"IMAGE_SAFETY", AILIB_FINISH_CONTENT_FILTER}, {"refusal", AILIB_FINISH_CONTENT_FILTER},
+        {"guardrail_intervened", AILIB_FINISH_CONTENT_FILTER}, {"content_filtered", AILIB_FINISH_CONTENT_FILTER},
+        {"error", AILIB_FINISH_ERROR}, {"ERROR", AILIB_FINISH_ERROR}, {"MALFORMED_FUNCTION_CALL", AILIB_FINISH_ERROR},
+        {"failed", AILIB_FINISH_ERROR}
+    };
+    size_t i;
+    if (!s || !n) return AILIB_FINISH_NONE;
+    for (i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (strlen(map[i].raw) == n && memcmp(map[i].raw, s, n) == 0) return map[i].f;
+    return AILIB_FINISH_OTHER;
+}
+
+/* JSON helpers for adapters: key comparison and member iteration over the flat layout. */
+static int ailib__key_is(const ailib_json *k, const char *lit, size_t n) {
+    return AILIB__JLEN(k) == n && memcmp(k->u.s, lit, n) == 0;
+}
+#define AILIB__KEY(k, lit) ailib__key_is((k), (lit), sizeof(lit) - 1)
+/* for (AILIB__MEMBERS(obj, k, n)) { value is k + 1 } */
+#define AILIB__MEMBERS(obj, k, n) n = ailib_json_size(obj), k = ailib_json_first(obj); n; n--, k = ailib__json_skip((k) + 1)
+#define AILIB__ELEMS(arr, e, n) n = ailib_json_size(arr), e = ailib_json_first(arr); n; n--, e = ailib__json_skip(e)
+
+static int ailib__jstr_eq(const ailib_json *v, const char *lit) {
+    size_t n = strlen(lit);
+    return v && AILIB__JT(v) == AILIB_JSON_STRING && AILIB__JLEN(v) == n && memcmp(v->u.s, lit, n) == 0;
+}
+
+/* >>response ================================================================================= */
+
+struct ailib_response {
+    ailib__arena arena;
+    const char *text; size_t text_len;
+    const char *reasoning; size_t reasoning_len;
+    ailib_tool_call *calls; size_t call_count;
+    ailib_json_doc **arg_docs;
+    ailib_part *parts;
+    ailib_message message;
+    ailib_finish_reason finish;
+    const char *finish_raw, *model, *id, *request_id;
+    ailib_usage usage;
+    ailib_json_doc *raw_doc;
+    ailib_error error;
+    int has_error;
+};
+
+AILIB_API void ailib_response_destroy(ailib_response *r) {
+    size_t i;
+    ailib__arena arena;
+    if (!r) return;
+    for (i = 0; i < r->call_count; i++) ailib_json_doc_destroy(r->arg_docs[i]);
+    ailib_json_doc_destroy(r->raw_doc);
+    arena = r->arena;          /* r itself lives in the arena */
+    ailib__arena_free(&arena);
+}
+
+AILIB_API const char *ailib_response_text(const ailib_response *r, size_t *len) {
+    if (len) *len = r ? r->text_len : 0;
+    return r ? r->text : "";
+}
+AILIB_API const char *ailib_response_reasoning(const ailib_response *r, size_t *len) {
+    if (len) *len = r ? r->reasoning_len : 0;
+    return r ? r->reasoning : "";
+}
+AILIB_API size_t ailib_response_tool_call_count(const ailib_response *r) { return r ? r->call_count : 0; }
+AILIB_API const ailib_tool_call *ailib_response_tool_call(const ailib_response *r, size_t i) {
+    return (r && i < r->call_count) ? &r->calls[i] : NULL;
+}
+AILIB_API ailib_finish_reason ailib_response_finish_reason(const ailib_response *r) { return r ? r->finish : AILIB_FINISH_NONE; }
+AILIB_API const char *ailib_response_finish_reason_raw(const ailib_response *r) { return r ? r->finish_raw : ""; }
+AILIB_API const ailib_usage *ailib_response_usage(const ailib_response *r) { return r ? &r->usage : NULL; }
+AILIB_API const char *ailib_response_model(const ailib_response *r) { return r ? r->model : ""; }
+AILIB_API const char *ailib_response_id(const ailib_response *r) { return r ? r->id : ""; }
+AILIB_API const char *ailib_response_request_id(const ailib_response *r) { return r ? r->request_id : ""; }
+AILIB_API const ailib_message *ailib_response_message(const ailib_response *r) { return r ? &r->message : NULL; }
+AILIB_API const ailib_json *ailib_response_raw(const ailib_response *r) { return r ? ailib_json_doc_root(r->raw_doc) : NULL; }
+AILIB_API const ailib_error *ailib_response_error(const ailib_response *r) { return (r && r->has_error) ? &r->error : NULL; }
+
+/* >>acc: the response accumulator =============================================================
+   Adapters report what they read (text, reasoning, signatures, tool-call pieces, usage, finish,
+   errors); the accumulator keeps the parts in order, emits normalized events and finally
+   builds the response. Buffers are kept across resets: no allocation per chunk after warm-up. */
+
+typedef struct ailib__apart {
+    ailib_part_type type;
+    ailib__buf text, id, name, sig;
+    int closed;            /* later deltas start a new part */
+    int ended;             /* tool call: END emitted */
+    int is_error;
+} ailib__apart;
+
+typedef struct ailib__acc {
+    ailib_allocator alloc;
+    ailib__apart *parts; size_t nparts, cap_parts;
+    size_t *calls; size_t ncalls, cap_calls;      /* tool call number -> part index */
+    ailib_usage usage;
+    ailib_finish_reason finish;
+    ailib__buf finish_raw, model, id;
+    ailib_error error;
+    int has_error;
+    ailib_event_callback cb;
+    void *user;
+    int stopped;           /* the callback asked to stop */
+    int oom;
+} ailib__acc;
+
+static void ailib__acc_init(ailib__acc *a, const ailib_allocator *alloc) {
+    memset(a, 0, sizeof *a);
+    a->alloc = *alloc;
+    ailib_error_clear(&a->error);
+}
+
+static void ailib__acc_reset(ailib__acc *a) {
+    a->nparts = 0;
+    a->ncalls = 0;
+    memset(&a->usage, 0, sizeof a->usage);
+    a->finish = AILIB_FINISH_NONE;
+    a->finish_raw.len = a->model.len = a->id.len = 0;
+    ailib_error_clear(&a->error);
+    a->has_error = 0;
+    a->stopped = 0;
+    a->oom = 0;
+}
+
+static void ailib__acc_deinit(ailib__acc *a) {
+    size_t i;
+    for (i = 0; i < a->cap_parts; i++) {
+        ailib__free(&a->alloc, a->parts[i].text.p);
+        ailib__free(&a->alloc, a->parts[i].id.p);
+        ailib__free(&a->alloc, a->parts[i].name.p);
+        ailib__free(&a->alloc, a->parts[i].sig.p);
+    }
+    ailib__free(&a->alloc, a->parts);
+    ailib__free(&a->alloc, a->calls);
+    ailib__free(&a->alloc, a->finish_raw.p);
+    ailib__free(&a->alloc, a->model.p);
+    ailib__free(&a->alloc, a->id.p);
+}
+
+static void ailib__emit(ailib__acc *a, ailib_event *ev) {
+    if (a->cb && !a->stopped && a->cb(a->user, ev)) a->stopped = 1;
+}
+
+static void ailib__ev_init(ailib_event *ev, ailib_event_type t) {
+    memset(ev, 0, sizeof *ev);
+    ev->type = t;
+}
+
+static ailib__apart *ailib__acc_new_part(ailib__acc *a, ailib_part_type t) {
+    ailib__apart *p;
+    if (a->nparts == a->cap_parts) {
+        size_t ncap = a->cap_parts ? a->cap_parts * 2 : 8;
+        ailib__apart *np = (ailib__apart *)ailib__realloc(&a->alloc, a->parts, a->cap_parts * sizeof *np, ncap * sizeof *np);
+        if (!np) { a->oom = 1; return NULL; }
+        memset(np + a->cap_parts, 0, (ncap - a->cap_parts) * sizeof *np);
+        a->parts = np;
+        a->cap_parts = ncap;
+    }
+    p = &a->parts[a->nparts++];
+    p->type = t;
+    p->text.len = p->id.len = p->name.len = p->sig.len = 0;
+    p->closed = p->ended = p->is_error = 0;
+    return p;
+}
+
+static ailib__apart *ailib__acc_last(ailib__acc *a) { return a->nparts ? &a->parts[a->nparts - 1] : NULL; }
+
+/* The open part of type t to append to, or a new one. */
+static ailib__apart *ailib__acc_open(ailib__acc *a, ailib_part_type t) {
+    ailib__apart *p = ailib__acc_last(a);
+    if (p && p->type == t && !p->closed) return p;
+    return ailib__acc_new_part(a, t);
+}
+
+static void ailib__acc_add(ailib__acc *a, ailib__buf *b, const char *s, size_t n) {
+    if (!ailib__buf_add(&a->alloc, b, s, n)) a->oom = 1;
+}
+
+static void ailib__acc_text(ailib__acc *a, const char *s, size_t n) {
+    ailib__apart *p;
+    ailib_event ev;
+    if (!n) return;
+    if (!(p = ailib__acc_open(a, AILIB_PART_TEXT))) return;
+    ailib__acc_add(a, &p->text, s, n);
+    ailib__ev_init(&ev, AILIB_EVENT_TEXT_DELTA);
+    ev.text = s; ev.text_len = n;
+    ailib__emit(a, &ev);
+}
+
+static void ailib__acc_reasoning(ailib__acc *a, const char *s, size_t n) {
+    ailib__apart *p;
+    ailib_event ev;
+    if (!n) return;
+    if (!(p = ailib__acc_open(a, AILIB_PART_THINKING))) return;
+    ailib__acc_add(a, &p->text, s, n);
+    ailib__ev_init(&ev, AILIB_EVENT_REASONING_DELTA);
+    ev.text = s; ev.text_len = n;
+    ailib__emit(a, &ev);
+}
+
+/* Attaches a provider signature to the current part of type t (a new, empty one when the
+   current part is of another type, closed, or signed already). */
+static void ailib__acc_signature(ailib__acc *a, ailib_part_type t, const char *s, size_t n) {
+    ailib__apart *p = ailib__acc_last(a);
+    if (!n) return;
+    if (!p || p->type != t || p->closed || (p->sig.len && t != AILIB_PART_THINKING)) p = ailib__acc_new_part(a, t);
+    if (p) ailib__acc_add(a, &p->sig, s, n);
+}
+
+static void ailib__acc_break(ailib__acc *a) {
+    ailib__apart *p = ailib__acc_last(a);
+    if (p && p->type != AILIB_PART_TOOL_CALL) p->closed = 1;
+}
+
+static void ailib__acc_redacted(ailib__acc *a, const char *s, size_t n) {
+    ailib__apart *p = ailib__acc_new_part(a, AILIB_PART_REDACTED_THINKING);
+    if (!p) return;
+    ailib__acc_add(a, &p->text, s, n);
+    p->closed = 1;
+}
+
+/* Opens tool call number ncalls; returns it, or (size_t)-1 when out of memory. */
+static size_t ailib__acc_tool_begin(ailib__acc *a, const char *id, size_t idn, const char *name, size_t nn) {
+    ailib__apart *p;
+    ailib_event ev;
+    ailib__acc_break(a);
+    if (a->ncalls == a->cap_calls) {
+        size_t ncap = a->cap_calls ? a->cap_calls * 2 : 8;
+        size_t *nc = (size_t *)ailib__realloc(&a->alloc, a->calls, a->cap_calls * sizeof *nc, ncap * sizeof *nc);
+        if (!nc) { a->oom = 1; return (size_t)-1; }
+        a->calls = nc;
+        a->cap_calls = ncap;
+    }
+    if (!(p = ailib__acc_new_part(a, AILIB_PART_TOOL_CALL))) return (size_t)-1;
+    p->closed = 1;   /* text after a tool call starts a new part */
+    if (idn) ailib__acc_add(a, &p->id, id, idn);
+    if (nn) ailib__acc_add(a, &p->name, name, nn);
+    a->calls[a->ncalls] = a->nparts - 1;
+    ailib__ev_init(&ev, AILIB_EVENT_TOOL_CALL_BEGIN);
+    ev.index = a->ncalls;
+    ev.id = ailib__buf_str(&p->id); ev.id_len = p->id.len;
+    ev.name = ailib__buf_str(&p->name); ev.name_len = p->name.len;
+    ailib__emit(a, &ev);
+    return a->ncalls++;
+}
+
+static ailib__apart *ailib__acc_call(ailib__acc *a, size_t slot) {
+    return slot < a->ncalls ? &a->parts[a->calls[slot]] : NULL;
+}
+
+/* Fills id / name of a call only where still empty: continuation deltas that repeat "" (or a
+   different value) never overwrite what the first delta said. */
+static void ailib__acc_tool_ident(ailib__acc *a, size_t slot, const char *id, size_t idn, const char *name, size_t nn) {
+    ailib__apart *p = ailib__acc_call(a, slot);
+    if (!p) return;
+    if (idn && !p->id.len) ailib__acc_add(a, &p->id, id, idn);
+    if (nn && !p->name.len) ailib__acc_add(a, &p->name, name, nn);
+}
+
+static void ailib__acc_tool_args(ailib__acc *a, size_t slot, const char *s, size_t n) {
+    ailib__apart *p = ailib__acc_call(a, slot);
+    ailib_event ev;
+    if (!p || !n) return;
+    ailib__acc_add(a, &p->text, s, n);
+    ailib__ev_init(&ev, AILIB_EVENT_TOOL_CALL_DELTA);
+    ev.index = slot;
+    ev.text = s; ev.text_len = n;
+    ev.id = ailib__buf_str(&p->id); ev.id_len = p->id.len;
+    ev.name = ailib__buf_str(&p->name); ev.name_len = p->name.len;
+    ailib__emit(a, &ev);
+}
+
+static void ailib__acc_tool_end(ailib__acc *a, size_t slot) {
+    ailib__apart *p = ailib__acc_call(a, slot);
+    ailib_event ev;
+    if (!p || p->ended) return;
+    p->ended = 1;
+    if (!p->text.len) ailib__acc_add(a, &p->text, "{}", 2);   /* empty arguments mean {} */
+    ailib__ev_init(&ev, AILIB_EVENT_TOOL_CALL_END);
+    ev.index = slot;
+    ev.id = ailib__buf_str(&p->id); ev.id_len = p->id.len;
+    ev.name = ailib__buf_str(&p->name); ev.name_len = p->name.len;
+    ev.text = ailib__buf_str(&p->text); ev.text_len = p->text.len;
+    ailib__emit(a, &ev);
+}
+
+static void ailib__acc_tool_end_all(ailib__acc *a) {
+    size_t i;
+    for (i = 0; i < a->ncalls; i++) ailib__acc_tool_end(a, i);
+}
+
+static void ailib__acc_usage_emit(ailib__acc *a) {
+    ailib_event ev;
+    ailib_usage *u = &a->usage;
+    u->total_tokens = u->input_tokens + u->output_tokens;
+    if (u->reported & (AILIB_USAGE_INPUT | AILIB_USAGE_OUTPUT)) u->reported |= AILIB_USAGE_TOTAL;
+    ailib__ev_init(&ev, AILIB_EVENT_USAGE);
+    ev.usage = u;
+    ailib__emit(a, &ev);
+}
+
+static void ailib__acc_finish(ailib__acc *a, const char *raw, size_t n) {
+    ailib_event ev;
+    ailib_finish_reason f = ailib__map_finish(raw, n);
+    if (f == AILIB_FINISH_NONE) return;
+    ailib__acc_tool_end_all(a);
+    /* Gemini and Ollama say "stop" after calling tools; the caller's question is "run tools?" */
+    if (f == AILIB_FINISH_STOP && a->ncalls) f = AILIB_FINISH_TOOL_CALLS;
+    a->finish = f;
+    if (!ailib__buf_set(&a->alloc, &a->finish_raw, raw, n)) a->oom = 1;
+    ailib__ev_init(&ev, AILIB_EVENT_FINISH);
+    ev.finish_reason = f;
+    ev.finish_raw = ailib__buf_str(&a->finish_raw);
+    ailib__emit(a, &ev);
+}
+
+static void ailib__acc_set_once(ailib__acc *a, ailib__buf *b, const char *s, size_t n) {
+    if (!b->len && n && !ailib__buf_set(&a->alloc, b, s, n)) a->oom = 1;
+}
+
+static void ailib__acc_error(ailib__acc *a, const ailib_error *e) {
+    ailib_event ev;
+    if (a->has_error) return;
+    a->error = *e;
+    a->has_error = 1;
+    ailib__ev_init(&ev, AILIB_EVENT_ERROR);
+    ev.error = &a->error;
+    ailib__emit(a, &ev);
+}
+
+/* Builds the response from the accumulated parts (all strings copied into its arena). */
+static ailib_result ailib__acc_build(ailib__acc *a, int origin, ailib_response **out, ailib_error *err) {
+    ailib__arena arena;
+    ailib_response *r;
+    size_t i, tl = 0, rl = 0, ci = 0;
+    char *tp, *rp;
+    arena.alloc = a->alloc;
+    arena.head = NULL;
+    *out = NULL;
+    if (a->oom) return ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory while reading the response");
+    r = (ailib_response *)ailib__arena_alloc(&arena, sizeof *r);
+    if (!r) return ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory");
+    memset(r, 0, sizeof *r);
+    for (i = 0; i < a->nparts; i++) {
+        if (a->parts[i].type == AILIB_PART_TEXT) tl += a->parts[i].text.len;
+        else if (a->parts[i].type == AILIB_PART_THINKING) rl += a->parts[i].text.len;
+    }
+    tp = (char *)ailib__arena_alloc(&arena, tl + 1);
+    rp = (char *)ailib__arena_alloc(&arena, rl + 1);
+    r->parts = (ailib_part *)ailib__arena_alloc(&arena, (a->nparts + 1) * sizeof *r->parts);
+    r->calls = (ailib_tool_call *)ailib__arena_alloc(&arena, (a->ncalls + 1) * sizeof *r->calls);
+    r->arg_docs = (ailib_json_doc **)ailib__arena_alloc(&arena, (a->ncalls + 1) * sizeof *r->arg_docs);
+    if (!tp || !rp || !r->parts || !r->calls || !r->arg_docs) goto oom;
+    memset(r->calls, 0, (a->ncalls + 1) * sizeof *r->calls);
+    memset(r->arg_docs, 0, (a->ncalls + 1) * sizeof *r->arg_docs);
+    r->text = tp; r->reasoning = rp;
+    for (i = 0; i < a->nparts; i++) {
+        const ailib__apart *s = &a->parts[i];
+        ailib_part *d = &r->parts[i];
+        memset(d, 0, sizeof *d);
+        d->type = s->type;
+        d->is_error = s->is_error;
+        d->origin = origin;
+        if (!(d->text = ailib__arena_strn(&arena, s->text.p, s->text.len))) goto oom;
+        d->text_len = s->text.len;
+        if (s->id.len && !(d->id = ailib__arena_strn(&arena, s->id.p, s->id.len))) goto oom;
+        d->id_len = s->id.len;
+        if (s->name.len && !(d->name = ailib__arena_strn(&arena, s->name.p, s->name.len))) goto oom;
+        d->name_len = s->name.len;
+        if (s->sig.len && !(d->signature = ailib__arena_strn(&arena, s->sig.p, s->sig.len))) goto oom;
+        d->signature_len = s->sig.len;
+        if (s->type == AILIB_PART_TEXT && s->text.len) { memcpy(tp, s->text.p, s->text.len); tp += s->text.len; }
+        else if (s->type == AILIB_PART_THINKING && s->text.len) { memcpy(rp, s->text.p, s->text.len); rp += s->text.len; }
+        else if (s->type == AILIB_PART_TOOL_CALL) {
+            ailib_tool_call *c = &r->calls[ci];
+            ailib_json_parse_options o;
+            if (!d->text_len) { d->text = "{}"; d->text_len = 2; }
+            c->id = d->id ? d->id : ""; c->id_len = d->id_len;
+            c->name = d->name ? d->name : ""; c->name_len = d->name_len;
+            c->arguments = d->text; c->arguments_len = d->text_len;
+            c->signature = d->signature; c->signature_len = d->signature_len;
+            memset(&o, 0, sizeof o);
+            o.allocator = &a->alloc;
+            c->args_error = ailib_json_parse(d->text, d->text_len, &o, &r->arg_docs[ci], NULL);
+            c->args = ailib_json_doc_root(r->arg_docs[ci]);
+            ci++;
+        }
+    }
+    *tp = 0; *rp = 0;
+    r->text_len = tl; r->reasoning_len = rl;
+    r->call_count = ci;
+    r->message.role = AILIB_ROLE_ASSISTANT;
+    r->message.parts = r->parts;
+    r->message.part_count = a->nparts;
+    r->finish = a->finish;
+    r->usage = a->usage;
+    if (!(r->finish_raw = ailib__arena_strn(&arena, a->finish_raw.p, a->finish_raw.len))) goto oom;
+    if (!(r->model = ailib__arena_strn(&arena, a->model.p, a->model.len))) goto oom;
+    if (!(r->id = ailib__arena_strn(&arena, a->id.p, a->id.len))) goto oom;
+    r->request_id = r->error.request_id;
+    if (a->has_error) { r->error = a->error; r->has_error = 1; }
+    else ailib_error_clear(&r->error);
+    r->request_id = r->error.request_id;
+    r->arena = arena;
+    *out = r;
+    return AILIB_OK;
+oom:
+    r->call_count = ci;
+    for (i = 0; i < ci; i++) ailib_json_doc_destroy(r->arg_docs[i]);
+    ailib__arena_free(&arena);
+    return ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory");
+}
+
+/* >>errors: HTTP status and provider error bodies ============================================= */
+
+/* The code and retryability of an HTTP status. */
+static ailib_result ailib__status_code(int status, int *retryable) {
+    *retryable = 0;
+    if (status == 400 || status == 422) return AILIB_INVALID_REQUEST;
+    if (status == 401 || status == 403) return AILIB_AUTH;
+    if (status == 402) return AILIB_QUOTA_EXCEEDED;
+    if (status == 404) return AILIB_NOT_FOUND;
+    if (status == 408 || status == 504) { *retryable = 1; return AILIB_TIMEOUT; }
+    if (status == 413) return AILIB_TOO_LARGE;
+    if (status == 409 || status == 425 || status == 429) { *retryable = 1; return AILIB_RATE_LIMITED; }
+    if (status == 503 || status == 529) { *retryable = 1; return AILIB_OVERLOADED; }
+    if (status >= 500 && status <= 599) { *retryable = 1; return AILIB_SERVER; }
+    if (status >= 400 && status <= 499) return AILIB_INVALID_REQUEST;
+    return AILIB_PROVIDER;
+}
+
+/* The code of a provider error type/code string (for errors with no HTTP status: in-stream
+   errors after a 200). AILIB_PROVIDER when unknown. */
+static ailib_result ailib__type_code(const char *t, int *retryable) {
+    static const struct { const char *s; ailib_result r; int retry; } map[] = {
+        {"overloaded_error", AILIB_OVERLOADED, 1}, {"overloaded", AILIB_OVERLOADED, 1}, {"UNAVAILABLE", AILIB_OVERLOADED, 1},
+        {"rate_limit_error", AILIB_RATE_LIMITED, 1}, {"rate_limit_exceeded", AILIB_RATE_LIMITED, 1},
+        {"RESOURCE_EXHAUSTED", AILIB_RATE_LIMITED, 1}, {"too_many_requests", AILIB_RATE_LIMITED, 1},
+        {"insufficient_quota", AILIB_QUOTA_EXCEEDED, 0}, {"billing_error", AILIB_QUOTA_EXCEEDED, 0},
+        {"enforced_spend_limit_reached", AILIB_QUOTA_EXCEEDED, 0},
+        {"invalid_request_error", AILIB_INVALID_REQUEST, 0}, {"INVALID_ARGUMENT", AILIB_INVALID_REQUEST, 0},
+        {"FAILED_PRECONDITION", AILIB_INVALID_REQUEST, 0}, {"tool_use_failed", AILIB_INVALID_REQUEST, 0},
+        {"unsupported_parameter", AILIB_INVALID_REQUEST, 0}, {"invalid_parameter_error", AILIB_INVALID_REQUEST, 0},
+        {"authentication_error", AILIB_AUTH, 0}, {"permission_error", AILIB_AUTH, 0},
+        {"invalid_api_key", AILIB_AUTH, 0}, {"PERMISSION_DENIED", AILIB_AUTH, 0}, {"UNAUTHENTICATED", AILIB_AUTH, 0},
+        {"not_found_error", AILIB_NOT_FOUND, 0}, {"model_not_found", AILIB_NOT_FOUND, 0}, {"NOT_FOUND", AILIB_NOT_FOUND, 0},
+        {"api_error", AILIB_SERVER, 1}, {"server_error", AILIB_SERVER, 1}, {"INTERNAL", AILIB_SERVER, 1},
+        {"timeout_error", AILIB_TIMEOUT, 1}, {"DEADLINE_EXCEEDED", AILIB_TIMEOUT, 1},
+        {"request_too_large", AILIB_TOO_LARGE, 0}, {"content_filter", AILIB_CONTENT_FILTER, 0}
+    };
+    size_t i;
+    *retryable = 0;
+    if (!t || !*t) return AILIB_PROVIDER;
+    for (i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (strcmp(map[i].s, t) == 0) { *retryable = map[i].retry; return map[i].r; }
+    return AILIB_PROVIDER;
+}
+
+/* "34.4s" / "2s" / "1.5" (seconds) -> milliseconds; -1 when unreadable. */
+static int64_t ailib__seconds_ms(const char *s, size_t n) {
+    double v = 0, scale = 1;
+    size_t i = 0;
+    int digits = 0, frac = 0;
+    for (; i < n; i++) {
+        char c = s[i];
+        if (c >= '0' && c <= '9') {
+            digits = 1;
+            if (frac) { scale /= 10; v += (c - '0') * scale; }
+            else v = v * 10 + (c - '0');
+        } else if (c == '.' && !frac) frac = 1;
+        else if (c == 's' && i == n - 1) break;
+        else return -1;
+    }
+    if (!digits || v > 1e9) return -1;
+    return (int64_t)(v * 1000 + 0.5);
+}
+
+/* Copies a JSON scalar as text (strings as is, numbers formatted). */
+static void ailib__scalar_text(const ailib_json *v, char *dst, size_t cap) {
+    size_t n;
+    const char *s = ailib_json_str(v, &n);
+    if (s) { ailib__copy_trunc(dst, cap, s, n); return; }
+    if (v && AILIB__JT(v) == AILIB_JSON_INT) {
+        char b[24];
+        n = ailib__fmt_i64(b, v->u.i);
+        ailib__copy_trunc(dst, cap, b, n);
+    }
+}
+
+/* Reads the provider's error fields from any known error shape:
+   {"error":{"message","type","code","status","param","details",...}}, {"error":"text"},
+   {"type":"error","error":{...},"request_id"}, {"message","type","code"} (Mistral, Cohere),
+   a top-level "code"/"msg" pair (body-code dialects). Returns 1 when something was found. */
+static int ailib__error_fields(const ailib_json *root, ailib_error *e) {
+    const ailib_json *eo = ailib_json_get(root, "error"), *src = NULL, *v;
+    int found = 0;
+    size_t n;
+    const char *s;
+    if (!ailib_json_is_object(root)) return 0;
+    if (ailib_json_is_object(eo)) src = eo;
+    else if ((s = ailib_json_str(eo, &n)) != NULL) {
+        ailib__copy_trunc(e->provider_message, sizeof e->provider_message, s, n);
+        found = 1;
+    } else src = root;
+    if (src) {
+        v = ailib_json_get(src, "message");
+        if (!v) v = ailib_json_get(src, "msg");
+        if ((s = ailib_json_str(v, &n)) != NULL) { ailib__copy_trunc(e->provider_message, sizeof e->provider_message, s, n); found = 1; }
+        else if (ailib_json_is_object(v) || ailib_json_is_array(v)) {
+            /* Mistral 422: "message" is an object; keep it as compact JSON text */
+            ailib_json_writer w;
+            ailib_json_writer_init(&w, NULL);
+            ailib_json_write_value(&w, v);
+            if (ailib_json_writer_finish(&w) == AILIB_OK) ailib__copy_trunc(e->provider_message, sizeof e->provider_message, w.buf, w.len);
+            ailib_json_writer_deinit(&w);
+            found = 1;
+        }
+        v = ailib_json_get(src, "status");   /* Gemini: "RESOURCE_EXHAUSTED" */
+        if (ailib_json_is_string(v)) { ailib__scalar_text(v, e->provider_type, sizeof e->provider_type); found = 1; }
+        v = ailib_json_get(src, "type");
+        if (ailib_json_is_string(v) && !(src == root && ailib__jstr_eq(v, "error"))) {
+            ailib__scalar_text(v, e->provider_type, sizeof e->provider_type); found = 1;
+        }
+        v = ailib_json_get(src, "code");
+        if (v && !ailib_json_is_null(v)) { ailib__scalar_text(v, e->provider_code, sizeof e->provider_code); found = 1; }
+        if (src == eo) {
+            /* Anthropic: error.details.error_code; Gemini: details[] with RetryInfo */
+            const ailib_json *det = ailib_json_get(src, "details"), *d;
+            if (ailib_json_is_object(det) && (s = ailib_json_str(ailib_json_get(det, "error_code"), &n)) != NULL)
+                ailib__copy_trunc(e->provider_code, sizeof e->provider_code, s, n);
+            for (AILIB__ELEMS(det, d, n)) {
+                size_t tl;
+                const char *t = ailib_json_str(ailib_json_get(d, "@type"), &tl);
+                if (t && tl >= 9 && memcmp(t + tl - 9, "RetryInfo", 9) == 0) {
+                    size_t dl;
+                    const char *dv = ailib_json_str(ailib_json_get(d, "retryDelay"), &dl);
+                    if (dv) e->retry_after_ms = ailib__seconds_ms(dv, dl);
+                }
+            }
+        }
+    }
+    v = ailib_json_get(root, "request_id");
+    if ((s = ailib_json_str(v, &n)) != NULL) ailib__copy_trunc(e->request_id, sizeof e->request_id, s, n);
+    return found;
+}
+
+/* Fills err for an error body (any status, any content); returns the code. status 0 means an
+   in-stream error: the code then comes from the provider's type/code strings. */
+static ailib_result ailib__error_from_body(int status, const ailib_json *root, const char *body, size_t len,
+                                           ailib_error *e) {
+    int retry = 0, r2 = 0;
+    ailib_result code, tc;
+    ailib_error_clear(e);
+    e->http_status = status;
+    if (root) ailib__error_fields(root, e);
+    else if (body && len) {
+        /* not JSON (proxies, HTML error pages): keep a printable prefix as the message */
+        size_t i, n = len < sizeof e->provider_message - 1 ? len : sizeof e->provider_message - 1;
+        ailib__copy_trunc(e->provider_message, sizeof e->provider_message, body, n);
+        for (i = 0; e->provider_message[i]; i++)
+            if ((unsigned char)e->provider_message[i] < 0x20) e->provider_message[i] = ' ';
+    }
+    if (status) code = ailib__status_code(status, &retry);
+    else {
+        /* in-stream: a status inside the body (Groq status_code, OpenRouter numeric code) helps */
+        const ailib_json *eo = ailib_json_get(root, "error");
+        int64_t sc = ailib_json_int(ailib_json_get(eo, "status_code"));
+        if (!sc && AILIB__JT(ailib_json_get(eo, "code") ? ailib_json_get(eo, "code") : eo ? eo : root) == AILIB_JSON_INT)
+            sc = ailib_json_int(ailib_json_get(eo, "code"));
+        code = (sc >= 400 && sc <= 599) ? ailib__status_code((int)sc, &retry) : AILIB_PROVIDER;
+    }
+    /* a precise type/code beats the status where they disagree on meaning */
+    tc = ailib__type_code(e->provider_code, &r2);
+    if (tc == AILIB_PROVIDER || tc == AILIB_INVALID_REQUEST) tc = ailib__type_code(e->provider_type, &r2);
+    if (tc == AILIB_QUOTA_EXCEEDED || tc == AILIB_CONTENT_FILTER || code == AILIB_PROVIDER ||
+        (code == AILIB_INVALID_REQUEST && tc != AILIB_PROVIDER && tc != AILIB_INVALID_REQUEST && !status)) {
+        if (tc != AILIB_PROVIDER) { code = tc; retry = r2; }
+    }
+    e->code = code;
+    e->retryable = retry;
+    {
+        size_t ml;
+        if (status) snprintf(e->message, sizeof e->message, "%s (HTTP %d)", ailib_result_string(code), status);
+        else snprintf(e->message, sizeof e->message, "%s", ailib_result_string(code));
+        ml = strlen(e->message);
+        if (e->provider_message[0] && ml + 2 < sizeof e->message) {
+            memcpy(e->message + ml, ": ", 3);
+            ailib__copy_trunc(e->message + ml + 2, sizeof e->message - ml - 2, e->provider_message, strlen(e->provider_message));
+        } else if (status && ml + 32 < sizeof e->message) {
+            memcpy(e->message + ml, " with no error message in the body", 35);
+        }
+    }
+    return code;
+}
+
+/* >>think: <think>...</think> inline reasoning, split across chunk boundaries ================== */
+
+typedef struct ailib__think {
+    int inside;
+    char hold[16];     /* a possible tag prefix held back at a chunk end */
+    size_t hold_len;
+} ailib__think;
+
+/* Length of the longest suffix of s[0..n) that is a proper prefix of tag. */
+static size_t ailib__tag_tail(const char *s, size_t n, const char *tag, size_t tl) {
+    size_t k = tl - 1 < n ? tl - 1 : n;
+    for (; k; k--) if (memcmp(s + n - k, tag, k) == 0) return k;
+    return 0;
+}
+
+static void ailib__think_emit(ailib__acc *a, int reasoning, const char *s, size_t n) {
+    if (reasoning) ailib__acc_reasoning(a, s, n); else ailib__acc_text(a, s, n);
+}
+
+/* Splits s into text and reasoning deltas. Linear: each byte is looked at a bounded number of
+   times; only up to tag-length bytes are carried to the next call. */
+static void ailib__think_feed(ailib__think *t, ailib__acc *a, const char *s, size_t n) {
+    char joined[16 + 64];
+    while (t->hold_len && n) {
+        /* resolve the held prefix with the next bytes first */
+        size_t take = n < 64 ? n : 64, jl;
+        memcpy(joined, t->hold, t->hold_len);
+        memcpy(joined + t->hold_len, s, take);
+        jl = t->hold_len + take;
+        t->hold_len = 0;
+        {
+            const char *tag = t->inside ? "</think>" : "<think>";
+            size_t tl = t->inside ? 8 : 7;
+            if (jl >= tl && memcmp(joined, tag, tl) == 0) {
+                size_t used = tl - (jl - take);   /* bytes of s consumed by the tag */
+                t->inside = !t->inside;
+                if (t->inside) ailib__acc_break(a);
+                s += used; n -= used;
+                continue;
+            }
+            if (jl < tl && memcmp(joined, tag, jl) == 0) {   /* still a prefix: keep holding */
+                memcpy(t->hold, joined, jl);
+                t->hold_len = jl;
+                return;
+            }
+            /* not a tag: the first held byte is plain content, the rest is rescanned */
+            ailib__think_emit(a, t->inside, joined, 1);
+            {
+                size_t back = jl - take - 1;   /* held bytes after the first */
+                if (back) {
+                    char rest[16];
+                    memcpy(rest, joined + 1, back);
+                    ailib__think_feed(t, a, rest, back);   /* bounded: back < 8 */
+                }
+            }
+        }
+    }
+    while (n) {
+        const char *tag = t->inside ? "</think>" : "<think>";
+        size_t tl = t->inside ? 8 : 7, i = 0, k;
+        const char *hit = NULL;
+        while (i + tl <= n) {
+            const char *lt = (const char *)memchr(s + i, '<', n - i - tl + 1);
+            if (!lt) break;
+            if (memcmp(lt, tag, tl) == 0) { hit = lt; break; }
+            i = (size_t)(lt - s) + 1;
+        }
+        if (hit) {
+            ailib__think_emit(a, t->inside, s, (size_t)(hit - s));
+            n -= (size_t)(hit - s) + tl;
+            s = hit + tl;
+            t->inside = !t->inside;
+            if (t->inside) ailib__acc_break(a); else ailib__acc_break(a);
+            continue;
+        }
+        k = ailib__tag_tail(s, n, tag, tl);
+        ailib__think_emit(a, t->inside, s, n - k);
+        memcpy(t->hold, s + n - k, k);
+        t->hold_len = k;
+        return;
+    }
+}
+
+/* End of content: a held partial tag was plain text after all. */
+static void ailib__think_flush(ailib__think *t, ailib__acc *a) {
+    if (t->hold_len) ailib__think_emit(a, t->inside, t->hold, t->hold_len);
+    t->hold_len = 0;
+}
+
+/* >>stream =================================================================================== */
+
+/* A small map from a provider's index (content block, tool index) to our tool call number
+   or part kind; linear search over the few entries a response has. */
+typedef struct ailib__slot { int64_t key; int kind; size_t call; } ailib__slot;
+
+struct ailib_stream;
+
+/* What an adapter's request builder works with. */
+typedef struct ailib__bctx {
+    const ailib_endpoint *ep;
+    const ailib_provider_info *prov;
+    const ailib_request *req;
+    ailib_json_writer *w;
+    const char *model; size_t model_len;   /* provider prefix stripped */
+    int stream;
+    ailib_error *err;
+    ailib_result fail;                     /* first failure, with err filled */
+    ailib__buf path;                       /* appended to the base URL */
+    const char *method;
+    const char *accept;                    /* Accept header, or NULL */
+} ailib__bctx;
+
+typedef struct ailib__adapter {
+    const char *name;
+    int ndjson;                /* framing: 1 NDJSON, 0 SSE (binary framings decode themselves) */
+    /* one decoded stream event (root is its JSON) */
+    ailib_result (*event)(struct ailib_stream *s, const char *ev, size_t evn, const ailib_json *root);
+    /* a whole response body */
+    ailib_result (*parse)(struct ailib_stream *s, const ailib_json *root);
+    /* request body + URL path */
+    ailib_result (*build)(ailib__bctx *c);
+    /* raw bytes for binary framings (Bedrock); NULL for SSE/NDJSON */
+    ailib_result (*feed_raw)(struct ailib_stream *s, const char *bytes, size_t len);
+} ailib__adapter;
+
+struct ailib_stream {
+    ailib_allocator alloc;
+    const ailib_provider_info *prov;
+    const ailib__adapter *ad;
+    ailib_sse_parser sse;
+    ailib_ndjson_parser nd;
+    ailib_json_doc *doc;
+    ailib__acc acc;
+    ailib_response *snapshot;
+    ailib_error *err;          /* the current feed's caller error (may be NULL) */
+    ailib_result fail;         /* sticky failure */
+    int terminated;            /* the protocol's end marker was seen: later events are ignored */
+    int complete;              /* the answer is known complete (end marker or final event) */
+    ailib__think think;
+    ailib__slot *slots; size_t nslots, cap_slots;
+    ailib__buf scratch;        /* adapter scratch (Gemini partial args, Bedrock frames) */
+    int64_t state[8];          /* adapter scalars */
+    ailib_usage raw_usage;     /* adapter-side raw counters (Anthropic cumulative fields) */
+    char model_hint[128];
+};
+
+static ailib__slot *ailib__slot_find(struct ailib_stream *s, int64_t key) {
+    size_t i = s->nslots;
+    while (i--) if (s->slots[i].key == key) return &s->slots[i];   /* newest first */
+    return NULL;
+}
+
+static ailib__slot *ailib__slot_add(struct ailib_stream *s, int64_t key, int kind, size_t call) {
+    ailib__slot *sl;
+    if (s->nslots == s->cap_slots) {
+        size_t ncap = s->cap_slots ? s->cap_slots * 2 : 8;
+        ailib__slot *ns = (ailib__slot *)ailib__realloc(&s->alloc, s->slots, s->cap_slots * sizeof *ns, ncap * sizeof *ns);
+        if (!ns) { s->acc.oom = 1; return NULL; }
+        s->slots = ns;
+        s->cap_slots = ncap;
+    }
+    sl = &s->slots[s->nslots++];
+    sl->key = key;
+    sl->kind = kind;
+    sl->call = call;
+    return sl;
+}
+
+/* Records an in-stream error reported by the provider and makes it the stream's result. */
+static ailib_result ailib__stream_provider_error(struct ailib_stream *s, const ailib_json *root) {
+    ailib_error e;
+    ailib_result code = ailib__error_from_body(0, root, NULL, 0, &e);
+    ailib__acc_error(&s->acc, &e);
+    s->fail = code;
+    if (s->err) *s->err = e;
+    return code;
+}
+
+static ailib_result ailib__stream_fail(struct ailib_stream *s, ailib_result code, const char *msg) {
+    if (s->fail == AILIB_OK) {
+        s->fail = code;
+        ailib__fail(s->err, code, "%s", msg);
+    }
+    return code;
+}
+
+/* Parses one framed payload and hands it to the adapter. */
+static ailib_result ailib__stream_payload(struct ailib_stream *s, const char *ev, size_t evn, const char *data, size_t n) {
+    ailib_error perr;
+    ailib_result r;
+    ailib_error_clear(&perr);
+    r = ailib_json_doc_reparse(s->doc, data, n, &perr);
+    if (r != AILIB_OK) {
+        if (r == AILIB_OUT_OF_MEMORY) return ailib__stream_fail(s, r, "out of memory");
+        if (s->fail == AILIB_OK) {
+            s->fail = AILIB_DESERIALIZATION;
+            if (s->err) {
+                ailib__fail(s->err, AILIB_DESERIALIZATION, "stream event is not valid JSON (%s); first bytes: %.60s",
+                            perr.message, data);
+                s->err->byte_pos = perr.byte_pos;
+            }
+        }
+        return AILIB_DESERIALIZATION;
+    }
+    r = s->ad->event(s, ev, evn, ailib_json_doc_root(s->doc));
+    if (r == AILIB_OK && s->acc.oom) r = ailib__stream_fail(s, AILIB_OUT_OF_MEMORY, "out of memory");
+    return r;
+}
+
+static int ailib__stream_on_sse(void *user, const ailib_sse_event *ev) {
+    struct ailib_stream *s = (struct ailib_stream *)user;
+    if (s->terminated || s->fail != AILIB_OK) return s->fail != AILIB_OK;
+    if (ev->data_len == 6 && memcmp(ev->data, "[DONE]", 6) == 0) {
+        ailib__think_flush(&s->think, &s->acc);
+        ailib__acc_tool_end_all(&s->acc);
+        s->terminated = s->complete = 1;
+        return 0;
+    }
+    if (ailib__stream_payload(s, ev->event, ev->event_len, ev->data, ev->data_len) != AILIB_OK) return 1;
+    return s->acc.stopped;
+}
+
+static int ailib__stream_on_line(void *user, const char *line, size_t len) {
+    struct ailib_stream *s = (struct ailib_stream *)user;
+    if (s->terminated || s->fail != AILIB_OK) return s->fail != AILIB_OK;
+    if (ailib__stream_payload(s, "", 0, line, len) != AILIB_OK) return 1;
+    return s->acc.stopped;
+}
+
+static const ailib__adapter *ailib__adapter_for(ailib_protocol p);
+
+AILIB_API ailib_stream *ailib_stream_create(const ailib_endpoint *ep, const ailib_stream_desc *desc, ailib_error *err) {
+    ailib_allocator a;
+    ailib_stream *s;
+    ailib_json_parse_options o;
+    if (!ep || !ep->provider) { ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_stream_create: endpoint.provider is required"); return NULL; }
+    if ((unsigned)ep->provider->protocol >= AILIB_PROTOCOL_COUNT || !ailib__adapter_for(ep->provider->protocol)) {
+        ailib__fail(err, AILIB_UNSUPPORTED, "ailib_stream_create: provider '%s' has an unknown protocol", ep->provider->name);
+        return NULL;
+    }
+    a = ailib__allocator(ep->allocator);
+    s = (ailib_stream *)ailib__malloc(&a, sizeof *s);
+    if (!s) { ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory"); return NULL; }
+    memset(s, 0, sizeof *s);
+    s->alloc = a;
+    s->prov = ep->provider;
+    s->ad = ailib__adapter_for(ep->provider->protocol);
+    ailib_sse_init(&s->sse, &a);
+    ailib_ndjson_init(&s->nd, &a);
+    memset(&o, 0, sizeof o);
+    o.allocator = &a;
+    s->doc = ailib_json_doc_create(&o);
+    ailib__acc_init(&s->acc, &a);
+    if (desc && desc->model) ailib__copy_trunc(s->model_hint, sizeof s->model_hint, desc->model, strlen(desc->model));
+    if (!s->doc) { ailib_stream_destroy(s); ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory"); return NULL; }
+    return s;
+}
+
+AILIB_API void ailib_stream_destroy(ailib_stream *s) {
+    ailib_allocator a;
+    if (!s) return;
+    a = s->alloc;
+    ailib_sse_deinit(&s->sse);
+    ailib_ndjson_deinit(&s->nd);
+    ailib_json_doc_destroy(s->doc);
+    ailib__acc_deinit(&s->acc);
+    ailib_response_destroy(s->snapshot);
+    ailib__free(&a, s->slots);
+    ailib__free(&a, s->scratch.p);
+    ailib__free(&a, s);
+}
+
+/* Clears a framing parser's state for a new body but keeps its buffers. */
+static void ailib__framing_reset(ailib_stream *s) {
+    ailib_sse_parser *p = &s->sse;
+    p->line_len = p->data_len = p->event_len = p->id_len = 0;
+    p->retry_ms = -1;
+    p->has_data = p->last_was_cr = p->bom_checked = 0;
+    p->pos = 0;
+    s->nd.line_len = 0;
+    s->nd.pos = 0;
+}
+
+AILIB_API void ailib_stream_reset(ailib_stream *s) {
+    ailib__framing_reset(s);
+    ailib__acc_reset(&s->acc);
+    ailib_response_destroy(s->snapshot);
+    s->snapshot = NULL;
+    s->fail = AILIB_OK;
+    s->terminated = s->complete = 0;
+    memset(&s->think, 0, sizeof s->think);
+    s->nslots = 0;
+    s->scratch.len = 0;
+    memset(s->state, 0, sizeof s->state);
+    memset(&s->raw_usage, 0, sizeof s->raw_usage);
+}
+
+static ailib_result ailib__stream_result(ailib_stream *s, ailib_result r) {
+    if (s->fail != AILIB_OK) return s->fail;
+    if (s->acc.stopped) return ailib__fail(s->err, AILIB_CANCELLED, "stopped by the event callback");
+    return r;
+}
+
+/* The framing parser stops (CANCELLED) when our callback stopped it; its own errors (an
+   oversized event) become the stream's failure. The stream's error report always wins. */
+static ailib_result ailib__stream_framing(ailib_stream *s, ailib_result r, const ailib_error *ferr) {
+    if (r != AILIB_OK && r != AILIB_CANCELLED && s->fail == AILIB_OK) {
+        s->fail = r;
+        if (s->err) *s->err = *ferr;
+    }
+    return ailib__stream_result(s, AILIB_OK);
+}
+
+AILIB_API ailib_result ailib_stream_feed(ailib_stream *s, const char *bytes, size_t len,
+                                         ailib_event_callback cb, void *user, ailib_error *err) {
+    ailib_error ferr;
+    ailib_result r;
+    if (!s) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_stream_feed: stream is NULL");
+    if (s->fail != AILIB_OK) {
+        if (err) { if (s->acc.has_error) *err = s->acc.error; else ailib__fail(err, s->fail, "the stream failed earlier"); }
+        return s->fail;
+    }
+    s->err = err;
+    s->acc.cb = cb;
+    s->acc.user = user;
+    s->acc.stopped = 0;
+    ailib_error_clear(&ferr);
+    if (s->ad->feed_raw) r = s->ad->feed_raw(s, bytes, len);
+    else if (s->ad->ndjson) r = ailib_ndjson_feed(&s->nd, bytes, len, ailib__stream_on_line, s, &ferr);
+    else r = ailib_sse_feed(&s->sse, bytes, len, ailib__stream_on_sse, s, &ferr);
+    if (s->snapshot) { ailib_response_destroy(s->snapshot); s->snapshot = NULL; }
+    r = ailib__stream_framing(s, r, &ferr);
+    s->err = NULL;
+    return r;
+}
+
+AILIB_API ailib_result ailib_stream_finish(ailib_stream *s, ailib_event_callback cb, void *user, ailib_error *err) {
+    ailib_error ferr;
+    ailib_result r;
+    if (!s) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_stream_finish: stream is NULL");
+    if (s->fail != AILIB_OK) {
+        if (err) { if (s->acc.has_error) *err = s->acc.error; else ailib__fail(err, s->fail, "the stream failed earlier"); }
+        return s->fail;
+    }
+    s->err = err;
+    s->acc.cb = cb;
+    s->acc.user = user;
+    s->acc.stopped = 0;
+    ailib_error_clear(&ferr);
+    if (s->ad->feed_raw) r = s->ad->feed_raw(s, NULL, 0);
+    else if (s->ad->ndjson) r = ailib_ndjson_finish(&s->nd, ailib__stream_on_line, s, &ferr);
+    else r = ailib_sse_finish(&s->sse, ailib__stream_on_sse, s, &ferr);
+    r = ailib__stream_framing(s, r, &ferr);
+    if (r == AILIB_OK) {
+        ailib__think_flush(&s->think, &s->acc);
+        ailib__acc_tool_end_all(&s->acc);
+        if (s->complete && s->acc.finish == AILIB_FINISH_ERROR && !s->acc.has_error) {
+            /* a provider that reports failure only as its finish reason (Cohere ERROR) */
+            ailib_error e;
+            ailib_error_clear(&e);
+            e.code = AILIB_PROVIDER;
+            snprintf(e.message, sizeof e.message, "the provider ended the answer with finish reason \"%s\": the output is incomplete",
+                     ailib__buf_str(&s->acc.finish_raw));
+            ailib__acc_error(&s->acc, &e);
+            s->fail = r = AILIB_PROVIDER;
+            if (s->err) *s->err = e;
+        } else if (!s->complete) {
+            r = ailib__stream_fail(s, AILIB_PROTOCOL,
+                                   "the stream ended before the provider's end marker: the answer may be truncated "
+                                   "(connection closed early or a proxy cut the response)");
+        }
+    }
+    if (s->snapshot) { ailib_response_destroy(s->snapshot); s->snapshot = NULL; }
+    s->err = NULL;
+    return r;
+}
+
+static void ailib__stream_fill_model(ailib_stream *s) {
+    if (!s->acc.model.len && s->model_hint[0]) ailib__acc_set_once(&s->acc, &s->acc.model, s->model_hint, strlen(s->model_hint));
+}
+
+AILIB_API const ailib_response *ailib_stream_response(const ailib_stream *cs) {
+    ailib_stream *s = (ailib_stream *)cs;
+    if (!s) return NULL;
+    if (!s->snapshot) {
+        ailib__stream_fill_model(s);
+        if (ailib__acc_build(&s->acc, AILIB_ORIGIN(s->prov->protocol), &s->snapshot, NULL) != AILIB_OK) return NULL;
+    }
+    return s->snapshot;
+}
+
+AILIB_API ailib_response *ailib_stream_take_response(ailib_stream *s) {
+    ailib_response *r;
+    if (!s) return NULL;
+    if (s->snapshot) { r = s->snapshot; s->snapshot = NULL; return r; }
+    ailib__stream_fill_model(s);
+    if (ailib__acc_build(&s->acc, AILIB_ORIGIN(s->prov->protocol), &r, NULL) != AILIB_OK) return NULL;
+    return r;
+}
+/* >>build: helpers shared by the request builders ============================================ */
+
+static ailib_result ailib__b_fail(ailib__bctx *c, ailib_result code, const char *fmt, ...) {
+    if (c->fail == AILIB_OK) {
+        c->fail = code;
+        if (c->err) {
+            va_list ap;
+            c->err->code = code;
+            va_start(ap, fmt);
+            vsnprintf(c->err->message, sizeof c->err->message, fmt, ap);
+            va_end(ap);
+        }
+    }
+    return code;
+}
+
+static void ailib__b_path(ailib__bctx *c, const char *s) {
+    if (!ailib__buf_add(&c->w->alloc, &c->path, s, strlen(s))) ailib__b_fail(c, AILIB_OUT_OF_MEMORY, "out of memory");
+}
+static void ailib__b_pathn(ailib__bctx *c, const char *s, size_t n) {
+    if (!ailib__buf_add(&c->w->alloc, &c->path, s, n)) ailib__b_fail(c, AILIB_OUT_OF_MEMORY, "out of memory");
+}
+
+/* The parts of a message: its own, or one text part made from the .text shorthand. */
+static const ailib_part *ailib__b_parts(const ailib_message *m, ailib_part *tmp, size_t *n) {
+    if (m->part_count) { *n = m->part_count; return m->parts; }
+    memset(tmp, 0, sizeof *tmp);
+    tmp->type = AILIB_PART_TEXT;
+    tmp->text = m->text ? m->text : "";
+    *n = 1;
+    return tmp;
+}
+
+/* Writes JSON text given by the user (schema, tool arguments) as a JSON value, validated:
+   a mistake is reported with what it belongs to, not as a broken request body. */
+static void ailib__b_json_text(ailib__bctx *c, const char *text, size_t len, const char *what, const char *name) {
+    ailib_json_doc *d = NULL;
+    ailib_json_parse_options o;
+    ailib_error e;
+    memset(&o, 0, sizeof o);
+    o.allocator = &c->w->alloc;
+    ailib_error_clear(&e);
+    if (ailib_json_parse(text, len, &o, &d, &e) != AILIB_OK) {
+        ailib__b_fail(c, AILIB_INVALID_ARGUMENT, "%s%s%s%s is not valid JSON: %s", what, name ? " '" : "",
+                      name ? name : "", name ? "'" : "", e.message);
+        ailib_json_write_null(c->w);
+        return;
+    }
+    ailib_json_write_value(c->w, ailib_json_doc_root(d));
+    ailib_json_doc_destroy(d);
+}
+
+/* Tool call arguments as a JSON object value ("" means {}). */
+static void ailib__b_args_object(ailib__bctx *c, const ailib_part *p) {
+    size_t n = ailib__slen(p->text, p->text_len);
+    if (!p->text || !n) { ailib_json_write_object_begin(c->w); ailib_json_write_object_end(c->w); return; }
+    ailib__b_json_text(c, p->text, n, "tool call arguments of", p->name);
+}
+
+static const char ailib__b64chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/* Writes a JSON string "<prefix><base64 of data>" straight into the writer (base64 never needs
+   escaping, so the bytes are produced in place). */
+static void ailib__b_base64(ailib__bctx *c, const char *prefix, const void *data, size_t n) {
+    ailib_json_writer *w = c->w;
+    const unsigned char *d = (const unsigned char *)data;
+    size_t pl = prefix ? strlen(prefix) : 0, out = (n + 2) / 3 * 4, i;
+    char *o;
+    if (!ailib__jw_value_begin(w)) return;
+    if (!ailib__jw_reserve(w, pl + out + 2)) return;
+    o = w->buf + w->len;
+    *o++ = '"';
+    for (i = 0; i < pl; i++) {
+        unsigned char ch = (unsigned char)prefix[i];
+        *o++ = (ch < 0x20 || ch == '"' || ch == '\\') ? '_' : (char)ch;   /* MIME types are plain ASCII */
+    }
+    for (i = 0; i + 3 <= n; i += 3) {
+        uint32_t v = ((uint32_t)d[i] << 16) | ((uint32_t)d[i + 1] << 8) | d[i + 2];
+        *o++ = ailib__b64chars[v >> 18]; *o++ = ailib__b64chars[(v >> 12) & 63];
+        *o++ = ailib__b64chars[(v >> 6) & 63]; *o++ = ailib__b64chars[v & 63];
+    }
+    if (n - i == 1) {
+        uint32_t v = (uint32_t)d[i] << 16;
+        *o++ = ailib__b64chars[v >> 18]; *o++ = ailib__b64chars[(v >> 12) & 63]; *o++ = '='; *o++ = '=';
+    } else if (n - i == 2) {
+        uint32_t v = ((uint32_t)d[i] << 16) | ((uint32_t)d[i + 1] << 8);
+        *o++ = ailib__b64chars[v >> 18]; *o++ = ailib__b64chars[(v >> 12) & 63]; *o++ = ailib__b64chars[(v >> 6) & 63]; *o++ = '=';
+    }
+    *o++ = '"';
+    w->len = (size_t)(o - w->buf);
+    ailib__jw_value_end(w);
+}
+
+/* An image as one URL string: its own URL, or a data: URL of its bytes. */
+static void ailib__b_image_url(ailib__bctx *c, const ailib_part *p) {
+    if (p->url) { ailib_json_write_stringn(c->w, p->url, ailib__slen(p->url, p->url_len)); return; }
+    if (p->data && p->data_len) {
+        char prefix[160];
+        snprintf(prefix, sizeof prefix, "data:%s;base64,", p->mime ? p->mime : "application/octet-stream");
+        ailib__b_base64(c, prefix, p->data, p->data_len);
+        return;
+    }
+    ailib__b_fail(c, AILIB_INVALID_ARGUMENT, "image part has neither url nor data: set part.url or part.data + data_len + mime");
+    ailib_json_write_null(c->w);
+}
+
+static const char *ailib__effort_str(ailib_effort e) {
+    switch (e) {
+    case AILIB_EFFORT_NONE: return "none";
+    case AILIB_EFFORT_MINIMAL: return "minimal";
+    case AILIB_EFFORT_LOW: return "low";
+    case AILIB_EFFORT_MEDIUM: return "medium";
+    case AILIB_EFFORT_HIGH: return "high";
+    case AILIB_EFFORT_XHIGH: return "xhigh";
+    default: return NULL;
+    }
+}
+
+/* A token budget for providers that only take budgets: the explicit one, or one derived from
+   the effort (0 = reasoning off, -1 = nothing requested). */
+static int64_t ailib__reasoning_budget(const ailib_reasoning *r) {
+    if (r->budget_tokens > 0) return r->budget_tokens;
+    switch (r->effort) {
+    case AILIB_EFFORT_NONE: return 0;
+    case AILIB_EFFORT_MINIMAL: return 1024;
+    case AILIB_EFFORT_LOW: return 2048;
+    case AILIB_EFFORT_MEDIUM: return 8192;
+    case AILIB_EFFORT_HIGH: return 16384;
+    case AILIB_EFFORT_XHIGH: return 32768;
+    default: return -1;
+    }
+}
+
+static int ailib__reasoning_requested(const ailib_reasoning *r) {
+    return r->effort != AILIB_EFFORT_DEFAULT || r->budget_tokens > 0;
+}
+
+/* Writes key: number for a set optional parameter. */
+static void ailib__b_optf(ailib__bctx *c, const char *key, ailib_optf v) {
+    if (!v.set) return;
+    ailib_json_write_key(c->w, key);
+    ailib_json_write_double(c->w, v.value);
+}
+static void ailib__b_opti(ailib__bctx *c, const char *key, ailib_opti v) {
+    if (!v.set) return;
+    ailib_json_write_key(c->w, key);
+    ailib_json_write_int(c->w, v.value);
+}
+
+static void ailib__b_stop_array(ailib__bctx *c, const char *key) {
+    size_t i;
+    const ailib_request *q = c->req;
+    if (!q->stop_count) return;
+    ailib_json_write_key(c->w, key);
+    ailib_json_write_array_begin(c->w);
+    for (i = 0; i < q->stop_count; i++) ailib_json_write_string(c->w, q->stop[i]);
+    ailib_json_write_array_end(c->w);
+}
+
+/* Schema text of a tool, or the empty object schema. */
+static void ailib__b_tool_schema(ailib__bctx *c, const ailib_tool *t) {
+    if (t->parameters && *t->parameters) ailib__b_json_text(c, t->parameters, strlen(t->parameters), "parameters of tool", t->name);
+    else ailib_json_write_raw(c->w, "{\"type\":\"object\",\"properties\":{}}", 33);
+}
+
+/* Common request checks; a message the caller can act on for each. */
+static ailib_result ailib__b_validate(ailib__bctx *c) {
+    const ailib_request *q = c->req;
+    size_t i, j;
+    if (q->message_count && !q->messages) return ailib__b_fail(c, AILIB_INVALID_ARGUMENT, "request.messages is NULL but message_count is %lu", (unsigned long)q->message_count);
+    if (q->tool_count && !q->tools) return ailib__b_fail(c, AILIB_INVALID_ARGUMENT, "request.tools is NULL but tool_count is %lu", (unsigned long)q->tool_count);
+    if (q->stop_count && !q->stop) return ailib__b_fail(c, AILIB_INVALID_ARGUMENT, "request.stop is NULL but stop_count is %lu", (unsigned long)q->stop_count);
+    for (i = 0; i < q->stop_count; i++)
+        if (!q->stop[i]) return ailib__b_fail(c, AILIB_INVALID_ARGUMENT, "request.stop[%lu] is NULL", (unsigned long)i);
+    for (i = 0; i < q->tool_count; i++)
+        if (!q->tools[i].name || !*q->tools[i].name) return ailib__b_fail(c, AILIB_INVALID_ARGUMENT, "request.tools[%lu].name is required", (unsigned long)i);
+    if (q->tool_choice.mode == AILIB_TOOL_CHOICE_NAMED && (!q->tool_choice.name || !*q->tool_choice.name))
+        return ailib__b_fail(c, AILIB_INVALID_ARGUMENT, "tool_choice is AILIB_TOOL_CHOICE_NAMED but tool_choice.name is not set");
+    if (q->response_format.type == AILIB_FORMAT_JSON_SCHEMA && (!q->response_format.schema || !*q->response_format.schema))
+        return ailib__b_fail(c, AILIB_INVALID_ARGUMENT, "response_format is AILIB_FORMAT_JSON_SCHEMA but response_format.schema is not set");
+    for (i = 0; i < q->message_count; i++) {
+        const ailib_message *m = &q->messages[i];
+        if (m->part_count && !m->parts) return ailib__b_fail(c, AILIB_INVALID_ARGUMENT, "messages[%lu].parts is NULL but part_count is %lu", (unsigned long)i, (unsigned long)m->part_count);
+        if ((unsigned)m->role > AILIB_ROLE_TOOL) return ailib__b_fail(c, AILIB_INVALID_ARGUMENT, "messages[%lu].role is not an ailib_role", (unsigned long)i);
+        for (j = 0; j < m->part_count; j++) {
+            const ailib_part *p = &m->parts[j];
+            if ((unsigned)p->type > AILIB_PART_REDACTED_THINKING)
+                return ailib__b_fail(c, AILIB_INVALID_ARGUMENT, "messages[%lu].parts[%lu].type is not an ailib_part_type", (unsigned long)i, (unsigned long)j);
+            if (p->type == AILIB_PART_TOOL_CALL && (!p->name || !*p->name))
+                return ailib__b_fail(c, AILIB_INVALID_ARGUMENT, "messages[%lu].parts[%lu]: a tool call needs its name", (unsigned long)i, (unsigned long)j);
+            if (p->type == AILIB_PART_TOOL_RESULT && (!p->id || !*p->id) && (!p->name || !*p->name))
+                return ailib__b_fail(c, AILIB_INVALID_ARGUMENT, "messages[%lu].parts[%lu]: a tool result needs the call's id (part.id)", (unsigned long)i, (unsigned long)j);
+            if ((p->type == AILIB_PART_IMAGE || p->type == AILIB_PART_AUDIO) && !p->url && !(p->data && p->data_len))
+                return ailib__b_fail(c, AILIB_INVALID_ARGUMENT, "messages[%lu].parts[%lu]: media needs part.url or part.data + data_len", (unsigned long)i, (unsigned long)j);
+        }
+    }
+    return AILIB_OK;
+}
+
+/* A part's signature (and redacted thinking) is only valid at the protocol that produced
+   it: parts the caller made (origin 0) are sent as given. */
+#define AILIB__NATIVE(c, p) ((p)->origin == 0 || (p)->origin == AILIB_ORIGIN((c)->prov->protocol))
+
+/* Images or audio to a model whose catalog row says it cannot take them fail before
+   anything is sent. Models the catalog does not know are given the benefit of the doubt. */
+static ailib_result ailib__b_capabilities(ailib__bctx *c) {
+    const ailib_request *q = c->req;
+    const ailib_model_info *mi;
+    char model[256];
+    size_t i, j;
+    ailib__copy_trunc(model, sizeof model, c->model, c->model_len);
+    mi = ailib_model_find(c->prov->name, model);
+    if (!mi) return AILIB_OK;
+    for (i = 0; i < q->message_count; i++) {
+        const ailib_message *m = &q->messages[i];
+        for (j = 0; j < m->part_count; j++) {
+            ailib_part_type t = m->parts[j].type;
+            if (t == AILIB_PART_IMAGE && !(mi->caps & AILIB_CAP_VISION))
+                return ailib__b_fail(c, AILIB_UNSUPPORTED, "model '%s' of '%s' does not take images (catalog): choose a vision model",
+                                     model, c->prov->name);
+            if (t == AILIB_PART_AUDIO && !(mi->caps & AILIB_CAP_AUDIO))
+                return ailib__b_fail(c, AILIB_UNSUPPORTED, "model '%s' of '%s' does not take audio (catalog): choose an audio model",
+                                     model, c->prov->name);
+        }
+    }
+    if (q->tool_count && !(mi->caps & AILIB_CAP_TOOLS))
+        return ailib__b_fail(c, AILIB_UNSUPPORTED, "model '%s' of '%s' does not support tools (catalog)", model, c->prov->name);
+    return AILIB_OK;
+}
+/* >>openai: OpenAI chat completions and its dialects =========================================== */
+
+static void ailib__oa_system(ailib__bctx *c, const char *text, size_t n) {
+    ailib_json_writer *w = c->w;
+    ailib_json_write_object_begin(w);
+    ailib_json_write_key(w, "role");
+    ailib_json_write_string(w, (c->prov->quirks & AILIB_Q_DEVELOPER_ROLE) ? "developer" : "system");
+    ailib_json_write_key(w, "content");
+    ailib_json_write_stringn(w, text, n);
+    ailib_json_write_object_end(w);
+}
+
+/* A user turn: a plain string when it is one text part, else an array of content parts. */
+static void ailib__oa_user(ailib__bctx *c, const ailib_part *ps, size_t n) {
+    ailib_json_writer *w = c->w;
+    size_t i, kept = 0;
+    const ailib_part *only = NULL;
+    for (i = 0; i < n; i++) if (ps[i].type != AILIB_PART_TOOL_RESULT) { kept++; only = &ps[i]; }
+    if (!kept) return;
+    ailib_json_write_object_begin(w);
+    ailib_json_write_key(w, "role");
+    ailib_json_write_string(w, "user");
+    ailib_json_write_key(w, "content");
+    if (kept == 1 && only->type == AILIB_PART_TEXT) {
+        ailib_json_write_stringn(w, only->text ? only->text : "", ailib__slen(only->text, only->text_len));
+    } else {
+        ailib_json_write_array_begin(w);
+        for (i = 0; i < n; i++) {
+            const ailib_part *p = &ps[i];
+            if (p->type == AILIB_PART_TEXT || p->type == AILIB_PART_THINKING) {
+                ailib_json_write_object_begin(w);
+                ailib_json_write_key(w, "type"); ailib_json_write_string(w, "text");
+                ailib_json_write_key(w, "text"); ailib_json_write_stringn(w, p->text ? p->text : "", ailib__slen(p->text, p->text_len));
+                ailib_json_write_object_end(w);
+            } else if (p->type == AILIB_PART_IMAGE) {
+                ailib_json_write_object_begin(w);
+                ailib_json_write_key(w, "type"); ailib_json_write_string(w, "image_url");
+                ailib_json_write_key(w, "image_url");
+                ailib_json_write_object_begin(w);
+                ailib_json_write_key(w, "url"); ailib__b_image_url(c, p);
+                ailib_json_write_object_end(w);
+                ailib_json_write_object_end(w);
+            } else if (p->type == AILIB_PART_AUDIO) {
+                const char *fmt = (p->mime && strstr(p->mime, "mp")) ? "mp3" : "wav";
+                if (!p->data) { ailib__b_fail(c, AILIB_UNSUPPORTED, "audio input by URL is not supported by %s: pass part.data", c->prov->name); return; }
+                ailib_json_write_object_begin(w);
+                ailib_json_write_key(w, "type"); ailib_json_write_string(w, "input_audio");
+                ailib_json_write_key(w, "input_audio");
+                ailib_json_write_object_begin(w);
+                ailib_json_write_key(w, "data"); ailib__b_base64(c, NULL, p->data, p->data_len);
+                ailib_json_write_key(w, "format"); ailib_json_write_string(w, fmt);
+                ailib_json_write_object_end(w);
+                ailib_json_write_object_end(w);
+            }
+        }
+        ailib_json_write_array_end(w);
+    }
+    ailib_json_write_object_end(w);
+}
+
+static void ailib__oa_tool_results(ailib__bctx *c, const ailib_part *ps, size_t n) {
+    ailib_json_writer *w = c->w;
+    size_t i;
+    for (i = 0; i < n; i++) {
+        const ailib_part *p = &ps[i];
+        if (p->type != AILIB_PART_TOOL_RESULT) continue;
+        ailib_json_write_object_begin(w);
+        ailib_json_write_key(w, "role"); ailib_json_write_string(w, "tool");
+        ailib_json_write_key(w, "tool_call_id"); ailib_json_write_stringn(w, p->id ? p->id : "", ailib__slen(p->id, p->id_len));
+        ailib_json_write_key(w, "content"); ailib_json_write_stringn(w, p->text ? p->text : "", ailib__slen(p->text, p->text_len));
+        ailib_json_write_object_end(w);
+    }
+}
+
+/* An assistant turn: text joined, tool calls, and reasoning echoed where the dialect needs it. */
+static void ailib__oa_assistant(ailib__bctx *c, const ailib_part *ps, size_t n) {
+    ailib_json_writer *w = c->w;
+    size_t i, ntext = 0, ncalls = 0, nthink = 0;
+    for (i = 0; i < n; i++) {
+        if (ps[i].type == AILIB_PART_TEXT) ntext++;
+        else if (ps[i].type == AILIB_PART_TOOL_CALL) ncalls++;
+        else if (ps[i].type == AILIB_PART_THINKING && ailib__slen(ps[i].text, ps[i].text_len)) nthink++;
+    }
+    ailib_json_write_object_begin(w);
+    ailib_json_write_key(w, "role"); ailib_json_write_string(w, "assistant");
+    ailib_json_write_key(w, "content");
+    if (!ntext && ncalls) ailib_json_write_null(w);
+    else {
+        /* several text parts become one string: the dialects all take a string here */
+        size_t total = 0;
+        for (i = 0; i < n; i++) if (ps[i].type == AILIB_PART_TEXT) total += ailib__slen(ps[i].text, ps[i].text_len);
+        if (ntext <= 1) {
+            const ailib_part *t = NULL;
+            for (i = 0; i < n; i++) if (ps[i].type == AILIB_PART_TEXT) t = &ps[i];
+            ailib_json_write_stringn(w, t && t->text ? t->text : "", t ? ailib__slen(t->text, t->text_len) : 0);
+        } else {
+            ailib__buf joined = {0, 0, 0};
+            for (i = 0; i < n; i++)
+                if (ps[i].type == AILIB_PART_TEXT && ps[i].text && !ailib__buf_add(&w->alloc, &joined, ps[i].text, ailib__slen(ps[i].text, ps[i].text_len)))
+                    ailib__b_fail(c, AILIB_OUT_OF_MEMORY, "out of memory");
+            ailib_json_write_stringn(w, joined.p ? joined.p : "", joined.len);
+            ailib__free(&w->alloc, joined.p);
+            (void)total;
+        }
+    }
+    if (nthink && (c->prov->quirks & AILIB_Q_ECHO_REASONING)) {
+        ailib__buf joined = {0, 0, 0};
+        for (i = 0; i < n; i++)
+            if (ps[i].type == AILIB_PART_THINKING && ps[i].text && !ailib__buf_add(&w->alloc, &joined, ps[i].text, ailib__slen(ps[i].text, ps[i].text_len)))
+                ailib__b_fail(c, AILIB_OUT_OF_MEMORY, "out of memory");
+        ailib_json_write_key(w, "reasoning_content");
+        ailib_json_write_stringn(w, joined.p ? joined.p : "", joined.len);
+        ailib__free(&w->alloc, joined.p);
+    }
+    if (ncalls) {
+        ailib_json_write_key(w, "tool_calls");
+        ailib_json_write_array_begin(w);
+        for (i = 0; i < n; i++) {
+            const ailib_part *p = &ps[i];
+            size_t an = ailib__slen(p->text, p->text_len);
+            if (p->type != AILIB_PART_TOOL_CALL) continue;
+            ailib_json_write_object_begin(w);
+            ailib_json_write_key(w, "id"); ailib_json_write_stringn(w, p->id ? p->id : "", ailib__slen(p->id, p->id_len));
+            ailib_json_write_key(w, "type"); ailib_json_write_string(w, "function");
+            ailib_json_write_key(w, "function");
+            ailib_json_write_object_begin(w);
+            ailib_json_write_key(w, "name"); ailib_json_write_stringn(w, p->name, ailib__slen(p->name, p->name_len));
+            ailib_json_write_key(w, "arguments");
+            if (p->text && an) ailib_json_write_stringn(w, p->text, an); else ailib_json_write_string(w, "{}");
+            ailib_json_write_object_end(w);
+            ailib_json_write_object_end(w);
+        }
+        ailib_json_write_array_end(w);
+    }
+    ailib_json_write_object_end(w);
+}
+
+static void ailib__oa_messages(ailib__bctx *c) {
+    const ailib_request *q = c->req;
+    ailib_json_writer *w = c->w;
+    size_t i, j, n;
+    ailib_part tmp;
+    ailib_json_write_key(w, "messages");
+    ailib_json_write_array_begin(w);
+    if (q->system && *q->system) ailib__oa_system(c, q->system, strlen(q->system));
+    for (i = 0; i < q->message_count; i++) {
+        const ailib_message *m = &q->messages[i];
+        const ailib_part *ps = ailib__b_parts(m, &tmp, &n);
+        switch (m->role) {
+        case AILIB_ROLE_SYSTEM:
+            for (j = 0; j < n; j++)
+                if (ps[j].type == AILIB_PART_TEXT) ailib__oa_system(c, ps[j].text ? ps[j].text : "", ailib__slen(ps[j].text, ps[j].text_len));
+            break;
+        case AILIB_ROLE_USER:
+        case AILIB_ROLE_TOOL:
+            ailib__oa_tool_results(c, ps, n);
+            ailib__oa_user(c, ps, n);
+            break;
+        case AILIB_ROLE_ASSISTANT:
+            ailib__oa_assistant(c, ps, n);
+            break;
+        }
+    }
+    ailib_json_write_array_end(w);
+}
+
+static void ailib__oa_tools(ailib__bctx *c) {
+    const ailib_request *q = c->req;
+    ailib_json_writer *w = c->w;
+    uint32_t qk = c->prov->quirks;
+    size_t i;
+    if (q->tool_count) {
+        ailib_json_write_key(w, "tools");
+        ailib_json_write_array_begin(w);
+        for (i = 0; i < q->tool_count; i++) {
+            const ailib_tool *t = &q->tools[i];
+            ailib_json_write_object_begin(w);
+            ailib_json_write_key(w, "type"); ailib_json_write_string(w, "function");
+            ailib_json_write_key(w, "function");
+            ailib_json_write_object_begin(w);
+            ailib_json_write_key(w, "name"); ailib_json_write_string(w, t->name);
+            if (t->description) { ailib_json_write_key(w, "description"); ailib_json_write_string(w, t->description); }
+            ailib_json_write_key(w, "parameters"); ailib__b_tool_schema(c, t);
+            if (t->strict) { ailib_json_write_key(w, "strict"); ailib_json_write_bool(w, 1); }
+            ailib_json_write_object_end(w);
+            ailib_json_write_object_end(w);
+        }
+        ailib_json_write_array_end(w);
+    }
+    if (!(qk & AILIB_Q_NO_TOOL_CHOICE) && (q->tool_count || q->tool_choice.mode == AILIB_TOOL_CHOICE_NONE) &&
+        q->tool_choice.mode != AILIB_TOOL_CHOICE_AUTO) {
+        ailib_json_write_key(w, "tool_choice");
+        switch (q->tool_choice.mode) {
+        case AILIB_TOOL_CHOICE_NONE: ailib_json_write_string(w, "none"); break;
+        case AILIB_TOOL_CHOICE_REQUIRED: ailib_json_write_string(w, (qk & AILIB_Q_TOOL_CHOICE_ANY) ? "any" : "required"); break;
+        default:
+            ailib_json_write_object_begin(w);
+            ailib_json_write_key(w, "type"); ailib_json_write_string(w, "function");
+            ailib_json_write_key(w, "function");
+            ailib_json_write_object_begin(w);
+            ailib_json_write_key(w, "name"); ailib_json_write_string(w, q->tool_choice.name);
+            ailib_json_write_object_end(w);
+            ailib_json_write_object_end(w);
+            break;
+        }
+    }
+    if (q->tool_count && q->parallel_tool_calls != AILIB_DEFAULT && !(qk & AILIB_Q_NO_PARALLEL_TOOLS)) {
+        ailib_json_write_key(w, "parallel_tool_calls");
+        ailib_json_write_bool(w, q->parallel_tool_calls == AILIB_ON);
+    }
+}
+
+/* Reasoning options in the dialect the catalog row names. */
+static void ailib__oa_reasoning(ailib__bctx *c) {
+    const ailib_reasoning *r = &c->req->reasoning;
+    ailib_json_writer *w = c->w;
+    uint32_t qk = c->prov->quirks;
+    int64_t budget = ailib__reasoning_budget(r);
+    const char *effort = ailib__effort_str(r->effort);
+    if (!ailib__reasoning_requested(r) && !r->exclude) return;
+    if (qk & AILIB_Q_REASONING_OBJECT) {
+        ailib_json_write_key(w, "reasoning");
+        ailib_json_write_object_begin(w);
+        if (r->effort == AILIB_EFFORT_NONE) { ailib_json_write_key(w, "enabled"); ailib_json_write_bool(w, 0); }
+        else if (r->budget_tokens > 0) { ailib_json_write_key(w, "max_tokens"); ailib_json_write_int(w, r->budget_tokens); }
+        else if (effort) { ailib_json_write_key(w, "effort"); ailib_json_write_string(w, effort); }
+        if (r->exclude) { ailib_json_write_key(w, "exclude"); ailib_json_write_bool(w, 1); }
+        ailib_json_write_object_end(w);
+        return;
+    }
+    if (!ailib__reasoning_requested(r)) return;
+    if (qk & AILIB_Q_ENABLE_THINKING) {
+        ailib_json_write_key(w, "enable_thinking");
+        ailib_json_write_bool(w, budget != 0);
+        if (budget > 0 && r->budget_tokens > 0) { ailib_json_write_key(w, "thinking_budget"); ailib_json_write_int(w, budget); }
+    }
+    if (qk & AILIB_Q_THINKING_TYPE) {
+        ailib_json_write_key(w, "thinking");
+        ailib_json_write_object_begin(w);
+        ailib_json_write_key(w, "type"); ailib_json_write_string(w, budget == 0 ? "disabled" : "enabled");
+        ailib_json_write_object_end(w);
+    }
+    if ((qk & AILIB_Q_REASONING_EFFORT) && effort) {
+        ailib_json_write_key(w, "reasoning_effort");
+        ailib_json_write_string(w, effort);
+    }
+}
+
+static void ailib__oa_response_format(ailib__bctx *c) {
+    const ailib_response_format *f = &c->req->response_format;
+    ailib_json_writer *w = c->w;
+    if (f->type == AILIB_FORMAT_TEXT) return;
+    ailib_json_write_key(w, "response_format");
+    ailib_json_write_object_begin(w);
+    ailib_json_write_key(w, "type");
+    if (f->type == AILIB_FORMAT_JSON) ailib_json_write_string(w, "json_object");
+    else {
+        ailib_json_write_string(w, "json_schema");
+        ailib_json_write_key(w, "json_schema");
+        ailib_json_write_object_begin(w);
+        ailib_json_write_key(w, "name"); ailib_json_write_string(w, f->name ? f->name : "response");
+        ailib_json_write_key(w, "schema"); ailib__b_json_text(c, f->schema, strlen(f->schema), "response_format.schema", NULL);
+        if (f->strict) { ailib_json_write_key(w, "strict"); ailib_json_write_bool(w, 1); }
+        ailib_json_write_object_end(w);
+    }
+    ailib_json_write_object_end(w);
+}
+
+static ailib_result ailib__oa_build(ailib__bctx *c) {
+    const ailib_request *q = c->req;
+    ailib_json_writer *w = c->w;
+    uint32_t qk = c->prov->quirks;
+    if (qk & AILIB_Q_AZURE_DEPLOYMENTS) {
+        ailib__b_path(c, "/openai/deployments/");
+        ailib__b_pathn(c, c->model, c->model_len);
+        ailib__b_path(c, "/chat/completions?api-version=");
+        ailib__b_path(c, c->ep->api_version ? c->ep->api_version : "2024-10-21");
+    } else ailib__b_path(c, "/chat/completions");
+    ailib_json_write_object_begin(w);
+    ailib_json_write_key(w, "model");
+    ailib_json_write_stringn(w, c->model, c->model_len);
+    ailib__oa_messages(c);
+    ailib__oa_tools(c);
+    ailib__b_optf(c, "temperature", q->temperature);
+    ailib__b_optf(c, "top_p", q->top_p);
+    ailib__b_opti(c, "top_k", q->top_k);
+    ailib__b_optf(c, "presence_penalty", q->presence_penalty);
+    ailib__b_optf(c, "frequency_penalty", q->frequency_penalty);
+    ailib__b_opti(c, (qk & AILIB_Q_RANDOM_SEED) ? "random_seed" : "seed", q->seed);
+    if (q->max_tokens > 0) {
+        ailib_json_write_key(w, (qk & AILIB_Q_MAX_COMPLETION_TOKENS) ? "max_completion_tokens" : "max_tokens");
+        ailib_json_write_int(w, q->max_tokens);
+    }
+    ailib__b_stop_array(c, "stop");
+    ailib__oa_response_format(c);
+    ailib__oa_reasoning(c);
+    if (q->user) { ailib_json_write_key(w, "user"); ailib_json_write_string(w, q->user); }
+    if (c->stream) {
+        ailib_json_write_key(w, "stream"); ailib_json_write_bool(w, 1);
+        if (qk & AILIB_Q_STREAM_OPTIONS) {
+            ailib_json_write_key(w, "stream_options");
+            ailib_json_write_object_begin(w);
+            ailib_json_write_key(w, "include_usage"); ailib_json_write_bool(w, 1);
+            ailib_json_write_object_end(w);
+        }
+    }
+    ailib_json_write_object_end(w);
+    return c->fail;
+}
+
+/* --- reading ------------------------------------------------------------------------------ */
+
+/* Usage of any OpenAI dialect (wire_formats.md §0.3): DeepSeek cache fields, top-level
+   cached_tokens (Kimi, Together), and xAI's completion_tokens that exclude reasoning, told
+   apart by the arithmetic of total_tokens rather than by provider name. */
+static void ailib__oa_usage(ailib_stream *s, const ailib_json *u) {
+    const ailib_json *k, *v;
+    size_t n;
+    int64_t prompt = 0, completion = 0, total = 0, cached = 0, reasoning = 0;
+    uint32_t rep = 0;
+    if (!ailib_json_is_object(u)) return;
+    for (AILIB__MEMBERS(u, k, n)) {
+        v = k + 1;
+        if (AILIB__KEY(k, "prompt_tokens")) { prompt = ailib_json_int(v); rep |= AILIB_USAGE_INPUT; }
+        else if (AILIB__KEY(k, "completion_tokens")) { completion = ailib_json_int(v); rep |= AILIB_USAGE_OUTPUT; }
+        else if (AILIB__KEY(k, "total_tokens")) total = ailib_json_int(v);
+        else if (AILIB__KEY(k, "prompt_tokens_details")) {
+            const ailib_json *ct = ailib_json_get(v, "cached_tokens");
+            if (ailib_json_is_number(ct)) { cached = ailib_json_int(ct); rep |= AILIB_USAGE_CACHED; }
+        } else if (AILIB__KEY(k, "prompt_cache_hit_tokens") || AILIB__KEY(k, "cached_tokens")) {
+            if (ailib_json_is_number(v) && !(rep & AILIB_USAGE_CACHED)) { cached = ailib_json_int(v); rep |= AILIB_USAGE_CACHED; }
+        } else if (AILIB__KEY(k, "completion_tokens_details")) {
+            const ailib_json *rt = ailib_json_get(v, "reasoning_tokens");
+            if (ailib_json_is_number(rt)) { reasoning = ailib_json_int(rt); rep |= AILIB_USAGE_REASONING; }
+        }
+    }
+    if (reasoning > 0 && total > 0 && total == prompt + completion + reasoning) completion += reasoning;
+    s->acc.usage.input_tokens = prompt;
+    s->acc.usage.output_tokens = completion;
+    s->acc.usage.cached_input_tokens = cached;
+    s->acc.usage.reasoning_tokens = reasoning;
+    s->acc.usage.reported = rep;
+    ailib__acc_usage_emit(&s->acc);
+}
+
+static void ailib__oa_text(ailib_stream *s, const char *t, size_t n) {
+    if (s->prov->quirks & AILIB_Q_THINK_TAGS) ailib__think_feed(&s->think, &s->acc, t, n);
+    else ailib__acc_text(&s->acc, t, n);
+}
+
+/* content: a string, or (Mistral Magistral) an array of text / thinking chunks. */
+static void ailib__oa_content(ailib_stream *s, const ailib_json *v) {
+    size_t n, m, tl;
+    const ailib_json *e, *t;
+    const char *str = ailib_json_str(v, &tl);
+    if (str) { ailib__oa_text(s, str, tl); return; }
+    for (AILIB__ELEMS(v, e, n)) {
+        const ailib_json *type = ailib_json_get(e, "type");
+        if (ailib__jstr_eq(type, "text")) {
+            if ((str = ailib_json_str(ailib_json_get(e, "text"), &tl)) != NULL) ailib__oa_text(s, str, tl);
+        } else if (ailib__jstr_eq(type, "thinking")) {
+            const ailib_json *th = ailib_json_get(e, "thinking");
+            if ((str = ailib_json_str(th, &tl)) != NULL) ailib__acc_reasoning(&s->acc, str, tl);
+            for (AILIB__ELEMS(th, t, m))
+                if ((str = ailib_json_str(ailib_json_get(t, "text"), &tl)) != NULL) ailib__acc_reasoning(&s->acc, str, tl);
+        }
+    }
+}
+
+/* One streamed tool-call delta, by the rules of wire_formats.md §0.4. */
+static void ailib__oa_tool_delta(ailib_stream *s, const ailib_json *tc) {
+    const ailib_json *iv = ailib_json_get(tc, "index"), *fn = ailib_json_get(tc, "function"), *av;
+    size_t idn = 0, nn = 0, an = 0;
+    const char *id = ailib_json_str(ailib_json_get(tc, "id"), &idn);
+    const char *name = ailib_json_str(ailib_json_get(fn, "name"), &nn);
+    const char *args;
+    int has_idx = ailib_json_is_number(iv);
+    int64_t idx = has_idx ? ailib_json_int(iv) : -1;
+    ailib__slot *sl = has_idx ? ailib__slot_find(s, idx) : (s->nslots ? &s->slots[s->nslots - 1] : NULL);
+    ailib_json_writer w;
+    if (sl && idn) {
+        /* a new, different id at a known slot opens a new call (index reuse, missing index) */
+        const ailib__apart *p = ailib__acc_call(&s->acc, sl->call);
+        if (p && p->id.len && !(p->id.len == idn && memcmp(p->id.p, id, idn) == 0)) sl = NULL;
+    }
+    if (!sl) {
+        size_t call = ailib__acc_tool_begin(&s->acc, id, idn, name, nn);
+        if (call == (size_t)-1 || !(sl = ailib__slot_add(s, idx, 0, call))) return;
+    } else ailib__acc_tool_ident(&s->acc, sl->call, id, idn, name, nn);
+    av = ailib_json_get(fn, "arguments");
+    if ((args = ailib_json_str(av, &an)) != NULL) { ailib__acc_tool_args(&s->acc, sl->call, args, an); return; }
+    if (ailib_json_is_object(av)) {
+        /* some servers send the arguments as an object: keep them as JSON text */
+        ailib_json_writer_init(&w, &s->alloc);
+        ailib_json_write_value(&w, av);
+        if (ailib_json_writer_finish(&w) == AILIB_OK) ailib__acc_tool_args(&s->acc, sl->call, w.buf, w.len);
+        else s->acc.oom = 1;
+        ailib_json_writer_deinit(&w);
+    }
+}
+
+/* The fields of a message (whole response) or delta (stream chunk). */
+static void ailib__oa_message(ailib_stream *s, const ailib_json *m) {
+    const ailib_json *k, *v, *e;
+    size_t n, m2, tl;
+    const char *str;
+    for (AILIB__MEMBERS(m, k, n)) {
+        v = k + 1;
+        if (AILIB__KEY(k, "content")) ailib__oa_content(s, v);
+        else if (AILIB__KEY(k, "reasoning_content") || AILIB__KEY(k, "reasoning")) {
+            if ((str = ailib_json_str(v, &tl)) != NULL) ailib__acc_reasoning(&s->acc, str, tl);
+        } else if (AILIB__KEY(k, "tool_calls")) {
+            for (AILIB__ELEMS(v, e, m2)) ailib__oa_tool_delta(s, e);
+        } else if (AILIB__KEY(k, "refusal")) {
+            if ((str = ailib_json_str(v, &tl)) != NULL) ailib__acc_text(&s->acc, str, tl);
+        }
+    }
+}
+
+static void ailib__oa_choice(ailib_stream *s, const ailib_json *ch) {
+    const ailib_json *k, *fin = NULL, *msg = NULL, *u = NULL;
+    size_t n, fl;
+    const char *fs;
+    for (AILIB__MEMBERS(ch, k, n)) {
+        if (AILIB__KEY(k, "delta") || AILIB__KEY(k, "message")) msg = k + 1;
+        else if (AILIB__KEY(k, "finish_reason")) fin = k + 1;
+        else if (AILIB__KEY(k, "usage")) u = k + 1;          /* Moonshot puts usage here */
+        else if (AILIB__KEY(k, "index") && ailib_json_int(k + 1) != 0) return;   /* n > 1: first choice only */
+    }
+    if (msg) ailib__oa_message(s, msg);
+    if (ailib_json_is_object(u)) ailib__oa_usage(s, u);
+    if ((fs = ailib_json_str(fin, &fl)) != NULL && fl) {
+        ailib__think_flush(&s->think, &s->acc);
+        ailib__acc_finish(&s->acc, fs, fl);
+    }
+}
+
+/* Top-level fields shared by chunks and whole responses; returns the error member if any. */
+static ailib_result ailib__oa_chunk(ailib_stream *s, const ailib_json *root, int in_stream) {
+    const ailib_json *k, *v, *e, *err = NULL, *choices = NULL, *usage = NULL;
+    size_t n, sl;
+    const char *str;
+    if (!ailib_json_is_object(root)) return ailib__stream_fail(s, AILIB_DESERIALIZATION, "expected a JSON object from the provider");
+    for (AILIB__MEMBERS(root, k, n)) {
+        v = k + 1;
+        if (AILIB__KEY(k, "choices")) choices = v;
+        else if (AILIB__KEY(k, "usage")) usage = v;
+        else if (AILIB__KEY(k, "id")) { if ((str = ailib_json_str(v, &sl)) != NULL) ailib__acc_set_once(&s->acc, &s->acc.id, str, sl); }
+        else if (AILIB__KEY(k, "model")) { if ((str = ailib_json_str(v, &sl)) != NULL) ailib__acc_set_once(&s->acc, &s->acc.model, str, sl); }
+        else if (AILIB__KEY(k, "error")) { if (!ailib_json_is_null(v)) err = v; }
+        else if (AILIB__KEY(k, "code") && (s->prov->quirks & AILIB_Q_BODY_ERROR_CODE)) {
+            if (ailib_json_is_number(v) && ailib_json_int(v) != 0) err = v;
+        }
+    }
+    for (AILIB__ELEMS(choices, e, n)) ailib__oa_choice(s, e);
+    if (ailib_json_is_object(usage)) ailib__oa_usage(s, usage);
+    if (err) return ailib__stream_provider_error(s, root);
+    (void)in_stream;
+    return AILIB_OK;
+}
+
+static ailib_result ailib__oa_event(ailib_stream *s, const char *ev, size_t evn, const ailib_json *root) {
+    ailib_result r = ailib__oa_chunk(s, root, 1);
+    if (r == AILIB_OK && evn == 5 && memcmp(ev, "error", 5) == 0) return ailib__stream_provider_error(s, root);
+    /* a finish reason completes the answer even if a server omits [DONE] */
+    if (s->acc.finish != AILIB_FINISH_NONE) s->complete = 1;
+    return r;
+}
+
+static ailib_result ailib__oa_parse(ailib_stream *s, const ailib_json *root) {
+    ailib_result r = ailib__oa_chunk(s, root, 0);
+    ailib__think_flush(&s->think, &s->acc);
+    ailib__acc_tool_end_all(&s->acc);
+    return r;
+}
+
+static const ailib__adapter ailib__adapter_openai = { "openai_chat", 0, ailib__oa_event, ailib__oa_parse, ailib__oa_build, NULL };
+/* >>anthropic: Anthropic Messages API ========================================================= */
+
+/* Writes a string field that may be NULL (then ""), with the part convention len 0 = strlen. */
+static void ailib__an_str(ailib_json_writer *w, const char *s, size_t n) {
+    ailib_json_write_stringn(w, s ? s : "", s ? ailib__slen(s, n) : 0);
+}
+
+/* The media type of image bytes from their magic number, for parts that leave mime unset. */
+static const char *ailib__an_sniff(const void *data, size_t n) {
+    const unsigned char *d = (const unsigned char *)data;
+    if (n >= 4 && d[0] == 0x89 && memcmp(d + 1, "PNG", 3) == 0) return "image/png";
+    if (n >= 3 && d[0] == 0xFF && d[1] == 0xD8 && d[2] == 0xFF) return "image/jpeg";
+    if (n >= 4 && memcmp(d, "GIF8", 4) == 0) return "image/gif";
+    if (n >= 12 && memcmp(d, "RIFF", 4) == 0 && memcmp(d + 8, "WEBP", 4) == 0) return "image/webp";
+    return NULL;
+}
+
+/* "system": request.system and the text of every SYSTEM-role message, joined by blank lines
+   (the Messages API has one system slot and no system role). */
+static void ailib__an_system(ailib__bctx *c) {
+    const ailib_request *q = c->req;
+    const ailib_allocator *a = &c->w->alloc;
+    ailib__buf b = {0, 0, 0};
+    size_t i, j, n;
+    ailib_part tmp;
+    int ok = 1;
+    if (q->system && *q->system) ok = ailib__buf_add(a, &b, q->system, strlen(q->system));
+    for (i = 0; i < q->message_count && ok; i++) {
+        const ailib_part *ps;
+        if (q->messages[i].role != AILIB_ROLE_SYSTEM) continue;
+        ps = ailib__b_parts(&q->messages[i], &tmp, &n);
+        for (j = 0; j < n && ok; j++) {
+            size_t tl = ailib__slen(ps[j].text, ps[j].text_len);
+            if (ps[j].type != AILIB_PART_TEXT || !ps[j].text || !tl) continue;
+            if (b.len) ok = ailib__buf_add(a, &b, "\n\n", 2);
+            if (ok) ok = ailib__buf_add(a, &b, ps[j].text, tl);
+        }
+    }
+    if (!ok) ailib__b_fail(c, AILIB_OUT_OF_MEMORY, "out of memory");
+    else if (b.len) {
+        ailib_json_write_key(c->w, "system");
+        ailib_json_write_stringn(c->w, b.p, b.len);
+    }
+    ailib__free(a, b.p);
+}
+
+/* An image block: a URL source, a data: URL or bytes as a base64 source. */
+static void ailib__an_image(ailib__bctx *c, const ailib_part *p) {
+    ailib_json_writer *w = c->w;
+    size_t ul = p->url ? ailib__slen(p->url, p->url_len) : 0;
+    ailib_json_write_object_begin(w);
+    ailib_json_write_key(w, "type"); ailib_json_write_string(w, "image");
+    ailib_json_write_key(w, "source");
+    ailib_json_write_object_begin(w);
+    if (p->url && ul > 5 && memcmp(p->url, "data:", 5) == 0) {
+        const char *comma = (const char *)memchr(p->url, ',', ul);
+        if (!comma || comma - p->url < 12 || memcmp(comma - 7, ";base64", 7) != 0) {
+            ailib__b_fail(c, AILIB_INVALID_ARGUMENT, "image data: URL must be base64 (data:<mime>;base64,...)");
+        } else {
+            ailib_json_write_key(w, "type"); ailib_json_write_string(w, "base64");
+            ailib_json_write_key(w, "media_type"); ailib_json_write_stringn(w, p->url + 5, (size_t)(comma - 7 - (p->url + 5)));
+            ailib_json_write_key(w, "data"); ailib_json_write_stringn(w, comma + 1, ul - (size_t)(comma + 1 - p->url));
+        }
+    } else if (p->url) {
+        ailib_json_write_key(w, "type"); ailib_json_write_string(w, "url");
+        ailib_json_write_key(w, "url"); ailib_json_write_stringn(w, p->url, ul);
+    } else {
+        const char *mime = p->mime ? p->mime : ailib__an_sniff(p->data, p->data_len);
+        if (!mime) ailib__b_fail(c, AILIB_INVALID_ARGUMENT, "image part: set part.mime (\"image/png\", \"image/jpeg\", ...)");
+        ailib_json_write_key(w, "type"); ailib_json_write_string(w, "base64");
+        ailib_json_write_key(w, "media_type"); ailib_json_write_string(w, mime ? mime : "");
+        ailib_json_write_key(w, "data"); ailib__b_base64(c, NULL, p->data, p->data_len);
+    }
+    ailib_json_write_object_end(w);
+    ailib_json_write_object_end(w);
+}
+
+static void ailib__an_text_block(ailib_json_writer *w, const char *s, size_t n) {
+    ailib_json_write_object_begin(w);
+    ailib_json_write_key(w, "type"); ailib_json_write_string(w, "text");
+    ailib_json_write_key(w, "text"); ailib_json_write_stringn(w, s, n);
+    ailib_json_write_object_end(w);
+}
+
+/* -1 for system messages (they go to "system"), 1 for assistant turns, 0 for user turns (tool
+   results travel in user turns). */
+static int ailib__an_side(ailib_role r) {
+    return r == AILIB_ROLE_SYSTEM ? -1 : r == AILIB_ROLE_ASSISTANT ? 1 : 0;
+}
+
+/* One user turn from messages [from, to): every tool result first (the API wants them ahead
+   of any text), then text and images. Returns the number of blocks written. */
+static size_t ailib__an_user_blocks(ailib__bctx *c, size_t from, size_t to) {
+    ailib_json_writer *w = c->w;
+    size_t i, j, n, count = 0;
+    int pass;
+    ailib_part tmp;
+    for (pass = 0; pass < 2; pass++) {
+        for (i = from; i < to; i++) {
+            const ailib_part *ps;
+            if (ailib__an_side(c->req->messages[i].role) != 0) continue;
+            ps = ailib__b_parts(&c->req->messages[i], &tmp, &n);
+            for (j = 0; j < n; j++) {
+                const ailib_part *p = &ps[j];
+                size_t tl = p->text ? ailib__slen(p->text, p->text_len) : 0;
+                if (pass == 0 && p->type == AILIB_PART_TOOL_RESULT) {
+                    if (!p->id || !*p->id) {
+                        ailib__b_fail(c, AILIB_INVALID_ARGUMENT, "messages[%lu]: a tool result needs the call's id (part.id) for %s",
+                                      (unsigned long)i, c->prov->name);
+                        return count;
+                    }
+                    ailib_json_write_object_begin(w);
+                    ailib_json_write_key(w, "type"); ailib_json_write_string(w, "tool_result");
+                    ailib_json_write_key(w, "tool_use_id"); ailib_json_write_stringn(w, p->id, ailib__slen(p->id, p->id_len));
+                    if (tl) { ailib_json_write_key(w, "content"); ailib_json_write_stringn(w, p->text, tl); }
+                    if (p->is_error) { ailib_json_write_key(w, "is_error"); ailib_json_write_bool(w, 1); }
+                    ailib_json_write_object_end(w);
+                    count++;
+                } else if (pass == 1 && (p->type == AILIB_PART_TEXT || p->type == AILIB_PART_THINKING) && tl) {
+                    ailib__an_text_block(w, p->text, tl);   /* empty text blocks are rejected */
+                    count++;
+                } else if (pass == 1 && p->type == AILIB_PART_IMAGE) {
+                    ailib__an_image(c, p);
+                    count++;
+                } else if (pass == 1 && p->type == AILIB_PART_AUDIO) {
+                    ailib__b_fail(c, AILIB_UNSUPPORTED, "messages[%lu]: %s does not take audio input", (unsigned long)i, c->prov->name);
+                    return count;
+                }
+            }
+        }
+    }
+    return count;
+}
+
+/* One assistant turn from messages [from, to): parts in order. Thinking goes back only with
+   an Anthropic signature (the API verifies it byte for byte; unsigned thinking, or thinking
+   signed by another protocol, cannot be sent), redacted thinking only to Anthropic. */
+static size_t ailib__an_assistant_blocks(ailib__bctx *c, size_t from, size_t to) {
+    ailib_json_writer *w = c->w;
+    size_t i, j, n, count = 0;
+    ailib_part tmp;
+    for (i = from; i < to; i++) {
+        const ailib_part *ps;
+        if (c->req->messages[i].role != AILIB_ROLE_ASSISTANT) continue;
+        ps = ailib__b_parts(&c->req->messages[i], &tmp, &n);
+        for (j = 0; j < n; j++) {
+            const ailib_part *p = &ps[j];
+            size_t tl = p->text ? ailib__slen(p->text, p->text_len) : 0;
+            switch (p->type) {
+            case AILIB_PART_TEXT:
+                if (!tl) continue;
+                ailib__an_text_block(w, p->text, tl);
+                break;
+            case AILIB_PART_TOOL_CALL:
+                ailib_json_write_object_begin(w);
+                ailib_json_write_key(w, "type"); ailib_json_write_string(w, "tool_use");
+                ailib_json_write_key(w, "id"); ailib__an_str(w, p->id, p->id_len);
+                ailib_json_write_key(w, "name"); ailib_json_write_stringn(w, p->name, ailib__slen(p->name, p->name_len));
+                ailib_json_write_key(w, "input"); ailib__b_args_object(c, p);
+                ailib_json_write_object_end(w);
+                break;
+            case AILIB_PART_THINKING:
+                if (!p->signature || !ailib__slen(p->signature, p->signature_len) || !AILIB__NATIVE(c, p)) continue;
+                ailib_json_write_object_begin(w);
+                ailib_json_write_key(w, "type"); ailib_json_write_string(w, "thinking");
+                ailib_json_write_key(w, "thinking"); ailib_json_write_stringn(w, p->text ? p->text : "", tl);
+                ailib_json_write_key(w, "signature"); ailib_json_write_stringn(w, p->signature, ailib__slen(p->signature, p->signature_len));
+                ailib_json_write_object_end(w);
+                break;
+            case AILIB_PART_REDACTED_THINKING:
+                if (!AILIB__NATIVE(c, p)) continue;
+                ailib_json_write_object_begin(w);
+                ailib_json_write_key(w, "type"); ailib_json_write_string(w, "redacted_thinking");
+                ailib_json_write_key(w, "data"); ailib_json_write_stringn(w, p->text ? p->text : "", tl);
+                ailib_json_write_object_end(w);
+                break;
+            default:
+                continue;   /* images and tool results have no place in an assistant turn */
+            }
+            count++;
+        }
+    }
+    return count;
+}
+
+/* Messages as alternating turns: a run of consecutive user-side messages (user, tool) becomes
+   one user turn, a run of assistant messages one assistant turn; system messages are skipped. */
+static void ailib__an_messages(ailib__bctx *c) {
+    const ailib_request *q = c->req;
+    ailib_json_writer *w = c->w;
+    size_t i = 0, j;
+    ailib_json_write_key(w, "messages");
+    ailib_json_write_array_begin(w);
+    while (i < q->message_count && c->fail == AILIB_OK) {
+        int side = ailib__an_side(q->messages[i].role), sj;
+        if (side < 0) { i++; continue; }
+        for (j = i + 1; j < q->message_count; j++) {
+            sj = ailib__an_side(q->messages[j].role);
+            if (sj >= 0 && sj != side) break;
+        }
+        ailib_json_write_object_begin(w);
+        ailib_json_write_key(w, "role"); ailib_json_write_string(w, side ? "assistant" : "user");
+        ailib_json_write_key(w, "content");
+        ailib_json_write_array_begin(w);
+        if (!(side ? ailib__an_assistant_blocks(c, i, j) : ailib__an_user_blocks(c, i, j)))
+            ailib__an_text_block(w, "", 0);   /* nothing to say: let the API name the problem */
+        ailib_json_write_array_end(w);
+        ailib_json_write_object_end(w);
+        i = j;
+    }
+    ailib_json_write_array_end(w);
+}
+
+static void ailib__an_tools(ailib__bctx *c) {
+    const ailib_request *q = c->req;
+    ailib_json_writer *w = c->w;
+    ailib_tool_choice_mode mode = q->tool_choice.mode;
+    size_t i;
+    if (!q->tool_count) return;
+    ailib_json_write_key(w, "tools");
+    ailib_json_write_array_begin(w);
+    for (i = 0; i < q->tool_count; i++) {
+        const ailib_tool *t = &q->tools[i];
+        ailib_json_write_object_begin(w);
+        ailib_json_write_key(w, "name"); ailib_json_write_string(w, t->name);
+        if (t->description) { ailib_json_write_key(w, "description"); ailib_json_write_string(w, t->description); }
+        ailib_json_write_key(w, "input_schema"); ailib__b_tool_schema(c, t);
+        ailib_json_write_object_end(w);
+    }
+    ailib_json_write_array_end(w);
+    if (mode == AILIB_TOOL_CHOICE_AUTO && q->parallel_tool_calls != AILIB_OFF) return;
+    ailib_json_write_key(w, "tool_choice");
+    ailib_json_write_object_begin(w);
+    ailib_json_write_key(w, "type");
+    switch (mode) {
+    case AILIB_TOOL_CHOICE_NONE: ailib_json_write_string(w, "none"); break;
+    case AILIB_TOOL_CHOICE_REQUIRED: ailib_json_write_string(w, "any"); break;
+    case AILIB_TOOL_CHOICE_NAMED:
+        ailib_json_write_string(w, "tool");
+        ailib_json_write_key(w, "name"); ailib_json_write_string(w, q->tool_choice.name);
+        break;
+    default: ailib_json_write_string(w, "auto"); break;
+    }
+    if (q->parallel_tool_calls == AILIB_OFF && mode != AILIB_TOOL_CHOICE_NONE) {
+        ailib_json_write_key(w, "disable_parallel_tool_use");
+        ailib_json_write_bool(w, 1);
+    }
+    ailib_json_write_object_end(w);
+}
+
+static ailib_result ailib__an_build(ailib__bctx *c) {
+    const ailib_request *q = c->req;
+    ailib_json_writer *w = c->w;
+    int64_t budget = ailib__reasoning_budget(&q->reasoning);
+    int64_t max_tokens = q->max_tokens > 0 ? q->max_tokens : 4096;
+    /* The thinking budget is part of max_tokens and must stay below it (and be >= 1024).
+       Without an explicit max_tokens the default grows to fit; an explicit cap is respected:
+       an effort-derived budget shrinks to fit it, an explicit budget that cannot fit fails. */
+    if (budget > 0 && max_tokens <= budget) {
+        if (q->max_tokens <= 0) max_tokens = budget + 4096;
+        else if (q->reasoning.budget_tokens <= 0 && max_tokens - 1 >= 1024) budget = max_tokens - 1;
+        else return ailib__b_fail(c, AILIB_INVALID_ARGUMENT,
+                                  "Anthropic thinking needs max_tokens (%lld) above the thinking budget (%lld, at least 1024): "
+                                  "raise request.max_tokens or lower request.reasoning", (long long)max_tokens, (long long)budget);
+    }
+    ailib__b_path(c, "/messages");
+    ailib_json_write_object_begin(w);
+    ailib_json_write_key(w, "model");
+    ailib_json_write_stringn(w, c->model, c->model_len);
+    ailib_json_write_key(w, "max_tokens");
+    ailib_json_write_int(w, max_tokens);
+    ailib__an_system(c);
+    ailib__an_messages(c);
+    ailib__an_tools(c);
+    ailib__b_optf(c, "temperature", q->temperature);
+    ailib__b_optf(c, "top_p", q->top_p);
+    ailib__b_opti(c, "top_k", q->top_k);
+    ailib__b_stop_array(c, "stop_sequences");
+    if (budget >= 0) {
+        ailib_json_write_key(w, "thinking");
+        ailib_json_write_object_begin(w);
+        ailib_json_write_key(w, "type"); ailib_json_write_string(w, budget > 0 ? "enabled" : "disabled");
+        if (budget > 0) { ailib_json_write_key(w, "budget_tokens"); ailib_json_write_int(w, budget); }
+        ailib_json_write_object_end(w);
+    }
+    if (q->response_format.type == AILIB_FORMAT_JSON_SCHEMA) {
+        ailib_json_write_key(w, "output_config");
+        ailib_json_write_object_begin(w);
+        ailib_json_write_key(w, "format");
+        ailib_json_write_object_begin(w);
+        ailib_json_write_key(w, "type"); ailib_json_write_string(w, "json_schema");
+        ailib_json_write_key(w, "schema");
+        ailib__b_json_text(c, q->response_format.schema, strlen(q->response_format.schema), "response_format.schema", NULL);
+        ailib_json_write_object_end(w);
+        ailib_json_write_object_end(w);
+    }
+    if (q->user) {
+        ailib_json_write_key(w, "metadata");
+        ailib_json_write_object_begin(w);
+        ailib_json_write_key(w, "user_id"); ailib_json_write_string(w, q->user);
+        ailib_json_write_object_end(w);
+    }
+    if (c->stream) { ailib_json_write_key(w, "stream"); ailib_json_write_bool(w, 1); }
+    ailib_json_write_object_end(w);
+    return c->fail;
+}
+
+/* --- reading ------------------------------------------------------------------------------ */
+
+/* Slot kinds of content blocks, keyed by block index. For text and thinking blocks the slot's
+   call field holds the index of the block's part (AILIB__AN_NONE until its first content);
+   for tool blocks it holds the tool call number. */
+enum { AILIB__AN_TEXT = 1, AILIB__AN_THINK, AILIB__AN_TOOL, AILIB__AN_OTHER };
+#define AILIB__AN_NONE ((size_t)-1)
+
+static int ailib__an_eq(const char *s, size_t n, const char *lit, size_t ln) {
+    return n == ln && memcmp(s, lit, n) == 0;
+}
+#define AILIB__AN_IS(s, n, lit) ailib__an_eq((s), (n), (lit), sizeof(lit) - 1)
+
+/* Usage as Anthropic counts it: input_tokens excludes cache reads and writes. The raw fields
+   live in s->raw_usage (input = uncached input, cached = reads, cache_write = creation); a
+   later non-null value replaces an earlier one (message_delta usage is cumulative and may
+   restate input). The normalized sum is reported when it changed. */
+static void ailib__an_usage(ailib_stream *s, const ailib_json *u) {
+    ailib_usage *raw = &s->raw_usage, *out = &s->acc.usage;
+    const ailib_json *k, *v;
+    size_t n;
+    int64_t in, rep;
+    if (!ailib_json_is_object(u)) return;
+    for (AILIB__MEMBERS(u, k, n)) {
+        v = k + 1;
+        if (!ailib_json_is_number(v)) continue;
+        if (AILIB__KEY(k, "input_tokens")) { raw->input_tokens = ailib_json_int(v); raw->reported |= AILIB_USAGE_INPUT; }
+        else if (AILIB__KEY(k, "output_tokens")) { raw->output_tokens = ailib_json_int(v); raw->reported |= AILIB_USAGE_OUTPUT; }
+        else if (AILIB__KEY(k, "cache_read_input_tokens")) { raw->cached_input_tokens = ailib_json_int(v); raw->reported |= AILIB_USAGE_CACHED; }
+        else if (AILIB__KEY(k, "cache_creation_input_tokens")) { raw->cache_write_tokens = ailib_json_int(v); raw->reported |= AILIB_USAGE_CACHE_WRITE; }
+    }
+    in = raw->input_tokens + raw->cached_input_tokens + raw->cache_write_tokens;
+    rep = (int64_t)(out->reported & ~(uint32_t)AILIB_USAGE_TOTAL);
+    if (out->input_tokens == in && out->output_tokens == raw->output_tokens && out->cached_input_tokens == raw->cached_input_tokens &&
+        out->cache_write_tokens == raw->cache_write_tokens && rep == (int64_t)raw->reported) return;
+    out->input_tokens = in;
+    out->output_tokens = raw->output_tokens;
+    out->cached_input_tokens = raw->cached_input_tokens;
+    out->cache_write_tokens = raw->cache_write_tokens;
+    out->reported = raw->reported;
+    ailib__acc_usage_emit(&s->acc);
+}
+
+/* Text or reasoning of the block in sl. The block's first content opens a part of its own;
+   later content goes to that part, even when another block's content came in between (blocks
+   are keyed by index, not by order of arrival). */
+static void ailib__an_block_add(ailib_stream *s, ailib__slot *sl, int reasoning, const char *t, size_t n) {
+    ailib__acc *a = &s->acc;
+    ailib_part_type want = reasoning ? AILIB_PART_THINKING : AILIB_PART_TEXT;
+    ailib__apart *p;
+    ailib_event ev;
+    if (!t || !n) return;
+    if (sl->call != AILIB__AN_NONE && (sl->call >= a->nparts || a->parts[sl->call].type != want)) sl->call = AILIB__AN_NONE;
+    if (sl->call == AILIB__AN_NONE || (sl->call + 1 == a->nparts && !a->parts[sl->call].closed)) {
+        if (sl->call == AILIB__AN_NONE) ailib__acc_break(a);
+        if (reasoning) ailib__acc_reasoning(a, t, n); else ailib__acc_text(a, t, n);
+        p = ailib__acc_last(a);
+        if (p && p->type == want) sl->call = a->nparts - 1;
+        return;
+    }
+    p = &a->parts[sl->call];
+    ailib__acc_add(a, &p->text, t, n);
+    ailib__ev_init(&ev, reasoning ? AILIB_EVENT_REASONING_DELTA : AILIB_EVENT_TEXT_DELTA);
+    ev.text = t; ev.text_len = n;
+    ailib__emit(a, &ev);
+}
+
+/* The signature of the thinking block in sl, attached to that block's part byte for byte. */
+static void ailib__an_signature(ailib_stream *s, ailib__slot *sl, const char *sig, size_t n) {
+    ailib__acc *a = &s->acc;
+    ailib__apart *p;
+    if (!sig || !n) return;
+    if (sl->call != AILIB__AN_NONE && sl->call < a->nparts && a->parts[sl->call].type == AILIB_PART_THINKING) {
+        ailib__acc_add(a, &a->parts[sl->call].sig, sig, n);
+        return;
+    }
+    ailib__acc_break(a);   /* a signature-only block (thinking display omitted) */
+    ailib__acc_signature(a, AILIB_PART_THINKING, sig, n);
+    p = ailib__acc_last(a);
+    if (p && p->type == AILIB_PART_THINKING) {
+        sl->call = a->nparts - 1;
+        ailib__acc_add(a, &p->text, "", 0);   /* an allocated empty text: the builder copies it */
+    }
+}
+
+/* Tool input given whole (non-streamed responses): kept as JSON text. */
+static void ailib__an_tool_input(ailib_stream *s, size_t call, const ailib_json *input) {
+    ailib_json_writer w;
+    if (!input || ailib_json_is_null(input)) return;
+    ailib_json_writer_init(&w, &s->alloc);
+    ailib_json_write_value(&w, input);
+    if (ailib_json_writer_finish(&w) == AILIB_OK) ailib__acc_tool_args(&s->acc, call, w.buf, w.len);
+    else s->acc.oom = 1;
+    ailib_json_writer_deinit(&w);
+}
+
+/* A content block: content_block_start in a stream (whole = 0; the block gets a slot), or one
+   element of content[] of a whole response (whole = 1; complete in itself). */
+static void ailib__an_block(ailib_stream *s, int64_t idx, const ailib_json *b, int whole) {
+    const ailib_json *k, *v, *input = NULL;
+    const char *type = NULL, *id = NULL, *name = NULL, *text = NULL, *think = NULL, *sig = NULL, *data = NULL;
+    size_t tyn = 0, idn = 0, nn = 0, xn = 0, thn = 0, sn = 0, dn = 0, n;
+    ailib__slot tmp, *sl = &tmp;
+    int kind;
+    for (AILIB__MEMBERS(b, k, n)) {
+        v = k + 1;
+        if (AILIB__KEY(k, "type")) type = ailib_json_str(v, &tyn);
+        else if (AILIB__KEY(k, "text")) text = ailib_json_str(v, &xn);
+        else if (AILIB__KEY(k, "thinking")) think = ailib_json_str(v, &thn);
+        else if (AILIB__KEY(k, "signature")) sig = ailib_json_str(v, &sn);
+        else if (AILIB__KEY(k, "id")) id = ailib_json_str(v, &idn);
+        else if (AILIB__KEY(k, "name")) name = ailib_json_str(v, &nn);
+        else if (AILIB__KEY(k, "input")) input = v;
+        else if (AILIB__KEY(k, "data")) data = ailib_json_str(v, &dn);
+    }
+    if (!type) return;
+    if (AILIB__AN_IS(type, tyn, "text")) kind = AILIB__AN_TEXT;
+    else if (AILIB__AN_IS(type, tyn, "thinking")) kind = AILIB__AN_THINK;
+    else if (AILIB__AN_IS(type, tyn, "tool_use") || AILIB__AN_IS(type, tyn, "server_tool_use") ||
+             AILIB__AN_IS(type, tyn, "mcp_tool_use")) kind = AILIB__AN_TOOL;
+    else kind = AILIB__AN_OTHER;
+    tmp.key = idx;
+    tmp.kind = kind;
+    tmp.call = AILIB__AN_NONE;
+    if (kind == AILIB__AN_TOOL && (tmp.call = ailib__acc_tool_begin(&s->acc, id, idn, name, nn)) == AILIB__AN_NONE) return;
+    if (!whole && !(sl = ailib__slot_add(s, idx, kind, tmp.call))) return;
+    switch (kind) {
+    case AILIB__AN_TEXT: ailib__an_block_add(s, sl, 0, text, xn); break;
+    case AILIB__AN_THINK:
+        ailib__an_block_add(s, sl, 1, think, thn);
+        ailib__an_signature(s, sl, sig, sn);
+        break;
+    case AILIB__AN_TOOL:
+        /* a stream's start always says "input":{}; the arguments come as input_json_delta */
+        if (whole) { ailib__an_tool_input(s, tmp.call, input); ailib__acc_tool_end(&s->acc, tmp.call); }
+        break;
+    default:
+        if (AILIB__AN_IS(type, tyn, "redacted_thinking") && data) ailib__acc_redacted(&s->acc, data, dn);
+        break;
+    }
+}
+
+/* content_block_delta: text, thinking, signature or tool input of the block at idx. */
+static void ailib__an_delta(ailib_stream *s, int64_t idx, const ailib_json *d) {
+    const ailib_json *k, *v;
+    const char *type = NULL, *val = NULL;
+    size_t tyn = 0, vn = 0, n;
+    ailib__slot *sl;
+    int kind, sig = 0;
+    for (AILIB__MEMBERS(d, k, n)) {
+        v = k + 1;
+        if (AILIB__KEY(k, "type")) type = ailib_json_str(v, &tyn);
+        else if (AILIB__KEY(k, "text") || AILIB__KEY(k, "thinking") || AILIB__KEY(k, "signature") || AILIB__KEY(k, "partial_json"))
+            val = ailib_json_str(v, &vn);
+    }
+    if (!type) return;
+    if (AILIB__AN_IS(type, tyn, "text_delta")) kind = AILIB__AN_TEXT;
+    else if (AILIB__AN_IS(type, tyn, "thinking_delta")) kind = AILIB__AN_THINK;
+    else if (AILIB__AN_IS(type, tyn, "signature_delta")) { kind = AILIB__AN_THINK; sig = 1; }
+    else if (AILIB__AN_IS(type, tyn, "input_json_delta")) kind = AILIB__AN_TOOL;
+    else return;   /* citations_delta and future kinds */
+    sl = ailib__slot_find(s, idx);
+    if (!sl) {
+        /* a delta without its block start: text and thinking can still be placed */
+        if (kind == AILIB__AN_TOOL || !(sl = ailib__slot_add(s, idx, kind, AILIB__AN_NONE))) return;
+    }
+    if (kind == AILIB__AN_TOOL) {
+        if (sl->kind == AILIB__AN_TOOL) ailib__acc_tool_args(&s->acc, sl->call, val, vn);
+    } else if (sl->kind != AILIB__AN_TOOL && sl->kind != AILIB__AN_OTHER) {
+        if (sig) ailib__an_signature(s, sl, val, vn);
+        else ailib__an_block_add(s, sl, kind == AILIB__AN_THINK, val, vn);
+    }
+}
+
+static ailib_result ailib__an_event(ailib_stream *s, const char *ev, size_t evn, const ailib_json *root) {
+    const ailib_json *k, *v, *delta = NULL, *block = NULL, *msg = NULL, *usage = NULL;
+    const char *t = ev, *str;
+    size_t tn = evn, n, sl;
+    int64_t idx = -1;
+    if (!ailib_json_is_object(root)) return ailib__stream_fail(s, AILIB_DESERIALIZATION, "expected a JSON object in the Anthropic stream");
+    for (AILIB__MEMBERS(root, k, n)) {
+        v = k + 1;
+        if (AILIB__KEY(k, "type")) { if ((str = ailib_json_str(v, &sl)) != NULL) { t = str; tn = sl; } }
+        else if (AILIB__KEY(k, "index")) idx = ailib_json_int(v);
+        else if (AILIB__KEY(k, "delta")) delta = v;
+        else if (AILIB__KEY(k, "content_block")) block = v;
+        else if (AILIB__KEY(k, "message")) msg = v;
+        else if (AILIB__KEY(k, "usage")) usage = v;
+    }
+    if (AILIB__AN_IS(t, tn, "content_block_delta")) ailib__an_delta(s, idx, delta);
+    else if (AILIB__AN_IS(t, tn, "content_block_start")) ailib__an_block(s, idx, block, 0);
+    else if (AILIB__AN_IS(t, tn, "content_block_stop")) {
+        ailib__slot *bs = ailib__slot_find(s, idx);
+        if (bs && bs->kind == AILIB__AN_TOOL) ailib__acc_tool_end(&s->acc, bs->call);
+        else ailib__acc_break(&s->acc);   /* two thinking blocks keep separate signatures */
+    } else if (AILIB__AN_IS(t, tn, "message_start")) {
+        for (AILIB__MEMBERS(msg, k, n)) {
+            v = k + 1;
+            if (AILIB__KEY(k, "id")) { if ((str = ailib_json_str(v, &sl)) != NULL) ailib__acc_set_once(&s->acc, &s->acc.id, str, sl); }
+            else if (AILIB__KEY(k, "model")) { if ((str = ailib_json_str(v, &sl)) != NULL) ailib__acc_set_once(&s->acc, &s->acc.model, str, sl); }
+            else if (AILIB__KEY(k, "usage")) ailib__an_usage(s, v);
+        }
+    } else if (AILIB__AN_IS(t, tn, "message_delta")) {
+        ailib__an_usage(s, usage);
+        if ((str = ailib_json_str(ailib_json_get(delta, "stop_reason"), &sl)) != NULL) ailib__acc_finish(&s->acc, str, sl);
+    } else if (AILIB__AN_IS(t, tn, "message_stop")) {
+        ailib__acc_tool_end_all(&s->acc);
+        s->complete = s->terminated = 1;
+    } else if (AILIB__AN_IS(t, tn, "error")) return ailib__stream_provider_error(s, root);
+    return AILIB_OK;   /* ping and unknown events */
+}
+
+static ailib_result ailib__an_parse(ailib_stream *s, const ailib_json *root) {
+    const ailib_json *k, *v, *e, *content = NULL, *stop = NULL, *usage = NULL;
+    size_t n, sl;
+    int64_t i = 0;
+    const char *str;
+    if (!ailib_json_is_object(root)) return ailib__stream_fail(s, AILIB_DESERIALIZATION, "expected a JSON object from Anthropic");
+    for (AILIB__MEMBERS(root, k, n)) {
+        v = k + 1;
+        if (AILIB__KEY(k, "content")) content = v;
+        else if (AILIB__KEY(k, "stop_reason")) stop = v;
+        else if (AILIB__KEY(k, "usage")) usage = v;
+        else if (AILIB__KEY(k, "id")) { if ((str = ailib_json_str(v, &sl)) != NULL) ailib__acc_set_once(&s->acc, &s->acc.id, str, sl); }
+        else if (AILIB__KEY(k, "model")) { if ((str = ailib_json_str(v, &sl)) != NULL) ailib__acc_set_once(&s->acc, &s->acc.model, str, sl); }
+        else if (AILIB__KEY(k, "type")) { if (ailib__jstr_eq(v, "error")) return ailib__stream_provider_error(s, root); }
+        else if (AILIB__KEY(k, "error")) { if (ailib_json_is_object(v)) return ailib__stream_provider_error(s, root); }
+    }
+    for (AILIB__ELEMS(content, e, n)) ailib__an_block(s, i++, e, 1);
+    ailib__an_usage(s, usage);
+    if ((str = ailib_json_str(stop, &sl)) != NULL) ailib__acc_finish(&s->acc, str, sl);
+    ailib__acc_tool_end_all(&s->acc);
+    return AILIB_OK;
+}
+
+static const ailib__adapter ailib__adapter_anthropic = { "anthropic", 0, ailib__an_event, ailib__an_parse, ailib__an_build, NULL };
+/* >>gemini: Gemini generateContent / streamGenerateContent?alt=sse (Gemini API and Vertex) ==== */
+
+/* --- request ------------------------------------------------------------------------------ */
+
+static void ailib__ge_sig(ailib__bctx *c, const ailib_part *p) {
+    size_t n = ailib__slen(p->signature, p->signature_len);
+    if (!p->signature || !n) return;
+    ailib_json_write_key(c->w, "thoughtSignature");
+    ailib_json_write_stringn(c->w, p->signature, n);
+}
+
+/* The MIME type of media bytes from their first bytes, for parts that did not name one
+   (inlineData needs it). */
+static const char *ailib__ge_sniff(const void *data, size_t n) {
+    const unsigned char *d = (const unsigned char *)data;
+    if (n >= 8 && memcmp(d, "\x89PNG", 4) == 0) return "image/png";
+    if (n >= 3 && d[0] == 0xFF && d[1] == 0xD8 && d[2] == 0xFF) return "image/jpeg";
+    if (n >= 4 && memcmp(d, "GIF8", 4) == 0) return "image/gif";
+    if (n >= 12 && memcmp(d, "RIFF", 4) == 0 && memcmp(d + 8, "WEBP", 4) == 0) return "image/webp";
+    if (n >= 12 && memcmp(d, "RIFF", 4) == 0 && memcmp(d + 8, "WAVE", 4) == 0) return "audio/wav";
+    if (n >= 3 && (memcmp(d, "ID3", 3) == 0 || (d[0] == 0xFF && (d[1] & 0xE0) == 0xE0))) return "audio/mp3";
+    if (n >= 5 && memcmp(d, "%PDF-", 5) == 0) return "application/pdf";
+    return "application/octet-stream";
+}
+
+/* The MIME type of a URL from its extension; NULL when unknown (fileData may omit it). */
+static const char *ailib__ge_url_mime(const char *u, size_t n) {
+    static const char *const map[][2] = {
+        {".png", "image/png"}, {".jpg", "image/jpeg"}, {".jpeg", "image/jpeg"}, {".webp", "image/webp"},
+        {".gif", "image/gif"}, {".heic", "image/heic"}, {".heif", "image/heif"}, {".pdf", "application/pdf"},
+        {".wav", "audio/wav"}, {".mp3", "audio/mp3"}, {".flac", "audio/flac"}, {".ogg", "audio/ogg"},
+        {".mp4", "video/mp4"}
+    };
+    size_t i, end = n, el;
+    for (i = 0; i < n; i++) if (u[i] == '?' || u[i] == '#') { end = i; break; }
+    for (i = 0; i < sizeof map / sizeof map[0]; i++) {
+        el = strlen(map[i][0]);
+        if (end >= el && memcmp(u + end - el, map[i][0], el) == 0) return map[i][1];
+    }
+    return NULL;
+}
+
+/* An image or audio part: bytes (and data: URLs) inline, other URLs as fileData. */
+static void ailib__ge_media(ailib__bctx *c, const ailib_part *p) {
+    ailib_json_writer *w = c->w;
+    size_t un = ailib__slen(p->url, p->url_len);
+    ailib_json_write_object_begin(w);
+    if (p->data && p->data_len) {
+        ailib_json_write_key(w, "inlineData");
+        ailib_json_write_object_begin(w);
+        ailib_json_write_key(w, "mimeType"); ailib_json_write_string(w, p->mime ? p->mime : ailib__ge_sniff(p->data, p->data_len));
+        ailib_json_write_key(w, "data"); ailib__b_base64(c, NULL, p->data, p->data_len);
+        ailib_json_write_object_end(w);
+    } else if (un > 5 && memcmp(p->url, "data:", 5) == 0) {
+        const char *semi = (const char *)memchr(p->url, ';', un), *comma = (const char *)memchr(p->url, ',', un);
+        if (!semi || !comma || semi > comma || (size_t)(comma - semi) != 7 || memcmp(semi, ";base64", 7) != 0) {
+            ailib__b_fail(c, AILIB_INVALID_ARGUMENT, "a data: URL for %s must be base64 (data:<mime>;base64,...)", c->prov->name);
+            ailib_json_write_null(w);
+        } else {
+            ailib_json_write_key(w, "inlineData");
+            ailib_json_write_object_begin(w);
+            ailib_json_write_key(w, "mimeType");
+            if (p->mime) ailib_json_write_string(w, p->mime);
+            else ailib_json_write_stringn(w, p->url + 5, (size_t)(semi - p->url) - 5);
+            ailib_json_write_key(w, "data"); ailib_json_write_stringn(w, comma + 1, un - (size_t)(comma - p->url) - 1);
+            ailib_json_write_object_end(w);
+        }
+    } else {
+        const char *mime = p->mime ? p->mime : ailib__ge_url_mime(p->url, un);
+        ailib_json_write_key(w, "fileData");
+        ailib_json_write_object_begin(w);
+        if (mime) { ailib_json_write_key(w, "mimeType"); ailib_json_write_string(w, mime); }
+        ailib_json_write_key(w, "fileUri"); ailib_json_write_stringn(w, p->url, un);
+        ailib_json_write_object_end(w);
+    }
+    ailib_json_write_object_end(w);
+}
+
+/* The name of the call a tool result answers, from the history before message `upto`
+   (Gemini matches results by name; callers often only keep the id). */
+static const ailib_part *ailib__ge_find_call(const ailib_request *q, size_t upto, const char *id, size_t idn) {
+    size_t i, j, n;
+    if (!id || !idn) return NULL;
+    for (i = upto; i-- > 0;) {
+        /* only messages with parts can hold tool calls (the .text shorthand cannot) */
+        const ailib_part *ps = q->messages[i].parts;
+        n = q->messages[i].part_count;
+        for (j = 0; j < n; j++)
+            if (ps[j].type == AILIB_PART_TOOL_CALL && ailib__slen(ps[j].id, ps[j].id_len) == idn && memcmp(ps[j].id, id, idn) == 0)
+                return &ps[j];
+    }
+    return NULL;
+}
+
+static void ailib__ge_function_response(ailib__bctx *c, size_t mi, const ailib_part *p) {
+    ailib_json_writer *w = c->w;
+    size_t idn = ailib__slen(p->id, p->id_len), nn = ailib__slen(p->name, p->name_len), tn = ailib__slen(p->text, p->text_len);
+    const char *name = p->name;
+    if (!name || !nn) {
+        const ailib_part *call = ailib__ge_find_call(c->req, mi, p->id, idn);
+        if (!call) {
+            ailib__b_fail(c, AILIB_INVALID_ARGUMENT, "messages[%lu]: %s needs the tool name of a result: set part.name (no earlier call has id '%.*s')",
+                          (unsigned long)mi, c->prov->name, (int)(idn > 64 ? 64 : idn), p->id ? p->id : "");
+            return;
+        }
+        name = call->name;
+        nn = ailib__slen(call->name, call->name_len);
+    }
+    ailib_json_write_object_begin(w);
+    ailib_json_write_key(w, "functionResponse");
+    ailib_json_write_object_begin(w);
+    if (idn) { ailib_json_write_key(w, "id"); ailib_json_write_stringn(w, p->id, idn); }
+    ailib_json_write_key(w, "name"); ailib_json_write_stringn(w, name, nn);
+    ailib_json_write_key(w, "response");
+    ailib_json_write_object_begin(w);
+    /* "error" is the documented key for a failed call, anything else counts as output */
+    ailib_json_write_key(w, p->is_error ? "error" : "result");
+    if (p->is_json && tn) ailib__b_json_text(c, p->text, tn, "tool result of", p->name);
+    else ailib_json_write_stringn(w, p->text ? p->text : "", tn);
+    ailib_json_write_object_end(w);
+    ailib_json_write_object_end(w);
+    ailib_json_write_object_end(w);
+}
+
+/* One part of a content. Thinking is echoed only with its signature (Gemini ignores thought
+   text it cannot verify); other providers' redacted thinking has no Gemini form. */
+static void ailib__ge_part(ailib__bctx *c, size_t mi, const ailib_part *p, int model) {
+    ailib_json_writer *w = c->w;
+    size_t tn = ailib__slen(p->text, p->text_len), sn = ailib__slen(p->signature, p->signature_len);
+    switch (p->type) {
+    case AILIB_PART_TEXT:
+    case AILIB_PART_THINKING:
+        if (p->type == AILIB_PART_THINKING && (!model || !p->signature || !sn)) return;
+        if (!tn && (!p->signature || !sn)) return;
+        ailib_json_write_object_begin(w);
+        ailib_json_write_key(w, "text"); ailib_json_write_stringn(w, p->text ? p->text : "", tn);
+        if (p->type == AILIB_PART_THINKING) { ailib_json_write_key(w, "thought"); ailib_json_write_bool(w, 1); }
+        ailib__ge_sig(c, p);
+        ailib_json_write_object_end(w);
+        break;
+    case AILIB_PART_IMAGE:
+    case AILIB_PART_AUDIO:
+        ailib__ge_media(c, p);
+        break;
+    case AILIB_PART_TOOL_CALL:
+        ailib_json_write_object_begin(w);
+        ailib_json_write_key(w, "functionCall");
+        ailib_json_write_object_begin(w);
+        if (p->id && ailib__slen(p->id, p->id_len)) { ailib_json_write_key(w, "id"); ailib_json_write_stringn(w, p->id, ailib__slen(p->id, p->id_len)); }
+        ailib_json_write_key(w, "name"); ailib_json_write_stringn(w, p->name, ailib__slen(p->name, p->name_len));
+        ailib_json_write_key(w, "args"); ailib__b_args_object(c, p);
+        ailib_json_write_object_end(w);
+        ailib__ge_sig(c, p);   /* Gemini 3 rejects a call echoed without its signature */
+        ailib_json_write_object_end(w);
+        break;
+    case AILIB_PART_TOOL_RESULT:
+        ailib__ge_function_response(c, mi, p);
+        break;
+    default:
+        break;
+    }
+}
+
+static void ailib__ge_system(ailib__bctx *c) {
+    const ailib_request *q = c->req;
+    ailib_json_writer *w = c->w;
+    size_t i, j, n, count = (q->system && *q->system) ? 1 : 0;
+    ailib_part tmp;
+    for (i = 0; i < q->message_count; i++)
+        if (q->messages[i].role == AILIB_ROLE_SYSTEM) count++;
+    if (!count) return;
+    ailib_json_write_key(w, "systemInstruction");
+    ailib_json_write_object_begin(w);
+    ailib_json_write_key(w, "parts");
+    ailib_json_write_array_begin(w);
+    if (q->system && *q->system) {
+        ailib_json_write_object_begin(w);
+        ailib_json_write_key(w, "text"); ailib_json_write_string(w, q->system);
+        ailib_json_write_object_end(w);
+    }
+    for (i = 0; i < q->message_count; i++) {
+        const ailib_part *ps;
+        if (q->messages[i].role != AILIB_ROLE_SYSTEM) continue;
+        ps = ailib__b_parts(&q->messages[i], &tmp, &n);
+        for (j = 0; j < n; j++) {
+            if (ps[j].type != AILIB_PART_TEXT) continue;
+            ailib_json_write_object_begin(w);
+            ailib_json_write_key(w, "text"); ailib_json_write_stringn(w, ps[j].text ? ps[j].text : "", ailib__slen(ps[j].text, ps[j].text_len));
+            ailib_json_write_object_end(w);
+        }
+    }
+    ailib_json_write_array_end(w);
+    ailib_json_write_object_end(w);
+}
+
+/* contents: consecutive messages of the same Gemini role share one content, so the results of
+   parallel calls (often one TOOL message each) reach Gemini as one turn, as it requires. */
+static void ailib__ge_contents(ailib__bctx *c) {
+    const ailib_request *q = c->req;
+    ailib_json_writer *w = c->w;
+    size_t i, j, n;
+    int open = -1;   /* role of the open content: 1 model, 0 user, -1 none */
+    ailib_part tmp;
+    ailib_json_write_key(w, "contents");
+    ailib_json_write_array_begin(w);
+    for (i = 0; i < q->message_count; i++) {
+        const ailib_message *m = &q->messages[i];
+        const ailib_part *ps;
+        int model = m->role == AILIB_ROLE_ASSISTANT;
+        if (m->role == AILIB_ROLE_SYSTEM) continue;
+        ps = ailib__b_parts(m, &tmp, &n);
+        if (open != model) {
+            if (open >= 0) { ailib_json_write_array_end(w); ailib_json_write_object_end(w); }
+            ailib_json_write_object_begin(w);
+            ailib_json_write_key(w, "role"); ailib_json_write_string(w, model ? "model" : "user");
+            ailib_json_write_key(w, "parts");
+            ailib_json_write_array_begin(w);
+            open = model;
+        }
+        for (j = 0; j < n; j++) ailib__ge_part(c, i, &ps[j], model);
+    }
+    if (open >= 0) { ailib_json_write_array_end(w); ailib_json_write_object_end(w); }
+    ailib_json_write_array_end(w);
+}
+
+static void ailib__ge_tools(ailib__bctx *c) {
+    const ailib_request *q = c->req;
+    ailib_json_writer *w = c->w;
+    size_t i;
+    if (q->tool_count) {
+        ailib_json_write_key(w, "tools");
+        ailib_json_write_array_begin(w);
+        ailib_json_write_object_begin(w);
+        ailib_json_write_key(w, "functionDeclarations");
+        ailib_json_write_array_begin(w);
+        for (i = 0; i < q->tool_count; i++) {
+            const ailib_tool *t = &q->tools[i];
+            ailib_json_write_object_begin(w);
+            ailib_json_write_key(w, "name"); ailib_json_write_string(w, t->name);
+            if (t->description) { ailib_json_write_key(w, "description"); ailib_json_write_string(w, t->description); }
+            ailib_json_write_key(w, "parametersJsonSchema"); ailib__b_tool_schema(c, t);
+            ailib_json_write_object_end(w);
+        }
+        ailib_json_write_array_end(w);
+        ailib_json_write_object_end(w);
+        ailib_json_write_array_end(w);
+    }
+    if ((q->tool_count || q->tool_choice.mode == AILIB_TOOL_CHOICE_NONE) && q->tool_choice.mode != AILIB_TOOL_CHOICE_AUTO) {
+        ailib_json_write_key(w, "toolConfig");
+        ailib_json_write_object_begin(w);
+        ailib_json_write_key(w, "functionCallingConfig");
+        ailib_json_write_object_begin(w);
+        ailib_json_write_key(w, "mode");
+        ailib_json_write_string(w, q->tool_choice.mode == AILIB_TOOL_CHOICE_NONE ? "NONE" : "ANY");
+        if (q->tool_choice.mode == AILIB_TOOL_CHOICE_NAMED) {
+            ailib_json_write_key(w, "allowedFunctionNames");
+            ailib_json_write_array_begin(w);
+            ailib_json_write_string(w, q->tool_choice.name);
+            ailib_json_write_array_end(w);
+        }
+        ailib_json_write_object_end(w);
+        ailib_json_write_object_end(w);
+    }
+}
+
+static void ailib__ge_generation_config(ailib__bctx *c) {
+    const ailib_request *q = c->req;
+    ailib_json_writer *w = c->w;
+    const ailib_reasoning *r = &q->reasoning;
+    int thinking = ailib__reasoning_requested(r);
+    if (!q->temperature.set && !q->top_p.set && !q->top_k.set && q->max_tokens <= 0 && !q->stop_count && !q->seed.set &&
+        !q->presence_penalty.set && !q->frequency_penalty.set && q->response_format.type == AILIB_FORMAT_TEXT && !thinking)
+        return;
+    ailib_json_write_key(w, "generationConfig");
+    ailib_json_write_object_begin(w);
+    ailib__b_optf(c, "temperature", q->temperature);
+    ailib__b_optf(c, "topP", q->top_p);
+    ailib__b_opti(c, "topK", q->top_k);
+    if (q->max_tokens > 0) { ailib_json_write_key(w, "maxOutputTokens"); ailib_json_write_int(w, q->max_tokens); }
+    ailib__b_stop_array(c, "stopSequences");
+    ailib__b_opti(c, "seed", q->seed);
+    ailib__b_optf(c, "presencePenalty", q->presence_penalty);
+    ailib__b_optf(c, "frequencyPenalty", q->frequency_penalty);
+    if (q->response_format.type != AILIB_FORMAT_TEXT) {
+        ailib_json_write_key(w, "responseMimeType"); ailib_json_write_string(w, "application/json");
+        if (q->response_format.type == AILIB_FORMAT_JSON_SCHEMA) {
+            ailib_json_write_key(w, "responseJsonSchema");
+            ailib__b_json_text(c, q->response_format.schema, strlen(q->response_format.schema), "response_format.schema", NULL);
+        }
+    }
+    if (thinking) {
+        /* sent only when asked for: older models reject a thinkingConfig outright */
+        int64_t budget = ailib__reasoning_budget(r);
+        ailib_json_write_key(w, "thinkingConfig");
+        ailib_json_write_object_begin(w);
+        ailib_json_write_key(w, "thinkingBudget"); ailib_json_write_int(w, budget < 0 ? -1 : budget);
+        if (budget != 0) { ailib_json_write_key(w, "includeThoughts"); ailib_json_write_bool(w, !r->exclude); }
+        ailib_json_write_object_end(w);
+    }
+    ailib_json_write_object_end(w);
+}
+
+static ailib_result ailib__ge_build(ailib__bctx *c) {
+    ailib_json_writer *w = c->w;
+    /* "models/x" and "tunedModels/x" are full resource names; a bare id goes under models/ */
+    if (!((c->model_len > 7 && memcmp(c->model, "models/", 7) == 0) ||
+          (c->model_len > 12 && memcmp(c->model, "tunedModels/", 12) == 0)))
+        ailib__b_path(c, "/models/");
+    else ailib__b_path(c, "/");
+    ailib__b_pathn(c, c->model, c->model_len);
+    ailib__b_path(c, c->stream ? ":streamGenerateContent?alt=sse" : ":generateContent");
+    ailib_json_write_object_begin(w);
+    ailib__ge_system(c);
+    ailib__ge_contents(c);
+    ailib__ge_tools(c);
+    ailib__ge_generation_config(c);
+    ailib_json_write_object_end(w);
+    return c->fail;
+}
+
+/* --- reading ------------------------------------------------------------------------------ */
+
+/* Adapter state in s->state while a Vertex streamed function call is open (partialArgs):
+   the arguments object is written as text as the fragments arrive. s->scratch holds the
+   jsonPath of the last value written; its first GE_PARENT bytes name the open containers. */
+enum {
+    AILIB__GE_CALL = 0,     /* 1 + call number of the open streamed call; 0 when none */
+    AILIB__GE_FLAGS,        /* AILIB__GE_ROOT_OPEN | AILIB__GE_STR_OPEN */
+    AILIB__GE_DEPTH,        /* open containers, the root object included */
+    AILIB__GE_ARRAYS,       /* bit d: container d is an array */
+    AILIB__GE_MEMBERS,      /* bit d: container d has a member already (a comma is due) */
+    AILIB__GE_PARENT        /* length of the open containers' path in s->scratch */
+};
+#define AILIB__GE_ROOT_OPEN 1
+#define AILIB__GE_STR_OPEN 2
+#define AILIB__GE_MAX_DEPTH 63
+
+/* Arguments text goes out through a small buffer: one delta per fragment, no allocation. */
+typedef struct ailib__ge_out { ailib_stream *s; size_t call; size_t len; char buf[480]; } ailib__ge_out;
+
+static void ailib__ge_flush(ailib__ge_out *o) {
+    if (o->len) ailib__acc_tool_args(&o->s->acc, o->call, o->buf, o->len);
+    o->len = 0;
+}
+
+static void ailib__ge_put(ailib__ge_out *o, const char *p, size_t n) {
+    while (n) {
+        size_t k;
+        if (o->len == sizeof o->buf) ailib__ge_flush(o);
+        k = sizeof o->buf - o->len;
+        if (k > n) k = n;
+        memcpy(o->buf + o->len, p, k);
+        o->len += k; p += k; n -= k;
+    }
+}
+
+/* String content, JSON-escaped (no quotes); a UTF-8 sequence never straddles two deltas. */
+static void ailib__ge_esc(ailib__ge_out *o, const char *p, size_t n) {
+    static const char hex[] = "0123456789abcdef";
+    size_t i = 0, k;
+    while (i < n) {
+        unsigned char ch = (unsigned char)p[i];
+        if (o->len + 6 > sizeof o->buf) ailib__ge_flush(o);
+        k = 1;
+        if (ch == '"' || ch == '\\') { o->buf[o->len++] = '\\'; o->buf[o->len++] = (char)ch; }
+        else if (ch == '\n') { o->buf[o->len++] = '\\'; o->buf[o->len++] = 'n'; }
+        else if (ch == '\t') { o->buf[o->len++] = '\\'; o->buf[o->len++] = 't'; }
+        else if (ch == '\r') { o->buf[o->len++] = '\\'; o->buf[o->len++] = 'r'; }
+        else if (ch < 0x20) {
+            memcpy(o->buf + o->len, "\\u00", 4);
+            o->buf[o->len + 4] = hex[ch >> 4];
+            o->buf[o->len + 5] = hex[ch & 15];
+            o->len += 6;
+        } else {
+            if (ch >= 0xF0) k = 4; else if (ch >= 0xE0) k = 3; else if (ch >= 0xC0) k = 2;
+            if (k > n - i) k = n - i;
+            memcpy(o->buf + o->len, p + i, k);
+            o->len += k;
+        }
+        i += k;
+    }
+}
+
+/* One segment of a jsonPath at p[i]: ".key", "['key']" / "[\"key\"]", or "[n]". Sets *next to
+   the index after it; returns 0 when malformed. */
+static int ailib__ge_seg(const char *p, size_t n, size_t i, size_t *next, const char **key, size_t *kn, int *index) {
+    size_t j;
+    if (i >= n) return 0;
+    if (p[i] == '.') {
+        for (j = i + 1; j < n && p[j] != '.' && p[j] != '['; j++) {}
+        if (j == i + 1) return 0;
+        *key = p + i + 1; *kn = j - i - 1; *index = 0; *next = j;
+        return 1;
+    }
+    if (p[i] != '[' || i + 1 >= n) return 0;
+    if (p[i + 1] == '\'' || p[i + 1] == '"') {
+        const char *e = i + 2 < n ? (const char *)memchr(p + i + 2, p[i + 1], n - i - 2) : NULL;
+        if (!e || (size_t)(e - p) + 1 >= n || e[1] != ']') return 0;
+        *key = p + i + 2; *kn = (size_t)(e - p) - i - 2; *index = 0; *next = (size_t)(e - p) + 2;
+        return 1;
+    }
+    for (j = i + 1; j < n && p[j] >= '0' && p[j] <= '9'; j++) {}
+    if (j == i + 1 || j >= n || p[j] != ']') return 0;
+    *key = NULL; *kn = 0; *index = 1; *next = j + 1;
+    return 1;
+}
+
+/* Starts a member of open container d: the comma, and the key in an object. */
+static int ailib__ge_member(ailib__ge_out *o, uint64_t *members, uint64_t arrays, size_t d, const char *key, size_t kn, int index) {
+    if ((int)((arrays >> d) & 1) != index) return 0;   /* "$.a.b" after "$.a[0]" (or the reverse) */
+    if ((*members >> d) & 1) ailib__ge_put(o, ",", 1);
+    *members |= (uint64_t)1 << d;
+    if (!index) {
+        ailib__ge_put(o, "\"", 1);
+        ailib__ge_esc(o, key, kn);
+        ailib__ge_put(o, "\":", 2);
+    }
+    return 1;
+}
+
+/* One partialArgs fragment. The open containers are closed down to the longest prefix they
+   share with the fragment's path and reopened along it, so each fragment costs the length of
+   its path and its value, whatever came before. Returns 0 for a path it cannot place. */
+static int ailib__ge_partial(ailib_stream *s, ailib__ge_out *o, const ailib_json *pa) {
+    size_t pn = 0, sn = 0, i, leaf = 1, a, b, na, nb, kn, kn2, parent, depth;
+    const char *path = ailib_json_str(ailib_json_get(pa, "jsonPath"), &pn), *key, *key2, *str;
+    const ailib_json *v;
+    int idx, idx2, cont = ailib_json_bool(ailib_json_get(pa, "willContinue"));
+    int64_t flags = s->state[AILIB__GE_FLAGS];
+    uint64_t arrays, members;
+    if (!path || pn < 2 || path[0] != '$') return 0;
+    for (i = 1; i < pn;) { leaf = i; if (!ailib__ge_seg(path, pn, i, &i, &key, &kn, &idx)) return 0; }
+    str = ailib_json_str(ailib_json_get(pa, "stringValue"), &sn);
+    if (flags & AILIB__GE_STR_OPEN) {
+        if (pn == s->scratch.len && memcmp(path, s->scratch.p, pn) == 0) {   /* the string goes on */
+            if (str) ailib__ge_esc(o, str, sn);
+            if (!cont) { ailib__ge_put(o, "\"", 1); s->state[AILIB__GE_FLAGS] = flags & ~AILIB__GE_STR_OPEN; }
+            return 1;
+        }
+        ailib__ge_put(o, "\"", 1);
+        flags &= ~AILIB__GE_STR_OPEN;
+    }
+    if (!(flags & AILIB__GE_ROOT_OPEN)) {
+        ailib__ge_put(o, "{", 1);
+        flags |= AILIB__GE_ROOT_OPEN;
+        s->state[AILIB__GE_DEPTH] = 1;
+        s->state[AILIB__GE_ARRAYS] = s->state[AILIB__GE_MEMBERS] = 0;
+        s->state[AILIB__GE_PARENT] = 1;
+        if (!ailib__buf_set(&s->alloc, &s->scratch, "$", 1)) { s->acc.oom = 1; return 1; }
+    }
+    s->state[AILIB__GE_FLAGS] = flags;
+    depth = (size_t)s->state[AILIB__GE_DEPTH];
+    arrays = (uint64_t)s->state[AILIB__GE_ARRAYS];
+    members = (uint64_t)s->state[AILIB__GE_MEMBERS];
+    parent = (size_t)s->state[AILIB__GE_PARENT];
+    for (a = b = 1; a < parent && b < leaf; a = na, b = nb) {
+        if (!ailib__ge_seg(s->scratch.p, parent, a, &na, &key, &kn, &idx) ||
+            !ailib__ge_seg(path, leaf, b, &nb, &key2, &kn2, &idx2) ||
+            na - a != nb - b || memcmp(s->scratch.p + a, path + b, na - a) != 0) break;
+    }
+    /* close the containers the new path leaves: b is where the two paths part */
+    for (i = 1, a = 1; a < b; i++) ailib__ge_seg(path, leaf, a, &a, &key, &kn, &idx);
+    while (depth > i) { depth--; ailib__ge_put(o, ((arrays >> depth) & 1) ? "]" : "}", 1); }
+    /* open the containers it enters; each one's kind is told by the segment after it */
+    while (b < leaf) {
+        ailib__ge_seg(path, leaf, b, &nb, &key, &kn, &idx);
+        ailib__ge_seg(path, pn, nb, &na, &key2, &kn2, &idx2);
+        if (depth >= AILIB__GE_MAX_DEPTH || !ailib__ge_member(o, &members, arrays, depth - 1, key, kn, idx)) return 0;
+        ailib__ge_put(o, idx2 ? "[" : "{", 1);
+        if (idx2) arrays |= (uint64_t)1 << depth; else arrays &= ~((uint64_t)1 << depth);
+        members &= ~((uint64_t)1 << depth);
+        depth++;
+        b = nb;
+    }
+    ailib__ge_seg(path, pn, leaf, &na, &key, &kn, &idx);
+    if (!ailib__ge_member(o, &members, arrays, depth - 1, key, kn, idx)) return 0;
+    if (str) {
+        ailib__ge_put(o, "\"", 1);
+        ailib__ge_esc(o, str, sn);
+        if (cont) s->state[AILIB__GE_FLAGS] |= AILIB__GE_STR_OPEN; else ailib__ge_put(o, "\"", 1);
+    } else if (ailib_json_is_number(v = ailib_json_get(pa, "numberValue"))) {
+        char nb2[48];
+        ailib__ge_put(o, nb2, AILIB__JT(v) == AILIB_JSON_INT ? ailib__fmt_i64(nb2, v->u.i) : ailib__fmt_double(nb2, v->u.d));
+    } else if (ailib_json_is_bool(v = ailib_json_get(pa, "boolValue"))) {
+        if (ailib_json_bool(v)) ailib__ge_put(o, "true", 4); else ailib__ge_put(o, "false", 5);
+    } else ailib__ge_put(o, "null", 4);   /* nullValue */
+    s->state[AILIB__GE_DEPTH] = (int64_t)depth;
+    s->state[AILIB__GE_ARRAYS] = (int64_t)arrays;
+    s->state[AILIB__GE_MEMBERS] = (int64_t)members;
+    s->state[AILIB__GE_PARENT] = (int64_t)leaf;
+    if (!ailib__buf_set(&s->alloc, &s->scratch, path, pn)) s->acc.oom = 1;
+    return 1;
+}
+
+/* Closes what is open of a streamed call's arguments and ends the call. */
+static void ailib__ge_stream_end(ailib_stream *s) {
+    ailib__ge_out o;
+    int64_t flags = s->state[AILIB__GE_FLAGS];
+    size_t depth = (size_t)s->state[AILIB__GE_DEPTH];
+    uint64_t arrays = (uint64_t)s->state[AILIB__GE_ARRAYS];
+    if (!s->state[AILIB__GE_CALL]) return;
+    o.s = s;
+    o.call = (size_t)s->state[AILIB__GE_CALL] - 1;
+    o.len = 0;
+    if (flags & AILIB__GE_STR_OPEN) ailib__ge_put(&o, "\"", 1);
+    if (flags & AILIB__GE_ROOT_OPEN)
+        while (depth) { depth--; ailib__ge_put(&o, ((arrays >> depth) & 1) ? "]" : "}", 1); }
+    ailib__ge_flush(&o);
+    ailib__acc_tool_end(&s->acc, o.call);
+    memset(s->state, 0, (AILIB__GE_PARENT + 1) * sizeof s->state[0]);
+    s->scratch.len = 0;
+}
+
+/* A call's signature goes on the call's own part (the accumulator's generic signature hook
+   opens a new part after a tool call, which is closed from the start). */
+static void ailib__ge_call_sig(ailib_stream *s, size_t call, const char *sig, size_t n) {
+    ailib__apart *p = ailib__acc_call(&s->acc, call);
+    if (p && n && !p->sig.len) ailib__acc_add(&s->acc, &p->sig, sig, n);
+}
+
+/* A JSON value as the arguments of call, written through the stream's scratch buffer (kept
+   across events: no allocation after warm-up). */
+static void ailib__ge_args_value(ailib_stream *s, size_t call, const ailib_json *v) {
+    ailib_json_writer w;
+    ailib_json_writer_init(&w, &s->alloc);
+    w.buf = s->scratch.p;
+    w.cap = s->scratch.cap;
+    ailib_json_write_value(&w, v);
+    if (ailib_json_writer_finish(&w) == AILIB_OK) ailib__acc_tool_args(&s->acc, call, w.buf, w.len);
+    else s->acc.oom = 1;
+    s->scratch.p = w.buf;
+    s->scratch.cap = w.cap;
+    s->scratch.len = 0;
+}
+
+/* A functionCall part: whole (Gemini API), or a piece of a Vertex streamed call (a named part
+   with willContinue, partialArgs pieces, an empty {} to end it). */
+static void ailib__ge_call(ailib_stream *s, const ailib_json *fc, const char *sig, size_t sn) {
+    const ailib_json *k, *args = NULL, *partial = NULL, *e;
+    const char *id = NULL, *name = NULL;
+    size_t n, idn = 0, nn = 0, call;
+    int cont = 0;
+    ailib__ge_out o;
+    for (AILIB__MEMBERS(fc, k, n)) {
+        if (AILIB__KEY(k, "name")) name = ailib_json_str(k + 1, &nn);
+        else if (AILIB__KEY(k, "id")) id = ailib_json_str(k + 1, &idn);
+        else if (AILIB__KEY(k, "args")) args = k + 1;
+        else if (AILIB__KEY(k, "partialArgs")) partial = k + 1;
+        else if (AILIB__KEY(k, "willContinue")) cont = ailib_json_bool(k + 1);
+    }
+    if (s->state[AILIB__GE_CALL] && nn) ailib__ge_stream_end(s);   /* a named part starts a new call */
+    if (!s->state[AILIB__GE_CALL]) {
+        if (!nn && !args && !partial && !cont) return;   /* a stray terminator */
+        call = ailib__acc_tool_begin(&s->acc, id, idn, name, nn);
+        if (call == (size_t)-1) return;
+        ailib__ge_call_sig(s, call, sig, sn);
+        if (!cont && !partial) {
+            if (args) ailib__ge_args_value(s, call, args);
+            ailib__acc_tool_end(&s->acc, call);
+            return;
+        }
+        s->state[AILIB__GE_CALL] = (int64_t)call + 1;
+    } else {
+        call = (size_t)s->state[AILIB__GE_CALL] - 1;
+        ailib__acc_tool_ident(&s->acc, call, id, idn, name, nn);
+        ailib__ge_call_sig(s, call, sig, sn);
+    }
+    o.s = s; o.call = call; o.len = 0;
+    for (AILIB__ELEMS(partial, e, n)) {
+        if (!ailib__ge_partial(s, &o, e)) {
+            ailib__ge_flush(&o);
+            ailib__stream_fail(s, AILIB_DESERIALIZATION, "a streamed function call has a partialArgs jsonPath that does not fit "
+                                                         "the arguments so far (expected $.key, $.a.b or $.a[0] paths)");
+            return;
+        }
+    }
+    ailib__ge_flush(&o);
+    if (!cont) ailib__ge_stream_end(s);
+}
+
+/* A text or thought part. A part that carries a signature starts a part of its own, kept even
+   when its text is empty: the history is echoed part for part. */
+static void ailib__ge_text(ailib_stream *s, int thought, const char *t, size_t n, const char *sig, size_t sn) {
+    ailib_part_type type = thought ? AILIB_PART_THINKING : AILIB_PART_TEXT;
+    if (sn) ailib__acc_break(&s->acc);
+    if (thought) ailib__acc_reasoning(&s->acc, t, n); else ailib__acc_text(&s->acc, t, n);
+    if (sn) ailib__acc_signature(&s->acc, type, sig, sn);
+}
+
+static void ailib__ge_parts(ailib_stream *s, const ailib_json *parts) {
+    const ailib_json *e, *k, *fc;
+    size_t n, m, tn, sn;
+    const char *t, *sig;
+    int thought;
+    for (AILIB__ELEMS(parts, e, n)) {
+        t = sig = NULL;
+        tn = sn = 0;
+        thought = 0;
+        fc = NULL;
+        for (AILIB__MEMBERS(e, k, m)) {
+            if (AILIB__KEY(k, "text")) t = ailib_json_str(k + 1, &tn);
+            else if (AILIB__KEY(k, "thought")) thought = ailib_json_bool(k + 1);
+            else if (AILIB__KEY(k, "thoughtSignature")) sig = ailib_json_str(k + 1, &sn);
+            else if (AILIB__KEY(k, "functionCall")) fc = k + 1;
+        }
+        if (ailib_json_is_object(fc)) ailib__ge_call(s, fc, sig, sig ? sn : 0);
+        else if (t || sig) ailib__ge_text(s, thought, t ? t : "", t ? tn : 0, sig, sig ? sn : 0);
+        if (s->fail != AILIB_OK) return;
+    }
+}
+
+/* usageMetadata is cumulative: each report replaces the last (wire_formats.md §0.3: thoughts
+   are outside candidatesTokenCount, tool-use prompt tokens outside promptTokenCount). */
+static void ailib__ge_usage(ailib_stream *s, const ailib_json *u) {
+    const ailib_json *k;
+    size_t n;
+    int64_t prompt = 0, tool = 0, cand = 0, thoughts = 0, cached = 0;
+    uint32_t rep = 0;
+    ailib_usage *d = &s->acc.usage;
+    for (AILIB__MEMBERS(u, k, n)) {
+        if (!ailib_json_is_number(k + 1)) continue;
+        if (AILIB__KEY(k, "promptTokenCount")) { prompt = ailib_json_int(k + 1); rep |= AILIB_USAGE_INPUT; }
+        else if (AILIB__KEY(k, "toolUsePromptTokenCount")) { tool = ailib_json_int(k + 1); rep |= AILIB_USAGE_INPUT; }
+        else if (AILIB__KEY(k, "candidatesTokenCount")) { cand = ailib_json_int(k + 1); rep |= AILIB_USAGE_OUTPUT; }
+        else if (AILIB__KEY(k, "thoughtsTokenCount")) { thoughts = ailib_json_int(k + 1); rep |= AILIB_USAGE_OUTPUT | AILIB_USAGE_REASONING; }
+        else if (AILIB__KEY(k, "cachedContentTokenCount")) { cached = ailib_json_int(k + 1); rep |= AILIB_USAGE_CACHED; }
+    }
+    if (!rep) return;   /* Vertex sends {"trafficType":...} alone on early chunks */
+    if (d->input_tokens == prompt + tool && d->output_tokens == cand + thoughts && d->cached_input_tokens == cached &&
+        d->reasoning_tokens == thoughts && (d->reported & ~(uint32_t)AILIB_USAGE_TOTAL) == rep) return;   /* unchanged */
+    d->input_tokens = prompt + tool;
+    d->output_tokens = cand + thoughts;
+    d->cached_input_tokens = cached;
+    d->reasoning_tokens = thoughts;
+    d->cache_write_tokens = 0;
+    d->reported = rep;
+    ailib__acc_usage_emit(&s->acc);
+}
+
+/* A blocked prompt ends the answer as filtered, whatever the block reason is spelled. */
+static void ailib__ge_blocked(ailib_stream *s, const char *raw, size_t n) {
+    ailib__acc *a = &s->acc;
+    ailib_event ev;
+    ailib__acc_tool_end_all(a);
+    a->finish = AILIB_FINISH_CONTENT_FILTER;
+    if (!ailib__buf_set(&a->alloc, &a->finish_raw, raw, n)) a->oom = 1;
+    ailib__ev_init(&ev, AILIB_EVENT_FINISH);
+    ev.finish_reason = a->finish;
+    ev.finish_raw = ailib__buf_str(&a->finish_raw);
+    ailib__emit(a, &ev);
+}
+
+/* One GenerateContentResponse: a whole response, or a stream chunk with only the new parts. */
+static ailib_result ailib__ge_chunk(ailib_stream *s, const ailib_json *root) {
+    const ailib_json *k, *v, *cands = NULL, *usage = NULL, *pf = NULL, *cand, *fin = NULL;
+    size_t n, sl, fl = 0;
+    const char *str, *fs;
+    if (!ailib_json_is_object(root)) return ailib__stream_fail(s, AILIB_DESERIALIZATION, "expected a JSON object from Gemini");
+    for (AILIB__MEMBERS(root, k, n)) {
+        v = k + 1;
+        if (AILIB__KEY(k, "candidates")) cands = v;
+        else if (AILIB__KEY(k, "usageMetadata")) usage = v;
+        else if (AILIB__KEY(k, "modelVersion")) { if ((str = ailib_json_str(v, &sl)) != NULL) ailib__acc_set_once(&s->acc, &s->acc.model, str, sl); }
+        else if (AILIB__KEY(k, "responseId")) { if ((str = ailib_json_str(v, &sl)) != NULL) ailib__acc_set_once(&s->acc, &s->acc.id, str, sl); }
+        else if (AILIB__KEY(k, "promptFeedback")) pf = v;
+        else if (AILIB__KEY(k, "error")) { if (!ailib_json_is_null(v)) return ailib__stream_provider_error(s, root); }
+    }
+    if ((cand = ailib_json_first(cands)) != NULL) {   /* candidateCount > 1: the first only */
+        for (AILIB__MEMBERS(cand, k, n)) {
+            if (AILIB__KEY(k, "content")) ailib__ge_parts(s, ailib_json_get(k + 1, "parts"));
+            else if (AILIB__KEY(k, "finishReason")) fin = k + 1;
+        }
+        if (s->fail != AILIB_OK) return s->fail;
+    }
+    if (ailib_json_is_object(usage)) ailib__ge_usage(s, usage);
+    if ((fs = ailib_json_str(fin, &fl)) != NULL && fl) {
+        ailib__ge_stream_end(s);   /* a streamed call left open by a missing terminator */
+        ailib__acc_finish(&s->acc, fs, fl);
+        s->complete = 1;
+    } else if ((fs = ailib_json_str(ailib_json_get(pf, "blockReason"), &fl)) != NULL && fl) {
+        ailib__ge_blocked(s, fs, fl);
+        s->complete = 1;
+    }
+    return AILIB_OK;
+}
+
+/* A body may also be the JSON array streamGenerateContent sends without alt=sse. */
+static ailib_result ailib__ge_value(ailib_stream *s, const ailib_json *root) {
+    const ailib_json *e;
+    size_t n;
+    ailib_result r = AILIB_OK;
+    if (!ailib_json_is_array(root)) return ailib__ge_chunk(s, root);
+    for (AILIB__ELEMS(root, e, n))
+        if ((r = ailib__ge_chunk(s, e)) != AILIB_OK) break;
+    return r;
+}
+
+static ailib_result ailib__ge_event(ailib_stream *s, const char *ev, size_t evn, const ailib_json *root) {
+    (void)ev; (void)evn;
+    return ailib__ge_value(s, root);
+}
+
+static ailib_result ailib__ge_parse(ailib_stream *s, const ailib_json *root) {
+    ailib_result r = ailib__ge_value(s, root);
+    ailib__ge_stream_end(s);
+    ailib__acc_tool_end_all(&s->acc);
+    return r;
+}
+
+static const ailib__adapter ailib__adapter_gemini = { "gemini", 0, ailib__ge_event, ailib__ge_parse, ailib__ge_build, NULL };
+/* >>ollama: Ollama native /api/chat (NDJSON) ================================================== */
+
+/* --- request ------------------------------------------------------------------------------ */
+
+/* The text of every part of type t as one JSON string (Ollama messages have one content). */
+static void ailib__ol_joined(ailib__bctx *c, const ailib_part *ps, size_t n, ailib_part_type t) {
+    ailib_json_writer *w = c->w;
+    const ailib_part *only = NULL;
+    size_t i, count = 0;
+    ailib__buf joined = {0, 0, 0};
+    for (i = 0; i < n; i++) if (ps[i].type == t) { count++; only = &ps[i]; }
+    if (count <= 1) {
+        ailib_json_write_stringn(w, only && only->text ? only->text : "", only ? ailib__slen(only->text, only->text_len) : 0);
+        return;
+    }
+    for (i = 0; i < n; i++)
+        if (ps[i].type == t && ps[i].text && !ailib__buf_add(&w->alloc, &joined, ps[i].text, ailib__slen(ps[i].text, ps[i].text_len)))
+            ailib__b_fail(c, AILIB_OUT_OF_MEMORY, "out of memory");
+    ailib_json_write_stringn(w, joined.p ? joined.p : "", joined.len);
+    ailib__free(&w->alloc, joined.p);
+}
+
+static int ailib__ol_has(const ailib_part *ps, size_t n, ailib_part_type t) {
+    size_t i;
+    for (i = 0; i < n; i++) if (ps[i].type == t && (t != AILIB_PART_THINKING || ailib__slen(ps[i].text, ps[i].text_len))) return 1;
+    return 0;
+}
+
+static void ailib__ol_system(ailib__bctx *c, const ailib_part *ps, size_t n) {
+    ailib_json_writer *w = c->w;
+    ailib_json_write_object_begin(w);
+    ailib_json_write_key(w, "role"); ailib_json_write_string(w, "system");
+    ailib_json_write_key(w, "content"); ailib__ol_joined(c, ps, n, AILIB_PART_TEXT);
+    ailib_json_write_object_end(w);
+}
+
+/* images: base64 strings only. A data: URL already holds base64; Ollama cannot fetch URLs. */
+static void ailib__ol_images(ailib__bctx *c, size_t mi, const ailib_part *ps, size_t n) {
+    ailib_json_writer *w = c->w;
+    size_t i;
+    if (!ailib__ol_has(ps, n, AILIB_PART_IMAGE)) return;
+    ailib_json_write_key(w, "images");
+    ailib_json_write_array_begin(w);
+    for (i = 0; i < n; i++) {
+        const ailib_part *p = &ps[i];
+        size_t un = ailib__slen(p->url, p->url_len);
+        const char *comma;
+        if (p->type != AILIB_PART_IMAGE) continue;
+        if (p->data && p->data_len) ailib__b_base64(c, NULL, p->data, p->data_len);
+        else if (un > 5 && memcmp(p->url, "data:", 5) == 0 && (comma = (const char *)memchr(p->url, ',', un)) != NULL &&
+                 comma - p->url >= 12 && memcmp(comma - 7, ";base64", 7) == 0)
+            ailib_json_write_stringn(w, comma + 1, un - (size_t)(comma - p->url) - 1);
+        else {
+            ailib__b_fail(c, AILIB_UNSUPPORTED, "messages[%lu]: %s cannot fetch image URLs, it needs the bytes: set part.data + data_len "
+                          "(or a data:<mime>;base64 URL)", (unsigned long)mi, c->prov->name);
+            ailib_json_write_null(w);
+        }
+    }
+    ailib_json_write_array_end(w);
+}
+
+/* The tool name of a result whose part only names the call id, from the history before upto. */
+static const ailib_part *ailib__ol_find_call(const ailib_request *q, size_t upto, const char *id, size_t idn) {
+    size_t i, j, n;
+    ailib_part tmp;
+    if (!id || !idn) return NULL;
+    for (i = upto; i-- > 0;) {
+        const ailib_part *ps = ailib__b_parts(&q->messages[i], &tmp, &n);
+        for (j = 0; j < n; j++)
+            if (ps[j].type == AILIB_PART_TOOL_CALL && ailib__slen(ps[j].id, ps[j].id_len) == idn && memcmp(ps[j].id, id, idn) == 0)
+                return &ps[j];
+    }
+    return NULL;
+}
+
+static void ailib__ol_tool_results(ailib__bctx *c, size_t mi, const ailib_part *ps, size_t n) {
+    ailib_json_writer *w = c->w;
+    size_t i;
+    for (i = 0; i < n; i++) {
+        const ailib_part *p = &ps[i], *call;
+        size_t idn = ailib__slen(p->id, p->id_len), nn = ailib__slen(p->name, p->name_len);
+        const char *name = p->name;
+        if (p->type != AILIB_PART_TOOL_RESULT) continue;
+        if ((!name || !nn) && (call = ailib__ol_find_call(c->req, mi, p->id, idn)) != NULL) {
+            name = call->name;
+            nn = ailib__slen(call->name, call->name_len);
+        }
+        ailib_json_write_object_begin(w);
+        ailib_json_write_key(w, "role"); ailib_json_write_string(w, "tool");
+        if (name && nn) { ailib_json_write_key(w, "tool_name"); ailib_json_write_stringn(w, name, nn); }
+        if (idn) { ailib_json_write_key(w, "tool_call_id"); ailib_json_write_stringn(w, p->id, idn); }
+        ailib_json_write_key(w, "content"); ailib_json_write_stringn(w, p->text ? p->text : "", ailib__slen(p->text, p->text_len));
+        ailib_json_write_object_end(w);
+    }
+}
+
+static void ailib__ol_user(ailib__bctx *c, size_t mi, const ailib_part *ps, size_t n) {
+    ailib_json_writer *w = c->w;
+    size_t i, kept = 0;
+    for (i = 0; i < n; i++) {
+        if (ps[i].type == AILIB_PART_AUDIO) {
+            ailib__b_fail(c, AILIB_UNSUPPORTED, "messages[%lu]: %s /api/chat takes no audio input", (unsigned long)mi, c->prov->name);
+            return;
+        }
+        if (ps[i].type == AILIB_PART_TEXT || ps[i].type == AILIB_PART_IMAGE) kept++;
+    }
+    if (!kept) return;
+    ailib_json_write_object_begin(w);
+    ailib_json_write_key(w, "role"); ailib_json_write_string(w, "user");
+    ailib_json_write_key(w, "content"); ailib__ol_joined(c, ps, n, AILIB_PART_TEXT);
+    ailib__ol_images(c, mi, ps, n);
+    ailib_json_write_object_end(w);
+}
+
+static void ailib__ol_assistant(ailib__bctx *c, const ailib_part *ps, size_t n) {
+    ailib_json_writer *w = c->w;
+    size_t i;
+    ailib_json_write_object_begin(w);
+    ailib_json_write_key(w, "role"); ailib_json_write_string(w, "assistant");
+    ailib_json_write_key(w, "content"); ailib__ol_joined(c, ps, n, AILIB_PART_TEXT);
+    if (ailib__ol_has(ps, n, AILIB_PART_THINKING)) { ailib_json_write_key(w, "thinking"); ailib__ol_joined(c, ps, n, AILIB_PART_THINKING); }
+    if (ailib__ol_has(ps, n, AILIB_PART_TOOL_CALL)) {
+        ailib_json_write_key(w, "tool_calls");
+        ailib_json_write_array_begin(w);
+        for (i = 0; i < n; i++) {
+            const ailib_part *p = &ps[i];
+            size_t idn = ailib__slen(p->id, p->id_len);
+            if (p->type != AILIB_PART_TOOL_CALL) continue;
+            ailib_json_write_object_begin(w);
+            if (p->id && idn) { ailib_json_write_key(w, "id"); ailib_json_write_stringn(w, p->id, idn); }
+            ailib_json_write_key(w, "function");
+            ailib_json_write_object_begin(w);
+            ailib_json_write_key(w, "name"); ailib_json_write_stringn(w, p->name, ailib__slen(p->name, p->name_len));
+            ailib_json_write_key(w, "arguments"); ailib__b_args_object(c, p);
+            ailib_json_write_object_end(w);
+            ailib_json_write_object_end(w);
+        }
+        ailib_json_write_array_end(w);
+    }
+    ailib_json_write_object_end(w);
+}
+
+static void ailib__ol_messages(ailib__bctx *c) {
+    const ailib_request *q = c->req;
+    ailib_json_writer *w = c->w;
+    size_t i, n;
+    ailib_part tmp;
+    ailib_json_write_key(w, "messages");
+    ailib_json_write_array_begin(w);
+    if (q->system && *q->system) {
+        ailib_part sp;
+        memset(&sp, 0, sizeof sp);
+        sp.type = AILIB_PART_TEXT;
+        sp.text = q->system;
+        ailib__ol_system(c, &sp, 1);
+    }
+    for (i = 0; i < q->message_count && c->fail == AILIB_OK; i++) {
+        const ailib_message *m = &q->messages[i];
+        const ailib_part *ps = ailib__b_parts(m, &tmp, &n);
+        switch (m->role) {
+        case AILIB_ROLE_SYSTEM:
+            ailib__ol_system(c, ps, n);
+            break;
+        case AILIB_ROLE_USER:
+        case AILIB_ROLE_TOOL:
+            ailib__ol_tool_results(c, i, ps, n);
+            ailib__ol_user(c, i, ps, n);
+            break;
+        case AILIB_ROLE_ASSISTANT:
+            ailib__ol_assistant(c, ps, n);
+            break;
+        }
+    }
+    ailib_json_write_array_end(w);
+}
+
+/* tools in the OpenAI shape. Ollama has no tool_choice: "none" is honoured by sending no
+   tools, "required" and named choices cannot be expressed and are left to the model. */
+static void ailib__ol_tools(ailib__bctx *c) {
+    const ailib_request *q = c->req;
+    ailib_json_writer *w = c->w;
+    size_t i;
+    if (!q->tool_count || q->tool_choice.mode == AILIB_TOOL_CHOICE_NONE) return;
+    ailib_json_write_key(w, "tools");
+    ailib_json_write_array_begin(w);
+    for (i = 0; i < q->tool_count; i++) {
+        const ailib_tool *t = &q->tools[i];
+        ailib_json_write_object_begin(w);
+        ailib_json_write_key(w, "type"); ailib_json_write_string(w, "function");
+        ailib_json_write_key(w, "function");
+        ailib_json_write_object_begin(w);
+        ailib_json_write_key(w, "name"); ailib_json_write_string(w, t->name);
+        if (t->description) { ailib_json_write_key(w, "description"); ailib_json_write_string(w, t->description); }
+        ailib_json_write_key(w, "parameters"); ailib__b_tool_schema(c, t);
+        ailib_json_write_object_end(w);
+        ailib_json_write_object_end(w);
+    }
+    ailib_json_write_array_end(w);
+}
+
+/* think: false turns reasoning off, a level string where an effort is set (gpt-oss needs
+   one), true for a budget alone (Ollama takes no budget). */
+static void ailib__ol_think(ailib__bctx *c) {
+    const ailib_reasoning *r = &c->req->reasoning;
+    ailib_json_writer *w = c->w;
+    if (!ailib__reasoning_requested(r)) return;
+    ailib_json_write_key(w, "think");
+    switch (r->effort) {
+    case AILIB_EFFORT_NONE: ailib_json_write_bool(w, 0); break;
+    case AILIB_EFFORT_MINIMAL: case AILIB_EFFORT_LOW: ailib_json_write_string(w, "low"); break;
+    case AILIB_EFFORT_MEDIUM: ailib_json_write_string(w, "medium"); break;
+    case AILIB_EFFORT_HIGH: case AILIB_EFFORT_XHIGH: ailib_json_write_string(w, "high"); break;
+    default: ailib_json_write_bool(w, 1); break;
+    }
+}
+
+static void ailib__ol_options(ailib__bctx *c) {
+    const ailib_request *q = c->req;
+    ailib_json_writer *w = c->w;
+    if (!q->temperature.set && !q->top_p.set && !q->top_k.set && q->max_tokens <= 0 && !q->stop_count && !q->seed.set &&
+        !q->presence_penalty.set && !q->frequency_penalty.set)
+        return;
+    ailib_json_write_key(w, "options");
+    ailib_json_write_object_begin(w);
+    ailib__b_optf(c, "temperature", q->temperature);
+    ailib__b_optf(c, "top_p", q->top_p);
+    ailib__b_opti(c, "top_k", q->top_k);
+    if (q->max_tokens > 0) { ailib_json_write_key(w, "num_predict"); ailib_json_write_int(w, q->max_tokens); }
+    ailib__b_stop_array(c, "stop");
+    ailib__b_opti(c, "seed", q->seed);
+    ailib__b_optf(c, "presence_penalty", q->presence_penalty);
+    ailib__b_optf(c, "frequency_penalty", q->frequency_penalty);
+    ailib_json_write_object_end(w);
+}
+
+static ailib_result ailib__ol_build(ailib__bctx *c) {
+    const ailib_request *q = c->req;
+    ailib_json_writer *w = c->w;
+    ailib__b_path(c, "/api/chat");
+    ailib_json_write_object_begin(w);
+    ailib_json_write_key(w, "model"); ailib_json_write_stringn(w, c->model, c->model_len);
+    ailib__ol_messages(c);
+    ailib__ol_tools(c);
+    ailib__ol_think(c);
+    if (q->response_format.type == AILIB_FORMAT_JSON) { ailib_json_write_key(w, "format"); ailib_json_write_string(w, "json"); }
+    else if (q->response_format.type == AILIB_FORMAT_JSON_SCHEMA) {
+        ailib_json_write_key(w, "format");
+        ailib__b_json_text(c, q->response_format.schema, strlen(q->response_format.schema), "response_format.schema", NULL);
+    }
+    ailib__ol_options(c);
+    /* always explicit: Ollama streams when the field is absent */
+    ailib_json_write_key(w, "stream"); ailib_json_write_bool(w, c->stream);
+    ailib_json_write_object_end(w);
+    return c->fail;
+}
+
+/* --- reading ------------------------------------------------------------------------------ */
+
+static void ailib__ol_text(ailib_stream *s, const char *t, size_t n) {
+    if (s->prov->quirks & AILIB_Q_THINK_TAGS) ailib__think_feed(&s->think, &s->acc, t, n);
+    else ailib__acc_text(&s->acc, t, n);
+}
+
+/* A whole tool call: arguments arrive as an object and are kept as JSON text, written through
+   the stream's scratch buffer (kept across lines: no allocation after warm-up). */
+static void ailib__ol_call(ailib_stream *s, const ailib_json *tc) {
+    const ailib_json *fn = ailib_json_get(tc, "function"), *args = ailib_json_get(fn, "arguments");
+    size_t idn = 0, nn = 0, an = 0, call;
+    const char *id = ailib_json_str(ailib_json_get(tc, "id"), &idn);
+    const char *name = ailib_json_str(ailib_json_get(fn, "name"), &nn);
+    const char *astr = ailib_json_str(args, &an);
+    call = ailib__acc_tool_begin(&s->acc, id, idn, name, nn);
+    if (call == (size_t)-1) return;
+    if (astr) ailib__acc_tool_args(&s->acc, call, astr, an);
+    else if (args && !ailib_json_is_null(args)) {
+        ailib_json_writer w;
+        ailib_json_writer_init(&w, &s->alloc);
+        w.buf = s->scratch.p;
+        w.cap = s->scratch.cap;
+        ailib_json_write_value(&w, args);
+        if (ailib_json_writer_finish(&w) == AILIB_OK) ailib__acc_tool_args(&s->acc, call, w.buf, w.len);
+        else s->acc.oom = 1;
+        s->scratch.p = w.buf;
+        s->scratch.cap = w.cap;
+        s->scratch.len = 0;
+    }
+    ailib__acc_tool_end(&s->acc, call);
+}
+
+/* message fields in a fixed order (thinking, content, calls), whatever the member order: a
+   whole response carries all three at once. */
+static void ailib__ol_message(ailib_stream *s, const ailib_json *m) {
+    const ailib_json *k, *content = NULL, *thinking = NULL, *calls = NULL, *e;
+    size_t n, tl;
+    const char *t;
+    for (AILIB__MEMBERS(m, k, n)) {
+        if (AILIB__KEY(k, "content")) content = k + 1;
+        else if (AILIB__KEY(k, "thinking")) thinking = k + 1;
+        else if (AILIB__KEY(k, "tool_calls")) calls = k + 1;
+    }
+    if ((t = ailib_json_str(thinking, &tl)) != NULL) ailib__acc_reasoning(&s->acc, t, tl);
+    if ((t = ailib_json_str(content, &tl)) != NULL) ailib__ol_text(s, t, tl);
+    for (AILIB__ELEMS(calls, e, n)) ailib__ol_call(s, e);
+}
+
+/* One NDJSON line (or a whole stream:false body): /api/chat, and /api/generate's "response". */
+static ailib_result ailib__ol_chunk(ailib_stream *s, const ailib_json *root) {
+    const ailib_json *k, *v, *msg = NULL, *resp = NULL, *thinking = NULL, *reason = NULL, *pe = NULL, *ev = NULL;
+    size_t n, sl;
+    const char *str;
+    int done = 0;
+    if (!ailib_json_is_object(root)) return ailib__stream_fail(s, AILIB_DESERIALIZATION, "expected a JSON object from Ollama");
+    for (AILIB__MEMBERS(root, k, n)) {
+        v = k + 1;
+        if (AILIB__KEY(k, "message")) msg = v;
+        else if (AILIB__KEY(k, "response")) resp = v;
+        else if (AILIB__KEY(k, "thinking")) thinking = v;
+        else if (AILIB__KEY(k, "done")) done = ailib_json_bool(v);
+        else if (AILIB__KEY(k, "done_reason")) reason = v;
+        else if (AILIB__KEY(k, "prompt_eval_count")) pe = v;
+        else if (AILIB__KEY(k, "eval_count")) ev = v;
+        else if (AILIB__KEY(k, "model")) { if ((str = ailib_json_str(v, &sl)) != NULL) ailib__acc_set_once(&s->acc, &s->acc.model, str, sl); }
+        else if (AILIB__KEY(k, "error")) { if (!ailib_json_is_null(v)) return ailib__stream_provider_error(s, root); }
+    }
+    if ((str = ailib_json_str(thinking, &sl)) != NULL) ailib__acc_reasoning(&s->acc, str, sl);
+    if ((str = ailib_json_str(resp, &sl)) != NULL) ailib__ol_text(s, str, sl);
+    if (msg) ailib__ol_message(s, msg);
+    if (done) {
+        ailib_usage *u = &s->acc.usage;
+        ailib__think_flush(&s->think, &s->acc);
+        if (ailib_json_is_number(pe) || ailib_json_is_number(ev)) {
+            u->input_tokens = ailib_json_int(pe);
+            u->output_tokens = ailib_json_int(ev);
+            u->reported = 0;
+            if (ailib_json_is_number(pe)) u->reported |= AILIB_USAGE_INPUT;
+            if (ailib_json_is_number(ev)) u->reported |= AILIB_USAGE_OUTPUT;
+            ailib__acc_usage_emit(&s->acc);
+        }
+        /* servers before done_reason existed ended every answer with a bare done:true */
+        if ((str = ailib_json_str(reason, &sl)) != NULL && sl) ailib__acc_finish(&s->acc, str, sl);
+        else ailib__acc_finish(&s->acc, "stop", 4);
+        s->complete = s->terminated = 1;
+    }
+    return AILIB_OK;
+}
+
+static ailib_result ailib__ol_event(ailib_stream *s, const char *ev, size_t evn, const ailib_json *root) {
+    (void)ev; (void)evn;
+    return ailib__ol_chunk(s, root);
+}
+
+static ailib_result ailib__ol_parse(ailib_stream *s, const ailib_json *root) {
+    ailib_result r = ailib__ol_chunk(s, root);
+    ailib__think_flush(&s->think, &s->acc);
+    ailib__acc_tool_end_all(&s->acc);
+    return r;
+}
+
+static const ailib__adapter ailib__adapter_ollama = { "ollama", 1, ailib__ol_event, ailib__ol_parse, ailib__ol_build, NULL };
+/* >>cohere: Cohere v2 chat ==================================================================== */
+
+static void ailib__co_system(ailib_json_writer *w, const char *text, size_t n) {
+    ailib_json_write_object_begin(w);
+    ailib_json_write_key(w, "role"); ailib_json_write_string(w, "system");
+    ailib_json_write_key(w, "content"); ailib_json_write_stringn(w, text, n);
+    ailib_json_write_object_end(w);
+}
+
+/* A user turn: a plain string when it is one text part, else text and image_url blocks. */
+static void ailib__co_user(ailib__bctx *c, const ailib_part *ps, size_t n) {
+    ailib_json_writer *w = c->w;
+    size_t i, kept = 0;
+    const ailib_part *only = NULL;
+    for (i = 0; i < n; i++) if (ps[i].type != AILIB_PART_TOOL_RESULT) { kept++; only = &ps[i]; }
+    if (!kept) return;
+    ailib_json_write_object_begin(w);
+    ailib_json_write_key(w, "role"); ailib_json_write_string(w, "user");
+    ailib_json_write_key(w, "content");
+    if (kept == 1 && only->type == AILIB_PART_TEXT) {
+        ailib_json_write_stringn(w, only->text ? only->text : "", ailib__slen(only->text, only->text_len));
+    } else {
+        ailib_json_write_array_begin(w);
+        for (i = 0; i < n; i++) {
+            const ailib_part *p = &ps[i];
+            if (p->type == AILIB_PART_TEXT || p->type == AILIB_PART_THINKING) {
+                ailib_json_write_object_begin(w);
+                ailib_json_write_key(w, "type"); ailib_json_write_string(w, "text");
+                ailib_json_write_key(w, "text"); ailib_json_write_stringn(w, p->text ? p->text : "", ailib__slen(p->text, p->text_len));
+                ailib_json_write_object_end(w);
+            } else if (p->type == AILIB_PART_IMAGE) {
+                ailib_json_write_object_begin(w);
+                ailib_json_write_key(w, "type"); ailib_json_write_string(w, "image_url");
+                ailib_json_write_key(w, "image_url");
+                ailib_json_write_object_begin(w);
+                ailib_json_write_key(w, "url"); ailib__b_image_url(c, p);
+                ailib_json_write_object_end(w);
+                ailib_json_write_object_end(w);
+            } else if (p->type == AILIB_PART_AUDIO) {
+                ailib__b_fail(c, AILIB_UNSUPPORTED, "%s does not take audio input", c->prov->name);
+            }
+        }
+        ailib_json_write_array_end(w);
+    }
+    ailib_json_write_object_end(w);
+}
+
+/* Tool results are documents of a "tool" message. */
+static void ailib__co_tool_results(ailib__bctx *c, const ailib_part *ps, size_t n) {
+    ailib_json_writer *w = c->w;
+    size_t i;
+    for (i = 0; i < n; i++) {
+        const ailib_part *p = &ps[i];
+        if (p->type != AILIB_PART_TOOL_RESULT) continue;
+        if (!p->id || !*p->id) { ailib__b_fail(c, AILIB_INVALID_ARGUMENT, "a tool result needs the call's id (part.id) for %s", c->prov->name); return; }
+        ailib_json_write_object_begin(w);
+        ailib_json_write_key(w, "role"); ailib_json_write_string(w, "tool");
+        ailib_json_write_key(w, "tool_call_id"); ailib_json_write_stringn(w, p->id, ailib__slen(p->id, p->id_len));
+        ailib_json_write_key(w, "content");
+        ailib_json_write_array_begin(w);
+        ailib_json_write_object_begin(w);
+        ailib_json_write_key(w, "type"); ailib_json_write_string(w, "document");
+        ailib_json_write_key(w, "document");
+        ailib_json_write_object_begin(w);
+        ailib_json_write_key(w, "data"); ailib_json_write_stringn(w, p->text ? p->text : "", ailib__slen(p->text, p->text_len));
+        ailib_json_write_object_end(w);
+        ailib_json_write_object_end(w);
+        ailib_json_write_array_end(w);
+        ailib_json_write_object_end(w);
+    }
+}
+
+/* Appends the text of every part of type t to b; 0 when out of memory. */
+static int ailib__co_join(const ailib_allocator *a, ailib__buf *b, const ailib_part *ps, size_t n, ailib_part_type t) {
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (ps[i].type == t && ps[i].text && !ailib__buf_add(a, b, ps[i].text, ailib__slen(ps[i].text, ps[i].text_len))) return 0;
+    return 1;
+}
+
+/* An assistant turn: text as content; with tool calls, the reasoning goes back as tool_plan
+   (Cohere's reasoning before calling tools) and the calls as tool_calls. */
+static void ailib__co_assistant(ailib__bctx *c, const ailib_part *ps, size_t n) {
+    ailib_json_writer *w = c->w;
+    ailib__buf text = {0, 0, 0}, plan = {0, 0, 0};
+    size_t i, ncalls = 0;
+    for (i = 0; i < n; i++) if (ps[i].type == AILIB_PART_TOOL_CALL) ncalls++;
+    if (!ailib__co_join(&w->alloc, &text, ps, n, AILIB_PART_TEXT) ||
+        (ncalls && !ailib__co_join(&w->alloc, &plan, ps, n, AILIB_PART_THINKING)))
+        ailib__b_fail(c, AILIB_OUT_OF_MEMORY, "out of memory");
+    ailib_json_write_object_begin(w);
+    ailib_json_write_key(w, "role"); ailib_json_write_string(w, "assistant");
+    if (text.len || !ncalls) { ailib_json_write_key(w, "content"); ailib_json_write_stringn(w, text.p ? text.p : "", text.len); }
+    if (plan.len) { ailib_json_write_key(w, "tool_plan"); ailib_json_write_stringn(w, plan.p, plan.len); }
+    if (ncalls) {
+        ailib_json_write_key(w, "tool_calls");
+        ailib_json_write_array_begin(w);
+        for (i = 0; i < n; i++) {
+            const ailib_part *p = &ps[i];
+            size_t an = ailib__slen(p->text, p->text_len);
+            if (p->type != AILIB_PART_TOOL_CALL) continue;
+            ailib_json_write_object_begin(w);
+            ailib_json_write_key(w, "id"); ailib_json_write_stringn(w, p->id ? p->id : "", ailib__slen(p->id, p->id_len));
+            ailib_json_write_key(w, "type"); ailib_json_write_string(w, "function");
+            ailib_json_write_key(w, "function");
+            ailib_json_write_object_begin(w);
+            ailib_json_write_key(w, "name"); ailib_json_write_stringn(w, p->name, ailib__slen(p->name, p->name_len));
+            ailib_json_write_key(w, "arguments");
+            if (p->text && an) ailib_json_write_stringn(w, p->text, an); else ailib_json_write_string(w, "{}");
+            ailib_json_write_object_end(w);
+            ailib_json_write_object_end(w);
+        }
+        ailib_json_write_array_end(w);
+    }
+    ailib_json_write_object_end(w);
+    ailib__free(&w->alloc, text.p);
+    ailib__free(&w->alloc, plan.p);
+}
+
+/* System messages first (request.system, then SYSTEM-role messages in order), then the turns. */
+static void ailib__co_messages(ailib__bctx *c) {
+    const ailib_request *q = c->req;
+    ailib_json_writer *w = c->w;
+    size_t i, j, n;
+    ailib_part tmp;
+    ailib_json_write_key(w, "messages");
+    ailib_json_write_array_begin(w);
+    if (q->system && *q->system) ailib__co_system(w, q->system, strlen(q->system));
+    for (i = 0; i < q->message_count; i++) {
+        const ailib_part *ps;
+        if (q->messages[i].role != AILIB_ROLE_SYSTEM) continue;
+        ps = ailib__b_parts(&q->messages[i], &tmp, &n);
+        for (j = 0; j < n; j++)
+            if (ps[j].type == AILIB_PART_TEXT) ailib__co_system(w, ps[j].text ? ps[j].text : "", ailib__slen(ps[j].text, ps[j].text_len));
+    }
+    for (i = 0; i < q->message_count; i++) {
+        const ailib_message *m = &q->messages[i];
+        const ailib_part *ps = ailib__b_parts(m, &tmp, &n);
+        if (m->role == AILIB_ROLE_ASSISTANT) ailib__co_assistant(c, ps, n);
+        else if (m->role != AILIB_ROLE_SYSTEM) {
+            ailib__co_tool_results(c, ps, n);
+            ailib__co_user(c, ps, n);
+        }
+    }
+    ailib_json_write_array_end(w);
+}
+
+static void ailib__co_tools(ailib__bctx *c) {
+    const ailib_request *q = c->req;
+    ailib_json_writer *w = c->w;
+    size_t i;
+    int strict = 0;
+    if (!q->tool_count) return;
+    ailib_json_write_key(w, "tools");
+    ailib_json_write_array_begin(w);
+    for (i = 0; i < q->tool_count; i++) {
+        const ailib_tool *t = &q->tools[i];
+        ailib_json_write_object_begin(w);
+        ailib_json_write_key(w, "type"); ailib_json_write_string(w, "function");
+        ailib_json_write_key(w, "function");
+        ailib_json_write_object_begin(w);
+        ailib_json_write_key(w, "name"); ailib_json_write_string(w, t->name);
+        if (t->description) { ailib_json_write_key(w, "description"); ailib_json_write_string(w, t->description); }
+        ailib_json_write_key(w, "parameters"); ailib__b_tool_schema(c, t);
+        ailib_json_write_object_end(w);
+        ailib_json_write_object_end(w);
+        strict |= t->strict;
+    }
+    ailib_json_write_array_end(w);
+    /* auto is the default and has no spelling; a named tool can only be asked for as REQUIRED */
+    if (q->tool_choice.mode != AILIB_TOOL_CHOICE_AUTO) {
+        ailib_json_write_key(w, "tool_choice");
+        ailib_json_write_string(w, q->tool_choice.mode == AILIB_TOOL_CHOICE_NONE ? "NONE" : "REQUIRED");
+    }
+    if (strict) { ailib_json_write_key(w, "strict_tools"); ailib_json_write_bool(w, 1); }
+}
+
+static ailib_result ailib__co_build(ailib__bctx *c) {
+    const ailib_request *q = c->req;
+    ailib_json_writer *w = c->w;
+    int64_t budget = ailib__reasoning_budget(&q->reasoning);
+    ailib__b_path(c, "/chat");
+    ailib_json_write_object_begin(w);
+    ailib_json_write_key(w, "model");
+    ailib_json_write_stringn(w, c->model, c->model_len);
+    ailib__co_messages(c);
+    ailib__co_tools(c);
+    ailib__b_optf(c, "temperature", q->temperature);
+    ailib__b_optf(c, "p", q->top_p);
+    ailib__b_opti(c, "k", q->top_k);
+    if (q->max_tokens > 0) { ailib_json_write_key(w, "max_tokens"); ailib_json_write_int(w, q->max_tokens); }
+    ailib__b_stop_array(c, "stop_sequences");
+    ailib__b_opti(c, "seed", q->seed);
+    ailib__b_optf(c, "frequency_penalty", q->frequency_penalty);
+    ailib__b_optf(c, "presence_penalty", q->presence_penalty);
+    if (q->response_format.type != AILIB_FORMAT_TEXT) {
+        ailib_json_write_key(w, "response_format");
+        ailib_json_write_object_begin(w);
+        ailib_json_write_key(w, "type"); ailib_json_write_string(w, "json_object");
+        if (q->response_format.type == AILIB_FORMAT_JSON_SCHEMA) {
+            ailib_json_write_key(w, "json_schema");
+            ailib__b_json_text(c, q->response_format.schema, strlen(q->response_format.schema), "response_format.schema", NULL);
+        }
+        ailib_json_write_object_end(w);
+    }
+    if (budget >= 0) {
+        ailib_json_write_key(w, "thinking");
+        ailib_json_write_object_begin(w);
+        ailib_json_write_key(w, "type"); ailib_json_write_string(w, budget > 0 ? "enabled" : "disabled");
+        if (budget > 0) { ailib_json_write_key(w, "token_budget"); ailib_json_write_int(w, budget); }
+        ailib_json_write_object_end(w);
+    }
+    if (c->stream) { ailib_json_write_key(w, "stream"); ailib_json_write_bool(w, 1); }
+    ailib_json_write_object_end(w);
+    return c->fail;
+}
+
+/* --- reading ------------------------------------------------------------------------------ */
+
+static int ailib__co_eq(const char *s, size_t n, const char *lit, size_t ln) {
+    return n == ln && memcmp(s, lit, n) == 0;
+}
+#define AILIB__CO_IS(s, n, lit) ailib__co_eq((s), (n), (lit), sizeof(lit) - 1)
+
+/* usage: tokens.* are what the model saw (input includes the cached part); billed_units.*
+   stand in when tokens is absent. */
+static void ailib__co_usage(ailib_stream *s, const ailib_json *u) {
+    const ailib_json *k, *v, *tokens = NULL, *billed = NULL, *src;
+    ailib_usage *out = &s->acc.usage;
+    size_t n;
+    if (!ailib_json_is_object(u)) return;
+    for (AILIB__MEMBERS(u, k, n)) {
+        v = k + 1;
+        if (AILIB__KEY(k, "tokens")) tokens = v;
+        else if (AILIB__KEY(k, "billed_units")) billed = v;
+        else if (AILIB__KEY(k, "cached_tokens") && ailib_json_is_number(v)) {
+            out->cached_input_tokens = ailib_json_int(v);
+            out->reported |= AILIB_USAGE_CACHED;
+        }
+    }
+    src = ailib_json_is_object(tokens) ? tokens : billed;
+    for (AILIB__MEMBERS(src, k, n)) {
+        v = k + 1;
+        if (!ailib_json_is_number(v)) continue;
+        if (AILIB__KEY(k, "input_tokens")) { out->input_tokens = ailib_json_int(v); out->reported |= AILIB_USAGE_INPUT; }
+        else if (AILIB__KEY(k, "output_tokens")) { out->output_tokens = ailib_json_int(v); out->reported |= AILIB_USAGE_OUTPUT; }
+    }
+    ailib__acc_usage_emit(&s->acc);
+}
+
+/* A content object {"type","text"|"thinking"} of a stream delta or a whole message. */
+static void ailib__co_content(ailib_stream *s, const ailib_json *c) {
+    const ailib_json *k;
+    const char *str;
+    size_t n, sl;
+    for (AILIB__MEMBERS(c, k, n)) {
+        if (AILIB__KEY(k, "text")) { if ((str = ailib_json_str(k + 1, &sl)) != NULL) ailib__acc_text(&s->acc, str, sl); }
+        else if (AILIB__KEY(k, "thinking")) { if ((str = ailib_json_str(k + 1, &sl)) != NULL) ailib__acc_reasoning(&s->acc, str, sl); }
+    }
+}
+
+/* A tool call object {"id","type","function":{"name","arguments"}}: a new call when call is
+   (size_t)-1 (whole responses, tool-call-start), else more of that call. Returns the call
+   number, (size_t)-1 when out of memory. */
+static size_t ailib__co_tool(ailib_stream *s, const ailib_json *tc, size_t call) {
+    const ailib_json *fn = ailib_json_get(tc, "function");
+    size_t idn = 0, nn = 0, an = 0;
+    const char *id = ailib_json_str(ailib_json_get(tc, "id"), &idn);
+    const char *name = ailib_json_str(ailib_json_get(fn, "name"), &nn);
+    const char *args = ailib_json_str(ailib_json_get(fn, "arguments"), &an);
+    if (call == (size_t)-1) call = ailib__acc_tool_begin(&s->acc, id, idn, name, nn);
+    else ailib__acc_tool_ident(&s->acc, call, id, idn, name, nn);
+    if (call != (size_t)-1 && args) ailib__acc_tool_args(&s->acc, call, args, an);
+    return call;
+}
+
+static ailib_result ailib__co_event(ailib_stream *s, const char *ev, size_t evn, const ailib_json *root) {
+    const ailib_json *k, *v, *delta = NULL, *msg, *tc;
+    const char *t = ev, *str;
+    size_t tn = evn, n, sl;
+    int64_t idx = -1;
+    ailib__slot *slot;
+    int start = 0;
+    if (!ailib_json_is_object(root)) return ailib__stream_fail(s, AILIB_DESERIALIZATION, "expected a JSON object in the Cohere stream");
+    for (AILIB__MEMBERS(root, k, n)) {
+        v = k + 1;
+        if (AILIB__KEY(k, "type")) { if ((str = ailib_json_str(v, &sl)) != NULL) { t = str; tn = sl; } }
+        else if (AILIB__KEY(k, "index")) idx = ailib_json_int(v);
+        else if (AILIB__KEY(k, "delta")) delta = v;
+        else if (AILIB__KEY(k, "id")) { if ((str = ailib_json_str(v, &sl)) != NULL) ailib__acc_set_once(&s->acc, &s->acc.id, str, sl); }
+    }
+    msg = ailib_json_get(delta, "message");
+    if (AILIB__CO_IS(t, tn, "content-delta")) ailib__co_content(s, ailib_json_get(msg, "content"));
+    else if (AILIB__CO_IS(t, tn, "tool-plan-delta")) {
+        if ((str = ailib_json_str(ailib_json_get(msg, "tool_plan"), &sl)) != NULL) ailib__acc_reasoning(&s->acc, str, sl);
+    } else if ((start = AILIB__CO_IS(t, tn, "tool-call-start")) != 0 || AILIB__CO_IS(t, tn, "tool-call-delta")) {
+        /* index is the tool call's own number; a delta without its start still opens a call */
+        tc = ailib_json_get(msg, "tool_calls");
+        if (ailib_json_is_array(tc)) tc = ailib_json_first(tc);
+        slot = start ? NULL : ailib__slot_find(s, idx);
+        if (slot) ailib__co_tool(s, tc, slot->call);
+        else {
+            size_t call = ailib__co_tool(s, tc, (size_t)-1);
+            if (call != (size_t)-1) ailib__slot_add(s, idx, 0, call);
+        }
+    } else if (AILIB__CO_IS(t, tn, "tool-call-end")) {
+        if ((slot = ailib__slot_find(s, idx)) != NULL) ailib__acc_tool_end(&s->acc, slot->call);
+    } else if (AILIB__CO_IS(t, tn, "content-start")) {
+        ailib__acc_break(&s->acc);
+        ailib__co_content(s, ailib_json_get(msg, "content"));
+    } else if (AILIB__CO_IS(t, tn, "content-end")) ailib__acc_break(&s->acc);
+    else if (AILIB__CO_IS(t, tn, "message-end")) {
+        ailib__co_usage(s, ailib_json_get(delta, "usage"));
+        if ((str = ailib_json_str(ailib_json_get(delta, "finish_reason"), &sl)) != NULL) ailib__acc_finish(&s->acc, str, sl);
+        ailib__acc_tool_end_all(&s->acc);
+        s->complete = s->terminated = 1;
+    }
+    return AILIB_OK;   /* message-start (id read above), citation-*, debug */
+}
+
+static ailib_result ailib__co_parse(ailib_stream *s, const ailib_json *root) {
+    const ailib_json *k, *v, *e, *msg = NULL, *fin = NULL, *usage = NULL, *content = NULL, *calls = NULL, *plan = NULL;
+    size_t n, sl;
+    const char *str;
+    if (!ailib_json_is_object(root)) return ailib__stream_fail(s, AILIB_DESERIALIZATION, "expected a JSON object from Cohere");
+    for (AILIB__MEMBERS(root, k, n)) {
+        v = k + 1;
+        if (AILIB__KEY(k, "message")) msg = v;
+        else if (AILIB__KEY(k, "finish_reason")) fin = v;
+        else if (AILIB__KEY(k, "usage")) usage = v;
+        else if (AILIB__KEY(k, "id")) { if ((str = ailib_json_str(v, &sl)) != NULL) ailib__acc_set_once(&s->acc, &s->acc.id, str, sl); }
+    }
+    if (ailib_json_is_string(msg)) return ailib__stream_provider_error(s, root);   /* {"id","message":"..."} */
+    for (AILIB__MEMBERS(msg, k, n)) {
+        v = k + 1;
+        if (AILIB__KEY(k, "content")) content = v;
+        else if (AILIB__KEY(k, "tool_plan")) plan = v;
+        else if (AILIB__KEY(k, "tool_calls")) calls = v;
+    }
+    if ((str = ailib_json_str(plan, &sl)) != NULL) ailib__acc_reasoning(&s->acc, str, sl);
+    if ((str = ailib_json_str(content, &sl)) != NULL) ailib__acc_text(&s->acc, str, sl);
+    for (AILIB__ELEMS(content, e, n)) {
+        ailib__acc_break(&s->acc);
+        ailib__co_content(s, e);
+    }
+    for (AILIB__ELEMS(calls, e, n)) {
+        size_t call = ailib__co_tool(s, e, (size_t)-1);
+        if (call != (size_t)-1) ailib__acc_tool_end(&s->acc, call);
+    }
+    ailib__co_usage(s, usage);
+    if ((str = ailib_json_str(fin, &sl)) != NULL) ailib__acc_finish(&s->acc, str, sl);
+    ailib__acc_tool_end_all(&s->acc);
+    return AILIB_OK;
+}
+
+static const ailib__adapter ailib__adapter_cohere = { "cohere", 0, ailib__co_event, ailib__co_parse, ailib__co_build, NULL };
+/* >>responses: OpenAI Responses API (POST /responses) ==========================================
+   wire_formats.md §1.5. The request carries the whole conversation as input items and says
+   "store": false, so nothing is kept server-side; reasoning items travel back with their
+   encrypted_content (asked for with include) to keep tool loops of reasoning models lossless.
+   Streams are SSE with event names, ended by response.completed | .incomplete | .failed. */
+
+/* --- request ------------------------------------------------------------------------------ */
+
+static void ailib__rs_text_item(ailib_json_writer *w, const char *type, const ailib_part *p) {
+    ailib_json_write_object_begin(w);
+    ailib_json_write_key(w, "type"); ailib_json_write_string(w, type);
+    ailib_json_write_key(w, "text"); ailib_json_write_stringn(w, p->text ? p->text : "", ailib__slen(p->text, p->text_len));
+    ailib_json_write_object_end(w);
+}
+
+/* request.system and every SYSTEM message, joined by blank lines, become "instructions". */
+static void ailib__rs_instructions(ailib__bctx *c) {
+    const ailib_request *q = c->req;
+    ailib_json_writer *w = c->w;
+    ailib__buf joined = {0, 0, 0};
+    const char *only = NULL;
+    size_t only_len = 0, pieces = 0, i, j, n;
+    ailib_part tmp;
+    int pass;
+    /* pass 0 counts; pass 1 joins (only when there are several pieces) */
+    for (pass = 0; pass < 2; pass++) {
+        if (pass == 1 && pieces < 2) break;
+        if (q->system && *q->system) {
+            if (pass == 0) { pieces++; only = q->system; only_len = strlen(q->system); }
+            else if (!ailib__buf_add(&w->alloc, &joined, q->system, strlen(q->system))) ailib__b_fail(c, AILIB_OUT_OF_MEMORY, "out of memory");
+        }
+        for (i = 0; i < q->message_count; i++) {
+            const ailib_part *ps;
+            if (q->messages[i].role != AILIB_ROLE_SYSTEM) continue;
+            ps = ailib__b_parts(&q->messages[i], &tmp, &n);
+            for (j = 0; j < n; j++) {
+                size_t tl = ailib__slen(ps[j].text, ps[j].text_len);
+                if (ps[j].type != AILIB_PART_TEXT || !ps[j].text || !tl) continue;
+                if (pass == 0) { pieces++; only = ps[j].text; only_len = tl; continue; }
+                if ((joined.len && !ailib__buf_add(&w->alloc, &joined, "\n\n", 2)) || !ailib__buf_add(&w->alloc, &joined, ps[j].text, tl))
+                    ailib__b_fail(c, AILIB_OUT_OF_MEMORY, "out of memory");
+            }
+        }
+    }
+    if (pieces) {
+        ailib_json_write_key(w, "instructions");
+        if (pieces == 1) ailib_json_write_stringn(w, only, only_len);
+        else ailib_json_write_stringn(w, joined.p ? joined.p : "", joined.len);
+    }
+    ailib__free(&w->alloc, joined.p);
+}
+
+/* A user (or tool) turn: its tool results as function_call_output items, then one message
+   item with the rest of its content. */
+static void ailib__rs_user(ailib__bctx *c, const ailib_part *ps, size_t n) {
+    ailib_json_writer *w = c->w;
+    size_t i, kept = 0;
+    for (i = 0; i < n; i++) {
+        const ailib_part *p = &ps[i];
+        if (p->type == AILIB_PART_TEXT || p->type == AILIB_PART_IMAGE || p->type == AILIB_PART_AUDIO) kept++;
+        if (p->type != AILIB_PART_TOOL_RESULT) continue;
+        ailib_json_write_object_begin(w);
+        ailib_json_write_key(w, "type"); ailib_json_write_string(w, "function_call_output");
+        ailib_json_write_key(w, "call_id"); ailib_json_write_stringn(w, p->id ? p->id : "", ailib__slen(p->id, p->id_len));
+        ailib_json_write_key(w, "output"); ailib_json_write_stringn(w, p->text ? p->text : "", ailib__slen(p->text, p->text_len));
+        ailib_json_write_object_end(w);
+    }
+    if (!kept) return;
+    ailib_json_write_object_begin(w);
+    ailib_json_write_key(w, "role"); ailib_json_write_string(w, "user");
+    ailib_json_write_key(w, "content");
+    ailib_json_write_array_begin(w);
+    for (i = 0; i < n; i++) {
+        const ailib_part *p = &ps[i];
+        if (p->type == AILIB_PART_TEXT) ailib__rs_text_item(w, "input_text", p);
+        else if (p->type == AILIB_PART_IMAGE) {
+            ailib_json_write_object_begin(w);
+            ailib_json_write_key(w, "type"); ailib_json_write_string(w, "input_image");
+            ailib_json_write_key(w, "image_url"); ailib__b_image_url(c, p);
+            ailib_json_write_object_end(w);
+        } else if (p->type == AILIB_PART_AUDIO) {
+            if (!p->data) { ailib__b_fail(c, AILIB_UNSUPPORTED, "audio input by URL is not supported by %s: pass part.data", c->prov->name); return; }
+            ailib_json_write_object_begin(w);
+            ailib_json_write_key(w, "type"); ailib_json_write_string(w, "input_audio");
+            ailib_json_write_key(w, "input_audio");
+            ailib_json_write_object_begin(w);
+            ailib_json_write_key(w, "data"); ailib__b_base64(c, NULL, p->data, p->data_len);
+            ailib_json_write_key(w, "format"); ailib_json_write_string(w, (p->mime && strstr(p->mime, "mp")) ? "mp3" : "wav");
+            ailib_json_write_object_end(w);
+            ailib_json_write_object_end(w);
+        }
+    }
+    ailib_json_write_array_end(w);
+    ailib_json_write_object_end(w);
+}
+
+/* One reasoning item from the thinking parts ps[from..to]: the last one carries the item id
+   (part.id) and encrypted_content (part.signature), as this adapter's reader stores them. */
+static void ailib__rs_reasoning_item(ailib__bctx *c, const ailib_part *ps, size_t from, size_t to) {
+    ailib_json_writer *w = c->w;
+    const ailib_part *last = &ps[to];
+    size_t i;
+    ailib_json_write_object_begin(w);
+    ailib_json_write_key(w, "type"); ailib_json_write_string(w, "reasoning");
+    ailib_json_write_key(w, "id"); ailib_json_write_stringn(w, last->id, ailib__slen(last->id, last->id_len));
+    ailib_json_write_key(w, "summary");
+    ailib_json_write_array_begin(w);
+    for (i = from; i <= to; i++)
+        if (ps[i].text && ailib__slen(ps[i].text, ps[i].text_len)) ailib__rs_text_item(w, "summary_text", &ps[i]);
+    ailib_json_write_array_end(w);
+    if (last->signature && ailib__slen(last->signature, last->signature_len)) {
+        ailib_json_write_key(w, "encrypted_content");
+        ailib_json_write_stringn(w, last->signature, ailib__slen(last->signature, last->signature_len));
+    }
+    ailib_json_write_object_end(w);
+}
+
+/* An assistant turn, in part order: runs of text become one message item, tool calls become
+   function_call items, and thinking parts that came from this API (they carry a reasoning
+   item id) become reasoning items. Reasoning from other providers cannot be replayed here. */
+static void ailib__rs_assistant(ailib__bctx *c, const ailib_part *ps, size_t n) {
+    ailib_json_writer *w = c->w;
+    size_t i = 0, run, think_from = 0;
+    int in_think = 0;
+    while (i < n) {
+        const ailib_part *p = &ps[i];
+        if (p->type == AILIB_PART_THINKING) {
+            if (!in_think) { in_think = 1; think_from = i; }
+            if (p->id && ailib__slen(p->id, p->id_len)) { ailib__rs_reasoning_item(c, ps, think_from, i); in_think = 0; }
+            i++;
+            continue;
+        }
+        in_think = 0;
+        if (p->type == AILIB_PART_TEXT) {
+            ailib_json_write_object_begin(w);
+            ailib_json_write_key(w, "role"); ailib_json_write_string(w, "assistant");
+            ailib_json_write_key(w, "content");
+            ailib_json_write_array_begin(w);
+            for (run = i; run < n && ps[run].type == AILIB_PART_TEXT; run++) ailib__rs_text_item(w, "output_text", &ps[run]);
+            ailib_json_write_array_end(w);
+            ailib_json_write_object_end(w);
+            i = run;
+            continue;
+        }
+        if (p->type == AILIB_PART_TOOL_CALL) {
+            size_t an = ailib__slen(p->text, p->text_len);
+            ailib_json_write_object_begin(w);
+            ailib_json_write_key(w, "type"); ailib_json_write_string(w, "function_call");
+            ailib_json_write_key(w, "call_id"); ailib_json_write_stringn(w, p->id ? p->id : "", ailib__slen(p->id, p->id_len));
+            ailib_json_write_key(w, "name"); ailib_json_write_stringn(w, p->name, ailib__slen(p->name, p->name_len));
+            ailib_json_write_key(w, "arguments");
+            if (p->text && an) ailib_json_write_stringn(w, p->text, an); else ailib_json_write_string(w, "{}");
+            ailib_json_write_object_end(w);
+        }
+        i++;
+    }
+}
+
+static void ailib__rs_input(ailib__bctx *c) {
+    const ailib_request *q = c->req;
+    ailib_json_writer *w = c->w;
+    size_t i, n;
+    ailib_part tmp;
+    ailib_json_write_key(w, "input");
+    ailib_json_write_array_begin(w);
+    for (i = 0; i < q->message_count && c->fail == AILIB_OK; i++) {
+        const ailib_message *m = &q->messages[i];
+        const ailib_part *ps = ailib__b_parts(m, &tmp, &n);
+        if (m->role == AILIB_ROLE_ASSISTANT) ailib__rs_assistant(c, ps, n);
+        else if (m->role != AILIB_ROLE_SYSTEM) ailib__rs_user(c, ps, n);
+    }
+    ailib_json_write_array_end(w);
+}
+
+static void ailib__rs_tools(ailib__bctx *c) {
+    const ailib_request *q = c->req;
+    ailib_json_writer *w = c->w;
+    size_t i;
+    if (q->tool_count) {
+        ailib_json_write_key(w, "tools");
+        ailib_json_write_array_begin(w);
+        for (i = 0; i < q->tool_count; i++) {
+            const ailib_tool *t = &q->tools[i];
+            ailib_json_write_object_begin(w);
+            ailib_json_write_key(w, "type"); ailib_json_write_string(w, "function");
+            ailib_json_write_key(w, "name"); ailib_json_write_string(w, t->name);
+            if (t->description) { ailib_json_write_key(w, "description"); ailib_json_write_string(w, t->description); }
+            ailib_json_write_key(w, "parameters"); ailib__b_tool_schema(c, t);
+            /* the API's default is strict: true, which rejects most hand-written schemas */
+            ailib_json_write_key(w, "strict"); ailib_json_write_bool(w, t->strict != 0);
+            ailib_json_write_object_end(w);
+        }
+        ailib_json_write_array_end(w);
+    }
+    if ((q->tool_count || q->tool_choice.mode == AILIB_TOOL_CHOICE_NONE) && q->tool_choice.mode != AILIB_TOOL_CHOICE_AUTO) {
+        ailib_json_write_key(w, "tool_choice");
+        switch (q->tool_choice.mode) {
+        case AILIB_TOOL_CHOICE_NONE: ailib_json_write_string(w, "none"); break;
+        case AILIB_TOOL_CHOICE_REQUIRED: ailib_json_write_string(w, "required"); break;
+        default:
+            ailib_json_write_object_begin(w);
+            ailib_json_write_key(w, "type"); ailib_json_write_string(w, "function");
+            ailib_json_write_key(w, "name"); ailib_json_write_string(w, q->tool_choice.name);
+            ailib_json_write_object_end(w);
+            break;
+        }
+    }
+    if (q->tool_count && q->parallel_tool_calls != AILIB_DEFAULT) {
+        ailib_json_write_key(w, "parallel_tool_calls");
+        ailib_json_write_bool(w, q->parallel_tool_calls == AILIB_ON);
+    }
+}
+
+/* text.format: structured output lives under "text" in this API, flat (no json_schema wrapper). */
+static void ailib__rs_format(ailib__bctx *c) {
+    const ailib_response_format *f = &c->req->response_format;
+    ailib_json_writer *w = c->w;
+    if (f->type == AILIB_FORMAT_TEXT) return;
+    ailib_json_write_key(w, "text");
+    ailib_json_write_object_begin(w);
+    ailib_json_write_key(w, "format");
+    ailib_json_write_object_begin(w);
+    ailib_json_write_key(w, "type");
+    if (f->type == AILIB_FORMAT_JSON) ailib_json_write_string(w, "json_object");
+    else {
+        ailib_json_write_string(w, "json_schema");
+        ailib_json_write_key(w, "name"); ailib_json_write_string(w, f->name ? f->name : "response");
+        ailib_json_write_key(w, "schema"); ailib__b_json_text(c, f->schema, strlen(f->schema), "response_format.schema", NULL);
+        ailib_json_write_key(w, "strict"); ailib_json_write_bool(w, f->strict != 0);
+    }
+    ailib_json_write_object_end(w);
+    ailib_json_write_object_end(w);
+}
+
+/* reasoning {effort, summary}: this API takes efforts only, so a lone budget picks the effort
+   whose budget (ailib__reasoning_budget) it reaches. */
+static void ailib__rs_reasoning(ailib__bctx *c) {
+    const ailib_reasoning *r = &c->req->reasoning;
+    ailib_json_writer *w = c->w;
+    const char *effort = ailib__effort_str(r->effort);
+    if (!effort && r->budget_tokens > 0)
+        effort = r->budget_tokens < 8192 ? "low" : r->budget_tokens < 16384 ? "medium" : "high";
+    if (!effort && !r->exclude) return;
+    ailib_json_write_key(w, "reasoning");
+    ailib_json_write_object_begin(w);
+    if (effort) { ailib_json_write_key(w, "effort"); ailib_json_write_string(w, effort); }
+    if (!r->exclude && r->effort != AILIB_EFFORT_NONE) { ailib_json_write_key(w, "summary"); ailib_json_write_string(w, "auto"); }
+    ailib_json_write_object_end(w);
+    if (effort && r->effort != AILIB_EFFORT_NONE) {
+        /* with store: false the encrypted reasoning is the only way to carry it to the next turn */
+        ailib_json_write_key(w, "include");
+        ailib_json_write_array_begin(w);
+        ailib_json_write_string(w, "reasoning.encrypted_content");
+        ailib_json_write_array_end(w);
+    }
+}
+
+static ailib_result ailib__responses_build(ailib__bctx *c) {
+    const ailib_request *q = c->req;
+    ailib_json_writer *w = c->w;
+    if (q->stop_count)
+        return ailib__b_fail(c, AILIB_UNSUPPORTED, "request.stop is not supported by the Responses API (%s): leave stop_count at 0, "
+                             "or use the chat completions provider 'openai'", c->prov->name);
+    if (q->top_k.set) return ailib__b_fail(c, AILIB_UNSUPPORTED, "request.top_k is not supported by the Responses API (%s): leave it unset", c->prov->name);
+    if (q->seed.set) return ailib__b_fail(c, AILIB_UNSUPPORTED, "request.seed is not supported by the Responses API (%s): leave it unset", c->prov->name);
+    ailib__b_path(c, "/responses");
+    ailib_json_write_object_begin(w);
+    ailib_json_write_key(w, "model");
+    ailib_json_write_stringn(w, c->model, c->model_len);
+    ailib__rs_instructions(c);
+    ailib__rs_input(c);
+    ailib__rs_tools(c);
+    ailib__b_optf(c, "temperature", q->temperature);
+    ailib__b_optf(c, "top_p", q->top_p);
+    ailib__b_optf(c, "presence_penalty", q->presence_penalty);
+    ailib__b_optf(c, "frequency_penalty", q->frequency_penalty);
+    if (q->max_tokens > 0) { ailib_json_write_key(w, "max_output_tokens"); ailib_json_write_int(w, q->max_tokens); }
+    ailib__rs_format(c);
+    ailib__rs_reasoning(c);
+    if (q->user) { ailib_json_write_key(w, "user"); ailib_json_write_string(w, q->user); }
+    ailib_json_write_key(w, "store"); ailib_json_write_bool(w, 0);
+    if (c->stream) { ailib_json_write_key(w, "stream"); ailib_json_write_bool(w, 1); }
+    ailib_json_write_object_end(w);
+    return c->fail;
+}
+
+/* --- reading ------------------------------------------------------------------------------ */
+
+/* s->state slots of this adapter */
+enum { AILIB__RS_REASON_START = 0 };   /* 1 + part index where the open reasoning item began, 0 none */
+
+/* Tool calls are keyed by their output item id ("fc_..."), hashed (FNV-1a) into a slot key. */
+static int64_t ailib__rs_key(const char *id, size_t n) {
+    uint64_t h = 14695981039346656037u;
+    size_t i;
+    for (i = 0; i < n; i++) { h ^= (unsigned char)id[i]; h *= 1099511628211u; }
+    return (int64_t)(h >> 1);
+}
+
+static void ailib__rs_usage(ailib_stream *s, const ailib_json *u) {
+    const ailib_json *k, *v, *d;
+    size_t n;
+    ailib_usage *o = &s->acc.usage;
+    if (!ailib_json_is_object(u)) return;
+    o->reported = 0;
+    for (AILIB__MEMBERS(u, k, n)) {
+        v = k + 1;
+        if (AILIB__KEY(k, "input_tokens")) { o->input_tokens = ailib_json_int(v); o->reported |= AILIB_USAGE_INPUT; }
+        else if (AILIB__KEY(k, "output_tokens")) { o->output_tokens = ailib_json_int(v); o->reported |= AILIB_USAGE_OUTPUT; }
+        else if (AILIB__KEY(k, "input_tokens_details")) {
+            if (ailib_json_is_number(d = ailib_json_get(v, "cached_tokens"))) { o->cached_input_tokens = ailib_json_int(d); o->reported |= AILIB_USAGE_CACHED; }
+        } else if (AILIB__KEY(k, "output_tokens_details")) {
+            if (ailib_json_is_number(d = ailib_json_get(v, "reasoning_tokens"))) { o->reasoning_tokens = ailib_json_int(d); o->reported |= AILIB_USAGE_REASONING; }
+        }
+    }
+    ailib__acc_usage_emit(&s->acc);
+}
+
+/* A function_call item (whole, or from output_item.added / .done): opens its call unless known,
+   fills id (call_id) and name, takes the arguments when none were streamed, and ends it when
+   `end` is set. */
+static void ailib__rs_call_item(ailib_stream *s, const ailib_json *item, int end) {
+    size_t iln = 0, cn = 0, nn = 0, an = 0;
+    const char *iid = ailib_json_str(ailib_json_get(item, "id"), &iln);
+    const char *cid = ailib_json_str(ailib_json_get(item, "call_id"), &cn);
+    const char *name = ailib_json_str(ailib_json_get(item, "name"), &nn);
+    const char *args = ailib_json_str(ailib_json_get(item, "arguments"), &an);
+    ailib__slot *sl;
+    const ailib__apart *p;
+    int64_t key = iid ? ailib__rs_key(iid, iln) : ailib__rs_key(cid ? cid : "", cn);
+    if (!cid) { cid = iid; cn = iln; }   /* servers that omit call_id answer to the item id */
+    if (!(sl = ailib__slot_find(s, key))) {
+        size_t call = ailib__acc_tool_begin(&s->acc, cid, cid ? cn : 0, name, name ? nn : 0);
+        if (call == (size_t)-1 || !(sl = ailib__slot_add(s, key, 0, call))) return;
+    } else ailib__acc_tool_ident(&s->acc, sl->call, cid, cid ? cn : 0, name, name ? nn : 0);
+    p = ailib__acc_call(&s->acc, sl->call);
+    if (args && p && !p->text.len) ailib__acc_tool_args(&s->acc, sl->call, args, an);
+    if (end) ailib__acc_tool_end(&s->acc, sl->call);
+}
+
+/* The call a function_call_arguments event belongs to: by item_id, else the latest call. */
+static ailib__slot *ailib__rs_call_slot(ailib_stream *s, const ailib_json *root) {
+    size_t n;
+    const char *iid = ailib_json_str(ailib_json_get(root, "item_id"), &n);
+    ailib__slot *sl;
+    if (!iid) return s->nslots ? &s->slots[s->nslots - 1] : NULL;
+    if ((sl = ailib__slot_find(s, ailib__rs_key(iid, n))) != NULL) return sl;
+    {
+        /* arguments before (or without) output_item.added: open the call now */
+        size_t call = ailib__acc_tool_begin(&s->acc, NULL, 0, NULL, 0);
+        if (call == (size_t)-1) return NULL;
+        return ailib__slot_add(s, ailib__rs_key(iid, n), 0, call);
+    }
+}
+
+/* End of a reasoning item: its id and encrypted_content go on its last thinking part (a new,
+   empty one when the item had no visible text) so the item can be sent back. */
+static void ailib__rs_reasoning_end(ailib_stream *s, const ailib_json *item) {
+    size_t idn = 0, en = 0, start = (size_t)s->state[AILIB__RS_REASON_START];
+    const char *id = ailib_json_str(ailib_json_get(item, "id"), &idn);
+    const char *enc = ailib_json_str(ailib_json_get(item, "encrypted_content"), &en);
+    ailib__apart *p = ailib__acc_last(&s->acc);
+    s->state[AILIB__RS_REASON_START] = 0;
+    if (!(p && p->type == AILIB_PART_THINKING && !p->closed && start && s->acc.nparts >= start)) {
+        if (!enc || !en) return;                  /* nothing to keep */
+        if (!(p = ailib__acc_new_part(&s->acc, AILIB_PART_THINKING))) return;
+    }
+    if (id && idn && !p->id.len) ailib__acc_add(&s->acc, &p->id, id, idn);
+    if (enc && en && !p->sig.len) ailib__acc_add(&s->acc, &p->sig, enc, en);
+    ailib__acc_break(&s->acc);
+}
+
+static void ailib__rs_reasoning_begin(ailib_stream *s) {
+    ailib__acc_break(&s->acc);
+    s->state[AILIB__RS_REASON_START] = (int64_t)s->acc.nparts + 1;
+}
+
+/* A string (pointer, length) against a literal. */
+#define AILIB__RS_IS(t, tn, lit) ((tn) == sizeof(lit) - 1 && memcmp((t), (lit), sizeof(lit) - 1) == 0)
+
+/* The end of a response (terminal event or whole body): usage, then the finish reason from its
+   status (st, or the response's own "status" when st is NULL). Returns the provider's error
+   for a failed response. */
+static ailib_result ailib__rs_status(ailib_stream *s, const ailib_json *resp, const char *st, size_t stn) {
+    const ailib_json *err = ailib_json_get(resp, "error");
+    size_t rn = 0;
+    const char *reason;
+    if (!st && !(st = ailib_json_str(ailib_json_get(resp, "status"), &stn))) { st = ""; stn = 0; }
+    ailib__rs_usage(s, ailib_json_get(resp, "usage"));
+    if (AILIB__RS_IS(st, stn, "incomplete")) {
+        reason = ailib_json_str(ailib_json_path(resp, "incomplete_details", "reason", (const char *)NULL), &rn);
+        if (reason && rn) ailib__acc_finish(&s->acc, reason, rn); else ailib__acc_finish(&s->acc, "incomplete", 10);
+    } else if (AILIB__RS_IS(st, stn, "failed")) {
+        ailib__acc_finish(&s->acc, "failed", 6);
+        if (ailib_json_is_object(err)) return ailib__stream_provider_error(s, resp);
+        return ailib__stream_fail(s, AILIB_PROVIDER, "the response failed and the provider gave no error");
+    } else if (AILIB__RS_IS(st, stn, "completed")) {
+        if (s->acc.ncalls) ailib__acc_finish(&s->acc, "tool_calls", 10); else ailib__acc_finish(&s->acc, "stop", 4);
+    }
+    return AILIB_OK;
+}
+
+static void ailib__rs_ident(ailib_stream *s, const ailib_json *resp) {
+    size_t n;
+    const char *str;
+    if ((str = ailib_json_str(ailib_json_get(resp, "id"), &n)) != NULL) ailib__acc_set_once(&s->acc, &s->acc.id, str, n);
+    if ((str = ailib_json_str(ailib_json_get(resp, "model"), &n)) != NULL) ailib__acc_set_once(&s->acc, &s->acc.model, str, n);
+}
+
+static ailib_result ailib__responses_event(ailib_stream *s, const char *ev, size_t evn, const ailib_json *root) {
+    size_t tn = 0, dn = 0;
+    const char *t = ailib_json_str(ailib_json_get(root, "type"), &tn), *d;
+    const ailib_json *item;
+    ailib__slot *sl;
+    if (!ailib_json_is_object(root)) return ailib__stream_fail(s, AILIB_DESERIALIZATION, "expected a JSON object in a Responses API stream event");
+    if (!t) { t = ev; tn = evn; }             /* the payload's type, else the SSE event name */
+    if (AILIB__RS_IS(t, tn, "error")) return ailib__stream_provider_error(s, root);
+    if (tn < 9 || memcmp(t, "response.", 9) != 0) return AILIB_OK;
+    t += 9; tn -= 9;
+    d = ailib_json_str(ailib_json_get(root, "delta"), &dn);
+    if (AILIB__RS_IS(t, tn, "output_text.delta") || AILIB__RS_IS(t, tn, "refusal.delta")) {
+        if (d) ailib__acc_text(&s->acc, d, dn);
+    } else if (AILIB__RS_IS(t, tn, "reasoning_summary_text.delta") || AILIB__RS_IS(t, tn, "reasoning_text.delta")) {
+        if (d) ailib__acc_reasoning(&s->acc, d, dn);
+    } else if (AILIB__RS_IS(t, tn, "function_call_arguments.delta")) {
+        if (d && (sl = ailib__rs_call_slot(s, root)) != NULL) ailib__acc_tool_args(&s->acc, sl->call, d, dn);
+    } else if (AILIB__RS_IS(t, tn, "function_call_arguments.done")) {
+        /* the whole string; used only when no deltas came */
+        const char *a = ailib_json_str(ailib_json_get(root, "arguments"), &dn);
+        const ailib__apart *p;
+        if (a && (sl = ailib__rs_call_slot(s, root)) != NULL && (p = ailib__acc_call(&s->acc, sl->call)) != NULL && !p->text.len)
+            ailib__acc_tool_args(&s->acc, sl->call, a, dn);
+    } else if (AILIB__RS_IS(t, tn, "reasoning_summary_part.added")) {
+        ailib__acc_break(&s->acc);            /* each summary part is its own thinking part */
+    } else if (AILIB__RS_IS(t, tn, "output_item.added") || AILIB__RS_IS(t, tn, "output_item.done")) {
+        int done = t[12] == 'd';
+        const ailib_json *type;
+        item = ailib_json_get(root, "item");
+        type = ailib_json_get(item, "type");
+        if (ailib__jstr_eq(type, "function_call")) ailib__rs_call_item(s, item, done);
+        else if (ailib__jstr_eq(type, "reasoning")) { if (done) ailib__rs_reasoning_end(s, item); else ailib__rs_reasoning_begin(s); }
+        else if (!done) ailib__acc_break(&s->acc);   /* a new message item starts a new text part */
+    } else if (AILIB__RS_IS(t, tn, "created") || AILIB__RS_IS(t, tn, "in_progress") || AILIB__RS_IS(t, tn, "queued")) {
+        ailib__rs_ident(s, ailib_json_get(root, "response"));
+    } else if (AILIB__RS_IS(t, tn, "completed") || AILIB__RS_IS(t, tn, "incomplete") || AILIB__RS_IS(t, tn, "failed")) {
+        const ailib_json *resp = ailib_json_get(root, "response");
+        ailib_result r;
+        ailib__rs_ident(s, resp);
+        ailib__acc_tool_end_all(&s->acc);
+        /* a terse server may omit the status: the event name says it */
+        r = ailib__rs_status(s, resp, ailib_json_get(resp, "status") ? NULL : t, tn);
+        s->complete = s->terminated = 1;
+        return r;
+    }
+    return AILIB_OK;
+}
+
+/* One output item of a whole response. */
+static void ailib__rs_output_item(ailib_stream *s, const ailib_json *item) {
+    const ailib_json *type = ailib_json_get(item, "type"), *e, *txt;
+    size_t n, tl;
+    const char *str;
+    if (ailib__jstr_eq(type, "message")) {
+        ailib__acc_break(&s->acc);
+        for (AILIB__ELEMS(ailib_json_get(item, "content"), e, n)) {
+            txt = ailib_json_get(e, "text");
+            if (!txt) txt = ailib_json_get(e, "refusal");
+            if ((str = ailib_json_str(txt, &tl)) != NULL) ailib__acc_text(&s->acc, str, tl);
+        }
+    } else if (ailib__jstr_eq(type, "function_call")) {
+        ailib__rs_call_item(s, item, 1);
+    } else if (ailib__jstr_eq(type, "reasoning")) {
+        ailib__rs_reasoning_begin(s);
+        for (AILIB__ELEMS(ailib_json_get(item, "summary"), e, n)) {
+            ailib__acc_break(&s->acc);
+            if ((str = ailib_json_str(ailib_json_get(e, "text"), &tl)) != NULL) ailib__acc_reasoning(&s->acc, str, tl);
+        }
+        /* open-weight models return the raw reasoning as content[] reasoning_text */
+        for (AILIB__ELEMS(ailib_json_get(item, "content"), e, n))
+            if ((str = ailib_json_str(ailib_json_get(e, "text"), &tl)) != NULL) ailib__acc_reasoning(&s->acc, str, tl);
+        ailib__rs_reasoning_end(s, item);
+    }
+}
+
+static ailib_result ailib__responses_parse(ailib_stream *s, const ailib_json *root) {
+    const ailib_json *e;
+    size_t n;
+    if (!ailib_json_is_object(root)) return ailib__stream_fail(s, AILIB_DESERIALIZATION, "expected a JSON object from the Responses API");
+    ailib__rs_ident(s, root);
+    for (AILIB__ELEMS(ailib_json_get(root, "output"), e, n)) ailib__rs_output_item(s, e);
+    ailib__acc_tool_end_all(&s->acc);
+    return ailib__rs_status(s, root, NULL, 0);
+}
+
+static const ailib__adapter ailib__adapter_responses = { "openai_responses", 0, ailib__responses_event, ailib__responses_parse, ailib__responses_build, NULL };
+/* >>bedrock: AWS Bedrock Converse (POST /model/{id}/converse, /converse-stream) ================
+   wire_formats.md §8. Authentication is a Bedrock API key sent as "Authorization: Bearer"
+   (the catalog row's auth style). SigV4 request signing is out of scope: use an API key
+   (AWS_BEARER_TOKEN_BEDROCK), or point base_url at a proxy that signs.
+   Streams are application/vnd.amazon.eventstream binary frames, decoded here (feed_raw):
+       [total_len u32][headers_len u32][prelude_crc u32][headers][payload][message_crc u32]
+   big-endian, CRCs as zlib's crc32 computes them; each JSON payload goes to the event
+   handler under its :event-type header. */
+
+/* --- request ------------------------------------------------------------------------------ */
+
+/* Appends the model id percent-encoded as one path segment: ids like "us.amazon.nova-micro-v1:0"
+   and inference-profile ARNs hold ':' and '/'. */
+static void ailib__br_path_model(ailib__bctx *c) {
+    static const char hex[] = "0123456789ABCDEF";
+    char buf[96];
+    size_t i, o = 0;
+    for (i = 0; i < c->model_len; i++) {
+        unsigned char ch = (unsigned char)c->model[i];
+        if ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' || ch == '.' || ch == '~')
+            buf[o++] = (char)ch;
+        else { buf[o++] = '%'; buf[o++] = hex[ch >> 4]; buf[o++] = hex[ch & 15]; }
+        if (o > sizeof buf - 4) { ailib__b_pathn(c, buf, o); o = 0; }
+    }
+    ailib__b_pathn(c, buf, o);
+}
+
+/* Bedrock's image format name for a MIME type ("image/png" -> "png"), NULL when it has none. */
+static const char *ailib__br_image_format(const char *mime, size_t n) {
+    static const char *const map[][2] = { {"image/png", "png"}, {"image/jpeg", "jpeg"}, {"image/jpg", "jpeg"},
+                                          {"image/gif", "gif"}, {"image/webp", "webp"} };
+    size_t i;
+    if (!mime) return NULL;
+    for (i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (strlen(map[i][0]) == n && memcmp(map[i][0], mime, n) == 0) return map[i][1];
+    return NULL;
+}
+
+/* The format of image bytes without a MIME type, from their magic numbers. */
+static const char *ailib__br_image_sniff(const unsigned char *d, size_t n) {
+    if (n >= 8 && memcmp(d, "\x89PNG", 4) == 0) return "png";
+    if (n >= 3 && d[0] == 0xFF && d[1] == 0xD8 && d[2] == 0xFF) return "jpeg";
+    if (n >= 6 && memcmp(d, "GIF8", 4) == 0) return "gif";
+    if (n >= 12 && memcmp(d, "RIFF", 4) == 0 && memcmp(d + 8, "WEBP", 4) == 0) return "webp";
+    return NULL;
+}
+
+/* {"image":{"format","source":{"bytes"|"s3Location"}}} from bytes, a base64 data: URL or an
+   s3:// URL; Converse takes no http(s) image URLs. */
+static void ailib__br_image(ailib__bctx *c, const ailib_part *p) {
+    ailib_json_writer *w = c->w;
+    const char *fmt = NULL, *b64 = NULL;
+    size_t b64n = 0, ul = p->url ? ailib__slen(p->url, p->url_len) : 0;
+    int s3 = 0;
+    if (p->data && p->data_len) {
+        fmt = p->mime ? ailib__br_image_format(p->mime, strlen(p->mime)) : ailib__br_image_sniff((const unsigned char *)p->data, p->data_len);
+    } else if (ul > 5 && memcmp(p->url, "data:", 5) == 0) {
+        const char *comma = (const char *)memchr(p->url, ',', ul), *semi = (const char *)memchr(p->url, ';', ul);
+        if (!comma || !semi || semi > comma || comma - semi != 7 || memcmp(semi, ";base64", 7) != 0) {
+            ailib__b_fail(c, AILIB_INVALID_ARGUMENT, "image data: URL must be base64 (data:<mime>;base64,<data>)");
+            return;
+        }
+        fmt = ailib__br_image_format(p->url + 5, (size_t)(semi - p->url - 5));
+        b64 = comma + 1;
+        b64n = ul - (size_t)(b64 - p->url);
+    } else if (ul > 5 && memcmp(p->url, "s3://", 5) == 0) {
+        const char *dot = NULL;
+        size_t i;
+        s3 = 1;
+        for (i = ul; i > 5; i--) if (p->url[i - 1] == '.') { dot = p->url + i; break; }
+        if (p->mime) fmt = ailib__br_image_format(p->mime, strlen(p->mime));
+        else if (dot) {
+            char mime[16];
+            size_t en = ul - (size_t)(dot - p->url);
+            if (en < 10) { memcpy(mime, "image/", 6); memcpy(mime + 6, dot, en); fmt = ailib__br_image_format(mime, 6 + en); }
+        }
+    } else {
+        ailib__b_fail(c, AILIB_UNSUPPORTED, "%s takes images as bytes, data: URLs or s3:// URLs, not http(s) URLs: download the image and set part.data + data_len + mime",
+                      c->prov->name);
+        return;
+    }
+    if (!fmt) {
+        ailib__b_fail(c, AILIB_UNSUPPORTED, "%s takes png, jpeg, gif and webp images: set part.mime to one of image/png, image/jpeg, image/gif, image/webp",
+                      c->prov->name);
+        return;
+    }
+    ailib_json_write_object_begin(w);
+    ailib_json_write_key(w, "image");
+    ailib_json_write_object_begin(w);
+    ailib_json_write_key(w, "format"); ailib_json_write_string(w, fmt);
+    ailib_json_write_key(w, "source");
+    ailib_json_write_object_begin(w);
+    if (s3) {
+        ailib_json_write_key(w, "s3Location");
+        ailib_json_write_object_begin(w);
+        ailib_json_write_key(w, "uri"); ailib_json_write_stringn(w, p->url, ul);
+        ailib_json_write_object_end(w);
+    } else {
+        ailib_json_write_key(w, "bytes");
+        if (b64) ailib_json_write_stringn(w, b64, b64n);   /* a blob is base64 in JSON already */
+        else ailib__b_base64(c, NULL, p->data, p->data_len);
+    }
+    ailib_json_write_object_end(w);
+    ailib_json_write_object_end(w);
+    ailib_json_write_object_end(w);
+}
+
+/* 1 when the part becomes a content block in a message of this role. Converse rejects blank
+   text blocks, and thinking and tool calls only belong to assistant turns. */
+static int ailib__br_has_block(const ailib_part *p, int assistant) {
+    switch (p->type) {
+    case AILIB_PART_TEXT: return p->text && ailib__slen(p->text, p->text_len) > 0;
+    case AILIB_PART_IMAGE: case AILIB_PART_AUDIO: return 1;
+    case AILIB_PART_TOOL_RESULT: return !assistant;
+    case AILIB_PART_TOOL_CALL: return assistant;
+    case AILIB_PART_THINKING: return assistant && (ailib__slen(p->text, p->text_len) || ailib__slen(p->signature, p->signature_len));
+    case AILIB_PART_REDACTED_THINKING: return assistant && ailib__slen(p->text, p->text_len) > 0;
+    }
+    return 0;
+}
+
+/* toolResult: JSON results go as a json block when they are an object, else as text. */
+static void ailib__br_tool_result(ailib__bctx *c, const ailib_part *p) {
+    ailib_json_writer *w = c->w;
+    size_t tl = ailib__slen(p->text, p->text_len), i = 0;
+    const char *t = p->text ? p->text : "";
+    while (i < tl && (t[i] == ' ' || t[i] == '\n' || t[i] == '\r' || t[i] == '\t')) i++;
+    ailib_json_write_object_begin(w);
+    ailib_json_write_key(w, "toolResult");
+    ailib_json_write_object_begin(w);
+    ailib_json_write_key(w, "toolUseId"); ailib_json_write_stringn(w, p->id ? p->id : "", ailib__slen(p->id, p->id_len));
+    ailib_json_write_key(w, "content");
+    ailib_json_write_array_begin(w);
+    ailib_json_write_object_begin(w);
+    if (p->is_json && i < tl && t[i] == '{') { ailib_json_write_key(w, "json"); ailib__b_json_text(c, t, tl, "tool result of", p->name); }
+    else { ailib_json_write_key(w, "text"); ailib_json_write_stringn(w, t, tl); }
+    ailib_json_write_object_end(w);
+    ailib_json_write_array_end(w);
+    if (p->is_error) { ailib_json_write_key(w, "status"); ailib_json_write_string(w, "error"); }
+    ailib_json_write_object_end(w);
+    ailib_json_write_object_end(w);
+}
+
+static void ailib__br_block(ailib__bctx *c, const ailib_part *p) {
+    ailib_json_writer *w = c->w;
+    switch (p->type) {
+    case AILIB_PART_TEXT:
+        ailib_json_write_object_begin(w);
+        ailib_json_write_key(w, "text"); ailib_json_write_stringn(w, p->text, ailib__slen(p->text, p->text_len));
+        ailib_json_write_object_end(w);
+        break;
+    case AILIB_PART_IMAGE: ailib__br_image(c, p); break;
+    case AILIB_PART_AUDIO: ailib__b_fail(c, AILIB_UNSUPPORTED, "%s (Converse) takes no audio input: remove the audio part", c->prov->name); break;
+    case AILIB_PART_TOOL_RESULT: ailib__br_tool_result(c, p); break;
+    case AILIB_PART_TOOL_CALL:
+        ailib_json_write_object_begin(w);
+        ailib_json_write_key(w, "toolUse");
+        ailib_json_write_object_begin(w);
+        ailib_json_write_key(w, "toolUseId"); ailib_json_write_stringn(w, p->id ? p->id : "", ailib__slen(p->id, p->id_len));
+        ailib_json_write_key(w, "name"); ailib_json_write_stringn(w, p->name, ailib__slen(p->name, p->name_len));
+        ailib_json_write_key(w, "input"); ailib__b_args_object(c, p);
+        ailib_json_write_object_end(w);
+        ailib_json_write_object_end(w);
+        break;
+    case AILIB_PART_THINKING:
+    case AILIB_PART_REDACTED_THINKING:
+        ailib_json_write_object_begin(w);
+        ailib_json_write_key(w, "reasoningContent");
+        ailib_json_write_object_begin(w);
+        if (p->type == AILIB_PART_REDACTED_THINKING) {
+            /* the opaque data as received: a blob, base64 in JSON */
+            ailib_json_write_key(w, "redactedContent"); ailib_json_write_stringn(w, p->text, ailib__slen(p->text, p->text_len));
+        } else {
+            ailib_json_write_key(w, "reasoningText");
+            ailib_json_write_object_begin(w);
+            ailib_json_write_key(w, "text"); ailib_json_write_stringn(w, p->text ? p->text : "", ailib__slen(p->text, p->text_len));
+            if (p->signature && ailib__slen(p->signature, p->signature_len)) {
+                ailib_json_write_key(w, "signature"); ailib_json_write_stringn(w, p->signature, ailib__slen(p->signature, p->signature_len));
+            }
+            ailib_json_write_object_end(w);
+        }
+        ailib_json_write_object_end(w);
+        ailib_json_write_object_end(w);
+        break;
+    }
+}
+
+/* system: request.system and every SYSTEM message's text, one block each. */
+static void ailib__br_system(ailib__bctx *c) {
+    const ailib_request *q = c->req;
+    ailib_json_writer *w = c->w;
+    size_t i, j, n, count = 0;
+    ailib_part tmp;
+    int pass;
+    for (pass = 0; pass < 2; pass++) {
+        if (pass == 1) {
+            if (!count) return;
+            ailib_json_write_key(w, "system");
+            ailib_json_write_array_begin(w);
+        }
+        if (q->system && *q->system) {
+            if (!pass) count++;
+            else { ailib_json_write_object_begin(w); ailib_json_write_key(w, "text"); ailib_json_write_string(w, q->system); ailib_json_write_object_end(w); }
+        }
+        for (i = 0; i < q->message_count; i++) {
+            const ailib_part *ps;
+            if (q->messages[i].role != AILIB_ROLE_SYSTEM) continue;
+            ps = ailib__b_parts(&q->messages[i], &tmp, &n);
+            for (j = 0; j < n; j++) {
+                if (ps[j].type != AILIB_PART_TEXT || !ailib__br_has_block(&ps[j], 0)) continue;
+                if (!pass) count++; else ailib__br_block(c, &ps[j]);
+            }
+        }
+    }
+    ailib_json_write_array_end(w);
+}
+
+/* messages: Converse wants user and assistant turns to alternate, so consecutive turns of one
+   role (a tool turn then a user turn) are merged; tool results lead their turn. */
+static int ailib__br_uses_tools(const ailib_request *q) {
+    size_t i, j;
+    for (i = 0; i < q->message_count; i++)
+        for (j = 0; j < q->messages[i].part_count; j++)
+            if (q->messages[i].parts[j].type == AILIB_PART_TOOL_CALL || q->messages[i].parts[j].type == AILIB_PART_TOOL_RESULT) return 1;
+    return 0;
+}
+
+static void ailib__br_messages(ailib__bctx *c) {
+    const ailib_request *q = c->req;
+    ailib_json_writer *w = c->w;
+    size_t i, j, n, blocks;
+    ailib_part tmp;
+    int open = -1, pass;
+    ailib_json_write_key(w, "messages");
+    ailib_json_write_array_begin(w);
+    for (i = 0; i < q->message_count && c->fail == AILIB_OK; i++) {
+        const ailib_message *m = &q->messages[i];
+        const ailib_part *ps = ailib__b_parts(m, &tmp, &n);
+        int asst = m->role == AILIB_ROLE_ASSISTANT;
+        if (m->role == AILIB_ROLE_SYSTEM) continue;
+        for (blocks = 0, j = 0; j < n; j++) blocks += (size_t)ailib__br_has_block(&ps[j], asst);
+        if (!blocks) continue;
+        if (open != asst) {
+            if (open >= 0) { ailib_json_write_array_end(w); ailib_json_write_object_end(w); }
+            ailib_json_write_object_begin(w);
+            ailib_json_write_key(w, "role"); ailib_json_write_string(w, asst ? "assistant" : "user");
+            ailib_json_write_key(w, "content");
+            ailib_json_write_array_begin(w);
+            open = asst;
+        }
+        for (pass = 0; pass < 2; pass++)
+            for (j = 0; j < n; j++)
+                if (ailib__br_has_block(&ps[j], asst) && (ps[j].type == AILIB_PART_TOOL_RESULT) == (pass == 0)) ailib__br_block(c, &ps[j]);
+    }
+    if (open >= 0) { ailib_json_write_array_end(w); ailib_json_write_object_end(w); }
+    ailib_json_write_array_end(w);
+}
+
+/* toolConfig. Converse has no "none" choice: then the tools are left out, unless the
+   conversation already holds tool blocks (which require a toolConfig): the choice then
+   stays the model's. The default choice (auto) is left unsaid: not every model takes
+   toolChoice. */
+static void ailib__br_tools(ailib__bctx *c) {
+    const ailib_request *q = c->req;
+    ailib_json_writer *w = c->w;
+    size_t i;
+    if (!q->tool_count) return;
+    if (q->tool_choice.mode == AILIB_TOOL_CHOICE_NONE && !ailib__br_uses_tools(q)) return;
+    ailib_json_write_key(w, "toolConfig");
+    ailib_json_write_object_begin(w);
+    ailib_json_write_key(w, "tools");
+    ailib_json_write_array_begin(w);
+    for (i = 0; i < q->tool_count; i++) {
+        const ailib_tool *t = &q->tools[i];
+        ailib_json_write_object_begin(w);
+        ailib_json_write_key(w, "toolSpec");
+        ailib_json_write_object_begin(w);
+        ailib_json_write_key(w, "name"); ailib_json_write_string(w, t->name);
+        if (t->description) { ailib_json_write_key(w, "description"); ailib_json_write_string(w, t->description); }
+        ailib_json_write_key(w, "inputSchema");
+        ailib_json_write_object_begin(w);
+        ailib_json_write_key(w, "json"); ailib__b_tool_schema(c, t);
+        ailib_json_write_object_end(w);
+        ailib_json_write_object_end(w);
+        ailib_json_write_object_end(w);
+    }
+    ailib_json_write_array_end(w);
+    if (q->tool_choice.mode == AILIB_TOOL_CHOICE_REQUIRED || q->tool_choice.mode == AILIB_TOOL_CHOICE_NAMED) {
+        ailib_json_write_key(w, "toolChoice");
+        ailib_json_write_object_begin(w);
+        if (q->tool_choice.mode == AILIB_TOOL_CHOICE_REQUIRED) {
+            ailib_json_write_key(w, "any"); ailib_json_write_object_begin(w); ailib_json_write_object_end(w);
+        } else {
+            ailib_json_write_key(w, "tool");
+            ailib_json_write_object_begin(w);
+            ailib_json_write_key(w, "name"); ailib_json_write_string(w, q->tool_choice.name);
+            ailib_json_write_object_end(w);
+        }
+        ailib_json_write_object_end(w);
+    }
+    ailib_json_write_object_end(w);
+}
+
+/* inferenceConfig. Extended thinking needs maxTokens above its budget: when the caller set no
+   max_tokens, the budget plus 4096 tokens for the answer is asked for. */
+static void ailib__br_inference(ailib__bctx *c, int64_t thinking) {
+    const ailib_request *q = c->req;
+    ailib_json_writer *w = c->w;
+    int64_t max = q->max_tokens > 0 ? q->max_tokens : thinking > 0 ? thinking + 4096 : 0;
+    if (max <= 0 && !q->temperature.set && !q->top_p.set && !q->stop_count) return;
+    ailib_json_write_key(w, "inferenceConfig");
+    ailib_json_write_object_begin(w);
+    if (max > 0) { ailib_json_write_key(w, "maxTokens"); ailib_json_write_int(w, max); }
+    ailib__b_optf(c, "temperature", q->temperature);
+    ailib__b_optf(c, "topP", q->top_p);
+    ailib__b_stop_array(c, "stopSequences");
+    ailib_json_write_object_end(w);
+}
+
+static ailib_result ailib__bedrock_build(ailib__bctx *c) {
+    const ailib_request *q = c->req;
+    ailib_json_writer *w = c->w;
+    int64_t budget = ailib__reasoning_requested(&q->reasoning) ? ailib__reasoning_budget(&q->reasoning) : 0;
+    const char *unsupported = q->top_k.set ? "top_k" : q->seed.set ? "seed" : q->presence_penalty.set ? "presence_penalty"
+                            : q->frequency_penalty.set ? "frequency_penalty" : NULL;
+    if (unsupported)
+        return ailib__b_fail(c, AILIB_UNSUPPORTED, "request.%s is not part of %s's Converse API: leave it unset, or pass the model's own field "
+                             "through request.extra_json as \"additionalModelRequestFields\"", unsupported, c->prov->name);
+    if (q->response_format.type != AILIB_FORMAT_TEXT)
+        return ailib__b_fail(c, AILIB_UNSUPPORTED, "%s's Converse API has no response_format: leave it at AILIB_FORMAT_TEXT and ask for JSON "
+                             "in the prompt, or define a tool with the schema and force it with tool_choice", c->prov->name);
+    ailib__b_path(c, "/model/");
+    ailib__br_path_model(c);
+    ailib__b_path(c, c->stream ? "/converse-stream" : "/converse");
+    c->accept = c->stream ? "application/vnd.amazon.eventstream" : "application/json";
+    ailib_json_write_object_begin(w);
+    ailib__br_system(c);
+    ailib__br_messages(c);
+    ailib__br_inference(c, budget);
+    ailib__br_tools(c);
+    if (budget > 0) {
+        /* Claude's extended thinking; other model families ignore or reject it */
+        ailib_json_write_key(w, "additionalModelRequestFields");
+        ailib_json_write_object_begin(w);
+        ailib_json_write_key(w, "thinking");
+        ailib_json_write_object_begin(w);
+        ailib_json_write_key(w, "type"); ailib_json_write_string(w, "enabled");
+        ailib_json_write_key(w, "budget_tokens"); ailib_json_write_int(w, budget);
+        ailib_json_write_object_end(w);
+        ailib_json_write_object_end(w);
+    }
+    ailib_json_write_object_end(w);
+    return c->fail;
+}
+
+/* --- reading ------------------------------------------------------------------------------ */
+
+/* usage: inputTokens excludes the cache (wire_formats.md §0.3); ours includes it. */
+static void ailib__br_usage(ailib_stream *s, const ailib_json *u) {
+    const ailib_json *k, *v;
+    size_t n;
+    int64_t in = 0, cr = 0, cw = 0;
+    ailib_usage *o = &s->acc.usage;
+    if (!ailib_json_is_object(u)) return;
+    o->reported = 0;
+    for (AILIB__MEMBERS(u, k, n)) {
+        v = k + 1;
+        if (AILIB__KEY(k, "inputTokens")) { in = ailib_json_int(v); o->reported |= AILIB_USAGE_INPUT; }
+        else if (AILIB__KEY(k, "outputTokens")) { o->output_tokens = ailib_json_int(v); o->reported |= AILIB_USAGE_OUTPUT; }
+        else if (AILIB__KEY(k, "cacheReadInputTokens")) { cr = ailib_json_int(v); o->reported |= AILIB_USAGE_CACHED; }
+        else if (AILIB__KEY(k, "cacheWriteInputTokens")) { cw = ailib_json_int(v); o->reported |= AILIB_USAGE_CACHE_WRITE; }
+    }
+    o->input_tokens = in + cr + cw;
+    o->cached_input_tokens = cr;
+    o->cache_write_tokens = cw;
+    ailib__acc_usage_emit(&s->acc);
+}
+
+/* The call of content block idx, opened now when its start was never seen. */
+static ailib__slot *ailib__br_call(ailib_stream *s, int64_t idx, const ailib_json *tu) {
+    size_t idn = 0, nn = 0, call;
+    const char *id = ailib_json_str(ailib_json_get(tu, "toolUseId"), &idn);
+    const char *name = ailib_json_str(ailib_json_get(tu, "name"), &nn);
+    ailib__slot *sl = ailib__slot_find(s, idx);
+    if (sl) { ailib__acc_tool_ident(&s->acc, sl->call, id, id ? idn : 0, name, name ? nn : 0); return sl; }
+    call = ailib__acc_tool_begin(&s->acc, id, id ? idn : 0, name, name ? nn : 0);
+    if (call == (size_t)-1) return NULL;
+    return ailib__slot_add(s, idx, 0, call);
+}
+
+/* reasoningContent, streamed (delta) or whole: text, signature, redactedContent. */
+static void ailib__br_reasoning(ailib_stream *s, const ailib_json *rc) {
+    const ailib_json *k, *v;
+    size_t n, sl;
+    const char *str;
+    for (AILIB__MEMBERS(rc, k, n)) {
+        v = k + 1;
+        if ((str = ailib_json_str(v, &sl)) == NULL) {
+            if (AILIB__KEY(k, "reasoningText")) ailib__br_reasoning(s, v);   /* whole: {text, signature} */
+            continue;
+        }
+        if (AILIB__KEY(k, "text")) ailib__acc_reasoning(&s->acc, str, sl);
+        else if (AILIB__KEY(k, "signature")) ailib__acc_signature(&s->acc, AILIB_PART_THINKING, str, sl);
+        else if (AILIB__KEY(k, "redactedContent")) ailib__acc_redacted(&s->acc, str, sl);
+    }
+}
+
+static void ailib__br_delta(ailib_stream *s, int64_t idx, const ailib_json *d) {
+    const ailib_json *k, *v;
+    size_t n, sl;
+    const char *str;
+    for (AILIB__MEMBERS(d, k, n)) {
+        v = k + 1;
+        if (AILIB__KEY(k, "text")) { if ((str = ailib_json_str(v, &sl)) != NULL) ailib__acc_text(&s->acc, str, sl); }
+        else if (AILIB__KEY(k, "reasoningContent")) ailib__br_reasoning(s, v);
+        else if (AILIB__KEY(k, "toolUse")) {
+            ailib__slot *slot = ailib__br_call(s, idx, v);
+            if (slot && (str = ailib_json_str(ailib_json_get(v, "input"), &sl)) != NULL) ailib__acc_tool_args(&s->acc, slot->call, str, sl);
+        }
+    }
+}
+
+#define AILIB__BR_IS(t, tn, lit) ((tn) == sizeof(lit) - 1 && memcmp((t), (lit), sizeof(lit) - 1) == 0)
+
+static ailib_result ailib__bedrock_event(ailib_stream *s, const char *ev, size_t evn, const ailib_json *root) {
+    const ailib_json *iv = ailib_json_get(root, "contentBlockIndex");
+    int64_t idx = ailib_json_is_number(iv) ? ailib_json_int(iv) : -1;
+    size_t sn;
+    const char *str;
+    ailib__slot *sl;
+    if (!ailib_json_is_object(root)) return ailib__stream_fail(s, AILIB_DESERIALIZATION, "expected a JSON object in a Bedrock stream event");
+    if (AILIB__BR_IS(ev, evn, "contentBlockDelta")) ailib__br_delta(s, idx, ailib_json_get(root, "delta"));
+    else if (AILIB__BR_IS(ev, evn, "contentBlockStart")) {
+        const ailib_json *tu = ailib_json_path(root, "start", "toolUse", (const char *)NULL);
+        ailib__acc_break(&s->acc);
+        if (ailib_json_is_object(tu)) ailib__br_call(s, idx, tu);
+    } else if (AILIB__BR_IS(ev, evn, "contentBlockStop")) {
+        if ((sl = ailib__slot_find(s, idx)) != NULL) ailib__acc_tool_end(&s->acc, sl->call);
+        else ailib__acc_break(&s->acc);
+    } else if (AILIB__BR_IS(ev, evn, "messageStop")) {
+        ailib__acc_tool_end_all(&s->acc);
+        if ((str = ailib_json_str(ailib_json_get(root, "stopReason"), &sn)) != NULL) ailib__acc_finish(&s->acc, str, sn);
+        s->complete = 1;                     /* metadata (usage) may still follow */
+    } else if (AILIB__BR_IS(ev, evn, "metadata")) {
+        ailib__br_usage(s, ailib_json_get(root, "usage"));
+    }
+    return AILIB_OK;
+}
+
+/* A whole Converse response: output.message.content[], stopReason, usage. */
+static ailib_result ailib__bedrock_parse(ailib_stream *s, const ailib_json *root) {
+    const ailib_json *content = ailib_json_path(root, "output", "message", "content", (const char *)NULL), *b, *k;
+    size_t n, m, sl;
+    const char *str;
+    int64_t idx = 0;
+    if (!ailib_json_is_object(root)) return ailib__stream_fail(s, AILIB_DESERIALIZATION, "expected a JSON object from Bedrock");
+    if (!ailib_json_get(root, "output") && ailib_json_get(root, "message")) return ailib__stream_provider_error(s, root);
+    for (AILIB__ELEMS(content, b, n)) {
+        for (AILIB__MEMBERS(b, k, m)) {
+            const ailib_json *v = k + 1;
+            if (AILIB__KEY(k, "text")) { if ((str = ailib_json_str(v, &sl)) != NULL) ailib__acc_text(&s->acc, str, sl); }
+            else if (AILIB__KEY(k, "reasoningContent")) ailib__br_reasoning(s, v);
+            else if (AILIB__KEY(k, "toolUse")) {
+                ailib__slot *slot = ailib__br_call(s, idx, v);
+                const ailib_json *in = ailib_json_get(v, "input");
+                if (slot && in && !ailib_json_is_null(in)) {
+                    ailib_json_writer w;
+                    ailib_json_writer_init(&w, &s->alloc);
+                    ailib_json_write_value(&w, in);
+                    if (ailib_json_writer_finish(&w) == AILIB_OK) ailib__acc_tool_args(&s->acc, slot->call, w.buf, w.len);
+                    else s->acc.oom = 1;
+                    ailib_json_writer_deinit(&w);
+                }
+                if (slot) ailib__acc_tool_end(&s->acc, slot->call);
+            }
+        }
+        ailib__acc_break(&s->acc);
+        idx++;
+    }
+    ailib__br_usage(s, ailib_json_get(root, "usage"));
+    if ((str = ailib_json_str(ailib_json_get(root, "stopReason"), &sl)) != NULL) ailib__acc_finish(&s->acc, str, sl);
+    ailib__acc_tool_end_all(&s->acc);
+    return AILIB_OK;
+}
+
+/* --- event-stream framing ------------------------------------------------------------------- */
+
+/* s->state slots of this adapter */
+enum { AILIB__BR_TOTAL = 0, AILIB__BR_CRC = 1, AILIB__BR_POS = 2 };   /* frame length once its prelude is checked; prelude CRC; stream offset of the frame */
+
+#define AILIB__BR_MAX_FRAME (16u << 20)   /* the event-stream limit on one message */
+
+/* CRC-32 (IEEE 802.3, reflected, as zlib's crc32(crc, p, n)), a nibble at a time: a 64-byte
+   table and no init step, so no global state. */
+static uint32_t ailib__br_crc32(uint32_t crc, const unsigned char *p, size_t n) {
+    static const uint32_t t[16] = {
+        0x00000000u, 0x1db71064u, 0x3b6e20c8u, 0x26d930acu, 0x76dc4190u, 0x6b6b51f4u, 0x4db26158u, 0x5005713cu,
+        0xedb88320u, 0xf00f9344u, 0xd6d6a3e8u, 0xcb61b38cu, 0x9b64c2b0u, 0x86d3d2d4u, 0xa00ae278u, 0xbdbdf21cu
+    };
+    crc = ~crc;
+    while (n--) {
+        crc ^= *p++;
+        crc = (crc >> 4) ^ t[crc & 15];
+        crc = (crc >> 4) ^ t[crc & 15];
+    }
+    return ~crc;
+}
+
+static uint32_t ailib__br_be32(const unsigned char *p) {
+    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | (uint32_t)p[3];
+}
+
+/* A framing failure: AILIB_PROTOCOL, with the frame's offset in the message and byte_pos. */
+static ailib_result ailib__br_bad(ailib_stream *s, const char *fmt, ...) {
+    char msg[384];
+    int n;
+    va_list ap;
+    if (s->fail != AILIB_OK) return s->fail;
+    n = snprintf(msg, sizeof msg, "AWS event stream frame at byte %lu: ", (unsigned long)s->state[AILIB__BR_POS]);
+    va_start(ap, fmt);
+    if (n > 0 && (size_t)n < sizeof msg) vsnprintf(msg + n, sizeof msg - (size_t)n, fmt, ap);
+    va_end(ap);
+    ailib__stream_fail(s, AILIB_PROTOCOL, msg);
+    if (s->err) s->err->byte_pos = (size_t)s->state[AILIB__BR_POS];
+    return AILIB_PROTOCOL;
+}
+
+typedef struct ailib__br_hdrs {
+    const char *event, *mtype, *etype, *ecode, *emsg;
+    size_t event_n, mtype_n, etype_n, ecode_n, emsg_n;
+} ailib__br_hdrs;
+
+/* Reads the headers block; 0 when it is malformed. Only string headers are kept. */
+static int ailib__br_headers(const unsigned char *h, size_t n, ailib__br_hdrs *o) {
+    static const unsigned char fixed[10] = { 0, 0, 1, 2, 4, 8, 0, 0, 8, 16 };   /* value size per type; 6, 7: u16 length */
+    size_t i = 0;
+    memset(o, 0, sizeof *o);
+    while (i < n) {
+        size_t nl = h[i++], vl;
+        const char *name = (const char *)h + i;
+        unsigned type;
+        if (!nl || n - i < nl + 1) return 0;
+        i += nl;
+        type = h[i++];
+        if (type > 9) return 0;
+        if (type == 6 || type == 7) {
+            if (n - i < 2) return 0;
+            vl = ((size_t)h[i] << 8) | h[i + 1];
+            i += 2;
+        } else vl = fixed[type];
+        if (n - i < vl) return 0;
+        if (type == 7) {
+            const char *v = (const char *)h + i;
+            if (nl == 11 && memcmp(name, ":event-type", 11) == 0) { o->event = v; o->event_n = vl; }
+            else if (nl == 13 && memcmp(name, ":message-type", 13) == 0) { o->mtype = v; o->mtype_n = vl; }
+            else if (nl == 15 && memcmp(name, ":exception-type", 15) == 0) { o->etype = v; o->etype_n = vl; }
+            else if (nl == 11 && memcmp(name, ":error-code", 11) == 0) { o->ecode = v; o->ecode_n = vl; }
+            else if (nl == 14 && memcmp(name, ":error-message", 14) == 0) { o->emsg = v; o->emsg_n = vl; }
+        }
+        i += vl;
+    }
+    return 1;
+}
+
+/* An exception frame (or an error frame's :error-code): the stream's error, mapped by type.
+   The first letter is compared without case: AWS spells these both ways. */
+static ailib_result ailib__br_exception(ailib_stream *s, const char *type, size_t tn, const char *msg, size_t mn) {
+    static const struct { const char *t; ailib_result r; int retry; } map[] = {
+        {"throttlingException", AILIB_RATE_LIMITED, 1}, {"validationException", AILIB_INVALID_REQUEST, 0},
+        {"serviceUnavailableException", AILIB_OVERLOADED, 1}, {"internalServerException", AILIB_SERVER, 1},
+        {"modelStreamErrorException", AILIB_SERVER, 1}, {"modelTimeoutException", AILIB_TIMEOUT, 1},
+        {"modelNotReadyException", AILIB_OVERLOADED, 1}, {"accessDeniedException", AILIB_AUTH, 0},
+        {"resourceNotFoundException", AILIB_NOT_FOUND, 0}, {"serviceQuotaExceededException", AILIB_QUOTA_EXCEEDED, 0}
+    };
+    ailib_error e;
+    size_t i, ml;
+    ailib_error_clear(&e);
+    e.code = AILIB_PROVIDER;
+    for (i = 0; tn && i < sizeof map / sizeof map[0]; i++) {
+        const char *m = map[i].t;
+        if (strlen(m) == tn && (type[0] | 0x20) == m[0] && memcmp(type + 1, m + 1, tn - 1) == 0) {
+            e.code = map[i].r;
+            e.retryable = map[i].retry;
+            break;
+        }
+    }
+    ailib__copy_trunc(e.provider_type, sizeof e.provider_type, type ? type : "", tn);
+    ailib__copy_trunc(e.provider_message, sizeof e.provider_message, msg ? msg : "", mn);
+    snprintf(e.message, sizeof e.message, "%s (%s)", ailib_result_string(e.code), e.provider_type[0] ? e.provider_type : "unknown exception");
+    ml = strlen(e.message);
+    if (e.provider_message[0] && ml + 2 < sizeof e.message) {
+        memcpy(e.message + ml, ": ", 3);
+        ailib__copy_trunc(e.message + ml + 2, sizeof e.message - ml - 2, e.provider_message, strlen(e.provider_message));
+    }
+    ailib__acc_error(&s->acc, &e);
+    s->fail = e.code;
+    if (s->err) *s->err = e;
+    return e.code;
+}
+
+/* One complete frame f[0..total) whose prelude was checked: message CRC, headers, then the
+   payload to the event handler (event) or the error path (exception / error). */
+static ailib_result ailib__br_frame(ailib_stream *s, unsigned char *f, size_t total) {
+    size_t hl = ailib__br_be32(f + 4), pl = total - 16 - hl;
+    uint32_t want = ailib__br_be32(f + total - 4);
+    uint32_t got = ailib__br_crc32((uint32_t)s->state[AILIB__BR_CRC], f + 8, total - 12);
+    ailib__br_hdrs h;
+    char *payload = (char *)f + 12 + hl;
+    if (got != want) return ailib__br_bad(s, "message CRC mismatch (frame says 0x%08lx, bytes give 0x%08lx): the body is corrupted", (unsigned long)want, (unsigned long)got);
+    if (!ailib__br_headers(f + 12, hl, &h)) return ailib__br_bad(s, "malformed headers");
+    payload[pl] = 0;                         /* over the checked CRC: a NUL-terminated payload */
+    if (!h.mtype || AILIB__BR_IS(h.mtype, h.mtype_n, "event")) {
+        if (!h.event || !pl) return AILIB_OK;
+        return ailib__stream_payload(s, h.event, h.event_n, payload, pl);
+    }
+    if (AILIB__BR_IS(h.mtype, h.mtype_n, "exception")) {
+        /* payload: {"message":"..."} (some services spell it "Message") */
+        const char *m = NULL;
+        size_t mn = 0;
+        if (pl && ailib_json_doc_reparse(s->doc, payload, pl, NULL) == AILIB_OK) {
+            const ailib_json *root = ailib_json_doc_root(s->doc), *mv = ailib_json_get(root, "message");
+            if (!mv) mv = ailib_json_get(root, "Message");
+            m = ailib_json_str(mv, &mn);
+        }
+        if (!m) { m = payload; mn = pl; }
+        return ailib__br_exception(s, h.etype, h.etype ? h.etype_n : 0, m, mn);
+    }
+    if (AILIB__BR_IS(h.mtype, h.mtype_n, "error")) return ailib__br_exception(s, h.ecode, h.ecode ? h.ecode_n : 0, h.emsg, h.emsg ? h.emsg_n : 0);
+    return AILIB_OK;                          /* an unknown message type: skipped */
+}
+
+/* Frames arrive in any chunking: bytes collect in s->scratch until a frame is whole (its
+   prelude tells how long), then it is checked and handed on; the buffer is kept, so nothing
+   is allocated per frame after warm-up. bytes == NULL marks the end of the body. When the
+   event callback stops, the rest of the chunk is left unread. */
+static ailib_result ailib__bedrock_feed_raw(ailib_stream *s, const char *bytes, size_t len) {
+    ailib__buf *b = &s->scratch;
+    if (!bytes) {
+        if (b->len) return ailib__br_bad(s, "the body ended inside a frame (%lu of %lu bytes): the stream was cut off", (unsigned long)b->len,
+                                         (unsigned long)(s->state[AILIB__BR_TOTAL] ? s->state[AILIB__BR_TOTAL] : 12));
+        return AILIB_OK;
+    }
+    while (len && s->fail == AILIB_OK && !s->acc.stopped) {
+        size_t need = s->state[AILIB__BR_TOTAL] ? (size_t)s->state[AILIB__BR_TOTAL] : 12, take = need - b->len;
+        if (take > len) take = len;
+        if (!ailib__buf_add(&s->alloc, b, bytes, take)) return ailib__stream_fail(s, AILIB_OUT_OF_MEMORY, "out of memory");
+        bytes += take;
+        len -= take;
+        if (b->len < need) break;
+        if (!s->state[AILIB__BR_TOTAL]) {
+            const unsigned char *p = (const unsigned char *)b->p;
+            uint32_t total = ailib__br_be32(p), hl = ailib__br_be32(p + 4), crc = ailib__br_crc32(0, p, 8);
+            if (crc != ailib__br_be32(p + 8))
+                return ailib__br_bad(s, "prelude CRC mismatch (frame says 0x%08lx, bytes give 0x%08lx): the body is corrupted or not an event stream",
+                                     (unsigned long)ailib__br_be32(p + 8), (unsigned long)crc);
+            if (total < 16 || total > AILIB__BR_MAX_FRAME || hl > total - 16)
+                return ailib__br_bad(s, "impossible lengths (total %lu, headers %lu)", (unsigned long)total, (unsigned long)hl);
+            if (!ailib__grow(&s->alloc, &b->p, &b->cap, (size_t)total + 1)) return ailib__stream_fail(s, AILIB_OUT_OF_MEMORY, "out of memory");
+            s->state[AILIB__BR_TOTAL] = total;
+            s->state[AILIB__BR_CRC] = crc;
+            continue;
+        }
+        ailib__br_frame(s, (unsigned char *)b->p, need);
+        s->state[AILIB__BR_POS] += (int64_t)need;
+        s->state[AILIB__BR_TOTAL] = 0;
+        b->len = 0;
+        /* as the SSE parser does: a stop leaves byte_pos just past the frame, to resume from */
+        if (s->acc.stopped && s->err) s->err->byte_pos = (size_t)s->state[AILIB__BR_POS];
+    }
+    return s->fail;
+}
+
+static const ailib__adapter ailib__adapter_bedrock = { "bedrock_converse", 0, ailib__bedrock_event, ailib__bedrock_parse, ailib__bedrock_build, ailib__bedrock_feed_raw };
+/* >>wire: the public no-network API =========================================================== */
+
+static const ailib__adapter *ailib__adapter_for(ailib_protocol p) {
+    switch (p) {
+    case AILIB_PROTOCOL_OPENAI_CHAT: return &ailib__adapter_openai;
+    case AILIB_PROTOCOL_ANTHROPIC: return &ailib__adapter_anthropic;
+    case AILIB_PROTOCOL_GEMINI: return &ailib__adapter_gemini;
+    case AILIB_PROTOCOL_OLLAMA: return &ailib__adapter_ollama;
+    case AILIB_PROTOCOL_COHERE: return &ailib__adapter_cohere;
+    case AILIB_PROTOCOL_OPENAI_RESPONSES: return &ailib__adapter_responses;
+    case AILIB_PROTOCOL_BEDROCK: return &ailib__adapter_bedrock;
+    default: return NULL;
+    }
+}
+
+/* The model id to send: the request's, the catalog default, minus a "provider/" prefix that
+   names this endpoint's provider (other slashes are part of ids like "meta-llama/Llama-3"). */
+static const char *ailib__b_model(const ailib_provider_info *p, const char *model, size_t *len) {
+    size_t pl;
+    if (!model || !*model) model = p->default_model ? p->default_model : "";
+    pl = p->name ? strlen(p->name) : 0;
+    if (pl && strncmp(model, p->name, pl) == 0 && model[pl] == '/') model += pl + 1;
+    *len = strlen(model);
+    return model;
+}
+
+/* Appends "Name\0Value\0" to storage; offsets are turned into pointers once storage is final. */
+typedef struct ailib__hdrs { ailib__buf store; size_t off[AILIB_MAX_HEADERS][2]; size_t n; int oom; } ailib__hdrs;
+
+static void ailib__hdr_add(const ailib_allocator *a, ailib__hdrs *h, const char *name, const char *v1, const char *v2) {
+    if (h->n == AILIB_MAX_HEADERS) return;
+    h->off[h->n][0] = h->store.len;
+    if (!ailib__buf_add(a, &h->store, name, strlen(name) + 1)) { h->oom = 1; return; }
+    h->off[h->n][1] = h->store.len;
+    if (!ailib__buf_add(a, &h->store, v1, strlen(v1)) || (v2 && !ailib__buf_add(a, &h->store, v2, strlen(v2))) ||
+        !ailib__buf_add(a, &h->store, "", 1)) { h->oom = 1; return; }
+    h->n++;
+}
+
+/* Members of extra (a JSON object) replace same-named top-level members of body. */
+static ailib_result ailib__merge_extra(ailib__bctx *c, const char *extra) {
+    ailib_json_parse_options o;
+    ailib_json_doc *xd = NULL, *bd = NULL;
+    ailib_json_writer *w = c->w;
+    const ailib_json *xr, *br, *k;
+    ailib_error e;
+    size_t n;
+    memset(&o, 0, sizeof o);
+    o.allocator = &w->alloc;
+    ailib_error_clear(&e);
+    if (ailib_json_parse(extra, strlen(extra), &o, &xd, &e) != AILIB_OK || !ailib_json_is_object(ailib_json_doc_root(xd))) {
+        ailib_json_doc_destroy(xd);
+        return ailib__b_fail(c, AILIB_INVALID_ARGUMENT, "request.extra_json must be a JSON object%s%s",
+                             e.message[0] ? ": " : "", e.message);
+    }
+    if (ailib_json_parse(w->buf, w->len, &o, &bd, NULL) != AILIB_OK) {
+        ailib_json_doc_destroy(xd);
+        return ailib__b_fail(c, AILIB_OUT_OF_MEMORY, "out of memory");
+    }
+    xr = ailib_json_doc_root(xd);
+    br = ailib_json_doc_root(bd);
+    ailib_json_writer_reset(w);
+    ailib_json_write_object_begin(w);
+    for (AILIB__MEMBERS(br, k, n)) {
+        if (ailib_json_getn(xr, k->u.s, AILIB__JLEN(k))) continue;
+        ailib_json_write_keyn(w, k->u.s, AILIB__JLEN(k));
+        ailib_json_write_value(w, k + 1);
+    }
+    for (AILIB__MEMBERS(xr, k, n)) {
+        ailib_json_write_keyn(w, k->u.s, AILIB__JLEN(k));
+        ailib_json_write_value(w, k + 1);
+    }
+    ailib_json_write_object_end(w);
+    ailib_json_doc_destroy(xd);
+    ailib_json_doc_destroy(bd);
+    return AILIB_OK;
+}
+
+AILIB_API ailib_result ailib_wire_request_build(const ailib_endpoint *ep, const ailib_request *req, int stream,
+                                                ailib_wire_request *out, ailib_error *err) {
+    ailib__bctx c;
+    ailib_json_writer w;
+    const ailib_provider_info *p;
+    const char *base, *brace;
+    size_t base_len, i;
+    ailib__hdrs h;
+    ailib_result r;
+    if (!out) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_wire_request_build: out is NULL");
+    memset(out, 0, sizeof *out);
+    if (!ep || !ep->provider) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "endpoint.provider is required (ailib_provider_find(\"openai\") or your own row)");
+    if (!req) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "request is NULL");
+    p = ep->provider;
+    if (!ailib__adapter_for(p->protocol)) return ailib__fail(err, AILIB_UNSUPPORTED, "provider '%s' has an unknown protocol", p->name ? p->name : "?");
+    base = ep->base_url ? ep->base_url : p->base_url;
+    if (!base || !*base)
+        return ailib__fail(err, AILIB_CONFIGURATION, "provider '%s' has no base URL: set endpoint.base_url%s%s", p->name,
+                           p->base_url_env ? " or " : "", p->base_url_env ? p->base_url_env : "");
+    if ((brace = strchr(base, '{')) != NULL) {
+        const char *close = strchr(brace, '}');
+        int vn = close ? (int)(close - brace - 1) : 0;
+        return ailib__fail(err, AILIB_CONFIGURATION, "the base URL of '%s' needs %.*s: set that environment variable or endpoint.base_url",
+                           p->name, vn, brace + 1);
+    }
+    base_len = strlen(base);
+    while (base_len && base[base_len - 1] == '/') base_len--;
+
+    memset(&c, 0, sizeof c);
+    ailib_json_writer_init(&w, ep->allocator);
+    {
+        /* one allocation for a typical body instead of a run of doublings */
+        size_t est = 512 + (req->system ? strlen(req->system) : 0), mi;
+        for (mi = 0; mi < req->message_count && req->messages; mi++)
+            est += 64 + (req->messages[mi].text ? strlen(req->messages[mi].text) : 0) + req->messages[mi].part_count * 256;
+        ailib__grow(&w.alloc, &w.buf, &w.cap, est);
+    }
+    c.ep = ep; c.prov = p; c.req = req; c.w = &w; c.stream = stream ? 1 : 0; c.err = err; c.method = "POST";
+    c.model = ailib__b_model(p, req->model, &c.model_len);
+    if (ailib__b_validate(&c) == AILIB_OK && ailib__b_capabilities(&c) == AILIB_OK) {
+        if (!c.model_len) ailib__b_fail(&c, AILIB_CONFIGURATION, "no model: set request.model (provider '%s' has no default model)", p->name);
+        else ailib__adapter_for(p->protocol)->build(&c);
+    }
+    if (c.fail == AILIB_OK && req->extra_json && *req->extra_json && ailib_json_writer_finish(&w) == AILIB_OK)
+        ailib__merge_extra(&c, req->extra_json);
+    if (c.fail == AILIB_OK && (r = ailib_json_writer_finish(&w)) != AILIB_OK)
+        ailib__b_fail(&c, r, "could not write the request body (%s): check the strings are valid UTF-8", ailib_result_string(r));
+    if (c.fail != AILIB_OK) {
+        ailib_json_writer_deinit(&w);
+        ailib__free(&w.alloc, c.path.p);
+        return c.fail;
+    }
+
+    /* URL and headers share one storage block */
+    memset(&h, 0, sizeof h);
+    ailib__grow(&w.alloc, &h.store.p, &h.store.cap, 256 + base_len + c.path.len + (ep->api_key ? strlen(ep->api_key) : 0));
+    if (!ailib__buf_add(&w.alloc, &h.store, base, base_len) || !ailib__buf_add(&w.alloc, &h.store, c.path.p ? c.path.p : "", c.path.len) ||
+        !ailib__buf_add(&w.alloc, &h.store, "", 1)) h.oom = 1;
+    ailib__hdr_add(&w.alloc, &h, "Content-Type", "application/json", NULL);
+    if (c.accept) ailib__hdr_add(&w.alloc, &h, "Accept", c.accept, NULL);
+    if (ep->api_key && *ep->api_key) {
+        switch (p->auth) {
+        case AILIB_AUTH_X_API_KEY: ailib__hdr_add(&w.alloc, &h, "x-api-key", ep->api_key, NULL); break;
+        case AILIB_AUTH_API_KEY_HEADER: ailib__hdr_add(&w.alloc, &h, "api-key", ep->api_key, NULL); break;
+        case AILIB_AUTH_GOOG_API_KEY: ailib__hdr_add(&w.alloc, &h, "x-goog-api-key", ep->api_key, NULL); break;
+        default: ailib__hdr_add(&w.alloc, &h, "Authorization", "Bearer ", ep->api_key); break;
+        }
+    }
+    if (p->protocol == AILIB_PROTOCOL_ANTHROPIC)
+        ailib__hdr_add(&w.alloc, &h, "anthropic-version", ep->api_version ? ep->api_version : "2023-06-01", NULL);
+    if (h.oom) {
+        ailib__free(&w.alloc, h.store.p);
+        ailib_json_writer_deinit(&w);
+        ailib__free(&w.alloc, c.path.p);
+        return ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory");
+    }
+    out->method = c.method;
+    out->storage_ = h.store.p;
+    out->url = h.store.p;
+    for (i = 0; i < h.n; i++) {
+        out->headers[i].name = h.store.p + h.off[i][0];
+        out->headers[i].value = h.store.p + h.off[i][1];
+    }
+    out->header_count = h.n;
+    out->body = ailib_json_writer_take(&w, &out->body_len);
+    out->stream = c.stream;
+    out->alloc = w.alloc;
+    ailib__free(&w.alloc, c.path.p);
+    return AILIB_OK;
+}
+
+AILIB_API void ailib_wire_request_deinit(ailib_wire_request *wr) {
+    if (!wr || !wr->alloc.free_fn) return;
+    ailib__free(&wr->alloc, wr->storage_);
+    ailib__free(&wr->alloc, wr->body);
+    memset(wr, 0, sizeof *wr);
+}
+
+AILIB_API ailib_result ailib_wire_error_parse(const ailib_endpoint *ep, int http_status, const char *body, size_t len,
+                                              ailib_error *err) {
+    ailib_json_doc *d = NULL;
+    ailib_json_parse_options o;
+    ailib_error tmp;
+    ailib_result code;
+    memset(&o, 0, sizeof o);
+    o.allocator = ep ? ep->allocator : NULL;
+    if (body && len) ailib_json_parse(body, len, &o, &d, NULL);
+    code = ailib__error_from_body(http_status, ailib_json_doc_root(d), body, len, err ? err : &tmp);
+    ailib_json_doc_destroy(d);
+    return code;
+}
+
+/* Parses a whole 2xx body with decoder s (reset first), which keeps its buffers for the next
+   body: the engine reuses one per client. The response takes the raw document. */
+static ailib_result ailib__response_parse_in(ailib_stream *s, const char *body, size_t len, ailib_response **out, ailib_error *err) {
+    ailib_result r;
+    ailib_error perr;
+    ailib_json_parse_options o;
+    ailib_stream_reset(s);
+    if (!s->doc) {
+        memset(&o, 0, sizeof o);
+        o.allocator = &s->alloc;
+        if (!(s->doc = ailib_json_doc_create(&o))) return ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory");
+    }
+    ailib_error_clear(&perr);
+    r = ailib_json_doc_reparse(s->doc, body, len, &perr);
+    if (r != AILIB_OK) {
+        if (r == AILIB_OUT_OF_MEMORY) return ailib__fail(err, r, "out of memory");
+        ailib__fail(err, AILIB_DESERIALIZATION, "the provider's response is not valid JSON: %s", perr.message);
+        if (err) err->byte_pos = perr.byte_pos;
+        return AILIB_DESERIALIZATION;
+    }
+    s->err = err;
+    r = s->ad->parse(s, ailib_json_doc_root(s->doc));
+    s->err = NULL;
+    if (r == AILIB_OK && s->acc.oom) r = ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory");
+    if (r == AILIB_OK) r = ailib__acc_build(&s->acc, AILIB_ORIGIN(s->prov->protocol), out, err);
+    if (r == AILIB_OK) {
+        (*out)->raw_doc = s->doc;      /* the response keeps the raw document */
+        s->doc = NULL;
+    }
+    return r;
+}
+
+AILIB_API ailib_result ailib_wire_response_parse(const ailib_endpoint *ep, int http_status, const char *body, size_t len,
+                                                 ailib_response **out, ailib_error *err) {
+    ailib_stream *s;
+    ailib_result r;
+    if (!out) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_wire_response_parse: out is NULL");
+    *out = NULL;
+    if (http_status && (http_status < 200 || http_status > 299)) return ailib_wire_error_parse(ep, http_status, body, len, err);
+    s = ailib_stream_create(ep, NULL, err);
+    if (!s) return err ? err->code : AILIB_OUT_OF_MEMORY;
+    r = ailib__response_parse_in(s, body, len, out, err);
+    ailib_stream_destroy(s);
+    return r;
+}
+/* >>embed, >>models: embeddings and model listing ==============================================
+   Wire level only: the HTTP request of an embedding call or a model listing for the endpoint's
+   protocol, and the answer read back. Vectors are floats in one arena block owned by the
+   ailib_embeddings object; a model list carries the catalog's data for the models it names. */
+
+struct ailib_embeddings {
+    ailib__arena arena;            /* holds this struct too */
+    size_t count;
+    const float **vec;             /* vec[i]: NULL when the provider returned nothing for input i */
+    size_t *dims;
+    ailib_usage usage;
+    const char *model;
+};
+
+AILIB_API size_t ailib_embeddings_count(const ailib_embeddings *e) { return e ? e->count : 0; }
+
+AILIB_API const float *ailib_embeddings_vector(const ailib_embeddings *e, size_t i, size_t *dims) {
+    if (!e || i >= e->count) { if (dims) *dims = 0; return NULL; }
+    if (dims) *dims = e->dims[i];
+    return e->vec[i];
+}
+
+AILIB_API const ailib_usage *ailib_embeddings_usage(const ailib_embeddings *e) { return e ? &e->usage : NULL; }
+AILIB_API const char *ailib_embeddings_model(const ailib_embeddings *e) { return e ? e->model : ""; }
+
+AILIB_API void ailib_embeddings_destroy(ailib_embeddings *e) {
+    ailib__arena arena;
+    if (!e) return;
+    arena = e->arena;              /* e itself lives in the arena */
+    ailib__arena_free(&arena);
+}
+
+struct ailib_model_list {
+    ailib__arena arena;            /* holds this struct, the entries and their strings */
+    ailib_model_entry *entries;
+    size_t count;
+};
+
+AILIB_API size_t ailib_model_list_count(const ailib_model_list *l) { return l ? l->count : 0; }
+AILIB_API const ailib_model_entry *ailib_model_list_at(const ailib_model_list *l, size_t i) {
+    return (l && i < l->count) ? &l->entries[i] : NULL;
+}
+AILIB_API void ailib_model_list_destroy(ailib_model_list *l) {
+    ailib__arena arena;
+    if (!l) return;
+    arena = l->arena;
+    ailib__arena_free(&arena);
+}
+
+/* --- requests --------------------------------------------------------------------------------- */
+
+/* The endpoint's base URL without trailing slashes; a missing one or an unfilled "{ENV}"
+   placeholder is a configuration error naming what to set (as for chat requests). */
+static ailib_result ailib__em_base(const ailib_endpoint *ep, const char **base, size_t *len, ailib_error *err) {
+    const ailib_provider_info *p = ep->provider;
+    const char *b = ep->base_url ? ep->base_url : p->base_url, *brace;
+    size_t n;
+    if (!b || !*b)
+        return ailib__fail(err, AILIB_CONFIGURATION, "provider '%s' has no base URL: set endpoint.base_url%s%s",
+                           p->name ? p->name : "?", p->base_url_env ? " or " : "", p->base_url_env ? p->base_url_env : "");
+    if ((brace = strchr(b, '{')) != NULL) {
+        const char *close = strchr(brace, '}');
+        int vn = close ? (int)(close - brace - 1) : 0;
+        return ailib__fail(err, AILIB_CONFIGURATION, "the base URL of '%s' needs %.*s: set that environment variable or endpoint.base_url",
+                           p->name ? p->name : "?", vn, brace + 1);
+    }
+    n = strlen(b);
+    while (n && b[n - 1] == '/') n--;
+    *base = b;
+    *len = n;
+    return AILIB_OK;
+}
+
+/* Assembles a wire request from its parts: URL = base + path, the auth header of the
+   provider's style, Content-Type when there is a body. URL and headers share one storage
+   block as in ailib_wire_request_build. body (from the writer's allocator) is taken over,
+   also on failure. */
+static ailib_result ailib__em_request(const ailib_endpoint *ep, const ailib_allocator *a, const char *base, size_t base_len,
+                                      const ailib__buf *path, const char *method, char *body, size_t body_len,
+                                      ailib_wire_request *out, ailib_error *err) {
+    const ailib_provider_info *p = ep->provider;
+    ailib__hdrs h;
+    size_t i;
+    memset(&h, 0, sizeof h);
+    if (!ailib__buf_add(a, &h.store, base, base_len) || !ailib__buf_add(a, &h.store, ailib__buf_str(path), path->len) ||
+        !ailib__buf_add(a, &h.store, "", 1)) h.oom = 1;
+    if (body) ailib__hdr_add(a, &h, "Content-Type", "application/json", NULL);
+    if (ep->api_key && *ep->api_key) {
+        switch (p->auth) {
+        case AILIB_AUTH_X_API_KEY: ailib__hdr_add(a, &h, "x-api-key", ep->api_key, NULL); break;
+        case AILIB_AUTH_API_KEY_HEADER: ailib__hdr_add(a, &h, "api-key", ep->api_key, NULL); break;
+        case AILIB_AUTH_GOOG_API_KEY: ailib__hdr_add(a, &h, "x-goog-api-key", ep->api_key, NULL); break;
+        default: ailib__hdr_add(a, &h, "Authorization", "Bearer ", ep->api_key); break;
+        }
+    }
+    if (p->protocol == AILIB_PROTOCOL_ANTHROPIC)
+        ailib__hdr_add(a, &h, "anthropic-version", ep->api_version ? ep->api_version : "2023-06-01", NULL);
+    if (h.oom) {
+        ailib__free(a, h.store.p);
+        ailib__free(a, body);
+        return ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory");
+    }
+    out->method = method;
+    out->storage_ = h.store.p;
+    out->url = h.store.p;
+    for (i = 0; i < h.n; i++) {
+        out->headers[i].name = h.store.p + h.off[i][0];
+        out->headers[i].value = h.store.p + h.off[i][1];
+    }
+    out->header_count = h.n;
+    out->body = body;
+    out->body_len = body ? body_len : 0;
+    out->stream = 0;
+    out->alloc = *a;
+    return AILIB_OK;
+}
+
+/* The embedding model: the request's (minus a "provider/" prefix naming this provider), else
+   the first catalog row of the provider that embeds. NULL when there is none. */
+static const char *ailib__em_model(const ailib_provider_info *p, const char *model, size_t *len) {
+    size_t i;
+    if (model && *model) return ailib__b_model(p, model, len);
+    *len = 0;
+    if (!p->name) return NULL;
+    for (i = 0; i < ailib_model_count(); i++) {
+        const ailib_model_info *m = ailib_model_at(i);
+        if ((m->caps & AILIB_CAP_EMBEDDING) && strcmp(m->provider, p->name) == 0) {
+            *len = strlen(m->name);
+            return m->name;
+        }
+    }
+    return NULL;
+}
+
+/* input_type: 1 for "query", 0 for "document" (and the default), -1 for anything else. */
+static int ailib__em_is_query(const char *t) {
+    if (!t || !*t || strcmp(t, "document") == 0) return 0;
+    if (strcmp(t, "query") == 0) return 1;
+    return -1;
+}
+
+static void ailib__em_inputs(ailib_json_writer *w, const char *key, const ailib_embed_request *q) {
+    size_t i;
+    ailib_json_write_key(w, key);
+    ailib_json_write_array_begin(w);
+    for (i = 0; i < q->input_count; i++) ailib_json_write_string(w, q->inputs[i]);
+    ailib_json_write_array_end(w);
+}
+
+/* {"content":{"parts":[{"text"}]},"taskType","outputDimensionality"?} members of one Gemini
+   embed request (the caller writes the braces and, for batches, "model"). */
+static void ailib__em_gemini_members(ailib_json_writer *w, const char *text, int query, int64_t dims) {
+    ailib_json_write_key(w, "content");
+    ailib_json_write_object_begin(w);
+    ailib_json_write_key(w, "parts");
+    ailib_json_write_array_begin(w);
+    ailib_json_write_object_begin(w);
+    ailib_json_write_key(w, "text"); ailib_json_write_string(w, text);
+    ailib_json_write_object_end(w);
+    ailib_json_write_array_end(w);
+    ailib_json_write_object_end(w);
+    ailib_json_write_key(w, "taskType"); ailib_json_write_string(w, query ? "RETRIEVAL_QUERY" : "RETRIEVAL_DOCUMENT");
+    if (dims > 0) { ailib_json_write_key(w, "outputDimensionality"); ailib_json_write_int(w, dims); }
+}
+
+/* Writes the body and path of an embedding request for the endpoint's protocol. Returns 0 when
+   the path could not be grown (out of memory); body errors stay sticky in the writer. */
+static int ailib__em_body(const ailib_provider_info *p, const ailib_endpoint *ep, const ailib_embed_request *q,
+                          const char *model, size_t ml, int query, ailib_json_writer *w, ailib__buf *path) {
+    const ailib_allocator *a = &w->alloc;
+    int ok = 1;
+    size_t i;
+    switch (p->protocol) {
+    case AILIB_PROTOCOL_GEMINI:
+        /* a full resource name "models/x" is accepted as well as the bare id */
+        if (ml > 7 && memcmp(model, "models/", 7) == 0) { model += 7; ml -= 7; }
+        ok = ailib__buf_add(a, path, "/models/", 8) && ailib__buf_add(a, path, model, ml);
+        if (q->input_count == 1) {
+            ok = ok && ailib__buf_add(a, path, ":embedContent", 13);
+            ailib_json_write_object_begin(w);
+            ailib__em_gemini_members(w, q->inputs[0], query, q->dimensions);
+            ailib_json_write_object_end(w);
+            break;
+        }
+        {
+            /* each request repeats the URL's model as a resource name */
+            ailib__buf res;
+            memset(&res, 0, sizeof res);
+            ok = ok && ailib__buf_add(a, path, ":batchEmbedContents", 19) && ailib__buf_add(a, &res, "models/", 7) &&
+                 ailib__buf_add(a, &res, model, ml);
+            ailib_json_write_object_begin(w);
+            ailib_json_write_key(w, "requests");
+            ailib_json_write_array_begin(w);
+            for (i = 0; ok && i < q->input_count; i++) {
+                ailib_json_write_object_begin(w);
+                ailib_json_write_key(w, "model"); ailib_json_write_stringn(w, res.p, res.len);
+                ailib__em_gemini_members(w, q->inputs[i], query, q->dimensions);
+                ailib_json_write_object_end(w);
+            }
+            ailib_json_write_array_end(w);
+            ailib_json_write_object_end(w);
+            ailib__free(a, res.p);
+        }
+        break;
+    case AILIB_PROTOCOL_OLLAMA:
+        ok = ailib__buf_add(a, path, "/api/embed", 10);
+        ailib_json_write_object_begin(w);
+        ailib_json_write_key(w, "model"); ailib_json_write_stringn(w, model, ml);
+        ailib__em_inputs(w, "input", q);
+        if (q->dimensions > 0) { ailib_json_write_key(w, "dimensions"); ailib_json_write_int(w, q->dimensions); }
+        ailib_json_write_object_end(w);
+        break;
+    case AILIB_PROTOCOL_COHERE:
+        ok = ailib__buf_add(a, path, "/embed", 6);
+        ailib_json_write_object_begin(w);
+        ailib_json_write_key(w, "model"); ailib_json_write_stringn(w, model, ml);
+        ailib__em_inputs(w, "texts", q);
+        /* required by every current Cohere embedding model */
+        ailib_json_write_key(w, "input_type"); ailib_json_write_string(w, query ? "search_query" : "search_document");
+        ailib_json_write_key(w, "embedding_types");
+        ailib_json_write_array_begin(w); ailib_json_write_string(w, "float"); ailib_json_write_array_end(w);
+        if (q->dimensions > 0) { ailib_json_write_key(w, "output_dimension"); ailib_json_write_int(w, q->dimensions); }
+        ailib_json_write_object_end(w);
+        break;
+    default:   /* OpenAI Chat Completions and Responses endpoints share /embeddings */
+        if (p->quirks & AILIB_Q_AZURE_DEPLOYMENTS) {
+            const char *v = ep->api_version ? ep->api_version : "2024-10-21";
+            ok = ailib__buf_add(a, path, "/openai/deployments/", 20) && ailib__buf_add(a, path, model, ml) &&
+                 ailib__buf_add(a, path, "/embeddings?api-version=", 24) && ailib__buf_add(a, path, v, strlen(v));
+        } else ok = ailib__buf_add(a, path, "/embeddings", 11);
+        ailib_json_write_object_begin(w);
+        ailib_json_write_key(w, "model"); ailib_json_write_stringn(w, model, ml);
+        ailib__em_inputs(w, "input", q);
+        ailib_json_write_key(w, "encoding_format"); ailib_json_write_string(w, "float");
+        if (q->dimensions > 0) { ailib_json_write_key(w, "dimensions"); ailib_json_write_int(w, q->dimensions); }
+        ailib_json_write_object_end(w);
+        break;
+    }
+    return ok;
+}
+
+/* Why a protocol has no embeddings here, and what to use instead; NULL when it has them. */
+static const char *ailib__em_unsupported(ailib_protocol proto) {
+    switch (proto) {
+    case AILIB_PROTOCOL_ANTHROPIC:
+        return "has no embeddings API (Anthropic recommends Voyage AI): use an embedding provider such as "
+               "openai (text-embedding-3-small), gemini (gemini-embedding-001), cohere (embed-v4.0), mistral or ollama";
+    case AILIB_PROTOCOL_BEDROCK:
+        return "serves embeddings only through InvokeModel with model-specific bodies, which ailib does not build: "
+               "use openai, gemini, cohere, mistral or ollama for embeddings";
+    case AILIB_PROTOCOL_OPENAI_CHAT: case AILIB_PROTOCOL_OPENAI_RESPONSES: case AILIB_PROTOCOL_GEMINI:
+    case AILIB_PROTOCOL_OLLAMA: case AILIB_PROTOCOL_COHERE:
+        return NULL;
+    default:
+        return "has an unknown protocol";
+    }
+}
+
+AILIB_API ailib_result ailib_wire_embed_build(const ailib_endpoint *ep, const ailib_embed_request *req,
+                                              ailib_wire_request *out, ailib_error *err) {
+    const ailib_provider_info *p;
+    const char *base, *model, *why;
+    size_t base_len, ml, i;
+    ailib_json_writer w;
+    ailib__buf path;
+    ailib_result r;
+    char *body;
+    int query, ok;
+    if (!out) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_wire_embed_build: out is NULL");
+    memset(out, 0, sizeof *out);
+    if (!ep || !ep->provider) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "endpoint.provider is required (ailib_provider_find(\"openai\") or your own row)");
+    if (!req) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "embed request is NULL");
+    p = ep->provider;
+    if (!req->inputs || !req->input_count)
+        return ailib__fail(err, AILIB_INVALID_ARGUMENT, "embed request has no inputs: set inputs and input_count (> 0)");
+    for (i = 0; i < req->input_count; i++)
+        if (!req->inputs[i]) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "embed request.inputs[%lu] is NULL", (unsigned long)i);
+    if (req->dimensions < 0)
+        return ailib__fail(err, AILIB_INVALID_ARGUMENT, "embed request.dimensions must be > 0 (or 0 for the model's size)");
+    if ((query = ailib__em_is_query(req->input_type)) < 0)
+        return ailib__fail(err, AILIB_INVALID_ARGUMENT, "embed request.input_type must be \"query\" or \"document\" (got \"%.60s\")", req->input_type);
+    if ((why = ailib__em_unsupported(p->protocol)) != NULL)
+        return ailib__fail(err, AILIB_UNSUPPORTED, "provider '%s' %s", p->name ? p->name : "?", why);
+    if ((r = ailib__em_base(ep, &base, &base_len, err)) != AILIB_OK) return r;
+    model = ailib__em_model(p, req->model, &ml);
+    if (!model || !ml)
+        return ailib__fail(err, AILIB_CONFIGURATION, "no embedding model: set embed request.model (got \"%.60s\"; the catalog has no embedding model for provider '%s')",
+                           req->model ? req->model : "", p->name ? p->name : "?");
+
+    ailib_json_writer_init(&w, ep->allocator);
+    memset(&path, 0, sizeof path);
+    ok = ailib__em_body(p, ep, req, model, ml, query, &w, &path);
+    r = ailib_json_writer_finish(&w);
+    if (!ok || r != AILIB_OK) {
+        ailib__free(&w.alloc, path.p);
+        ailib_json_writer_deinit(&w);
+        if (!ok || r == AILIB_OUT_OF_MEMORY) return ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory");
+        return ailib__fail(err, r, "could not write the embed request body (%s): check the inputs are valid UTF-8", ailib_result_string(r));
+    }
+    {
+        size_t body_len;
+        ailib_allocator a = w.alloc;
+        body = ailib_json_writer_take(&w, &body_len);
+        r = body ? ailib__em_request(ep, &a, base, base_len, &path, "POST", body, body_len, out, err)
+                 : ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory");
+        ailib__free(&a, path.p);
+    }
+    return r;
+}
+
+AILIB_API ailib_result ailib_wire_models_build(const ailib_endpoint *ep, ailib_wire_request *out, ailib_error *err) {
+    const ailib_provider_info *p;
+    const char *base;
+    size_t base_len;
+    ailib_allocator a;
+    ailib__buf path;
+    ailib_result r;
+    int ok = 1;
+    if (!out) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_wire_models_build: out is NULL");
+    memset(out, 0, sizeof *out);
+    if (!ep || !ep->provider) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "endpoint.provider is required (ailib_provider_find(\"openai\") or your own row)");
+    p = ep->provider;
+    if (p->protocol == AILIB_PROTOCOL_BEDROCK)
+        return ailib__fail(err, AILIB_UNSUPPORTED, "provider '%s': Bedrock lists models on its control-plane API "
+                           "(bedrock.<region>.amazonaws.com/foundation-models), which ailib does not call; see the catalog (ailib_model_at)",
+                           p->name ? p->name : "?");
+    if ((unsigned)p->protocol >= AILIB_PROTOCOL_COUNT)
+        return ailib__fail(err, AILIB_UNSUPPORTED, "provider '%s' has an unknown protocol", p->name ? p->name : "?");
+    if ((r = ailib__em_base(ep, &base, &base_len, err)) != AILIB_OK) return r;
+    a = ailib__allocator(ep->allocator);
+    memset(&path, 0, sizeof path);
+    /* the largest page each provider allows, so one request usually gets the whole list */
+    switch (p->protocol) {
+    case AILIB_PROTOCOL_GEMINI: ok = ailib__buf_add(&a, &path, "/models?pageSize=1000", 21); break;
+    case AILIB_PROTOCOL_OLLAMA: ok = ailib__buf_add(&a, &path, "/api/tags", 9); break;
+    case AILIB_PROTOCOL_ANTHROPIC: ok = ailib__buf_add(&a, &path, "/models?limit=1000", 18); break;
+    case AILIB_PROTOCOL_COHERE:
+        /* chat and embed live under /v2, the model list only under /v1 */
+        if (base_len >= 3 && memcmp(base + base_len - 3, "/v2", 3) == 0) {
+            ok = ailib__buf_add(&a, &path, base, base_len - 3) && ailib__buf_add(&a, &path, "/v1", 3);
+            base_len = 0;
+        }
+        ok = ok && ailib__buf_add(&a, &path, "/models?page_size=1000", 22);
+        break;
+    default:
+        if (p->quirks & AILIB_Q_AZURE_DEPLOYMENTS) {
+            const char *v = ep->api_version ? ep->api_version : "2024-10-21";
+            ok = ailib__buf_add(&a, &path, "/openai/models?api-version=", 27) && ailib__buf_add(&a, &path, v, strlen(v));
+        } else ok = ailib__buf_add(&a, &path, "/models", 7);
+        break;
+    }
+    r = ok ? ailib__em_request(ep, &a, base, base_len, &path, "GET", NULL, 0, out, err)
+           : ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory");
+    ailib__free(&a, path.p);
+    return r;
+}
+
+/* --- reading answers ---------------------------------------------------------------------------- */
+
+/* Parses a 2xx body; the JSON error becomes AILIB_DESERIALIZATION with its byte position. */
+static ailib_result ailib__em_parse_json(const ailib_endpoint *ep, const char *body, size_t len, const char *what,
+                                         ailib_json_doc **doc, ailib_error *err) {
+    ailib_json_parse_options o;
+    ailib_error perr;
+    ailib_result r;
+    memset(&o, 0, sizeof o);
+    o.allocator = ep->allocator;
+    ailib_error_clear(&perr);
+    *doc = NULL;
+    r = ailib_json_parse(body ? body : "", body ? len : 0, &o, doc, &perr);
+    if (r == AILIB_OK) return AILIB_OK;
+    if (r == AILIB_OUT_OF_MEMORY) return ailib__fail(err, r, "out of memory");
+    ailib__fail(err, AILIB_DESERIALIZATION, "the provider's %s is not valid JSON: %s", what, perr.message);
+    if (err) err->byte_pos = perr.byte_pos;
+    return AILIB_DESERIALIZATION;
+}
+
+/* A 200 body that lacks what we expect but carries {"error":...} is the provider's error. */
+static ailib_result ailib__em_shape_error(const ailib_json *root, const char *what, ailib_error *err) {
+    if (ailib_json_get(root, "error")) {
+        ailib_error e;
+        ailib_result code = ailib__error_from_body(0, root, NULL, 0, &e);
+        if (err) *err = e;
+        return code;
+    }
+    return ailib__fail(err, AILIB_DESERIALIZATION, "unexpected %s shape", what);
+}
+
+/* Value of a standard base64 digit, -1 for anything else. */
+static int ailib__b64_val(unsigned char c) {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '+') return 62;
+    if (c == '/') return 63;
+    return -1;
+}
+
+/* Decoded size of standard base64 text (padding optional), or (size_t)-1 when malformed. */
+static size_t ailib__b64_size(const char *s, size_t n) {
+    size_t i;
+    if (n && s[n - 1] == '=') n--;
+    if (n && s[n - 1] == '=') n--;
+    if (n % 4 == 1) return (size_t)-1;
+    for (i = 0; i < n; i++) if (ailib__b64_val((unsigned char)s[i]) < 0) return (size_t)-1;
+    return n / 4 * 3 + (n % 4 ? n % 4 - 1 : 0);
+}
+
+/* Decodes base64 known valid (ailib__b64_size) as little-endian float32 values. */
+static void ailib__b64_floats(const char *s, size_t n, float *out, size_t count) {
+    uint32_t acc = 0;
+    int bits = 0;
+    unsigned char b[4];
+    size_t i, k = 0, f = 0;
+    for (i = 0; i < n && s[i] != '=' && f < count; i++) {
+        acc = (acc << 6) | (uint32_t)ailib__b64_val((unsigned char)s[i]);
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            b[k++] = (unsigned char)(acc >> bits);
+            acc &= (1u << bits) - 1;
+            if (k == 4) {
+                uint32_t u = (uint32_t)b[0] | ((uint32_t)b[1] << 8) | ((uint32_t)b[2] << 16) | ((uint32_t)b[3] << 24);
+                memcpy(&out[f++], &u, sizeof u);
+                k = 0;
+            }
+        }
+    }
+}
+
+/* Size of one vector source: an array's length, a base64 string's float count; -1: malformed. */
+static size_t ailib__em_src_dims(const ailib_json *v, size_t i, ailib_error *err) {
+    size_t n, bytes;
+    const char *s = ailib_json_str(v, &n);
+    if (!s) return ailib_json_size(v);
+    bytes = ailib__b64_size(s, n);
+    if (bytes == (size_t)-1 || bytes % 4) {
+        ailib__fail(err, AILIB_DESERIALIZATION, "embedding %lu is a string but not base64 of float32 values", (unsigned long)i);
+        return (size_t)-1;
+    }
+    return bytes / 4;
+}
+
+static const char *ailib__json_type_name(const ailib_json *v) {
+    switch (ailib_json_type_of(v)) {
+    case AILIB_JSON_NULL: return "null";
+    case AILIB_JSON_FALSE: case AILIB_JSON_TRUE: return "a boolean";
+    case AILIB_JSON_STRING: return "a string";
+    case AILIB_JSON_ARRAY: return "an array";
+    case AILIB_JSON_OBJECT: return "an object";
+    default: return "a number";
+    }
+}
+
+/* Builds the embeddings from n vector sources (arrays of numbers, base64 strings, or NULL for
+   an input the provider skipped): every float goes into one block. */
+static ailib_result ailib__em_make(const ailib_allocator *alloc, const ailib_json *const *src, size_t n,
+                                   const ailib_usage *usage, const char *model, size_t model_len,
+                                   ailib_embeddings **out, ailib_error *err) {
+    ailib__arena arena;
+    ailib_embeddings *e;
+    float *data;
+    size_t i, total = 0, d;
+    arena.alloc = *alloc;
+    arena.head = NULL;
+    for (i = 0; i < n; i++) {
+        if (!src[i]) continue;
+        if ((d = ailib__em_src_dims(src[i], i, err)) == (size_t)-1) return AILIB_DESERIALIZATION;
+        total += d;
+    }
+    e = (ailib_embeddings *)ailib__arena_alloc(&arena, sizeof *e);
+    if (!e) return ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory");
+    memset(e, 0, sizeof *e);
+    e->vec = (const float **)ailib__arena_alloc(&arena, (n + 1) * sizeof *e->vec);
+    e->dims = (size_t *)ailib__arena_alloc(&arena, (n + 1) * sizeof *e->dims);
+    data = (float *)ailib__arena_alloc(&arena, (total + 1) * sizeof *data);
+    e->model = ailib__arena_strn(&arena, model ? model : "", model ? model_len : 0);
+    if (!e->vec || !e->dims || !data || !e->model) goto oom;
+    for (i = 0; i < n; i++) {
+        const ailib_json *v = src[i], *x;
+        size_t len, k;
+        const char *s;
+        e->vec[i] = NULL;
+        e->dims[i] = 0;
+        if (!v) continue;
+        e->vec[i] = data;
+        if ((s = ailib_json_str(v, &len)) != NULL) {
+            d = ailib__b64_size(s, len) / 4;
+            ailib__b64_floats(s, len, data, d);
+        } else {
+            d = 0;
+            for (AILIB__ELEMS(v, x, k)) {
+                double f = ailib_json_double(x);
+                if (!ailib_json_is_number(x)) {
+                    ailib__arena_free(&arena);
+                    return ailib__fail(err, AILIB_DESERIALIZATION, "embedding %lu, element %lu is %s, expected a number",
+                                       (unsigned long)i, (unsigned long)d, ailib__json_type_name(x));
+                }
+                if (f > FLT_MAX || f < -FLT_MAX) {
+                    ailib__arena_free(&arena);
+                    return ailib__fail(err, AILIB_DESERIALIZATION, "embedding %lu, element %lu is outside the range of float",
+                                       (unsigned long)i, (unsigned long)d);
+                }
+                data[d++] = (float)f;
+            }
+        }
+        e->dims[i] = d;
+        data += d;
+    }
+    e->count = n;
+    if (usage) e->usage = *usage;
+    e->arena = arena;
+    *out = e;
+    return AILIB_OK;
+oom:
+    ailib__arena_free(&arena);
+    return ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory");
+}
+
+/* A token count member into usage (reported bit set when present). */
+static void ailib__em_count(const ailib_json *v, int64_t *field, ailib_usage *u, uint32_t bit) {
+    if (!ailib_json_is_number(v)) return;
+    *field = ailib_json_int(v);
+    u->reported |= bit;
+}
+
+/* OpenAI: data[] with "index" (order not trusted: each vector lands at its index, duplicates
+   are an error, an index the response skipped reads as an empty vector). */
+static ailib_result ailib__em_openai(const ailib_json *root, const ailib_allocator *a, size_t body_len,
+                                     const ailib_json ***src, size_t *n, ailib_error *err) {
+    const ailib_json *data = ailib_json_get(root, "data"), *it;
+    size_t k, pos = 0, count = 0;
+    if (!ailib_json_is_array(data)) return ailib__em_shape_error(root, "embeddings response (no \"data\" array)", err);
+    for (AILIB__ELEMS(data, it, k)) {
+        const ailib_json *ix = ailib_json_get(it, "index");
+        int64_t idx = ix ? ailib_json_int(ix) : (int64_t)pos;
+        if (!ailib_json_is_object(it) || (ix && AILIB__JT(ix) != AILIB_JSON_INT) || idx < 0 || (uint64_t)idx >= body_len)
+            return ailib__fail(err, AILIB_DESERIALIZATION, "embeddings response: data[%lu] has no usable \"index\"", (unsigned long)pos);
+        if ((size_t)idx + 1 > count) count = (size_t)idx + 1;
+        pos++;
+    }
+    *src = (const ailib_json **)ailib__malloc(a, (count + 1) * sizeof **src);
+    if (!*src) return ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory");
+    memset((void *)*src, 0, (count + 1) * sizeof **src);
+    pos = 0;
+    for (AILIB__ELEMS(data, it, k)) {
+        const ailib_json *ix = ailib_json_get(it, "index"), *emb = ailib_json_get(it, "embedding");
+        size_t idx = ix ? (size_t)ailib_json_int(ix) : pos;
+        if ((*src)[idx]) return ailib__fail(err, AILIB_DESERIALIZATION, "embeddings response: index %lu appears twice", (unsigned long)idx);
+        if (!ailib_json_is_array(emb) && !ailib_json_is_string(emb))
+            return ailib__fail(err, AILIB_DESERIALIZATION, "embeddings response: data[%lu].embedding is %s, expected an array of numbers or base64",
+                               (unsigned long)pos, emb ? ailib__json_type_name(emb) : "missing");
+        (*src)[idx] = emb;
+        pos++;
+    }
+    *n = count;
+    return AILIB_OK;
+}
+
+/* Gemini {"embedding":{"values"}} / {"embeddings":[{"values"}]}, Ollama {"embeddings":[[...]]},
+   Cohere {"embeddings":{"float":[[...]]}} (v1's bare array too): a list of arrays. */
+static ailib_result ailib__em_arrays(ailib_protocol proto, const ailib_json *root, const ailib_allocator *a,
+                                     const ailib_json ***src, size_t *n, ailib_error *err) {
+    const ailib_json *list = ailib_json_get(root, "embeddings"), *single = NULL, *it;
+    size_t k, i = 0;
+    int values = proto == AILIB_PROTOCOL_GEMINI;
+    if (values && !list) single = ailib_json_path(root, "embedding", "values", (const char *)NULL);
+    else if (proto == AILIB_PROTOCOL_OLLAMA && !list) single = ailib_json_get(root, "embedding");   /* legacy /api/embeddings */
+    if (proto == AILIB_PROTOCOL_COHERE && ailib_json_is_object(list)) {
+        const ailib_json *fl = ailib_json_get(list, "float");
+        if (!fl) return ailib__fail(err, AILIB_DESERIALIZATION, "embeddings response has no \"float\" embeddings (ailib asks for embedding_types [\"float\"])");
+        list = fl;
+    }
+    if (single) {
+        if (!ailib_json_is_array(single)) return ailib__fail(err, AILIB_DESERIALIZATION, "embedding is %s, expected an array of numbers", ailib__json_type_name(single));
+        *src = (const ailib_json **)ailib__malloc(a, sizeof **src);
+        if (!*src) return ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory");
+        (*src)[0] = single;
+        *n = 1;
+        return AILIB_OK;
+    }
+    if (!ailib_json_is_array(list)) return ailib__em_shape_error(root, "embeddings response (no \"embeddings\" array)", err);
+    *src = (const ailib_json **)ailib__malloc(a, (ailib_json_size(list) + 1) * sizeof **src);
+    if (!*src) return ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory");
+    for (AILIB__ELEMS(list, it, k)) {
+        const ailib_json *v = values ? ailib_json_get(it, "values") : it;
+        if (!ailib_json_is_array(v))
+            return ailib__fail(err, AILIB_DESERIALIZATION, "embedding %lu is %s, expected an array of numbers", (unsigned long)i,
+                               v ? ailib__json_type_name(v) : "missing");
+        (*src)[i++] = v;
+    }
+    *n = i;
+    return AILIB_OK;
+}
+
+/* ailib_wire_embed_parse with the requested model, reported when the provider names none
+   (Gemini, Cohere): the engine calls this one. */
+static ailib_result ailib__embed_parse(const ailib_endpoint *ep, int http_status, const char *body, size_t len,
+                                       const char *requested_model, ailib_embeddings **out, ailib_error *err) {
+    const ailib_provider_info *p;
+    const ailib_json *root, **src = NULL;
+    const char *why, *model;
+    ailib_json_doc *doc;
+    ailib_allocator a;
+    ailib_usage u;
+    ailib_result r;
+    size_t n = 0, ml = 0;
+    if (!out) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_wire_embed_parse: out is NULL");
+    *out = NULL;
+    if (!ep || !ep->provider) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "endpoint.provider is required");
+    p = ep->provider;
+    if (http_status && (http_status < 200 || http_status > 299)) return ailib_wire_error_parse(ep, http_status, body, len, err);
+    if ((why = ailib__em_unsupported(p->protocol)) != NULL)
+        return ailib__fail(err, AILIB_UNSUPPORTED, "provider '%s' %s", p->name ? p->name : "?", why);
+    if ((r = ailib__em_parse_json(ep, body, len, "embeddings response", &doc, err)) != AILIB_OK) return r;
+    a = ailib__allocator(ep->allocator);
+    root = ailib_json_doc_root(doc);
+    memset(&u, 0, sizeof u);
+    if (p->protocol == AILIB_PROTOCOL_OPENAI_CHAT || p->protocol == AILIB_PROTOCOL_OPENAI_RESPONSES) {
+        r = ailib__em_openai(root, &a, len, &src, &n, err);
+        ailib__em_count(ailib_json_path(root, "usage", "prompt_tokens", (const char *)NULL), &u.input_tokens, &u, AILIB_USAGE_INPUT);
+        ailib__em_count(ailib_json_path(root, "usage", "total_tokens", (const char *)NULL), &u.total_tokens, &u, AILIB_USAGE_TOTAL);
+    } else {
+        r = ailib__em_arrays(p->protocol, root, &a, &src, &n, err);
+        if (p->protocol == AILIB_PROTOCOL_OLLAMA)
+            ailib__em_count(ailib_json_get(root, "prompt_eval_count"), &u.input_tokens, &u, AILIB_USAGE_INPUT);
+        else if (p->protocol == AILIB_PROTOCOL_COHERE)
+            ailib__em_count(ailib_json_path(root, "meta", "billed_units", "input_tokens", (const char *)NULL), &u.input_tokens, &u, AILIB_USAGE_INPUT);
+        else
+            ailib__em_count(ailib_json_path(root, "usageMetadata", "promptTokenCount", (const char *)NULL), &u.input_tokens, &u, AILIB_USAGE_INPUT);
+    }
+    /* embeddings produce no output tokens: the total is the input */
+    if ((u.reported & AILIB_USAGE_INPUT) && !(u.reported & AILIB_USAGE_TOTAL)) {
+        u.total_tokens = u.input_tokens;
+        u.reported |= AILIB_USAGE_TOTAL;
+    }
+    model = ailib_json_str(ailib_json_get(root, "model"), &ml);
+    if (!model || !ml) {
+        size_t rl = 0;
+        model = requested_model && *requested_model ? ailib__b_model(p, requested_model, &rl) : "";
+        ml = rl;
+    }
+    if (r == AILIB_OK) r = ailib__em_make(&a, src, n, &u, model, ml, out, err);
+    ailib__free(&a, (void *)src);
+    ailib_json_doc_destroy(doc);
+    return r;
+}
+
+AILIB_API ailib_result ailib_wire_embed_parse(const ailib_endpoint *ep, int http_status, const char *body, size_t len,
+                                              ailib_embeddings **out, ailib_error *err) {
+    return ailib__embed_parse(ep, http_status, body, len, NULL, out, err);
+}
+
+/* --- model lists ------------------------------------------------------------------------------ */
+
+static int64_t ailib__ml_int(const ailib_json *v) {
+    int64_t x = ailib_json_is_number(v) ? ailib_json_int(v) : 0;
+    return x > 0 ? x : 0;
+}
+
+/* "supported": true inside an Anthropic capabilities object. */
+static int ailib__ml_supported(const ailib_json *caps, const char *name) {
+    return ailib_json_bool(ailib_json_path(caps, name, "supported", (const char *)NULL));
+}
+
+static int ailib__ml_has_string(const ailib_json *arr, const char *s) {
+    const ailib_json *x;
+    size_t k;
+    for (AILIB__ELEMS(arr, x, k)) if (ailib__jstr_eq(x, s)) return 1;
+    return 0;
+}
+
+/* Reads one listed model into e (id, owner and what the provider says about it); returns 0 to
+   skip an entry without a usable id. */
+static int ailib__ml_read(ailib_protocol proto, const ailib_json *m, ailib_model_entry *e, const char **id, size_t *idn,
+                          const char **own, size_t *ownn) {
+    const ailib_json *v;
+    *own = ""; *ownn = 0;
+    memset(e, 0, sizeof *e);
+    switch (proto) {
+    case AILIB_PROTOCOL_GEMINI:
+        *id = ailib_json_str(ailib_json_get(m, "name"), idn);
+        if (*id && *idn > 7 && memcmp(*id, "models/", 7) == 0) { *id += 7; *idn -= 7; }
+        e->context_window = ailib__ml_int(ailib_json_get(m, "inputTokenLimit"));
+        e->max_output = ailib__ml_int(ailib_json_get(m, "outputTokenLimit"));
+        v = ailib_json_get(m, "supportedGenerationMethods");
+        if (ailib__ml_has_string(v, "embedContent") || ailib__ml_has_string(v, "batchEmbedContents")) e->caps |= AILIB_CAP_EMBEDDING;
+        if (ailib_json_bool(ailib_json_get(m, "thinking"))) e->caps |= AILIB_CAP_REASONING;
+        break;
+    case AILIB_PROTOCOL_OLLAMA:
+        *id = ailib_json_str(ailib_json_get(m, "name"), idn);
+        if (!*id || !*idn) *id = ailib_json_str(ailib_json_get(m, "model"), idn);
+        break;
+    case AILIB_PROTOCOL_COHERE:
+        *id = ailib_json_str(ailib_json_get(m, "name"), idn);
+        e->context_window = ailib__ml_int(ailib_json_get(m, "context_length"));
+        if (ailib__ml_has_string(ailib_json_get(m, "endpoints"), "embed")) e->caps |= AILIB_CAP_EMBEDDING;
+        break;
+    case AILIB_PROTOCOL_ANTHROPIC:
+        *id = ailib_json_str(ailib_json_get(m, "id"), idn);
+        e->context_window = ailib__ml_int(ailib_json_get(m, "max_input_tokens"));
+        e->max_output = ailib__ml_int(ailib_json_get(m, "max_tokens"));
+        v = ailib_json_get(m, "capabilities");
+        if (ailib__ml_supported(v, "image_input")) e->caps |= AILIB_CAP_VISION;
+        if (ailib__ml_supported(v, "thinking")) e->caps |= AILIB_CAP_REASONING;
+        if (ailib__ml_supported(v, "structured_outputs")) e->caps |= AILIB_CAP_JSON_SCHEMA;
+        break;
+    default:
+        /* OpenAI, and the fields OpenAI-compatible servers add (Groq, OpenRouter, Mistral, vLLM) */
+        *id = ailib_json_str(ailib_json_get(m, "id"), idn);
+        *own = ailib_json_str(ailib_json_get(m, "owned_by"), ownn);
+        if (!*own) { *own = ""; *ownn = 0; }
+        e->context_window = ailib__ml_int(ailib_json_get(m, "context_window"));
+        if (!e->context_window) e->context_window = ailib__ml_int(ailib_json_get(m, "context_length"));
+        if (!e->context_window) e->context_window = ailib__ml_int(ailib_json_get(m, "max_context_length"));
+        if (!e->context_window) e->context_window = ailib__ml_int(ailib_json_get(m, "max_model_len"));
+        e->max_output = ailib__ml_int(ailib_json_get(m, "max_completion_tokens"));
+        if (!e->max_output) e->max_output = ailib__ml_int(ailib_json_path(m, "top_provider", "max_completion_tokens", (const char *)NULL));
+        break;
+    }
+    return *id && *idn;
+}
+
+AILIB_API ailib_result ailib_wire_models_parse(const ailib_endpoint *ep, int http_status, const char *body, size_t len,
+                                               ailib_model_list **out, ailib_error *err) {
+    const ailib_provider_info *p;
+    const ailib_json *root, *list, *m;
+    ailib_json_doc *doc;
+    ailib__arena arena;
+    ailib_model_list *l;
+    ailib_result r;
+    size_t k;
+    if (!out) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_wire_models_parse: out is NULL");
+    *out = NULL;
+    if (!ep || !ep->provider) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "endpoint.provider is required");
+    p = ep->provider;
+    if (http_status && (http_status < 200 || http_status > 299)) return ailib_wire_error_parse(ep, http_status, body, len, err);
+    if (p->protocol == AILIB_PROTOCOL_BEDROCK || (unsigned)p->protocol >= AILIB_PROTOCOL_COUNT)
+        return ailib__fail(err, AILIB_UNSUPPORTED, "provider '%s': model listing is not supported for this protocol", p->name ? p->name : "?");
+    if ((r = ailib__em_parse_json(ep, body, len, "model list", &doc, err)) != AILIB_OK) return r;
+    root = ailib_json_doc_root(doc);
+    switch (p->protocol) {
+    case AILIB_PROTOCOL_GEMINI: case AILIB_PROTOCOL_OLLAMA: case AILIB_PROTOCOL_COHERE: list = ailib_json_get(root, "models"); break;
+    default: list = ailib_json_is_array(root) ? root : ailib_json_get(root, "data"); break;   /* Together: a bare array */
+    }
+    if (!ailib_json_is_array(list)) {
+        r = ailib__em_shape_error(root, p->protocol == AILIB_PROTOCOL_GEMINI || p->protocol == AILIB_PROTOCOL_OLLAMA ||
+                                  p->protocol == AILIB_PROTOCOL_COHERE ? "model list (no \"models\" array)" : "model list (no \"data\" array)", err);
+        ailib_json_doc_destroy(doc);
+        return r;
+    }
+    arena.alloc = ailib__allocator(ep->allocator);
+    arena.head = NULL;
+    l = (ailib_model_list *)ailib__arena_alloc(&arena, sizeof *l);
+    if (l) {
+        memset(l, 0, sizeof *l);
+        l->entries = (ailib_model_entry *)ailib__arena_alloc(&arena, (ailib_json_size(list) + 1) * sizeof *l->entries);
+    }
+    if (!l || !l->entries) goto oom;
+    for (AILIB__ELEMS(list, m, k)) {
+        ailib_model_entry *e = &l->entries[l->count];
+        const char *id, *own;
+        size_t idn, ownn;
+        char *idc;
+        if (!ailib__ml_read(p->protocol, m, e, &id, &idn, &own, &ownn)) continue;
+        if (!(idc = ailib__arena_strn(&arena, id, idn)) || !(e->owned_by = ailib__arena_strn(&arena, own, ownn))) goto oom;
+        e->id = idc;
+        /* the catalog fills in what the provider did not say */
+        e->catalog = ailib_model_find(p->name, idc);
+        if (e->catalog) {
+            if (!e->context_window) e->context_window = e->catalog->context_window;
+            if (!e->max_output) e->max_output = e->catalog->max_output;
+            e->caps |= e->catalog->caps;
+        }
+        l->count++;
+    }
+    l->arena = arena;
+    ailib_json_doc_destroy(doc);
+    *out = l;
+    return AILIB_OK;
+oom:
+    ailib__arena_free(&arena);
+    ailib_json_doc_destroy(doc);
+    return ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory");
+}
+/* >>http: the libcurl multi transport ========================================================== */
+#ifndef AILIB_NO_CURL
+#include <curl/curl.h>
+
+typedef struct ailib__cxfer {
+    CURL *easy;
+    struct curl_slist *hdrs;
+    const ailib_http_callbacks *cb;
+    void *ctx;
+    int status;             /* final status once the header block ended */
+    int done;
+    int configured;         /* the options that never change are set (a reused handle) */
+    char *hdr_key; size_t hdr_key_len, hdr_key_cap;   /* the header lines the list was built from */
+    char errbuf[CURL_ERROR_SIZE];
+    struct ailib__cxfer *next_free;
+} ailib__cxfer;
+
+typedef struct ailib__curl {
+    CURLM *multi;
+    ailib_allocator alloc;
+    char *proxy;            /* NULL: environment; "": none */
+    long connect_ms, timeout_ms;
+    ailib__cxfer *free_list;/* finished transfers kept for reuse (their easy handles too) */
+} ailib__curl;
+
+static size_t ailib__curl_write(char *data, size_t size, size_t n, void *user) {
+    ailib__cxfer *x = (ailib__cxfer *)user;
+    size_t len = size * n;
+    if (x->cb->on_body(x->ctx, data, len)) return len ? 0 : 1;   /* a different count aborts */
+    return len;
+}
+
+/* Header lines arrive one at a time; a status line restarts the block (redirects, 100). */
+static size_t ailib__curl_header(char *line, size_t size, size_t n, void *user) {
+    ailib__cxfer *x = (ailib__cxfer *)user;
+    size_t len = size * n, nl = len, i;
+    while (nl && (line[nl - 1] == '\n' || line[nl - 1] == '\r')) nl--;
+    if (nl > 5 && memcmp(line, "HTTP/", 5) == 0) {
+        const char *sp = (const char *)memchr(line, ' ', nl);
+        x->status = sp ? atoi(sp + 1) : 0;
+        return len;
+    }
+    if (nl == 0) {
+        if (x->status >= 200) x->cb->on_status(x->ctx, x->status);
+        return len;
+    }
+    for (i = 0; i < nl && line[i] != ':'; i++) {}
+    if (i < nl) {
+        size_t v = i + 1;
+        while (v < nl && (line[v] == ' ' || line[v] == '\t')) v++;
+        x->cb->on_header(x->ctx, line, i, line + v, nl - v);
+    }
+    return len;
+}
+
+static void *ailib__curl_create(void *user, const ailib_transport_config *cfg, ailib_error *err) {
+    ailib_allocator a = ailib__allocator(cfg ? cfg->allocator : NULL);
+    ailib__curl *t = (ailib__curl *)ailib__malloc(&a, sizeof *t);
+    (void)user;
+    if (!t) { ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory"); return NULL; }
+    memset(t, 0, sizeof *t);
+    t->alloc = a;
+    t->multi = curl_multi_init();
+    if (!t->multi) { ailib__free(&a, t); ailib__fail(err, AILIB_NETWORK, "curl_multi_init failed"); return NULL; }
+    curl_multi_setopt(t->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
+    if (cfg && cfg->proxy) {
+        size_t n = strlen(cfg->proxy);
+        t->proxy = (char *)ailib__malloc(&a, n + 1);
+        if (t->proxy) memcpy(t->proxy, cfg->proxy, n + 1);
+    }
+    t->connect_ms = cfg ? (long)cfg->connect_timeout_ms : 0;
+    t->timeout_ms = cfg ? (long)cfg->timeout_ms : 0;
+    return t;
+}
+
+static void ailib__curl_xfer_free(ailib__curl *t, ailib__cxfer *x) {
+    if (x->easy) curl_easy_cleanup(x->easy);
+    if (x->hdrs) curl_slist_free_all(x->hdrs);
+    ailib__free(&t->alloc, x->hdr_key);
+    ailib__free(&t->alloc, x);
+}
+
+static void ailib__curl_destroy(void *tp) {
+    ailib__curl *t = (ailib__curl *)tp;
+    ailib__cxfer *x;
+    if (!t) return;
+    while ((x = t->free_list) != NULL) { t->free_list = x->next_free; ailib__curl_xfer_free(t, x); }
+    curl_multi_cleanup(t->multi);
+    ailib__free(&t->alloc, t->proxy);
+    ailib__free(&t->alloc, t);
+}
+
+/* The request's header lines, "Name: value\n" each: the key of the cached header list. */
+static int ailib__curl_hdr_key(ailib__curl *t, const ailib_wire_request *req, ailib__buf *b) {
+    size_t i;
+    b->len = 0;
+    for (i = 0; i < req->header_count; i++) {
+        if (!ailib__buf_add(&t->alloc, b, req->headers[i].name, strlen(req->headers[i].name)) ||
+            !ailib__buf_add(&t->alloc, b, ": ", 2) ||
+            !ailib__buf_add(&t->alloc, b, req->headers[i].value, strlen(req->headers[i].value)) ||
+            !ailib__buf_add(&t->alloc, b, "\n", 1)) return 0;
+    }
+    return 1;
+}
+
+/* 1 when the request's header lines equal the key the handle's list was built from. */
+static int ailib__curl_hdr_same(const ailib__cxfer *x, const ailib_wire_request *req) {
+    const char *k = x->hdr_key, *end;
+    size_t i;
+    if (!x->hdrs || !k) return 0;
+    end = k + x->hdr_key_len;
+    for (i = 0; i < req->header_count; i++) {
+        size_t nl = strlen(req->headers[i].name), vl = strlen(req->headers[i].value);
+        if ((size_t)(end - k) < nl + vl + 3 || memcmp(k, req->headers[i].name, nl) != 0 || k[nl] != ':' || k[nl + 1] != ' ' ||
+            memcmp(k + nl + 2, req->headers[i].value, vl) != 0 || k[nl + 2 + vl] != '\n') return 0;
+        k += nl + vl + 3;
+    }
+    return k == end;
+}
+
+/* Sets the header list, rebuilding it only when the lines differ from the handle's last
+   request (a client's requests usually carry the same headers). */
+static int ailib__curl_headers(ailib__curl *t, ailib__cxfer *x, const ailib_wire_request *req) {
+    ailib__buf key;
+    size_t i;
+    if (ailib__curl_hdr_same(x, req)) return 1;
+    key.p = x->hdr_key; key.len = 0; key.cap = x->hdr_key_cap;
+    if (!ailib__curl_hdr_key(t, req, &key)) return 0;
+    x->hdr_key = key.p; x->hdr_key_len = key.len; x->hdr_key_cap = key.cap;
+    if (x->hdrs) { curl_slist_free_all(x->hdrs); x->hdrs = NULL; }
+    for (i = 0; i < req->header_count; i++) {
+        char line[1024];
+        struct curl_slist *nh;
+        snprintf(line, sizeof line, "%s: %s", req->headers[i].name, req->headers[i].value);
+        if (!(nh = curl_slist_append(x->hdrs, line))) return 0;
+        x->hdrs = nh;
+    }
+    if (!(x->hdrs = curl_slist_append(x->hdrs, "Expect:"))) return 0;   /* no 100-continue round trip */
+    curl_easy_setopt(x->easy, CURLOPT_HTTPHEADER, x->hdrs);
+    return 1;
+}
+
+static ailib_result ailib__curl_start(void *tp, const ailib_wire_request *req, const ailib_http_callbacks *cb, void *ctx,
+                                      void **handle, ailib_error *err) {
+    ailib__curl *t = (ailib__curl *)tp;
+    ailib__cxfer *x = t->free_list;
+    if (x) t->free_list = x->next_free;
+    else {
+        x = (ailib__cxfer *)ailib__malloc(&t->alloc, sizeof *x);
+        if (!x) return ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory");
+        memset(x, 0, sizeof *x);
+        x->easy = curl_easy_init();
+        if (!x->easy) { ailib__free(&t->alloc, x); return ailib__fail(err, AILIB_NETWORK, "curl_easy_init failed"); }
+    }
+    x->cb = cb; x->ctx = ctx; x->status = 0; x->done = 0; x->errbuf[0] = 0; x->next_free = NULL;
+    if (!x->configured) {
+        /* everything a reused handle keeps: set once */
+        curl_easy_setopt(x->easy, CURLOPT_WRITEFUNCTION, ailib__curl_write);
+        curl_easy_setopt(x->easy, CURLOPT_WRITEDATA, x);
+        curl_easy_setopt(x->easy, CURLOPT_HEADERFUNCTION, ailib__curl_header);
+        curl_easy_setopt(x->easy, CURLOPT_HEADERDATA, x);
+        curl_easy_setopt(x->easy, CURLOPT_ERRORBUFFER, x->errbuf);
+        curl_easy_setopt(x->easy, CURLOPT_PRIVATE, x);
+        curl_easy_setopt(x->easy, CURLOPT_NOSIGNAL, 1L);
+        curl_easy_setopt(x->easy, CURLOPT_ACCEPT_ENCODING, "");          /* every encoding libcurl has */
+        curl_easy_setopt(x->easy, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
+        curl_easy_setopt(x->easy, CURLOPT_TCP_KEEPALIVE, 1L);
+        curl_easy_setopt(x->easy, CURLOPT_SSL_VERIFYPEER, 1L);              /* never turned off */
+        curl_easy_setopt(x->easy, CURLOPT_SSL_VERIFYHOST, 2L);
+        if (t->connect_ms > 0) curl_easy_setopt(x->easy, CURLOPT_CONNECTTIMEOUT_MS, t->connect_ms);
+        if (t->timeout_ms > 0) curl_easy_setopt(x->easy, CURLOPT_TIMEOUT_MS, t->timeout_ms);
+        if (t->proxy) curl_easy_setopt(x->easy, CURLOPT_PROXY, t->proxy);  /* "" disables env proxies */
+        x->configured = 1;
+    }
+    if (!ailib__curl_headers(t, x, req)) { ailib__curl_xfer_free(t, x); return ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory"); }
+    curl_easy_setopt(x->easy, CURLOPT_URL, req->url);
+    if (strcmp(req->method, "GET") == 0) curl_easy_setopt(x->easy, CURLOPT_HTTPGET, 1L);
+    else {
+        curl_easy_setopt(x->easy, CURLOPT_POSTFIELDS, req->body ? req->body : "");
+        curl_easy_setopt(x->easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
+    }
+    if (curl_multi_add_handle(t->multi, x->easy) != CURLM_OK) {
+        ailib__curl_xfer_free(t, x);
+        return ailib__fail(err, AILIB_NETWORK, "curl_multi_add_handle failed");
+    }
+    *handle = x;
+    return AILIB_OK;
+}
+
+static ailib_result ailib__curl_code(CURLcode c) {
+    switch (c) {
+    case CURLE_OK: return AILIB_OK;
+    case CURLE_OPERATION_TIMEDOUT: return AILIB_TIMEOUT;
+    case CURLE_WRITE_ERROR: case CURLE_ABORTED_BY_CALLBACK: return AILIB_CANCELLED;
+    case CURLE_OUT_OF_MEMORY: return AILIB_OUT_OF_MEMORY;
+    default: return AILIB_NETWORK;
+    }
+}
+
+static ailib_result ailib__curl_poll(void *tp, int timeout_ms) {
+    ailib__curl *t = (ailib__curl *)tp;
+    int running = 0, left = 0;
+    CURLMsg *m;
+    if (timeout_ms > 0) curl_multi_poll(t->multi, NULL, 0, timeout_ms, NULL);
+    if (curl_multi_perform(t->multi, &running) != CURLM_OK) return AILIB_NETWORK;
+    while ((m = curl_multi_info_read(t->multi, &left)) != NULL) {
+        ailib__cxfer *x = NULL;
+        if (m->msg != CURLMSG_DONE) continue;
+        curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&x);
+        if (!x || x->done) continue;
+        x->done = 1;
+        curl_multi_remove_handle(t->multi, x->easy);
+        {
+            CURLcode cc = m->data.result;
+            char msg[CURL_ERROR_SIZE + 64];
+            if (cc == CURLE_OK && x->status < 200) {
+                long code = 0;
+                curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &code);
+                if (code >= 200) x->cb->on_status(x->ctx, (int)code);
+            }
+            snprintf(msg, sizeof msg, "%s", x->errbuf[0] ? x->errbuf : curl_easy_strerror(cc));
+            x->cb->on_done(x->ctx, ailib__curl_code(cc), msg);
+        }
+    }
+    return AILIB_OK;
+}
+
+static void ailib__curl_cancel(void *tp, void *h) {
+    ailib__curl *t = (ailib__curl *)tp;
+    ailib__cxfer *x = (ailib__cxfer *)h;
+    if (!x || x->done) return;
+    x->done = 1;
+    curl_multi_remove_handle(t->multi, x->easy);
+    x->cb->on_done(x->ctx, AILIB_CANCELLED, "cancelled");
+}
+
+static void ailib__curl_wakeup(void *tp) { curl_multi_wakeup(((ailib__curl *)tp)->multi); }
+
+static void ailib__curl_release(void *tp, void *h) {
+    ailib__curl *t = (ailib__curl *)tp;
+    ailib__cxfer *x = (ailib__cxfer *)h;
+    if (!x) return;
+    if (!x->done) { x->done = 1; curl_multi_remove_handle(t->multi, x->easy); }
+    x->next_free = t->free_list;       /* the easy handle keeps its connection cache entry */
+    t->free_list = x;
+}
+
+static const ailib_transport ailib__transport_curl = {
+    ailib__curl_create, ailib__curl_destroy, ailib__curl_start, ailib__curl_poll,
+    ailib__curl_cancel, ailib__curl_wakeup, ailib__curl_release, NULL
+};
+
+AILIB_API const ailib_transport *ailib_transport_curl(void) { return &ailib__transport_curl; }
+
+static int ailib__global_inited;
+AILIB_API ailib_result ailib_global_init(void) {
+    if (ailib__global_inited) return AILIB_OK;
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) return AILIB_NETWORK;
+    ailib__global_inited = 1;
+    return AILIB_OK;
+}
+AILIB_API void ailib_global_cleanup(void) {
+    if (!ailib__global_inited) return;
+    curl_global_cleanup();
+    ailib__global_inited = 0;
+}
+#else
+AILIB_API const ailib_transport *ailib_transport_curl(void) { return NULL; }
+AILIB_API ailib_result ailib_global_init(void) { return AILIB_OK; }
+AILIB_API void ailib_global_cleanup(void) {}
+#endif
+/* >>engine: clients, calls and their state machine ============================================= */
+
+#include <time.h>
+#if defined(_WIN32)
+#  include <windows.h>
+#elif defined(__unix__) || defined(__APPLE__)
+#  include <sys/time.h>
+#endif
+
+/* Milliseconds of a monotonic clock where the headers show one (strict ISO modes hide
+   clock_gettime), else of the wall clock. */
+static int64_t ailib__now_ms(void) {
+#if defined(_WIN32)
+    return (int64_t)GetTickCount64();
+#elif defined(CLOCK_MONOTONIC)
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+#elif defined(__unix__) || defined(__APPLE__)
+    struct timeval tv;
+    gettimeofday(&tv, NULL);
+    return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
+#else
+    return (int64_t)time(NULL) * 1000;
+#endif
+}
+
+struct ailib_client {
+    ailib_allocator alloc;
+    const ailib_provider_info *prov;
+    ailib_endpoint ep;
+    char *model, *base_url, *api_key, *api_version, *proxy;   /* owned copies */
+    int64_t connect_timeout_ms, timeout_ms, first_byte_timeout_ms, idle_timeout_ms;
+    int max_retries;
+    size_t max_response_bytes;
+    const ailib_transport *tp;
+    void *tpi;
+    struct ailib_call *calls;          /* unfinished calls, a doubly linked list */
+    size_t active;
+    ailib_log_fn log;
+    void *log_user;
+    uint32_t rng;                      /* backoff jitter */
+    ailib_stream *parser;              /* decodes whole (non-streamed) bodies, reused across calls */
+    ailib_stream *spare;               /* a finished call's stream decoder, buffers warm, for the next */
+};
+
+typedef enum ailib__call_state {
+    AILIB__SEND = 0,        /* build done, waiting to (re)start the exchange */
+    AILIB__RECEIVE,         /* the exchange is running */
+    AILIB__RETRY_WAIT,      /* a retryable failure before any output: waiting for retry_at */
+    AILIB__DONE             /* result and response are final */
+} ailib__call_state;
+
+typedef struct ailib__qev { ailib_event ev; size_t text, id, name; } ailib__qev;
+
+struct ailib_call {
+    ailib_client *client;
+    struct ailib_call *next, *prev;
+    ailib__call_state state;
+    ailib_call_desc desc;
+    ailib_wire_request wr;          /* the built request: the call's copy of what was asked */
+    void *handle;                   /* transport exchange */
+    int status;
+    int attempt;
+    int delivered;                  /* events reached the caller: no more retries */
+    int cancelled;
+    int should_retry;               /* x-should-retry: -1 absent, 0, 1 */
+    int raw;                        /* not a chat: a 2xx body is kept for the caller's parser */
+    int64_t retry_after_ms;         /* from the response headers, -1 none */
+    char request_id[128];
+    int64_t deadline, attempt_start, last_byte, retry_at;
+    int got_byte;
+    ailib__buf body;                /* whole body (non-stream) or error body */
+    ailib_stream *stream;           /* decoder for streamed 2xx bodies */
+    ailib_result result;
+    ailib_error err;
+    ailib_response *resp;
+    ailib__qev *q; size_t qn, qcap, qhead;
+    ailib__buf qdata;
+};
+
+static void ailib__log(ailib_client *c, ailib_log_level lvl, const char *fmt, ...) {
+    char msg[512];
+    va_list ap;
+    if (!c->log) return;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    c->log(c->log_user, lvl, msg);
+}
+
+static char *ailib__strdup(const ailib_allocator *a, const char *s) {
+    size_t n;
+    char *d;
+    if (!s) return NULL;
+    n = strlen(s);
+    d = (char *)ailib__malloc(a, n + 1);
+    if (d) memcpy(d, s, n + 1);
+    return d;
+}
+
+/* The first variable of a space-separated list that is set and non-empty, and its name. */
+static const char *ailib__env_first(const char *names, char *which, size_t cap) {
+    const char *p = names;
+    if (which && cap) which[0] = 0;
+    while (p && *p) {
+        char name[128];
+        size_t n = strcspn(p, " ");
+        const char *v;
+        if (n && n < sizeof name) {
+            memcpy(name, p, n);
+            name[n] = 0;
+            v = getenv(name);
+            if (v && *v) { if (which) ailib__copy_trunc(which, cap, name, n); return v; }
+        }
+        p += n;
+        while (*p == ' ') p++;
+    }
+    return NULL;
+}
+
+/* Replaces {VAR} placeholders from the environment. NULL with err set when one is unset. */
+static char *ailib__expand_url(const ailib_allocator *a, const char *url, const char *prov, ailib_error *err) {
+    ailib__buf b = {0, 0, 0};
+    const char *p = url;
+    while (*p) {
+        const char *o = strchr(p, '{'), *cl;
+        char name[128];
+        const char *v;
+        if (!o || !(cl = strchr(o, '}'))) { if (!ailib__buf_add(a, &b, p, strlen(p))) goto oom; break; }
+        if (!ailib__buf_add(a, &b, p, (size_t)(o - p))) goto oom;
+        ailib__copy_trunc(name, sizeof name, o + 1, (size_t)(cl - o - 1));
+        v = getenv(name);
+        if (!v || !*v) {
+            ailib__free(a, b.p);
+            ailib__fail(err, AILIB_CONFIGURATION, "the base URL of '%s' needs %s: set that environment variable or desc.base_url", prov, name);
+            return NULL;
+        }
+        if (!ailib__buf_add(a, &b, v, strlen(v))) goto oom;
+        p = cl + 1;
+    }
+    if (!b.p && !ailib__buf_add(a, &b, "", 0)) goto oom;
+    return b.p;
+oom:
+    ailib__free(a, b.p);
+    ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory");
+    return NULL;
+}
+
+static int64_t ailib__env_ms(const char *name, int64_t per_unit) {
+    const char *v = getenv(name);
+    double d;
+    char *end;
+    if (!v || !*v) return 0;
+    d = strtod(v, &end);
+    if (end == v || d <= 0) return 0;
+    return (int64_t)(d * (double)per_unit);
+}
+
+AILIB_API ailib_client *ailib_client_create(const ailib_client_desc *desc, ailib_error *err) {
+    ailib_client_desc zero;
+    ailib_allocator a;
+    ailib_client *c;
+    const ailib_provider_info *prov = NULL;
+    const char *model, *slash, *key, *base, *env_base = NULL;
+    char keyvar[128];
+    ailib_transport_config tc;
+    if (!desc) { memset(&zero, 0, sizeof zero); desc = &zero; }
+    a = ailib__allocator(desc->allocator);
+    model = desc->model && *desc->model ? desc->model : getenv("AILIB_MODEL");
+    /* provider: an explicit row, the "provider/" prefix, desc.provider, or a bare provider name */
+    if (desc->provider_info) prov = desc->provider_info;
+    else if (model && (slash = strchr(model, '/')) != NULL && ailib_provider_findn(model, (size_t)(slash - model))) {
+        prov = ailib_provider_findn(model, (size_t)(slash - model));
+        model = slash + 1;
+    } else if (desc->provider) {
+        prov = ailib_provider_find(desc->provider);
+        if (!prov) { ailib__fail(err, AILIB_CONFIGURATION, "unknown provider '%s' in desc.provider (`ailib providers` lists them)", desc->provider); return NULL; }
+    } else if (model && ailib_provider_find(model)) {
+        prov = ailib_provider_find(model);
+        model = NULL;
+    }
+    if (!prov) {
+        if (!model) ailib__fail(err, AILIB_CONFIGURATION, "no model: set desc.model to \"provider/model\" (e.g. \"openai/gpt-4o-mini\") or AILIB_MODEL");
+        else ailib__fail(err, AILIB_CONFIGURATION, "model '%s' names no known provider: write it as \"provider/model\" or set desc.provider", model);
+        return NULL;
+    }
+    if (!model || !*model) model = prov->default_model;
+    /* key: desc, then the provider's variables */
+    key = desc->api_key && *desc->api_key ? desc->api_key : ailib__env_first(prov->api_key_env, keyvar, sizeof keyvar);
+    if (!key && prov->auth != AILIB_AUTH_NONE) {
+        ailib__fail(err, AILIB_CONFIGURATION, "no API key for '%s': set %s or desc.api_key", prov->name,
+                    prov->api_key_env ? prov->api_key_env : "desc.api_key");
+        return NULL;
+    }
+    c = (ailib_client *)ailib__malloc(&a, sizeof *c);
+    if (!c) { ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory"); return NULL; }
+    memset(c, 0, sizeof *c);
+    c->alloc = a;
+    c->prov = prov;
+    c->rng = (uint32_t)ailib__now_ms() | 1u;
+    /* base URL: desc, then <PROVIDER>_BASE_URL (OLLAMA_HOST may lack a scheme), then the catalog */
+    if (!(desc->base_url && *desc->base_url) && prov->base_url_env) env_base = ailib__env_first(prov->base_url_env, NULL, 0);
+    base = desc->base_url && *desc->base_url ? desc->base_url : env_base ? env_base : prov->base_url;
+    if (!base || !*base) {
+        ailib__fail(err, AILIB_CONFIGURATION, "provider '%s' has no base URL: set desc.base_url%s%s", prov->name,
+                    prov->base_url_env ? " or " : "", prov->base_url_env ? prov->base_url_env : "");
+        goto fail;
+    }
+    if (!strstr(base, "://")) {
+        char tmp[1024];
+        snprintf(tmp, sizeof tmp, "http://%s", base);
+        c->base_url = ailib__expand_url(&a, tmp, prov->name, err);
+    } else c->base_url = ailib__expand_url(&a, base, prov->name, err);
+    if (!c->base_url) goto fail;
+    c->model = ailib__strdup(&a, model ? model : "");
+    c->api_key = key ? ailib__strdup(&a, key) : NULL;
+    c->api_version = ailib__strdup(&a, desc->api_version);
+    if (desc->no_proxy) c->proxy = ailib__strdup(&a, "");
+    else if (desc->proxy && *desc->proxy) c->proxy = ailib__strdup(&a, desc->proxy);
+    else if (getenv("AI_PROXY_URL") && *getenv("AI_PROXY_URL")) c->proxy = ailib__strdup(&a, getenv("AI_PROXY_URL"));
+    if (!c->model || (key && !c->api_key)) { ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory"); goto fail; }
+    c->connect_timeout_ms = desc->connect_timeout_ms > 0 ? desc->connect_timeout_ms : 10000;
+    c->timeout_ms = desc->timeout_ms > 0 ? desc->timeout_ms : ailib__env_ms("AI_TIMEOUT_SECS", 1000);
+    if (c->timeout_ms <= 0) c->timeout_ms = 600000;
+    c->first_byte_timeout_ms = desc->first_byte_timeout_ms > 0 ? desc->first_byte_timeout_ms : 0;
+    c->idle_timeout_ms = desc->idle_timeout_ms > 0 ? desc->idle_timeout_ms : 0;
+    c->max_retries = desc->max_retries < 0 ? 0 : desc->max_retries ? desc->max_retries : 2;
+    c->max_response_bytes = desc->max_response_bytes ? desc->max_response_bytes : (size_t)64 << 20;
+    c->log = desc->log;
+    c->log_user = desc->log_user;
+    c->ep.provider = prov;
+    c->ep.base_url = c->base_url;
+    c->ep.api_key = c->api_key;
+    c->ep.api_version = c->api_version;
+    c->ep.allocator = &c->alloc;
+    c->tp = desc->transport ? desc->transport : ailib_transport_curl();
+    if (!c->tp) { ailib__fail(err, AILIB_CONFIGURATION, "no transport: built with AILIB_NO_CURL, so set desc.transport"); goto fail; }
+    memset(&tc, 0, sizeof tc);
+    tc.proxy = c->proxy;
+    tc.connect_timeout_ms = c->connect_timeout_ms;
+    tc.timeout_ms = 0;      /* the engine keeps the whole-call deadline itself, across retries */
+    tc.allocator = &c->alloc;
+    if (c->tp == ailib_transport_curl()) ailib_global_init();
+    c->tpi = c->tp->create(c->tp->user, &tc, err);
+    if (!c->tpi) goto fail;
+    ailib__log(c, AILIB_LOG_INFO, "client for %s (%s), model %s, key from %s", prov->name, c->base_url, c->model,
+               desc->api_key && *desc->api_key ? "desc.api_key" : keyvar[0] ? keyvar : "nowhere (none needed)");
+    return c;
+fail:
+    ailib_client_destroy(c);
+    return NULL;
+}
+
+AILIB_API const ailib_provider_info *ailib_client_provider(const ailib_client *c) { return c ? c->prov : NULL; }
+AILIB_API const char *ailib_client_model(const ailib_client *c) { return c ? c->model : ""; }
+AILIB_API size_t ailib_client_active_calls(const ailib_client *c) { return c ? c->active : 0; }
+
+static void ailib__call_free(ailib_call *call);
+
+AILIB_API void ailib_client_destroy(ailib_client *c) {
+    ailib_allocator a;
+    if (!c) return;
+    while (c->calls) ailib__call_free(c->calls);     /* unfinished calls die with their client */
+    ailib_stream_destroy(c->parser);
+    ailib_stream_destroy(c->spare);
+    if (c->tpi) c->tp->destroy(c->tpi);
+    a = c->alloc;
+    ailib__free(&a, c->model);
+    ailib__free(&a, c->base_url);
+    if (c->api_key) { memset(c->api_key, 0, strlen(c->api_key)); ailib__free(&a, c->api_key); }
+    ailib__free(&a, c->api_version);
+    ailib__free(&a, c->proxy);
+    ailib__free(&a, c);
+}
+
+AILIB_API void ailib_client_wakeup(ailib_client *c) { if (c && c->tpi && c->tp->wakeup) c->tp->wakeup(c->tpi); }
+
+/* --- events: delivered to the callback, or queued for ailib_call_next_event ---------------- */
+
+static size_t ailib__q_str(ailib_call *call, const char *s, size_t n) {
+    size_t off = call->qdata.len;
+    if (!s) return (size_t)-1;
+    if (!ailib__buf_add(&call->client->alloc, &call->qdata, s, n) || !ailib__buf_add(&call->client->alloc, &call->qdata, "", 1))
+        return (size_t)-1;
+    return off;
+}
+
+static int ailib__call_on_event(void *user, const ailib_event *ev) {
+    ailib_call *call = (ailib_call *)user;
+    ailib__qev *q;
+    call->delivered = 1;
+    if (call->desc.on_event) {
+        if (call->desc.on_event(call->desc.user, ev)) { call->cancelled = 1; return 1; }
+        return 0;
+    }
+    if (call->qn == call->qcap) {
+        size_t ncap = call->qcap ? call->qcap * 2 : 16;
+        ailib__qev *nq = (ailib__qev *)ailib__realloc(&call->client->alloc, call->q, call->qcap * sizeof *nq, ncap * sizeof *nq);
+        if (!nq) return 1;
+        call->q = nq;
+        call->qcap = ncap;
+    }
+    q = &call->q[call->qn++];
+    q->ev = *ev;
+    q->text = ailib__q_str(call, ev->text, ev->text_len);
+    q->id = ailib__q_str(call, ev->id, ev->id_len);
+    q->name = ailib__q_str(call, ev->name, ev->name_len);
+    return 0;
+}
+
+AILIB_API ailib_result ailib_call_next_event(ailib_call *call, ailib_event *ev) {
+    ailib__qev *q;
+    if (!call || !ev) return AILIB_INVALID_ARGUMENT;
+    if (call->qhead == call->qn && call->qn) {          /* all handed out: reuse the buffers */
+        call->qhead = call->qn = 0;
+        call->qdata.len = 0;
+    }
+    if (call->qhead == call->qn) {
+        memset(ev, 0, sizeof *ev);
+        return AILIB_PENDING;
+    }
+    q = &call->q[call->qhead++];
+    *ev = q->ev;
+    ev->text = q->text == (size_t)-1 ? NULL : call->qdata.p + q->text;
+    ev->id = q->id == (size_t)-1 ? NULL : call->qdata.p + q->id;
+    ev->name = q->name == (size_t)-1 ? NULL : call->qdata.p + q->name;
+    return AILIB_OK;
+}
+
+AILIB_API int ailib_call_done(const ailib_call *call) {
+    return call && call->state == AILIB__DONE && call->qhead == call->qn;
+}
+
+/* --- transport callbacks ------------------------------------------------------------------- */
+
+static int64_t ailib__retry_after(const char *v, size_t n, int ms) {
+    char tmp[64];
+    double d;
+    char *end;
+    if (!n || n >= sizeof tmp) return -1;
+    memcpy(tmp, v, n);
+    tmp[n] = 0;
+    d = strtod(tmp, &end);
+    if (end != tmp && *end == 0 && d >= 0) return (int64_t)(ms ? d : d * 1000.0);
+    {
+        /* an HTTP-date: "Wed, 21 Oct 2015 07:28:00 GMT" */
+        static const char *mon = "JanFebMarAprMayJunJulAugSepOctNovDec";
+        int day, year, hh, mm, ss;
+        char mname[4];
+        if (sscanf(tmp, "%*3s, %d %3s %d %d:%d:%d", &day, mname, &year, &hh, &mm, &ss) == 6) {
+            const char *mp = strstr(mon, mname);
+            if (mp && (mp - mon) % 3 == 0) {
+                int m = (int)(mp - mon) / 3 + 1, y = year;
+                int64_t days, when;
+                /* days since the epoch, civil calendar */
+                y -= m <= 2;
+                {
+                    int64_t era = (y >= 0 ? y : y - 399) / 400;
+                    int64_t yoe = y - era * 400;
+                    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+                    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+                    days = era * 146097 + doe - 719468;
+                }
+                when = days * 86400 + hh * 3600 + mm * 60 + ss;
+                when -= (int64_t)time(NULL);
+                return when > 0 ? when * 1000 : 0;
+            }
+        }
+    }
+    return -1;
+}
+
+static int ailib__hdr_is(const char *name, size_t n, const char *lit) {
+    size_t i, l = strlen(lit);
+    if (n != l) return 0;
+    for (i = 0; i < n; i++) if (tolower((unsigned char)name[i]) != lit[i]) return 0;
+    return 1;
+}
+
+static void ailib__cb_status(void *ctx, int status) { ((ailib_call *)ctx)->status = status; }
+
+static void ailib__cb_header(void *ctx, const char *name, size_t nl, const char *value, size_t vl) {
+    ailib_call *call = (ailib_call *)ctx;
+    if (ailib__hdr_is(name, nl, "x-request-id") || ailib__hdr_is(name, nl, "request-id") || ailib__hdr_is(name, nl, "x-goog-request-id"))
+        ailib__copy_trunc(call->request_id, sizeof call->request_id, value, vl);
+    else if (ailib__hdr_is(name, nl, "retry-after-ms") || ailib__hdr_is(name, nl, "x-ms-retry-after-ms"))
+        call->retry_after_ms = ailib__retry_after(value, vl, 1);
+    else if (ailib__hdr_is(name, nl, "retry-after") && call->retry_after_ms < 0)
+        call->retry_after_ms = ailib__retry_after(value, vl, 0);
+    else if (ailib__hdr_is(name, nl, "x-should-retry"))
+        call->should_retry = (vl == 4 && memcmp(value, "true", 4) == 0) ? 1 : 0;
+}
+
+static int ailib__cb_body(void *ctx, const char *data, size_t len) {
+    ailib_call *call = (ailib_call *)ctx;
+    ailib_client *c = call->client;
+    call->got_byte = 1;
+    call->last_byte = ailib__now_ms();
+    if (call->cancelled) return 1;
+    if (call->stream && call->status >= 200 && call->status < 300) {
+        ailib_result r = ailib_stream_feed(call->stream, data, len, ailib__call_on_event, call, &call->err);
+        if (r != AILIB_OK) { call->result = r; return 1; }
+        return 0;
+    }
+    if (call->body.len + len > c->max_response_bytes) {
+        call->result = ailib__fail(&call->err, AILIB_TOO_LARGE, "the response exceeds %lu bytes: raise desc.max_response_bytes",
+                                   (unsigned long)c->max_response_bytes);
+        return 1;
+    }
+    if (!ailib__buf_add(&c->alloc, &call->body, data, len)) {
+        call->result = ailib__fail(&call->err, AILIB_OUT_OF_MEMORY, "out of memory");
+        return 1;
+    }
+    return 0;
+}
+
+static void ailib__call_done(ailib_call *call);
+static void ailib__call_retry_or_done(ailib_call *call);
+
+static void ailib__cb_done(void *ctx, ailib_result r, const char *message) {
+    ailib_call *call = (ailib_call *)ctx;
+    ailib_client *c = call->client;
+    if (call->state != AILIB__RECEIVE) return;
+    if (call->result != AILIB_OK) { ailib__call_retry_or_done(call); return; }   /* we stopped it, reason set */
+    if (r != AILIB_OK) {
+        if (r == AILIB_CANCELLED && call->cancelled) ailib__fail(&call->err, AILIB_CANCELLED, "the call was cancelled");
+        else if (r == AILIB_TIMEOUT) ailib__fail(&call->err, AILIB_TIMEOUT, "timed out talking to %s: %s", c->prov->name, message);
+        else ailib__fail(&call->err, r, "network error talking to %s (%s): %s", c->prov->name, c->base_url, message);
+        call->err.retryable = r == AILIB_NETWORK || r == AILIB_TIMEOUT;
+        call->result = r;
+        ailib__call_retry_or_done(call);
+        return;
+    }
+    if (call->status < 200 || call->status > 299) {
+        call->result = ailib_wire_error_parse(&c->ep, call->status, call->body.p, call->body.len, &call->err);
+        if (call->retry_after_ms >= 0) call->err.retry_after_ms = call->retry_after_ms;
+        ailib__call_retry_or_done(call);
+        return;
+    }
+    if (call->raw) {
+        call->result = AILIB_OK;
+    } else if (call->stream) {
+        call->result = ailib_stream_finish(call->stream, ailib__call_on_event, call, &call->err);
+        if (call->result == AILIB_CANCELLED || call->cancelled) {
+            call->result = AILIB_CANCELLED;
+            ailib__fail(&call->err, AILIB_CANCELLED, "the call was cancelled");
+        }
+    } else {
+        if (!c->parser) c->parser = ailib_stream_create(&c->ep, NULL, &call->err);
+        call->result = c->parser ? ailib__response_parse_in(c->parser, call->body.p ? call->body.p : "", call->body.len,
+                                                            &call->resp, &call->err)
+                                 : AILIB_OUT_OF_MEMORY;
+        if (call->result == AILIB_OK && !call->resp->model[0] && call->wr.body) {
+            /* a provider that does not echo the model (Cohere): report the one asked for */
+            ailib_json_doc *d = NULL;
+            const char *m;
+            size_t ml;
+            if (ailib_json_parse(call->wr.body, call->wr.body_len, NULL, &d, NULL) == AILIB_OK &&
+                (m = ailib_json_str(ailib_json_get(ailib_json_doc_root(d), "model"), &ml)) != NULL)
+                call->resp->model = ailib__arena_strn(&call->resp->arena, m, ml);
+            else call->resp->model = ailib__arena_strn(&call->resp->arena, c->model, strlen(c->model));
+            if (!call->resp->model) call->resp->model = "";
+            ailib_json_doc_destroy(d);
+        }
+    }
+    ailib__call_done(call);
+}
+
+static const ailib_http_callbacks ailib__call_cbs = { ailib__cb_status, ailib__cb_header, ailib__cb_body, ailib__cb_done };
+
+/* --- the state machine ---------------------------------------------------------------------- */
+
+static void ailib__call_attempt(ailib_call *call) {
+    ailib_client *c = call->client;
+    ailib_result r;
+    call->status = 0;
+    call->should_retry = -1;
+    call->retry_after_ms = -1;
+    call->request_id[0] = 0;
+    call->body.len = 0;
+    call->got_byte = 0;
+    call->result = AILIB_OK;
+    ailib_error_clear(&call->err);
+    if (call->stream) ailib_stream_reset(call->stream);
+    call->attempt_start = call->last_byte = ailib__now_ms();
+    call->state = AILIB__RECEIVE;
+    call->attempt++;
+    r = c->tp->start(c->tpi, &call->wr, &ailib__call_cbs, call, &call->handle, &call->err);
+    if (r != AILIB_OK) {
+        call->handle = NULL;
+        call->result = r;
+        ailib__call_done(call);
+    }
+}
+
+/* Exponential backoff 0.5 s x 2^n, capped at 8 s, minus up to 25 % jitter; a provider's
+   retry-after hint wins (capped at 60 s so a bad header cannot park a call). */
+static int64_t ailib__backoff_ms(ailib_call *call) {
+    ailib_client *c = call->client;
+    int64_t d = 500;
+    int i;
+    if (call->err.retry_after_ms >= 0) return call->err.retry_after_ms > 60000 ? 60000 : call->err.retry_after_ms;
+    for (i = 1; i < call->attempt && d < 8000; i++) d *= 2;
+    if (d > 8000) d = 8000;
+    c->rng ^= c->rng << 13; c->rng ^= c->rng >> 17; c->rng ^= c->rng << 5;
+    return d - (int64_t)(c->rng % (uint32_t)(d / 4 + 1));
+}
+
+static void ailib__call_retry_or_done(ailib_call *call) {
+    ailib_client *c = call->client;
+    int retry = call->err.retryable;
+    if (call->should_retry >= 0 && call->status) retry = call->should_retry;
+    if (call->cancelled || call->delivered || call->attempt > c->max_retries || !retry) { ailib__call_done(call); return; }
+    call->retry_at = ailib__now_ms() + ailib__backoff_ms(call);
+    if (call->retry_at >= call->deadline) { ailib__call_done(call); return; }
+    ailib__log(c, AILIB_LOG_WARN, "%s failed (%s), retry %d of %d", c->prov->name, ailib_result_name(call->result),
+               call->attempt, c->max_retries);
+    if (call->handle) { c->tp->release(c->tpi, call->handle); call->handle = NULL; }
+    call->state = AILIB__RETRY_WAIT;
+}
+
+static void ailib__call_done(ailib_call *call) {
+    ailib_client *c = call->client;
+    if (call->state == AILIB__DONE) return;
+    call->state = AILIB__DONE;
+    if (call->handle) { c->tp->release(c->tpi, call->handle); call->handle = NULL; }
+    if (call->stream) {
+        /* the response keeps what arrived, also when the call failed part-way */
+        call->resp = ailib_stream_take_response(call->stream);
+    }
+    if (call->resp) ailib__copy_trunc(call->resp->error.request_id, sizeof call->resp->error.request_id,
+                                      call->request_id, strlen(call->request_id));
+    if (call->result != AILIB_OK) {
+        call->err.code = call->result;
+        if (!call->err.request_id[0]) ailib__copy_trunc(call->err.request_id, sizeof call->err.request_id, call->request_id, strlen(call->request_id));
+        if (call->status && !call->err.http_status) call->err.http_status = call->status;
+        ailib__log(c, AILIB_LOG_WARN, "%s call failed: %s", c->prov->name, call->err.message);
+    }
+    if (c->active) c->active--;
+}
+
+/* Timers of one call: retry due, whole-call deadline, first byte, idle. */
+static void ailib__call_timers(ailib_call *call, int64_t now) {
+    ailib_client *c = call->client;
+    if (call->state == AILIB__RETRY_WAIT && now >= call->retry_at) { ailib__call_attempt(call); return; }
+    if (call->state != AILIB__RECEIVE) return;
+    if (now >= call->deadline) {
+        call->result = ailib__fail(&call->err, AILIB_TIMEOUT, "the call took longer than %lld ms: raise desc.timeout_ms",
+                                   (long long)c->timeout_ms);
+    } else if (!call->got_byte && c->first_byte_timeout_ms && now - call->attempt_start >= c->first_byte_timeout_ms) {
+        call->result = ailib__fail(&call->err, AILIB_TIMEOUT, "no response from %s within %lld ms: raise desc.first_byte_timeout_ms",
+                                   c->prov->name, (long long)c->first_byte_timeout_ms);
+        call->err.retryable = 1;
+    } else if (call->got_byte && c->idle_timeout_ms && now - call->last_byte >= c->idle_timeout_ms) {
+        call->result = ailib__fail(&call->err, AILIB_TIMEOUT, "the response from %s stalled for %lld ms: raise desc.idle_timeout_ms",
+                                   c->prov->name, (long long)c->idle_timeout_ms);
+    } else return;
+    if (call->handle) c->tp->cancel(c->tpi, call->handle);   /* on_done sees result set */
+    if (call->state == AILIB__RECEIVE) ailib__call_retry_or_done(call);
+}
+
+/* Milliseconds until the next timer of any call, capped at cap. */
+static int ailib__next_timer(ailib_client *c, int64_t now, int cap) {
+    ailib_call *call;
+    int64_t best = cap;
+    for (call = c->calls; call; call = call->next) {
+        int64_t t = -1;
+        if (call->state == AILIB__RETRY_WAIT) t = call->retry_at;
+        else if (call->state == AILIB__RECEIVE) {
+            t = call->deadline;
+            if (!call->got_byte && c->first_byte_timeout_ms && call->attempt_start + c->first_byte_timeout_ms < t) t = call->attempt_start + c->first_byte_timeout_ms;
+            if (call->got_byte && c->idle_timeout_ms && call->last_byte + c->idle_timeout_ms < t) t = call->last_byte + c->idle_timeout_ms;
+        }
+        if (t >= 0 && t - now < best) best = t - now;
+    }
+    return best < 0 ? 0 : (int)best;
+}
+
+AILIB_API ailib_result ailib_client_poll(ailib_client *c, int timeout_ms) {
+    ailib_call *call, *nx;
+    int64_t now;
+    int wait;
+    ailib_result r;
+    if (!c) return AILIB_INVALID_ARGUMENT;
+    now = ailib__now_ms();
+    wait = timeout_ms > 0 ? ailib__next_timer(c, now, timeout_ms) : 0;
+    r = c->tp->poll(c->tpi, wait);
+    now = ailib__now_ms();
+    for (call = c->calls; call; call = nx) { nx = call->next; ailib__call_timers(call, now); }
+    return r;
+}
+
+/* Links a built call into its client and makes its first attempt. */
+static void ailib__call_launch(ailib_client *c, ailib_call *call) {
+    call->next = c->calls;
+    if (c->calls) c->calls->prev = call;
+    c->calls = call;
+    c->active++;
+    call->deadline = ailib__now_ms() + c->timeout_ms;
+    ailib__call_attempt(call);
+}
+
+/* A non-chat exchange (embeddings, model list) through the same engine: retries, timeouts
+   and error mapping included. Takes over wr; on success *status and *body (caller frees
+   with the client's allocator) hold the answer. */
+static ailib_result ailib__raw_call(ailib_client *c, ailib_wire_request *wr, int *status, ailib__buf *body, ailib_error *err) {
+    ailib_call *call = (ailib_call *)ailib__malloc(&c->alloc, sizeof *call);
+    ailib_result r;
+    memset(body, 0, sizeof *body);
+    if (!call) { ailib_wire_request_deinit(wr); return ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory"); }
+    memset(call, 0, sizeof *call);
+    call->client = c;
+    call->raw = 1;
+    call->wr = *wr;
+    memset(wr, 0, sizeof *wr);
+    ailib__call_launch(c, call);
+    while (call->state != AILIB__DONE) {
+        if (ailib_client_poll(c, 1000) != AILIB_OK) { ailib_call_cancel(call); break; }
+    }
+    r = call->result;
+    *status = call->status;
+    if (r == AILIB_OK) { *body = call->body; memset(&call->body, 0, sizeof call->body); }
+    else if (err) *err = call->err;
+    ailib__call_free(call);
+    return r;
+}
+
+AILIB_API ailib_result ailib_embed(ailib_client *c, const ailib_embed_request *req, ailib_embeddings **out, ailib_error *err) {
+    ailib_wire_request wr;
+    ailib__buf body;
+    int status = 0;
+    ailib_result r;
+    if (out) *out = NULL;
+    if (!c || !out) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_embed: client and out are required");
+    if ((r = ailib_wire_embed_build(&c->ep, req, &wr, err)) != AILIB_OK) return r;
+    if ((r = ailib__raw_call(c, &wr, &status, &body, err)) != AILIB_OK) return r;
+    r = ailib__embed_parse(&c->ep, status, body.p ? body.p : "", body.len, req ? req->model : NULL, out, err);
+    ailib__free(&c->alloc, body.p);
+    return r;
+}
+
+AILIB_API ailib_result ailib_models(ailib_client *c, ailib_model_list **out, ailib_error *err) {
+    ailib_wire_request wr;
+    ailib__buf body;
+    int status = 0;
+    ailib_result r;
+    if (out) *out = NULL;
+    if (!c || !out) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_models: client and out are required");
+    if ((r = ailib_wire_models_build(&c->ep, &wr, err)) != AILIB_OK) return r;
+    if ((r = ailib__raw_call(c, &wr, &status, &body, err)) != AILIB_OK) return r;
+    r = ailib_wire_models_parse(&c->ep, status, body.p ? body.p : "", body.len, out, err);
+    ailib__free(&c->alloc, body.p);
+    return r;
+}
+
+AILIB_API ailib_result ailib_chat_start(ailib_client *c, const ailib_request *req, const ailib_call_desc *desc,
+                                        ailib_call **out, ailib_error *err) {
+    ailib_call *call;
+    ailib_request local;
+    ailib_result r;
+    if (!out) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_chat_start: out is NULL");
+    *out = NULL;
+    if (!c || !req) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_chat_start: client and request are required");
+    local = *req;
+    if (local.model && *local.model) {
+        const char *slash = strchr(local.model, '/');
+        const ailib_provider_info *other = slash ? ailib_provider_findn(local.model, (size_t)(slash - local.model)) : NULL;
+        if (other && other != c->prov)
+            return ailib__fail(err, AILIB_CONFIGURATION, "this client talks to '%s' but the request names '%s': create a client for that provider",
+                               c->prov->name, other->name);
+    } else local.model = c->model;
+    call = (ailib_call *)ailib__malloc(&c->alloc, sizeof *call);
+    if (!call) return ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory");
+    memset(call, 0, sizeof *call);
+    call->client = c;
+    if (desc) call->desc = *desc;
+    r = ailib_wire_request_build(&c->ep, &local, call->desc.stream, &call->wr, err);
+    if (r != AILIB_OK) { ailib__free(&c->alloc, call); return r; }
+    if (call->desc.stream && c->spare) {
+        call->stream = c->spare;               /* warm buffers: no growth while chunks arrive */
+        c->spare = NULL;
+        ailib_stream_reset(call->stream);
+        ailib__copy_trunc(call->stream->model_hint, sizeof call->stream->model_hint, local.model, strlen(local.model));
+    } else if (call->desc.stream) {
+        ailib_stream_desc sd;
+        sd.model = local.model;
+        call->stream = ailib_stream_create(&c->ep, &sd, err);
+        if (!call->stream) { ailib_wire_request_deinit(&call->wr); ailib__free(&c->alloc, call); return err ? err->code : AILIB_OUT_OF_MEMORY; }
+    }
+    ailib__call_launch(c, call);
+    *out = call;
+    return AILIB_OK;
+}
+
+AILIB_API void ailib_call_cancel(ailib_call *call) {
+    ailib_client *c;
+    if (!call || call->state == AILIB__DONE) return;
+    c = call->client;
+    call->cancelled = 1;
+    if (call->state == AILIB__RECEIVE && call->handle) { c->tp->cancel(c->tpi, call->handle); if (call->state == AILIB__DONE) return; }
+    call->result = AILIB_CANCELLED;
+    ailib__fail(&call->err, AILIB_CANCELLED, "the call was cancelled");
+    ailib__call_done(call);
+}
+
+static void ailib__call_free(ailib_call *call) {
+    ailib_client *c = call->client;
+    if (call->state != AILIB__DONE) { ailib_call_cancel(call); }
+    if (call->handle) { c->tp->release(c->tpi, call->handle); call->handle = NULL; }
+    if (call->prev) call->prev->next = call->next; else c->calls = call->next;
+    if (call->next) call->next->prev = call->prev;
+    ailib_wire_request_deinit(&call->wr);
+    if (call->stream && !c->spare) c->spare = call->stream;
+    else ailib_stream_destroy(call->stream);
+    ailib_response_destroy(call->resp);
+    ailib__free(&c->alloc, call->body.p);
+    ailib__free(&c->alloc, call->q);
+    ailib__free(&c->alloc, call->qdata.p);
+    ailib__free(&c->alloc, call);
+}
+
+AILIB_API ailib_result ailib_call_finish(ailib_call *call, ailib_response **out, ailib_error *err) {
+    ailib_result r;
+    if (out) *out = NULL;
+    if (!call) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_call_finish: call is NULL");
+    if (call->state != AILIB__DONE) ailib_call_cancel(call);
+    r = call->result;
+    if (err) { if (r != AILIB_OK) *err = call->err; else ailib_error_clear(err); }
+    if (out) { *out = call->resp; call->resp = NULL; }
+    ailib__call_free(call);
+    return r;
+}
+
+/* --- blocking APIs: loops over the core --------------------------------------------------- */
+
+static ailib_result ailib__run(ailib_client *c, const ailib_request *req, const ailib_call_desc *d, ailib_response **out, ailib_error *err) {
+    ailib_call *call;
+    ailib_result r = ailib_chat_start(c, req, d, &call, err);
+    if (r != AILIB_OK) return r;
+    while (call->state != AILIB__DONE) {
+        r = ailib_client_poll(c, 1000);
+        if (r != AILIB_OK) { ailib_call_cancel(call); break; }
+    }
+    return ailib_call_finish(call, out, err);
+}
+
+AILIB_API ailib_result ailib_chat(ailib_client *c, const ailib_request *req, ailib_response **out, ailib_error *err) {
+    ailib_call_desc d;
+    memset(&d, 0, sizeof d);
+    return ailib__run(c, req, &d, out, err);
+}
+
+static int ailib__ignore(void *u, const ailib_event *e) { (void)u; (void)e; return 0; }
+
+AILIB_API ailib_result ailib_chat_stream(ailib_client *c, const ailib_request *req, ailib_event_callback cb, void *user,
+                                         ailib_response **out, ailib_error *err) {
+    ailib_call_desc d;
+    memset(&d, 0, sizeof d);
+    d.stream = 1;
+    d.on_event = cb ? cb : ailib__ignore;
+    d.user = user;
+    return ailib__run(c, req, &d, out, err);
+}
+
+AILIB_API char *ailib_quick_chat(const char *model, const char *prompt, ailib_error *err) {
+    ailib_client_desc cd;
+    ailib_client *c;
+    ailib_message msg;
+    ailib_request req;
+    ailib_response *r = NULL;
+    char *out = NULL;
+    size_t n;
+    const char *text;
+    memset(&cd, 0, sizeof cd);
+    cd.model = model;
+    if (ailib_global_init() != AILIB_OK) { ailib__fail(err, AILIB_NETWORK, "libcurl could not be initialised"); return NULL; }
+    c = ailib_client_create(&cd, err);
+    if (!c) return NULL;
+    memset(&msg, 0, sizeof msg);
+    memset(&req, 0, sizeof req);
+    msg.role = AILIB_ROLE_USER;
+    msg.text = prompt ? prompt : "";
+    req.messages = &msg;
+    req.message_count = 1;
+    if (ailib_chat(c, &req, &r, err) == AILIB_OK) {
+        text = ailib_response_text(r, &n);
+        out = (char *)AILIB_MALLOC(n + 1);
+        if (out) { memcpy(out, text, n); out[n] = 0; }
+        else ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory");
+    }
+    ailib_response_destroy(r);
+    ailib_client_destroy(c);
+    return out;
+}
 
 #ifdef __cplusplus
 } /* extern "C" */

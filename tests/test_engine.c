@@ -439,6 +439,9 @@ TEST(engine_retry_after_headers_and_body) {
     EXPECT_EQ(run_chat("gemini/gemini-2.5-flash", "status=429,retry_after=3", &d, NULL, &err), AILIB_RATE_LIMITED);
     EXPECT_EQ(err.retry_after_ms, 3000);
     EXPECT_STR_EQ(err.provider_type, "RESOURCE_EXHAUSTED");
+    /* retry-after as an HTTP-date, far in the future: milliseconds from now, not a parse failure */
+    EXPECT_EQ(run_chat("openai/gpt-4o-mini", "status=503,header=retry-after:Fri%2C%2001%20Jan%202100%2000:00:00%20GMT", &d, NULL, &err), AILIB_OVERLOADED);
+    EXPECT_GT(err.retry_after_ms, (int64_t)1000 * 3600 * 24 * 365 * 50);
     /* a quota body is not retryable whatever the status says */
     EXPECT_EQ(run_chat("openai/gpt-4o-mini",
                        "status=429,body=%7B%22error%22:%7B%22message%22:%22quota%22%2C%22type%22:%22insufficient_quota%22%2C%22code%22:%22insufficient_quota%22%7D%7D",
