@@ -6,33 +6,41 @@
 
    HOW TO USE
    ==========
-   In exactly one .c or .cpp file:
+   In exactly one .c or .cpp file (link with -lcurl):
 
        #define AILIB_IMPLEMENTATION
        #include "ailib.h"
 
    Everywhere else just #include "ailib.h". The provider catalog ailib_providers.h must sit
-   next to it (or run `make single` for one self-contained file).
+   next to it.
 
-   The wire layer (this release) turns a unified request into a provider's HTTP request and
-   the provider's bytes back into a unified response, with no network involved:
+   One line:
+       char *text = ailib_quick_chat("openai/gpt-4o-mini", "Hello", &err);  ... ailib_free(text);
 
-       const ailib_provider_info *p = ailib_provider_find("anthropic");
-       ailib_message msg = { AILIB_ROLE_USER };
-       msg.text = "Name three prime numbers.";
+   Blocking, with a client (key from OPENAI_API_KEY, or desc.api_key):
+       ailib_client_desc desc = { 0 };
+       desc.model = "anthropic/claude-haiku-5-5";
+       ailib_client *c = ailib_client_create(&desc, &err);      NULL: err.message says what to set
+       ailib_message msg = { AILIB_ROLE_USER, NULL, 0, "Name three primes." };
        ailib_request req = { 0 };
-       req.model = "claude-sonnet-4-5";
        req.messages = &msg; req.message_count = 1;
-       ailib_endpoint ep = { 0 };
-       ep.provider = p; ep.api_key = getenv("ANTHROPIC_API_KEY");
-       ailib_wire_request wr;
-       ailib_error err;
-       if (ailib_wire_request_build(&ep, &req, 1, &wr, &err) != AILIB_OK) puts(err.message);
-       ... send wr.url / wr.headers / wr.body with any HTTP client ...
-       ailib_stream *s = ailib_stream_create(&ep, NULL, &err);
-       ailib_stream_feed(s, bytes, n, on_event, user, &err);   as bytes arrive
-       ailib_stream_finish(s, on_event, user, &err);            at end of body
-       ailib_response *r = ailib_stream_take_response(s);        everything, normalized
+       ailib_response *r;
+       if (ailib_chat(c, &req, &r, &err) == AILIB_OK) puts(ailib_response_text(r, NULL));
+       ailib_response_destroy(r);
+
+   Streaming: ailib_chat_stream(c, &req, on_event, user, &r, &err) calls on_event for each
+   normalized event (text / reasoning deltas, tool-call begin/delta/end, usage, finish, error).
+
+   A poll loop (games, event loops): nothing blocks.
+       ailib_call_desc cd = { 1, NULL, NULL };                  stream, events queue
+       ailib_chat_start(c, &req, &cd, &call, &err);
+       every frame:  ailib_client_poll(c, 0);
+                     while (ailib_call_next_event(call, &ev) == AILIB_OK) ... use ev ...
+                     if (ailib_call_done(call)) ailib_call_finish(call, &r, &err);
+
+   Without the network: ailib_wire_request_build() turns a request into URL, headers and body;
+   ailib_wire_response_parse() and the ailib_stream_* decoder turn a provider's bytes into the
+   same normalized response, for custom transports and tests.
 
    CONFIGURATION MACROS
    ====================
@@ -43,6 +51,8 @@
                                used when a desc leaves its allocator zeroed. Defaults: the C
                                library's malloc/realloc/free.
    AILIB_JSON_MAX_DEPTH        (implementation only, default 512) nesting limit of the reader
+   AILIB_NO_CURL               (implementation only) build without libcurl: set
+                               ailib_client_desc.transport to your own ailib_transport
    AILIB_ASSERT                (implementation only, default assert)
 
    MEMORY AND LIFETIMES
@@ -3802,8 +3812,9 @@ static void ailib__oa_system(ailib__bctx *c, const char *text, size_t n) {
     ailib_json_write_object_end(w);
 }
 
-/* A user turn: a plain string when it is one text part, else an array of content parts. */
-static void ailib__oa_user(ailib__bctx *c, const ailib_part *ps, size_t n) {
+/* A user turn: a plain string when it is one text part, else an array of content parts
+   (OpenAI's shape, which Cohere shares; audio only where the dialect takes input_audio). */
+static void ailib__oa_user_parts(ailib__bctx *c, const ailib_part *ps, size_t n, int audio_ok) {
     ailib_json_writer *w = c->w;
     size_t i, kept = 0;
     const ailib_part *only = NULL;
@@ -3834,6 +3845,7 @@ static void ailib__oa_user(ailib__bctx *c, const ailib_part *ps, size_t n) {
                 ailib_json_write_object_end(w);
             } else if (p->type == AILIB_PART_AUDIO) {
                 const char *fmt = (p->mime && strstr(p->mime, "mp")) ? "mp3" : "wav";
+                if (!audio_ok) { ailib__b_fail(c, AILIB_UNSUPPORTED, "%s does not take audio input", c->prov->name); return; }
                 if (!p->data) { ailib__b_fail(c, AILIB_UNSUPPORTED, "audio input by URL is not supported by %s: pass part.data", c->prov->name); return; }
                 ailib_json_write_object_begin(w);
                 ailib_json_write_key(w, "type"); ailib_json_write_string(w, "input_audio");
@@ -3946,7 +3958,7 @@ static void ailib__oa_messages(ailib__bctx *c) {
         case AILIB_ROLE_USER:
         case AILIB_ROLE_TOOL:
             ailib__oa_tool_results(c, ps, n);
-            ailib__oa_user(c, ps, n);
+            ailib__oa_user_parts(c, ps, n, 1);
             break;
         case AILIB_ROLE_ASSISTANT:
             ailib__oa_assistant(c, ps, n);
@@ -5888,44 +5900,6 @@ static void ailib__co_system(ailib_json_writer *w, const char *text, size_t n) {
     ailib_json_write_object_end(w);
 }
 
-/* A user turn: a plain string when it is one text part, else text and image_url blocks. */
-static void ailib__co_user(ailib__bctx *c, const ailib_part *ps, size_t n) {
-    ailib_json_writer *w = c->w;
-    size_t i, kept = 0;
-    const ailib_part *only = NULL;
-    for (i = 0; i < n; i++) if (ps[i].type != AILIB_PART_TOOL_RESULT) { kept++; only = &ps[i]; }
-    if (!kept) return;
-    ailib_json_write_object_begin(w);
-    ailib_json_write_key(w, "role"); ailib_json_write_string(w, "user");
-    ailib_json_write_key(w, "content");
-    if (kept == 1 && only->type == AILIB_PART_TEXT) {
-        ailib_json_write_stringn(w, only->text ? only->text : "", ailib__slen(only->text, only->text_len));
-    } else {
-        ailib_json_write_array_begin(w);
-        for (i = 0; i < n; i++) {
-            const ailib_part *p = &ps[i];
-            if (p->type == AILIB_PART_TEXT || p->type == AILIB_PART_THINKING) {
-                ailib_json_write_object_begin(w);
-                ailib_json_write_key(w, "type"); ailib_json_write_string(w, "text");
-                ailib_json_write_key(w, "text"); ailib_json_write_stringn(w, p->text ? p->text : "", ailib__slen(p->text, p->text_len));
-                ailib_json_write_object_end(w);
-            } else if (p->type == AILIB_PART_IMAGE) {
-                ailib_json_write_object_begin(w);
-                ailib_json_write_key(w, "type"); ailib_json_write_string(w, "image_url");
-                ailib_json_write_key(w, "image_url");
-                ailib_json_write_object_begin(w);
-                ailib_json_write_key(w, "url"); ailib__b_image_url(c, p);
-                ailib_json_write_object_end(w);
-                ailib_json_write_object_end(w);
-            } else if (p->type == AILIB_PART_AUDIO) {
-                ailib__b_fail(c, AILIB_UNSUPPORTED, "%s does not take audio input", c->prov->name);
-            }
-        }
-        ailib_json_write_array_end(w);
-    }
-    ailib_json_write_object_end(w);
-}
-
 /* Tool results are documents of a "tool" message. */
 static void ailib__co_tool_results(ailib__bctx *c, const ailib_part *ps, size_t n) {
     ailib_json_writer *w = c->w;
@@ -6020,7 +5994,7 @@ static void ailib__co_messages(ailib__bctx *c) {
         if (m->role == AILIB_ROLE_ASSISTANT) ailib__co_assistant(c, ps, n);
         else if (m->role != AILIB_ROLE_SYSTEM) {
             ailib__co_tool_results(c, ps, n);
-            ailib__co_user(c, ps, n);
+            ailib__oa_user_parts(c, ps, n, 0);
         }
     }
     ailib_json_write_array_end(w);

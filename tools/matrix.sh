@@ -20,4 +20,6 @@ for cc in gcc clang; do
   $cc -std=c99 $W -Wno-unused-function -I. $B/static.c -o $B/static-$cc -lcurl -lm && ./$B/static-$cc
   n=$((n + 1))
 done
-echo "== compile matrix: gcc, clang x C99, C++11 x -Wall -Wextra -Wpedantic -Werror -Wshadow; AILIB_STATIC; two-file builds: ok"
+# curl-less platforms: AILIB_NO_CURL builds and links without libcurl
+gcc -std=c99 $W -DAILIB_NO_CURL -I. $B/static.c -o $B/nocurl -lm && ./$B/nocurl
+echo "== compile matrix: gcc, clang x C99, C++11 x -Wall -Wextra -Wpedantic -Werror -Wshadow; AILIB_STATIC; AILIB_NO_CURL; two-file builds: ok"
