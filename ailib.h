@@ -8852,15 +8852,23 @@ AILIB_API ailib_client *ailib_client_create(const ailib_client_desc *desc, ailib
     }
     if (!prov) {
         if (!model) ailib__fail(err, AILIB_CONFIGURATION, "no model: set desc.model to \"provider/model\" (e.g. \"openai/gpt-4o-mini\") or AILIB_MODEL");
-        else ailib__fail(err, AILIB_CONFIGURATION, "model '%s' names no known provider: write it as \"provider/model\" or set desc.provider", model);
+        else if ((slash = strchr(model, '/')) != NULL)
+            ailib__fail(err, AILIB_CONFIGURATION, "unknown provider '%.*s' in model '%s' (`ailib providers` lists them)",
+                        (int)(slash - model), model, model);
+        else ailib__fail(err, AILIB_CONFIGURATION, "model '%s' names no provider: write it as \"provider/model\" or set desc.provider", model);
         return NULL;
     }
     if (!model || !*model) model = prov->default_model;
     /* key: desc, then the provider's variables */
     key = desc->api_key && *desc->api_key ? desc->api_key : ailib__env_first(prov->api_key_env, keyvar, sizeof keyvar);
     if (!key && prov->auth != AILIB_AUTH_NONE) {
-        ailib__fail(err, AILIB_CONFIGURATION, "no API key for '%s': set %s or desc.api_key", prov->name,
-                    prov->api_key_env ? prov->api_key_env : "desc.api_key");
+        /* "GEMINI_API_KEY GOOGLE_API_KEY" reads "GEMINI_API_KEY (or GOOGLE_API_KEY)" */
+        char vars[192];
+        const char *list = prov->api_key_env ? prov->api_key_env : "";
+        size_t first = strcspn(list, " ");
+        if (list[first]) snprintf(vars, sizeof vars, "%.*s (or %s)", (int)first, list, list + first + 1);
+        else snprintf(vars, sizeof vars, "%s", *list ? list : "an API key");
+        ailib__fail(err, AILIB_CONFIGURATION, "no API key for '%s': set %s or desc.api_key", prov->name, vars);
         return NULL;
     }
     c = (ailib_client *)ailib__malloc(&a, sizeof *c);

@@ -783,3 +783,22 @@ TEST(engine_model_lists) {
         ailib_client_destroy(c);
     }
 }
+
+TEST(engine_configuration_messages_name_what_to_set) {
+    char g1[256], g2[256];
+    ailib_client_desc d;
+    ailib_error err;
+    save_env("GEMINI_API_KEY", g1, sizeof g1);
+    save_env("GOOGLE_API_KEY", g2, sizeof g2);
+    unsetenv("GEMINI_API_KEY");
+    unsetenv("GOOGLE_API_KEY");
+    memset(&d, 0, sizeof d);
+    d.model = "gemini/gemini-2.5-flash";
+    EXPECT_TRUE(ailib_client_create(&d, &err) == NULL);
+    EXPECT_STR_EQ(err.message, "no API key for 'gemini': set GEMINI_API_KEY (or GOOGLE_API_KEY) or desc.api_key");
+    d.model = "nope/x";
+    EXPECT_TRUE(ailib_client_create(&d, &err) == NULL);
+    EXPECT_TRUE(strstr(err.message, "unknown provider 'nope'") != NULL);
+    restore_env("GEMINI_API_KEY", g1);
+    restore_env("GOOGLE_API_KEY", g2);
+}

@@ -8,6 +8,9 @@
    Exit codes: 0 ok, 1 provider error, 2 usage error, 3 configuration (no key, unknown
    provider), 4 network or timeout, 130 interrupted. `ailib --help` has the rest.
 
+   Every call runs on the library's non-blocking core with a short poll timeout, so SIGINT
+   (which only sets a flag) is noticed within 50 ms and the call is cancelled from the loop.
+
    Build: cc -std=c99 -D_POSIX_C_SOURCE=200809L -O2 -I. tools/ailib.c -o build/ailib -lcurl -lm -lpthread
 */
 #define AILIB_IMPLEMENTATION
@@ -24,7 +27,13 @@ enum { EXIT_OK = 0, EXIT_PROVIDER = 1, EXIT_USAGE = 2, EXIT_CONFIG = 3, EXIT_NET
 
 static volatile sig_atomic_t g_interrupted = 0;
 
-static void on_sigint(int sig) { (void)sig; g_interrupted = 1; }
+/* The first Ctrl-C asks the poll loop to cancel the call; a second one ends the process
+   at once, should anything ever keep the loop from noticing the first. */
+static void on_sigint(int sig) {
+    (void)sig;
+    if (g_interrupted) _exit(EXIT_INTERRUPTED);
+    g_interrupted = 1;
+}
 
 typedef struct cli_options {
     const char *model, *system, *base_url;
@@ -48,16 +57,19 @@ static const char *usage_text =
     "  -s TEXT               system prompt\n"
     "  -t TEMP               temperature (e.g. 0.2)\n"
     "  --max-tokens N        cap on output tokens\n"
-    "  --reasoning LEVEL     reasoning effort: low, medium or high\n"
+    "  --reasoning LEVEL     reasoning effort: low, medium or high (also none, minimal, xhigh)\n"
     "  --base-url URL        send to this base URL instead of the catalog's (proxies, local\n"
     "                        servers, the ailib-mock test server)\n"
     "  --timeout SECS        give up after this long (default: $AI_TIMEOUT_SECS, else 600)\n"
     "  --json                no streaming; print the normalized response as JSON\n"
-    "  -v                    log requests, retries and errors to stderr (never keys or prompts)\n"
+    "  -v                    log the chosen model, requests, retries and errors to stderr (never\n"
+    "                        keys or prompts); reasoning goes to stderr when stdout is no terminal\n"
     "  --help, --version\n"
+    "  --                    end of options (for a prompt that starts with '-')\n"
     "\n"
     "The API key comes from the provider's variable (OPENAI_API_KEY, ANTHROPIC_API_KEY, ...;\n"
-    "`ailib providers` names them all). Ctrl-C cancels a call.\n"
+    "`ailib providers` names them all). Reasoning is shown dimmed when stdout is a terminal.\n"
+    "Ctrl-C cancels a call.\n"
     "\n"
     "exit codes: 0 ok, 1 provider error, 2 usage error, 3 configuration (missing key, unknown\n"
     "provider), 4 network error or timeout, 130 interrupted\n";
@@ -94,7 +106,8 @@ static int parse_int64(const char *s, int64_t *out) {
     return 1;
 }
 
-/* The first variable of a space-separated list that is set and non-empty, copied to which. */
+/* The first variable of a space-separated list that is set and non-empty (the library's
+   rule), copied to which. */
 static int env_any(const char *names, char *which, size_t cap) {
     const char *p = names;
     while (p && *p) {
@@ -129,12 +142,14 @@ static const char *protocol_name(ailib_protocol p) {
     }
 }
 
+static int needs_key(const ailib_provider_info *p) { return p->api_key_env && p->auth != AILIB_AUTH_NONE; }
+
 static const char *key_status(const ailib_provider_info *p) {
-    if (!p->api_key_env || p->auth == AILIB_AUTH_NONE) return "no key needed";
+    if (!needs_key(p)) return "local, no key needed";
     return env_any(p->api_key_env, NULL, 0) ? "key set" : "no key";
 }
 
-/* Reads all of stdin into a NUL-terminated malloc'd buffer; NULL on failure. */
+/* Reads all of f into a NUL-terminated malloc'd buffer; NULL on failure or interruption. */
 static char *read_all(FILE *f) {
     size_t len = 0, cap = 4096, n;
     char *buf = (char *)malloc(cap), *nb;
@@ -149,7 +164,7 @@ static char *read_all(FILE *f) {
         n = fread(buf + len, 1, cap - len - 1, f);
         len += n;
         if (n == 0) {
-            if (ferror(f)) { free(buf); return NULL; }
+            if (ferror(f) || g_interrupted) { free(buf); return NULL; }
             break;
         }
     }
@@ -161,7 +176,7 @@ static char *read_all(FILE *f) {
 static int exit_code_of(ailib_result r) {
     switch (r) {
     case AILIB_OK: return EXIT_OK;
-    case AILIB_CONFIGURATION: return EXIT_CONFIG;
+    case AILIB_CONFIGURATION: case AILIB_UNSUPPORTED: return EXIT_CONFIG;
     case AILIB_NETWORK: case AILIB_TIMEOUT: return EXIT_NETWORK;
     case AILIB_CANCELLED: return EXIT_INTERRUPTED;
     default: return EXIT_PROVIDER;
@@ -264,8 +279,8 @@ static int cmd_models(const char *provider) {
         if ((int)strlen(m->provider) > wp) wp = (int)strlen(m->provider);
         if ((int)strlen(m->name) > wm) wm = (int)strlen(m->name);
     }
-    printf("%-*s  %-*s  %9s  %10s  %-6s  %s\n", wp, "PROVIDER", wm, "MODEL", "CONTEXT", "MAX OUTPUT", "CAPS",
-           "$/M IN/OUT");
+    printf("%-*s  %-*s  %9s  %10s  %-6s  %8s  %8s\n", wp, "PROVIDER", wm, "MODEL", "CONTEXT", "MAX OUTPUT", "CAPS",
+           "IN $/M", "OUT $/M");
     for (i = 0; i < n; i++) {
         const ailib_model_info *m = ailib_model_at(i);
         char ctx[32], mo[32], caps[8], pin[32], pout[32];
@@ -275,9 +290,10 @@ static int cmd_models(const char *provider) {
         fmt_caps(caps, m->caps);
         fmt_price(pin, sizeof pin, m->price_input);
         fmt_price(pout, sizeof pout, m->price_output);
-        printf("%-*s  %-*s  %9s  %10s  %-6s  %s/%s\n", wp, m->provider, wm, m->name, ctx, mo, caps, pin, pout);
+        printf("%-*s  %-*s  %9s  %10s  %-6s  %8s  %8s\n", wp, m->provider, wm, m->name, ctx, mo, caps, pin, pout);
     }
-    printf("\ncaps: T tools, V vision, R reasoning, J JSON schema, A audio, E embeddings\n");
+    printf("\ncaps: T tools, V vision, R reasoning, J JSON schema, A audio, E embeddings; "
+           "prices in USD per million tokens, - when free or unknown\n");
     return EXIT_OK;
 }
 
@@ -329,8 +345,15 @@ static void write_usage_field(ailib_json_writer *w, const ailib_usage *u, const 
     else ailib_json_write_null(w);
 }
 
-/* requested: the model asked for, shown when the provider's reply names none (Cohere's
-   non-streamed replies), as the library already does for streamed ones. */
+/* A string the provider may not have sent: null when empty, so every field keeps one type
+   or null across providers. */
+static void write_opt_string(ailib_json_writer *w, const char *key, const char *s) {
+    ailib_json_write_key(w, key);
+    if (s && *s) ailib_json_write_string(w, s);
+    else ailib_json_write_null(w);
+}
+
+/* requested: the model asked for, shown when the provider's reply names none. */
 static int print_response_json(const ailib_response *r, const char *requested) {
     ailib_json_writer w;
     const ailib_usage *u = ailib_response_usage(r);
@@ -338,13 +361,15 @@ static int print_response_json(const ailib_response *r, const char *requested) {
     size_t len, i, n;
     ailib_json_writer_init(&w, NULL);
     ailib_json_write_object_begin(&w);
-    ailib_json_write_key(&w, "model");  ailib_json_write_string(&w, *ailib_response_model(r) ? ailib_response_model(r) : requested);
-    ailib_json_write_key(&w, "id");     ailib_json_write_string(&w, ailib_response_id(r));
+    ailib_json_write_key(&w, "model");
+    ailib_json_write_string(&w, *ailib_response_model(r) ? ailib_response_model(r) : requested);
+    write_opt_string(&w, "id", ailib_response_id(r));
     s = ailib_response_text(r, &len);
-    ailib_json_write_key(&w, "text");   ailib_json_write_stringn(&w, s, len);
+    ailib_json_write_key(&w, "text");
+    ailib_json_write_stringn(&w, s ? s : "", s ? len : 0);
     s = ailib_response_reasoning(r, &len);
     ailib_json_write_key(&w, "reasoning");
-    if (len) ailib_json_write_stringn(&w, s, len); else ailib_json_write_null(&w);
+    if (s && len) ailib_json_write_stringn(&w, s, len); else ailib_json_write_null(&w);
     ailib_json_write_key(&w, "tool_calls");
     ailib_json_write_array_begin(&w);
     n = ailib_response_tool_call_count(r);
@@ -359,7 +384,7 @@ static int print_response_json(const ailib_response *r, const char *requested) {
     ailib_json_write_array_end(&w);
     ailib_json_write_key(&w, "finish_reason");
     ailib_json_write_string(&w, ailib_finish_reason_name(ailib_response_finish_reason(r)));
-    ailib_json_write_key(&w, "finish_reason_raw"); ailib_json_write_string(&w, ailib_response_finish_reason_raw(r));
+    write_opt_string(&w, "finish_reason_raw", ailib_response_finish_reason_raw(r));
     ailib_json_write_key(&w, "usage");
     ailib_json_write_object_begin(&w);
     write_usage_field(&w, u, "input", u ? u->input_tokens : 0, AILIB_USAGE_INPUT);
@@ -369,9 +394,7 @@ static int print_response_json(const ailib_response *r, const char *requested) {
     write_usage_field(&w, u, "cache_write", u ? u->cache_write_tokens : 0, AILIB_USAGE_CACHE_WRITE);
     write_usage_field(&w, u, "reasoning", u ? u->reasoning_tokens : 0, AILIB_USAGE_REASONING);
     ailib_json_write_object_end(&w);
-    s = ailib_response_request_id(r);
-    ailib_json_write_key(&w, "request_id");
-    if (s && *s) ailib_json_write_string(&w, s); else ailib_json_write_null(&w);
+    write_opt_string(&w, "request_id", ailib_response_request_id(r));
     ailib_json_write_object_end(&w);
     if (ailib_json_writer_finish(&w) != AILIB_OK) {
         fprintf(stderr, "ailib: could not write the response as JSON (%s)\n", ailib_result_string(w.error));
@@ -383,67 +406,142 @@ static int print_response_json(const ailib_response *r, const char *requested) {
     return EXIT_OK;
 }
 
+/* Where streamed reasoning goes: dimmed on stdout when that is a terminal, else to stderr
+   with -v (dimmed when stderr is a terminal), else nowhere. */
 typedef struct stream_state {
-    int dim;               /* print reasoning, dimmed (stdout is a terminal) */
-    int in_reasoning;      /* the dim attribute is on */
+    FILE *rout;            /* reasoning destination, or NULL */
+    int rdim;              /* wrap reasoning in the dim attribute */
+    int in_reasoning;      /* reasoning was the last thing written */
     int printed;           /* anything written to stdout */
+    char last;             /* the last byte written to stdout */
 } stream_state;
+
+static void end_reasoning(stream_state *st) {
+    if (!st->in_reasoning) return;
+    if (st->rdim) fputs("\033[0m", st->rout);
+    fputc('\n', st->rout);
+    fflush(st->rout);
+    if (st->rout == stdout) st->last = '\n';
+    st->in_reasoning = 0;
+}
 
 static void on_event(stream_state *st, const ailib_event *ev) {
     if (ev->type == AILIB_EVENT_TEXT_DELTA && ev->text_len) {
-        if (st->in_reasoning) { fputs("\033[0m\n", stdout); st->in_reasoning = 0; }
+        end_reasoning(st);
         fwrite(ev->text, 1, ev->text_len, stdout);
         st->printed = 1;
+        st->last = ev->text[ev->text_len - 1];
         fflush(stdout);
-    } else if (ev->type == AILIB_EVENT_REASONING_DELTA && ev->text_len && st->dim) {
-        if (!st->in_reasoning) { fputs("\033[2m", stdout); st->in_reasoning = 1; }
-        fwrite(ev->text, 1, ev->text_len, stdout);
-        st->printed = 1;
-        fflush(stdout);
+    } else if (ev->type == AILIB_EVENT_REASONING_DELTA && ev->text_len && st->rout) {
+        if (!st->in_reasoning && st->rdim) fputs("\033[2m", st->rout);
+        st->in_reasoning = 1;
+        fwrite(ev->text, 1, ev->text_len, st->rout);
+        if (st->rout == stdout) st->printed = 1;
+        fflush(st->rout);
     }
 }
 
+/* After a streamed answer: say on stderr when it did not end normally, and with -v how it
+   ended and what it cost. */
+static void stream_summary(const ailib_response *r, int verbose) {
+    ailib_finish_reason f = ailib_response_finish_reason(r);
+    const ailib_usage *u = ailib_response_usage(r);
+    if (f == AILIB_FINISH_LENGTH)
+        fputs("ailib: the answer was cut off at the output token limit (raise --max-tokens)\n", stderr);
+    else if (f == AILIB_FINISH_CONTENT_FILTER)
+        fputs("ailib: the provider's content filter stopped the answer\n", stderr);
+    if (!verbose) return;
+    fprintf(stderr, "ailib: finish_reason %s (\"%s\")", ailib_finish_reason_name(f), ailib_response_finish_reason_raw(r));
+    if (u && (u->reported & AILIB_USAGE_INPUT)) fprintf(stderr, ", %lld input tokens", (long long)u->input_tokens);
+    if (u && (u->reported & AILIB_USAGE_OUTPUT)) fprintf(stderr, ", %lld output tokens", (long long)u->output_tokens);
+    if (*ailib_response_request_id(r)) fprintf(stderr, ", request id %s", ailib_response_request_id(r));
+    fputc('\n', stderr);
+}
+
 /* Runs one call on the non-blocking core, so Ctrl-C can cancel it between polls. */
-static int run_call(ailib_client *c, const ailib_request *req, int stream, int json) {
+static int run_call(ailib_client *c, const ailib_request *req, const cli_options *o) {
     ailib_call_desc cd;
     ailib_call *call = NULL;
     ailib_response *resp = NULL;
     ailib_error err;
     ailib_event ev;
-    ailib_result r;
+    ailib_result r, poll_r = AILIB_OK;
     stream_state st;
-    int code;
+    int stream = !o->json, code;
     memset(&st, 0, sizeof st);
-    st.dim = isatty(STDOUT_FILENO);
+    if (isatty(STDOUT_FILENO)) { st.rout = stdout; st.rdim = 1; }
+    else if (o->verbose) { st.rout = stderr; st.rdim = isatty(STDERR_FILENO); }
     memset(&cd, 0, sizeof cd);
     cd.stream = stream;
     ailib_error_clear(&err);
     r = ailib_chat_start(c, req, &cd, &call, &err);
     if (r != AILIB_OK) return report_error(r, &err);
     while (!ailib_call_done(call)) {
-        if (g_interrupted) { ailib_call_cancel(call); }
-        else if (ailib_client_poll(c, 50) != AILIB_OK) { ailib_call_cancel(call); }
+        if (g_interrupted) { ailib_call_cancel(call); break; }
+        poll_r = ailib_client_poll(c, 50);
         while (ailib_call_next_event(call, &ev) == AILIB_OK) on_event(&st, &ev);
+        if (poll_r != AILIB_OK) { ailib_call_cancel(call); break; }
     }
     r = ailib_call_finish(call, &resp, &err);
-    if (st.in_reasoning) fputs("\033[0m", stdout);
-    if (stream && (st.printed || r == AILIB_OK)) fputc('\n', stdout);
+    end_reasoning(&st);
+    if (stream && st.printed && st.last != '\n') fputc('\n', stdout);   /* end the line for the shell */
     fflush(stdout);
     if (g_interrupted) r = AILIB_CANCELLED;
-    if (r != AILIB_OK) code = report_error(r, &err);
-    else code = json ? print_response_json(resp, ailib_client_model(c)) : EXIT_OK;
+    if (r != AILIB_OK && poll_r != AILIB_OK && !g_interrupted) {
+        fprintf(stderr, "ailib: the transport failed (%s)\n", ailib_result_string(poll_r));
+        code = EXIT_NETWORK;
+    } else if (r != AILIB_OK) code = report_error(r, &err);
+    else if (o->json) code = print_response_json(resp, ailib_client_model(c));
+    else {
+        stream_summary(resp, o->verbose);
+        code = EXIT_OK;
+    }
     ailib_response_destroy(resp);
     return code;
 }
 
-/* The model when neither -m nor $AILIB_MODEL gives one: the first provider with a key. */
-static const char *default_model(void) {
+/* The provider when neither -m nor $AILIB_MODEL names one: the first catalog row whose key
+   variable is set (local servers need none, so they are never picked this way). */
+static const ailib_provider_info *default_provider(char *var, size_t cap) {
     size_t i, n = ailib_provider_count();
     for (i = 0; i < n; i++) {
         const ailib_provider_info *p = ailib_provider_at(i);
-        if (p->api_key_env && p->auth != AILIB_AUTH_NONE && env_any(p->api_key_env, NULL, 0)) return p->name;
+        if (needs_key(p) && env_any(p->api_key_env, var, cap)) return p;
     }
     return NULL;
+}
+
+/* Picks the model string for the client; NULL with a message printed when there is none.
+   With -v it says where the choice came from (never the key itself). */
+static const char *choose_model(const cli_options *o) {
+    const char *model = o->model;
+    const char *slash;
+    char var[128];
+    if (model && *model) {
+        if (o->verbose) fprintf(stderr, "ailib: model %s (from -m)\n", model);
+    } else if ((model = getenv("AILIB_MODEL")) != NULL && *model) {
+        if (o->verbose) fprintf(stderr, "ailib: model %s (from $AILIB_MODEL)\n", model);
+    } else {
+        const ailib_provider_info *p = default_provider(var, sizeof var);
+        if (!p) {
+            fprintf(stderr, "ailib: no provider key found: set one provider's key variable (e.g. OPENAI_API_KEY or "
+                            "ANTHROPIC_API_KEY), or choose with -m provider/model or AILIB_MODEL; `ailib providers` "
+                            "lists the variables\n");
+            return NULL;
+        }
+        if (o->verbose)
+            fprintf(stderr, "ailib: model %s/%s (%s is set; -m or AILIB_MODEL picks another)\n", p->name,
+                    p->default_model ? p->default_model : "", var);
+        return p->name;
+    }
+    /* "nope/x": say which part is wrong; the library would only say the model names no provider */
+    slash = strchr(model, '/');
+    if (slash && !ailib_provider_findn(model, (size_t)(slash - model))) {
+        fprintf(stderr, "ailib: unknown provider '%.*s' in '%s' (`ailib providers` lists them)\n",
+                (int)(slash - model), model, model);
+        return NULL;
+    }
+    return model;
 }
 
 static int cmd_chat(const cli_options *o) {
@@ -453,24 +551,22 @@ static int cmd_chat(const cli_options *o) {
     ailib_message msg;
     ailib_request req;
     char *input = NULL;
-    const char *prompt = o->prompt_arg, *model = o->model;
+    const char *prompt = o->prompt_arg, *model;
     int code;
-    if (!model || !*model) model = getenv("AILIB_MODEL");
-    if (!model || !*model) model = default_model();
-    if (!model) {
-        fprintf(stderr, "ailib: no provider key found: set one provider's key variable (e.g. OPENAI_API_KEY or "
-                        "ANTHROPIC_API_KEY), or choose with -m provider/model or AILIB_MODEL; `ailib providers` "
-                        "lists the variables\n");
-        return EXIT_CONFIG;
-    }
+    if (!(model = choose_model(o))) return EXIT_CONFIG;
     if (!prompt) {
+        size_t n;
+        if (isatty(STDIN_FILENO)) fputs("ailib: reading the prompt from the terminal; end it with Ctrl-D\n", stderr);
         input = read_all(stdin);
-        if (!input) { fprintf(stderr, "ailib: could not read the prompt from stdin\n"); return EXIT_USAGE; }
-        prompt = input;
-        {   /* a piped prompt's final newline is not part of the question */
-            size_t n = strlen(input);
-            while (n > 0 && (input[n - 1] == '\n' || input[n - 1] == '\r')) input[--n] = 0;
+        if (!input) {
+            if (g_interrupted) { fputs("ailib: interrupted\n", stderr); return EXIT_INTERRUPTED; }
+            fprintf(stderr, "ailib: could not read the prompt from stdin: %s\n", strerror(errno));
+            return EXIT_USAGE;
         }
+        /* a piped prompt's final newline is not part of the question */
+        n = strlen(input);
+        while (n > 0 && (input[n - 1] == '\n' || input[n - 1] == '\r')) input[--n] = 0;
+        prompt = input;
     }
     if (!*prompt) { free(input); return usage_error("%sno prompt: give it as an argument or on stdin", ""); }
     memset(&desc, 0, sizeof desc);
@@ -500,7 +596,7 @@ static int cmd_chat(const cli_options *o) {
     req.temperature = o->temperature;
     req.max_tokens = o->max_tokens;
     req.reasoning.effort = o->effort;
-    code = run_call(c, &req, !o->json, o->json);
+    code = run_call(c, &req, o);
     ailib_client_destroy(c);
     free(input);
     return code;
@@ -516,6 +612,7 @@ static const char *opt_value(int argc, char **argv, int *i, const char *name) {
     return NULL;
 }
 
+/* arg is the option name, or (long options only) "name=value". */
 static int is_opt(const char *arg, const char *name) {
     size_t n = strlen(name);
     return strncmp(arg, name, n) == 0 && (arg[n] == 0 || (arg[n] == '=' && name[1] == '-'));
@@ -541,13 +638,70 @@ static char *join_args(int argc, char **argv, int from) {
     return s;
 }
 
+static int parse_effort(const char *v, ailib_effort *out) {
+    static const struct { const char *name; ailib_effort e; } map[] = {
+        { "low", AILIB_EFFORT_LOW }, { "medium", AILIB_EFFORT_MEDIUM }, { "high", AILIB_EFFORT_HIGH },
+        { "none", AILIB_EFFORT_NONE }, { "minimal", AILIB_EFFORT_MINIMAL }, { "xhigh", AILIB_EFFORT_XHIGH }
+    };
+    size_t k;
+    for (k = 0; k < sizeof map / sizeof map[0]; k++)
+        if (strcmp(v, map[k].name) == 0) { *out = map[k].e; return 1; }
+    return 0;
+}
+
+/* Fills o from the options; the positional arguments go to pos[*npos]. Returns -1 to go
+   on, or the exit code to end with (--help, --version, a usage error). */
+static int parse_args(int argc, char **argv, cli_options *o, char **pos, int *npos) {
+    int i;
+    for (i = 1; i < argc; i++) {
+        const char *a = argv[i], *v;
+        if (strcmp(a, "--") == 0) { while (++i < argc) pos[(*npos)++] = argv[i]; break; }
+        if (a[0] != '-' || a[1] == 0) { pos[(*npos)++] = argv[i]; continue; }
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) { fputs(usage_text, stdout); return EXIT_OK; }
+        if (strcmp(a, "--version") == 0) { printf("ailib %s\n", ailib_version_string()); return EXIT_OK; }
+        if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) { o->verbose = 1; continue; }
+        if (strcmp(a, "--json") == 0) { o->json = 1; continue; }
+        if (is_opt(a, "-m") || is_opt(a, "--model")) {
+            if (!(v = opt_value(argc, argv, &i, "--model"))) break;
+            o->model = v;
+        } else if (is_opt(a, "-s") || is_opt(a, "--system")) {
+            if (!(v = opt_value(argc, argv, &i, "--system"))) break;
+            o->system = v;
+        } else if (is_opt(a, "-t") || is_opt(a, "--temperature")) {
+            double d;
+            if (!(v = opt_value(argc, argv, &i, "--temperature"))) break;
+            if (!parse_double(v, &d) || d < 0) return usage_error("bad temperature '%s': give a number like 0.7", v);
+            o->temperature = ailib_set(d);
+        } else if (is_opt(a, "--max-tokens")) {
+            if (!(v = opt_value(argc, argv, &i, "--max-tokens"))) break;
+            if (!parse_int64(v, &o->max_tokens) || o->max_tokens <= 0)
+                return usage_error("bad --max-tokens '%s': give a positive integer", v);
+        } else if (is_opt(a, "--reasoning")) {
+            if (!(v = opt_value(argc, argv, &i, "--reasoning"))) break;
+            if (!parse_effort(v, &o->effort)) return usage_error("bad --reasoning '%s': use low, medium or high", v);
+        } else if (is_opt(a, "--base-url")) {
+            if (!(v = opt_value(argc, argv, &i, "--base-url"))) break;
+            o->base_url = v;
+        } else if (is_opt(a, "--timeout")) {
+            double d;
+            if (!(v = opt_value(argc, argv, &i, "--timeout"))) break;
+            if (!parse_double(v, &d) || d <= 0 || d > 1e9) return usage_error("bad --timeout '%s': give seconds, e.g. 30", v);
+            o->timeout_ms = (int64_t)(d * 1000.0);
+            if (o->timeout_ms < 1) o->timeout_ms = 1;
+        } else {
+            return usage_error("unknown option '%s'", a);
+        }
+    }
+    if (i < argc) return usage_error("option '%s' needs a value", argv[i]);   /* a break above */
+    return -1;
+}
+
 int main(int argc, char **argv) {
     cli_options o;
     struct sigaction sa;
-    int i, code;
+    int code, npos = 0;
     char *joined;
     char **pos;
-    int npos = 0;
     memset(&o, 0, sizeof o);
     if (argc >= 2 && strcmp(argv[1], "providers") == 0) {
         if (argc > 2) return usage_error("'providers' takes no arguments%s", "");
@@ -558,58 +712,15 @@ int main(int argc, char **argv) {
         return cmd_models(argc == 3 ? argv[2] : NULL);
     }
     pos = (char **)malloc(sizeof *pos * (size_t)(argc + 1));
-    if (!pos) return EXIT_PROVIDER;
-    for (i = 1; i < argc; i++) {
-        const char *a = argv[i], *v;
-        if (strcmp(a, "--") == 0) { while (++i < argc) pos[npos++] = argv[i]; break; }
-        if (a[0] != '-' || a[1] == 0) { pos[npos++] = argv[i]; continue; }
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) { fputs(usage_text, stdout); free(pos); return EXIT_OK; }
-        if (strcmp(a, "--version") == 0) { printf("ailib %s\n", ailib_version_string()); free(pos); return EXIT_OK; }
-        if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) { o.verbose = 1; continue; }
-        if (strcmp(a, "--json") == 0) { o.json = 1; continue; }
-        if (is_opt(a, "-m") || is_opt(a, "--model")) {
-            if (!(v = opt_value(argc, argv, &i, "--model"))) goto missing;
-            o.model = v;
-        } else if (is_opt(a, "-s") || is_opt(a, "--system")) {
-            if (!(v = opt_value(argc, argv, &i, "--system"))) goto missing;
-            o.system = v;
-        } else if (is_opt(a, "-t") || is_opt(a, "--temperature")) {
-            double d;
-            if (!(v = opt_value(argc, argv, &i, "--temperature"))) goto missing;
-            if (!parse_double(v, &d) || d < 0) { free(pos); return usage_error("bad temperature '%s': give a number like 0.7", v); }
-            o.temperature = ailib_set(d);
-        } else if (is_opt(a, "--max-tokens")) {
-            if (!(v = opt_value(argc, argv, &i, "--max-tokens"))) goto missing;
-            if (!parse_int64(v, &o.max_tokens) || o.max_tokens <= 0) { free(pos); return usage_error("bad --max-tokens '%s': give a positive integer", v); }
-        } else if (is_opt(a, "--reasoning")) {
-            if (!(v = opt_value(argc, argv, &i, "--reasoning"))) goto missing;
-            if (strcmp(v, "low") == 0) o.effort = AILIB_EFFORT_LOW;
-            else if (strcmp(v, "medium") == 0) o.effort = AILIB_EFFORT_MEDIUM;
-            else if (strcmp(v, "high") == 0) o.effort = AILIB_EFFORT_HIGH;
-            else { free(pos); return usage_error("bad --reasoning '%s': use low, medium or high", v); }
-        } else if (is_opt(a, "--base-url")) {
-            if (!(v = opt_value(argc, argv, &i, "--base-url"))) goto missing;
-            o.base_url = v;
-        } else if (is_opt(a, "--timeout")) {
-            double d;
-            if (!(v = opt_value(argc, argv, &i, "--timeout"))) goto missing;
-            if (!parse_double(v, &d) || d <= 0 || d > 1e9) { free(pos); return usage_error("bad --timeout '%s': give seconds, e.g. 30", v); }
-            o.timeout_ms = (int64_t)(d * 1000.0);
-            if (o.timeout_ms < 1) o.timeout_ms = 1;
-        } else {
-            free(pos);
-            return usage_error("unknown option '%s'", a);
-        }
-        continue;
-    missing:
-        free(pos);
-        return usage_error("option '%s' needs a value", a);
-    }
+    if (!pos) { fprintf(stderr, "ailib: out of memory\n"); return EXIT_PROVIDER; }
+    code = parse_args(argc, argv, &o, pos, &npos);
+    if (code >= 0) { free(pos); return code; }
     joined = join_args(npos, pos, 0);
     free(pos);
     if (npos && !joined) { fprintf(stderr, "ailib: out of memory\n"); return EXIT_PROVIDER; }
     o.prompt_arg = joined;
 
+    /* no SA_RESTART: a blocking read of the prompt returns at Ctrl-C instead of resuming */
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_sigint;
     sigemptyset(&sa.sa_mask);
