@@ -8712,6 +8712,7 @@ struct ailib_client {
     uint32_t rng;                      /* backoff jitter */
     ailib_stream *parser;              /* decodes whole (non-streamed) bodies, reused across calls */
     ailib_stream *spare;               /* a finished call's stream decoder, buffers warm, for the next */
+    ailib__buf spare_body;             /* a finished call's body buffer, for the next */
 };
 
 typedef enum ailib__call_state {
@@ -8942,6 +8943,7 @@ AILIB_API void ailib_client_destroy(ailib_client *c) {
     while (c->calls) ailib__call_free(c->calls);     /* unfinished calls die with their client */
     ailib_stream_destroy(c->parser);
     ailib_stream_destroy(c->spare);
+    ailib__free(&c->alloc, c->spare_body.p);
     if (c->tpi) c->tp->destroy(c->tpi);
     a = c->alloc;
     ailib__free(&a, c->model);
@@ -9271,6 +9273,10 @@ AILIB_API ailib_result ailib_client_poll(ailib_client *c, int timeout_ms) {
 
 /* Links a built call into its client and makes its first attempt. */
 static void ailib__call_launch(ailib_client *c, ailib_call *call) {
+    if (!call->body.p && c->spare_body.p) {          /* a warm body buffer: no growth per call */
+        call->body = c->spare_body;
+        memset(&c->spare_body, 0, sizeof c->spare_body);
+    }
     call->next = c->calls;
     if (c->calls) c->calls->prev = call;
     c->calls = call;
@@ -9392,7 +9398,8 @@ static void ailib__call_free(ailib_call *call) {
     if (call->stream && !c->spare) c->spare = call->stream;
     else ailib_stream_destroy(call->stream);
     ailib_response_destroy(call->resp);
-    ailib__free(&c->alloc, call->body.p);
+    if (!c->spare_body.p && call->body.p) { c->spare_body = call->body; c->spare_body.len = 0; }
+    else ailib__free(&c->alloc, call->body.p);
     ailib__free(&c->alloc, call->q);
     ailib__free(&c->alloc, call->qdata.p);
     ailib__free(&c->alloc, call);
