@@ -2976,7 +2976,6 @@ static ailib_result ailib__acc_build(ailib__acc *a, int origin, ailib_response *
     if (!(r->finish_raw = ailib__arena_strn(&arena, a->finish_raw.p, a->finish_raw.len))) goto oom;
     if (!(r->model = ailib__arena_strn(&arena, a->model.p, a->model.len))) goto oom;
     if (!(r->id = ailib__arena_strn(&arena, a->id.p, a->id.len))) goto oom;
-    r->request_id = r->error.request_id;
     if (a->has_error) { r->error = a->error; r->has_error = 1; }
     else ailib_error_clear(&r->error);
     r->request_id = r->error.request_id;
@@ -3244,7 +3243,7 @@ static void ailib__think_feed(ailib__think *t, ailib__acc *a, const char *s, siz
             n -= (size_t)(hit - s) + tl;
             s = hit + tl;
             t->inside = !t->inside;
-            if (t->inside) ailib__acc_break(a); else ailib__acc_break(a);
+            ailib__acc_break(a);       /* reasoning and answer stay separate parts */
             continue;
         }
         k = ailib__tag_tail(s, n, tag, tl);
@@ -3891,8 +3890,6 @@ static void ailib__oa_assistant(ailib__bctx *c, const ailib_part *ps, size_t n) 
     if (!ntext && ncalls) ailib_json_write_null(w);
     else {
         /* several text parts become one string: the dialects all take a string here */
-        size_t total = 0;
-        for (i = 0; i < n; i++) if (ps[i].type == AILIB_PART_TEXT) total += ailib__slen(ps[i].text, ps[i].text_len);
         if (ntext <= 1) {
             const ailib_part *t = NULL;
             for (i = 0; i < n; i++) if (ps[i].type == AILIB_PART_TEXT) t = &ps[i];
@@ -3904,7 +3901,6 @@ static void ailib__oa_assistant(ailib__bctx *c, const ailib_part *ps, size_t n) 
                     ailib__b_fail(c, AILIB_OUT_OF_MEMORY, "out of memory");
             ailib_json_write_stringn(w, joined.p ? joined.p : "", joined.len);
             ailib__free(&w->alloc, joined.p);
-            (void)total;
         }
     }
     if (nthink && (c->prov->quirks & AILIB_Q_ECHO_REASONING)) {
