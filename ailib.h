@@ -3875,6 +3875,31 @@ static void ailib__oa_tool_results(ailib__bctx *c, const ailib_part *ps, size_t 
     }
 }
 
+/* The tool_calls array of an assistant turn, arguments as a JSON string (OpenAI's shape,
+   which Cohere shares). */
+static void ailib__oa_tool_calls(ailib__bctx *c, const ailib_part *ps, size_t n) {
+    ailib_json_writer *w = c->w;
+    size_t i;
+    ailib_json_write_key(w, "tool_calls");
+    ailib_json_write_array_begin(w);
+    for (i = 0; i < n; i++) {
+        const ailib_part *p = &ps[i];
+        size_t an = ailib__slen(p->text, p->text_len);
+        if (p->type != AILIB_PART_TOOL_CALL) continue;
+        ailib_json_write_object_begin(w);
+        ailib_json_write_key(w, "id"); ailib_json_write_stringn(w, p->id ? p->id : "", ailib__slen(p->id, p->id_len));
+        ailib_json_write_key(w, "type"); ailib_json_write_string(w, "function");
+        ailib_json_write_key(w, "function");
+        ailib_json_write_object_begin(w);
+        ailib_json_write_key(w, "name"); ailib_json_write_stringn(w, p->name, ailib__slen(p->name, p->name_len));
+        ailib_json_write_key(w, "arguments");
+        if (p->text && an) ailib_json_write_stringn(w, p->text, an); else ailib_json_write_string(w, "{}");
+        ailib_json_write_object_end(w);
+        ailib_json_write_object_end(w);
+    }
+    ailib_json_write_array_end(w);
+}
+
 /* An assistant turn: text joined, tool calls, and reasoning echoed where the dialect needs it. */
 static void ailib__oa_assistant(ailib__bctx *c, const ailib_part *ps, size_t n) {
     ailib_json_writer *w = c->w;
@@ -3912,26 +3937,7 @@ static void ailib__oa_assistant(ailib__bctx *c, const ailib_part *ps, size_t n) 
         ailib_json_write_stringn(w, joined.p ? joined.p : "", joined.len);
         ailib__free(&w->alloc, joined.p);
     }
-    if (ncalls) {
-        ailib_json_write_key(w, "tool_calls");
-        ailib_json_write_array_begin(w);
-        for (i = 0; i < n; i++) {
-            const ailib_part *p = &ps[i];
-            size_t an = ailib__slen(p->text, p->text_len);
-            if (p->type != AILIB_PART_TOOL_CALL) continue;
-            ailib_json_write_object_begin(w);
-            ailib_json_write_key(w, "id"); ailib_json_write_stringn(w, p->id ? p->id : "", ailib__slen(p->id, p->id_len));
-            ailib_json_write_key(w, "type"); ailib_json_write_string(w, "function");
-            ailib_json_write_key(w, "function");
-            ailib_json_write_object_begin(w);
-            ailib_json_write_key(w, "name"); ailib_json_write_stringn(w, p->name, ailib__slen(p->name, p->name_len));
-            ailib_json_write_key(w, "arguments");
-            if (p->text && an) ailib_json_write_stringn(w, p->text, an); else ailib_json_write_string(w, "{}");
-            ailib_json_write_object_end(w);
-            ailib_json_write_object_end(w);
-        }
-        ailib_json_write_array_end(w);
-    }
+    if (ncalls) ailib__oa_tool_calls(c, ps, n);
     ailib_json_write_object_end(w);
 }
 
@@ -5943,26 +5949,7 @@ static void ailib__co_assistant(ailib__bctx *c, const ailib_part *ps, size_t n) 
     ailib_json_write_key(w, "role"); ailib_json_write_string(w, "assistant");
     if (text.len || !ncalls) { ailib_json_write_key(w, "content"); ailib_json_write_stringn(w, text.p ? text.p : "", text.len); }
     if (plan.len) { ailib_json_write_key(w, "tool_plan"); ailib_json_write_stringn(w, plan.p, plan.len); }
-    if (ncalls) {
-        ailib_json_write_key(w, "tool_calls");
-        ailib_json_write_array_begin(w);
-        for (i = 0; i < n; i++) {
-            const ailib_part *p = &ps[i];
-            size_t an = ailib__slen(p->text, p->text_len);
-            if (p->type != AILIB_PART_TOOL_CALL) continue;
-            ailib_json_write_object_begin(w);
-            ailib_json_write_key(w, "id"); ailib_json_write_stringn(w, p->id ? p->id : "", ailib__slen(p->id, p->id_len));
-            ailib_json_write_key(w, "type"); ailib_json_write_string(w, "function");
-            ailib_json_write_key(w, "function");
-            ailib_json_write_object_begin(w);
-            ailib_json_write_key(w, "name"); ailib_json_write_stringn(w, p->name, ailib__slen(p->name, p->name_len));
-            ailib_json_write_key(w, "arguments");
-            if (p->text && an) ailib_json_write_stringn(w, p->text, an); else ailib_json_write_string(w, "{}");
-            ailib_json_write_object_end(w);
-            ailib_json_write_object_end(w);
-        }
-        ailib_json_write_array_end(w);
-    }
+    if (ncalls) ailib__oa_tool_calls(c, ps, n);
     ailib_json_write_object_end(w);
     ailib__free(&w->alloc, text.p);
     ailib__free(&w->alloc, plan.p);
