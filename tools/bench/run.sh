@@ -12,5 +12,8 @@ fi
 [ -f /usr/include/cjson/cJSON.h ] && REF="-DBENCH_CJSON -lcjson"
 cc -std=c99 -O2 -Wall -Wno-unused-function -I. tools/bench/bench_wire.c -o build/bench_wire -lcurl -lm $REF
 ./build/bench_wire
+# bench_http: the engine against a responder thread of its own and, as a cross-check, ailib-mock
+# (skipped with a note when the mock cannot be built)
+${MAKE:-make} -s build/ailib-mock || true
 cc -std=c99 -D_POSIX_C_SOURCE=200809L -O2 -Wall -Wno-unused-function -I. tools/bench/bench_http.c -o build/bench_http -lcurl -lm -lpthread
-./build/bench_http
+./build/bench_http ./build/ailib-mock
