@@ -153,6 +153,7 @@ typedef struct ailib_error {
     char provider_code[64];       /* e.g. "unsupported_parameter", "429", "tool_use_failed" */
     char provider_message[1024];  /* the provider's own words */
     char request_id[128];         /* from the body or the response headers */
+    char json_path[128];          /* schema validation: where the value failed ("$.items[2].name") */
 } ailib_error;
 
 /* Resets an error to "ok, nothing known" (retry_after_ms = -1). */
@@ -736,6 +737,33 @@ AILIB_API ailib_response *ailib_stream_take_response(ailib_stream *s);
 /* Resets for a new body on the same endpoint, keeping all buffers (no allocation). */
 AILIB_API void ailib_stream_reset(ailib_stream *s);
 
+
+/* ============================================================================================
+   >>schema: JSON Schema validation (the subset used for tools and structured output)
+   ============================================================================================
+   Keywords: type (a name or an array of names; "integer" also accepts 1.0), properties,
+   required, additionalProperties (false or a schema), patternProperties (present: members it
+   may cover are not checked, there is no regex engine), minProperties/maxProperties, items (a
+   schema, or draft-04 tuples with additionalItems), prefixItems, minItems/maxItems,
+   uniqueItems, contains, enum, const, minLength/maxLength (in code points), minimum/maximum,
+   exclusiveMinimum/exclusiveMaximum, multipleOf, allOf, anyOf, oneOf, not, if/then/else, $ref
+   to "#" or "#/json/pointer" in the root schema, OpenAPI's nullable, boolean schemas. pattern,
+   format and unknown keywords are ignored. */
+
+/* AILIB_OK when value satisfies schema. Else AILIB_INVALID_ARGUMENT, err->json_path is where
+   ("$", "$.city", "$.items[2].name", "$[\"a b\"]") and err->message "<path>: <what was
+   expected there, what was found>"; for anyOf/oneOf it is the branch that got furthest. A
+   broken schema is AILIB_INVALID_ARGUMENT too ("invalid schema: ..."); a $ref outside the
+   document AILIB_UNSUPPORTED; nesting past 1000 levels (a $ref cycle) AILIB_JSON_DEPTH. */
+AILIB_API ailib_result ailib_schema_validate(const ailib_json *schema, const ailib_json *value, ailib_error *err);
+
+/* Rewrites a JSON Schema object into the OpenAPI subset Gemini's responseSchema accepts,
+   written as one value into w: $ref and allOf inlined, [t, "null"] types and anyOf with null
+   become nullable, const becomes a one-value enum, enum kept for strings only, unsupported
+   keywords dropped, propertyOrdering added; a schema allowing any value becomes
+   {"type":"string"}. AILIB_UNSUPPORTED for recursive schemas, AILIB_INVALID_ARGUMENT when
+   schema is not an object. On failure nothing is written. */
+AILIB_API ailib_result ailib_schema_to_gemini(const ailib_json *schema, ailib_json_writer *w, ailib_error *err);
 
 /* ============================================================================================
    >>embed, >>models: embeddings and model listing
@@ -7595,6 +7623,1149 @@ AILIB_API ailib_result ailib_wire_response_parse(const ailib_endpoint *ep, int h
     ailib_stream_destroy(s);
     return r;
 }
+/* >>schema: JSON Schema validation and the Gemini rewrite ====================================== */
+
+#define AILIB__SV_MAX_DEPTH 1000   /* nested subschema applications, $ref hops included */
+#define AILIB__SG_MAX_DEPTH 128    /* nested schemas the Gemini rewrite writes */
+#define AILIB__SG_MAX_LAYERS 16    /* allOf members and $ref targets merged into one schema */
+#define AILIB__SG_MAX_REFS 64      /* $ref targets inlined on the path from the root */
+
+#define AILIB__SKW(s, lit) ailib_json_getn((s), (lit), sizeof(lit) - 1)
+
+/* --- bounded text for messages ------------------------------------------------------------ */
+
+typedef struct ailib__sb { char *p; size_t cap, len; int cut; } ailib__sb;
+
+static void ailib__sb_init(ailib__sb *b, char *p, size_t cap) { b->p = p; b->cap = cap; b->len = 0; b->cut = 0; p[0] = 0; }
+
+/* Appends what fits, keeping room for a closing "..." once something does not; a cut lands
+   on a UTF-8 boundary. */
+static void ailib__sb_put(ailib__sb *b, const char *s, size_t n) {
+    size_t room;
+    if (b->cut) return;
+    room = b->cap - 4 - b->len;
+    if (n > room) {
+        n = room;
+        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80) n--;
+        b->cut = 1;
+    }
+    if (n) memcpy(b->p + b->len, s, n);
+    b->len += n;
+    if (b->cut) { memcpy(b->p + b->len, "...", 4); b->len += 3; }
+    else b->p[b->len] = 0;
+}
+
+static void ailib__sb_str(ailib__sb *b, const char *s) { ailib__sb_put(b, s, strlen(s)); }
+
+static void ailib__sb_u64(ailib__sb *b, size_t v) {
+    char t[24];
+    ailib__sb_put(b, t, ailib__fmt_i64(t, (int64_t)v));
+}
+
+/* s as a JSON string literal; content past max bytes becomes "...". */
+static void ailib__sb_quote(ailib__sb *b, const char *s, size_t n, size_t max) {
+    static const char hex[] = "0123456789abcdef";
+    size_t i, from = 0;
+    int more = n > max;
+    if (more) { n = max; while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80) n--; }
+    ailib__sb_put(b, "\"", 1);
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        char e[6];
+        size_t en = 2;
+        if (c >= 0x20 && c != '"' && c != '\\') continue;
+        ailib__sb_put(b, s + from, i - from);
+        from = i + 1;
+        e[0] = '\\';
+        switch (c) {
+        case '"': e[1] = '"'; break;
+        case '\\': e[1] = '\\'; break;
+        case '\n': e[1] = 'n'; break;
+        case '\r': e[1] = 'r'; break;
+        case '\t': e[1] = 't'; break;
+        default: e[1] = 'u'; e[2] = '0'; e[3] = '0'; e[4] = hex[c >> 4]; e[5] = hex[c & 15]; en = 6; break;
+        }
+        ailib__sb_put(b, e, en);
+    }
+    ailib__sb_put(b, s + from, n - from);
+    if (more) ailib__sb_put(b, "...", 3);
+    ailib__sb_put(b, "\"", 1);
+}
+
+/* A number as JSON writes it (locale-independent). */
+static void ailib__sb_num(ailib__sb *b, const ailib_json *v) {
+    char t[48];
+    size_t n = AILIB__JT(v) == AILIB_JSON_INT ? ailib__fmt_i64(t, v->u.i) : ailib__fmt_double(t, ailib_json_double(v));
+    ailib__sb_put(b, t, n);
+}
+
+static const char *ailib__sv_tname(const ailib_json *v) {
+    switch (ailib_json_type_of(v)) {
+    case AILIB_JSON_NULL: return "null";
+    case AILIB_JSON_FALSE: case AILIB_JSON_TRUE: return "boolean";
+    case AILIB_JSON_INT: return "integer";
+    case AILIB_JSON_REAL: return "number";
+    case AILIB_JSON_STRING: return "string";
+    case AILIB_JSON_ARRAY: return "array";
+    default: return "object";
+    }
+}
+
+/* A value in a message: typed ("string \"x\"", "integer 5", "object") for what was found,
+   bare ("\"x\"", "5", "{...}") for what was expected. */
+static void ailib__sb_show(ailib__sb *b, const ailib_json *v, int typed) {
+    ailib_json_type t = AILIB__JT(v);
+    if (typed && t != AILIB_JSON_NULL) { ailib__sb_str(b, ailib__sv_tname(v)); if (t < AILIB_JSON_ARRAY) ailib__sb_put(b, " ", 1); }
+    switch (t) {
+    case AILIB_JSON_NULL: ailib__sb_str(b, "null"); break;
+    case AILIB_JSON_FALSE: ailib__sb_str(b, "false"); break;
+    case AILIB_JSON_TRUE: ailib__sb_str(b, "true"); break;
+    case AILIB_JSON_INT: case AILIB_JSON_REAL: ailib__sb_num(b, v); break;
+    case AILIB_JSON_STRING: ailib__sb_quote(b, v->u.s, AILIB__JLEN(v), 60); break;
+    case AILIB_JSON_ARRAY: if (!typed) ailib__sb_str(b, "[...]"); break;
+    default: if (!typed) ailib__sb_str(b, "{...}"); break;
+    }
+}
+
+/* --- numbers ------------------------------------------------------------------------------ */
+
+static int ailib__sv_is_integer(const ailib_json *v) {
+    double d;
+    if (AILIB__JT(v) == AILIB_JSON_INT) return 1;
+    if (AILIB__JT(v) != AILIB_JSON_REAL) return 0;
+    d = v->u.d;
+    return d - d == 0 && floor(d) == d;
+}
+
+/* Compares an int64 with a number exactly (-1, 0, 1), also past 2^53. */
+static int ailib__sv_cmp_i(int64_t i, const ailib_json *b) {
+    double d, frac;
+    int64_t t;
+    if (AILIB__JT(b) == AILIB_JSON_INT) return i < b->u.i ? -1 : i > b->u.i;
+    d = ailib_json_double(b);
+    if (d >= 9223372036854775808.0) return -1;
+    if (d < -9223372036854775808.0) return 1;
+    t = (int64_t)d;                     /* toward zero, exact: d is in range */
+    if (i != t) return i < t ? -1 : 1;
+    frac = d - (double)t;
+    return frac > 0 ? -1 : frac < 0;
+}
+
+static int ailib__sv_numcmp(const ailib_json *a, const ailib_json *b) {
+    double x, y;
+    if (AILIB__JT(a) == AILIB_JSON_INT) return ailib__sv_cmp_i(a->u.i, b);
+    if (AILIB__JT(b) == AILIB_JSON_INT) return -ailib__sv_cmp_i(b->u.i, a);
+    x = a->u.d; y = b->u.d;
+    return x < y ? -1 : x > y;
+}
+
+/* An ASCII name, case-insensitively (OpenAPI and Gemini spell types "STRING"). */
+static int ailib__sv_name(const char *s, size_t n, const char *lit) {
+    size_t i;
+    for (i = 0; i < n; i++) {
+        char c = s[i];
+        if (c >= 'A' && c <= 'Z') c = (char)(c + 32);
+        if (c != lit[i] || !lit[i]) return 0;
+    }
+    return lit[n] == 0;
+}
+
+/* --- validator ---------------------------------------------------------------------------- */
+
+/* One step of the value path, on the C stack of the frame that descended into the value:
+   the path is only turned into text when a failure is reported. */
+typedef struct ailib__svpath {
+    const struct ailib__svpath *up;
+    const char *key;       /* member name, or NULL for an array index */
+    size_t n;              /* key length, or the index */
+    size_t depth;          /* 0 for the root value */
+} ailib__svpath;
+
+typedef struct ailib__sv {
+    const ailib_json *root;    /* $ref "#/..." resolves against the root schema */
+    int quiet;                 /* > 0 while anyOf/oneOf/not/if/contains only try: failures are not reported */
+    size_t steps;              /* subschemas applied so far: how far a branch got, among equals */
+    ailib_result code;         /* of the reported failure */
+    char path[512];            /* its JSONPath */
+    char what[384];            /* what was expected there, what was found */
+    char scratch[384];
+    ailib__sb sb;              /* over what */
+} ailib__sv;
+
+static int ailib__sv_check(ailib__sv *sv, const ailib_json *s, const ailib_json *v, const ailib__svpath *at, int level);
+
+static int ailib__sv_ident(const char *s, size_t n) {
+    size_t i;
+    if (!n || (s[0] >= '0' && s[0] <= '9')) return 0;
+    for (i = 0; i < n; i++) {
+        char c = s[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')) return 0;
+    }
+    return 1;
+}
+
+/* JSONPath text, root first: "$.items[2].name", "$[\"a b\"]". Walking up from the leaf once
+   per step is quadratic in the depth, which only failures pay. */
+static void ailib__sv_path_text(ailib__sb *b, const ailib__svpath *leaf) {
+    size_t d;
+    ailib__sb_put(b, "$", 1);
+    for (d = 1; d <= leaf->depth && !b->cut; d++) {
+        const ailib__svpath *p = leaf;
+        while (p->depth > d) p = p->up;
+        if (!p->key) { ailib__sb_put(b, "[", 1); ailib__sb_u64(b, p->n); ailib__sb_put(b, "]", 1); }
+        else if (ailib__sv_ident(p->key, p->n)) { ailib__sb_put(b, ".", 1); ailib__sb_put(b, p->key, p->n); }
+        else { ailib__sb_put(b, "[", 1); ailib__sb_quote(b, p->key, p->n, (size_t)-1); ailib__sb_put(b, "]", 1); }
+    }
+}
+
+/* How far into the value a failure got, for anyOf/oneOf to report the branch that got
+   furthest: deeper is further; at the same value, a wrong type or literal (type, const,
+   enum: likely the wrong branch) ranks below other failures; a missing required member
+   counts as one level down, where the member would have been. */
+static int ailib__sv_depth(const ailib__svpath *at) { return 2 + 2 * (int)at->depth; }
+static int ailib__sv_mismatch(const ailib__svpath *at) { return 1 + 2 * (int)at->depth; }
+static int ailib__sv_missing(const ailib__svpath *at) { return 4 + 2 * (int)at->depth; }
+
+/* Starts the report of a failure at `at` and returns the text to append the reason to;
+   NULL while a branch is only being tried, unless forced (hard errors). */
+static ailib__sb *ailib__sv_say(ailib__sv *sv, const ailib__svpath *at, ailib_result code, int force) {
+    ailib__sb p;
+    if (sv->quiet && !force) return NULL;
+    sv->code = code;
+    ailib__sb_init(&p, sv->path, sizeof sv->path);
+    ailib__sv_path_text(&p, at);
+    ailib__sb_init(&sv->sb, sv->what, sizeof sv->what);
+    return &sv->sb;
+}
+
+/* The value at `at` fails with a fixed reason (and ", got <value>" when got is set). */
+static int ailib__sv_fail(ailib__sv *sv, const ailib__svpath *at, const ailib_json *got, const char *why) {
+    ailib__sb *b = ailib__sv_say(sv, at, AILIB_INVALID_ARGUMENT, 0);
+    if (b) {
+        ailib__sb_str(b, why);
+        if (got) { ailib__sb_str(b, ", got "); ailib__sb_show(b, got, 1); }
+    }
+    return ailib__sv_depth(at);
+}
+
+/* "expected <op> <limit>, got <value>", or with a unit (singular, plural) "expected at least
+   2 items, got 1". */
+static int ailib__sv_fail_num(ailib__sv *sv, const ailib__svpath *at, const char *op, const ailib_json *limit,
+                              const char *unit, const char *units, size_t got_n, const ailib_json *got) {
+    ailib__sb *b = ailib__sv_say(sv, at, AILIB_INVALID_ARGUMENT, 0);
+    if (b) {
+        ailib__sb_str(b, "expected ");
+        ailib__sb_str(b, op);
+        ailib__sb_num(b, limit);
+        if (unit) {
+            ailib__sb_str(b, AILIB__JT(limit) == AILIB_JSON_INT && limit->u.i == 1 ? unit : units);
+            ailib__sb_str(b, ", got ");
+            ailib__sb_u64(b, got_n);
+        } else if (got) {
+            ailib__sb_str(b, ", got ");
+            ailib__sb_show(b, got, 1);
+        }
+    }
+    return ailib__sv_depth(at);
+}
+
+/* A broken schema or an unsupported feature: reported even inside a tried branch, and the
+   whole validation stops (-1). */
+static int ailib__sv_abort(ailib__sv *sv, const ailib__svpath *at, ailib_result code, const char *why,
+                           const char *s, size_t n) {
+    ailib__sb *b = ailib__sv_say(sv, at, code, 1);
+    ailib__sb_str(b, why);
+    if (s) ailib__sb_quote(b, s, n, 100);
+    return -1;
+}
+
+/* A non-negative count from a keyword, or -1 when it is absent or not a number. */
+static int64_t ailib__sv_count(const ailib_json *k) {
+    int64_t c;
+    if (!ailib_json_is_number(k)) return -1;
+    c = ailib_json_int(k);
+    return c < 0 ? 0 : c;
+}
+
+static int ailib__sv_hex(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+/* 1 when key equals the JSON Pointer token t as written in a URI fragment (%XX, ~0, ~1). */
+static int ailib__sv_tok_eq(const char *key, size_t kn, const char *t, size_t tn) {
+    size_t i = 0, j = 0;
+    while (j < tn) {
+        char c = t[j++];
+        if (c == '%' && j + 2 <= tn && ailib__sv_hex(t[j]) >= 0 && ailib__sv_hex(t[j + 1]) >= 0) {
+            c = (char)(ailib__sv_hex(t[j]) * 16 + ailib__sv_hex(t[j + 1]));
+            j += 2;
+        }
+        if (c == '~' && j < tn && (t[j] == '0' || t[j] == '1')) c = t[j++] == '0' ? '~' : '/';
+        if (i >= kn || key[i++] != c) return 0;
+    }
+    return i == kn;
+}
+
+/* Resolves "#" or "#/a/b/0" against root; NULL when it does not resolve. */
+static const ailib_json *ailib__schema_pointer(const ailib_json *root, const char *ref, size_t n) {
+    const ailib_json *cur = root;
+    size_t i = 1;
+    if (n == 1) return root;
+    if (ref[1] != '/') return NULL;
+    while (i < n && cur) {
+        size_t from = ++i, tn;
+        while (i < n && ref[i] != '/') i++;
+        tn = i - from;
+        if (AILIB__JT(cur) == AILIB_JSON_OBJECT) {
+            const ailib_json *k;
+            size_t m;
+            const ailib_json *found = NULL;
+            for (AILIB__MEMBERS(cur, k, m))
+                if (ailib__sv_tok_eq(k->u.s, AILIB__JLEN(k), ref + from, tn)) { found = k + 1; break; }
+            cur = found;
+        } else if (AILIB__JT(cur) == AILIB_JSON_ARRAY) {
+            size_t idx = 0, j;
+            if (!tn || tn > 18 || (tn > 1 && ref[from] == '0')) return NULL;
+            for (j = from; j < i; j++) {
+                if (ref[j] < '0' || ref[j] > '9') return NULL;
+                idx = idx * 10 + (size_t)(ref[j] - '0');
+            }
+            cur = ailib_json_at(cur, idx);
+        } else {
+            return NULL;
+        }
+    }
+    return cur;
+}
+
+static int ailib__sv_ref(ailib__sv *sv, const ailib_json *ref, const ailib_json *v, const ailib__svpath *at, int level) {
+    size_t n;
+    const char *p = ailib_json_str(ref, &n);
+    const ailib_json *target;
+    if (!p) return 0;
+    if (!n || p[0] != '#')
+        return ailib__sv_abort(sv, at, AILIB_UNSUPPORTED, "only references into the same schema (\"#/...\") are supported, not $ref ", p, n);
+    target = ailib__schema_pointer(sv->root, p, n);
+    if (!target) return ailib__sv_abort(sv, at, AILIB_INVALID_ARGUMENT, "invalid schema: nothing at $ref ", p, n);
+    return ailib__sv_check(sv, target, v, at, level + 1);
+}
+
+static int ailib__sv_type_is(const char *s, size_t n, const ailib_json *v) {
+    ailib_json_type t = AILIB__JT(v);
+    if (ailib__sv_name(s, n, "string")) return t == AILIB_JSON_STRING;
+    if (ailib__sv_name(s, n, "integer")) return ailib__sv_is_integer(v);
+    if (ailib__sv_name(s, n, "number")) return t == AILIB_JSON_INT || t == AILIB_JSON_REAL;
+    if (ailib__sv_name(s, n, "object")) return t == AILIB_JSON_OBJECT;
+    if (ailib__sv_name(s, n, "array")) return t == AILIB_JSON_ARRAY;
+    if (ailib__sv_name(s, n, "boolean")) return t == AILIB_JSON_TRUE || t == AILIB_JSON_FALSE;
+    if (ailib__sv_name(s, n, "null")) return t == AILIB_JSON_NULL;
+    return 0;
+}
+
+/* "type": a name or an array of names; anything else is ignored. */
+static int ailib__sv_type(ailib__sv *sv, const ailib_json *type, const ailib_json *v, const ailib__svpath *at) {
+    const ailib_json *t;
+    size_t n, names = 0;
+    ailib__sb *b;
+    if (AILIB__JT(type) == AILIB_JSON_STRING) {
+        if (ailib__sv_type_is(type->u.s, AILIB__JLEN(type), v)) return 0;
+        names = 1;
+    } else if (AILIB__JT(type) == AILIB_JSON_ARRAY) {
+        for (AILIB__ELEMS(type, t, n)) {
+            if (AILIB__JT(t) != AILIB_JSON_STRING) continue;
+            if (ailib__sv_type_is(t->u.s, AILIB__JLEN(t), v)) return 0;
+            names++;
+        }
+    }
+    if (!names) return 0;
+    if ((b = ailib__sv_say(sv, at, AILIB_INVALID_ARGUMENT, 0)) != NULL) {
+        ailib__sb_str(b, "expected ");
+        if (AILIB__JT(type) == AILIB_JSON_STRING) ailib__sb_put(b, type->u.s, AILIB__JLEN(type));
+        else {
+            size_t i = 0;
+            for (AILIB__ELEMS(type, t, n)) {
+                if (AILIB__JT(t) != AILIB_JSON_STRING) continue;
+                if (i++) ailib__sb_str(b, " or ");
+                ailib__sb_put(b, t->u.s, AILIB__JLEN(t));
+            }
+        }
+        ailib__sb_str(b, ", got ");
+        ailib__sb_show(b, v, 1);
+    }
+    return ailib__sv_mismatch(at);
+}
+
+static int ailib__sv_enum(ailib__sv *sv, const ailib_json *list, const ailib_json *v, const ailib__svpath *at) {
+    const ailib_json *e;
+    size_t n, i = 0;
+    ailib__sb *b;
+    if (AILIB__JT(list) != AILIB_JSON_ARRAY) return 0;
+    for (AILIB__ELEMS(list, e, n)) if (ailib_json_equal(e, v)) return 0;
+    if ((b = ailib__sv_say(sv, at, AILIB_INVALID_ARGUMENT, 0)) != NULL) {
+        ailib__sb_str(b, "expected one of ");
+        for (AILIB__ELEMS(list, e, n)) {
+            if (i++) ailib__sb_str(b, ", ");
+            if (b->len > 200) { ailib__sb_str(b, "..."); break; }
+            ailib__sb_show(b, e, 0);
+        }
+        ailib__sb_str(b, ", got ");
+        ailib__sb_show(b, v, 1);
+    }
+    return ailib__sv_mismatch(at);
+}
+
+static int ailib__sv_number(ailib__sv *sv, const ailib_json *s, const ailib_json *v, const ailib__svpath *at) {
+    const ailib_json *k;
+    /* exclusiveMinimum/Maximum: a number (draft-06 on), or draft-04's boolean on the bound */
+    if ((k = AILIB__SKW(s, "minimum")) != NULL && ailib_json_is_number(k)) {
+        int excl = ailib_json_bool(AILIB__SKW(s, "exclusiveMinimum"));
+        int c = ailib__sv_numcmp(v, k);
+        if (c < 0 || (excl && c == 0)) return ailib__sv_fail_num(sv, at, excl ? "> " : ">= ", k, NULL, NULL, 0, v);
+    }
+    if ((k = AILIB__SKW(s, "maximum")) != NULL && ailib_json_is_number(k)) {
+        int excl = ailib_json_bool(AILIB__SKW(s, "exclusiveMaximum"));
+        int c = ailib__sv_numcmp(v, k);
+        if (c > 0 || (excl && c == 0)) return ailib__sv_fail_num(sv, at, excl ? "< " : "<= ", k, NULL, NULL, 0, v);
+    }
+    if ((k = AILIB__SKW(s, "exclusiveMinimum")) != NULL && ailib_json_is_number(k) && ailib__sv_numcmp(v, k) <= 0)
+        return ailib__sv_fail_num(sv, at, "> ", k, NULL, NULL, 0, v);
+    if ((k = AILIB__SKW(s, "exclusiveMaximum")) != NULL && ailib_json_is_number(k) && ailib__sv_numcmp(v, k) >= 0)
+        return ailib__sv_fail_num(sv, at, "< ", k, NULL, NULL, 0, v);
+    if ((k = AILIB__SKW(s, "multipleOf")) != NULL && ailib_json_is_number(k) && ailib_json_double(k) > 0) {
+        int ok;
+        if (AILIB__JT(v) == AILIB_JSON_INT && AILIB__JT(k) == AILIB_JSON_INT) ok = v->u.i % k->u.i == 0;
+        else {
+            /* doubles: 0.3 / 0.1 is 2.9999999999999996, so allow a relative 1e-9 */
+            double q = ailib_json_double(v) / ailib_json_double(k), r = floor(q + 0.5);
+            ok = q - q == 0 && fabs(q - r) <= 1e-9 * (fabs(q) > 1 ? fabs(q) : 1);
+        }
+        if (!ok) return ailib__sv_fail_num(sv, at, "a multiple of ", k, NULL, NULL, 0, v);
+    }
+    return 0;
+}
+
+/* minLength/maxLength count code points: the reader guarantees valid UTF-8. pattern is not
+   checked: there is no regex engine here. */
+static int ailib__sv_string(ailib__sv *sv, const ailib_json *s, const ailib_json *v, const ailib__svpath *at) {
+    const ailib_json *lo = AILIB__SKW(s, "minLength"), *hi = AILIB__SKW(s, "maxLength");
+    size_t i, n = AILIB__JLEN(v), cps = 0;
+    if (!lo && !hi) return 0;
+    for (i = 0; i < n; i++) cps += ((unsigned char)v->u.s[i] & 0xC0) != 0x80;
+    if (ailib__sv_count(lo) > 0 && (uint64_t)ailib__sv_count(lo) > cps)
+        return ailib__sv_fail_num(sv, at, "at least ", lo, " character", " characters", cps, NULL);
+    if (ailib__sv_count(hi) >= 0 && (uint64_t)ailib__sv_count(hi) < cps)
+        return ailib__sv_fail_num(sv, at, "at most ", hi, " character", " characters", cps, NULL);
+    return 0;
+}
+
+static int ailib__sv_object(ailib__sv *sv, const ailib_json *s, const ailib_json *v, const ailib__svpath *at, int level) {
+    const ailib_json *req = AILIB__SKW(s, "required"), *props = AILIB__SKW(s, "properties");
+    const ailib_json *extra = AILIB__SKW(s, "additionalProperties"), *k;
+    size_t n, size = AILIB__JLEN(v);
+    int r, patterns = AILIB__SKW(s, "patternProperties") != NULL;
+    if (ailib__sv_count(k = AILIB__SKW(s, "minProperties")) > 0 && (uint64_t)ailib__sv_count(k) > size)
+        return ailib__sv_fail_num(sv, at, "at least ", k, " property", " properties", size, NULL);
+    if (ailib__sv_count(k = AILIB__SKW(s, "maxProperties")) >= 0 && (uint64_t)ailib__sv_count(k) < size)
+        return ailib__sv_fail_num(sv, at, "at most ", k, " property", " properties", size, NULL);
+    if (!ailib_json_is_object(props)) props = NULL;
+    /* properties in the schema's order, where a union's tag usually comes first; every
+       occurrence of a duplicated member */
+    if (props) {
+        const ailib_json *pk;
+        size_t pn;
+        for (AILIB__MEMBERS(props, pk, pn)) {
+            for (AILIB__MEMBERS(v, k, n)) {
+                ailib__svpath p;
+                if (AILIB__JLEN(k) != AILIB__JLEN(pk) || memcmp(k->u.s, pk->u.s, AILIB__JLEN(k)) != 0) continue;
+                p.up = at; p.key = k->u.s; p.n = AILIB__JLEN(k); p.depth = at->depth + 1;
+                if ((r = ailib__sv_check(sv, pk + 1, k + 1, &p, level + 1)) != 0) return r;
+            }
+        }
+    }
+    /* members patternProperties may cover cannot be told apart without regexes */
+    if (extra && !patterns) {
+        for (AILIB__MEMBERS(v, k, n)) {
+            ailib__svpath p;
+            if (props && ailib_json_getn(props, k->u.s, AILIB__JLEN(k))) continue;
+            p.up = at; p.key = k->u.s; p.n = AILIB__JLEN(k); p.depth = at->depth + 1;
+            if (AILIB__JT(extra) == AILIB_JSON_FALSE) return ailib__sv_fail(sv, &p, NULL, "additional property not allowed");
+            if ((r = ailib__sv_check(sv, extra, k + 1, &p, level + 1)) != 0) return r;
+        }
+    }
+    /* after the members: in a tagged union the wrong branch then fails on its tag, further
+       in than the right branch's missing member */
+    if (ailib_json_is_array(req)) {
+        for (AILIB__ELEMS(req, k, n)) {
+            ailib__sb *b;
+            if (AILIB__JT(k) != AILIB_JSON_STRING || ailib_json_getn(v, k->u.s, AILIB__JLEN(k))) continue;
+            if ((b = ailib__sv_say(sv, at, AILIB_INVALID_ARGUMENT, 0)) != NULL) {
+                ailib__sb_str(b, "missing required property ");
+                ailib__sb_quote(b, k->u.s, AILIB__JLEN(k), 100);
+            }
+            return ailib__sv_missing(at);
+        }
+    }
+    return 0;
+}
+
+static int ailib__sv_array(ailib__sv *sv, const ailib_json *s, const ailib_json *v, const ailib__svpath *at, int level) {
+    const ailib_json *items = AILIB__SKW(s, "items"), *prefix = AILIB__SKW(s, "prefixItems"), *rest, *e, *k, *pe = NULL;
+    size_t n, np = 0, count = AILIB__JLEN(v);
+    ailib__svpath p;
+    int r;
+    if (ailib__sv_count(k = AILIB__SKW(s, "minItems")) > 0 && (uint64_t)ailib__sv_count(k) > count)
+        return ailib__sv_fail_num(sv, at, "at least ", k, " item", " items", count, NULL);
+    if (ailib__sv_count(k = AILIB__SKW(s, "maxItems")) >= 0 && (uint64_t)ailib__sv_count(k) < count)
+        return ailib__sv_fail_num(sv, at, "at most ", k, " item", " items", count, NULL);
+    /* draft-04..07 tuples: "items": [...] with "additionalItems" for the rest */
+    if (ailib_json_is_array(items)) { prefix = items; rest = AILIB__SKW(s, "additionalItems"); }
+    else rest = items;
+    if (ailib_json_is_array(prefix)) { np = AILIB__JLEN(prefix); pe = prefix + 1; }
+    p.up = at; p.key = NULL; p.depth = at->depth + 1;
+    for (AILIB__ELEMS(v, e, n)) {
+        const ailib_json *es;
+        p.n = count - n;
+        if (p.n < np) { es = pe; pe = ailib__json_skip(pe); }
+        else if (!rest) break;
+        else if (AILIB__JT(es = rest) == AILIB_JSON_FALSE) return ailib__sv_fail(sv, &p, NULL, "additional item not allowed");
+        if ((r = ailib__sv_check(sv, es, e, &p, level + 1)) != 0) return r;
+    }
+    if (ailib_json_bool(AILIB__SKW(s, "uniqueItems"))) {
+        const ailib_json *a, *b;
+        size_t i, j;
+        for (i = 0, a = v + 1; i < count; i++, a = ailib__json_skip(a))
+            for (j = i + 1, b = ailib__json_skip(a); j < count; j++, b = ailib__json_skip(b))
+                if (ailib_json_equal(a, b)) {
+                    ailib__sb *t = ailib__sv_say(sv, at, AILIB_INVALID_ARGUMENT, 0);
+                    if (t) {
+                        ailib__sb_str(t, "expected unique items, got items ");
+                        ailib__sb_u64(t, i);
+                        ailib__sb_str(t, " and ");
+                        ailib__sb_u64(t, j);
+                        ailib__sb_str(t, " equal");
+                    }
+                    return ailib__sv_depth(at);
+                }
+    }
+    if ((k = AILIB__SKW(s, "contains")) != NULL) {
+        int found = 0;
+        sv->quiet++;
+        for (AILIB__ELEMS(v, e, n)) {
+            p.n = count - n;
+            if ((r = ailib__sv_check(sv, k, e, &p, level + 1)) < 0) { sv->quiet--; return r; }
+            if (r == 0) { found = 1; break; }
+        }
+        sv->quiet--;
+        if (!found) return ailib__sv_fail(sv, at, NULL, "expected an item matching \"contains\"");
+    }
+    return 0;
+}
+
+/* anyOf (one = 0) and oneOf (one = 1). The branches are tried quietly; when none matches,
+   the one whose failure got furthest into the value is run again to report it. */
+static int ailib__sv_some(ailib__sv *sv, const ailib_json *list, const ailib_json *v, const ailib__svpath *at,
+                          int level, int one) {
+    const ailib_json *b, *best_b = NULL;
+    size_t n, i = 0, best_i = 0, hit[2] = {0, 0}, hits = 0, from, best_steps = 0;
+    int r, best = 0;
+    if (!ailib_json_is_array(list) || !AILIB__JLEN(list)) return 0;
+    sv->quiet++;
+    for (AILIB__ELEMS(list, b, n)) {
+        from = sv->steps;
+        r = ailib__sv_check(sv, b, v, at, level + 1);
+        if (r < 0) { sv->quiet--; return r; }
+        if (r == 0) {
+            if (!one) { sv->quiet--; return 0; }
+            hit[hits++] = i;
+            if (hits == 2) break;
+        } else if (r > best || (r == best && sv->steps - from > best_steps)) {
+            best = r; best_b = b; best_i = i; best_steps = sv->steps - from;
+        }
+        i++;
+    }
+    sv->quiet--;
+    if (hits == 1) return 0;
+    if (hits == 2) {
+        ailib__sb *t = ailib__sv_say(sv, at, AILIB_INVALID_ARGUMENT, 0);
+        if (t) {
+            ailib__sb_str(t, "expected exactly one oneOf schema to match, got ");
+            ailib__sb_u64(t, hit[0]);
+            ailib__sb_str(t, " and ");
+            ailib__sb_u64(t, hit[1]);
+        }
+        return ailib__sv_depth(at);
+    }
+    if (sv->quiet) return best;
+    r = ailib__sv_check(sv, best_b, v, at, level + 1);
+    if (r <= ailib__sv_depth(at)) {
+        /* no branch got past this value: say that none matched, and why the first did not */
+        memcpy(sv->scratch, sv->what, sizeof sv->scratch);
+        ailib__sb_init(&sv->sb, sv->what, sizeof sv->what);
+        ailib__sb_str(&sv->sb, one ? "matches no oneOf schema (" : "matches no anyOf schema (");
+        ailib__sb_u64(&sv->sb, best_i);
+        ailib__sb_str(&sv->sb, ": ");
+        ailib__sb_str(&sv->sb, sv->scratch);
+        ailib__sb_str(&sv->sb, ")");
+    }
+    return r;
+}
+
+/* allOf, anyOf, oneOf, not, if/then/else */
+static int ailib__sv_logic(ailib__sv *sv, const ailib_json *s, const ailib_json *v, const ailib__svpath *at, int level) {
+    const ailib_json *k, *e;
+    size_t n;
+    int r;
+    if ((k = AILIB__SKW(s, "allOf")) != NULL && ailib_json_is_array(k))
+        for (AILIB__ELEMS(k, e, n)) if ((r = ailib__sv_check(sv, e, v, at, level + 1)) != 0) return r;
+    if ((k = AILIB__SKW(s, "anyOf")) != NULL && (r = ailib__sv_some(sv, k, v, at, level, 0)) != 0) return r;
+    if ((k = AILIB__SKW(s, "oneOf")) != NULL && (r = ailib__sv_some(sv, k, v, at, level, 1)) != 0) return r;
+    if ((k = AILIB__SKW(s, "not")) != NULL) {
+        sv->quiet++;
+        r = ailib__sv_check(sv, k, v, at, level + 1);
+        sv->quiet--;
+        if (r < 0) return r;
+        if (r == 0) return ailib__sv_fail(sv, at, v, "expected a value the \"not\" schema rejects");
+    }
+    if ((k = AILIB__SKW(s, "if")) != NULL) {
+        sv->quiet++;
+        r = ailib__sv_check(sv, k, v, at, level + 1);
+        sv->quiet--;
+        if (r < 0) return r;
+        if ((e = r == 0 ? AILIB__SKW(s, "then") : AILIB__SKW(s, "else")) != NULL) return ailib__sv_check(sv, e, v, at, level + 1);
+    }
+    return 0;
+}
+
+/* 0 when v satisfies s; > 0 when not (how far it got, see ailib__sv_depth); -1 on a hard error.
+   Recursion is bounded by level (nested subschemas, $ref hops included). */
+static int ailib__sv_check(ailib__sv *sv, const ailib_json *s, const ailib_json *v, const ailib__svpath *at, int level) {
+    const ailib_json *k;
+    int r;
+    sv->steps++;
+    if (level > AILIB__SV_MAX_DEPTH)
+        return ailib__sv_abort(sv, at, AILIB_JSON_DEPTH, "schema nested deeper than 1000 levels (a $ref cycle?)", NULL, 0);
+    switch (AILIB__JT(s)) {
+    case AILIB_JSON_TRUE: return 0;
+    case AILIB_JSON_FALSE: ailib__sv_fail(sv, at, NULL, "no value allowed here (the schema is false)"); return ailib__sv_mismatch(at);
+    case AILIB_JSON_OBJECT: break;
+    default:
+        ailib__sv_abort(sv, at, AILIB_INVALID_ARGUMENT, "invalid schema: expected an object or a boolean as a schema, got ", NULL, 0);
+        ailib__sb_str(&sv->sb, ailib__sv_tname(s));
+        return -1;
+    }
+    /* OpenAPI: nullable widens the schema to null, whatever the other keywords say */
+    if (AILIB__JT(v) == AILIB_JSON_NULL && ailib_json_bool(AILIB__SKW(s, "nullable"))) return 0;
+    if ((k = AILIB__SKW(s, "$ref")) != NULL && (r = ailib__sv_ref(sv, k, v, at, level)) != 0) return r;
+    if ((k = AILIB__SKW(s, "type")) != NULL && (r = ailib__sv_type(sv, k, v, at)) != 0) return r;
+    if ((k = AILIB__SKW(s, "const")) != NULL && !ailib_json_equal(k, v)) {
+        ailib__sb *b = ailib__sv_say(sv, at, AILIB_INVALID_ARGUMENT, 0);
+        if (b) { ailib__sb_str(b, "expected "); ailib__sb_show(b, k, 0); ailib__sb_str(b, " (const), got "); ailib__sb_show(b, v, 1); }
+        return ailib__sv_mismatch(at);
+    }
+    if ((k = AILIB__SKW(s, "enum")) != NULL && (r = ailib__sv_enum(sv, k, v, at)) != 0) return r;
+    switch (AILIB__JT(v)) {
+    case AILIB_JSON_INT: case AILIB_JSON_REAL: r = ailib__sv_number(sv, s, v, at); break;
+    case AILIB_JSON_STRING: r = ailib__sv_string(sv, s, v, at); break;
+    case AILIB_JSON_OBJECT: r = ailib__sv_object(sv, s, v, at, level); break;
+    case AILIB_JSON_ARRAY: r = ailib__sv_array(sv, s, v, at, level); break;
+    default: r = 0; break;
+    }
+    return r ? r : ailib__sv_logic(sv, s, v, at, level);
+}
+
+AILIB_API ailib_result ailib_schema_validate(const ailib_json *schema, const ailib_json *value, ailib_error *err) {
+    ailib__sv sv;
+    ailib__svpath root;
+    char msg[sizeof sv.path + sizeof sv.what + 2];
+    size_t pn, wn;
+    if (!schema || !value) {
+        if (err) err->json_path[0] = 0;
+        return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_schema_validate: %s is NULL", schema ? "value" : "schema");
+    }
+    sv.root = schema;
+    sv.quiet = 0;
+    sv.steps = 0;
+    sv.code = AILIB_OK;
+    root.up = NULL; root.key = NULL; root.n = 0; root.depth = 0;
+    if (ailib__sv_check(&sv, schema, value, &root, 0) == 0) return AILIB_OK;
+    if (!err) return sv.code;
+    pn = strlen(sv.path);
+    wn = strlen(sv.what);
+    ailib__copy_trunc(err->json_path, sizeof err->json_path, sv.path, pn);
+    /* a very long path is shortened in the message so that the reason stays in it */
+    ailib__copy_trunc(msg, sizeof err->message - 2 - wn, sv.path, pn);
+    pn = strlen(msg);
+    memcpy(msg + pn, ": ", 2);
+    memcpy(msg + pn + 2, sv.what, wn + 1);
+    err->code = sv.code;
+    ailib__copy_trunc(err->message, sizeof err->message, msg, pn + 2 + wn);
+    return sv.code;
+}
+
+/* --- the Gemini rewrite -------------------------------------------------------------------
+   Gemini takes an OpenAPI 3.0 subset: no $ref, allOf, additionalProperties, const, type
+   arrays or null type; enum only on strings; objects need properties. Each schema is
+   rewritten from its "layers": itself, its allOf members and $ref targets (and an anyOf's
+   only non-null branch), merged first-wins, with properties and required united. Choices:
+   - A schema that allows any value (true, {}, {"description": ...}) becomes
+     {"type":"string"}: Gemini needs a type and rejects objects without properties; a string
+     is among what the original accepts, so answers still validate against it.
+   - enum and const survive on strings only (as strings); a single number (const, one-value
+     enum) becomes minimum = maximum; other enums are dropped, since answering "1" for 1
+     would break the original schema.
+   - exclusiveMinimum/Maximum become minimum/maximum +- 1 on integers, and are dropped on
+     numbers. Tuples (prefixItems) become items anyOf their schemas; false properties and
+     branches are dropped. oneOf is written as anyOf; "type": [a, b] becomes anyOf one
+     branch per type; an anyOf beside a type of the schema's own is dropped (the type wins).
+   - Objects without properties stay {"type":"object"}: Gemini's responseSchema rejects
+     them, and no rewrite keeps their meaning; restructure such a schema.
+   - Dropped: additionalProperties, patternProperties, $schema, $id, $defs, definitions,
+     default, examples, pattern, minLength/maxLength, min/maxProperties, multipleOf,
+     uniqueItems, contains, not, if/then/else, formats other than date-time/enum (strings),
+     int32/int64 (integers), float/double (numbers), and unknown keywords. title, description
+     and nullable are kept. */
+
+typedef struct ailib__sg {
+    ailib_json_writer *w;
+    const ailib_json *root;
+    ailib_result code;                           /* AILIB_OK until something cannot be rewritten */
+    char msg[256];
+    const ailib_json *refs[AILIB__SG_MAX_REFS];  /* $ref targets inlined on the path from the root */
+    size_t nrefs;
+} ailib__sg;
+
+typedef struct ailib__sgl {
+    const ailib_json *s[AILIB__SG_MAX_LAYERS];
+    size_t n;
+} ailib__sgl;
+
+enum { AILIB__SG_STRING = 1, AILIB__SG_INTEGER = 2, AILIB__SG_NUMBER = 4, AILIB__SG_BOOLEAN = 8,
+       AILIB__SG_ARRAY = 16, AILIB__SG_OBJECT = 32, AILIB__SG_NULL = 64 };
+
+static void ailib__sg_emit(ailib__sg *g, const ailib_json *s, int depth);
+
+static void ailib__sg_fail(ailib__sg *g, ailib_result code, const char *why, const char *s, size_t n) {
+    ailib__sb b;
+    if (g->code != AILIB_OK) return;
+    g->code = code;
+    ailib__sb_init(&b, g->msg, sizeof g->msg);
+    ailib__sb_str(&b, why);
+    if (s) ailib__sb_quote(&b, s, n, 100);
+}
+
+/* The first layer's value of a keyword. */
+static const ailib_json *ailib__sg_kw(const ailib__sgl *L, const char *k, size_t kn) {
+    size_t i;
+    const ailib_json *v;
+    for (i = 0; i < L->n; i++) if ((v = ailib_json_getn(L->s[i], k, kn)) != NULL) return v;
+    return NULL;
+}
+#define AILIB__SGKW(L, lit) ailib__sg_kw((L), (lit), sizeof(lit) - 1)
+
+/* Adds s, its allOf members and its $ref target to the layers. Recursion is bounded by the
+   layer count: every call that recurses has added a layer. */
+static void ailib__sg_add(ailib__sg *g, ailib__sgl *L, const ailib_json *s) {
+    const ailib_json *k, *e;
+    size_t n, i;
+    if (g->code != AILIB_OK || AILIB__JT(s) == AILIB_JSON_TRUE || AILIB__JT(s) == AILIB_JSON_FALSE) return;
+    if (AILIB__JT(s) != AILIB_JSON_OBJECT) {
+        ailib__sg_fail(g, AILIB_INVALID_ARGUMENT, "invalid schema: expected an object or a boolean as a schema, got ", NULL, 0);
+        ailib__copy_trunc(g->msg + strlen(g->msg), sizeof g->msg - strlen(g->msg), ailib__sv_tname(s), strlen(ailib__sv_tname(s)));
+        return;
+    }
+    for (i = 0; i < L->n; i++) if (L->s[i] == s) return;   /* merged already */
+    if (L->n == AILIB__SG_MAX_LAYERS) { ailib__sg_fail(g, AILIB_UNSUPPORTED, "more than 16 allOf/$ref schemas merged into one", NULL, 0); return; }
+    L->s[L->n++] = s;
+    if ((k = AILIB__SKW(s, "allOf")) != NULL && ailib_json_is_array(k))
+        for (AILIB__ELEMS(k, e, n)) ailib__sg_add(g, L, e);
+    if ((k = AILIB__SKW(s, "$ref")) != NULL && AILIB__JT(k) == AILIB_JSON_STRING) {
+        const ailib_json *t;
+        if (!AILIB__JLEN(k) || k->u.s[0] != '#') {
+            ailib__sg_fail(g, AILIB_UNSUPPORTED, "only references into the same schema (\"#/...\") can be inlined, not $ref ", k->u.s, AILIB__JLEN(k));
+            return;
+        }
+        if ((t = ailib__schema_pointer(g->root, k->u.s, AILIB__JLEN(k))) == NULL) {
+            ailib__sg_fail(g, AILIB_INVALID_ARGUMENT, "invalid schema: nothing at $ref ", k->u.s, AILIB__JLEN(k));
+            return;
+        }
+        for (i = 0; i < L->n; i++) if (L->s[i] == t) return;
+        for (i = 0; i < g->nrefs; i++)
+            if (g->refs[i] == t) {
+                ailib__sg_fail(g, AILIB_UNSUPPORTED, "the schema is recursive and Gemini cannot express recursion: $ref ", k->u.s, AILIB__JLEN(k));
+                return;
+            }
+        if (g->nrefs == AILIB__SG_MAX_REFS) { ailib__sg_fail(g, AILIB_UNSUPPORTED, "more than 64 nested $ref", NULL, 0); return; }
+        g->refs[g->nrefs++] = t;
+        ailib__sg_add(g, L, t);
+    }
+}
+
+static unsigned ailib__sg_type_bit(const ailib_json *t) {
+    static const char *const names[] = { "string", "integer", "number", "boolean", "array", "object", "null" };
+    unsigned i;
+    if (AILIB__JT(t) != AILIB_JSON_STRING) return 0;
+    for (i = 0; i < 7; i++) if (ailib__sv_name(t->u.s, AILIB__JLEN(t), names[i])) return 1u << i;
+    return 0;
+}
+
+static const char *ailib__sg_type_name(unsigned bit) {
+    switch (bit) {
+    case AILIB__SG_STRING: return "string";
+    case AILIB__SG_INTEGER: return "integer";
+    case AILIB__SG_NUMBER: return "number";
+    case AILIB__SG_BOOLEAN: return "boolean";
+    case AILIB__SG_ARRAY: return "array";
+    default: return "object";
+    }
+}
+
+/* The kinds of values a list (enum) or a single value (const) holds. */
+static unsigned ailib__sg_value_bits(const ailib_json *v, int list) {
+    const ailib_json *e;
+    size_t n;
+    unsigned bits = 0;
+    if (!list) {
+        switch (AILIB__JT(v)) {
+        case AILIB_JSON_NULL: return AILIB__SG_NULL;
+        case AILIB_JSON_FALSE: case AILIB_JSON_TRUE: return AILIB__SG_BOOLEAN;
+        case AILIB_JSON_INT: return AILIB__SG_INTEGER;
+        case AILIB_JSON_REAL: return ailib__sv_is_integer(v) ? AILIB__SG_INTEGER : AILIB__SG_NUMBER;
+        case AILIB_JSON_STRING: return AILIB__SG_STRING;
+        case AILIB_JSON_ARRAY: return AILIB__SG_ARRAY;
+        default: return AILIB__SG_OBJECT;
+        }
+    }
+    if (ailib_json_is_array(v)) for (AILIB__ELEMS(v, e, n)) bits |= ailib__sg_value_bits(e, 0);
+    return bits;
+}
+
+/* The types of a schema: its "type", else what its keywords imply. 0: any value. */
+static unsigned ailib__sg_types(const ailib__sgl *L) {
+    const ailib_json *t = AILIB__SGKW(L, "type"), *e;
+    size_t n;
+    unsigned bits = 0, nul;
+    if (t) {
+        if (AILIB__JT(t) == AILIB_JSON_ARRAY) { for (AILIB__ELEMS(t, e, n)) bits |= ailib__sg_type_bit(e); }
+        else bits = ailib__sg_type_bit(t);
+        if (bits) return bits;
+    }
+    if (AILIB__SGKW(L, "properties") || AILIB__SGKW(L, "required") || AILIB__SGKW(L, "additionalProperties") ||
+        AILIB__SGKW(L, "patternProperties") || AILIB__SGKW(L, "minProperties") || AILIB__SGKW(L, "maxProperties"))
+        return AILIB__SG_OBJECT;
+    if (AILIB__SGKW(L, "items") || AILIB__SGKW(L, "prefixItems") || AILIB__SGKW(L, "minItems") || AILIB__SGKW(L, "maxItems"))
+        return AILIB__SG_ARRAY;
+    if (AILIB__SGKW(L, "minLength") || AILIB__SGKW(L, "maxLength") || AILIB__SGKW(L, "pattern")) return AILIB__SG_STRING;
+    if (AILIB__SGKW(L, "minimum") || AILIB__SGKW(L, "maximum") || AILIB__SGKW(L, "exclusiveMinimum") ||
+        AILIB__SGKW(L, "exclusiveMaximum") || AILIB__SGKW(L, "multipleOf"))
+        return AILIB__SG_NUMBER;
+    if ((t = AILIB__SGKW(L, "const")) != NULL) bits = ailib__sg_value_bits(t, 0);
+    else if ((t = AILIB__SGKW(L, "enum")) != NULL) bits = ailib__sg_value_bits(t, 1);
+    nul = bits & AILIB__SG_NULL;
+    if (bits & AILIB__SG_STRING) return AILIB__SG_STRING | nul;   /* the strings become the enum */
+    if (bits & AILIB__SG_NUMBER) return AILIB__SG_NUMBER | nul;
+    if (bits & AILIB__SG_INTEGER) return AILIB__SG_INTEGER | nul;
+    if (bits & AILIB__SG_BOOLEAN) return AILIB__SG_BOOLEAN | nul;
+    return bits;
+}
+
+/* {"type":"null"} (or ["null"]) as an anyOf branch: it becomes nullable. */
+static int ailib__sg_null_only(const ailib_json *b) {
+    const ailib_json *t = ailib_json_is_object(b) ? AILIB__SKW(b, "type") : NULL, *e;
+    size_t n;
+    unsigned bits = 0;
+    if (!t) return 0;
+    if (AILIB__JT(t) == AILIB_JSON_ARRAY) { for (AILIB__ELEMS(t, e, n)) bits |= ailib__sg_type_bit(e); }
+    else bits = ailib__sg_type_bit(t);
+    return bits == AILIB__SG_NULL;
+}
+
+/* The first layer's schema for property name, or NULL. */
+static const ailib_json *ailib__sg_prop(const ailib__sgl *L, const char *name, size_t n) {
+    size_t i;
+    for (i = 0; i < L->n; i++) {
+        const ailib_json *p = AILIB__SKW(L->s[i], "properties"), *v;
+        if (ailib_json_is_object(p) && (v = ailib_json_getn(p, name, n)) != NULL) return v;
+    }
+    return NULL;
+}
+
+/* The properties of all layers in order, each name once with its first schema, false ones
+   left out. *li = 0 and *k = NULL start the walk. */
+static const ailib_json *ailib__sg_prop_next(const ailib__sgl *L, size_t *li, const ailib_json **k) {
+    while (*li < L->n) {
+        const ailib_json *props = AILIB__SKW(L->s[*li], "properties");
+        if (ailib_json_is_object(props)) {
+            *k = *k ? ailib__json_skip(*k + 1) : props + 1;
+            if (*k < ailib__json_skip(props)) {
+                if (ailib__sg_prop(L, (*k)->u.s, AILIB__JLEN(*k)) == *k + 1 && AILIB__JT(*k + 1) != AILIB_JSON_FALSE) return *k;
+                continue;
+            }
+        }
+        (*li)++;
+        *k = NULL;
+    }
+    return NULL;
+}
+
+static void ailib__sg_object(ailib__sg *g, const ailib__sgl *L, int depth) {
+    ailib_json_writer *w = g->w;
+    const ailib_json *k = NULL, *e, *e2;
+    size_t li = 0, i, n, n2;
+    int open = 0;
+    while ((k = ailib__sg_prop_next(L, &li, &k)) != NULL && g->code == AILIB_OK) {
+        if (!open) { ailib_json_write_key(w, "properties"); ailib_json_write_object_begin(w); open = 1; }
+        ailib_json_write_keyn(w, k->u.s, AILIB__JLEN(k));
+        ailib__sg_emit(g, k + 1, depth + 1);
+    }
+    if (!open) return;
+    ailib_json_write_object_end(w);
+    /* required: the union over the layers, once each, only names that are properties
+       (Gemini rejects the others) */
+    open = 0;
+    for (i = 0; i < L->n; i++) {
+        const ailib_json *req = AILIB__SKW(L->s[i], "required"), *p;
+        if (!ailib_json_is_array(req)) continue;
+        for (AILIB__ELEMS(req, e, n)) {
+            size_t j;
+            int seen = 0;
+            if (AILIB__JT(e) != AILIB_JSON_STRING) continue;
+            p = ailib__sg_prop(L, e->u.s, AILIB__JLEN(e));
+            if (!p || AILIB__JT(p) == AILIB_JSON_FALSE) continue;
+            for (j = 0; j <= i && !seen; j++) {
+                const ailib_json *r2 = AILIB__SKW(L->s[j], "required");
+                if (!ailib_json_is_array(r2)) continue;
+                for (AILIB__ELEMS(r2, e2, n2)) {
+                    if (e2 == e) break;
+                    if (ailib_json_equal(e2, e)) { seen = 1; break; }
+                }
+            }
+            if (seen) continue;
+            if (!open) { ailib_json_write_key(w, "required"); ailib_json_write_array_begin(w); open = 1; }
+            ailib_json_write_stringn(w, e->u.s, AILIB__JLEN(e));
+        }
+    }
+    if (open) ailib_json_write_array_end(w);
+    ailib_json_write_key(w, "propertyOrdering");
+    ailib_json_write_array_begin(w);
+    for (li = 0, k = NULL; (k = ailib__sg_prop_next(L, &li, &k)) != NULL;) ailib_json_write_stringn(w, k->u.s, AILIB__JLEN(k));
+    ailib_json_write_array_end(w);
+}
+
+/* Gemini has no tuples: prefixItems (or draft-04 "items": [...]) and the schema for the
+   rest become one items schema, anyOf them when there are several. */
+static void ailib__sg_array(ailib__sg *g, const ailib__sgl *L, int depth) {
+    ailib_json_writer *w = g->w;
+    const ailib_json *items = AILIB__SGKW(L, "items"), *prefix = AILIB__SGKW(L, "prefixItems"), *rest, *e, *k;
+    size_t n, count = 0, np = 0;
+    int closed;
+    if (ailib_json_is_array(items)) { prefix = items; rest = AILIB__SGKW(L, "additionalItems"); }
+    else rest = items;
+    if (!ailib_json_is_array(prefix)) prefix = NULL;
+    closed = rest && AILIB__JT(rest) == AILIB_JSON_FALSE;      /* nothing past the tuple */
+    if (rest && AILIB__JT(rest) != AILIB_JSON_OBJECT) rest = NULL;
+    if (prefix) for (AILIB__ELEMS(prefix, e, n)) { np++; count += AILIB__JT(e) != AILIB_JSON_FALSE; }
+    count += rest != NULL;
+    if ((k = AILIB__SGKW(L, "minItems")) != NULL && AILIB__JT(k) == AILIB_JSON_INT) { ailib_json_write_key(w, "minItems"); ailib_json_write_value(w, k); }
+    k = AILIB__SGKW(L, "maxItems");
+    if (k && AILIB__JT(k) != AILIB_JSON_INT) k = NULL;
+    if (closed && (!k || k->u.i > (int64_t)np)) { ailib_json_write_key(w, "maxItems"); ailib_json_write_int(w, (int64_t)np); }
+    else if (k) { ailib_json_write_key(w, "maxItems"); ailib_json_write_value(w, k); }
+    ailib_json_write_key(w, "items");
+    if (count == 0) {                      /* any item */
+        ailib_json_write_object_begin(w);
+        ailib_json_write_key(w, "type");
+        ailib_json_write_string(w, "string");
+        ailib_json_write_object_end(w);
+        return;
+    }
+    if (count > 1) { ailib_json_write_object_begin(w); ailib_json_write_key(w, "anyOf"); ailib_json_write_array_begin(w); }
+    if (prefix) for (AILIB__ELEMS(prefix, e, n)) if (AILIB__JT(e) != AILIB_JSON_FALSE) ailib__sg_emit(g, e, depth + 1);
+    if (rest) ailib__sg_emit(g, rest, depth + 1);
+    if (count > 1) { ailib_json_write_array_end(w); ailib_json_write_object_end(w); }
+}
+
+/* minimum (upper = 0) or maximum as Gemini can carry it: inclusive; integers turn
+   exclusive bounds into inclusive ones, numbers drop them. */
+static void ailib__sg_bound(ailib__sg *g, const ailib__sgl *L, int integer, int upper) {
+    const ailib_json *incl = upper ? AILIB__SGKW(L, "maximum") : AILIB__SGKW(L, "minimum");
+    const ailib_json *x = upper ? AILIB__SGKW(L, "exclusiveMaximum") : AILIB__SGKW(L, "exclusiveMinimum");
+    const char *key = upper ? "maximum" : "minimum";
+    int64_t xi = 0;
+    int have_x = 0;
+    if (incl && !ailib_json_is_number(incl)) incl = NULL;
+    if (x && AILIB__JT(x) == AILIB_JSON_TRUE) { x = incl; incl = NULL; }   /* draft-04: the bound is exclusive */
+    else if (x && !ailib_json_is_number(x)) x = NULL;
+    if (x && integer) {
+        if (AILIB__JT(x) == AILIB_JSON_INT) {
+            if (upper ? x->u.i > INT64_MIN : x->u.i < INT64_MAX) { xi = upper ? x->u.i - 1 : x->u.i + 1; have_x = 1; }
+        } else {
+            double f = upper ? ceil(x->u.d) - 1 : floor(x->u.d) + 1;
+            if (f > -9.2e18 && f < 9.2e18) { xi = (int64_t)f; have_x = 1; }
+        }
+    }
+    if (have_x && (!incl || (upper ? ailib__sv_cmp_i(xi, incl) < 0 : ailib__sv_cmp_i(xi, incl) > 0))) {
+        ailib_json_write_key(g->w, key);
+        ailib_json_write_int(g->w, xi);
+    } else if (incl) {
+        ailib_json_write_key(g->w, key);
+        ailib_json_write_value(g->w, incl);
+    }
+}
+
+static int ailib__sg_format_ok(const ailib_json *f, unsigned bit) {
+    size_t n;
+    const char *s = ailib_json_str(f, &n);
+    if (!s) return 0;
+    if (bit == AILIB__SG_STRING) return ailib__sv_name(s, n, "date-time") || ailib__sv_name(s, n, "enum");
+    if (bit == AILIB__SG_INTEGER) return ailib__sv_name(s, n, "int32") || ailib__sv_name(s, n, "int64");
+    if (bit == AILIB__SG_NUMBER) return ailib__sv_name(s, n, "float") || ailib__sv_name(s, n, "double");
+    return 0;
+}
+
+/* The keywords that belong to one type. */
+static void ailib__sg_typed(ailib__sg *g, const ailib__sgl *L, unsigned bit, int depth) {
+    ailib_json_writer *w = g->w;
+    const ailib_json *c = AILIB__SGKW(L, "const"), *en = c ? NULL : AILIB__SGKW(L, "enum"), *f = AILIB__SGKW(L, "format"), *e;
+    size_t n, strings = 0;
+    if (f && ailib__sg_format_ok(f, bit) && !(ailib__jstr_eq(f, "enum") && !(c || en))) {
+        ailib_json_write_key(w, "format");
+        ailib_json_write_value(w, f);
+    }
+    switch (bit) {
+    case AILIB__SG_STRING:
+        if (c && AILIB__JT(c) == AILIB_JSON_STRING) {
+            ailib_json_write_key(w, "enum");
+            ailib_json_write_array_begin(w);
+            ailib_json_write_value(w, c);
+            ailib_json_write_array_end(w);
+        } else if (ailib_json_is_array(en)) {
+            for (AILIB__ELEMS(en, e, n)) strings += AILIB__JT(e) == AILIB_JSON_STRING;
+            if (!strings) break;
+            ailib_json_write_key(w, "enum");
+            ailib_json_write_array_begin(w);
+            for (AILIB__ELEMS(en, e, n)) if (AILIB__JT(e) == AILIB_JSON_STRING) ailib_json_write_value(w, e);
+            ailib_json_write_array_end(w);
+        }
+        break;
+    case AILIB__SG_INTEGER: case AILIB__SG_NUMBER:
+        if (!c && ailib_json_is_array(en) && AILIB__JLEN(en) == 1) c = en + 1;
+        if (c && ailib_json_is_number(c)) {
+            ailib_json_write_key(w, "minimum"); ailib_json_write_value(w, c);
+            ailib_json_write_key(w, "maximum"); ailib_json_write_value(w, c);
+            break;
+        }
+        ailib__sg_bound(g, L, bit == AILIB__SG_INTEGER, 0);
+        ailib__sg_bound(g, L, bit == AILIB__SG_INTEGER, 1);
+        break;
+    case AILIB__SG_ARRAY: ailib__sg_array(g, L, depth); break;
+    case AILIB__SG_OBJECT: ailib__sg_object(g, L, depth); break;
+    default: break;
+    }
+}
+
+static void ailib__sg_node(ailib__sg *g, ailib__sgl *L, int depth) {
+    ailib_json_writer *w = g->w;
+    const ailib_json *any, *b, *only = NULL, *k;
+    size_t n, branches = 0;
+    unsigned types, bit, count = 0;
+    int nullable = 0;
+    if ((any = AILIB__SGKW(L, "anyOf")) == NULL || !ailib_json_is_array(any)) any = AILIB__SGKW(L, "oneOf");
+    if (!ailib_json_is_array(any)) any = NULL;
+    if (any) {
+        for (AILIB__ELEMS(any, b, n)) {
+            if (ailib__sg_null_only(b)) nullable = 1;
+            else if (AILIB__JT(b) != AILIB_JSON_FALSE) { branches++; only = b; }
+        }
+        if (branches == 0) any = NULL;
+        else if (branches == 1 && !AILIB__SGKW(L, "type")) {
+            /* Optional[X] spelled anyOf [X, null]: X itself, nullable */
+            ailib__sg_add(g, L, only);
+            any = NULL;
+        }
+    }
+    if (g->code != AILIB_OK) return;
+    types = ailib__sg_types(L);
+    if (types & AILIB__SG_NULL) nullable = 1;
+    if (ailib_json_bool(AILIB__SGKW(L, "nullable"))) nullable = 1;
+    types &= ~(unsigned)AILIB__SG_NULL;
+    if (types & AILIB__SG_NUMBER) types &= ~(unsigned)AILIB__SG_INTEGER;
+    if (types) any = NULL;                          /* own types win over an anyOf (which is lost) */
+    else if (!any) types = AILIB__SG_STRING;        /* any value: see above */
+    for (bit = 1; bit < AILIB__SG_NULL; bit <<= 1) count += (types & bit) != 0;
+    ailib_json_write_object_begin(w);
+    if (count == 1) { ailib_json_write_key(w, "type"); ailib_json_write_string(w, ailib__sg_type_name(types)); }
+    if ((k = AILIB__SGKW(L, "title")) != NULL && AILIB__JT(k) == AILIB_JSON_STRING) { ailib_json_write_key(w, "title"); ailib_json_write_value(w, k); }
+    if ((k = AILIB__SGKW(L, "description")) != NULL && AILIB__JT(k) == AILIB_JSON_STRING) { ailib_json_write_key(w, "description"); ailib_json_write_value(w, k); }
+    if (nullable) { ailib_json_write_key(w, "nullable"); ailib_json_write_bool(w, 1); }
+    if (count == 1) ailib__sg_typed(g, L, types, depth);
+    if (count > 1) {
+        /* "type": ["string", "integer"]: one branch per type, each with its own keywords */
+        ailib_json_write_key(w, "anyOf");
+        ailib_json_write_array_begin(w);
+        for (bit = 1; bit < AILIB__SG_NULL; bit <<= 1) {
+            if (!(types & bit)) continue;
+            ailib_json_write_object_begin(w);
+            ailib_json_write_key(w, "type");
+            ailib_json_write_string(w, ailib__sg_type_name(bit));
+            ailib__sg_typed(g, L, bit, depth + 1);
+            ailib_json_write_object_end(w);
+        }
+        ailib_json_write_array_end(w);
+    }
+    if (any) {
+        ailib_json_write_key(w, "anyOf");
+        ailib_json_write_array_begin(w);
+        for (AILIB__ELEMS(any, b, n))
+            if (!ailib__sg_null_only(b) && AILIB__JT(b) != AILIB_JSON_FALSE) ailib__sg_emit(g, b, depth + 1);
+        ailib_json_write_array_end(w);
+    }
+    ailib_json_write_object_end(w);
+}
+
+static void ailib__sg_emit(ailib__sg *g, const ailib_json *s, int depth) {
+    ailib__sgl L;
+    size_t mark = g->nrefs;
+    if (g->code != AILIB_OK) return;
+    if (depth > AILIB__SG_MAX_DEPTH) { ailib__sg_fail(g, AILIB_JSON_DEPTH, "schema nested deeper than 128 levels", NULL, 0); return; }
+    L.n = 0;
+    ailib__sg_add(g, &L, s);
+    if (g->code == AILIB_OK) ailib__sg_node(g, &L, depth);
+    g->nrefs = mark;
+}
+
+AILIB_API ailib_result ailib_schema_to_gemini(const ailib_json *schema, ailib_json_writer *w, ailib_error *err) {
+    ailib__sg g;
+    ailib_json_writer saved;
+    if (!w) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_schema_to_gemini: w is NULL");
+    if (!ailib_json_is_object(schema))
+        return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_schema_to_gemini: the schema must be a JSON object, got %s",
+                           schema ? ailib__sv_tname(schema) : "NULL");
+    if (w->error != AILIB_OK)
+        return ailib__fail(err, w->error, "ailib_schema_to_gemini: the writer has already failed (%s)", ailib_result_name(w->error));
+    saved = *w;
+    g.w = w;
+    g.root = schema;
+    g.code = AILIB_OK;
+    g.msg[0] = 0;
+    g.refs[0] = schema;                    /* "#" inside the schema is recursion too */
+    g.nrefs = 1;
+    ailib__sg_emit(&g, schema, 0);
+    if (g.code == AILIB_OK && w->error != AILIB_OK) {
+        g.code = w->error;
+        snprintf(g.msg, sizeof g.msg, "the JSON writer failed (%s)", ailib_result_name(w->error));
+    }
+    if (g.code == AILIB_OK) return AILIB_OK;
+    /* nothing written: back to the writer's state on entry, keeping its (maybe grown) buffer */
+    saved.buf = w->buf;
+    saved.cap = w->cap;
+    *w = saved;
+    if (w->buf) w->buf[w->len] = 0;
+    return ailib__fail(err, g.code, "ailib_schema_to_gemini: %s", g.msg);
+}
+
 /* >>embed, >>models: embeddings and model listing ==============================================
    Wire level only: the HTTP request of an embedding call or a model listing for the endpoint's
    protocol, and the answer read back. Vectors are floats in one arena block owned by the
