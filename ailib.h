@@ -3998,29 +3998,35 @@ static void ailib__oa_messages(ailib__bctx *c) {
     ailib_json_write_array_end(w);
 }
 
+/* "tools": [{"type":"function","function":{name, description, parameters}}], the shape
+   OpenAI, Ollama and Cohere share; per-tool "strict" only where the dialect takes it. */
+static void ailib__oa_tools_array(ailib__bctx *c, int with_strict) {
+    const ailib_request *q = c->req;
+    ailib_json_writer *w = c->w;
+    size_t i;
+    ailib_json_write_key(w, "tools");
+    ailib_json_write_array_begin(w);
+    for (i = 0; i < q->tool_count; i++) {
+        const ailib_tool *t = &q->tools[i];
+        ailib_json_write_object_begin(w);
+        ailib_json_write_key(w, "type"); ailib_json_write_string(w, "function");
+        ailib_json_write_key(w, "function");
+        ailib_json_write_object_begin(w);
+        ailib_json_write_key(w, "name"); ailib_json_write_string(w, t->name);
+        if (t->description) { ailib_json_write_key(w, "description"); ailib_json_write_string(w, t->description); }
+        ailib_json_write_key(w, "parameters"); ailib__b_tool_schema(c, t);
+        if (with_strict && t->strict) { ailib_json_write_key(w, "strict"); ailib_json_write_bool(w, 1); }
+        ailib_json_write_object_end(w);
+        ailib_json_write_object_end(w);
+    }
+    ailib_json_write_array_end(w);
+}
+
 static void ailib__oa_tools(ailib__bctx *c) {
     const ailib_request *q = c->req;
     ailib_json_writer *w = c->w;
     uint32_t qk = c->prov->quirks;
-    size_t i;
-    if (q->tool_count) {
-        ailib_json_write_key(w, "tools");
-        ailib_json_write_array_begin(w);
-        for (i = 0; i < q->tool_count; i++) {
-            const ailib_tool *t = &q->tools[i];
-            ailib_json_write_object_begin(w);
-            ailib_json_write_key(w, "type"); ailib_json_write_string(w, "function");
-            ailib_json_write_key(w, "function");
-            ailib_json_write_object_begin(w);
-            ailib_json_write_key(w, "name"); ailib_json_write_string(w, t->name);
-            if (t->description) { ailib_json_write_key(w, "description"); ailib_json_write_string(w, t->description); }
-            ailib_json_write_key(w, "parameters"); ailib__b_tool_schema(c, t);
-            if (t->strict) { ailib_json_write_key(w, "strict"); ailib_json_write_bool(w, 1); }
-            ailib_json_write_object_end(w);
-            ailib_json_write_object_end(w);
-        }
-        ailib_json_write_array_end(w);
-    }
+    if (q->tool_count) ailib__oa_tools_array(c, 1);
     if (!(qk & AILIB_Q_NO_TOOL_CHOICE) && (q->tool_count || q->tool_choice.mode == AILIB_TOOL_CHOICE_NONE) &&
         q->tool_choice.mode != AILIB_TOOL_CHOICE_AUTO) {
         ailib_json_write_key(w, "tool_choice");
@@ -5742,24 +5748,8 @@ static void ailib__ol_messages(ailib__bctx *c) {
    tools, "required" and named choices cannot be expressed and are left to the model. */
 static void ailib__ol_tools(ailib__bctx *c) {
     const ailib_request *q = c->req;
-    ailib_json_writer *w = c->w;
-    size_t i;
     if (!q->tool_count || q->tool_choice.mode == AILIB_TOOL_CHOICE_NONE) return;
-    ailib_json_write_key(w, "tools");
-    ailib_json_write_array_begin(w);
-    for (i = 0; i < q->tool_count; i++) {
-        const ailib_tool *t = &q->tools[i];
-        ailib_json_write_object_begin(w);
-        ailib_json_write_key(w, "type"); ailib_json_write_string(w, "function");
-        ailib_json_write_key(w, "function");
-        ailib_json_write_object_begin(w);
-        ailib_json_write_key(w, "name"); ailib_json_write_string(w, t->name);
-        if (t->description) { ailib_json_write_key(w, "description"); ailib_json_write_string(w, t->description); }
-        ailib_json_write_key(w, "parameters"); ailib__b_tool_schema(c, t);
-        ailib_json_write_object_end(w);
-        ailib_json_write_object_end(w);
-    }
-    ailib_json_write_array_end(w);
+    ailib__oa_tools_array(c, 0);
 }
 
 /* think: false turns reasoning off, a level string where an effort is set (gpt-oss needs
@@ -6017,22 +6007,8 @@ static void ailib__co_tools(ailib__bctx *c) {
     size_t i;
     int strict = 0;
     if (!q->tool_count) return;
-    ailib_json_write_key(w, "tools");
-    ailib_json_write_array_begin(w);
-    for (i = 0; i < q->tool_count; i++) {
-        const ailib_tool *t = &q->tools[i];
-        ailib_json_write_object_begin(w);
-        ailib_json_write_key(w, "type"); ailib_json_write_string(w, "function");
-        ailib_json_write_key(w, "function");
-        ailib_json_write_object_begin(w);
-        ailib_json_write_key(w, "name"); ailib_json_write_string(w, t->name);
-        if (t->description) { ailib_json_write_key(w, "description"); ailib_json_write_string(w, t->description); }
-        ailib_json_write_key(w, "parameters"); ailib__b_tool_schema(c, t);
-        ailib_json_write_object_end(w);
-        ailib_json_write_object_end(w);
-        strict |= t->strict;
-    }
-    ailib_json_write_array_end(w);
+    ailib__oa_tools_array(c, 0);
+    for (i = 0; i < q->tool_count; i++) strict |= q->tools[i].strict;
     /* auto is the default and has no spelling; a named tool can only be asked for as REQUIRED */
     if (q->tool_choice.mode != AILIB_TOOL_CHOICE_AUTO) {
         ailib_json_write_key(w, "tool_choice");
