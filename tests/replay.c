@@ -226,3 +226,53 @@ size_t replay_count(const replay_run *r, const char *prefix) {
     }
     return n;
 }
+
+int replay_file(const char *provider, const char *path, replay_run *r) {
+    size_t len = 0;
+    char *body = ailib_test_read_file(path, &len);
+    if (!body) { memset(r, 0, sizeof *r); return 0; }
+    replay_all_ways(provider, body, len, 1, r);
+    free(body);
+    return 1;
+}
+
+ailib_result replay_parse_file(const char *provider, const char *path, ailib_response **out, ailib_error *err) {
+    size_t len = 0;
+    ailib_endpoint ep;
+    char *body = ailib_test_read_file(path, &len);
+    ailib_result r;
+    *out = NULL;
+    if (!body) return AILIB_NOT_FOUND;
+    memset(&ep, 0, sizeof ep);
+    ep.provider = ailib_provider_find(provider);
+    r = ailib_wire_response_parse(&ep, 200, body, len, out, err);
+    free(body);
+    return r;
+}
+
+ailib_result replay_build(const char *provider, const char *api_key, const ailib_request *q, int stream,
+                          replay_body *b, ailib_error *err) {
+    ailib_endpoint ep;
+    ailib_result r;
+    memset(&ep, 0, sizeof ep);
+    memset(b, 0, sizeof *b);
+    ep.provider = ailib_provider_find(provider);
+    ep.api_key = api_key;
+    r = ailib_wire_request_build(&ep, q, stream, &b->wr, err);
+    if (r != AILIB_OK) return r;
+    r = ailib_json_parse(b->wr.body, b->wr.body_len, NULL, &b->doc, err);
+    b->root = ailib_json_doc_root(b->doc);
+    return r;
+}
+
+void replay_body_free(replay_body *b) {
+    ailib_json_doc_destroy(b->doc);
+    ailib_wire_request_deinit(&b->wr);
+}
+
+const char *replay_header(const ailib_wire_request *wr, const char *name) {
+    size_t i;
+    for (i = 0; i < wr->header_count; i++)
+        if (strcmp(wr->headers[i].name, name) == 0) return wr->headers[i].value;
+    return NULL;
+}

@@ -32,4 +32,17 @@ int replay_all_ways(const char *provider, const char *body, size_t len, int crlf
 int replay_fixture(const char *provider, const char *rel_path, replay_run *whole);
 /* Counts lines of the log that start with prefix ("B" tool begin, "T" text, ...). */
 size_t replay_count(const replay_run *r, const char *prefix);
+/* A hand-written stream of the repository (tests/fixtures/...) through replay_all_ways;
+   0 when the file is missing. */
+int replay_file(const char *provider, const char *path, replay_run *r);
+/* A hand-written whole response parsed as an HTTP 200 body. */
+ailib_result replay_parse_file(const char *provider, const char *path, ailib_response **out, ailib_error *err);
+
+/* A built request and its body parsed back, for field-by-field assertions. */
+typedef struct replay_body { ailib_wire_request wr; ailib_json_doc *doc; const ailib_json *root; } replay_body;
+ailib_result replay_build(const char *provider, const char *api_key, const ailib_request *q, int stream,
+                          replay_body *b, ailib_error *err);
+void replay_body_free(replay_body *b);
+/* The value of a request header, or NULL. */
+const char *replay_header(const ailib_wire_request *wr, const char *name);
 #endif

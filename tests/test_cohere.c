@@ -13,56 +13,21 @@ static ailib_endpoint co_ep(void) {
     return ep;
 }
 
-static int co_replay_file(const char *path, replay_run *r) {
-    size_t len = 0;
-    char *body = ailib_test_read_file(path, &len);
-    if (!body) { memset(r, 0, sizeof *r); return 0; }
-    replay_all_ways("cohere", body, len, 1, r);
-    free(body);
-    return 1;
-}
+static int co_replay_file(const char *path, replay_run *r) { return replay_file("cohere", path, r); }
 
 static ailib_result co_parse_file(const char *path, ailib_response **out, ailib_error *err) {
-    size_t len = 0;
-    ailib_endpoint ep = co_ep();
-    char *body = ailib_test_read_file(path, &len);
-    ailib_result r;
-    *out = NULL;
-    if (!body) return AILIB_NOT_FOUND;
-    r = ailib_wire_response_parse(&ep, 200, body, len, out, err);
-    free(body);
-    return r;
+    return replay_parse_file("cohere", path, out, err);
 }
 
-typedef struct co_body {
-    ailib_wire_request wr;
-    ailib_json_doc *doc;
-    const ailib_json *root;
-} co_body;
+typedef replay_body co_body;
 
 static ailib_result co_build(const ailib_request *q, int stream, co_body *b, ailib_error *err) {
-    ailib_endpoint ep = co_ep();
-    ailib_result r;
-    ep.api_key = "co-test-key";
-    memset(b, 0, sizeof *b);
-    r = ailib_wire_request_build(&ep, q, stream, &b->wr, err);
-    if (r != AILIB_OK) return r;
-    r = ailib_json_parse(b->wr.body, b->wr.body_len, NULL, &b->doc, err);
-    b->root = ailib_json_doc_root(b->doc);
-    return r;
+    return replay_build("cohere", "co-test-key", q, stream, b, err);
 }
 
-static void co_body_free(co_body *b) {
-    ailib_json_doc_destroy(b->doc);
-    ailib_wire_request_deinit(&b->wr);
-}
+static void co_body_free(co_body *b) { replay_body_free(b); }
 
-static const char *co_hdr(const ailib_wire_request *wr, const char *name) {
-    size_t i;
-    for (i = 0; i < wr->header_count; i++)
-        if (strcmp(wr->headers[i].name, name) == 0) return wr->headers[i].value;
-    return NULL;
-}
+static const char *co_hdr(const ailib_wire_request *wr, const char *name) { return replay_header(wr, name); }
 
 static const char *co_s(const ailib_json *v) { return ailib_json_str(v, NULL); }
 static const ailib_json *co_at(const ailib_json *v, size_t i) { return ailib_json_at(v, i); }

@@ -14,56 +14,21 @@ static ailib_endpoint ge_ep(void) {
     return ep;
 }
 
-static int ge_replay_file(const char *path, replay_run *r) {
-    size_t len = 0;
-    char *body = ailib_test_read_file(path, &len);
-    if (!body) { memset(r, 0, sizeof *r); return 0; }
-    replay_all_ways("gemini", body, len, 1, r);
-    free(body);
-    return 1;
-}
+static int ge_replay_file(const char *path, replay_run *r) { return replay_file("gemini", path, r); }
 
 static ailib_result ge_parse_file(const char *path, ailib_response **out, ailib_error *err) {
-    size_t len = 0;
-    ailib_endpoint ep = ge_ep();
-    char *body = ailib_test_read_file(path, &len);
-    ailib_result r;
-    *out = NULL;
-    if (!body) return AILIB_NOT_FOUND;
-    r = ailib_wire_response_parse(&ep, 200, body, len, out, err);
-    free(body);
-    return r;
+    return replay_parse_file("gemini", path, out, err);
 }
 
-typedef struct ge_body {
-    ailib_wire_request wr;
-    ailib_json_doc *doc;
-    const ailib_json *root;
-} ge_body;
+typedef replay_body ge_body;
 
 static ailib_result ge_build(const ailib_request *q, int stream, ge_body *b, ailib_error *err) {
-    ailib_endpoint ep = ge_ep();
-    ailib_result r;
-    ep.api_key = "gm-test-key";
-    memset(b, 0, sizeof *b);
-    r = ailib_wire_request_build(&ep, q, stream, &b->wr, err);
-    if (r != AILIB_OK) return r;
-    r = ailib_json_parse(b->wr.body, b->wr.body_len, NULL, &b->doc, err);
-    b->root = ailib_json_doc_root(b->doc);
-    return r;
+    return replay_build("gemini", "gm-test-key", q, stream, b, err);
 }
 
-static void ge_body_free(ge_body *b) {
-    ailib_json_doc_destroy(b->doc);
-    ailib_wire_request_deinit(&b->wr);
-}
+static void ge_body_free(ge_body *b) { replay_body_free(b); }
 
-static const char *ge_header(const ailib_wire_request *wr, const char *name) {
-    size_t i;
-    for (i = 0; i < wr->header_count; i++)
-        if (strcmp(wr->headers[i].name, name) == 0) return wr->headers[i].value;
-    return NULL;
-}
+static const char *ge_header(const ailib_wire_request *wr, const char *name) { return replay_header(wr, name); }
 
 static const char *ge_s(const ailib_json *v) { return ailib_json_str(v, NULL); }
 

@@ -13,36 +13,15 @@ static ailib_endpoint ol_ep(void) {
     return ep;
 }
 
-static int ol_replay_file(const char *path, replay_run *r) {
-    size_t len = 0;
-    char *body = ailib_test_read_file(path, &len);
-    if (!body) { memset(r, 0, sizeof *r); return 0; }
-    replay_all_ways("ollama", body, len, 1, r);
-    free(body);
-    return 1;
-}
+static int ol_replay_file(const char *path, replay_run *r) { return replay_file("ollama", path, r); }
 
-typedef struct ol_body {
-    ailib_wire_request wr;
-    ailib_json_doc *doc;
-    const ailib_json *root;
-} ol_body;
+typedef replay_body ol_body;
 
 static ailib_result ol_build(const ailib_request *q, int stream, ol_body *b, ailib_error *err) {
-    ailib_endpoint ep = ol_ep();
-    ailib_result r;
-    memset(b, 0, sizeof *b);
-    r = ailib_wire_request_build(&ep, q, stream, &b->wr, err);
-    if (r != AILIB_OK) return r;
-    r = ailib_json_parse(b->wr.body, b->wr.body_len, NULL, &b->doc, err);
-    b->root = ailib_json_doc_root(b->doc);
-    return r;
+    return replay_build("ollama", NULL, q, stream, b, err);
 }
 
-static void ol_body_free(ol_body *b) {
-    ailib_json_doc_destroy(b->doc);
-    ailib_wire_request_deinit(&b->wr);
-}
+static void ol_body_free(ol_body *b) { replay_body_free(b); }
 
 static const char *ol_s(const ailib_json *v) { return ailib_json_str(v, NULL); }
 

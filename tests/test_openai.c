@@ -274,14 +274,8 @@ TEST(openai_fixture_error_400_unsupported_parameter) {
 
 static int own_fixture(const char *provider, const char *name, replay_run *r) {
     char path[256];
-    size_t len;
-    char *body;
     snprintf(path, sizeof path, "tests/fixtures/openai/%s", name);
-    body = ailib_test_read_file(path, &len);
-    if (!body) return 0;
-    replay_all_ways(provider, body, len, 1, r);
-    free(body);
-    return 1;
+    return replay_file(provider, path, r);
 }
 
 TEST(openai_stream_tool_index_from_one_parallel) {
@@ -478,11 +472,7 @@ static void build(const char *provider, const ailib_request *req, int stream, bu
 
 static void built_free(built *b) { ailib_wire_request_deinit(&b->wr); ailib_json_doc_destroy(b->doc); }
 
-static const char *header(const built *b, const char *name) {
-    size_t i;
-    for (i = 0; i < b->wr.header_count; i++) if (strcmp(b->wr.headers[i].name, name) == 0) return b->wr.headers[i].value;
-    return NULL;
-}
+static const char *header(const built *b, const char *name) { return replay_header(&b->wr, name); }
 
 TEST(openai_request_basic_fields) {
     ailib_message msgs[2];
