@@ -3512,11 +3512,9 @@ static ailib_result ailib__stream_framing(ailib_stream *s, ailib_result r, const
     return ailib__stream_result(s, AILIB_OK);
 }
 
-AILIB_API ailib_result ailib_stream_feed(ailib_stream *s, const char *bytes, size_t len,
-                                         ailib_event_callback cb, void *user, ailib_error *err) {
-    ailib_error ferr;
-    ailib_result r;
-    if (!s) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_stream_feed: stream is NULL");
+/* Common start of feed and finish: a stream that failed reports it again; otherwise the
+   call's callback and error report are installed. */
+static ailib_result ailib__stream_enter(ailib_stream *s, ailib_event_callback cb, void *user, ailib_error *err) {
     if (s->fail != AILIB_OK) {
         if (err) { if (s->acc.has_error) *err = s->acc.error; else ailib__fail(err, s->fail, "the stream failed earlier"); }
         return s->fail;
@@ -3525,6 +3523,15 @@ AILIB_API ailib_result ailib_stream_feed(ailib_stream *s, const char *bytes, siz
     s->acc.cb = cb;
     s->acc.user = user;
     s->acc.stopped = 0;
+    return AILIB_OK;
+}
+
+AILIB_API ailib_result ailib_stream_feed(ailib_stream *s, const char *bytes, size_t len,
+                                         ailib_event_callback cb, void *user, ailib_error *err) {
+    ailib_error ferr;
+    ailib_result r;
+    if (!s) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_stream_feed: stream is NULL");
+    if (ailib__stream_enter(s, cb, user, err) != AILIB_OK) return s->fail;
     ailib_error_clear(&ferr);
     if (s->ad->feed_raw) r = s->ad->feed_raw(s, bytes, len);
     else if (s->ad->ndjson) r = ailib_ndjson_feed(&s->nd, bytes, len, ailib__stream_on_line, s, &ferr);
@@ -3539,14 +3546,7 @@ AILIB_API ailib_result ailib_stream_finish(ailib_stream *s, ailib_event_callback
     ailib_error ferr;
     ailib_result r;
     if (!s) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_stream_finish: stream is NULL");
-    if (s->fail != AILIB_OK) {
-        if (err) { if (s->acc.has_error) *err = s->acc.error; else ailib__fail(err, s->fail, "the stream failed earlier"); }
-        return s->fail;
-    }
-    s->err = err;
-    s->acc.cb = cb;
-    s->acc.user = user;
-    s->acc.stopped = 0;
+    if (ailib__stream_enter(s, cb, user, err) != AILIB_OK) return s->fail;
     ailib_error_clear(&ferr);
     if (s->ad->feed_raw) r = s->ad->feed_raw(s, NULL, 0);
     else if (s->ad->ndjson) r = ailib_ndjson_finish(&s->nd, ailib__stream_on_line, s, &ferr);
