@@ -125,7 +125,8 @@ extern "C" {
     X(PROVIDER,         "provider reported an error")                                        \
     X(TOO_LARGE,        "input or output too large")                                         \
     X(PENDING,          "not ready yet")                                                     \
-    X(CONTENT_FILTER,   "blocked by the provider's content filter")
+    X(CONTENT_FILTER,   "blocked by the provider's content filter")                           \
+    X(SCHEMA_MISMATCH,  "reply is not JSON matching the requested schema")
 
 typedef enum ailib_result {
 #define AILIB__RESULT_ENUM(name, desc) AILIB_##name,
@@ -516,11 +517,30 @@ typedef enum ailib_format_type {
     AILIB_FORMAT_JSON_SCHEMA    /* schema must be set */
 } ailib_format_type;
 
+/* How structured output is asked for. AUTO picks per protocol and model row:
+     - NATIVE where the protocol has it and the catalog row (when the model is known) has
+       AILIB_CAP_JSON_SCHEMA, and always on Ollama (its decoding is grammar-constrained for
+       every model): OpenAI response_format, Responses text.format, Anthropic
+       output_config.format, Gemini responseSchema (rewritten for its OpenAPI subset;
+       responseJsonSchema when the schema is recursive), Ollama format, Cohere response_format;
+     - TOOL for Anthropic models without it and for Bedrock: one forced tool whose input is the
+       answer (object schemas only);
+     - PROMPT otherwise: the schema in the system prompt, plus the protocol's JSON mode.
+   AILIB_FORMAT_JSON (any JSON) uses the JSON mode where there is one, with an instruction in
+   the system prompt (OpenAI's json_object mode requires the word JSON in the messages). */
+typedef enum ailib_format_mode {
+    AILIB_FORMAT_MODE_AUTO = 0,
+    AILIB_FORMAT_MODE_NATIVE,   /* the provider's own structured output; AILIB_UNSUPPORTED where none */
+    AILIB_FORMAT_MODE_TOOL,     /* a forced tool call named `name` whose arguments are the answer */
+    AILIB_FORMAT_MODE_PROMPT    /* instructions in the system prompt and the JSON mode, if any */
+} ailib_format_mode;
+
 typedef struct ailib_response_format {
     ailib_format_type type;
-    const char *name;           /* (default: "response") */
+    const char *name;           /* (default: "response") schema name, and the tool name in TOOL mode */
     const char *schema;         /* JSON Schema text */
     int strict;                 /* (default: 0) */
+    ailib_format_mode mode;     /* (default: AILIB_FORMAT_MODE_AUTO) */
 } ailib_response_format;
 
 typedef enum ailib_effort {
@@ -635,6 +655,14 @@ AILIB_API const ailib_message *ailib_response_message(const ailib_response *r);
 AILIB_API const ailib_json *ailib_response_raw(const ailib_response *r);
 /* The provider's error when the response ended in one (in-stream errors), else NULL. */
 AILIB_API const ailib_error *ailib_response_error(const ailib_response *r);
+/* The structured answer of a response to a request with response_format (no network): the
+   JSON is taken from the forced tool call named format->name (TOOL mode) or from the text
+   (surrounding prose and ``` fences are ignored), parsed and, for AILIB_FORMAT_JSON_SCHEMA,
+   validated. *value lives as long as the response. AILIB_SCHEMA_MISMATCH when the reply is
+   not JSON or does not match (err->json_path and err->message say where and why);
+   AILIB_CONTENT_FILTER when the model refused; AILIB_INVALID_ARGUMENT for a broken schema. */
+AILIB_API ailib_result ailib_response_json(ailib_response *r, const ailib_response_format *format,
+                                           const ailib_json **value, ailib_error *err);
 
 typedef enum ailib_event_type {
     AILIB_EVENT_NONE = 0,
@@ -944,6 +972,14 @@ AILIB_API ailib_result ailib_chat(ailib_client *c, const ailib_request *req, ail
    the accumulated response, also when the call failed part-way. */
 AILIB_API ailib_result ailib_chat_stream(ailib_client *c, const ailib_request *req, ailib_event_callback cb,
                                          void *user, ailib_response **out, ailib_error *err);
+/* Structured output (blocking): ailib_chat() with req->response_format (JSON or JSON_SCHEMA),
+   then ailib_response_json(). A reply that is not JSON or does not match the schema gets one
+   repair round: the reply and what was wrong with it go back to the model once. *value
+   (optional) is the parsed, validated answer and lives as long as *out. Fails with
+   AILIB_SCHEMA_MISMATCH (json_path set) when the repaired reply still does not match; *out
+   then holds the last reply. */
+AILIB_API ailib_result ailib_chat_json(ailib_client *c, const ailib_request *req, ailib_response **out,
+                                       const ailib_json **value, ailib_error *err);
 /* Embeddings of many inputs in one call (blocking). */
 AILIB_API ailib_result ailib_embed(ailib_client *c, const ailib_embed_request *req, ailib_embeddings **out, ailib_error *err);
 /* The provider's model list merged with the catalog (blocking). */
@@ -2647,6 +2683,7 @@ struct ailib_response {
     const char *finish_raw, *model, *id, *request_id;
     ailib_usage usage;
     ailib_json_doc *raw_doc;
+    ailib_json_doc *json_doc;       /* the structured answer, once ailib_response_json() read it */
     ailib_error error;
     int has_error;
 };
@@ -2657,6 +2694,7 @@ AILIB_API void ailib_response_destroy(ailib_response *r) {
     if (!r) return;
     for (i = 0; i < r->call_count; i++) ailib_json_doc_destroy(r->arg_docs[i]);
     ailib_json_doc_destroy(r->raw_doc);
+    ailib_json_doc_destroy(r->json_doc);
     arena = r->arena;          /* r itself lives in the arena */
     ailib__arena_free(&arena);
 }
@@ -2682,6 +2720,116 @@ AILIB_API const char *ailib_response_request_id(const ailib_response *r) { retur
 AILIB_API const ailib_message *ailib_response_message(const ailib_response *r) { return r ? &r->message : NULL; }
 AILIB_API const ailib_json *ailib_response_raw(const ailib_response *r) { return r ? ailib_json_doc_root(r->raw_doc) : NULL; }
 AILIB_API const ailib_error *ailib_response_error(const ailib_response *r) { return (r && r->has_error) ? &r->error : NULL; }
+
+/* The name of the structured answer: the schema name, and the forced tool's name. */
+static const char *ailib__so_name(const ailib_response_format *f) { return f->name && *f->name ? f->name : "response"; }
+
+static const char *ailib__memmem(const char *h, size_t hn, const char *n, size_t nn) {
+    size_t i;
+    if (nn > hn) return NULL;
+    for (i = 0; i + nn <= hn; i++) {
+        const char *c = (const char *)memchr(h + i, n[0], hn - nn - i + 1);
+        if (!c) return NULL;
+        i = (size_t)(c - h);
+        if (!memcmp(c, n, nn)) return c;
+    }
+    return NULL;
+}
+
+/* The JSON of a reply's text: as is, else inside a ``` fence, else from the first { or [ to
+   the last } or ]. */
+static ailib_result ailib__so_parse_text(const char *t, size_t n, const ailib_allocator *a, ailib_json_doc **d, ailib_error *e) {
+    ailib_json_parse_options o;
+    const char *open, *end;
+    size_t i, j;
+    ailib_result r;
+    memset(&o, 0, sizeof o);
+    o.allocator = a;
+    while (n && isspace((unsigned char)*t)) { t++; n--; }
+    while (n && isspace((unsigned char)t[n - 1])) n--;
+    if ((r = ailib_json_parse(t, n, &o, d, e)) == AILIB_OK || r == AILIB_OUT_OF_MEMORY) return r;
+    if ((open = ailib__memmem(t, n, "```", 3)) != NULL) {
+        const char *body = (const char *)memchr(open, '\n', n - (size_t)(open - t));
+        if (body) {
+            body++;
+            end = ailib__memmem(body, n - (size_t)(body - t), "```", 3);
+            if (end && ailib_json_parse(body, (size_t)(end - body), &o, d, NULL) == AILIB_OK) return AILIB_OK;
+        }
+    }
+    for (i = 0; i < n && t[i] != '{' && t[i] != '['; i++) {}
+    for (j = n; j > i && t[j - 1] != '}' && t[j - 1] != ']'; j--) {}
+    if (j > i && ailib_json_parse(t + i, j - i, &o, d, NULL) == AILIB_OK) return AILIB_OK;
+    return r;
+}
+
+AILIB_API ailib_result ailib_response_json(ailib_response *r, const ailib_response_format *f, const ailib_json **value, ailib_error *err) {
+    const char *src, *name;
+    size_t n, i;
+    ailib_allocator a = ailib__allocator(NULL);
+    ailib_json_doc *sd = NULL;
+    ailib_json_parse_options o;
+    ailib_error e;
+    ailib_result res;
+    int from_tool = 0;
+    if (value) *value = NULL;
+    if (!r || !f) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_response_json: response and format are required");
+    if (f->type != AILIB_FORMAT_JSON && f->type != AILIB_FORMAT_JSON_SCHEMA)
+        return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_response_json: format.type must be AILIB_FORMAT_JSON or AILIB_FORMAT_JSON_SCHEMA");
+    if (f->type == AILIB_FORMAT_JSON_SCHEMA && (!f->schema || !*f->schema))
+        return ailib__fail(err, AILIB_INVALID_ARGUMENT, "format.type is AILIB_FORMAT_JSON_SCHEMA but format.schema is not set");
+    ailib_json_doc_destroy(r->json_doc);
+    r->json_doc = NULL;
+    src = r->text; n = r->text_len;
+    name = ailib__so_name(f);
+    for (i = 0; i < r->call_count; i++)
+        if (r->calls[i].name_len == strlen(name) && !memcmp(r->calls[i].name, name, r->calls[i].name_len)) {
+            src = r->calls[i].arguments; n = r->calls[i].arguments_len; from_tool = 1;
+            break;
+        }
+    if (!from_tool && r->finish == AILIB_FINISH_CONTENT_FILTER)
+        return ailib__fail(err, AILIB_CONTENT_FILTER, "the model refused or was filtered (finish reason '%s'): no JSON answer", r->finish_raw ? r->finish_raw : "");
+    ailib_error_clear(&e);
+    if (!from_tool && !n) {
+        res = ailib__fail(err, AILIB_SCHEMA_MISMATCH, "the reply has no text%s: expected a JSON value",
+                          r->call_count ? " (only tool calls)" : "");
+        if (err) memcpy(err->json_path, "$", 2);
+        return res;
+    }
+    res = ailib__so_parse_text(src ? src : "", n, &a, &r->json_doc, &e);
+    if (res == AILIB_OUT_OF_MEMORY) return ailib__fail(err, res, "out of memory");
+    if (res != AILIB_OK) {
+        res = ailib__fail(err, AILIB_SCHEMA_MISMATCH, "the reply is not JSON (%s); it begins: %.60s", e.message, src ? src : "");
+        if (err) memcpy(err->json_path, "$", 2);
+        return res;
+    }
+    if (f->type == AILIB_FORMAT_JSON_SCHEMA) {
+        memset(&o, 0, sizeof o);
+        if (ailib_json_parse(f->schema, strlen(f->schema), &o, &sd, &e) != AILIB_OK)
+            return ailib__fail(err, AILIB_INVALID_ARGUMENT, "format.schema is not valid JSON: %s", e.message);
+        ailib_error_clear(&e);
+        res = ailib_schema_validate(ailib_json_doc_root(sd), ailib_json_doc_root(r->json_doc), &e);
+        ailib_json_doc_destroy(sd);
+        if (res != AILIB_OK) {
+            if (err) {
+                ailib_error_clear(err);
+                err->code = res == AILIB_INVALID_ARGUMENT && !strstr(e.message, "invalid schema: ") ? AILIB_SCHEMA_MISMATCH : res;
+                {
+                    static const char pre[] = "the reply does not match the schema: ";
+                    size_t pl = err->code == AILIB_SCHEMA_MISMATCH ? sizeof pre - 1 : 0;
+                    memcpy(err->message, pre, pl);
+                    ailib__copy_trunc(err->message + pl, sizeof err->message - pl, e.message, strlen(e.message));
+                }
+                memcpy(err->json_path, e.json_path, sizeof err->json_path);
+                res = err->code;
+            } else if (res == AILIB_INVALID_ARGUMENT && !strstr(e.message, "invalid schema: ")) res = AILIB_SCHEMA_MISMATCH;
+            ailib_json_doc_destroy(r->json_doc);
+            r->json_doc = NULL;
+            return res;
+        }
+    }
+    if (value) *value = ailib_json_doc_root(r->json_doc);
+    return AILIB_OK;
+}
 
 /* >>acc: the response accumulator =============================================================
    Adapters report what they read (text, reasoning, signatures, tool-call pieces, usage, finish,
@@ -5123,6 +5271,34 @@ static void ailib__ge_tools(ailib__bctx *c) {
     }
 }
 
+/* responseSchema takes an OpenAPI subset (every Gemini model); the schema is rewritten into it.
+   A recursive schema has no such form: it goes whole as responseJsonSchema (Gemini 2.5+). */
+static void ailib__ge_response_schema(ailib__bctx *c, const char *schema) {
+    ailib_json_doc *d = NULL;
+    ailib_json_parse_options o;
+    ailib_json_writer tw;
+    ailib_error e;
+    ailib_result r;
+    memset(&o, 0, sizeof o);
+    o.allocator = &c->w->alloc;
+    ailib_error_clear(&e);
+    if (ailib_json_parse(schema, strlen(schema), &o, &d, &e) != AILIB_OK) {
+        ailib__b_fail(c, AILIB_INVALID_ARGUMENT, "response_format.schema is not valid JSON: %s", e.message);
+        return;
+    }
+    ailib_json_writer_init(&tw, &c->w->alloc);
+    r = ailib_schema_to_gemini(ailib_json_doc_root(d), &tw, &e);
+    if (r == AILIB_OK && ailib_json_writer_finish(&tw) == AILIB_OK) {
+        ailib_json_write_key(c->w, "responseSchema");
+        ailib_json_write_raw(c->w, tw.buf, tw.len);
+    } else if (r == AILIB_UNSUPPORTED) {
+        ailib_json_write_key(c->w, "responseJsonSchema");
+        ailib_json_write_value(c->w, ailib_json_doc_root(d));
+    } else ailib__b_fail(c, r == AILIB_OK ? AILIB_OUT_OF_MEMORY : r, "response_format.schema: %s", e.message);
+    ailib_json_writer_deinit(&tw);
+    ailib_json_doc_destroy(d);
+}
+
 static void ailib__ge_generation_config(ailib__bctx *c) {
     const ailib_request *q = c->req;
     ailib_json_writer *w = c->w;
@@ -5143,10 +5319,7 @@ static void ailib__ge_generation_config(ailib__bctx *c) {
     ailib__b_optf(c, "frequencyPenalty", q->frequency_penalty);
     if (q->response_format.type != AILIB_FORMAT_TEXT) {
         ailib_json_write_key(w, "responseMimeType"); ailib_json_write_string(w, "application/json");
-        if (q->response_format.type == AILIB_FORMAT_JSON_SCHEMA) {
-            ailib_json_write_key(w, "responseJsonSchema");
-            ailib__b_json_text(c, q->response_format.schema, strlen(q->response_format.schema), "response_format.schema", NULL);
-        }
+        if (q->response_format.type == AILIB_FORMAT_JSON_SCHEMA) ailib__ge_response_schema(c, q->response_format.schema);
     }
     if (thinking) {
         /* sent only when asked for: older models reject a thinkingConfig outright */
@@ -7442,6 +7615,133 @@ static ailib_result ailib__merge_extra(ailib__bctx *c, const char *extra) {
     return AILIB_OK;
 }
 
+/* >>structured: how structured output is asked for =========================================== */
+
+typedef enum ailib__so { AILIB__SO_NONE = 0, AILIB__SO_NATIVE, AILIB__SO_TOOL, AILIB__SO_PROMPT } ailib__so;
+
+/* 1 when the schema text is an object schema (a tool's input must be an object). */
+static int ailib__so_object_schema(const char *schema, const ailib_allocator *a) {
+    ailib_json_doc *d = NULL;
+    ailib_json_parse_options o;
+    const ailib_json *root, *t;
+    int yes = 0;
+    memset(&o, 0, sizeof o);
+    o.allocator = a;
+    if (ailib_json_parse(schema, strlen(schema), &o, &d, NULL) != AILIB_OK) return 0;
+    root = ailib_json_doc_root(d);
+    t = ailib_json_get(root, "type");
+    if (t) { const char *s = ailib_json_str(t, NULL); yes = s && !strcmp(s, "object"); }
+    else yes = ailib_json_get(root, "properties") != NULL;
+    ailib_json_doc_destroy(d);
+    return yes;
+}
+
+/* The route for the request's response_format on this provider and model (see
+   ailib_format_mode). */
+static ailib__so ailib__so_pick(ailib__bctx *c) {
+    const ailib_response_format *f = &c->req->response_format;
+    ailib_protocol pr = c->prov->protocol;
+    const ailib_model_info *mi;
+    char model[256];
+    int lacks, object;
+    if (f->type == AILIB_FORMAT_TEXT) return AILIB__SO_NONE;
+    if ((unsigned)f->mode > AILIB_FORMAT_MODE_PROMPT) {
+        ailib__b_fail(c, AILIB_INVALID_ARGUMENT, "response_format.mode is not an ailib_format_mode");
+        return AILIB__SO_NONE;
+    }
+    object = f->type == AILIB_FORMAT_JSON_SCHEMA && ailib__so_object_schema(f->schema, &c->w->alloc);
+    switch (f->mode) {
+    case AILIB_FORMAT_MODE_NATIVE:
+        if (pr == AILIB_PROTOCOL_BEDROCK || (pr == AILIB_PROTOCOL_ANTHROPIC && f->type == AILIB_FORMAT_JSON)) {
+            ailib__b_fail(c, AILIB_UNSUPPORTED, "%s has no native %s output: use AILIB_FORMAT_MODE_AUTO, TOOL or PROMPT", c->prov->name,
+                          f->type == AILIB_FORMAT_JSON ? "JSON" : "structured");
+            return AILIB__SO_NONE;
+        }
+        return AILIB__SO_NATIVE;
+    case AILIB_FORMAT_MODE_TOOL:
+        if (!object) {
+            ailib__b_fail(c, AILIB_INVALID_ARGUMENT, "AILIB_FORMAT_MODE_TOOL needs an AILIB_FORMAT_JSON_SCHEMA whose schema is an object "
+                          "(\"type\":\"object\"): tool inputs are objects");
+            return AILIB__SO_NONE;
+        }
+        return AILIB__SO_TOOL;
+    case AILIB_FORMAT_MODE_PROMPT:
+        return AILIB__SO_PROMPT;
+    default:
+        break;
+    }
+    if (f->type == AILIB_FORMAT_JSON) return AILIB__SO_PROMPT;   /* JSON mode plus the instruction */
+    if (pr == AILIB_PROTOCOL_OLLAMA) return AILIB__SO_NATIVE;      /* grammar-constrained: any model */
+    ailib__copy_trunc(model, sizeof model, c->model, c->model_len);
+    mi = ailib_model_find(c->prov->name, model);
+    lacks = mi && !(mi->caps & AILIB_CAP_JSON_SCHEMA);
+    if (pr == AILIB_PROTOCOL_BEDROCK || (pr == AILIB_PROTOCOL_ANTHROPIC && lacks)) return object ? AILIB__SO_TOOL : AILIB__SO_PROMPT;
+    return lacks ? AILIB__SO_PROMPT : AILIB__SO_NATIVE;
+}
+
+/* Memory of a rewritten request. */
+typedef struct ailib__so_mem { char *system; ailib_tool *tools; } ailib__so_mem;
+
+static const char ailib__so_instruction[] = "Answer with a single JSON value and nothing else (no prose, no code fences).";
+static const char ailib__so_schema_intro[] = " It must validate against this JSON Schema:\n";
+
+/* Rewrites the request for the TOOL and PROMPT routes into *lq (sharing the caller's
+   memory but for the new system prompt and tools array); 0 when nothing changes. */
+static int ailib__so_lower(ailib__bctx *c, ailib__so route, ailib_request *lq, ailib__so_mem *mem) {
+    const ailib_request *q = c->req;
+    const ailib_response_format *f = &q->response_format;
+    const ailib_allocator *a = &c->w->alloc;
+    ailib_protocol pr = c->prov->protocol;
+    size_t i;
+    if (route != AILIB__SO_TOOL && route != AILIB__SO_PROMPT) return 0;
+    *lq = *q;
+    lq->response_format.type = AILIB_FORMAT_TEXT;
+    if (route == AILIB__SO_TOOL) {
+        const char *name = ailib__so_name(f);
+        ailib_tool *t;
+        for (i = 0; i < q->tool_count; i++)
+            if (!strcmp(q->tools[i].name, name)) {
+                ailib__b_fail(c, AILIB_INVALID_ARGUMENT, "a tool is already named '%s': give response_format.name another name", name);
+                return 0;
+            }
+        if (!(mem->tools = (ailib_tool *)ailib__malloc(a, (q->tool_count + 1) * sizeof *t))) {
+            ailib__b_fail(c, AILIB_OUT_OF_MEMORY, "out of memory");
+            return 0;
+        }
+        if (q->tool_count) memcpy(mem->tools, q->tools, q->tool_count * sizeof *t);
+        t = &mem->tools[q->tool_count];
+        memset(t, 0, sizeof *t);
+        t->name = name;
+        t->description = "Give your answer by calling this tool: its input is the answer.";
+        t->parameters = f->schema;
+        t->strict = f->strict;
+        lq->tools = mem->tools;
+        lq->tool_count = q->tool_count + 1;
+        lq->tool_choice.mode = AILIB_TOOL_CHOICE_NAMED;
+        lq->tool_choice.name = name;
+    } else {
+        ailib__buf b = {0, 0, 0};
+        int ok = 1;
+        if (q->system && *q->system) ok = ailib__buf_add(a, &b, q->system, strlen(q->system)) && ailib__buf_add(a, &b, "\n\n", 2);
+        ok = ok && ailib__buf_add(a, &b, ailib__so_instruction, sizeof ailib__so_instruction - 1);
+        if (f->type == AILIB_FORMAT_JSON_SCHEMA)
+            ok = ok && ailib__buf_add(a, &b, ailib__so_schema_intro, sizeof ailib__so_schema_intro - 1) &&
+                 ailib__buf_add(a, &b, f->schema, strlen(f->schema));
+        ok = ok && ailib__buf_add(a, &b, "", 1);
+        mem->system = b.p;
+        if (!ok) { ailib__b_fail(c, AILIB_OUT_OF_MEMORY, "out of memory"); return 0; }
+        lq->system = b.p;
+        /* the protocol's JSON mode, where it has one */
+        if (pr != AILIB_PROTOCOL_ANTHROPIC && pr != AILIB_PROTOCOL_BEDROCK) lq->response_format.type = AILIB_FORMAT_JSON;
+    }
+    return 1;
+}
+
+static void ailib__so_free(const ailib_allocator *a, ailib__so_mem *mem) {
+    ailib__free(a, mem->system);
+    ailib__free(a, mem->tools);
+}
+
 AILIB_API ailib_result ailib_wire_request_build(const ailib_endpoint *ep, const ailib_request *req, int stream,
                                                 ailib_wire_request *out, ailib_error *err) {
     ailib__bctx c;
@@ -7451,6 +7751,8 @@ AILIB_API ailib_result ailib_wire_request_build(const ailib_endpoint *ep, const 
     size_t base_len, i;
     ailib__hdrs h;
     ailib_result r;
+    ailib_request lq;
+    ailib__so_mem som = {NULL, NULL};
     if (!out) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_wire_request_build: out is NULL");
     memset(out, 0, sizeof *out);
     if (!ep || !ep->provider) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "endpoint.provider is required (ailib_provider_find(\"openai\") or your own row)");
@@ -7481,10 +7783,15 @@ AILIB_API ailib_result ailib_wire_request_build(const ailib_endpoint *ep, const 
     }
     c.ep = ep; c.prov = p; c.req = req; c.w = &w; c.stream = stream ? 1 : 0; c.err = err; c.method = "POST";
     c.model = ailib__b_model(p, req->model, &c.model_len);
-    if (ailib__b_validate(&c) == AILIB_OK && ailib__b_capabilities(&c) == AILIB_OK) {
+    if (ailib__b_validate(&c) == AILIB_OK) {
+        ailib__so route = ailib__so_pick(&c);
+        if (c.fail == AILIB_OK && ailib__so_lower(&c, route, &lq, &som)) c.req = &lq;
+    }
+    if (c.fail == AILIB_OK && ailib__b_capabilities(&c) == AILIB_OK) {
         if (!c.model_len) ailib__b_fail(&c, AILIB_CONFIGURATION, "no model: set request.model (provider '%s' has no default model)", p->name);
         else ailib__adapter_for(p->protocol)->build(&c);
     }
+    ailib__so_free(&w.alloc, &som);
     if (c.fail == AILIB_OK && req->extra_json && *req->extra_json && ailib_json_writer_finish(&w) == AILIB_OK)
         ailib__merge_extra(&c, req->extra_json);
     if (c.fail == AILIB_OK && (r = ailib_json_writer_finish(&w)) != AILIB_OK)
@@ -10576,6 +10883,97 @@ AILIB_API ailib_result ailib_chat_stream(ailib_client *c, const ailib_request *r
     d.on_event = cb ? cb : ailib__ignore;
     d.user = user;
     return ailib__run(c, req, &d, out, err);
+}
+
+/* The repair round: the failed reply, then what was wrong with it (as the forced tool's error
+   result when the answer came as a tool call, since a tool call must be answered). */
+AILIB_API ailib_result ailib_chat_json(ailib_client *c, const ailib_request *req, ailib_response **out,
+                                       const ailib_json **value, ailib_error *err) {
+    ailib_response *r1 = NULL, *r2 = NULL;
+    ailib_request rq;
+    ailib_message *msgs;
+    ailib_part *fix;
+    const ailib_message *am;
+    const ailib_tool_call *tc;
+    ailib_error e1;
+    char note[700];
+    size_t i, nfix;
+    ailib_result res;
+    if (out) *out = NULL;
+    if (value) *value = NULL;
+    if (!c || !req) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_chat_json: client and request are required");
+    if (req->response_format.type != AILIB_FORMAT_JSON && req->response_format.type != AILIB_FORMAT_JSON_SCHEMA)
+        return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_chat_json: set request.response_format.type to AILIB_FORMAT_JSON or "
+                           "AILIB_FORMAT_JSON_SCHEMA (with .schema)");
+    if ((res = ailib_chat(c, req, &r1, err)) != AILIB_OK) {
+        if (out) *out = r1; else ailib_response_destroy(r1);
+        return res;
+    }
+    ailib_error_clear(&e1);
+    res = ailib_response_json(r1, &req->response_format, value, &e1);
+    if (res != AILIB_SCHEMA_MISMATCH) {
+        if (res != AILIB_OK && err) *err = e1;
+        if (out) *out = r1; else ailib_response_destroy(r1);
+        return res;
+    }
+    /* one repair round */
+    am = ailib_response_message(r1);
+    nfix = r1->call_count ? r1->call_count : 1;
+    msgs = (ailib_message *)AILIB_MALLOC((req->message_count + 2) * sizeof *msgs);
+    fix = (ailib_part *)AILIB_MALLOC(nfix * sizeof *fix);
+    if (!msgs || !fix) {
+        AILIB_FREE(msgs); AILIB_FREE(fix);
+        if (out) *out = r1; else ailib_response_destroy(r1);
+        return ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory");
+    }
+    snprintf(note, sizeof note, "Your reply could not be used: %s. Answer again with only the corrected JSON.", e1.message);
+    if (req->message_count) memcpy(msgs, req->messages, req->message_count * sizeof *msgs);
+    msgs[req->message_count] = *am;
+    memset(&msgs[req->message_count + 1], 0, sizeof *msgs);
+    memset(fix, 0, nfix * sizeof *fix);
+    if (r1->call_count) {
+        msgs[req->message_count + 1].role = AILIB_ROLE_TOOL;
+        for (i = 0; i < nfix; i++) {
+            tc = &r1->calls[i];
+            fix[i].type = AILIB_PART_TOOL_RESULT;
+            fix[i].id = tc->id; fix[i].id_len = tc->id_len;
+            fix[i].name = tc->name; fix[i].name_len = tc->name_len;
+            fix[i].text = (tc->name_len == strlen(ailib__so_name(&req->response_format)) &&
+                           !memcmp(tc->name, ailib__so_name(&req->response_format), tc->name_len)) ? note : "Not run: answer with the JSON.";
+            fix[i].is_error = 1;
+        }
+    } else {
+        msgs[req->message_count + 1].role = AILIB_ROLE_USER;
+        fix[0].type = AILIB_PART_TEXT;
+        fix[0].text = note;
+    }
+    msgs[req->message_count + 1].parts = fix;
+    msgs[req->message_count + 1].part_count = nfix;
+    rq = *req;
+    rq.messages = msgs;
+    rq.message_count = req->message_count + 2;
+    res = ailib_chat(c, &rq, &r2, err);
+    AILIB_FREE(msgs);
+    AILIB_FREE(fix);
+    if (res == AILIB_OK) {
+        /* the usage of both rounds, so costs add up */
+        ailib_usage *u = &r2->usage;
+        const ailib_usage *v = &r1->usage;
+        u->input_tokens += v->input_tokens; u->output_tokens += v->output_tokens; u->total_tokens += v->total_tokens;
+        u->cached_input_tokens += v->cached_input_tokens; u->cache_write_tokens += v->cache_write_tokens;
+        u->reasoning_tokens += v->reasoning_tokens; u->reported |= v->reported;
+        res = ailib_response_json(r2, &req->response_format, value, err);
+        if (res == AILIB_SCHEMA_MISMATCH && err) {
+            static const char pre[] = "after one repair round, ";
+            char m[sizeof err->message];
+            memcpy(m, err->message, sizeof m);
+            memcpy(err->message, pre, sizeof pre - 1);
+            ailib__copy_trunc(err->message + sizeof pre - 1, sizeof err->message - (sizeof pre - 1), m, strlen(m));
+        }
+    }
+    ailib_response_destroy(r1);
+    if (out) *out = r2; else ailib_response_destroy(r2);
+    return res;
 }
 
 AILIB_API char *ailib_quick_chat(const char *model, const char *prompt, ailib_error *err) {

@@ -725,8 +725,9 @@ TEST(bedrock_request_unsupported) {
     EXPECT_TRUE(strstr(err.message, "additionalModelRequestFields") != NULL);
     req.top_k.set = 0;
     req.response_format.type = AILIB_FORMAT_JSON;
+    req.response_format.mode = AILIB_FORMAT_MODE_NATIVE;   /* AUTO takes the tool or prompt route */
     EXPECT_EQ(br_build_fail(&req, &err), AILIB_UNSUPPORTED);
-    EXPECT_TRUE(strstr(err.message, "response_format") != NULL);
+    EXPECT_TRUE(strstr(err.message, "AILIB_FORMAT_MODE_AUTO") != NULL);
     req.response_format.type = AILIB_FORMAT_TEXT;
     m.role = AILIB_ROLE_USER; m.parts = &p; m.part_count = 1;
     req.messages = &m; req.message_count = 1;

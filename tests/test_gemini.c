@@ -588,7 +588,10 @@ TEST(gemini_request_generation_config) {
     EXPECT_DBL_EQ(ailib_json_double(ailib_json_get(g, "presencePenalty")), 0.5);
     EXPECT_DBL_EQ(ailib_json_double(ailib_json_get(g, "frequencyPenalty")), -0.5);
     EXPECT_STR_EQ(ge_s(ailib_json_get(g, "responseMimeType")), "application/json");
-    EXPECT_STR_EQ(ge_s(ailib_json_path(g, "responseJsonSchema", "properties", "a", "type", NULL)), "integer");
+    /* rewritten into responseSchema's OpenAPI subset (no responseJsonSchema) */
+    EXPECT_STR_EQ(ge_s(ailib_json_path(g, "responseSchema", "properties", "a", "type", NULL)), "integer");
+    EXPECT_STR_EQ(ge_s(ailib_json_at(ailib_json_path(g, "responseSchema", "propertyOrdering", NULL), 0)), "a");
+    EXPECT_TRUE(ailib_json_get(g, "responseJsonSchema") == NULL);
     EXPECT_EQ(ailib_json_int(ailib_json_path(g, "thinkingConfig", "thinkingBudget", NULL)), 8192);
     EXPECT_TRUE(ailib_json_type_of(ailib_json_path(g, "thinkingConfig", "includeThoughts", NULL)) == AILIB_JSON_TRUE);
     EXPECT_TRUE(ailib_json_get(b.root, "temperature") == NULL);   /* nothing leaks to the top level */

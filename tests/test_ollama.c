@@ -277,7 +277,8 @@ TEST(ollama_request_conversation) {
     ASSERT_EQ(ailib_json_size(ms), 7);
     x = ailib_json_at(ms, 0);
     EXPECT_STR_EQ(ol_s(ailib_json_get(x, "role")), "system");
-    EXPECT_STR_EQ(ol_s(ailib_json_get(x, "content")), "Be terse.");
+    /* JSON mode: the instruction to answer in JSON follows the caller's system prompt */
+    EXPECT_STR_EQ(ol_s(ailib_json_get(x, "content")), "Be terse.\n\nAnswer with a single JSON value and nothing else (no prose, no code fences).");
     EXPECT_STR_EQ(ol_s(ailib_json_get(ailib_json_at(ms, 1), "content")), "Metric units.");
     x = ailib_json_at(ms, 2);
     EXPECT_STR_EQ(ol_s(ailib_json_get(x, "role")), "user");

@@ -1,0 +1,343 @@
+/* Structured output: the route each protocol takes (native, forced tool, prompt), the request
+   bodies it gives, reading the answer back (text, fences, prose, tool input), validation
+   errors with paths, and the repair round through the engine against ailib-mock. */
+#include "test.h"
+#include "replay.h"
+#include "mockctl.h"
+#include "../ailib.h"
+#include <stdlib.h>
+#include <string.h>
+
+static const char PERSON[] =
+    "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"},\"age\":{\"type\":\"integer\",\"minimum\":0},"
+    "\"role\":{\"type\":\"string\",\"enum\":[\"admin\",\"user\"]},\"tags\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}}},"
+    "\"required\":[\"name\",\"age\",\"role\"],\"additionalProperties\":false}";
+
+static ailib_request person_request(ailib_message *m, const char *model, ailib_format_mode mode) {
+    ailib_request q;
+    memset(m, 0, sizeof *m);
+    memset(&q, 0, sizeof q);
+    m->role = AILIB_ROLE_USER;
+    m->text = "Ada Lovelace, 36, admin.";
+    q.model = model;
+    q.messages = m;
+    q.message_count = 1;
+    q.response_format.type = AILIB_FORMAT_JSON_SCHEMA;
+    q.response_format.name = "person";
+    q.response_format.schema = PERSON;
+    q.response_format.mode = mode;
+    return q;
+}
+
+static const ailib_json *at_path(const ailib_json *v, const char *a, const char *b, const char *c) {
+    if (v && a) v = ailib_json_get(v, a);
+    if (v && b) v = ailib_json_get(v, b);
+    if (v && c) v = ailib_json_get(v, c);
+    return v;
+}
+
+static const char *str_at(const ailib_json *v, const char *a, const char *b, const char *c) {
+    return ailib_json_str(at_path(v, a, b, c), NULL);
+}
+
+/* The system text of a body, in the protocol's place for it. */
+static const char *system_text(const char *provider, const ailib_json *root) {
+    const ailib_json *msgs = ailib_json_get(root, "messages"), *first;
+    if (!strcmp(provider, "anthropic")) return ailib_json_str(ailib_json_get(root, "system"), NULL);
+    if (!strcmp(provider, "gemini")) return ailib_json_str(ailib_json_get(ailib_json_at(at_path(root, "systemInstruction", "parts", NULL), 0), "text"), NULL);
+    if (!strcmp(provider, "bedrock")) return ailib_json_str(ailib_json_get(ailib_json_at(ailib_json_get(root, "system"), 0), "text"), NULL);
+    first = ailib_json_at(msgs, 0);
+    return ailib_json_str(ailib_json_get(first, "content"), NULL);
+}
+
+TEST(structured_native_openai_response_format) {
+    ailib_message m;
+    ailib_request q = person_request(&m, "gpt-6-sol", AILIB_FORMAT_MODE_AUTO);
+    replay_body b;
+    ailib_error err;
+    q.response_format.strict = 1;
+    ASSERT_EQ(replay_build("openai", "k", &q, 0, &b, &err), AILIB_OK);
+    EXPECT_STR_EQ(str_at(b.root, "response_format", "type", NULL), "json_schema");
+    EXPECT_STR_EQ(str_at(b.root, "response_format", "json_schema", "name"), "person");
+    EXPECT_TRUE(ailib_json_bool(at_path(b.root, "response_format", "json_schema", "strict")));
+    EXPECT_STR_EQ(str_at(b.root, "response_format", "json_schema", "schema") ? "?" : NULL, NULL);
+    EXPECT_STR_EQ(str_at(at_path(b.root, "response_format", "json_schema", "schema"), "properties", "role", "type"), "string");
+    EXPECT_TRUE(ailib_json_get(b.root, "tools") == NULL);
+    EXPECT_EQ(ailib_json_size(ailib_json_get(b.root, "messages")), 1);   /* no instruction added */
+    replay_body_free(&b);
+}
+
+TEST(structured_native_anthropic_output_config) {
+    ailib_message m;
+    ailib_request q = person_request(&m, "claude-haiku-5-5", AILIB_FORMAT_MODE_AUTO);
+    replay_body b;
+    ailib_error err;
+    ASSERT_EQ(replay_build("anthropic", "k", &q, 0, &b, &err), AILIB_OK);
+    EXPECT_STR_EQ(str_at(b.root, "output_config", "format", "type"), "json_schema");
+    EXPECT_STR_EQ(str_at(at_path(b.root, "output_config", "format", "schema"), "properties", "name", "type"), "string");
+    EXPECT_TRUE(ailib_json_get(b.root, "tools") == NULL);
+    EXPECT_TRUE(ailib_json_get(b.root, "system") == NULL);
+    replay_body_free(&b);
+}
+
+TEST(structured_tool_route_anthropic_forced_tool) {
+    ailib_message m;
+    ailib_request q = person_request(&m, "claude-haiku-5-5", AILIB_FORMAT_MODE_TOOL);
+    ailib_tool other;
+    replay_body b;
+    ailib_error err;
+    const ailib_json *tools;
+    memset(&other, 0, sizeof other);
+    other.name = "lookup";
+    q.tools = &other;
+    q.tool_count = 1;
+    ASSERT_EQ(replay_build("anthropic", "k", &q, 0, &b, &err), AILIB_OK);
+    tools = ailib_json_get(b.root, "tools");
+    ASSERT_EQ(ailib_json_size(tools), 2);
+    EXPECT_STR_EQ(str_at(ailib_json_at(tools, 0), "name", NULL, NULL), "lookup");
+    EXPECT_STR_EQ(str_at(ailib_json_at(tools, 1), "name", NULL, NULL), "person");
+    EXPECT_TRUE(at_path(ailib_json_at(tools, 1), "input_schema", "properties", "age") != NULL);
+    EXPECT_STR_EQ(str_at(b.root, "tool_choice", "type", NULL), "tool");
+    EXPECT_STR_EQ(str_at(b.root, "tool_choice", "name", NULL), "person");
+    EXPECT_TRUE(ailib_json_get(b.root, "output_config") == NULL);
+    replay_body_free(&b);
+}
+
+TEST(structured_auto_bedrock_uses_forced_tool) {
+    ailib_message m;
+    ailib_request q = person_request(&m, "anthropic.claude-haiku-5-5", AILIB_FORMAT_MODE_AUTO);
+    ailib_endpoint ep;
+    ailib_wire_request wr;
+    ailib_error err;
+    ailib_json_doc *d = NULL;
+    const ailib_json *root, *spec;
+    memset(&ep, 0, sizeof ep);
+    ep.provider = ailib_provider_find("bedrock");
+    ep.base_url = "https://bedrock-runtime.us-east-1.amazonaws.com";
+    ep.api_key = "k";
+    ASSERT_EQ(ailib_wire_request_build(&ep, &q, 0, &wr, &err), AILIB_OK);
+    ASSERT_EQ(ailib_json_parse(wr.body, wr.body_len, NULL, &d, &err), AILIB_OK);
+    root = ailib_json_doc_root(d);
+    spec = ailib_json_get(ailib_json_at(at_path(root, "toolConfig", "tools", NULL), 0), "toolSpec");
+    EXPECT_STR_EQ(str_at(spec, "name", NULL, NULL), "person");
+    EXPECT_STR_EQ(str_at(spec, "inputSchema", "json", "type"), "object");
+    EXPECT_STR_EQ(str_at(root, "toolConfig", "toolChoice", NULL) ? NULL : str_at(at_path(root, "toolConfig", "toolChoice", "tool"), "name", NULL, NULL), "person");
+    ailib_json_doc_destroy(d);
+    ailib_wire_request_deinit(&wr);
+    /* NATIVE is refused with what to do instead */
+    q.response_format.mode = AILIB_FORMAT_MODE_NATIVE;
+    EXPECT_EQ(ailib_wire_request_build(&ep, &q, 0, &wr, &err), AILIB_UNSUPPORTED);
+    EXPECT_TRUE(strstr(err.message, "AILIB_FORMAT_MODE_AUTO") != NULL);
+}
+
+TEST(structured_native_gemini_schema_rewritten) {
+    ailib_message m;
+    ailib_request q = person_request(&m, "gemini-3-flash", AILIB_FORMAT_MODE_AUTO);
+    replay_body b;
+    ailib_error err;
+    const ailib_json *gc, *rs;
+    ASSERT_EQ(replay_build("gemini", "k", &q, 0, &b, &err), AILIB_OK);
+    gc = ailib_json_get(b.root, "generationConfig");
+    EXPECT_STR_EQ(str_at(gc, "responseMimeType", NULL, NULL), "application/json");
+    rs = ailib_json_get(gc, "responseSchema");
+    ASSERT_TRUE(rs != NULL);
+    EXPECT_TRUE(ailib_json_get(rs, "additionalProperties") == NULL);   /* Gemini rejects it */
+    EXPECT_EQ(ailib_json_size(ailib_json_get(rs, "propertyOrdering")), 4);
+    EXPECT_STR_EQ(ailib_json_str(ailib_json_at(at_path(rs, "properties", "role", "enum"), 1), NULL), "user");
+    EXPECT_TRUE(ailib_json_get(gc, "responseJsonSchema") == NULL);
+    replay_body_free(&b);
+    /* a recursive schema has no OpenAPI form: it goes whole as responseJsonSchema */
+    q.response_format.schema = "{\"type\":\"object\",\"properties\":{\"kids\":{\"type\":\"array\",\"items\":{\"$ref\":\"#\"}}}}";
+    ASSERT_EQ(replay_build("gemini", "k", &q, 0, &b, &err), AILIB_OK);
+    gc = ailib_json_get(b.root, "generationConfig");
+    EXPECT_TRUE(ailib_json_get(gc, "responseSchema") == NULL);
+    EXPECT_STR_EQ(str_at(gc, "responseJsonSchema", "properties", "kids") ? NULL : str_at(at_path(gc, "responseJsonSchema", "properties", "kids"), "items", "$ref", NULL), "#");
+    replay_body_free(&b);
+}
+
+TEST(structured_native_ollama_cohere_responses) {
+    ailib_message m;
+    ailib_request q = person_request(&m, NULL, AILIB_FORMAT_MODE_AUTO);
+    replay_body b;
+    ailib_error err;
+    ASSERT_EQ(replay_build("ollama", NULL, &q, 0, &b, &err), AILIB_OK);
+    EXPECT_STR_EQ(str_at(b.root, "format", "type", NULL), "object");
+    EXPECT_STR_EQ(str_at(b.root, "format", "properties", "age") ? NULL : str_at(at_path(b.root, "format", "properties", "age"), "type", NULL, NULL), "integer");
+    replay_body_free(&b);
+    ASSERT_EQ(replay_build("cohere", "k", &q, 0, &b, &err), AILIB_OK);
+    EXPECT_STR_EQ(str_at(b.root, "response_format", "type", NULL), "json_object");
+    EXPECT_STR_EQ(str_at(at_path(b.root, "response_format", "json_schema", NULL), "required", NULL, NULL) ? NULL :
+                  ailib_json_str(ailib_json_at(at_path(b.root, "response_format", "json_schema", "required"), 2), NULL), "role");
+    replay_body_free(&b);
+    ASSERT_EQ(replay_build("openai-responses", "k", &q, 0, &b, &err), AILIB_OK);
+    EXPECT_STR_EQ(str_at(b.root, "text", "format", "type"), "json_schema");
+    EXPECT_STR_EQ(str_at(b.root, "text", "format", "name"), "person");
+    replay_body_free(&b);
+}
+
+TEST(structured_prompt_route_for_models_without_json_schema) {
+    ailib_message m;
+    ailib_request q = person_request(&m, "deepseek-flash", AILIB_FORMAT_MODE_AUTO);
+    replay_body b;
+    ailib_error err;
+    const char *sys;
+    q.system = "You extract people.";
+    ASSERT_EQ(replay_build("deepseek", "k", &q, 0, &b, &err), AILIB_OK);
+    EXPECT_STR_EQ(str_at(b.root, "response_format", "type", NULL), "json_object");   /* JSON mode */
+    sys = system_text("deepseek", b.root);
+    ASSERT_TRUE(sys != NULL);
+    EXPECT_TRUE(!strncmp(sys, "You extract people.\n\nAnswer with a single JSON value", 52));
+    EXPECT_TRUE(strstr(sys, "validate against this JSON Schema:\n{\"type\":\"object\"") != NULL);
+    EXPECT_TRUE(strstr(sys, PERSON) != NULL);   /* the schema verbatim, to the end */
+    EXPECT_EQ(strlen(strstr(sys, PERSON)), strlen(PERSON));
+    replay_body_free(&b);
+    /* forced PROMPT on Anthropic: the instruction only, no JSON mode exists there */
+    q = person_request(&m, "claude-haiku-5-5", AILIB_FORMAT_MODE_PROMPT);
+    ASSERT_EQ(replay_build("anthropic", "k", &q, 0, &b, &err), AILIB_OK);
+    sys = system_text("anthropic", b.root);
+    EXPECT_TRUE(sys && !strncmp(sys, "Answer with a single JSON value", 31));
+    EXPECT_TRUE(ailib_json_get(b.root, "output_config") == NULL);
+    replay_body_free(&b);
+    /* AILIB_FORMAT_JSON on OpenAI: json_object, and the instruction the mode requires */
+    q = person_request(&m, "gpt-6-sol", AILIB_FORMAT_MODE_AUTO);
+    q.response_format.type = AILIB_FORMAT_JSON;
+    q.response_format.schema = NULL;
+    ASSERT_EQ(replay_build("openai", "k", &q, 0, &b, &err), AILIB_OK);
+    EXPECT_STR_EQ(str_at(b.root, "response_format", "type", NULL), "json_object");
+    sys = system_text("openai", b.root);
+    EXPECT_TRUE(sys && strstr(sys, "JSON") && !strstr(sys, "Schema"));
+    replay_body_free(&b);
+}
+
+TEST(structured_route_errors) {
+    ailib_message m;
+    ailib_request q = person_request(&m, "gpt-6-sol", AILIB_FORMAT_MODE_TOOL);
+    ailib_tool clash;
+    replay_body b;
+    ailib_error err;
+    q.response_format.schema = "{\"type\":\"array\",\"items\":{\"type\":\"string\"}}";
+    EXPECT_EQ(replay_build("openai", "k", &q, 0, &b, &err), AILIB_INVALID_ARGUMENT);
+    EXPECT_TRUE(strstr(err.message, "object") != NULL);
+    q.response_format.schema = PERSON;
+    memset(&clash, 0, sizeof clash);
+    clash.name = "person";
+    q.tools = &clash;
+    q.tool_count = 1;
+    EXPECT_EQ(replay_build("openai", "k", &q, 0, &b, &err), AILIB_INVALID_ARGUMENT);
+    EXPECT_TRUE(strstr(err.message, "response_format.name") != NULL);
+    q.tool_count = 0;
+    q.response_format.mode = (ailib_format_mode)9;
+    EXPECT_EQ(replay_build("openai", "k", &q, 0, &b, &err), AILIB_INVALID_ARGUMENT);
+    q.response_format.mode = AILIB_FORMAT_MODE_NATIVE;
+    q.response_format.type = AILIB_FORMAT_JSON;
+    EXPECT_EQ(replay_build("anthropic", "k", &q, 0, &b, &err), AILIB_UNSUPPORTED);
+    q.response_format.type = AILIB_FORMAT_JSON_SCHEMA;
+    q.response_format.schema = "{\"type\":";
+    q.response_format.mode = AILIB_FORMAT_MODE_AUTO;
+    EXPECT_EQ(replay_build("gemini", "k", &q, 0, &b, &err), AILIB_INVALID_ARGUMENT);
+    EXPECT_TRUE(strstr(err.message, "response_format.schema") != NULL);
+}
+
+/* --- reading the answer ------------------------------------------------------------------- */
+
+static ailib_response *openai_reply(const char *content_json_string, const char *finish) {
+    ailib_endpoint ep;
+    ailib_response *r = NULL;
+    ailib_error err;
+    char body[2048];
+    memset(&ep, 0, sizeof ep);
+    ep.provider = ailib_provider_find("openai");
+    snprintf(body, sizeof body,
+             "{\"id\":\"c1\",\"object\":\"chat.completion\",\"model\":\"gpt-6-sol\",\"choices\":[{\"index\":0,"
+             "\"message\":{\"role\":\"assistant\",\"content\":%s},\"finish_reason\":\"%s\"}]}", content_json_string, finish);
+    if (ailib_wire_response_parse(&ep, 200, body, strlen(body), &r, &err) != AILIB_OK)
+        ailib_test_fail(__FILE__, __LINE__, "parse: %s", err.message);
+    return r;
+}
+
+static ailib_response_format person_format(void) {
+    ailib_response_format f;
+    memset(&f, 0, sizeof f);
+    f.type = AILIB_FORMAT_JSON_SCHEMA;
+    f.name = "person";
+    f.schema = PERSON;
+    return f;
+}
+
+TEST(structured_answer_from_text_fences_and_prose) {
+    static const char *const replies[] = {
+        "\"{\\\"name\\\":\\\"Ada\\\",\\\"age\\\":36,\\\"role\\\":\\\"admin\\\"}\"",
+        "\"```json\\n{\\\"name\\\":\\\"Ada\\\",\\\"age\\\":36,\\\"role\\\":\\\"admin\\\"}\\n```\"",
+        "\"Here you go:\\n{\\\"name\\\":\\\"Ada\\\",\\\"age\\\":36,\\\"role\\\":\\\"admin\\\"}\\nAnything else?\"",
+        "\"  \\n {\\\"name\\\":\\\"Ada\\\",\\\"age\\\":36,\\\"role\\\":\\\"admin\\\",\\\"tags\\\":[]} \\n\""
+    };
+    ailib_response_format f = person_format();
+    size_t i;
+    for (i = 0; i < sizeof replies / sizeof replies[0]; i++) {
+        ailib_response *r = openai_reply(replies[i], "stop");
+        const ailib_json *v = NULL;
+        ailib_error err;
+        ASSERT_TRUE(r != NULL);
+        EXPECT_EQ(ailib_response_json(r, &f, &v, &err), AILIB_OK);
+        EXPECT_STR_EQ(ailib_json_str(ailib_json_get(v, "name"), NULL), "Ada");
+        EXPECT_EQ(ailib_json_int(ailib_json_get(v, "age")), 36);
+        ailib_response_destroy(r);
+    }
+}
+
+TEST(structured_answer_mismatch_has_path) {
+    ailib_response_format f = person_format();
+    ailib_response *r = openai_reply("\"{\\\"name\\\":\\\"Ada\\\",\\\"age\\\":-1,\\\"role\\\":\\\"admin\\\"}\"", "stop");
+    const ailib_json *v = (const ailib_json *)&f;
+    ailib_error err;
+    ASSERT_TRUE(r != NULL);
+    EXPECT_EQ(ailib_response_json(r, &f, &v, &err), AILIB_SCHEMA_MISMATCH);
+    EXPECT_TRUE(v == NULL);
+    EXPECT_STR_EQ(err.json_path, "$.age");
+    EXPECT_TRUE(strstr(err.message, "does not match the schema") != NULL);
+    ailib_response_destroy(r);
+    r = openai_reply("\"{\\\"name\\\":\\\"Ada\\\",\\\"age\\\":3,\\\"role\\\":\\\"root\\\"}\"", "stop");
+    EXPECT_EQ(ailib_response_json(r, &f, NULL, &err), AILIB_SCHEMA_MISMATCH);
+    EXPECT_STR_EQ(err.json_path, "$.role");
+    ailib_response_destroy(r);
+    r = openai_reply("\"Sure! {\\\"name\\\": \"", "stop");
+    EXPECT_EQ(ailib_response_json(r, &f, NULL, &err), AILIB_SCHEMA_MISMATCH);
+    EXPECT_STR_EQ(err.json_path, "$");
+    EXPECT_TRUE(strstr(err.message, "not JSON") != NULL && strstr(err.message, "Sure!") != NULL);
+    ailib_response_destroy(r);
+    r = openai_reply("\"I cannot help with that.\"", "content_filter");
+    EXPECT_EQ(ailib_response_json(r, &f, NULL, &err), AILIB_CONTENT_FILTER);
+    ailib_response_destroy(r);
+    /* a broken schema is the caller's mistake, not the model's */
+    r = openai_reply("\"{}\"", "stop");
+    f.schema = "5";
+    EXPECT_EQ(ailib_response_json(r, &f, NULL, &err), AILIB_INVALID_ARGUMENT);
+    f.type = AILIB_FORMAT_TEXT;
+    EXPECT_EQ(ailib_response_json(r, &f, NULL, &err), AILIB_INVALID_ARGUMENT);
+    f.type = AILIB_FORMAT_JSON;
+    EXPECT_EQ(ailib_response_json(r, &f, NULL, &err), AILIB_OK);   /* any JSON */
+    ailib_response_destroy(r);
+}
+
+TEST(structured_answer_from_forced_tool_input) {
+    static const char body[] =
+        "{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-haiku-5-5\",\"content\":["
+        "{\"type\":\"text\",\"text\":\"Calling the tool.\"},"
+        "{\"type\":\"tool_use\",\"id\":\"toolu_1\",\"name\":\"person\",\"input\":{\"name\":\"Ada\",\"age\":36,\"role\":\"user\",\"tags\":[\"math\"]}}],"
+        "\"stop_reason\":\"tool_use\",\"usage\":{\"input_tokens\":10,\"output_tokens\":5}}";
+    ailib_endpoint ep;
+    ailib_response *r = NULL;
+    ailib_response_format f = person_format();
+    const ailib_json *v = NULL;
+    ailib_error err;
+    memset(&ep, 0, sizeof ep);
+    ep.provider = ailib_provider_find("anthropic");
+    ASSERT_EQ(ailib_wire_response_parse(&ep, 200, body, strlen(body), &r, &err), AILIB_OK);
+    ASSERT_EQ(ailib_response_json(r, &f, &v, &err), AILIB_OK);
+    EXPECT_STR_EQ(ailib_json_str(ailib_json_get(v, "role"), NULL), "user");
+    EXPECT_STR_EQ(ailib_json_str(ailib_json_at(ailib_json_get(v, "tags"), 0), NULL), "math");
+    /* read twice: the second read replaces the first document */
+    ASSERT_EQ(ailib_response_json(r, &f, &v, &err), AILIB_OK);
+    EXPECT_EQ(ailib_json_int(ailib_json_get(v, "age")), 36);
+    ailib_response_destroy(r);
+}
