@@ -398,7 +398,8 @@ enum {
     AILIB_Q_NO_STREAM_USAGE       = 1u << 13, /* never reports usage in streams */
     AILIB_Q_DEVELOPER_ROLE        = 1u << 14, /* system prompt goes as role "developer" */
     AILIB_Q_NO_PARALLEL_TOOLS     = 1u << 15, /* parallel_tool_calls is not accepted */
-    AILIB_Q_REASONING_REQUIRED_STREAM = 1u << 16 /* thinking models only work when streaming */
+    AILIB_Q_REASONING_REQUIRED_STREAM = 1u << 16,/* thinking models only work when streaming */
+    AILIB_Q_TOOL_ID9              = 1u << 17  /* tool call ids must be 9 characters [a-zA-Z0-9] */
 };
 
 /* Capability flags of a model row. */
@@ -2857,6 +2858,7 @@ typedef struct ailib__acc {
     void *user;
     int stopped;           /* the callback asked to stop */
     int oom;
+    uint64_t id_seed;      /* mixed into made-up call ids: a timestamp of the response, when it has one */
 } ailib__acc;
 
 static void ailib__acc_init(ailib__acc *a, const ailib_allocator *alloc) {
@@ -2871,6 +2873,7 @@ static void ailib__acc_reset(ailib__acc *a) {
     memset(&a->usage, 0, sizeof a->usage);
     a->finish = AILIB_FINISH_NONE;
     a->finish_raw.len = a->model.len = a->id.len = 0;
+    a->id_seed = 0;
     ailib_error_clear(&a->error);
     a->has_error = 0;
     a->stopped = 0;
@@ -3025,12 +3028,46 @@ static void ailib__acc_tool_args(ailib__acc *a, size_t slot, const char *s, size
     ailib__emit(a, &ev);
 }
 
+/* FNV-1a, 64 bits: stable short names for ids (not a security hash). */
+static uint64_t ailib__fnv(uint64_t h, const void *data, size_t n) {
+    const unsigned char *d = (const unsigned char *)data;
+    size_t i;
+    for (i = 0; i < n; i++) { h ^= d[i]; h *= 1099511628211ull; }
+    return h;
+}
+#define AILIB__FNV_INIT 14695981039346656037ull
+
+/* A call the provider gave no id (Gemini, Ollama) gets one: "ailib_" + 16 hex digits hashed
+   from the response id (Gemini) or timestamp (Ollama), model, name, arguments and number, so
+   results can name it and protocols that require ids can take the conversation. The same
+   body always gives the same ids. */
+static void ailib__acc_synth_id(ailib__acc *a, ailib__apart *p, size_t slot) {
+    char id[24];
+    uint64_t h = AILIB__FNV_INIT;
+    h = ailib__fnv(h, &a->id_seed, sizeof a->id_seed);
+    h = ailib__fnv(h, a->id.p ? a->id.p : "", a->id.len);
+    h = ailib__fnv(h, a->model.p ? a->model.p : "", a->model.len);
+    h = ailib__fnv(h, p->name.p ? p->name.p : "", p->name.len);
+    h = ailib__fnv(h, p->text.p ? p->text.p : "", p->text.len);
+    h = ailib__fnv(h, &slot, sizeof slot);
+    snprintf(id, sizeof id, "ailib_%08lx%08lx", (unsigned long)(h >> 32), (unsigned long)(h & 0xffffffffu));
+    ailib__acc_add(a, &p->id, id, 22);
+}
+
+/* A provider signature on tool call `slot` itself (Gemini's thoughtSignature on a
+   functionCall part); the first one wins. */
+static void ailib__acc_call_signature(ailib__acc *a, size_t slot, const char *s, size_t n) {
+    ailib__apart *p = ailib__acc_call(a, slot);
+    if (p && n && !p->sig.len) ailib__acc_add(a, &p->sig, s, n);
+}
+
 static void ailib__acc_tool_end(ailib__acc *a, size_t slot) {
     ailib__apart *p = ailib__acc_call(a, slot);
     ailib_event ev;
     if (!p || p->ended) return;
     p->ended = 1;
     if (!p->text.len) ailib__acc_add(a, &p->text, "{}", 2);   /* empty arguments mean {} */
+    if (!p->id.len) ailib__acc_synth_id(a, p, slot);
     ailib__ev_init(&ev, AILIB_EVENT_TOOL_CALL_END);
     ev.index = slot;
     ev.id = ailib__buf_str(&p->id); ev.id_len = p->id.len;
@@ -3949,6 +3986,47 @@ static ailib_result ailib__b_validate(ailib__bctx *c) {
    it: parts the caller made (origin 0) are sent as given. */
 #define AILIB__NATIVE(c, p) ((p)->origin == 0 || (p)->origin == AILIB_ORIGIN((c)->prov->protocol))
 
+/* A tool call id as the target protocol accepts it. The same id always maps to the same
+   text, so a call and its result still match after the conversation changes provider:
+   - AILIB_Q_TOOL_ID9 (Mistral): exactly 9 of [a-zA-Z0-9]; other ids become 9 base-62
+     digits of their hash;
+   - Anthropic and Bedrock: [a-zA-Z0-9_-]+; other bytes become '_' and 8 hex digits of the
+     original's hash are appended (ids like "functions.get_weather:0" from Kimi);
+   - everyone else: as given. */
+static void ailib__b_tool_id(ailib__bctx *c, const char *id, size_t n) {
+    static const char b62[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    ailib_protocol pr = c->prov->protocol;
+    size_t i, bad = 0;
+    uint64_t h;
+    if (!id) { id = ""; n = 0; } else n = ailib__slen(id, n);
+    if (c->prov->quirks & AILIB_Q_TOOL_ID9) {
+        char out[9];
+        for (i = 0; i < n; i++) if (!isalnum((unsigned char)id[i])) bad = 1;
+        if (n == 9 && !bad) { ailib_json_write_stringn(c->w, id, n); return; }
+        h = ailib__fnv(AILIB__FNV_INIT, id, n);
+        for (i = 0; i < 9; i++) { out[i] = b62[h % 62]; h /= 62; }   /* 62^9 < 2^64 */
+        ailib_json_write_stringn(c->w, out, 9);
+        return;
+    }
+    if (pr == AILIB_PROTOCOL_ANTHROPIC || pr == AILIB_PROTOCOL_BEDROCK) {
+        ailib__buf b = {0, 0, 0};
+        char tail[10];
+        for (i = 0; i < n; i++) if (!isalnum((unsigned char)id[i]) && id[i] != '_' && id[i] != '-') bad = 1;
+        if (!bad && n) { ailib_json_write_stringn(c->w, id, n); return; }
+        snprintf(tail, sizeof tail, "_%08lx", (unsigned long)(ailib__fnv(AILIB__FNV_INIT, id, n) & 0xffffffffu));
+        if (!ailib__buf_add(&c->w->alloc, &b, id, n) || !ailib__buf_add(&c->w->alloc, &b, tail, 9)) {
+            ailib__free(&c->w->alloc, b.p);
+            ailib__b_fail(c, AILIB_OUT_OF_MEMORY, "out of memory");
+            return;
+        }
+        for (i = 0; i < n; i++) if (!isalnum((unsigned char)b.p[i]) && b.p[i] != '_' && b.p[i] != '-') b.p[i] = '_';
+        ailib_json_write_stringn(c->w, n ? b.p : b.p + 1, n ? b.len : b.len - 1);
+        ailib__free(&c->w->alloc, b.p);
+        return;
+    }
+    ailib_json_write_stringn(c->w, id, n);
+}
+
 /* Images or audio to a model whose catalog row says it cannot take them fail before
    anything is sent. Models the catalog does not know are given the benefit of the doubt. */
 static ailib_result ailib__b_capabilities(ailib__bctx *c) {
@@ -4045,7 +4123,7 @@ static void ailib__oa_tool_results(ailib__bctx *c, const ailib_part *ps, size_t 
         if (p->type != AILIB_PART_TOOL_RESULT) continue;
         ailib_json_write_object_begin(w);
         ailib_json_write_key(w, "role"); ailib_json_write_string(w, "tool");
-        ailib_json_write_key(w, "tool_call_id"); ailib_json_write_stringn(w, p->id ? p->id : "", ailib__slen(p->id, p->id_len));
+        ailib_json_write_key(w, "tool_call_id"); ailib__b_tool_id(c, p->id, p->id_len);
         ailib_json_write_key(w, "content"); ailib_json_write_stringn(w, p->text ? p->text : "", ailib__slen(p->text, p->text_len));
         ailib_json_write_object_end(w);
     }
@@ -4063,7 +4141,7 @@ static void ailib__oa_tool_calls(ailib__bctx *c, const ailib_part *ps, size_t n)
         size_t an = ailib__slen(p->text, p->text_len);
         if (p->type != AILIB_PART_TOOL_CALL) continue;
         ailib_json_write_object_begin(w);
-        ailib_json_write_key(w, "id"); ailib_json_write_stringn(w, p->id ? p->id : "", ailib__slen(p->id, p->id_len));
+        ailib_json_write_key(w, "id"); ailib__b_tool_id(c, p->id, p->id_len);
         ailib_json_write_key(w, "type"); ailib_json_write_string(w, "function");
         ailib_json_write_key(w, "function");
         ailib_json_write_object_begin(w);
@@ -4466,10 +4544,6 @@ static const ailib__adapter ailib__adapter_openai = { "openai_chat", 0, ailib__o
 /* >>anthropic: Anthropic Messages API ========================================================= */
 
 /* Writes a string field that may be NULL (then ""), with the part convention len 0 = strlen. */
-static void ailib__an_str(ailib_json_writer *w, const char *s, size_t n) {
-    ailib_json_write_stringn(w, s ? s : "", s ? ailib__slen(s, n) : 0);
-}
-
 /* The media type of image bytes from their magic number, for parts that leave mime unset. */
 static const char *ailib__an_sniff(const void *data, size_t n) {
     const unsigned char *d = (const unsigned char *)data;
@@ -4576,7 +4650,7 @@ static size_t ailib__an_user_blocks(ailib__bctx *c, size_t from, size_t to) {
                     }
                     ailib_json_write_object_begin(w);
                     ailib_json_write_key(w, "type"); ailib_json_write_string(w, "tool_result");
-                    ailib_json_write_key(w, "tool_use_id"); ailib_json_write_stringn(w, p->id, ailib__slen(p->id, p->id_len));
+                    ailib_json_write_key(w, "tool_use_id"); ailib__b_tool_id(c, p->id, p->id_len);
                     if (tl) { ailib_json_write_key(w, "content"); ailib_json_write_stringn(w, p->text, tl); }
                     if (p->is_error) { ailib_json_write_key(w, "is_error"); ailib_json_write_bool(w, 1); }
                     ailib_json_write_object_end(w);
@@ -4619,7 +4693,7 @@ static size_t ailib__an_assistant_blocks(ailib__bctx *c, size_t from, size_t to)
             case AILIB_PART_TOOL_CALL:
                 ailib_json_write_object_begin(w);
                 ailib_json_write_key(w, "type"); ailib_json_write_string(w, "tool_use");
-                ailib_json_write_key(w, "id"); ailib__an_str(w, p->id, p->id_len);
+                ailib_json_write_key(w, "id"); ailib__b_tool_id(c, p->id, p->id_len);
                 ailib_json_write_key(w, "name"); ailib_json_write_stringn(w, p->name, ailib__slen(p->name, p->name_len));
                 ailib_json_write_key(w, "input"); ailib__b_args_object(c, p);
                 ailib_json_write_object_end(w);
@@ -5010,9 +5084,21 @@ static const ailib__adapter ailib__adapter_anthropic = { "anthropic", 0, ailib__
 
 /* --- request ------------------------------------------------------------------------------ */
 
+/* A Gemini signature of the part; another protocol's signature means nothing here. */
+static int ailib__ge_has_sig(ailib__bctx *c, const ailib_part *p) {
+    return p->signature && ailib__slen(p->signature, p->signature_len) && AILIB__NATIVE(c, p);
+}
+
+/* Ids ailib made up for calls that came without one ("ailib_..."): Gemini never issued
+   them, so they are not sent back to it. */
+static int ailib__ge_own_id(const char *id, size_t n) {
+    n = ailib__slen(id, n);
+    return id && n && !(n > 6 && !memcmp(id, "ailib_", 6));
+}
+
 static void ailib__ge_sig(ailib__bctx *c, const ailib_part *p) {
     size_t n = ailib__slen(p->signature, p->signature_len);
-    if (!p->signature || !n) return;
+    if (!ailib__ge_has_sig(c, p)) return;
     ailib_json_write_key(c->w, "thoughtSignature");
     ailib_json_write_stringn(c->w, p->signature, n);
 }
@@ -5117,7 +5203,7 @@ static void ailib__ge_function_response(ailib__bctx *c, size_t mi, const ailib_p
     ailib_json_write_object_begin(w);
     ailib_json_write_key(w, "functionResponse");
     ailib_json_write_object_begin(w);
-    if (idn) { ailib_json_write_key(w, "id"); ailib_json_write_stringn(w, p->id, idn); }
+    if (ailib__ge_own_id(p->id, idn)) { ailib_json_write_key(w, "id"); ailib_json_write_stringn(w, p->id, idn); }
     ailib_json_write_key(w, "name"); ailib_json_write_stringn(w, name, nn);
     ailib_json_write_key(w, "response");
     ailib_json_write_object_begin(w);
@@ -5130,16 +5216,21 @@ static void ailib__ge_function_response(ailib__bctx *c, size_t mi, const ailib_p
     ailib_json_write_object_end(w);
 }
 
-/* One part of a content. Thinking is echoed only with its signature (Gemini ignores thought
-   text it cannot verify); other providers' redacted thinking has no Gemini form. */
-static void ailib__ge_part(ailib__bctx *c, size_t mi, const ailib_part *p, int model) {
+/* One part of a content. Thinking is echoed only with its Gemini signature (Gemini ignores
+   thought text it cannot verify); other providers' redacted thinking has no Gemini form.
+   *sentinel is set while the model turn has had no signed call yet and none of its calls
+   carries a Gemini signature (the calls came from another provider or from the caller):
+   its first call then gets the documented skip_thought_signature_validator value, without
+   which Gemini 3 rejects the turn. */
+static void ailib__ge_part(ailib__bctx *c, size_t mi, const ailib_part *p, int model, int *sentinel) {
     ailib_json_writer *w = c->w;
-    size_t tn = ailib__slen(p->text, p->text_len), sn = ailib__slen(p->signature, p->signature_len);
+    size_t tn = ailib__slen(p->text, p->text_len);
+    int sig = ailib__ge_has_sig(c, p);
     switch (p->type) {
     case AILIB_PART_TEXT:
     case AILIB_PART_THINKING:
-        if (p->type == AILIB_PART_THINKING && (!model || !p->signature || !sn)) return;
-        if (!tn && (!p->signature || !sn)) return;
+        if (p->type == AILIB_PART_THINKING && (!model || !sig)) return;
+        if (!tn && !sig) return;
         ailib_json_write_object_begin(w);
         ailib_json_write_key(w, "text"); ailib_json_write_stringn(w, p->text ? p->text : "", tn);
         if (p->type == AILIB_PART_THINKING) { ailib_json_write_key(w, "thought"); ailib_json_write_bool(w, 1); }
@@ -5154,11 +5245,15 @@ static void ailib__ge_part(ailib__bctx *c, size_t mi, const ailib_part *p, int m
         ailib_json_write_object_begin(w);
         ailib_json_write_key(w, "functionCall");
         ailib_json_write_object_begin(w);
-        if (p->id && ailib__slen(p->id, p->id_len)) { ailib_json_write_key(w, "id"); ailib_json_write_stringn(w, p->id, ailib__slen(p->id, p->id_len)); }
+        if (ailib__ge_own_id(p->id, p->id_len)) { ailib_json_write_key(w, "id"); ailib_json_write_stringn(w, p->id, ailib__slen(p->id, p->id_len)); }
         ailib_json_write_key(w, "name"); ailib_json_write_stringn(w, p->name, ailib__slen(p->name, p->name_len));
         ailib_json_write_key(w, "args"); ailib__b_args_object(c, p);
         ailib_json_write_object_end(w);
         ailib__ge_sig(c, p);   /* Gemini 3 rejects a call echoed without its signature */
+        if (!sig && model && *sentinel) {
+            ailib_json_write_key(w, "thoughtSignature"); ailib_json_write_string(w, "skip_thought_signature_validator");
+        }
+        if (model) *sentinel = 0;
         ailib_json_write_object_end(w);
         break;
     case AILIB_PART_TOOL_RESULT:
@@ -5201,6 +5296,20 @@ static void ailib__ge_system(ailib__bctx *c) {
     ailib_json_write_object_end(w);
 }
 
+/* 1 when a call of the model turn starting at message i carries a Gemini signature. */
+static int ailib__ge_turn_signed(ailib__bctx *c, size_t i) {
+    const ailib_request *q = c->req;
+    size_t j, n;
+    ailib_part tmp;
+    for (; i < q->message_count && (q->messages[i].role == AILIB_ROLE_ASSISTANT || q->messages[i].role == AILIB_ROLE_SYSTEM); i++) {
+        const ailib_part *ps = ailib__b_parts(&q->messages[i], &tmp, &n);
+        if (q->messages[i].role == AILIB_ROLE_SYSTEM) continue;
+        for (j = 0; j < n; j++)
+            if (ps[j].type == AILIB_PART_TOOL_CALL && ailib__ge_has_sig(c, &ps[j])) return 1;
+    }
+    return 0;
+}
+
 /* contents: consecutive messages of the same Gemini role share one content, so the results of
    parallel calls (often one TOOL message each) reach Gemini as one turn, as it requires. */
 static void ailib__ge_contents(ailib__bctx *c) {
@@ -5208,6 +5317,7 @@ static void ailib__ge_contents(ailib__bctx *c) {
     ailib_json_writer *w = c->w;
     size_t i, j, n;
     int open = -1;   /* role of the open content: 1 model, 0 user, -1 none */
+    int sentinel = 0;
     ailib_part tmp;
     ailib_json_write_key(w, "contents");
     ailib_json_write_array_begin(w);
@@ -5224,8 +5334,9 @@ static void ailib__ge_contents(ailib__bctx *c) {
             ailib_json_write_key(w, "parts");
             ailib_json_write_array_begin(w);
             open = model;
+            sentinel = model && !ailib__ge_turn_signed(c, i);
         }
-        for (j = 0; j < n; j++) ailib__ge_part(c, i, &ps[j], model);
+        for (j = 0; j < n; j++) ailib__ge_part(c, i, &ps[j], model, &sentinel);
     }
     if (open >= 0) { ailib_json_write_array_end(w); ailib_json_write_object_end(w); }
     ailib_json_write_array_end(w);
@@ -5544,13 +5655,6 @@ static void ailib__ge_stream_end(ailib_stream *s) {
     s->scratch.len = 0;
 }
 
-/* A call's signature goes on the call's own part (the accumulator's generic signature hook
-   opens a new part after a tool call, which is closed from the start). */
-static void ailib__ge_call_sig(ailib_stream *s, size_t call, const char *sig, size_t n) {
-    ailib__apart *p = ailib__acc_call(&s->acc, call);
-    if (p && n && !p->sig.len) ailib__acc_add(&s->acc, &p->sig, sig, n);
-}
-
 /* A JSON value as the arguments of call, written through the stream's scratch buffer (kept
    across events: no allocation after warm-up). */
 static void ailib__ge_args_value(ailib_stream *s, size_t call, const ailib_json *v) {
@@ -5586,7 +5690,7 @@ static void ailib__ge_call(ailib_stream *s, const ailib_json *fc, const char *si
         if (!nn && !args && !partial && !cont) return;   /* a stray terminator */
         call = ailib__acc_tool_begin(&s->acc, id, idn, name, nn);
         if (call == (size_t)-1) return;
-        ailib__ge_call_sig(s, call, sig, sn);
+        ailib__acc_call_signature(&s->acc, call, sig, sn);
         if (!cont && !partial) {
             if (args) ailib__ge_args_value(s, call, args);
             ailib__acc_tool_end(&s->acc, call);
@@ -5596,7 +5700,7 @@ static void ailib__ge_call(ailib_stream *s, const ailib_json *fc, const char *si
     } else {
         call = (size_t)s->state[AILIB__GE_CALL] - 1;
         ailib__acc_tool_ident(&s->acc, call, id, idn, name, nn);
-        ailib__ge_call_sig(s, call, sig, sn);
+        ailib__acc_call_signature(&s->acc, call, sig, sn);
     }
     o.s = s; o.call = call; o.len = 0;
     for (AILIB__ELEMS(partial, e, n)) {
@@ -6044,6 +6148,8 @@ static ailib_result ailib__ol_chunk(ailib_stream *s, const ailib_json *root) {
         else if (AILIB__KEY(k, "thinking")) thinking = v;
         else if (AILIB__KEY(k, "done")) done = ailib_json_bool(v);
         else if (AILIB__KEY(k, "done_reason")) reason = v;
+        else if (AILIB__KEY(k, "created_at") && !s->acc.id_seed && (str = ailib_json_str(v, &sl)) != NULL)
+            s->acc.id_seed = ailib__fnv(AILIB__FNV_INIT, str, sl);
         else if (AILIB__KEY(k, "prompt_eval_count")) pe = v;
         else if (AILIB__KEY(k, "eval_count")) ev = v;
         else if (AILIB__KEY(k, "model")) { if ((str = ailib_json_str(v, &sl)) != NULL) ailib__acc_set_once(&s->acc, &s->acc.model, str, sl); }
@@ -6994,7 +7100,7 @@ static void ailib__br_tool_result(ailib__bctx *c, const ailib_part *p) {
     ailib_json_write_object_begin(w);
     ailib_json_write_key(w, "toolResult");
     ailib_json_write_object_begin(w);
-    ailib_json_write_key(w, "toolUseId"); ailib_json_write_stringn(w, p->id ? p->id : "", ailib__slen(p->id, p->id_len));
+    ailib_json_write_key(w, "toolUseId"); ailib__b_tool_id(c, p->id, p->id_len);
     ailib_json_write_key(w, "content");
     ailib_json_write_array_begin(w);
     ailib_json_write_object_begin(w);
@@ -7022,7 +7128,7 @@ static void ailib__br_block(ailib__bctx *c, const ailib_part *p) {
         ailib_json_write_object_begin(w);
         ailib_json_write_key(w, "toolUse");
         ailib_json_write_object_begin(w);
-        ailib_json_write_key(w, "toolUseId"); ailib_json_write_stringn(w, p->id ? p->id : "", ailib__slen(p->id, p->id_len));
+        ailib_json_write_key(w, "toolUseId"); ailib__b_tool_id(c, p->id, p->id_len);
         ailib_json_write_key(w, "name"); ailib_json_write_stringn(w, p->name, ailib__slen(p->name, p->name_len));
         ailib_json_write_key(w, "input"); ailib__b_args_object(c, p);
         ailib_json_write_object_end(w);

@@ -54,7 +54,7 @@
     P("ollama-cloud", AILIB_PROTOCOL_OLLAMA,      "https://ollama.com", AILIB_AUTH_BEARER, "OLLAMA_API_KEY", "OLLAMA_CLOUD_BASE_URL", "gpt-oss:120b", 0) \
     /* --- OpenAI-compatible dialects (wire_formats.md section 7) --- */ \
     P("mistral",      AILIB_PROTOCOL_OPENAI_CHAT, "https://api.mistral.ai/v1", AILIB_AUTH_BEARER, "MISTRAL_API_KEY", "MISTRAL_BASE_URL", "mistral-small-latest", \
-      AILIB_Q_TOOL_CHOICE_ANY | AILIB_Q_RANDOM_SEED) \
+      AILIB_Q_TOOL_CHOICE_ANY | AILIB_Q_RANDOM_SEED | AILIB_Q_TOOL_ID9) \
     P("groq",         AILIB_PROTOCOL_OPENAI_CHAT, "https://api.groq.com/openai/v1", AILIB_AUTH_BEARER, "GROQ_API_KEY", "GROQ_BASE_URL", "openai/gpt-oss-120b", AILIB_Q_REASONING_EFFORT) \
     P("deepseek",     AILIB_PROTOCOL_OPENAI_CHAT, "https://api.deepseek.com", AILIB_AUTH_BEARER, "DEEPSEEK_API_KEY", "DEEPSEEK_BASE_URL", "deepseek-flash", \
       AILIB_Q_STREAM_OPTIONS | AILIB_Q_ECHO_REASONING | AILIB_Q_THINKING_TYPE | AILIB_Q_REASONING_EFFORT) \

@@ -112,7 +112,9 @@ TEST(gemini_fixture_function_call_signature) {
     ASSERT_EQ(ailib_response_tool_call_count(r.resp), 1);
     c = ailib_response_tool_call(r.resp, 0);
     EXPECT_MEM_EQ(c->name, c->name_len, "get_country");
-    EXPECT_EQ(c->id_len, 0);
+    /* Gemini gave no id: ailib made one up, the same for every chunking of the body */
+    EXPECT_EQ(c->id_len, 22);
+    EXPECT_TRUE(c->id && !strncmp(c->id, "ailib_", 6));
     EXPECT_MEM_EQ(c->arguments, c->arguments_len, "{}");
     EXPECT_TRUE(ailib_json_is_object(c->args));
     ASSERT_EQ(c->signature_len, 1408);
@@ -166,8 +168,15 @@ TEST(gemini_fixture_vertex_partial_args) {
     EXPECT_EQ(u->output_tokens, 23 + 132);
     EXPECT_EQ(u->total_tokens, 181);
     EXPECT_EQ(replay_count(&r, "B "), 2);
-    EXPECT_EQ(replay_count(&r, "E 0  getWeather {\"location\":\"Boston\"}"), 1);
-    EXPECT_EQ(replay_count(&r, "E 1  getWeather {\"location\":\"San Francisco\"}"), 1);
+    {
+        char line[128];
+        const ailib_tool_call *c0 = ailib_response_tool_call(r.resp, 0), *c1 = ailib_response_tool_call(r.resp, 1);
+        EXPECT_TRUE(c0->id_len == 22 && c1->id_len == 22 && strcmp(c0->id, c1->id) != 0);   /* made-up ids differ */
+        snprintf(line, sizeof line, "E 0 %s getWeather {\"location\":\"Boston\"}", c0->id);
+        EXPECT_EQ(replay_count(&r, line), 1);
+        snprintf(line, sizeof line, "E 1 %s getWeather {\"location\":\"San Francisco\"}", c1->id);
+        EXPECT_EQ(replay_count(&r, line), 1);
+    }
     EXPECT_EQ(replay_count(&r, "D 0 {\"location\":\"Boston"), 1);   /* arguments stream as they grow */
     EXPECT_EQ(replay_count(&r, "U "), 1);                           /* trafficType alone is no usage */
     replay_free(&r);

@@ -125,7 +125,8 @@ TEST(ollama_whole_tool_calls_thinking) {
     EXPECT_MEM_EQ(c->name, c->name_len, "get_weather");
     EXPECT_MEM_EQ(c->arguments, c->arguments_len, "{\"city\":\"Tokyo\"}");
     c = ailib_response_tool_call(resp, 1);
-    EXPECT_EQ(c->id_len, 0);
+    EXPECT_EQ(c->id_len, 22);   /* none on the wire: made up ("ailib_" + 16 hex digits) */
+    EXPECT_TRUE(c->id && !strncmp(c->id, "ailib_", 6) && strspn(c->id + 6, "0123456789abcdef") == 16);
     EXPECT_MEM_EQ(c->name, c->name_len, "get_time");
     EXPECT_MEM_EQ(c->arguments, c->arguments_len, "{\"tz\":\"Asia/Tokyo\",\"24h\":true}");
     EXPECT_EQ(ailib_json_bool(ailib_json_get(c->args, "24h")), 1);
