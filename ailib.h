@@ -6603,7 +6603,7 @@ static void ailib__rs_assistant(ailib__bctx *c, const ailib_part *ps, size_t n) 
         const ailib_part *p = &ps[i];
         if (p->type == AILIB_PART_THINKING) {
             if (!in_think) { in_think = 1; think_from = i; }
-            if (p->id && ailib__slen(p->id, p->id_len)) { ailib__rs_reasoning_item(c, ps, think_from, i); in_think = 0; }
+            if (p->id && ailib__slen(p->id, p->id_len) && AILIB__NATIVE(c, p)) { ailib__rs_reasoning_item(c, ps, think_from, i); in_think = 0; }
             i++;
             continue;
         }
@@ -7078,15 +7078,17 @@ static void ailib__br_image(ailib__bctx *c, const ailib_part *p) {
 }
 
 /* 1 when the part becomes a content block in a message of this role. Converse rejects blank
-   text blocks, and thinking and tool calls only belong to assistant turns. */
-static int ailib__br_has_block(const ailib_part *p, int assistant) {
+   text blocks, and thinking and tool calls only belong to assistant turns. Reasoning goes
+   back only to where it came from: its signature is verified there. */
+static int ailib__br_has_block(ailib__bctx *c, const ailib_part *p, int assistant) {
     switch (p->type) {
     case AILIB_PART_TEXT: return p->text && ailib__slen(p->text, p->text_len) > 0;
     case AILIB_PART_IMAGE: case AILIB_PART_AUDIO: return 1;
     case AILIB_PART_TOOL_RESULT: return !assistant;
     case AILIB_PART_TOOL_CALL: return assistant;
-    case AILIB_PART_THINKING: return assistant && (ailib__slen(p->text, p->text_len) || ailib__slen(p->signature, p->signature_len));
-    case AILIB_PART_REDACTED_THINKING: return assistant && ailib__slen(p->text, p->text_len) > 0;
+    case AILIB_PART_THINKING:
+        return assistant && AILIB__NATIVE(c, p) && (ailib__slen(p->text, p->text_len) || ailib__slen(p->signature, p->signature_len));
+    case AILIB_PART_REDACTED_THINKING: return assistant && AILIB__NATIVE(c, p) && ailib__slen(p->text, p->text_len) > 0;
     }
     return 0;
 }
@@ -7179,7 +7181,7 @@ static void ailib__br_system(ailib__bctx *c) {
             if (q->messages[i].role != AILIB_ROLE_SYSTEM) continue;
             ps = ailib__b_parts(&q->messages[i], &tmp, &n);
             for (j = 0; j < n; j++) {
-                if (ps[j].type != AILIB_PART_TEXT || !ailib__br_has_block(&ps[j], 0)) continue;
+                if (ps[j].type != AILIB_PART_TEXT || !ailib__br_has_block(c, &ps[j], 0)) continue;
                 if (!pass) count++; else ailib__br_block(c, &ps[j]);
             }
         }
@@ -7210,7 +7212,7 @@ static void ailib__br_messages(ailib__bctx *c) {
         const ailib_part *ps = ailib__b_parts(m, &tmp, &n);
         int asst = m->role == AILIB_ROLE_ASSISTANT;
         if (m->role == AILIB_ROLE_SYSTEM) continue;
-        for (blocks = 0, j = 0; j < n; j++) blocks += (size_t)ailib__br_has_block(&ps[j], asst);
+        for (blocks = 0, j = 0; j < n; j++) blocks += (size_t)ailib__br_has_block(c, &ps[j], asst);
         if (!blocks) continue;
         if (open != asst) {
             if (open >= 0) { ailib_json_write_array_end(w); ailib_json_write_object_end(w); }
@@ -7222,7 +7224,7 @@ static void ailib__br_messages(ailib__bctx *c) {
         }
         for (pass = 0; pass < 2; pass++)
             for (j = 0; j < n; j++)
-                if (ailib__br_has_block(&ps[j], asst) && (ps[j].type == AILIB_PART_TOOL_RESULT) == (pass == 0)) ailib__br_block(c, &ps[j]);
+                if (ailib__br_has_block(c, &ps[j], asst) && (ps[j].type == AILIB_PART_TOOL_RESULT) == (pass == 0)) ailib__br_block(c, &ps[j]);
     }
     if (open >= 0) { ailib_json_write_array_end(w); ailib_json_write_object_end(w); }
     ailib_json_write_array_end(w);
