@@ -10855,17 +10855,99 @@ static ailib_result ailib__raw_call(ailib_client *c, ailib_wire_request *wr, int
     return r;
 }
 
-AILIB_API ailib_result ailib_embed(ailib_client *c, const ailib_embed_request *req, ailib_embeddings **out, ailib_error *err) {
+static ailib_result ailib__embed_one(ailib_client *c, const ailib_embed_request *req, ailib_embeddings **out, ailib_error *err) {
     ailib_wire_request wr;
     ailib__buf body;
     int status = 0;
     ailib_result r;
-    if (out) *out = NULL;
-    if (!c || !out) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_embed: client and out are required");
     if ((r = ailib_wire_embed_build(&c->ep, req, &wr, err)) != AILIB_OK) return r;
     if ((r = ailib__raw_call(c, &wr, &status, &body, err)) != AILIB_OK) return r;
     r = ailib__embed_parse(&c->ep, status, body.p ? body.p : "", body.len, req ? req->model : NULL, out, err);
     ailib__free(&c->alloc, body.p);
+    return r;
+}
+
+/* The most inputs one request of the protocol may carry (0: no documented limit):
+   Gemini batchEmbedContents 100, Cohere v2 embed 96, OpenAI /embeddings 2048. */
+static size_t ailib__em_batch_max(ailib_protocol p) {
+    switch (p) {
+    case AILIB_PROTOCOL_GEMINI: return 100;
+    case AILIB_PROTOCOL_COHERE: return 96;
+    case AILIB_PROTOCOL_OPENAI_CHAT: case AILIB_PROTOCOL_OPENAI_RESPONSES: return 2048;
+    default: return 0;
+    }
+}
+
+/* One result from the results of consecutive batches: vectors in input order, usage summed. */
+static ailib_result ailib__em_merge(const ailib_allocator *alloc, ailib_embeddings *const *parts, size_t k,
+                                   ailib_embeddings **out, ailib_error *err) {
+    ailib__arena arena;
+    ailib_embeddings *e;
+    float *data;
+    size_t i, j, n = 0, total = 0, at = 0;
+    arena.alloc = *alloc;
+    arena.head = NULL;
+    for (i = 0; i < k; i++)
+        for (j = 0; j < parts[i]->count; j++) { n++; total += parts[i]->vec[j] ? parts[i]->dims[j] : 0; }
+    e = (ailib_embeddings *)ailib__arena_alloc(&arena, sizeof *e);
+    if (!e) return ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory");
+    memset(e, 0, sizeof *e);
+    e->vec = (const float **)ailib__arena_alloc(&arena, (n + 1) * sizeof *e->vec);
+    e->dims = (size_t *)ailib__arena_alloc(&arena, (n + 1) * sizeof *e->dims);
+    data = (float *)ailib__arena_alloc(&arena, (total + 1) * sizeof *data);
+    e->model = ailib__arena_strn(&arena, parts[0]->model, strlen(parts[0]->model));
+    if (!e->vec || !e->dims || !data || !e->model) {
+        ailib__arena_free(&arena);
+        return ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory");
+    }
+    for (i = 0; i < k; i++) {
+        const ailib_usage *v = &parts[i]->usage;
+        for (j = 0; j < parts[i]->count; j++, at++) {
+            e->dims[at] = parts[i]->dims[j];
+            e->vec[at] = NULL;
+            if (!parts[i]->vec[j]) continue;
+            memcpy(data, parts[i]->vec[j], e->dims[at] * sizeof *data);
+            e->vec[at] = data;
+            data += e->dims[at];
+        }
+        e->usage.input_tokens += v->input_tokens; e->usage.total_tokens += v->total_tokens;
+        e->usage.reported = i ? (e->usage.reported & v->reported) : v->reported;   /* reported by every batch */
+    }
+    e->count = n;
+    e->arena = arena;
+    *out = e;
+    return AILIB_OK;
+}
+
+/* Inputs beyond the protocol's batch limit go in consecutive requests, merged in order. */
+AILIB_API ailib_result ailib_embed(ailib_client *c, const ailib_embed_request *req, ailib_embeddings **out, ailib_error *err) {
+    ailib_embeddings *stack[8], **parts = stack;
+    ailib_embed_request sub;
+    size_t max, k = 0, nb, off;
+    ailib_result r = AILIB_OK;
+    if (out) *out = NULL;
+    if (!c || !out) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_embed: client and out are required");
+    max = ailib__em_batch_max(c->ep.provider->protocol);
+    if (!req || !req->inputs || !max || req->input_count <= max) return ailib__embed_one(c, req, out, err);
+    nb = (req->input_count + max - 1) / max;
+    if (nb > sizeof stack / sizeof stack[0] && !(parts = (ailib_embeddings **)ailib__malloc(&c->alloc, nb * sizeof *parts)))
+        return ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory");
+    for (off = 0; off < req->input_count && r == AILIB_OK; off += max, k++) {
+        sub = *req;
+        sub.inputs = req->inputs + off;
+        sub.input_count = req->input_count - off < max ? req->input_count - off : max;
+        parts[k] = NULL;
+        if ((r = ailib__embed_one(c, &sub, &parts[k], err)) != AILIB_OK) break;
+        if (parts[k]->count != sub.input_count) {
+            r = ailib__fail(err, AILIB_DESERIALIZATION, "batch %lu of %lu: %lu embeddings for %lu inputs", (unsigned long)k + 1,
+                            (unsigned long)nb, (unsigned long)parts[k]->count, (unsigned long)sub.input_count);
+            k++;
+            break;
+        }
+    }
+    if (r == AILIB_OK) r = ailib__em_merge(&c->alloc, parts, k, out, err);
+    while (k) ailib_embeddings_destroy(parts[--k]);
+    if (parts != stack) ailib__free(&c->alloc, parts);
     return r;
 }
 

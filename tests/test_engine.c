@@ -767,6 +767,50 @@ TEST(engine_embeddings_every_protocol_that_has_them) {
     }
 }
 
+/* Gemini takes at most 100 inputs per batchEmbedContents, Cohere 96: more go in consecutive
+   requests, merged in input order. Each vector must equal the one of the input embedded alone. */
+TEST(engine_embeddings_split_into_batches) {
+    static const char *models[] = { "gemini/gemini-embedding-001", "cohere/embed-v4.0" };
+    static const char *specs[] = { "delay_ms=0", "chunk_delay_ms=0" };   /* harmless keys: counted apart */
+    static const long expect_requests[] = { 3, 3 };   /* 250 inputs: 100+100+50, 96+96+58 */
+    static char texts[250][16];
+    const char *inputs[250];
+    size_t i, k;
+    for (i = 0; i < 250; i++) { snprintf(texts[i], sizeof texts[i], "text %lu", (unsigned long)i); inputs[i] = texts[i]; }
+    for (k = 0; k < 2; k++) {
+        ailib_client *c = client_for(models[k], specs[k], NULL);
+        ailib_embed_request er;
+        ailib_embeddings *e = NULL, *one = NULL;
+        ailib_error err;
+        size_t dims = 0, d1 = 0;
+        long before;
+        ASSERT_TRUE(c != NULL);
+        before = mock_count(mock_shared(), specs[k]);
+        memset(&er, 0, sizeof er);
+        er.inputs = inputs;
+        er.input_count = 250;
+        ASSERT_EQ(ailib_embed(c, &er, &e, &err), AILIB_OK);
+        EXPECT_EQ(mock_count(mock_shared(), specs[k]) - before, expect_requests[k]);
+        ASSERT_EQ(ailib_embeddings_count(e), 250);
+        for (i = 0; i < 250; i += 49) {
+            const float *v = ailib_embeddings_vector(e, i, &dims), *w;
+            const char *pair[2];
+            pair[0] = pair[1] = inputs[i];   /* two inputs: the batch route, as in the split call */
+            er.inputs = pair;
+            er.input_count = 2;
+            ASSERT_EQ(ailib_embed(c, &er, &one, &err), AILIB_OK);
+            w = ailib_embeddings_vector(one, 0, &d1);
+            ASSERT_TRUE(v != NULL && w != NULL);
+            EXPECT_EQ(dims, d1);
+            EXPECT_TRUE(memcmp(v, w, dims * sizeof *v) == 0);
+            ailib_embeddings_destroy(one);
+        }
+        if (ailib_embeddings_usage(e)->reported & AILIB_USAGE_INPUT) EXPECT_GT(ailib_embeddings_usage(e)->input_tokens, 0);
+        ailib_embeddings_destroy(e);
+        ailib_client_destroy(c);
+    }
+}
+
 TEST(engine_model_lists) {
     size_t i;
     /* Cohere lists models at /v1/models in its own shape, which the mock cannot tell from an
