@@ -341,3 +341,37 @@ TEST(structured_answer_from_forced_tool_input) {
     EXPECT_EQ(ailib_json_int(ailib_json_get(v, "age")), 36);
     ailib_response_destroy(r);
 }
+
+/* Streamed answers: the forced tool's input arrives as input_json_delta pieces (Anthropic) and
+   the native answer as text deltas (OpenAI); both read back the same at every chunking. */
+TEST(structured_answer_from_streams) {
+    static const char an[] =
+        "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_s\",\"type\":\"message\",\"role\":\"assistant\","
+        "\"model\":\"claude-haiku-5-5\",\"content\":[],\"usage\":{\"input_tokens\":9,\"output_tokens\":1}}}\n\n"
+        "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"tool_use\","
+        "\"id\":\"toolu_s\",\"name\":\"person\",\"input\":{}}}\n\n"
+        "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"{\\\"name\\\": \\\"Gr\"}}\n\n"
+        "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"ace\\\", \\\"age\\\": 85, \"}}\n\n"
+        "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"\\\"role\\\": \\\"admin\\\"}\"}}\n\n"
+        "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n"
+        "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"tool_use\"},\"usage\":{\"output_tokens\":20}}\n\n"
+        "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
+    static const char oa[] =
+        "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"model\":\"gpt-6-sol\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"{\\\"name\\\":\"}}]}\n\n"
+        "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"model\":\"gpt-6-sol\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"\\\"Grace\\\",\\\"age\\\":85,\"}}]}\n\n"
+        "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"model\":\"gpt-6-sol\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"\\\"role\\\":\\\"user\\\"}\"},\"finish_reason\":\"stop\"}]}\n\n"
+        "data: [DONE]\n\n";
+    ailib_response_format f = person_format();
+    replay_run r;
+    const ailib_json *v = NULL;
+    ailib_error err;
+    ASSERT_TRUE(replay_all_ways("anthropic", an, sizeof an - 1, 1, &r));
+    ASSERT_EQ(ailib_response_json(r.resp, &f, &v, &err), AILIB_OK);
+    EXPECT_STR_EQ(ailib_json_str(ailib_json_get(v, "name"), NULL), "Grace");
+    EXPECT_EQ(ailib_json_int(ailib_json_get(v, "age")), 85);
+    replay_free(&r);
+    ASSERT_TRUE(replay_all_ways("openai", oa, sizeof oa - 1, 1, &r));
+    ASSERT_EQ(ailib_response_json(r.resp, &f, &v, &err), AILIB_OK);
+    EXPECT_STR_EQ(ailib_json_str(ailib_json_get(v, "role"), NULL), "user");
+    replay_free(&r);
+}
