@@ -5382,6 +5382,26 @@ static void ailib__ge_tools(ailib__bctx *c) {
     }
 }
 
+/* Gemini 3 models take an effort as thinkingLevel (low, high; Flash models also minimal and
+   medium) and cannot turn thinking off; a token budget still goes as thinkingBudget (they
+   reject both at once). NULL: use thinkingBudget. */
+static const char *ailib__ge_thinking_level(ailib__bctx *c) {
+    const ailib_reasoning *r = &c->req->reasoning;
+    const char *m = c->model;
+    size_t n = c->model_len;
+    int flash;
+    if (r->budget_tokens > 0 || r->effort == AILIB_EFFORT_DEFAULT) return NULL;
+    if (n > 7 && !memcmp(m, "models/", 7)) { m += 7; n -= 7; }
+    if (n < 8 || memcmp(m, "gemini-3", 8) != 0) return NULL;
+    flash = ailib__memmem(m, n, "flash", 5) != NULL;
+    switch (r->effort) {
+    case AILIB_EFFORT_NONE: case AILIB_EFFORT_MINIMAL: return flash ? "minimal" : "low";
+    case AILIB_EFFORT_LOW: return "low";
+    case AILIB_EFFORT_MEDIUM: return flash ? "medium" : "high";
+    default: return "high";
+    }
+}
+
 /* responseSchema takes an OpenAPI subset (every Gemini model); the schema is rewritten into it.
    A recursive schema has no such form: it goes whole as responseJsonSchema (Gemini 2.5+). */
 static void ailib__ge_response_schema(ailib__bctx *c, const char *schema) {
@@ -5435,10 +5455,16 @@ static void ailib__ge_generation_config(ailib__bctx *c) {
     if (thinking) {
         /* sent only when asked for: older models reject a thinkingConfig outright */
         int64_t budget = ailib__reasoning_budget(r);
+        const char *level = ailib__ge_thinking_level(c);
         ailib_json_write_key(w, "thinkingConfig");
         ailib_json_write_object_begin(w);
-        ailib_json_write_key(w, "thinkingBudget"); ailib_json_write_int(w, budget < 0 ? -1 : budget);
-        if (budget != 0) { ailib_json_write_key(w, "includeThoughts"); ailib_json_write_bool(w, !r->exclude); }
+        if (level) {
+            ailib_json_write_key(w, "thinkingLevel"); ailib_json_write_string(w, level);
+            ailib_json_write_key(w, "includeThoughts"); ailib_json_write_bool(w, !r->exclude && r->effort != AILIB_EFFORT_NONE);
+        } else {
+            ailib_json_write_key(w, "thinkingBudget"); ailib_json_write_int(w, budget < 0 ? -1 : budget);
+            if (budget != 0) { ailib_json_write_key(w, "includeThoughts"); ailib_json_write_bool(w, !r->exclude); }
+        }
         ailib_json_write_object_end(w);
     }
     ailib_json_write_object_end(w);

@@ -717,3 +717,47 @@ TEST(gemini_request_echo_recorded_call) {
     ge_body_free(&b);
     replay_free(&r);
 }
+
+/* Gemini 3 takes an effort as thinkingLevel (never with thinkingBudget); a token budget or an
+   older model keeps thinkingBudget. */
+TEST(gemini_request_thinking_level_for_gemini_3) {
+    static const struct { const char *model; ailib_effort effort; int64_t budget; const char *level; int64_t tb; int thoughts; } cases[] = {
+        { "gemini-3.8-flash", AILIB_EFFORT_MEDIUM, 0, "medium", 0, 1 },
+        { "gemini-3.8-flash", AILIB_EFFORT_NONE, 0, "minimal", 0, 0 },
+        { "gemini-3.1-pro-preview", AILIB_EFFORT_NONE, 0, "low", 0, 0 },
+        { "gemini-3.1-pro-preview", AILIB_EFFORT_MEDIUM, 0, "high", 0, 1 },
+        { "gemini-3.1-pro-preview", AILIB_EFFORT_XHIGH, 0, "high", 0, 1 },
+        { "models/gemini-3.5-flash-lite", AILIB_EFFORT_LOW, 0, "low", 0, 1 },
+        { "gemini-3.8-flash", AILIB_EFFORT_DEFAULT, 2048, NULL, 2048, 1 },   /* a budget: thinkingBudget */
+        { "gemini-2.5-flash", AILIB_EFFORT_LOW, 0, NULL, 2048, 1 }            /* older model: budget from the effort */
+    };
+    size_t i;
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ailib_message m;
+        ailib_request q;
+        replay_body b;
+        ailib_error e;
+        const ailib_json *tc;
+        memset(&m, 0, sizeof m);
+        memset(&q, 0, sizeof q);
+        m.role = AILIB_ROLE_USER;
+        m.text = "hi";
+        q.model = cases[i].model;
+        q.messages = &m;
+        q.message_count = 1;
+        q.reasoning.effort = cases[i].effort;
+        q.reasoning.budget_tokens = cases[i].budget;
+        ASSERT_EQ(replay_build("gemini", "k", &q, 0, &b, &e), AILIB_OK);
+        tc = ailib_json_path(b.root, "generationConfig", "thinkingConfig", NULL);
+        ASSERT_TRUE(tc != NULL);
+        if (cases[i].level) {
+            EXPECT_STR_EQ(ge_s(ailib_json_get(tc, "thinkingLevel")), cases[i].level);
+            EXPECT_TRUE(ailib_json_get(tc, "thinkingBudget") == NULL);
+        } else {
+            EXPECT_TRUE(ailib_json_get(tc, "thinkingLevel") == NULL);
+            EXPECT_EQ(ailib_json_int(ailib_json_get(tc, "thinkingBudget")), cases[i].tb);
+        }
+        EXPECT_EQ(ailib_json_bool(ailib_json_get(tc, "includeThoughts")), cases[i].thoughts);
+        replay_body_free(&b);
+    }
+}
