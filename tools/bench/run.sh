@@ -17,3 +17,7 @@ cc -std=c99 -O2 -Wall -Wno-unused-function -I. tools/bench/bench_wire.c -o build
 ${MAKE:-make} -s build/ailib-mock || true
 cc -std=c99 -D_POSIX_C_SOURCE=200809L -O2 -Wall -Wno-unused-function -I. tools/bench/bench_http.c -o build/bench_http -lcurl -lm -lpthread
 ./build/bench_http ./build/ailib-mock
+# bench_linear: streamed tool-call assembly and <think> extraction from 64 KiB to 4 MiB, with a
+# naive consumer (re-copying / re-scanning the accumulated prefix per delta) as the same-run reference
+cc -std=c99 -O2 -Wall -Wno-unused-function -I. tools/bench/bench_linear.c -o build/bench_linear -lcurl -lm
+./build/bench_linear
