@@ -3,7 +3,8 @@
    ailib "prompt"                 stream the answer (Ctrl-C cancels cleanly, exit 130)
    ailib --json "prompt"          one non-streamed call, the normalized response as JSON
    ailib providers                the provider catalog and which keys are set
-   ailib models [provider]        the model catalog
+   ailib models [provider]        the model catalog; with a provider, its live model list
+                                  merged with the catalog (catalog only when no key is set)
 
    Exit codes: 0 ok, 1 provider error, 2 usage error, 3 configuration (no key, unknown
    provider), 4 network or timeout, 130 interrupted. `ailib --help` has the rest.
@@ -48,7 +49,9 @@ typedef struct cli_options {
 static const char *usage_text =
     "usage: ailib [options] [prompt...]      ask a model (prompt from stdin when none given)\n"
     "       ailib providers                  list the provider catalog and which keys are set\n"
-    "       ailib models [provider]          list the model catalog\n"
+    "       ailib models [options] [provider]\n"
+    "                                        the model catalog; with a provider (or -m provider),\n"
+    "                                        the models it lists now, merged with the catalog\n"
     "\n"
     "options:\n"
     "  -m provider/model     model to use (default: $AILIB_MODEL, else the default model of the\n"
@@ -61,7 +64,8 @@ static const char *usage_text =
     "  --base-url URL        send to this base URL instead of the catalog's (proxies, local\n"
     "                        servers, the ailib-mock test server)\n"
     "  --timeout SECS        give up after this long (default: $AI_TIMEOUT_SECS, else 600)\n"
-    "  --json                no streaming; print the normalized response as JSON\n"
+    "  --json                no streaming; print the normalized response as JSON (models: the\n"
+    "                        rows as a JSON array)\n"
     "  -v                    log the chosen model, requests, retries and errors to stderr (never\n"
     "                        keys or prompts); reasoning goes to stderr when stdout is no terminal\n"
     "  --help, --version\n"
@@ -70,6 +74,14 @@ static const char *usage_text =
     "The API key comes from the provider's variable (OPENAI_API_KEY, ANTHROPIC_API_KEY, ...;\n"
     "`ailib providers` names them all). Reasoning is shown dimmed when stdout is a terminal.\n"
     "Ctrl-C cancels a call.\n"
+    "\n"
+    "ailib models PROVIDER asks the provider for its models (-m, --base-url, --timeout, --json\n"
+    "and -v apply) and prints one row per model with a SOURCE column: live+catalog (listed and\n"
+    "in the catalog, whose context, capabilities and prices fill in what the provider does not\n"
+    "say), live (listed, not in the catalog) or catalog only (a catalog row the provider did\n"
+    "not list). Without the provider's key, or for a protocol without a model list (bedrock),\n"
+    "it prints the catalog rows alone, says why on stderr and exits 0; a failed request exits\n"
+    "1 or 4 like a chat call.\n"
     "\n"
     "exit codes: 0 ok, 1 provider error, 2 usage error, 3 configuration (missing key, unknown\n"
     "provider), 4 network error or timeout, 130 interrupted\n";
@@ -264,37 +276,6 @@ static void fmt_caps(char *out, uint32_t caps) {
     int i;
     for (i = 0; i < 6; i++) out[i] = (caps & (1u << i)) ? letters[i] : '-';
     out[6] = 0;
-}
-
-static int cmd_models(const char *provider) {
-    size_t i, n = ailib_model_count();
-    int wp = 8, wm = 5;
-    if (provider && !ailib_provider_find(provider)) {
-        fprintf(stderr, "ailib: unknown provider '%s' (`ailib providers` lists them)\n", provider);
-        return EXIT_CONFIG;
-    }
-    for (i = 0; i < n; i++) {
-        const ailib_model_info *m = ailib_model_at(i);
-        if (provider && strcmp(m->provider, provider) != 0) continue;
-        if ((int)strlen(m->provider) > wp) wp = (int)strlen(m->provider);
-        if ((int)strlen(m->name) > wm) wm = (int)strlen(m->name);
-    }
-    printf("%-*s  %-*s  %9s  %10s  %-6s  %8s  %8s\n", wp, "PROVIDER", wm, "MODEL", "CONTEXT", "MAX OUTPUT", "CAPS",
-           "IN $/M", "OUT $/M");
-    for (i = 0; i < n; i++) {
-        const ailib_model_info *m = ailib_model_at(i);
-        char ctx[32], mo[32], caps[8], pin[32], pout[32];
-        if (provider && strcmp(m->provider, provider) != 0) continue;
-        fmt_tokens(ctx, sizeof ctx, m->context_window);
-        fmt_tokens(mo, sizeof mo, m->max_output);
-        fmt_caps(caps, m->caps);
-        fmt_price(pin, sizeof pin, m->price_input);
-        fmt_price(pout, sizeof pout, m->price_output);
-        printf("%-*s  %-*s  %9s  %10s  %-6s  %8s  %8s\n", wp, m->provider, wm, m->name, ctx, mo, caps, pin, pout);
-    }
-    printf("\ncaps: T tools, V vision, R reasoning, J JSON schema, A audio, E embeddings; "
-           "prices in USD per million tokens, - when free or unknown\n");
-    return EXIT_OK;
 }
 
 /* --- the call ------------------------------------------------------------------------------ */
@@ -602,6 +583,241 @@ static int cmd_chat(const cli_options *o) {
     return code;
 }
 
+/* --- model listings ------------------------------------------------------------------------ */
+
+/* One row of a model listing: a model the provider listed (with its catalog row when there is
+   one), or a catalog row. */
+typedef struct model_row {
+    const char *provider, *id, *owned_by;
+    int64_t context_window, max_output;
+    uint32_t caps;
+    const ailib_model_info *catalog;   /* NULL: the provider listed it and the catalog has no row */
+    const char *source;                /* "live+catalog", "live", "catalog only", or "catalog" */
+} model_row;
+
+static void row_of_catalog(model_row *r, const ailib_model_info *m, const char *source) {
+    memset(r, 0, sizeof *r);
+    r->provider = m->provider;
+    r->id = m->name;
+    r->owned_by = "";
+    r->context_window = m->context_window;
+    r->max_output = m->max_output;
+    r->caps = m->caps;
+    r->catalog = m;
+    r->source = source;
+}
+
+static int cmp_entry_id(const void *a, const void *b) {
+    return strcmp((*(const ailib_model_entry *const *)a)->id, (*(const ailib_model_entry *const *)b)->id);
+}
+
+static void print_models_table(const model_row *rows, size_t n, int with_source) {
+    size_t i;
+    int wp = 8, wm = 5;
+    for (i = 0; i < n; i++) {
+        if ((int)strlen(rows[i].provider) > wp) wp = (int)strlen(rows[i].provider);
+        if ((int)strlen(rows[i].id) > wm) wm = (int)strlen(rows[i].id);
+    }
+    printf("%-*s  %-*s  %9s  %10s  %-6s  %8s  %8s%s\n", wp, "PROVIDER", wm, "MODEL", "CONTEXT", "MAX OUTPUT", "CAPS",
+           "IN $/M", "OUT $/M", with_source ? "  SOURCE" : "");
+    for (i = 0; i < n; i++) {
+        const model_row *m = &rows[i];
+        char ctx[32], mo[32], caps[8], pin[32], pout[32];
+        fmt_tokens(ctx, sizeof ctx, m->context_window);
+        fmt_tokens(mo, sizeof mo, m->max_output);
+        fmt_caps(caps, m->caps);
+        fmt_price(pin, sizeof pin, m->catalog ? m->catalog->price_input : 0);
+        fmt_price(pout, sizeof pout, m->catalog ? m->catalog->price_output : 0);
+        printf("%-*s  %-*s  %9s  %10s  %-6s  %8s  %8s", wp, m->provider, wm, m->id, ctx, mo, caps, pin, pout);
+        if (with_source) printf("  %s", m->source);
+        putchar('\n');
+    }
+    printf("\ncaps: T tools, V vision, R reasoning, J JSON schema, A audio, E embeddings; "
+           "prices in USD per million tokens, - when free or unknown\n");
+    if (with_source)
+        printf("source: live+catalog listed by the provider and in the catalog, live listed only, "
+               "catalog only in the catalog but not listed\n");
+}
+
+static void write_opt_int(ailib_json_writer *w, const char *key, int64_t v) {
+    ailib_json_write_key(w, key);
+    if (v > 0) ailib_json_write_int(w, v);
+    else ailib_json_write_null(w);
+}
+
+static void write_opt_price(ailib_json_writer *w, const char *key, double v) {
+    ailib_json_write_key(w, key);
+    if (v > 0) ailib_json_write_double(w, v);
+    else ailib_json_write_null(w);
+}
+
+/* The rows as a JSON array: every field keeps one type or null. */
+static int print_models_json(const model_row *rows, size_t n) {
+    static const char *const cap_names[6] = { "tools", "vision", "reasoning", "json", "audio", "embed" };
+    ailib_json_writer w;
+    size_t i;
+    int k;
+    ailib_json_writer_init(&w, NULL);
+    ailib_json_write_array_begin(&w);
+    for (i = 0; i < n; i++) {
+        const model_row *m = &rows[i];
+        ailib_json_write_object_begin(&w);
+        ailib_json_write_key(&w, "provider"); ailib_json_write_string(&w, m->provider);
+        ailib_json_write_key(&w, "id");       ailib_json_write_string(&w, m->id);
+        ailib_json_write_key(&w, "source");   ailib_json_write_string(&w, m->source);
+        write_opt_string(&w, "owned_by", m->owned_by);
+        write_opt_int(&w, "context_window", m->context_window);
+        write_opt_int(&w, "max_output", m->max_output);
+        ailib_json_write_key(&w, "capabilities");
+        ailib_json_write_array_begin(&w);
+        for (k = 0; k < 6; k++) if (m->caps & (1u << k)) ailib_json_write_string(&w, cap_names[k]);
+        ailib_json_write_array_end(&w);
+        ailib_json_write_key(&w, "price");
+        if (m->catalog) {
+            ailib_json_write_object_begin(&w);
+            write_opt_price(&w, "input", m->catalog->price_input);
+            write_opt_price(&w, "cached_input", m->catalog->price_cached_input);
+            write_opt_price(&w, "cache_write", m->catalog->price_cache_write);
+            write_opt_price(&w, "output", m->catalog->price_output);
+            write_opt_string(&w, "date", m->catalog->price_date);
+            ailib_json_write_object_end(&w);
+        } else ailib_json_write_null(&w);
+        ailib_json_write_object_end(&w);
+    }
+    ailib_json_write_array_end(&w);
+    if (ailib_json_writer_finish(&w) != AILIB_OK) {
+        fprintf(stderr, "ailib: could not write the model list as JSON (%s)\n", ailib_result_string(w.error));
+        ailib_json_writer_deinit(&w);
+        return EXIT_PROVIDER;
+    }
+    print_json_pretty(w.buf, w.len);
+    ailib_json_writer_deinit(&w);
+    return EXIT_OK;
+}
+
+/* The provider's live list (NULL: none, the catalog alone) merged with the catalog: the
+   listed models sorted by id, then the catalog rows of prov (every provider when prov is
+   NULL) that no listed model matched. */
+static int print_models(const ailib_provider_info *prov, const ailib_model_list *live, int json) {
+    size_t i, j, nlive = ailib_model_list_count(live), ncat = ailib_model_count(), n = 0;
+    const ailib_model_entry **sorted;
+    model_row *rows;
+    int code;
+    rows = (model_row *)malloc(sizeof *rows * (nlive + ncat + 1));
+    sorted = (const ailib_model_entry **)malloc(sizeof *sorted * (nlive + 1));
+    if (!rows || !sorted) {
+        free(rows);
+        free((void *)sorted);
+        fprintf(stderr, "ailib: out of memory\n");
+        return EXIT_PROVIDER;
+    }
+    for (i = 0; i < nlive; i++) sorted[i] = ailib_model_list_at(live, i);
+    qsort((void *)sorted, nlive, sizeof *sorted, cmp_entry_id);
+    for (i = 0; i < nlive; i++) {
+        const ailib_model_entry *e = sorted[i];
+        model_row *r = &rows[n++];
+        memset(r, 0, sizeof *r);
+        r->provider = prov->name;
+        r->id = e->id;
+        r->owned_by = e->owned_by;
+        r->context_window = e->context_window;
+        r->max_output = e->max_output;
+        r->caps = e->caps;
+        r->catalog = e->catalog;
+        r->source = e->catalog ? "live+catalog" : "live";
+    }
+    for (i = 0; i < ncat; i++) {
+        const ailib_model_info *m = ailib_model_at(i);
+        int listed = 0;
+        if (prov && strcmp(m->provider, prov->name) != 0) continue;
+        /* listed: a model the provider named maps onto this row (the library's catalog
+           match, so "llama3.2:latest" and dated snapshots count) */
+        for (j = 0; j < nlive && !listed; j++) listed = sorted[j]->catalog == m;
+        if (!listed) row_of_catalog(&rows[n++], m, prov ? "catalog only" : "catalog");
+    }
+    if (json) code = print_models_json(rows, n);
+    else {
+        print_models_table(rows, n, prov != NULL);
+        code = EXIT_OK;
+    }
+    free(rows);
+    free((void *)sorted);
+    return code;
+}
+
+/* ailib models [provider]: the whole catalog without a provider; with one, the provider's
+   live model list merged with the catalog, falling back to the catalog (exit 0, a note on
+   stderr) when no client can be configured (no key) or the protocol has no model list. */
+static int cmd_models(const cli_options *o, const char *name) {
+    const ailib_provider_info *prov = NULL;
+    ailib_client_desc desc;
+    ailib_client *c;
+    ailib_model_list *live = NULL;
+    ailib_error err;
+    ailib_result r;
+    int code;
+    if (o->model && *o->model) {
+        /* -m provider/model or -m provider; only the provider matters here */
+        const char *slash = strchr(o->model, '/');
+        const ailib_provider_info *mp = slash ? ailib_provider_findn(o->model, (size_t)(slash - o->model))
+                                              : ailib_provider_find(o->model);
+        if (!mp && !name) {
+            if (slash)
+                fprintf(stderr, "ailib: unknown provider '%.*s' in '%s' (`ailib providers` lists them)\n",
+                        (int)(slash - o->model), o->model, o->model);
+            else
+                fprintf(stderr, "ailib: -m '%s' names no provider: write it as provider/model "
+                                "(`ailib providers` lists them)\n", o->model);
+            return EXIT_CONFIG;
+        }
+        if (mp && name && strcmp(mp->name, name) != 0) {
+            fprintf(stderr, "ailib: -m '%s' and the provider '%s' disagree: give one of them (see ailib --help)\n",
+                    o->model, name);
+            return EXIT_USAGE;
+        }
+        prov = mp;
+    }
+    if (name && !(prov = ailib_provider_find(name))) {
+        fprintf(stderr, "ailib: unknown provider '%s' (`ailib providers` lists them)\n", name);
+        return EXIT_CONFIG;
+    }
+    if (!prov) {
+        if (o->base_url) return usage_error("--base-url needs a provider: ailib models PROVIDER --base-url URL%s", "");
+        return print_models(NULL, NULL, o->json);
+    }
+    memset(&desc, 0, sizeof desc);
+    desc.model = prov->name;            /* a bare provider name: never $AILIB_MODEL's provider */
+    desc.base_url = o->base_url;
+    desc.timeout_ms = o->timeout_ms;
+    if (o->verbose) desc.log = log_to_stderr;
+    ailib_error_clear(&err);
+    if (ailib_global_init() != AILIB_OK) {
+        fprintf(stderr, "ailib: libcurl could not be initialised\n");
+        return EXIT_NETWORK;
+    }
+    c = ailib_client_create(&desc, &err);
+    if (!c) {
+        if (err.code != AILIB_CONFIGURATION) return report_error(err.code, &err);
+        fputs("ailib: ", stderr);
+        print_cli_message(err.message);
+        fputs("; listing the catalog only\n", stderr);
+        return print_models(prov, NULL, o->json);
+    }
+    if (o->verbose) fprintf(stderr, "ailib: listing the models of %s\n", prov->name);
+    r = ailib_models(c, &live, &err);
+    ailib_client_destroy(c);
+    if (r == AILIB_UNSUPPORTED) {
+        fputs("ailib: ", stderr);
+        print_cli_message(err.message[0] ? err.message : ailib_result_string(r));
+        fputs("; listing the catalog only\n", stderr);
+        return print_models(prov, NULL, o->json);
+    }
+    if (r != AILIB_OK) return report_error(r, &err);
+    code = print_models(prov, live, o->json);
+    ailib_model_list_destroy(live);
+    return code;
+}
+
 /* --- argument parsing ---------------------------------------------------------------------- */
 
 /* Value of an option given as "--opt value" or "--opt=value"; NULL when missing. */
@@ -649,11 +865,11 @@ static int parse_effort(const char *v, ailib_effort *out) {
     return 0;
 }
 
-/* Fills o from the options; the positional arguments go to pos[*npos]. Returns -1 to go
+/* Fills o from the options argv[first..]; the positional arguments go to pos[*npos]. Returns -1 to go
    on, or the exit code to end with (--help, --version, a usage error). */
-static int parse_args(int argc, char **argv, cli_options *o, char **pos, int *npos) {
+static int parse_args(int argc, char **argv, int first, cli_options *o, char **pos, int *npos) {
     int i;
-    for (i = 1; i < argc; i++) {
+    for (i = first; i < argc; i++) {
         const char *a = argv[i], *v;
         if (strcmp(a, "--") == 0) { while (++i < argc) pos[(*npos)++] = argv[i]; break; }
         if (a[0] != '-' || a[1] == 0) { pos[(*npos)++] = argv[i]; continue; }
@@ -707,13 +923,22 @@ int main(int argc, char **argv) {
         if (argc > 2) return usage_error("'providers' takes no arguments%s", "");
         return cmd_providers();
     }
-    if (argc >= 2 && strcmp(argv[1], "models") == 0) {
-        if (argc > 3) return usage_error("'models' takes at most one provider name%s", "");
-        return cmd_models(argc == 3 ? argv[2] : NULL);
-    }
     pos = (char **)malloc(sizeof *pos * (size_t)(argc + 1));
     if (!pos) { fprintf(stderr, "ailib: out of memory\n"); return EXIT_PROVIDER; }
-    code = parse_args(argc, argv, &o, pos, &npos);
+    if (argc >= 2 && strcmp(argv[1], "models") == 0) {
+        /* no SIGINT handler here: Ctrl-C ends the (blocking) listing at once */
+        code = parse_args(argc, argv, 2, &o, pos, &npos);
+        if (code < 0) {
+            if (npos > 1) code = usage_error("'models' takes at most one provider name%s", "");
+            else if (o.system || o.temperature.set || o.max_tokens || o.effort)
+                code = usage_error("'models' takes only -m, --base-url, --timeout, --json and -v%s", "");
+            else code = cmd_models(&o, npos ? pos[0] : NULL);
+        }
+        free(pos);
+        ailib_global_cleanup();
+        return code;
+    }
+    code = parse_args(argc, argv, 1, &o, pos, &npos);
     if (code >= 0) { free(pos); return code; }
     joined = join_args(npos, pos, 0);
     free(pos);
