@@ -6,7 +6,8 @@
 #   sh tests/mock_smoke.sh [path/to/ailib-mock]       (default: build/ailib-mock, built if missing)
 #   MOCK_VALGRIND=1 sh tests/mock_smoke.sh             the server runs under valgrind; any error or
 #                                                      leak fails the run
-# Needs curl; python3, when present, also checks that every JSON body and SSE payload parses.
+# Needs curl; python3, when present, also checks that every JSON body and SSE payload parses and
+# takes structured answers apart (grep stands in without it, or with MOCK_SMOKE_NO_PYTHON=1).
 set -u
 MOCK=${1:-build/ailib-mock}
 FIX=${AILIB_FIXTURES:-../shared/fixtures}
@@ -35,7 +36,7 @@ hasnt() { ! grep -q -- "$2" "$1"; }
 lastline() { [ "$(grep -v '^\r*$' "$1" | tail -n 1 | tr -d '\r')" = "$2" ]; }
 same() { cmp -s "$1" "$2"; }
 size_is() { [ "$(wc -c < "$1" | tr -d ' ')" = "$2" ]; }
-have_py() { command -v python3 >/dev/null 2>&1; }
+have_py() { [ "${MOCK_SMOKE_NO_PYTHON:-0}" != 1 ] && command -v python3 >/dev/null 2>&1; }
 
 # json FILE: the file is one JSON document (skipped without python3)
 json() { ! have_py || python3 -c 'import json,sys; json.load(open(sys.argv[1], "rb"))' "$1"; }
@@ -181,6 +182,159 @@ post r4 /x/scenario=reasoning/api/chat "$U,\"stream\":false}"
 check "ollama thinking" has "$T/r4" '"thinking":"Let me think'
 post r5 /x/scenario=reasoning/v2/chat "$U,\"stream\":true}"
 check "cohere thinking block" has "$T/r5" '"type":"thinking"'
+
+# --- structured output ---------------------------------------------------------------------------
+# sj FILE KIND PYEXPR GREP: the structured answer in a reply, taken out by KIND (oa an gm ol co:
+# unary text; oas ans gms: streamed text; *_tool: the tool call's arguments), parses as JSON and
+# PYEXPR holds for it (v); without python3, grep finds GREP in the raw reply instead.
+cat > "$T/sj.py" <<'PYEOF'
+import json, sys
+path, kind, expr = sys.argv[1], sys.argv[2], sys.argv[3]
+raw = open(path, "rb").read().decode("utf-8")
+def events():
+    for line in raw.replace("\r\n", "\n").split("\n"):
+        if line.startswith("data: ") and line != "data: [DONE]":
+            yield json.loads(line[6:])
+if kind in ("oa", "an", "gm", "ol", "co", "oa_tool", "an_tool", "gm_tool"):
+    d = json.loads(raw)
+if kind == "oa": text = d["choices"][0]["message"]["content"]
+elif kind == "oa_tool": text = d["choices"][0]["message"]["tool_calls"][0]["function"]["arguments"]
+elif kind == "an": text = [b for b in d["content"] if b["type"] == "text"][0]["text"]
+elif kind == "an_tool": text = json.dumps([b for b in d["content"] if b["type"] == "tool_use"][0]["input"])
+elif kind == "gm": text = d["candidates"][0]["content"]["parts"][-1]["text"]
+elif kind == "gm_tool": text = json.dumps(d["candidates"][0]["content"]["parts"][-1]["functionCall"]["args"])
+elif kind == "ol": text = d["message"]["content"]
+elif kind == "co": text = d["message"]["content"][-1]["text"]
+elif kind == "oas": text = "".join(e["choices"][0]["delta"].get("content") or "" for e in events() if e.get("choices"))
+elif kind == "oas_tool": text = "".join(e["choices"][0]["delta"]["tool_calls"][0]["function"].get("arguments", "") for e in events() if e.get("choices") and "tool_calls" in e["choices"][0]["delta"])
+elif kind == "ans": text = "".join(e["delta"]["text"] for e in events() if e["type"] == "content_block_delta" and e["delta"]["type"] == "text_delta")
+elif kind == "ans_tool": text = "".join(e["delta"]["partial_json"] for e in events() if e["type"] == "content_block_delta" and e["delta"]["type"] == "input_json_delta")
+elif kind == "gms": text = "".join(p.get("text", "") for e in events() for p in e["candidates"][0]["content"]["parts"])
+else: sys.exit("unknown kind " + kind)
+if expr.startswith("text=="):
+    sys.exit(0 if text == expr[6:] else "text is %r" % text)
+v = json.loads(text)
+sys.exit(0 if eval(expr, {"v": v}) else "value is %r" % (v,))
+PYEOF
+sj() { if have_py; then python3 "$T/sj.py" "$1" "$2" "$3"; else grep -q -- "$4" "$1"; fi; }
+
+SCH='{"type":"object","properties":{"city":{"type":"string"},"sky":{"type":"string","enum":["sunny","rainy"]},"temp":{"type":"integer","minimum":-40},"tags":{"type":"array","items":{"type":"string"},"minItems":2},"note":{"$ref":"#/$defs/N"}},"required":["city","sky","temp","tags","note"],"$defs":{"N":{"type":["string","null"],"minLength":9}}}'
+# the value SCH yields, checked whole with python3
+SV='set(v) == {"city","sky","temp","tags","note"} and v["sky"] == "sunny" and v["temp"] == -40 and v["tags"] == ["example","example"] and v["note"] == "examplexx"'
+GSCH='{"type":"OBJECT","properties":{"city":{"type":"STRING"},"sky":{"type":"STRING","format":"enum","enum":["sunny","rainy"]},"temp":{"type":"INTEGER","nullable":true}},"required":["city","sky","temp"]}'
+GV='v == {"city":"example","sky":"sunny","temp":42}'
+ANSWER='v == {"answer":"hi there"}'
+post so1 /v1/chat/completions "$U,\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"w\",\"strict\":true,\"schema\":$SCH}}}"
+check "openai json_schema: value from the schema" sj "$T/so1" oa "$SV" 'sky\\":\\"sunny'
+check "openai json_schema: finish stop" has "$T/so1" '"finish_reason":"stop"'
+post so2 /v1/chat/completions "$U,\"stream\":true,\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"w\",\"schema\":$SCH}}}"
+check "openai json_schema stream" sj "$T/so2" oas "$SV" 'sky\\":\\"sunny'
+check "openai json_schema stream payloads" sse "$T/so2"
+post so3 /v1/chat/completions "$U,\"response_format\":{\"type\":\"json_object\"}}"
+check "openai json_object: generic object" sj "$T/so3" oa "$ANSWER" '"content":"{\\"answer\\":\\"hi there\\"}"'
+post so4 /v1/messages "$U,\"output_config\":{\"format\":{\"type\":\"json_schema\",\"schema\":$SCH}}}"
+check "anthropic output_config" sj "$T/so4" an "$SV" 'sky\\":\\"sunny'
+post so5 /v1/messages "$U,\"stream\":true,\"output_config\":{\"format\":{\"type\":\"json_schema\",\"schema\":$SCH}}}"
+check "anthropic output_config stream" sj "$T/so5" ans "$SV" 'sky\\":\\"sunny'
+check "anthropic output_config stream payloads" sse "$T/so5"
+post so6 /v1beta/models/g:generateContent "$GU,\"generationConfig\":{\"responseMimeType\":\"application/json\",\"responseSchema\":$GSCH}}"
+check "gemini responseSchema (OpenAPI, upper-case)" sj "$T/so6" gm "$GV" 'sky\\":\\"sunny'
+post so7 /v1beta/models/g:generateContent "$GU,\"generationConfig\":{\"responseMimeType\":\"application/json\",\"responseJsonSchema\":$SCH}}"
+check "gemini responseJsonSchema" sj "$T/so7" gm "$SV" 'sky\\":\\"sunny'
+post so8 '/v1beta/models/g:streamGenerateContent?alt=sse' "$GU,\"generationConfig\":{\"responseMimeType\":\"application/json\"}}"
+check "gemini JSON MIME type alone, streamed" sj "$T/so8" gms "$ANSWER" 'answer\\":\\"hi'
+post so9 /api/chat "$U,\"stream\":false,\"format\":$SCH}"
+check "ollama format schema" sj "$T/so9" ol "$SV" 'sky\\":\\"sunny'
+post so10 /api/chat "$U,\"stream\":false,\"format\":\"json\"}"
+check "ollama format json" sj "$T/so10" ol "$ANSWER" 'answer\\":\\"hi there'
+post so11 /v2/chat "$U,\"response_format\":{\"type\":\"json_object\",\"json_schema\":$SCH}}"
+check "cohere json_object with json_schema" sj "$T/so11" co "$SV" 'sky\\":\\"sunny'
+post so12 /v2/chat "$U,\"response_format\":{\"type\":\"json_object\"}}"
+check "cohere json_object alone" sj "$T/so12" co "$ANSWER" 'answer\\":\\"hi there'
+# tricky schemas: anyOf with null, allOf merge, const, exclusiveMinimum, recursion, additionalProperties
+TRICK='{"type":"object","properties":{"a":{"anyOf":[{"type":"null"},{"type":"integer","exclusiveMinimum":5}]},"b":{"allOf":[{"properties":{"x":{"type":"boolean"}}},{"properties":{"y":{"const":"k"}}}]},"c":{"type":"number","minimum":1.5},"d":{"type":"object","properties":{},"additionalProperties":false},"e":{"$ref":"#"},"f":{"type":"null"},"g":{"type":"string","maxLength":3}}}'
+post so13 /v1/chat/completions "$U,\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"t\",\"schema\":$TRICK}}}"
+check "schema keywords: anyOf allOf const minimum \$ref" sj "$T/so13" oa 'v["a"] == 6 and v["b"] == {"x": True, "y": "k"} and v["c"] == 1.5 and v["d"] == {} and v["e"]["a"] == 6 and v["f"] is None and v["g"] == "exa"' '"content":"{\\"a\\":6,\\"b\\":{\\"x\\":true,\\"y\\":\\"k\\"},\\"c\\":1.5,\\"d\\":{},\\"e\\":{\\"a\\":6'
+check "schema keywords: valid JSON reply" json "$T/so13"
+
+# forced tools: arguments from the tool's schema, in any scenario
+ATOOLS="\"tools\":[{\"name\":\"other\",\"input_schema\":{\"type\":\"object\"}},{\"name\":\"report\",\"input_schema\":$SCH}],\"tool_choice\":{\"type\":\"tool\",\"name\":\"report\"}"
+post ft1 /v1/messages "$U,$ATOOLS}"
+check "anthropic forced tool: input from input_schema" sj "$T/ft1" an_tool "$SV" '"input":{"city":"example","sky":"sunny"'
+check "anthropic forced tool: name" has "$T/ft1" '"name":"report"'
+check "anthropic forced tool: stop_reason" has "$T/ft1" '"stop_reason":"tool_use"'
+post ft2 /v1/messages "$U,$ATOOLS,\"stream\":true}"
+check "anthropic forced tool stream" sj "$T/ft2" ans_tool "$SV" 'input_json_delta'
+check "anthropic forced tool stream: name" has "$T/ft2" '"name":"report"'
+OTOOLS="\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"other\",\"parameters\":{}}},{\"type\":\"function\",\"function\":{\"name\":\"report\",\"parameters\":$SCH}}],\"tool_choice\":{\"type\":\"function\",\"function\":{\"name\":\"report\"}}"
+post ft3 /v1/chat/completions "$U,$OTOOLS}"
+check "openai forced tool: arguments from parameters" sj "$T/ft3" oa_tool "$SV" '"name":"report","arguments":"{\\"city'
+check "openai forced tool: finish" has "$T/ft3" '"finish_reason":"tool_calls"'
+post ft4 /x/scenario=reasoning/v1/chat/completions "$U,$OTOOLS,\"stream\":true}"
+check "openai forced tool stream" sj "$T/ft4" oas_tool "$SV" '"name":"report"'
+post ft5 /v1beta/models/g:generateContent "$GU,\"tools\":[{\"functionDeclarations\":[{\"name\":\"report\",\"parameters\":$GSCH}]}],\"toolConfig\":{\"functionCallingConfig\":{\"mode\":\"ANY\",\"allowedFunctionNames\":[\"report\"]}}}"
+check "gemini forced functionCall" sj "$T/ft5" gm_tool "$GV" '"functionCall":{"name":"report","args":{"city":"example","sky":"sunny","temp":42}}'
+post ft6 /v1/messages "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"},{\"role\":\"assistant\",\"content\":[{\"type\":\"tool_use\",\"id\":\"t\",\"name\":\"report\",\"input\":{}}]},{\"role\":\"user\",\"content\":[{\"type\":\"tool_result\",\"tool_use_id\":\"t\",\"content\":\"18C\"}]}],$ATOOLS}"
+check "forced tool with a tool result: text answer" has "$T/ft6" '"text":"The tool said: 18C"'
+
+# the prompt route: a schema in the system text (with the JSON mode the client also sets)
+PS='Be brief.\n\nAnswer with a single JSON value and nothing else (no prose, no code fences). It must validate against this JSON Schema:\n'
+PSCH=$(printf '%s' "$SCH" | sed 's/"/\\"/g')
+post pr1 /v1/chat/completions "{\"messages\":[{\"role\":\"system\",\"content\":\"$PS$PSCH\"},{\"role\":\"user\",\"content\":\"hi there\"}],\"response_format\":{\"type\":\"json_object\"}}"
+check "prompt route (openai system message)" sj "$T/pr1" oa "$SV" 'sky\\":\\"sunny'
+post pr2 /v1/messages "{\"system\":[{\"type\":\"text\",\"text\":\"$PS$PSCH\"}],\"messages\":[{\"role\":\"user\",\"content\":\"hi there\"}]}"
+check "prompt route (anthropic system blocks)" sj "$T/pr2" an "$SV" 'sky\\":\\"sunny'
+post pr3 /v1beta/models/g:generateContent "{\"systemInstruction\":{\"parts\":[{\"text\":\"$PS$PSCH\"}]},$(printf '%s' "$GU" | cut -c2-)}"
+check "prompt route (gemini systemInstruction)" sj "$T/pr3" gm "$SV" 'sky\\":\\"sunny'
+post pr4 /api/chat "{\"stream\":false,\"format\":\"json\",\"messages\":[{\"role\":\"developer\",\"content\":\"Answer with a single JSON value and nothing else.\"},{\"role\":\"user\",\"content\":\"hi there\"}]}"
+check "prompt route without a schema: generic object" sj "$T/pr4" ol "$ANSWER" 'answer\\":\\"hi there'
+post pr5 /v1/messages "{\"system\":\"Answer with a single JSON value.\",\"messages\":[{\"role\":\"user\",\"content\":\"hi there\"}]}"
+check "prompt route, anthropic system string" sj "$T/pr5" an "$ANSWER" 'answer\\":\\"hi there'
+
+# bad_json: broken until the request carries an assistant turn (the repair round)
+RF="\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"w\",\"schema\":$SCH}}"
+REPAIR="{\"messages\":[{\"role\":\"user\",\"content\":\"hi there\"},{\"role\":\"assistant\",\"content\":\"Sure! {\\\"answer\\\": \"},{\"role\":\"user\",\"content\":\"That was not valid JSON. Try again.\"}],$RF}"
+post bj1 /x/bad_json=syntax/v1/chat/completions "$U,$RF}"
+check "bad_json=syntax: not JSON" sj "$T/bj1" oa 'text==Sure! {"answer": ' '"content":"Sure! {\\"answer\\": "'
+post bj2 /x/bad_json=syntax/v1/chat/completions "$REPAIR"
+check "bad_json=syntax: repair round is valid" sj "$T/bj2" oa 'v["sky"] == "sunny"' 'sky\\":\\"sunny'
+post bj3 /x/bad_json=schema/v1/messages "$U,\"output_config\":{\"format\":{\"type\":\"json_schema\",\"schema\":$SCH}}}"
+check "bad_json=schema: {}" sj "$T/bj3" an 'v == {}' '"text":"{}"'
+post bj4 /x/bad_json=schema/v1/messages "{\"messages\":[{\"role\":\"user\",\"content\":\"hi there\"},{\"role\":\"assistant\",\"content\":\"{}\"},{\"role\":\"user\",\"content\":\"Missing properties.\"}],\"output_config\":{\"format\":{\"type\":\"json_schema\",\"schema\":$SCH}}}"
+check "bad_json=schema: repair round is valid" sj "$T/bj4" an "$SV" 'sky\\":\\"sunny'
+post bj5 /x/bad_json=syntax/v1/messages "$U,$ATOOLS,\"stream\":true}"
+check "bad_json=syntax: forced tool stream" sj "$T/bj5" ans_tool 'text==Sure! {"answer": ' 'partial_json":"Su'
+check "bad_json=syntax: forced tool stream payloads" sse "$T/bj5"
+post bj6 /x/bad_json=syntax/v1/messages "$U,$ATOOLS}"
+check "bad_json=syntax: object arguments become {}" has "$T/bj6" '"input":{}}'
+post bj10 /x/bad_json=schema/v1/messages "$U,$ATOOLS}"
+check "bad_json=schema: forced tool input {}" has "$T/bj10" '"name":"report","input":{}}'
+post bj11 /x/bad_json=schema/v1/messages "{\"messages\":[{\"role\":\"user\",\"content\":\"hi there\"},{\"role\":\"assistant\",\"content\":[{\"type\":\"tool_use\",\"id\":\"t1\",\"name\":\"report\",\"input\":{}}]},{\"role\":\"user\",\"content\":[{\"type\":\"tool_result\",\"tool_use_id\":\"t1\",\"is_error\":true,\"content\":\"Your reply could not be used.\"}]}],$ATOOLS}"
+check "bad_json=schema: forced tool repair round calls it again" sj "$T/bj11" an_tool "$SV" '"input":{"city":"example","sky":"sunny"'
+post bj7 '/x/bad_json=schema/v1beta/models/g:streamGenerateContent?alt=sse' "$GU,\"generationConfig\":{\"responseJsonSchema\":$SCH}}"
+check "bad_json=schema: gemini stream" sj "$T/bj7" gms 'v == {}' '"text":"{}"'
+post bj8 /x/bad_json=syntax/v1/chat/completions "$U}"
+check "bad_json without structured output: plain text" has "$T/bj8" "\"content\":\"$HELLO\""
+post bj9 /x/bad_json=maybe/v1/chat/completions "$U}"
+check "bad_json=maybe: 400" status_is bj9 400
+
+# --- vision --------------------------------------------------------------------------------------
+PNG=iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==
+SEE2="I see 2 images: image/png (70 bytes), https://example.com/cat.jpg. Hello from ailib-mock. You said: what is this?"
+post v1 /v1/chat/completions "{\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"what is this?\"},{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:image/png;base64,$PNG\"}},{\"type\":\"image_url\",\"image_url\":{\"url\":\"https://example.com/cat.jpg\",\"detail\":\"low\"}}]}]}"
+check "openai vision: data URL + https URL" has "$T/v1" "\"content\":\"$SEE2\""
+post v2 /v1/chat/completions "{\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:image/jpeg;base64,%%%\"}},{\"type\":\"text\",\"text\":\"hi\"}]}]}"
+check "openai vision stream: invalid base64, one image" sj "$T/v2" oas 'text==I see 1 image: image/jpeg (invalid base64). Hello from ailib-mock. You said: hi' '"content":"I"'
+post v3 /v1/messages "{\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image\",\"source\":{\"type\":\"base64\",\"media_type\":\"image/png\",\"data\":\"$PNG\"}},{\"type\":\"image\",\"source\":{\"type\":\"url\",\"url\":\"https://example.com/cat.jpg\"}},{\"type\":\"text\",\"text\":\"what is this?\"}]}]}"
+check "anthropic vision: base64 + url" has "$T/v3" "\"text\":\"$SEE2\""
+post v4 /v1beta/models/g:generateContent "{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"what is this?\"},{\"inlineData\":{\"mimeType\":\"image/png\",\"data\":\"$PNG\"}},{\"fileData\":{\"mimeType\":\"image/jpeg\",\"fileUri\":\"https://example.com/cat.jpg\"}}]}]}"
+check "gemini vision: inlineData + fileData" has "$T/v4" "\"text\":\"$SEE2\""
+post v5 /api/chat "{\"stream\":false,\"messages\":[{\"role\":\"user\",\"content\":\"what is this?\",\"images\":[\"$PNG\",\"/9j/4AAQSkZJRgABAQ==\",\"R0lGODlhAQABAAAAACw=\",\"UklGRiQAAABXRUJQVlA4IA==\",\"AAAA\"]}]}"
+check "ollama vision: sniffed types" has "$T/v5" '"content":"I see 5 images: image/png (70 bytes), image/jpeg (13 bytes), image/gif (14 bytes), image/webp (16 bytes), image (3 bytes). Hello'
+post v6 /v2/chat "{\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"what is this?\"},{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:image/png;base64,$PNG\"}}]}]}"
+check "cohere vision" has "$T/v6" '"text":"I see 1 image: image/png (70 bytes). Hello from ailib-mock. You said: what is this?"'
+post v7 /v1/chat/completions "{\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:image/png;base64,$PNG\"}}]},{\"role\":\"assistant\",\"content\":\"A dot.\"},{\"role\":\"user\",\"content\":\"hi there\"}]}"
+check "vision: only the last user turn" has "$T/v7" "\"content\":\"$HELLO\""
 
 # --- embeddings and models -----------------------------------------------------------------------
 post e1 /v1/embeddings '{"model":"e","input":["a","b"],"dimensions":4}'

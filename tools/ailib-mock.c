@@ -3,9 +3,12 @@
    It speaks the HTTP shapes of OpenAI chat, Anthropic Messages, Gemini, Ollama and Cohere v2
    on loopback, answers deterministically, and injects faults (error statuses, Retry-After,
    delays, stalls, resets, truncation, byte-by-byte writes, CRLF framing, oversized bodies,
-   in-stream errors, replays of recorded traffic) chosen by a /x/<spec>/ path prefix, so a
-   client under test only changes its base URL. `ailib-mock --help` documents the CLI, the
-   endpoints and the spec syntax.
+   in-stream errors, broken structured output, replays of recorded traffic) chosen by a
+   /x/<spec>/ path prefix, so a client under test only changes its base URL. It also answers
+   structured-output requests (every protocol's JSON mode and schema, forced tool calls, a
+   schema in the system prompt) with a JSON value generated from the schema, and describes
+   the images of the user's turn. `ailib-mock --help` documents the CLI, the endpoints and
+   the spec syntax.
 
    Plain C99 + POSIX sockets and threads, no other dependency (and deliberately not ailib.h:
    the server must not share bugs with the client it tests). One thread per connection with
@@ -51,6 +54,9 @@
 #define MOCK_SLICE         16384                    /* text piece size of oversize streams */
 #define MOCK_KEEP_BUF      (1024 * 1024)            /* bigger buffers are freed between requests */
 #define MOCK_STACK         (512 * 1024)
+#define MOCK_SCHEMA_DEPTH  16                       /* $ref / nesting depth of generated values */
+#define MOCK_GEN_NODES     100000                   /* values in one generated document */
+#define MOCK_GEN_BYTES     (8 * 1024 * 1024)        /* bytes of one generated document */
 
 /* >>util ==================================================================================== */
 
@@ -438,6 +444,7 @@ typedef struct mock_info {
     mock_span input;            /* raw top-level input / texts / inputs / requests */
     int tool_result_raw;        /* tool_result is raw JSON, not string contents */
     int has_tools, tool_city, has_tool_result;
+    int has_assistant;          /* an assistant (Gemini: model) turn anywhere */
     int stream;                 /* top-level "stream": -1 absent, 0 false, 1 true */
     int include_usage, base64;
     long long dims;             /* dimensions / outputDimensionality, 0 when absent */
@@ -462,6 +469,7 @@ static void mock_walk_string(mock_walk *w, mock_frame *up, mock_span key, mock_s
     if (mock_is(key, "role")) {
         if (mock_is(s, "user")) up->is_user = 1;
         else if (mock_is(s, "tool")) up->is_tool = 1;
+        else if (mock_is(s, "assistant") || mock_is(s, "model")) in->has_assistant = 1;
     } else if (mock_is(key, "type")) {
         if (mock_is(s, "tool_result") || mock_is(s, "function_call_output")) up->is_tool = 1;
     } else if (mock_is(key, "name")) {
@@ -595,10 +603,12 @@ static void mock_analyze(const char *body, size_t len, mock_info *info) {
 
 enum { MOCK_SCN_DEFAULT, MOCK_SCN_TOOL, MOCK_SCN_REASONING };
 enum { MOCK_IE_NONE, MOCK_IE_NATIVE, MOCK_IE_OPENAI, MOCK_IE_GROQ, MOCK_IE_OPENROUTER };
+enum { MOCK_BAD_NONE, MOCK_BAD_SYNTAX, MOCK_BAD_SCHEMA };
 
 /* The decoded /x/<spec>/ of one request. Strings point into the connection's spec buffer. */
 typedef struct mock_spec {
     int scenario, status, bytewise, crlf, instream_error;
+    int bad_json;                                 /* MOCK_BAD_* */
     const char *body;  size_t body_len;           /* body=, NULL when absent */
     const char *headers[MOCK_SPEC_HEADERS];       /* header=, "Name:Value" */
     int header_count;
@@ -678,10 +688,15 @@ static int mock_spec_flag(const char *v, int *out) {
 static int mock_spec_enum(mock_spec *f, const char *k, const char *v, char *err, size_t cap) {
     static const char *const ie[] = { "0", "1", "openai", "groq", "openrouter" };
     static const char *const scn[] = { "default", "tool", "reasoning" };
+    static const char *const bad[] = { "0", "syntax", "schema" };
     int i;
     if (!strcmp(k, "scenario")) {
         for (i = 0; i < 3; i++) if (!strcmp(v, scn[i])) { f->scenario = i; return 1; }
         return mock_spec_fail(err, cap, "scenario=%s: expected default, tool or reasoning", v);
+    }
+    if (!strcmp(k, "bad_json")) {
+        for (i = 0; i < 3; i++) if (!strcmp(v, bad[i])) { f->bad_json = i; return 1; }
+        return mock_spec_fail(err, cap, "bad_json=%s: expected syntax or schema", v);
     }
     for (i = 0; i < 5; i++) if (!strcmp(v, ie[i])) { f->instream_error = i; return 1; }
     return mock_spec_fail(err, cap, "instream_error=%s: expected 0, 1, openai, groq or openrouter", v);
@@ -695,7 +710,7 @@ static int mock_spec_set(mock_spec *f, const char *k, const char *v, size_t n, c
         *num = x;
         return 1;
     }
-    if (!strcmp(k, "scenario") || !strcmp(k, "instream_error")) return mock_spec_enum(f, k, v, err, cap);
+    if (!strcmp(k, "scenario") || !strcmp(k, "instream_error") || !strcmp(k, "bad_json")) return mock_spec_enum(f, k, v, err, cap);
     if (!strcmp(k, "status")) {
         long long x = mock_atoll(v, n);
         if (x < 200 || x > 599) return mock_spec_fail(err, cap, "status=%s: expected 200..599", v);
@@ -989,7 +1004,7 @@ typedef struct mock_conn {
     size_t in_len, in_cap;
     mock_req req;
     mock_resp resp;
-    mock_buf head, path, spec, text, reason, misc;
+    mock_buf head, path, spec, text, reason, misc, args, aux;
 } mock_conn;
 
 /* Resizes the input buffer. The parsed head points into it, so those pointers move along
@@ -1557,7 +1572,8 @@ typedef struct mock_answer {
     const char *text;   size_t text_len;
     const char *reason; size_t reason_len;   /* reasoning text; 0 when none */
     const char *name;   size_t name_len;     /* tool name */
-    const char *args;                        /* tool arguments, JSON */
+    const char *args;                        /* tool arguments, JSON (bad_json=syntax: not JSON) */
+    const char *args_obj;                    /* args where a protocol embeds them as an object */
     const char *model;  size_t model_len;
     unsigned long long seq, in_tokens, out_tokens, reason_tokens;
     long long created;
@@ -1776,7 +1792,7 @@ static void mock_an_unary(mock_resp *r, const mock_answer *a) {
         mock_puts(b, ",\"name\":");
         mock_putj(b, a->name, a->name_len);
         mock_puts(b, ",\"input\":");
-        mock_puts(b, a->args);
+        mock_puts(b, a->args_obj);
     } else {
         mock_puts(b, "{\"type\":\"text\",\"text\":");
         mock_putj(b, a->text, a->text_len);
@@ -1908,7 +1924,7 @@ static void mock_gm_call(mock_buf *b, const mock_answer *a) {
     mock_puts(b, "{\"functionCall\":{\"name\":");
     mock_putj(b, a->name, a->name_len);
     mock_puts(b, ",\"args\":");
-    mock_puts(b, a->args);
+    mock_puts(b, a->args_obj);
     mock_puts(b, "},\"thoughtSignature\":");
     mock_putjs(b, mock_signature);
     mock_putc(b, '}');
@@ -2017,7 +2033,7 @@ static void mock_ol_tool_calls(mock_buf *b, const mock_answer *a) {
     mock_puts(b, ",\"function\":{\"index\":0,\"name\":");
     mock_putj(b, a->name, a->name_len);
     mock_puts(b, ",\"arguments\":");
-    mock_puts(b, a->args);
+    mock_puts(b, a->args_obj);
     mock_puts(b, "}}]");
 }
 
@@ -2589,6 +2605,623 @@ static const char mock_index_text[] =
     "POST /v1/chat/completions  /v1/messages  /v1beta/models/M:generateContent  /api/chat  /v2/chat\n"
     "Faults and scenarios: /x/<key=value,...>/<path>. Stats: /_mock/stats. Run ailib-mock --help.\n";
 
+/* >>structured output ======================================================================= */
+
+/* Members of raw JSON objects, for the few request paths that steer a reply. */
+
+/* A member's raw value (a string keeps its quotes); 0 when obj is not an object or lacks it. */
+static int mock_get(mock_span obj, const char *key, mock_span *v) {
+    int is_str;
+    if (!obj.p || !mock_json_member(obj.p, obj.n, key, v, &is_str)) return 0;
+    if (is_str) { v->p--; v->n += 2; }
+    return 1;
+}
+
+/* The contents of a raw JSON string (escapes intact); 0 when v is not a string. */
+static int mock_str(mock_span v, mock_span *s) {
+    if (!v.p || v.n < 2 || v.p[0] != '"') return 0;
+    s->p = v.p + 1;
+    s->n = v.n - 2;
+    return 1;
+}
+
+static int mock_get_str(mock_span obj, const char *key, mock_span *s) {
+    mock_span v;
+    return mock_get(obj, key, &v) && mock_str(v, s);
+}
+
+/* A string member equal to lit, ASCII case-insensitively (Gemini writes "OBJECT", "ANY"). */
+static int mock_get_is(mock_span obj, const char *key, const char *lit) {
+    mock_span s;
+    return mock_get_str(obj, key, &s) && mock_ieq(s.p, s.n, lit);
+}
+
+/* The first of two spellings (camelCase, snake_case) a member goes by. */
+static int mock_get2(mock_span obj, const char *key, const char *alt, mock_span *v) {
+    return mock_get(obj, key, v) || mock_get(obj, alt, v);
+}
+
+/* Iterates the members of a raw JSON object: key contents (escapes intact), raw value.
+   *cur starts NULL. */
+static int mock_json_pair(mock_span obj, const char **cur, mock_span *key, mock_span *val) {
+    const char *e = obj.p + obj.n, *p = *cur, *q;
+    if (!obj.p) return 0;
+    if (!p) {
+        p = mock_ws(obj.p, e);
+        if (p >= e || *p != '{') return 0;
+        p++;
+    }
+    p = mock_ws(p, e);
+    if (p < e && *p == ',') p = mock_ws(p + 1, e);
+    if (p >= e || *p != '"' || (q = mock_str_end(p + 1, e)) == NULL) return 0;
+    key->p = p + 1;
+    key->n = (size_t)(q - p - 1);
+    p = mock_ws(q + 1, e);
+    if (p >= e || *p != ':') return 0;
+    p = mock_ws(p + 1, e);
+    if ((q = mock_json_skip(p, e)) == NULL) return 0;
+    val->p = p;
+    val->n = (size_t)(q - p);
+    *cur = q;
+    return 1;
+}
+
+/* A member found by a key given as raw string contents. */
+static int mock_get_span(mock_span obj, mock_span key, mock_span *v) {
+    const char *cur = NULL;
+    mock_span k;
+    while (mock_json_pair(obj, &cur, &k, v))
+        if (k.n == key.n && !memcmp(k.p, key.p, k.n)) return 1;
+    return 0;
+}
+
+static int mock_span_eq(mock_span a, mock_span b) { return a.n == b.n && (!a.n || !memcmp(a.p, b.p, a.n)); }
+
+/* A number member (JSON number text, whole); 0 when absent or not a number. */
+static int mock_get_num(mock_span obj, const char *key, double *out) {
+    mock_span v;
+    char t[64], *end;
+    if (!mock_get(obj, key, &v) || !v.n || v.n >= sizeof t) return 0;
+    memcpy(t, v.p, v.n);
+    t[v.n] = 0;
+    *out = strtod(t, &end);
+    return end == t + v.n && *out > -1e15 && *out < 1e15;
+}
+
+static long long mock_floor(double x) {
+    long long v = (long long)x;
+    return (double)v > x ? v - 1 : v;
+}
+
+static long long mock_ceil(double x) { return -mock_floor(-x); }
+
+/* Generating a value from a schema: deterministic, and valid for the schemas clients send
+   (see DEFAULT REPLY in --help for the rules). */
+typedef struct mock_gen {
+    mock_buf *b;
+    mock_span root;                          /* for $ref */
+    const char *echo; size_t echo_len;       /* the "answer" of an object without properties */
+    size_t start;
+    long nodes;
+} mock_gen;
+
+static void mock_gen_value(mock_gen *g, mock_span s, int depth);
+
+/* "#", "#/$defs/X" or "#/definitions/X" in the root schema. */
+static int mock_gen_ref(const mock_gen *g, mock_span ref, mock_span *out) {
+    static const char *const prefix[] = { "#/$defs/", "#/definitions/" };
+    static const char *const key[] = { "$defs", "definitions" };
+    int i;
+    if (mock_is(ref, "#")) { *out = g->root; return 1; }
+    for (i = 0; i < 2; i++) {
+        size_t k = strlen(prefix[i]);
+        mock_span defs, name;
+        if (ref.n <= k || memcmp(ref.p, prefix[i], k) || !mock_get(g->root, key[i], &defs)) continue;
+        name.p = ref.p + k;
+        name.n = ref.n - k;
+        if (mock_get_span(defs, name, out)) return 1;
+    }
+    return 0;
+}
+
+/* Follows $ref links (a bounded number of them). */
+static mock_span mock_gen_deref(const mock_gen *g, mock_span s) {
+    mock_span ref, t;
+    int k;
+    for (k = 0; k < MOCK_SCHEMA_DEPTH && mock_get_str(s, "$ref", &ref) && mock_gen_ref(g, ref, &t); k++) s = t;
+    return s;
+}
+
+/* The schema's type, lower-cased: a string, or the first non-"null" entry of an array
+   ("null" when that is all there is); 0 without a type. */
+static int mock_gen_type(mock_span s, char *t, size_t cap) {
+    mock_span v, item, str;
+    const char *cur = NULL;
+    int any = 0;
+    size_t i;
+    if (!mock_get(s, "type", &v)) return 0;
+    while (mock_json_next(v, &cur, &item)) {
+        if (!mock_str(item, &str)) continue;
+        any = 1;
+        if (mock_ieq(str.p, str.n, "null") || str.n >= cap) continue;
+        for (i = 0; i < str.n; i++) t[i] = mock_lower(str.p[i]);
+        t[str.n] = 0;
+        return 1;
+    }
+    if (any) snprintf(t, cap, "null");
+    return any;
+}
+
+static void mock_gen_string(mock_gen *g, mock_span s) {
+    double lo, hi;
+    size_t want = 7, i;
+    if (mock_get_num(s, "minLength", &lo) && lo > 7) want = lo > 65536 ? 65536 : (size_t)lo;
+    if (mock_get_num(s, "maxLength", &hi) && hi >= 0 && hi < (double)want) want = (size_t)hi;
+    mock_putc(g->b, '"');
+    mock_put(g->b, "example", want < 7 ? want : 7);
+    for (i = 7; i < want; i++) mock_putc(g->b, 'x');
+    mock_putc(g->b, '"');
+}
+
+/* minimum (draft-4 boolean exclusiveMinimum: minimum+1), exclusiveMinimum+1, else the
+   default kept under maximum / exclusiveMaximum. */
+static void mock_gen_number(mock_gen *g, mock_span s, int integer) {
+    mock_span raw;
+    double x, d = integer ? 42 : 3.5;
+    int excl = mock_get(s, "exclusiveMinimum", &raw) && mock_is(raw, "true");
+    if (mock_get_num(s, "minimum", &x)) {
+        if (!excl && !integer && mock_get(s, "minimum", &raw)) { mock_putsp(g->b, raw); return; }
+        d = excl ? (integer ? (double)mock_floor(x) + 1 : x + 1) : (double)mock_ceil(x);
+    } else if (mock_get_num(s, "exclusiveMinimum", &x)) {
+        d = integer ? (double)mock_floor(x) + 1 : x + 1;
+    } else if (mock_get_num(s, "maximum", &x) && x < d) {
+        if (!integer && mock_get(s, "maximum", &raw)) { mock_putsp(g->b, raw); return; }
+        d = (double)mock_floor(x);
+    } else if (mock_get_num(s, "exclusiveMaximum", &x) && x <= d) {
+        d = integer ? (double)mock_ceil(x) - 1 : x - 1;
+    }
+    if (integer) mock_putf(g->b, "%lld", (long long)d);
+    else mock_putf(g->b, "%.15g", d);
+}
+
+static void mock_gen_array(mock_gen *g, mock_span s, int depth) {
+    mock_span items = { NULL, 0 }, v;
+    const char *cur = NULL;
+    double lo, hi;
+    long n = 1, i;
+    if (mock_get_num(s, "minItems", &lo) && lo > 1) n = lo > 64 ? 64 : (long)lo;
+    if (mock_get_num(s, "maxItems", &hi) && hi >= 0 && hi < (double)n) n = (long)hi;
+    if (mock_get(s, "items", &v)) {
+        if (*v.p == '[') { if (!mock_json_next(v, &cur, &items)) items.p = NULL; }   /* draft-4 tuple */
+        else items = v;
+    }
+    mock_putc(g->b, '[');
+    for (i = 0; i < n; i++) {
+        if (i) mock_putc(g->b, ',');
+        mock_gen_value(g, items, depth + 1);
+    }
+    mock_putc(g->b, ']');
+}
+
+#define MOCK_GEN_SOURCES 16
+
+/* Every property in order, its own and (allOf) its branches', each name once. Without any,
+   {"answer":"<echo>"} (or {} under additionalProperties: false). */
+static void mock_gen_object(mock_gen *g, mock_span s, int depth) {
+    mock_span src[MOCK_GEN_SOURCES], all, branch, v, k;
+    const char *cur = NULL, *pc;
+    int n = 0, i, j, first = 1;
+    if (mock_get(s, "properties", &v)) src[n++] = v;
+    if (mock_get(s, "allOf", &all))
+        while (n < MOCK_GEN_SOURCES && mock_json_next(all, &cur, &branch))
+            if (mock_get(mock_gen_deref(g, branch), "properties", &v)) src[n++] = v;
+    mock_putc(g->b, '{');
+    for (i = 0; i < n; i++) {
+        for (pc = NULL; mock_json_pair(src[i], &pc, &k, &v);) {
+            mock_span seen;
+            for (j = 0; j < i && !mock_get_span(src[j], k, &seen); j++) {}
+            if (j < i) continue;
+            if (!first) mock_putc(g->b, ',');
+            first = 0;
+            mock_putc(g->b, '"');
+            mock_putsp(g->b, k);
+            mock_puts(g->b, "\":");
+            mock_gen_value(g, v, depth + 1);
+        }
+    }
+    if (first && !(mock_get(s, "additionalProperties", &v) && mock_is(v, "false"))) {
+        mock_puts(g->b, "\"answer\":");
+        mock_putj(g->b, g->echo, g->echo_len);
+    }
+    mock_putc(g->b, '}');
+}
+
+static void mock_gen_value(mock_gen *g, mock_span s, int depth) {
+    mock_span v, item, ref;
+    const char *cur = NULL;
+    char type[16];
+    if (depth > MOCK_SCHEMA_DEPTH || ++g->nodes > MOCK_GEN_NODES || g->b->len - g->start > MOCK_GEN_BYTES) {
+        mock_puts(g->b, "null");
+        return;
+    }
+    if (mock_get_str(s, "$ref", &ref)) {
+        if (mock_gen_ref(g, ref, &v)) mock_gen_value(g, v, depth + 1);
+        else mock_puts(g->b, "null");
+        return;
+    }
+    if (mock_get(s, "const", &v)) { mock_putsp(g->b, v); return; }
+    if (mock_get(s, "enum", &v) && mock_json_next(v, &cur, &item)) { mock_putsp(g->b, item); return; }
+    if (mock_get(s, "anyOf", &v) || mock_get(s, "oneOf", &v)) {
+        for (cur = NULL; mock_json_next(v, &cur, &item);)
+            if (!mock_get_is(item, "type", "null")) { mock_gen_value(g, item, depth + 1); return; }
+        mock_puts(g->b, "null");
+        return;
+    }
+    if (mock_get(s, "allOf", &v) && !mock_get(s, "properties", &item)) {
+        int props = 0;
+        for (cur = NULL; !props && mock_json_next(v, &cur, &item);) props = mock_get(mock_gen_deref(g, item), "properties", &ref);
+        cur = NULL;
+        if (!props && mock_json_next(v, &cur, &item)) { mock_gen_value(g, item, depth + 1); return; }
+        mock_gen_object(g, s, depth);
+        return;
+    }
+    if (!mock_gen_type(s, type, sizeof type))
+        snprintf(type, sizeof type, "%s", !mock_get(s, "properties", &v) && mock_get(s, "items", &v) ? "array" : "object");
+    if (!strcmp(type, "string")) mock_gen_string(g, s);
+    else if (!strcmp(type, "integer")) mock_gen_number(g, s, 1);
+    else if (!strcmp(type, "number")) mock_gen_number(g, s, 0);
+    else if (!strcmp(type, "boolean")) mock_puts(g->b, "true");
+    else if (!strcmp(type, "null")) mock_puts(g->b, "null");
+    else if (!strcmp(type, "array")) mock_gen_array(g, s, depth);
+    else mock_gen_object(g, s, depth);
+}
+
+/* What a chat request asks for: a JSON text (from a schema, or the generic object) or a
+   forced call of one tool with arguments from that tool's schema. */
+enum { MOCK_SO_NONE, MOCK_SO_TEXT, MOCK_SO_TOOL };
+
+typedef struct mock_so {
+    int kind;
+    mock_span schema;       /* raw root schema (in the body or the decoded system text), or none */
+    mock_span tool;         /* forced tool name, string contents */
+} mock_so;
+
+/* OpenAI chat {"type":"json_schema","json_schema":{"schema":..}} or {"type":"json_object"};
+   Cohere v2 {"type":"json_object","json_schema":{..the schema..}}. */
+static int mock_so_response_format(mock_span body, mock_span *schema) {
+    mock_span rf, js;
+    if (!mock_get(body, "response_format", &rf)) return 0;
+    if (mock_get_is(rf, "type", "json_schema")) {
+        if (mock_get(rf, "json_schema", &js) && mock_get(js, "schema", schema)) return 1;
+        mock_get(rf, "schema", schema);
+        return 1;
+    }
+    if (!mock_get_is(rf, "type", "json_object")) return 0;
+    if (mock_get(rf, "json_schema", &js) && !mock_get(js, "schema", schema)) *schema = js;
+    return 1;
+}
+
+/* Anthropic output_config.format (and the older beta output_format). */
+static int mock_so_anthropic(mock_span body, mock_span *schema) {
+    mock_span oc, fmt;
+    if (!(mock_get(body, "output_config", &oc) && mock_get(oc, "format", &fmt)) && !mock_get(body, "output_format", &fmt)) return 0;
+    if (!mock_get_is(fmt, "type", "json_schema")) return 0;
+    mock_get(fmt, "schema", schema);
+    return 1;
+}
+
+/* Gemini generationConfig: responseJsonSchema, responseSchema, or the JSON MIME type alone. */
+static int mock_so_gemini(mock_span body, mock_span *schema) {
+    mock_span gc, mime;
+    if (!mock_get2(body, "generationConfig", "generation_config", &gc)) return 0;
+    if (mock_get2(gc, "responseJsonSchema", "response_json_schema", schema)) return 1;
+    if (mock_get2(gc, "responseSchema", "response_schema", schema)) return 1;
+    return mock_get2(gc, "responseMimeType", "response_mime_type", &mime) && mock_is(mime, "\"application/json\"");
+}
+
+/* Ollama "format": "json" or a schema object. */
+static int mock_so_ollama(mock_span body, mock_span *schema) {
+    mock_span fmt;
+    if (!mock_get(body, "format", &fmt)) return 0;
+    if (*fmt.p == '{') { *schema = fmt; return 1; }
+    return mock_is(fmt, "\"json\"");
+}
+
+/* The tool a request forces: OpenAI {"type":"function","function":{"name":X}} (or a flat
+   "name"), Anthropic {"type":"tool","name":X}, Gemini functionCallingConfig mode ANY with
+   allowedFunctionNames [X, ...]. */
+static int mock_so_forced(mock_span body, int proto, mock_span *name) {
+    mock_span tc, fc, names, first;
+    const char *cur = NULL;
+    if (proto == MOCK_P_GEMINI) {
+        if (!mock_get2(body, "toolConfig", "tool_config", &tc) || !mock_get2(tc, "functionCallingConfig", "function_calling_config", &fc)
+            || !mock_get_is(fc, "mode", "any") || !mock_get2(fc, "allowedFunctionNames", "allowed_function_names", &names))
+            return 0;
+        return mock_json_next(names, &cur, &first) && mock_str(first, name);
+    }
+    if (!mock_get(body, "tool_choice", &tc)) return 0;
+    if (proto == MOCK_P_ANTHROPIC) return mock_get_is(tc, "type", "tool") && mock_get_str(tc, "name", name);
+    if (!mock_get_is(tc, "type", "function")) return 0;
+    return (mock_get(tc, "function", &fc) && mock_get_str(fc, "name", name)) || mock_get_str(tc, "name", name);
+}
+
+/* One tool declaration named name: its parameters / input_schema / parametersJsonSchema. */
+static int mock_so_decl(mock_span t, mock_span name, mock_span *schema) {
+    mock_span n;
+    if (!mock_get_str(t, "name", &n) || !mock_span_eq(n, name)) return 0;
+    if (!mock_get(t, "parameters", schema) && !mock_get(t, "input_schema", schema)
+        && !mock_get2(t, "parametersJsonSchema", "parameters_json_schema", schema))
+        schema->p = NULL;
+    return 1;
+}
+
+/* The schema of the forced tool among "tools": OpenAI/Ollama/Cohere {"function":{..}},
+   Anthropic flat, Gemini functionDeclarations. */
+static void mock_so_tool_schema(mock_span body, mock_span name, mock_span *schema) {
+    mock_span tools, t, fn, decls, d;
+    const char *cur = NULL, *dc;
+    schema->p = NULL;
+    if (!mock_get(body, "tools", &tools)) return;
+    while (mock_json_next(tools, &cur, &t)) {
+        if (mock_so_decl(t, name, schema)) return;
+        if (mock_get(t, "function", &fn) && mock_so_decl(fn, name, schema)) return;
+        if (mock_get2(t, "functionDeclarations", "function_declarations", &decls))
+            for (dc = NULL; mock_json_next(decls, &dc, &d);)
+                if (mock_so_decl(d, name, schema)) return;
+    }
+}
+
+/* Appends a text value decoded: a string, an array of strings or {"text":..} blocks, or an
+   object with such "parts" (Gemini). Pieces are joined with newlines. */
+static void mock_put_texts(mock_span v, mock_buf *out) {
+    mock_span s, parts, item;
+    const char *cur = NULL;
+    if (mock_str(v, &s)) {
+        if (out->len) mock_putc(out, '\n');
+        mock_json_decode(out, s.p, s.n, s.n);
+        return;
+    }
+    if (mock_get(v, "parts", &parts)) v = parts;
+    if (*v.p != '[') return;
+    while (mock_json_next(v, &cur, &item)) {
+        if (mock_str(item, &s) || mock_get_str(item, "text", &s)) {
+            if (out->len) mock_putc(out, '\n');
+            mock_json_decode(out, s.p, s.n, s.n);
+        }
+    }
+}
+
+/* The system text of a request, decoded: system and developer messages, Anthropic's (and
+   Ollama generate's) top-level system, Gemini's systemInstruction. */
+static void mock_system_text(mock_span body, int proto, mock_buf *out) {
+    mock_span v, msgs, m, content;
+    const char *cur = NULL;
+    if (proto == MOCK_P_GEMINI) {
+        if (mock_get2(body, "systemInstruction", "system_instruction", &v)) mock_put_texts(v, out);
+        return;
+    }
+    if (mock_get(body, "system", &v)) mock_put_texts(v, out);
+    if (!mock_get(body, "messages", &msgs)) return;
+    while (mock_json_next(msgs, &cur, &m))
+        if ((mock_get_is(m, "role", "system") || mock_get_is(m, "role", "developer")) && mock_get(m, "content", &content))
+            mock_put_texts(content, out);
+}
+
+static const char mock_schema_marker[] = "validate against this JSON Schema:\n";
+
+/* The prompt route: a schema after the marker in the system text (kept decoded in sys), or
+   just "Answer with a single JSON". 2 with a schema, 1 for the generic object, else 0. */
+static int mock_so_prompt(mock_span body, int proto, mock_buf *sys, mock_span *schema) {
+    const char *m, *p, *e;
+    mock_system_text(body, proto, sys);
+    if (!sys->len || sys->oom) return 0;
+    m = mock_find(sys->p, sys->len, mock_schema_marker);
+    if (m) {
+        e = sys->p + sys->len;
+        p = mock_ws(m + sizeof mock_schema_marker - 1, e);
+        if (p < e && *p == '{' && (e = mock_json_skip(p, e)) != NULL) {
+            schema->p = p;
+            schema->n = (size_t)(e - p);
+            return 2;
+        }
+        return 1;
+    }
+    return mock_find(sys->p, sys->len, "Answer with a single JSON") ? 1 : 0;
+}
+
+/* Settles the structured-output route of a chat request. A native schema beats a prompt
+   schema, which beats a native JSON mode alone (the prompt route also sets that mode). A
+   forced tool wins until the request carries a tool result; under bad_json, a tool result
+   is the repair round of the tool route and the tool is called again. */
+static void mock_so_detect(mock_conn *c, const mock_route *rt, const mock_spec *f, const mock_info *in, mock_so *so) {
+    mock_span body, schema = { NULL, 0 }, pschema = { NULL, 0 };
+    int native = 0, prompt;
+    memset(so, 0, sizeof *so);
+    if (!c->req.body || !c->req.body_len) return;
+    body.p = c->req.body;
+    body.n = c->req.body_len;
+    switch (rt->proto) {
+    case MOCK_P_ANTHROPIC: native = mock_so_anthropic(body, &schema); break;
+    case MOCK_P_GEMINI: native = mock_so_gemini(body, &schema); break;
+    case MOCK_P_OLLAMA: native = mock_so_ollama(body, &schema); break;
+    default: native = mock_so_response_format(body, &schema);
+    }
+    if ((!in->has_tool_result || f->bad_json) && mock_so_forced(body, rt->proto, &so->tool)) {
+        so->kind = MOCK_SO_TOOL;
+        mock_so_tool_schema(body, so->tool, &so->schema);
+        return;
+    }
+    prompt = mock_so_prompt(body, rt->proto, &c->aux, &pschema);
+    if (!native && !prompt) return;
+    so->kind = MOCK_SO_TEXT;
+    so->schema = schema.p ? schema : pschema;
+}
+
+/* The structured text (or tool arguments) into out; bad_json breaks it. */
+static void mock_so_value(const mock_so *so, int bad, mock_span echo, mock_buf *out) {
+    mock_gen g;
+    mock_buf e = { NULL, 0, 0, 0 };
+    if (bad == MOCK_BAD_SYNTAX) { mock_puts(out, "Sure! {\"answer\": "); return; }
+    if (bad == MOCK_BAD_SCHEMA || (so->kind == MOCK_SO_TOOL && !so->schema.p)) { mock_puts(out, "{}"); return; }
+    if (echo.p && echo.n) mock_json_decode(&e, echo.p, echo.n, MOCK_MAX_ECHO);
+    else mock_puts(&e, "nothing");
+    memset(&g, 0, sizeof g);
+    g.b = out;
+    g.root = so->schema;
+    g.echo = e.p ? e.p : "";
+    g.echo_len = e.len;
+    g.start = out->len;
+    mock_gen_value(&g, so->schema, 0);
+    mock_buf_free(&e);
+}
+
+/* >>vision ================================================================================== */
+
+static int mock_b64val(char ch) {
+    if (ch >= 'A' && ch <= 'Z') return ch - 'A';
+    if (ch >= 'a' && ch <= 'z') return ch - 'a' + 26;
+    if (ch >= '0' && ch <= '9') return ch - '0' + 52;
+    if (ch == '+' || ch == '-') return 62;
+    if (ch == '/' || ch == '_') return 63;
+    return -1;
+}
+
+/* Decoded size of base64 given as JSON string contents (\/ and whitespace allowed, either
+   alphabet, padding optional), or -1 when invalid; the first bytes go to head. */
+static long long mock_b64_size(const char *s, size_t n, unsigned char *head, size_t cap) {
+    unsigned long acc = 0;
+    long long out = 0;
+    size_t i, q = 0, pad = 0;
+    int bits = 0, v;
+    for (i = 0; i < n; i++) {
+        char ch = s[i];
+        if (ch == '\\' && i + 1 < n) {
+            ch = s[++i];
+            if (ch == 'n' || ch == 'r' || ch == 't') continue;
+            if (ch != '/') return -1;
+        }
+        if (mock_is_space(ch)) continue;
+        if (ch == '=') { pad++; continue; }
+        if (pad || (v = mock_b64val(ch)) < 0) return -1;
+        q++;
+        acc = (acc << 6) | (unsigned long)v;
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            if ((unsigned long long)out < cap) head[out] = (unsigned char)(acc >> bits);
+            out++;
+            acc &= (1UL << bits) - 1;
+        }
+    }
+    if (q % 4 == 1 || pad > 2 || (pad && (q + pad) % 4)) return -1;
+    return out;
+}
+
+static const char *mock_sniff(const unsigned char *h, long long n) {
+    if (n >= 4 && !memcmp(h, "\x89PNG", 4)) return "image/png";
+    if (n >= 3 && h[0] == 0xFF && h[1] == 0xD8 && h[2] == 0xFF) return "image/jpeg";
+    if (n >= 4 && !memcmp(h, "GIF8", 4)) return "image/gif";
+    if (n >= 12 && !memcmp(h, "RIFF", 4) && !memcmp(h + 8, "WEBP", 4)) return "image/webp";
+    return "image";
+}
+
+/* The images of one user turn, described: "image/png (67 bytes)" or the URL. */
+typedef struct mock_seen { mock_buf list; unsigned long count; } mock_seen;
+
+static void mock_see_next(mock_seen *v) {
+    if (v->count++) mock_puts(&v->list, ", ");
+}
+
+static void mock_see_b64(mock_seen *v, mock_span mime, mock_span data) {
+    unsigned char head[16];
+    long long n = mock_b64_size(data.p, data.n, head, sizeof head);
+    mock_see_next(v);
+    if (mime.p && mime.n) mock_json_decode(&v->list, mime.p, mime.n, MOCK_MAX_NAME);
+    else mock_puts(&v->list, n >= 0 ? mock_sniff(head, n) : "image");
+    if (n < 0) { mock_puts(&v->list, " (invalid base64)"); return; }
+    mock_puts(&v->list, " (");
+    mock_putu(&v->list, (unsigned long long)n);
+    mock_puts(&v->list, n == 1 ? " byte)" : " bytes)");
+}
+
+/* A URL, or a data: URL (its MIME type and decoded size). */
+static void mock_see_url(mock_seen *v, mock_span url) {
+    const char *comma, *semi;
+    mock_span mime, data;
+    size_t i;
+    unsigned long long n = 0;
+    if (url.n < 5 || memcmp(url.p, "data:", 5)) {
+        mock_see_next(v);
+        mock_json_decode(&v->list, url.p, url.n, MOCK_MAX_ECHO);
+        return;
+    }
+    comma = (const char *)memchr(url.p, ',', url.n);
+    mime.p = url.p + 5;
+    mime.n = (size_t)((comma ? comma : url.p + url.n) - mime.p);
+    semi = (const char *)memchr(mime.p, ';', mime.n);
+    if (semi) mime.n = (size_t)(semi - mime.p);
+    data.p = comma ? comma + 1 : url.p + url.n;
+    data.n = (size_t)(url.p + url.n - data.p);
+    if (!comma || mock_find(url.p, (size_t)(comma - url.p), ";base64")) {
+        if (!comma) data.p = "!", data.n = 1;
+        mock_see_b64(v, mime, data);
+        return;
+    }
+    for (i = 0; i < data.n; i++, n++)
+        if (data.p[i] == '%' && i + 2 < data.n) i += 2;
+    mock_see_next(v);
+    if (mime.n) mock_json_decode(&v->list, mime.p, mime.n, MOCK_MAX_NAME);
+    else mock_puts(&v->list, "text/plain");
+    mock_putf(&v->list, " (%llu %s)", n, n == 1 ? "byte" : "bytes");
+}
+
+/* One content part: OpenAI / Cohere image_url, Anthropic image, Gemini inlineData/fileData. */
+static void mock_see_part(mock_seen *v, mock_span part) {
+    mock_span u, t, src, mime = { NULL, 0 }, data;
+    if (mock_get(part, "image_url", &u)) {
+        if (mock_str(u, &t) || mock_get_str(u, "url", &t)) mock_see_url(v, t);
+    } else if (mock_get_is(part, "type", "image") && mock_get(part, "source", &src)) {
+        if (mock_get_str(src, "url", &t)) mock_see_url(v, t);
+        else if (mock_get_str(src, "data", &data)) { mock_get_str(src, "media_type", &mime); mock_see_b64(v, mime, data); }
+    } else if (mock_get2(part, "inlineData", "inline_data", &src) && mock_get_str(src, "data", &data)) {
+        if (!mock_get_str(src, "mimeType", &mime)) mock_get_str(src, "mime_type", &mime);
+        mock_see_b64(v, mime, data);
+    } else if (mock_get2(part, "fileData", "file_data", &src)
+               && (mock_get_str(src, "fileUri", &t) || mock_get_str(src, "file_uri", &t))) {
+        mock_see_url(v, t);
+    }
+}
+
+/* "I see 2 images: image/png (67 bytes), https://example.com/cat.jpg. " for the images of
+   the last user turn (Ollama: its "images"; /api/generate: the top-level ones). */
+static void mock_vision(const mock_conn *c, const mock_route *rt, mock_buf *out) {
+    mock_span body, msgs, item, last = { NULL, 0 }, v, role, s;
+    mock_seen seen;
+    const char *cur = NULL;
+    if (!c->req.body || !c->req.body_len) return;
+    body.p = c->req.body;
+    body.n = c->req.body_len;
+    if (rt->ep == MOCK_EP_GENERATE) last = body;
+    else if (mock_get(body, rt->proto == MOCK_P_GEMINI ? "contents" : "messages", &msgs))
+        while (mock_json_next(msgs, &cur, &item))
+            if (mock_get_str(item, "role", &role) ? mock_is(role, "user") : rt->proto == MOCK_P_GEMINI) last = item;
+    if (!last.p) return;
+    memset(&seen, 0, sizeof seen);
+    if (mock_get(last, "images", &v))
+        for (cur = NULL; mock_json_next(v, &cur, &item);)
+            if (mock_str(item, &s)) { mock_span none = { NULL, 0 }; mock_see_b64(&seen, none, s); }
+    if (mock_get(last, "content", &v) || mock_get(last, "parts", &v))
+        for (cur = NULL; *v.p == '[' && mock_json_next(v, &cur, &item);) mock_see_part(&seen, item);
+    if (seen.count) {
+        mock_puts(out, "I see ");
+        mock_putu(out, seen.count);
+        mock_puts(out, seen.count == 1 ? " image: " : " images: ");
+        mock_put(out, seen.list.p, seen.list.len);
+        mock_puts(out, ". ");
+    }
+    mock_buf_free(&seen.list);
+}
+
 /* >>chat ==================================================================================== */
 
 static mock_span mock_echo_source(const mock_info *in) {
@@ -2598,8 +3231,8 @@ static mock_span mock_echo_source(const mock_info *in) {
 }
 
 /* The answer text: the tool's result when the request carries one (closing a tool loop),
-   else a greeting that echoes the user. */
-static void mock_answer_text(mock_conn *c, const mock_info *in, mock_span echo) {
+   else a greeting that echoes the user, after what it sees in the user's images. */
+static void mock_answer_text(mock_conn *c, const mock_route *rt, const mock_info *in, mock_span echo) {
     mock_buf *t = &c->text;
     if (in->has_tool_result) {
         mock_puts(t, "The tool said: ");
@@ -2607,6 +3240,7 @@ static void mock_answer_text(mock_conn *c, const mock_info *in, mock_span echo) 
         else mock_json_decode(t, in->tool_result.p, in->tool_result.n, MOCK_MAX_ECHO);
         return;
     }
+    mock_vision(c, rt, t);
     mock_puts(t, "Hello from ailib-mock. You said: ");
     if (echo.p) mock_json_decode(t, echo.p, echo.n, MOCK_MAX_ECHO);
     if (!echo.p || !echo.n) mock_puts(t, "nothing");
@@ -2628,18 +3262,26 @@ static void mock_stamp(char *out, size_t cap, time_t now) {
 
 static void mock_answer_build(mock_conn *c, const mock_route *rt, const mock_spec *f, const mock_info *in, mock_answer *a) {
     mock_span echo = mock_echo_source(in);
+    mock_so so;
     size_t name_len;
+    int bad;
     memset(a, 0, sizeof *a);
     mock_buf_clear(&c->text);
     mock_buf_clear(&c->reason);
     mock_buf_clear(&c->misc);
+    mock_buf_clear(&c->args);
+    mock_buf_clear(&c->aux);
     a->seq = c->seq;
     a->created = (long long)time(NULL);
     mock_stamp(a->stamp, sizeof a->stamp, (time_t)a->created);
-    mock_answer_text(c, in, echo);
-    a->tool = f->scenario == MOCK_SCN_TOOL && !in->has_tool_result;
+    mock_so_detect(c, rt, f, in, &so);
+    bad = in->has_assistant ? MOCK_BAD_NONE : f->bad_json;
+    a->tool = (f->scenario == MOCK_SCN_TOOL && !in->has_tool_result) || so.kind == MOCK_SO_TOOL;
+    if (so.kind == MOCK_SO_TEXT && !a->tool) mock_so_value(&so, bad, echo, &c->text);
+    else mock_answer_text(c, rt, in, echo);
     if (f->scenario == MOCK_SCN_REASONING) mock_answer_reason(c, echo);
-    if (in->tool_name.p) mock_json_decode(&c->misc, in->tool_name.p, in->tool_name.n, MOCK_MAX_NAME);
+    if (so.kind == MOCK_SO_TOOL) mock_json_decode(&c->misc, so.tool.p, so.tool.n, MOCK_MAX_NAME);
+    else if (in->tool_name.p) mock_json_decode(&c->misc, in->tool_name.p, in->tool_name.n, MOCK_MAX_NAME);
     if (!c->misc.len) mock_puts(&c->misc, "get_weather");
     name_len = c->misc.len;
     if (rt->model.n) mock_put(&c->misc, rt->model.p, rt->model.n < MOCK_MAX_NAME ? rt->model.n : MOCK_MAX_NAME);
@@ -2654,6 +3296,11 @@ static void mock_answer_build(mock_conn *c, const mock_route *rt, const mock_spe
     a->reason = c->reason.p ? c->reason.p : "";
     a->reason_len = c->reason.len;
     a->args = in->tool_city || !in->has_tools ? "{\"city\":\"Paris\"}" : "{}";
+    if (so.kind == MOCK_SO_TOOL) {
+        mock_so_value(&so, bad, echo, &c->args);
+        a->args = c->args.p && !c->args.oom ? c->args.p : "{}";
+    }
+    a->args_obj = bad == MOCK_BAD_SYNTAX && so.kind == MOCK_SO_TOOL ? "{}" : a->args;
     a->in_tokens = c->req.body_len / 4 + 1;
     a->out_tokens = a->tool ? 12 : mock_count_words(a->text, a->text_len);
     a->reason_tokens = mock_count_words(a->reason, a->reason_len);
@@ -3206,6 +3853,8 @@ static void mock_conn_free(mock_conn *c) {
     mock_buf_free(&c->text);
     mock_buf_free(&c->reason);
     mock_buf_free(&c->misc);
+    mock_buf_free(&c->args);
+    mock_buf_free(&c->aux);
     free(c);
 }
 
@@ -3354,8 +4003,42 @@ static const char *const mock_help[] = {
 "  A request that carries a tool result (role \"tool\", a tool_result block, a",
 "  functionResponse part, a function_call_output item) is answered with",
 "  \"The tool said: <result>\", in every scenario, so a client can run a whole tool loop.",
+"  When the last user turn has images, the text starts with what it sees:",
+"  \"I see 2 images: image/png (67 bytes), https://example.com/cat.jpg. Hello from ...\"",
+"  (base64: the MIME type given, else sniffed from PNG/JPEG/GIF/WEBP magic, else",
+"  \"image\", and the decoded size, or \"(invalid base64)\"; URLs as given). Images are",
+"  OpenAI and Cohere image_url parts (data: URLs or links), Anthropic image blocks (base64",
+"  or url source), Gemini inlineData / fileData parts, Ollama \"images\" (of the message;",
+"  top-level for /api/generate).",
 "  Embeddings are deterministic unit vectors of 16 floats (or dimensions /",
 "  outputDimensionality, up to 4096), derived from each input's bytes.",
+"",
+"STRUCTURED OUTPUT",
+"  A chat request that asks for JSON gets, as its text, a JSON value generated from the",
+"  schema (compact, deterministic). Asked by: OpenAI response_format json_schema (its",
+"  json_schema.schema) or json_object; Anthropic output_config.format json_schema;",
+"  Gemini generationConfig.responseJsonSchema, responseSchema (OpenAPI subset: upper-case",
+"  types, nullable) or responseMimeType application/json; Ollama format (\"json\" or a",
+"  schema); Cohere response_format json_object (with json_schema, the schema itself); or",
+"  the system text (system/developer messages, Anthropic system, Gemini systemInstruction)",
+"  holding \"validate against this JSON Schema:\\n\" then the schema, or just \"Answer",
+"  with a single JSON\". A native schema beats a prompt schema, which beats a JSON mode",
+"  alone. No schema: {\"answer\":\"<user text>\"}.",
+"  A forced tool (OpenAI tool_choice {\"type\":\"function\",\"function\":{\"name\":X}},",
+"  also Ollama and Cohere; Anthropic {\"type\":\"tool\",\"name\":X}; Gemini",
+"  functionCallingConfig mode ANY with allowedFunctionNames [X]) is called, in any",
+"  scenario, with arguments generated from that tool's parameters / input_schema /",
+"  parametersJsonSchema ({} without one); a request carrying a tool result gets the text",
+"  answer instead (JSON if it also asks for JSON).",
+"  scenario=tool still calls its tool first; the answer after the result is JSON.",
+"  Values: const, else enum[0]; object: every property in order (allOf branches merged),",
+"  none: {\"answer\":\"<user text>\"} ({} with additionalProperties false); string:",
+"  \"example\" padded with x to minLength (cut to maxLength); integer: minimum, or",
+"  exclusiveMinimum+1, else 42 (kept under maximum); number: the same with 3.5; boolean",
+"  true; null null; array: max(minItems,1) items (at most 64) from items; a type array:",
+"  the first non-null type; anyOf/oneOf: the first branch that is not {\"type\":\"null\"};",
+"  no type: object (array with only items); $ref #, #/$defs/X, #/definitions/X resolved in",
+"  the root; null below 16 levels.",
 "",
 "SCENARIOS AND FAULTS:  http://127.0.0.1:PORT/x/<spec>/<normal path>",
 "  <spec> is key=value pairs separated by commas; values are percent-decoded (write a",
@@ -3371,6 +4054,16 @@ static const char *const mock_help[] = {
 "      reasoning: reasoning text first (reasoning_content deltas, an Anthropic thinking",
 "      block with signature_delta, Gemini thought:true parts, Ollama message.thinking,",
 "      a Cohere thinking content block), then the answer.",
+"  bad_json=syntax|schema",
+"                      a structured reply (above) comes out broken while the request has",
+"                      no assistant turn (role assistant, Gemini model), so the client's",
+"                      repair round (which carries the bad answer back) gets a good one.",
+"                      syntax: the text  Sure! {\"answer\":   (not JSON); schema: {} (JSON",
+"                      without the required properties). A forced tool call gets them as",
+"                      its arguments where they are a string (OpenAI, Cohere, Anthropic",
+"                      input_json_delta); where arguments are an object, syntax gives {}.",
+"                      Under bad_json a forced-tool request that carries a tool result is",
+"                      the tool route's repair round: the tool is called again.",
 "  status=N            reply with status N (200..599). Without body= the body is the",
 "                      protocol's native error for N (OpenAI 429 rate_limit_exceeded,",
 "                      Anthropic 529 overloaded_error, Gemini 429 RESOURCE_EXHAUSTED with",
