@@ -9,7 +9,7 @@ HDRS    := ailib.h ailib_providers.h
 TEST_ALL := tests/impl.c tests/runner.c tests/replay.c tests/mockctl.c $(TEST_SRC)
 TEST_HDR := tests/test.h tests/replay.h tests/mockctl.h
 
-.PHONY: all test unit matrix asan valgrind tsan mock-smoke bench demo clean deps tools
+.PHONY: all test unit matrix asan valgrind tsan mock-smoke bench demo clean deps tools examples
 
 all: $(B)/tests tools
 
@@ -67,13 +67,23 @@ tsan: $(B)/tsan-threads $(B)/ailib-mock
 mock-smoke: $(B)/ailib-mock
 	@sh tests/mock_smoke.sh $(B)/ailib-mock
 
+# The programs of examples/ (one idea each), run offline against ailib-mock and compiled as C++11.
+EX_BINS := $(patsubst examples/%.c,$(B)/ex_%,$(wildcard examples/*.c))
+
+$(B)/ex_%: examples/%.c $(HDRS) | $(B)
+	$(CC) -std=c99 $(CFLAGS) $(WARN) -I. $< -o $@ -lcurl -lm
+
+examples: $(EX_BINS) $(B)/ailib-mock
+	@echo "== examples/ against ailib-mock"
+	@sh tools/examples.sh
+
 matrix:
 	@sh tools/matrix.sh
 	@sh tools/readme_check.sh
 
 # The last line printed is the plain run's own "N passed, N failed" summary.
 test: deps
-	@$(MAKE) --no-print-directory matrix mock-smoke asan valgrind tsan
+	@$(MAKE) --no-print-directory matrix mock-smoke asan valgrind tsan examples
 	@$(MAKE) --no-print-directory unit
 
 demo: deps
