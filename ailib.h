@@ -532,7 +532,8 @@ typedef enum ailib_format_type {
 typedef enum ailib_format_mode {
     AILIB_FORMAT_MODE_AUTO = 0,
     AILIB_FORMAT_MODE_NATIVE,   /* the provider's own structured output; AILIB_UNSUPPORTED where none */
-    AILIB_FORMAT_MODE_TOOL,     /* a forced tool call named `name` whose arguments are the answer */
+    AILIB_FORMAT_MODE_TOOL,     /* a forced tool call named `name` whose arguments are the answer;
+                                   AILIB_UNSUPPORTED where a tool cannot be forced (Ollama) */
     AILIB_FORMAT_MODE_PROMPT    /* instructions in the system prompt and the JSON mode, if any */
 } ailib_format_mode;
 
@@ -7793,6 +7794,10 @@ static ailib__so ailib__so_pick(ailib__bctx *c) {
         }
         return AILIB__SO_NATIVE;
     case AILIB_FORMAT_MODE_TOOL:
+        if (pr == AILIB_PROTOCOL_OLLAMA || (c->prov->quirks & AILIB_Q_NO_TOOL_CHOICE)) {
+            ailib__b_fail(c, AILIB_UNSUPPORTED, "%s cannot force a tool call: use AILIB_FORMAT_MODE_AUTO or NATIVE", c->prov->name);
+            return AILIB__SO_NONE;
+        }
         if (!object) {
             ailib__b_fail(c, AILIB_INVALID_ARGUMENT, "AILIB_FORMAT_MODE_TOOL needs an AILIB_FORMAT_JSON_SCHEMA whose schema is an object "
                           "(\"type\":\"object\"): tool inputs are objects");

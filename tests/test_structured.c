@@ -375,3 +375,116 @@ TEST(structured_answer_from_streams) {
     EXPECT_STR_EQ(ailib_json_str(ailib_json_get(v, "role"), NULL), "user");
     replay_free(&r);
 }
+
+/* --- through the engine against ailib-mock ------------------------------------------------- */
+
+static ailib_client *mock_client(const char *model, const char *spec) {
+    const mock_server *m = mock_shared();
+    char base[512], prov[64];
+    const char *slash = strchr(model, '/');
+    ailib_client_desc d;
+    ailib_error err;
+    ailib_client *c;
+    if (!m) { ailib_test_fail(__FILE__, __LINE__, "ailib-mock could not be started"); return NULL; }
+    snprintf(prov, sizeof prov, "%.*s", (int)(slash - model), model);
+    mock_url(m, spec, !strcmp(prov, "gemini") ? "/v1beta" : !strcmp(prov, "cohere") ? "/v2" : !strcmp(prov, "ollama") ? "" : "/v1",
+             base, sizeof base);
+    memset(&d, 0, sizeof d);
+    d.model = model;
+    d.base_url = base;
+    d.api_key = "test-key";
+    c = ailib_client_create(&d, &err);
+    if (!c) ailib_test_fail(__FILE__, __LINE__, "client_create(%s): %s", model, err.message);
+    return c;
+}
+
+/* Every route on every protocol the mock speaks: the answer is the schema-shaped value. */
+TEST(structured_engine_every_protocol_and_route) {
+    static const char *models[] = { "openai/gpt-6-sol", "anthropic/claude-haiku-5-5", "gemini/gemini-3.8-flash",
+                                    "ollama/llama3.2", "cohere/command-a-plus-05-2026", "deepseek/deepseek-flash" };
+    static const ailib_format_mode modes[] = { AILIB_FORMAT_MODE_AUTO, AILIB_FORMAT_MODE_TOOL, AILIB_FORMAT_MODE_PROMPT };
+    size_t i, k;
+    for (i = 0; i < sizeof models / sizeof models[0]; i++)
+        for (k = 0; k < 3; k++) {
+            ailib_client *c = mock_client(models[i], NULL);
+            ailib_message m;
+            ailib_request q = person_request(&m, NULL, modes[k]);
+            ailib_response *r = NULL;
+            const ailib_json *v = NULL;
+            ailib_error err;
+            ASSERT_TRUE(c != NULL);
+            if (modes[k] == AILIB_FORMAT_MODE_TOOL && !strncmp(models[i], "ollama/", 7)) {
+                /* Ollama cannot force a tool call: refused before sending */
+                EXPECT_EQ(ailib_chat_json(c, &q, &r, &v, &err), AILIB_UNSUPPORTED);
+                EXPECT_TRUE(strstr(err.message, "force") != NULL);
+                ailib_client_destroy(c);
+                continue;
+            }
+            if (ailib_chat_json(c, &q, &r, &v, &err) != AILIB_OK)
+                ailib_test_fail(__FILE__, __LINE__, "%s mode %d: %s", models[i], (int)modes[k], err.message);
+            ASSERT_TRUE(v != NULL);
+            EXPECT_TRUE(ailib_json_is_string(ailib_json_get(v, "name")));
+            EXPECT_TRUE(ailib_json_is_number(ailib_json_get(v, "age")));
+            EXPECT_STR_EQ(ailib_json_str(ailib_json_get(v, "role"), NULL), "admin");   /* enum[0] */
+            ailib_response_destroy(r);
+            ailib_client_destroy(c);
+        }
+}
+
+/* A reply that is not JSON, or not the schema's shape, gets exactly one repair round, on the
+   text route and on the tool route; usage adds up over both calls. */
+TEST(structured_engine_repair_round) {
+    static const char *specs[] = { "bad_json=syntax", "bad_json=schema" };
+    static const char *models[] = { "openai/gpt-6-sol", "anthropic/claude-haiku-5-5", "gemini/gemini-3.8-flash", "ollama/llama3.2" };
+    size_t i, k;
+    int tool;   /* the tool route on every protocol that can force a tool (not Ollama) */
+    for (i = 0; i < sizeof models / sizeof models[0]; i++)
+        for (k = 0; k < 2; k++)
+            for (tool = 0; tool < (strncmp(models[i], "ollama/", 7) ? 2 : 1); tool++) {
+                ailib_client *c = mock_client(models[i], specs[k]);
+                ailib_message m;
+                ailib_request q = person_request(&m, NULL, tool ? AILIB_FORMAT_MODE_TOOL : AILIB_FORMAT_MODE_AUTO);
+                ailib_response *r = NULL, *once = NULL;
+                const ailib_json *v = NULL;
+                ailib_error err;
+                long before;
+                ASSERT_TRUE(c != NULL);
+                before = mock_count(mock_shared(), specs[k]);
+                if (ailib_chat_json(c, &q, &r, &v, &err) != AILIB_OK)
+                    ailib_test_fail(__FILE__, __LINE__, "%s %s tool=%d: %s", models[i], specs[k], tool, err.message);
+                EXPECT_EQ(mock_count(mock_shared(), specs[k]) - before, 2);
+                EXPECT_STR_EQ(ailib_json_str(ailib_json_get(v, "role"), NULL), "admin");
+                /* the first reply alone fails: read it with ailib_chat + ailib_response_json */
+                EXPECT_EQ(ailib_chat(c, &q, &once, &err), AILIB_OK);
+                EXPECT_EQ(ailib_response_json(once, &q.response_format, NULL, &err), AILIB_SCHEMA_MISMATCH);
+                EXPECT_GT(ailib_response_usage(r)->input_tokens, ailib_response_usage(once)->input_tokens);
+                ailib_response_destroy(once);
+                ailib_response_destroy(r);
+                ailib_client_destroy(c);
+            }
+}
+
+/* When the repaired reply still does not match, the error says so, with the path; *out holds
+   the last reply. Forced with times=N larger than 2: every reply is broken. */
+TEST(structured_engine_repair_fails_typed) {
+    /* status=200,body=<percent-encoded chat.completion whose content has age -3> */
+    ailib_client *c = mock_client("openai/gpt-6-sol", "status=200,body=%7B%22id%22%3A%22x%22%2C%22object%22%3A%22chat.completion%22%2C%22model%22%3A%22m%22%2C%22choices%22%3A%5B%7B%22index%22%3A0%2C%22message%22%3A%7B%22role%22%3A%22assistant%22%2C%22content%22%3A%22%7B%5C%22name%5C%22%3A%5C%22A%5C%22%2C%5C%22age%5C%22%3A-3%2C%5C%22role%5C%22%3A%5C%22admin%5C%22%7D%22%7D%2C%22finish_reason%22%3A%22stop%22%7D%5D%7D");
+    ailib_message m;
+    ailib_request q = person_request(&m, NULL, AILIB_FORMAT_MODE_AUTO);
+    ailib_response *r = NULL;
+    const ailib_json *v = NULL;
+    ailib_error err;
+    ASSERT_TRUE(c != NULL);
+    EXPECT_EQ(ailib_chat_json(c, &q, &r, &v, &err), AILIB_SCHEMA_MISMATCH);
+    EXPECT_TRUE(v == NULL);
+    EXPECT_STR_EQ(err.json_path, "$.age");
+    EXPECT_TRUE(strncmp(err.message, "after one repair round, the reply does not match the schema", 59) == 0);
+    EXPECT_TRUE(r != NULL);
+    ailib_response_destroy(r);
+    ailib_client_destroy(c);
+    /* the wrong format type is the caller's mistake */
+    c = mock_client("openai/gpt-6-sol", NULL);
+    q.response_format.type = AILIB_FORMAT_TEXT;
+    EXPECT_EQ(ailib_chat_json(c, &q, &r, &v, &err), AILIB_INVALID_ARGUMENT);
+    ailib_client_destroy(c);
+}

@@ -2929,7 +2929,7 @@ static int mock_so_ollama(mock_span body, mock_span *schema) {
 
 /* The tool a request forces: OpenAI {"type":"function","function":{"name":X}} (or a flat
    "name"), Anthropic {"type":"tool","name":X}, Gemini functionCallingConfig mode ANY with
-   allowedFunctionNames [X, ...]. */
+   allowedFunctionNames [X, ...], Cohere "REQUIRED" with a single tool. */
 static int mock_so_forced(mock_span body, int proto, mock_span *name) {
     mock_span tc, fc, names, first;
     const char *cur = NULL;
@@ -2940,6 +2940,12 @@ static int mock_so_forced(mock_span body, int proto, mock_span *name) {
         return mock_json_next(names, &cur, &first) && mock_str(first, name);
     }
     if (!mock_get(body, "tool_choice", &tc)) return 0;
+    if (proto == MOCK_P_COHERE && mock_str(tc, &first) && first.n == 8 && !memcmp(first.p, "REQUIRED", 8)) {
+        /* Cohere v2 has no named choice: REQUIRED with one tool forces that tool */
+        mock_span tools, t, extra;
+        if (!mock_get(body, "tools", &tools) || !mock_json_next(tools, &cur, &t) || mock_json_next(tools, &cur, &extra)) return 0;
+        return mock_get(t, "function", &fc) && mock_get_str(fc, "name", name);
+    }
     if (proto == MOCK_P_ANTHROPIC) return mock_get_is(tc, "type", "tool") && mock_get_str(tc, "name", name);
     if (!mock_get_is(tc, "type", "function")) return 0;
     return (mock_get(tc, "function", &fc) && mock_get_str(fc, "name", name)) || mock_get_str(tc, "name", name);
