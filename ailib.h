@@ -800,7 +800,8 @@ AILIB_API ailib_result ailib_schema_to_gemini(const ailib_json *schema, ailib_js
    ============================================================================================ */
 
 typedef struct ailib_embed_request {
-    const char *model;                 /* (default: the provider's catalog embedding model) */
+    const char *model;                 /* (default: the client's model when the catalog says it embeds,
+                                          else the provider's catalog embedding model) */
     const char *const *inputs;         /* (required) texts */
     size_t input_count;
     int64_t dimensions;                /* (optional) ask for shorter vectors where supported */
@@ -10891,9 +10892,12 @@ static ailib_result ailib__embed_one(ailib_client *c, const ailib_embed_request 
     ailib__buf body;
     int status = 0;
     ailib_result r;
+    size_t ml = 0;
+    const char *sent;
     if ((r = ailib_wire_embed_build(&c->ep, req, &wr, err)) != AILIB_OK) return r;
     if ((r = ailib__raw_call(c, &wr, &status, &body, err)) != AILIB_OK) return r;
-    r = ailib__embed_parse(&c->ep, status, body.p ? body.p : "", body.len, req ? req->model : NULL, out, err);
+    sent = ailib__em_model(c->ep.provider, req ? req->model : NULL, &ml);   /* the model the request named */
+    r = ailib__embed_parse(&c->ep, status, body.p ? body.p : "", body.len, sent, out, err);
     ailib__free(&c->alloc, body.p);
     return r;
 }
@@ -10953,11 +10957,20 @@ static ailib_result ailib__em_merge(const ailib_allocator *alloc, ailib_embeddin
 /* Inputs beyond the protocol's batch limit go in consecutive requests, merged in order. */
 AILIB_API ailib_result ailib_embed(ailib_client *c, const ailib_embed_request *req, ailib_embeddings **out, ailib_error *err) {
     ailib_embeddings *stack[8], **parts = stack;
-    ailib_embed_request sub;
+    ailib_embed_request sub, whole;
     size_t max, k = 0, nb, off;
     ailib_result r = AILIB_OK;
     if (out) *out = NULL;
     if (!c || !out) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_embed: client and out are required");
+    if (req && (!req->model || !*req->model)) {
+        /* a client made for an embedding model embeds with it */
+        const ailib_model_info *mi = ailib_model_find(c->ep.provider->name, c->model);
+        if (mi && (mi->caps & AILIB_CAP_EMBEDDING)) {
+            whole = *req;
+            whole.model = c->model;
+            req = &whole;
+        }
+    }
     max = ailib__em_batch_max(c->ep.provider->protocol);
     if (!req || !req->inputs || !max || req->input_count <= max) return ailib__embed_one(c, req, out, err);
     nb = (req->input_count + max - 1) / max;

@@ -872,6 +872,9 @@ TEST(engine_embeddings_split_into_batches) {
             ailib_embeddings_destroy(one);
         }
         if (ailib_embeddings_usage(e)->reported & AILIB_USAGE_INPUT) EXPECT_GT(ailib_embeddings_usage(e)->input_tokens, 0);
+        /* the client's model embeds (catalog row with AILIB_CAP_EMBEDDING), and is named back
+           even where the reply does not name it (Gemini) */
+        EXPECT_STR_EQ(ailib_embeddings_model(e), strchr(models[k], '/') + 1);
         ailib_embeddings_destroy(e);
         ailib_client_destroy(c);
     }
