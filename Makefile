@@ -9,7 +9,7 @@ HDRS    := ailib.h ailib_providers.h
 TEST_ALL := tests/impl.c tests/runner.c tests/replay.c tests/mockctl.c $(TEST_SRC)
 TEST_HDR := tests/test.h tests/replay.h tests/mockctl.h
 
-.PHONY: all test unit matrix asan valgrind tsan mock-smoke bench demo clean deps tools examples
+.PHONY: all test unit matrix asan valgrind tsan mock-smoke cli bench demo clean deps tools examples
 
 all: $(B)/tests tools
 
@@ -64,6 +64,10 @@ tsan: $(B)/tsan-threads $(B)/ailib-mock
 	@echo "== one client per thread on 4 threads under ThreadSanitizer"
 	@./$(B)/tsan-threads
 
+cli: $(B)/ailib $(B)/ailib-mock
+	@echo "== the ailib command: models PROVIDER against ailib-mock"
+	@sh tests/cli_models.sh $(B)/ailib $(B)/ailib-mock
+
 mock-smoke: $(B)/ailib-mock
 	@sh tests/mock_smoke.sh $(B)/ailib-mock
 
@@ -83,7 +87,7 @@ matrix:
 
 # The last line printed is the plain run's own "N passed, N failed" summary.
 test: deps
-	@$(MAKE) --no-print-directory matrix mock-smoke asan valgrind tsan examples
+	@$(MAKE) --no-print-directory matrix mock-smoke cli asan valgrind tsan examples
 	@$(MAKE) --no-print-directory unit
 
 demo: deps
