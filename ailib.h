@@ -760,7 +760,9 @@ AILIB_API ailib_result ailib_stream_feed(ailib_stream *s, const char *bytes, siz
    returns AILIB_PROTOCOL: the answer may be truncated. */
 AILIB_API ailib_result ailib_stream_finish(ailib_stream *s, ailib_event_callback cb, void *user,
                                            ailib_error *err);
-/* The accumulated response so far (finished or not); the stream keeps ownership. */
+/* The accumulated response so far (finished or not); the stream keeps ownership. It is a
+   snapshot built on each call (parts copied, tool arguments parsed): read it at the end, or
+   now and then, not after every feed, or a long stream costs quadratic time. */
 AILIB_API const ailib_response *ailib_stream_response(const ailib_stream *s);
 /* Hands the accumulated response over; the stream can then only be destroyed. */
 AILIB_API ailib_response *ailib_stream_take_response(ailib_stream *s);
