@@ -9647,6 +9647,20 @@ static const char *ailib__json_type_name(const ailib_json *v) {
 
 /* Builds the embeddings from n vector sources (arrays of numbers, base64 strings, or NULL for
    an input the provider skipped): every float goes into one block. */
+/* The embeddings object of n vectors holding total floats, in a fresh arena; NULL when out
+   of memory (nothing is left allocated then). */
+static ailib_embeddings *ailib__em_alloc(ailib__arena *arena, size_t n, size_t total, const char *model, size_t model_len, float **data) {
+    ailib_embeddings *e = (ailib_embeddings *)ailib__arena_alloc(arena, sizeof *e);
+    if (!e) return NULL;
+    memset(e, 0, sizeof *e);
+    e->vec = (const float **)ailib__arena_alloc(arena, (n + 1) * sizeof *e->vec);
+    e->dims = (size_t *)ailib__arena_alloc(arena, (n + 1) * sizeof *e->dims);
+    *data = (float *)ailib__arena_alloc(arena, (total + 1) * sizeof **data);
+    e->model = ailib__arena_strn(arena, model ? model : "", model ? model_len : 0);
+    if (!e->vec || !e->dims || !*data || !e->model) { ailib__arena_free(arena); return NULL; }
+    return e;
+}
+
 static ailib_result ailib__em_make(const ailib_allocator *alloc, const ailib_json *const *src, size_t n,
                                    const ailib_usage *usage, const char *model, size_t model_len,
                                    ailib_embeddings **out, ailib_error *err) {
@@ -9661,14 +9675,7 @@ static ailib_result ailib__em_make(const ailib_allocator *alloc, const ailib_jso
         if ((d = ailib__em_src_dims(src[i], i, err)) == (size_t)-1) return AILIB_DESERIALIZATION;
         total += d;
     }
-    e = (ailib_embeddings *)ailib__arena_alloc(&arena, sizeof *e);
-    if (!e) return ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory");
-    memset(e, 0, sizeof *e);
-    e->vec = (const float **)ailib__arena_alloc(&arena, (n + 1) * sizeof *e->vec);
-    e->dims = (size_t *)ailib__arena_alloc(&arena, (n + 1) * sizeof *e->dims);
-    data = (float *)ailib__arena_alloc(&arena, (total + 1) * sizeof *data);
-    e->model = ailib__arena_strn(&arena, model ? model : "", model ? model_len : 0);
-    if (!e->vec || !e->dims || !data || !e->model) goto oom;
+    if (!(e = ailib__em_alloc(&arena, n, total, model, model_len, &data))) return ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory");
     for (i = 0; i < n; i++) {
         const ailib_json *v = src[i], *x;
         size_t len, k;
@@ -9705,9 +9712,6 @@ static ailib_result ailib__em_make(const ailib_allocator *alloc, const ailib_jso
     e->arena = arena;
     *out = e;
     return AILIB_OK;
-oom:
-    ailib__arena_free(&arena);
-    return ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory");
 }
 
 /* A token count member into usage (reported bit set when present). */
@@ -10926,17 +10930,8 @@ static ailib_result ailib__em_merge(const ailib_allocator *alloc, ailib_embeddin
     arena.head = NULL;
     for (i = 0; i < k; i++)
         for (j = 0; j < parts[i]->count; j++) { n++; total += parts[i]->vec[j] ? parts[i]->dims[j] : 0; }
-    e = (ailib_embeddings *)ailib__arena_alloc(&arena, sizeof *e);
-    if (!e) return ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory");
-    memset(e, 0, sizeof *e);
-    e->vec = (const float **)ailib__arena_alloc(&arena, (n + 1) * sizeof *e->vec);
-    e->dims = (size_t *)ailib__arena_alloc(&arena, (n + 1) * sizeof *e->dims);
-    data = (float *)ailib__arena_alloc(&arena, (total + 1) * sizeof *data);
-    e->model = ailib__arena_strn(&arena, parts[0]->model, strlen(parts[0]->model));
-    if (!e->vec || !e->dims || !data || !e->model) {
-        ailib__arena_free(&arena);
+    if (!(e = ailib__em_alloc(&arena, n, total, parts[0]->model, strlen(parts[0]->model), &data)))
         return ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory");
-    }
     for (i = 0; i < k; i++) {
         const ailib_usage *v = &parts[i]->usage;
         for (j = 0; j < parts[i]->count; j++, at++) {

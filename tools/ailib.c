@@ -320,6 +320,17 @@ static void print_json_pretty(const char *s, size_t n) {
     putchar('\n');
 }
 
+/* Ends a JSON document of the CLI: printed indented, the writer released. */
+static int print_json_done(ailib_json_writer *w, const char *what) {
+    int rc = EXIT_OK;
+    if (ailib_json_writer_finish(w) != AILIB_OK) {
+        fprintf(stderr, "ailib: could not write %s as JSON (%s)\n", what, ailib_result_string(w->error));
+        rc = EXIT_PROVIDER;
+    } else print_json_pretty(w->buf, w->len);
+    ailib_json_writer_deinit(w);
+    return rc;
+}
+
 static void write_usage_field(ailib_json_writer *w, const ailib_usage *u, const char *key, int64_t v, uint32_t bit) {
     ailib_json_write_key(w, key);
     if (u && (u->reported & bit)) ailib_json_write_int(w, v);
@@ -377,14 +388,7 @@ static int print_response_json(const ailib_response *r, const char *requested) {
     ailib_json_write_object_end(&w);
     write_opt_string(&w, "request_id", ailib_response_request_id(r));
     ailib_json_write_object_end(&w);
-    if (ailib_json_writer_finish(&w) != AILIB_OK) {
-        fprintf(stderr, "ailib: could not write the response as JSON (%s)\n", ailib_result_string(w.error));
-        ailib_json_writer_deinit(&w);
-        return EXIT_PROVIDER;
-    }
-    print_json_pretty(w.buf, w.len);
-    ailib_json_writer_deinit(&w);
-    return EXIT_OK;
+    return print_json_done(&w, "the response");
 }
 
 /* Where streamed reasoning goes: dimmed on stdout when that is a terminal, else to stderr
@@ -685,14 +689,7 @@ static int print_models_json(const model_row *rows, size_t n) {
         ailib_json_write_object_end(&w);
     }
     ailib_json_write_array_end(&w);
-    if (ailib_json_writer_finish(&w) != AILIB_OK) {
-        fprintf(stderr, "ailib: could not write the model list as JSON (%s)\n", ailib_result_string(w.error));
-        ailib_json_writer_deinit(&w);
-        return EXIT_PROVIDER;
-    }
-    print_json_pretty(w.buf, w.len);
-    ailib_json_writer_deinit(&w);
-    return EXIT_OK;
+    return print_json_done(&w, "the model list");
 }
 
 /* The provider's live list (NULL: none, the catalog alone) merged with the catalog: the
