@@ -917,10 +917,25 @@ typedef struct ailib_client_desc {
     int no_proxy;                    /* (default: 0) 1: never use a proxy, whatever the environment says */
     int64_t connect_timeout_ms;      /* (default: 10000) */
     int64_t timeout_ms;              /* whole call (default: $AI_TIMEOUT_SECS, else 600000) */
-    int64_t first_byte_timeout_ms;   /* until the first response byte (default: 0, none) */
-    int64_t idle_timeout_ms;         /* longest silence inside a response (default: 0, none) */
+    int64_t first_byte_timeout_ms;   /* until the response headers (default: 120000 for streamed
+                                        calls, none for unary ones: a non-streamed reply is
+                                        written when it is complete, so only timeout_ms bounds
+                                        its wait; -1: none). A timeout before any byte is retried. */
+    int64_t idle_timeout_ms;         /* longest silence inside a response once it has started;
+                                        SSE comments and pings count as life (default: 300000
+                                        when the model may reason silently - reasoning asked, or
+                                        the catalog says it reasons, or the model is unknown -
+                                        else 60000; -1: none) */
     int max_retries;                 /* retries of retryable failures before any output (default: 2; -1: none) */
-    size_t max_response_bytes;       /* (default: 64 MiB) larger bodies fail with AILIB_TOO_LARGE */
+    int64_t max_retry_wait_ms;       /* the longest wait a provider's retry hint (Retry-After,
+                                        retry-after-ms, Gemini RetryInfo) may ask for (default:
+                                        60000; -1: never wait for a hint). A longer hint is not
+                                        waited for: the call fails at once with the hint in
+                                        err.retry_after_ms, so a caller or router can go elsewhere. */
+    size_t max_response_bytes;       /* (default: 64 MiB) a larger body, or a stream whose decoded
+                                        content (text, reasoning, tool arguments, parts, tool
+                                        calls) grows past it, fails with AILIB_TOO_LARGE; a
+                                        streamed response keeps what arrived */
     const ailib_allocator *allocator;/* (optional) */
     const ailib_transport *transport;/* (default: ailib_transport_curl()) */
     ailib_log_fn log;                /* (optional) off by default */
@@ -1101,6 +1116,24 @@ static ailib_result ailib__fail(ailib_error *err, ailib_result code, const char 
         va_end(ap);
     }
     return code;
+}
+
+/* Saturating int64 arithmetic for numbers a server or the environment controls (token counts,
+   durations): sums that would overflow stick at the bound instead of wrapping (UB). */
+static int64_t ailib__sat_add(int64_t a, int64_t b) {
+    if (b > 0 && a > INT64_MAX - b) return INT64_MAX;
+    if (b < 0 && a < INT64_MIN - b) return INT64_MIN;
+    return a + b;
+}
+
+/* A double from outside (a header, an environment variable) as int64, without the undefined
+   behaviour of an out-of-range conversion: NaN gives fallback, infinities and huge values
+   clamp to [lo, hi]. */
+static int64_t ailib__clamp_i64(double d, int64_t lo, int64_t hi, int64_t fallback) {
+    if (d != d) return fallback;
+    if (d <= (double)lo) return lo;
+    if (d >= (double)hi) return hi;
+    return (int64_t)d;
 }
 
 /* --- allocator ---------------------------------------------------------------------------- */
@@ -3208,6 +3241,102 @@ oom:
 
 /* >>errors: HTTP status and provider error bodies ============================================= */
 
+/* --- secrets: what never leaves through a message or a log line ------------------------------ */
+
+static int ailib__ieq(const char *a, size_t n, const char *lit) {
+    size_t i;
+    for (i = 0; i < n; i++) if (!lit[i] || tolower((unsigned char)a[i]) != lit[i]) return 0;
+    return lit[n] == 0;
+}
+
+/* 1 when a query parameter's name suggests a credential (key=, api_key=, access_token=,
+   sig=, ...): its value is not shown. */
+static int ailib__secret_param(const char *name, size_t n) {
+    static const char *const words[] = { "key", "token", "sig", "secret", "pass", "auth", "credential" };
+    size_t i, j, w;
+    for (w = 0; w < sizeof words / sizeof words[0]; w++) {
+        size_t wl = strlen(words[w]);
+        for (i = 0; i + wl <= n; i++) {
+            for (j = 0; j < wl && tolower((unsigned char)name[i + j]) == words[w][j]; j++) {}
+            if (j == wl) return 1;
+        }
+    }
+    return ailib__ieq(name, n, "code");
+}
+
+/* Appends n bytes to dst (capacity cap, length *o), cutting at the capacity. */
+static void ailib__put(char *dst, size_t cap, size_t *o, const char *s, size_t n) {
+    if (*o + 1 >= cap) return;
+    if (n > cap - 1 - *o) n = cap - 1 - *o;
+    memcpy(dst + *o, s, n);
+    *o += n;
+    dst[*o] = 0;
+}
+
+/* Copies url into dst (cap bytes) for a message or a log line: userinfo (user:password@) and
+   the values of credential-like query parameters become "***". */
+static void ailib__url_redact(char *dst, size_t cap, const char *url) {
+    const char *p, *auth, *at, *q, *end = url + strlen(url);
+    size_t o = 0;
+    if (!cap) return;
+    dst[0] = 0;
+    auth = strstr(url, "://");
+    auth = auth ? auth + 3 : url;
+    for (at = auth; at < end && *at != '/' && *at != '?' && *at != '#' && *at != '@'; at++) {}
+    ailib__put(dst, cap, &o, url, (size_t)(auth - url));
+    if (at < end && *at == '@') { ailib__put(dst, cap, &o, "***", 3); p = at; }
+    else p = auth;
+    q = (const char *)memchr(p, '?', (size_t)(end - p));
+    if (!q) { ailib__put(dst, cap, &o, p, (size_t)(end - p)); return; }
+    ailib__put(dst, cap, &o, p, (size_t)(q - p) + 1);
+    p = q + 1;
+    while (p < end && *p != '#') {
+        const char *amp = p, *eq;
+        while (amp < end && *amp != '&' && *amp != '#') amp++;
+        eq = (const char *)memchr(p, '=', (size_t)(amp - p));
+        if (eq && ailib__secret_param(p, (size_t)(eq - p))) {
+            ailib__put(dst, cap, &o, p, (size_t)(eq - p) + 1);
+            ailib__put(dst, cap, &o, "***", 3);
+        } else ailib__put(dst, cap, &o, p, (size_t)(amp - p));
+        p = amp;
+        if (p < end && *p == '&') { ailib__put(dst, cap, &o, "&", 1); p++; }
+    }
+    ailib__put(dst, cap, &o, p, (size_t)(end - p));
+}
+
+/* Replaces every occurrence of the secret in text (NUL-terminated, in place) by "***", and
+   every run of 10 or more bytes that matches the secret's start (a server that echoes part of
+   a key). Secrets shorter than 10 bytes are only replaced whole. */
+static void ailib__redact_secret(char *text, const char *secret) {
+    size_t sl, min, i, o = 0, tl;
+    if (!text || !secret || (sl = strlen(secret)) < 4) return;   /* shorter: nothing sensible to find */
+    min = sl < 10 ? sl : 10;
+    tl = strlen(text);
+    for (i = 0; i < tl;) {
+        size_t k = 0;
+        while (i + k < tl && k < sl && text[i + k] == secret[k]) k++;
+        if (k >= min) {
+            memcpy(text + o, "***", 3);
+            o += 3;
+            i += k;
+            continue;
+        }
+        text[o++] = text[i++];
+    }
+    text[o] = 0;
+}
+
+/* Every text field of an error, with the secret taken out. */
+static void ailib__redact_error(ailib_error *e, const char *secret) {
+    if (!e || !secret || !*secret) return;
+    ailib__redact_secret(e->message, secret);
+    ailib__redact_secret(e->provider_type, secret);
+    ailib__redact_secret(e->provider_code, secret);
+    ailib__redact_secret(e->provider_message, secret);
+    ailib__redact_secret(e->request_id, secret);
+    ailib__redact_secret(e->json_path, secret);
+}
+
 /* The code and retryability of an HTTP status. */
 static ailib_result ailib__status_code(int status, int *retryable) {
     *retryable = 0;
@@ -3358,10 +3487,9 @@ static ailib_result ailib__error_from_body(int status, const ailib_json *root, c
     if (status) code = ailib__status_code(status, &retry);
     else {
         /* in-stream: a status inside the body (Groq status_code, OpenRouter numeric code) helps */
-        const ailib_json *eo = ailib_json_get(root, "error");
+        const ailib_json *eo = ailib_json_get(root, "error"), *cv = ailib_json_get(eo, "code");
         int64_t sc = ailib_json_int(ailib_json_get(eo, "status_code"));
-        if (!sc && AILIB__JT(ailib_json_get(eo, "code") ? ailib_json_get(eo, "code") : eo ? eo : root) == AILIB_JSON_INT)
-            sc = ailib_json_int(ailib_json_get(eo, "code"));
+        if (!sc && ailib_json_type_of(cv) == AILIB_JSON_INT) sc = ailib_json_int(cv);
         code = (sc >= 400 && sc <= 599) ? ailib__status_code((int)sc, &retry) : AILIB_PROVIDER;
     }
     /* a precise type/code beats the status where they disagree on meaning */
@@ -7999,6 +8127,7 @@ AILIB_API ailib_result ailib_wire_error_parse(const ailib_endpoint *ep, int http
     o.allocator = ep ? ep->allocator : NULL;
     if (body && len) ailib_json_parse(body, len, &o, &d, NULL);
     code = ailib__error_from_body(http_status, ailib_json_doc_root(d), body, len, err ? err : &tmp);
+    if (ep) ailib__redact_error(err, ep->api_key);      /* a server that echoes the key */
     ailib_json_doc_destroy(d);
     return code;
 }
@@ -10283,7 +10412,7 @@ struct ailib_client {
     const ailib_provider_info *prov;
     ailib_endpoint ep;
     char *model, *base_url, *api_key, *api_version, *proxy;   /* owned copies */
-    int64_t connect_timeout_ms, timeout_ms, first_byte_timeout_ms, idle_timeout_ms;
+    int64_t connect_timeout_ms, timeout_ms, first_byte_timeout_ms, idle_timeout_ms, max_retry_wait_ms;
     int max_retries;
     size_t max_response_bytes;
     const ailib_transport *tp;
@@ -10322,8 +10451,10 @@ struct ailib_call {
     int raw;                        /* not a chat: a 2xx body is kept for the caller's parser */
     int64_t retry_after_ms;         /* from the response headers, -1 none */
     char request_id[128];
+    char location[256];             /* a redirect's target, for the error message */
     int64_t deadline, attempt_start, last_byte, retry_at;
-    int got_byte;
+    int64_t first_byte_ms, idle_ms;  /* this call's timers (0: none), from the client's settings */
+    int got_byte;                   /* a header or body byte of this attempt arrived */
     ailib__buf body;                /* whole body (non-stream) or error body */
     ailib_stream *stream;           /* decoder for streamed 2xx bodies */
     ailib_result result;
@@ -10333,13 +10464,15 @@ struct ailib_call {
     ailib__buf qdata;
 };
 
+/* Log lines never carry the key, whatever a message quoted. */
 static void ailib__log(ailib_client *c, ailib_log_level lvl, const char *fmt, ...) {
-    char msg[512];
+    char msg[768];
     va_list ap;
     if (!c->log) return;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    ailib__redact_secret(msg, c->api_key);
     c->log(c->log_user, lvl, msg);
 }
 
@@ -10401,14 +10534,49 @@ oom:
     return NULL;
 }
 
+/* The longest duration ailib keeps in a timer (about 139 years): any larger setting or hint
+   means "practically never" and stays far from int64 overflow when added to a clock. */
+#define AILIB__MAX_MS ((int64_t)1 << 42)
+
+/* A plain decimal number (digits, optional fraction, optional exponent; spaces around it
+   allowed), read in any locale. No sign, hex, inf or nan: values that come from a header or
+   the environment are durations. 1 when the whole text is such a number. */
+static int ailib__decimal(const char *s, size_t n, double *out) {
+    size_t i = 0, end;
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t')) n--;
+    while (i < n && (s[i] == ' ' || s[i] == '\t')) i++;
+    if (i == n || n - i > 100) return 0;
+    end = i;
+    if (s[end] < '0' || s[end] > '9') return 0;
+    while (end < n && s[end] >= '0' && s[end] <= '9') end++;
+    if (end < n && s[end] == '.') {
+        end++;
+        if (end == n || s[end] < '0' || s[end] > '9') return 0;
+        while (end < n && s[end] >= '0' && s[end] <= '9') end++;
+    }
+    if (end < n && (s[end] == 'e' || s[end] == 'E')) {
+        end++;
+        if (end < n && (s[end] == '+' || s[end] == '-')) end++;
+        if (end == n || s[end] < '0' || s[end] > '9') return 0;
+        while (end < n && s[end] >= '0' && s[end] <= '9') end++;
+    }
+    return end == n && ailib__strtod(s + i, n - i, out, NULL) == 1;
+}
+
+/* A duration setting of a desc: 0 means the default, negative means none (0 inside the
+   engine), anything else is clamped to AILIB__MAX_MS. */
+static int64_t ailib__ms_setting(int64_t v, int64_t dflt) {
+    if (v == 0) return dflt;
+    if (v < 0) return 0;
+    return v > AILIB__MAX_MS ? AILIB__MAX_MS : v;
+}
+
+/* A positive number of units from the environment, in ms; 0 when unset or unreadable. */
 static int64_t ailib__env_ms(const char *name, int64_t per_unit) {
     const char *v = getenv(name);
     double d;
-    char *end;
-    if (!v || !*v) return 0;
-    d = strtod(v, &end);
-    if (end == v || d <= 0) return 0;
-    return (int64_t)(d * (double)per_unit);
+    if (!v || !ailib__decimal(v, strlen(v), &d) || !(d > 0)) return 0;
+    return ailib__clamp_i64(d * (double)per_unit, 1, AILIB__MAX_MS, 0);
 }
 
 AILIB_API ailib_client *ailib_client_create(const ailib_client_desc *desc, ailib_error *err) {
@@ -10482,11 +10650,12 @@ AILIB_API ailib_client *ailib_client_create(const ailib_client_desc *desc, ailib
     else if (desc->proxy && *desc->proxy) c->proxy = ailib__strdup(&a, desc->proxy);
     else if (getenv("AI_PROXY_URL") && *getenv("AI_PROXY_URL")) c->proxy = ailib__strdup(&a, getenv("AI_PROXY_URL"));
     if (!c->model || (key && !c->api_key)) { ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory"); goto fail; }
-    c->connect_timeout_ms = desc->connect_timeout_ms > 0 ? desc->connect_timeout_ms : 10000;
-    c->timeout_ms = desc->timeout_ms > 0 ? desc->timeout_ms : ailib__env_ms("AI_TIMEOUT_SECS", 1000);
+    c->connect_timeout_ms = ailib__ms_setting(desc->connect_timeout_ms, 10000);
+    c->timeout_ms = desc->timeout_ms > 0 ? ailib__ms_setting(desc->timeout_ms, 0) : ailib__env_ms("AI_TIMEOUT_SECS", 1000);
     if (c->timeout_ms <= 0) c->timeout_ms = 600000;
-    c->first_byte_timeout_ms = desc->first_byte_timeout_ms > 0 ? desc->first_byte_timeout_ms : 0;
-    c->idle_timeout_ms = desc->idle_timeout_ms > 0 ? desc->idle_timeout_ms : 0;
+    c->first_byte_timeout_ms = desc->first_byte_timeout_ms ? ailib__ms_setting(desc->first_byte_timeout_ms, 0) : -1;
+    c->idle_timeout_ms = desc->idle_timeout_ms ? ailib__ms_setting(desc->idle_timeout_ms, 0) : -1;   /* -1 here: per call */
+    c->max_retry_wait_ms = ailib__ms_setting(desc->max_retry_wait_ms, 60000);
     c->max_retries = desc->max_retries < 0 ? 0 : desc->max_retries ? desc->max_retries : 2;
     c->max_response_bytes = desc->max_response_bytes ? desc->max_response_bytes : (size_t)64 << 20;
     c->log = desc->log;
@@ -10506,8 +10675,12 @@ AILIB_API ailib_client *ailib_client_create(const ailib_client_desc *desc, ailib
     if (c->tp == ailib_transport_curl()) ailib_global_init();
     c->tpi = c->tp->create(c->tp->user, &tc, err);
     if (!c->tpi) goto fail;
-    ailib__log(c, AILIB_LOG_INFO, "client for %s (%s), model %s, key from %s", prov->name, c->base_url, c->model,
+    if (c->log) {
+        char where[300];
+        ailib__url_redact(where, sizeof where, c->base_url);
+        ailib__log(c, AILIB_LOG_INFO, "client for %s (%s), model %s, key from %s", prov->name, where, c->model,
                desc->api_key && *desc->api_key ? "desc.api_key" : keyvar[0] ? keyvar : "nowhere (none needed)");
+    }
     return c;
 fail:
     ailib_client_destroy(c);
@@ -10597,41 +10770,48 @@ AILIB_API int ailib_call_done(const ailib_call *call) {
 
 /* --- transport callbacks ------------------------------------------------------------------- */
 
-static int64_t ailib__retry_after(const char *v, size_t n, int ms) {
-    char tmp[64];
-    double d;
-    char *end;
-    if (!n || n >= sizeof tmp) return -1;
-    memcpy(tmp, v, n);
-    tmp[n] = 0;
-    d = strtod(tmp, &end);
-    if (end != tmp && *end == 0 && d >= 0) return (int64_t)(ms ? d : d * 1000.0);
-    {
-        /* an HTTP-date: "Wed, 21 Oct 2015 07:28:00 GMT" */
-        static const char *mon = "JanFebMarAprMayJunJulAugSepOctNovDec";
-        int day, year, hh, mm, ss;
-        char mname[4];
-        if (sscanf(tmp, "%*3s, %d %3s %d %d:%d:%d", &day, mname, &year, &hh, &mm, &ss) == 6) {
-            const char *mp = strstr(mon, mname);
-            if (mp && (mp - mon) % 3 == 0) {
-                int m = (int)(mp - mon) / 3 + 1, y = year;
-                int64_t days, when;
-                /* days since the epoch, civil calendar */
-                y -= m <= 2;
-                {
-                    int64_t era = (y >= 0 ? y : y - 399) / 400;
-                    int64_t yoe = y - era * 400;
-                    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + day - 1;
-                    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-                    days = era * 146097 + doe - 719468;
-                }
-                when = days * 86400 + hh * 3600 + mm * 60 + ss;
-                when -= (int64_t)time(NULL);
-                return when > 0 ? when * 1000 : 0;
-            }
-        }
+/* n decimal digits at s as an int, or -1 when any is not a digit. */
+static int ailib__digits(const char *s, size_t n) {
+    int v = 0;
+    size_t i;
+    for (i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9') return -1;
+        v = v * 10 + (s[i] - '0');
     }
-    return -1;
+    return v;
+}
+
+/* An IMF-fixdate ("Wed, 21 Oct 2015 07:28:00 GMT", RFC 9110 5.6.7) as seconds since the
+   epoch; -1 when it is not one or a field is out of range. Fixed field widths keep every
+   number small, so nothing a server writes can overflow. */
+static int64_t ailib__http_date(const char *s, size_t n) {
+    static const char mon[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+    int day, m, y, hh, mm, ss, i;
+    int64_t era, yoe, doy, doe;
+    if (n != 29 || s[3] != ',' || s[4] != ' ' || s[7] != ' ' || s[11] != ' ' || s[16] != ' ' || s[19] != ':' ||
+        s[22] != ':' || s[25] != ' ' || memcmp(s + 26, "GMT", 3) != 0) return -1;
+    for (m = 0, i = 0; i < 12 && !m; i++) if (memcmp(s + 8, mon + 3 * i, 3) == 0) m = i + 1;
+    day = ailib__digits(s + 5, 2); y = ailib__digits(s + 12, 4);
+    hh = ailib__digits(s + 17, 2); mm = ailib__digits(s + 20, 2); ss = ailib__digits(s + 23, 2);
+    if (!m || day < 1 || day > 31 || y < 1970 || hh > 23 || mm > 59 || ss > 60 || hh < 0 || mm < 0 || ss < 0) return -1;
+    /* days since the epoch in the civil calendar */
+    y -= m <= 2;
+    era = y / 400;
+    yoe = y - era * 400;
+    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return (era * 146097 + doe - 719468) * 86400 + hh * 3600 + mm * 60 + ss;
+}
+
+/* A retry hint header (seconds or an HTTP-date; milliseconds when ms) in ms, within
+   [0, AILIB__MAX_MS]; -1 when unreadable (negative, inf, nan, garbage: ignored). */
+static int64_t ailib__retry_after(const char *v, size_t n, int ms) {
+    double d;
+    int64_t when;
+    if (ailib__decimal(v, n, &d)) return ailib__clamp_i64(ms ? d : d * 1000.0, 0, AILIB__MAX_MS, -1);
+    if ((when = ailib__http_date(v, n)) < 0) return -1;
+    when -= (int64_t)time(NULL);
+    return when <= 0 ? 0 : when > AILIB__MAX_MS / 1000 ? AILIB__MAX_MS : when * 1000;
 }
 
 static int ailib__hdr_is(const char *name, size_t n, const char *lit) {
@@ -10641,16 +10821,30 @@ static int ailib__hdr_is(const char *name, size_t n, const char *lit) {
     return 1;
 }
 
-static void ailib__cb_status(void *ctx, int status) { ((ailib_call *)ctx)->status = status; }
+/* Headers count as life for the first-byte and idle timers: a server that answered the
+   request is working on it (Gemini, for one, is silent while it thinks). */
+static void ailib__alive(ailib_call *call) {
+    call->got_byte = 1;
+    call->last_byte = ailib__now_ms();
+}
+
+static void ailib__cb_status(void *ctx, int status) {
+    ailib_call *call = (ailib_call *)ctx;
+    call->status = status;
+    ailib__alive(call);
+}
 
 static void ailib__cb_header(void *ctx, const char *name, size_t nl, const char *value, size_t vl) {
     ailib_call *call = (ailib_call *)ctx;
+    ailib__alive(call);
     if (ailib__hdr_is(name, nl, "x-request-id") || ailib__hdr_is(name, nl, "request-id") || ailib__hdr_is(name, nl, "x-goog-request-id"))
         ailib__copy_trunc(call->request_id, sizeof call->request_id, value, vl);
     else if (ailib__hdr_is(name, nl, "retry-after-ms") || ailib__hdr_is(name, nl, "x-ms-retry-after-ms"))
         call->retry_after_ms = ailib__retry_after(value, vl, 1);
     else if (ailib__hdr_is(name, nl, "retry-after") && call->retry_after_ms < 0)
         call->retry_after_ms = ailib__retry_after(value, vl, 0);
+    else if (ailib__hdr_is(name, nl, "location"))
+        ailib__copy_trunc(call->location, sizeof call->location, value, vl);
     else if (ailib__hdr_is(name, nl, "x-should-retry"))
         call->should_retry = (vl == 4 && memcmp(value, "true", 4) == 0) ? 1 : 0;
 }
@@ -10658,8 +10852,7 @@ static void ailib__cb_header(void *ctx, const char *name, size_t nl, const char 
 static int ailib__cb_body(void *ctx, const char *data, size_t len) {
     ailib_call *call = (ailib_call *)ctx;
     ailib_client *c = call->client;
-    call->got_byte = 1;
-    call->last_byte = ailib__now_ms();
+    ailib__alive(call);
     if (call->cancelled) return 1;
     if (call->stream && call->status >= 200 && call->status < 300) {
         ailib_result r = ailib_stream_feed(call->stream, data, len, ailib__call_on_event, call, &call->err);
@@ -10681,6 +10874,32 @@ static int ailib__cb_body(void *ctx, const char *data, size_t len) {
 static void ailib__call_done(ailib_call *call);
 static void ailib__call_retry_or_done(ailib_call *call);
 
+/* An exchange that ended without a final answer: no status at all (not an HTTP server, or a
+   transport that never reported one), a 1xx as the last status (101 Switching Protocols), or
+   a redirect, which is never followed so that keys do not travel to another host. */
+static void ailib__status_fail(ailib_call *call) {
+    ailib_client *c = call->client;
+    char where[300];
+    if (call->status >= 300) {
+        ailib__url_redact(where, sizeof where, call->location[0] ? call->location : "(no Location header)");
+        call->result = ailib__fail(&call->err, AILIB_CONFIGURATION,
+                                   "%s redirected the request (HTTP %d) to %s: redirects are not followed, so that keys "
+                                   "stay with the host you named; set the base URL to the new address", c->prov->name,
+                                   call->status, where);
+    } else if (call->status >= 100) {
+        call->result = ailib__fail(&call->err, AILIB_PROTOCOL,
+                                   "%s answered HTTP %d instead of a response (ailib does not switch protocols): check "
+                                   "the base URL", c->prov->name, call->status);
+    } else {
+        ailib__url_redact(where, sizeof where, c->base_url);
+        call->result = ailib__fail(&call->err, AILIB_PROTOCOL,
+                                   "the exchange with %s (%s) ended without an HTTP status: is the base URL an HTTP API?",
+                                   c->prov->name, where);
+    }
+    call->err.http_status = call->status;
+    call->err.retryable = 0;
+}
+
 static void ailib__cb_done(void *ctx, ailib_result r, const char *message) {
     ailib_call *call = (ailib_call *)ctx;
     ailib_client *c = call->client;
@@ -10689,13 +10908,22 @@ static void ailib__cb_done(void *ctx, ailib_result r, const char *message) {
     if (r != AILIB_OK) {
         if (r == AILIB_CANCELLED && call->cancelled) ailib__fail(&call->err, AILIB_CANCELLED, "the call was cancelled");
         else if (r == AILIB_TIMEOUT) ailib__fail(&call->err, AILIB_TIMEOUT, "timed out talking to %s: %s", c->prov->name, message);
-        else ailib__fail(&call->err, r, "network error talking to %s (%s): %s", c->prov->name, c->base_url, message);
+        else {
+            char where[300];
+            ailib__url_redact(where, sizeof where, c->base_url);
+            ailib__fail(&call->err, r, "network error talking to %s (%s): %s", c->prov->name, where, message);
+        }
         call->err.retryable = r == AILIB_NETWORK || r == AILIB_TIMEOUT;
         call->result = r;
         ailib__call_retry_or_done(call);
         return;
     }
-    if (call->status < 200 || call->status > 299) {
+    if (call->status < 200 || (call->status >= 300 && call->status <= 399)) {
+        ailib__status_fail(call);
+        ailib__call_retry_or_done(call);
+        return;
+    }
+    if (call->status > 299) {
         call->result = ailib_wire_error_parse(&c->ep, call->status, call->body.p, call->body.len, &call->err);
         if (call->retry_after_ms >= 0) call->err.retry_after_ms = call->retry_after_ms;
         ailib__call_retry_or_done(call);
@@ -10741,6 +10969,7 @@ static void ailib__call_attempt(ailib_call *call) {
     call->should_retry = -1;
     call->retry_after_ms = -1;
     call->request_id[0] = 0;
+    call->location[0] = 0;
     call->body.len = 0;
     call->got_byte = 0;
     call->result = AILIB_OK;
@@ -10758,12 +10987,12 @@ static void ailib__call_attempt(ailib_call *call) {
 }
 
 /* Exponential backoff 0.5 s x 2^n, capped at 8 s, minus up to 25 % jitter; a provider's
-   retry-after hint wins (capped at 60 s so a bad header cannot park a call). */
+   retry-after hint wins (ailib__call_retry_or_done refuses hints over max_retry_wait_ms). */
 static int64_t ailib__backoff_ms(ailib_call *call) {
     ailib_client *c = call->client;
     int64_t d = 500;
     int i;
-    if (call->err.retry_after_ms >= 0) return call->err.retry_after_ms > 60000 ? 60000 : call->err.retry_after_ms;
+    if (call->err.retry_after_ms >= 0) return call->err.retry_after_ms;
     for (i = 1; i < call->attempt && d < 8000; i++) d *= 2;
     if (d > 8000) d = 8000;
     c->rng ^= c->rng << 13; c->rng ^= c->rng >> 17; c->rng ^= c->rng << 5;
@@ -10775,6 +11004,15 @@ static void ailib__call_retry_or_done(ailib_call *call) {
     int retry = call->err.retryable;
     if (call->should_retry >= 0 && call->status) retry = call->should_retry;
     if (call->cancelled || call->delivered || call->attempt > c->max_retries || !retry) { ailib__call_done(call); return; }
+    if (call->err.retry_after_ms > c->max_retry_wait_ms) {
+        /* a wait longer than the caller allows: give the hint back instead of parking the call */
+        size_t ml = strlen(call->err.message);
+        snprintf(call->err.message + ml, sizeof call->err.message - ml,
+                 " (not retried: the provider asks to wait %lld ms, more than desc.max_retry_wait_ms %lld)",
+                 (long long)call->err.retry_after_ms, (long long)c->max_retry_wait_ms);
+        ailib__call_done(call);
+        return;
+    }
     call->retry_at = ailib__now_ms() + ailib__backoff_ms(call);
     if (call->retry_at >= call->deadline) { ailib__call_done(call); return; }
     ailib__log(c, AILIB_LOG_WARN, "%s failed (%s), retry %d of %d", c->prov->name, ailib_result_name(call->result),
@@ -10792,12 +11030,16 @@ static void ailib__call_done(ailib_call *call) {
         /* the response keeps what arrived, also when the call failed part-way */
         call->resp = ailib_stream_take_response(call->stream);
     }
-    if (call->resp) ailib__copy_trunc(call->resp->error.request_id, sizeof call->resp->error.request_id,
-                                      call->request_id, strlen(call->request_id));
+    if (call->resp) {
+        ailib__copy_trunc(call->resp->error.request_id, sizeof call->resp->error.request_id,
+                          call->request_id, strlen(call->request_id));
+        ailib__redact_error(&call->resp->error, c->api_key);
+    }
     if (call->result != AILIB_OK) {
         call->err.code = call->result;
         if (!call->err.request_id[0]) ailib__copy_trunc(call->err.request_id, sizeof call->err.request_id, call->request_id, strlen(call->request_id));
         if (call->status && !call->err.http_status) call->err.http_status = call->status;
+        ailib__redact_error(&call->err, c->api_key);
         ailib__log(c, AILIB_LOG_WARN, "%s call failed: %s", c->prov->name, call->err.message);
     }
     if (c->active) c->active--;
@@ -10811,13 +11053,14 @@ static void ailib__call_timers(ailib_call *call, int64_t now) {
     if (now >= call->deadline) {
         call->result = ailib__fail(&call->err, AILIB_TIMEOUT, "the call took longer than %lld ms: raise desc.timeout_ms",
                                    (long long)c->timeout_ms);
-    } else if (!call->got_byte && c->first_byte_timeout_ms && now - call->attempt_start >= c->first_byte_timeout_ms) {
+    } else if (!call->got_byte && call->first_byte_ms && now - call->attempt_start >= call->first_byte_ms) {
         call->result = ailib__fail(&call->err, AILIB_TIMEOUT, "no response from %s within %lld ms: raise desc.first_byte_timeout_ms",
-                                   c->prov->name, (long long)c->first_byte_timeout_ms);
+                                   c->prov->name, (long long)call->first_byte_ms);
         call->err.retryable = 1;
-    } else if (call->got_byte && c->idle_timeout_ms && now - call->last_byte >= c->idle_timeout_ms) {
+    } else if (call->got_byte && call->idle_ms && now - call->last_byte >= call->idle_ms) {
         call->result = ailib__fail(&call->err, AILIB_TIMEOUT, "the response from %s stalled for %lld ms: raise desc.idle_timeout_ms",
-                                   c->prov->name, (long long)c->idle_timeout_ms);
+                                   c->prov->name, (long long)call->idle_ms);
+        call->err.retryable = 1;      /* retried only while nothing reached the caller */
     } else return;
     if (call->handle) c->tp->cancel(c->tpi, call->handle);   /* on_done sees result set */
     if (call->state == AILIB__RECEIVE) ailib__call_retry_or_done(call);
@@ -10832,8 +11075,8 @@ static int ailib__next_timer(ailib_client *c, int64_t now, int cap) {
         if (call->state == AILIB__RETRY_WAIT) t = call->retry_at;
         else if (call->state == AILIB__RECEIVE) {
             t = call->deadline;
-            if (!call->got_byte && c->first_byte_timeout_ms && call->attempt_start + c->first_byte_timeout_ms < t) t = call->attempt_start + c->first_byte_timeout_ms;
-            if (call->got_byte && c->idle_timeout_ms && call->last_byte + c->idle_timeout_ms < t) t = call->last_byte + c->idle_timeout_ms;
+            if (!call->got_byte && call->first_byte_ms && call->attempt_start + call->first_byte_ms < t) t = call->attempt_start + call->first_byte_ms;
+            if (call->got_byte && call->idle_ms && call->last_byte + call->idle_ms < t) t = call->last_byte + call->idle_ms;
         }
         if (t >= 0 && t - now < best) best = t - now;
     }
@@ -10852,6 +11095,27 @@ AILIB_API ailib_result ailib_client_poll(ailib_client *c, int timeout_ms) {
     now = ailib__now_ms();
     for (call = c->calls; call; call = nx) { nx = call->next; ailib__call_timers(call, now); }
     return r;
+}
+
+/* The call's first-byte and idle timers. Streamed replies start with their headers at once,
+   so a silent server is dead after first_byte_timeout_ms; a non-streamed reply is written when
+   complete, so only the whole-call deadline bounds its wait. Inside a response, a model that
+   may reason can be silent for minutes (no thinking deltas on some protocols), others not. */
+static void ailib__call_timeouts(ailib_client *c, ailib_call *call, int may_reason) {
+    call->first_byte_ms = c->first_byte_timeout_ms >= 0 ? c->first_byte_timeout_ms : call->desc.stream ? 120000 : 0;
+    call->idle_ms = c->idle_timeout_ms >= 0 ? c->idle_timeout_ms : may_reason ? 300000 : 60000;
+}
+
+/* 1 when a reply to req may think silently: reasoning asked for, or a model the catalog says
+   reasons, or one it does not know. */
+static int ailib__may_reason(const ailib_client *c, const ailib_request *req) {
+    const ailib_model_info *mi;
+    const char *m = req->model && *req->model ? req->model : c->model, *slash = strchr(m, '/');
+    if ((req->reasoning.effort != AILIB_EFFORT_DEFAULT && req->reasoning.effort != AILIB_EFFORT_NONE) ||
+        req->reasoning.budget_tokens > 0) return 1;
+    if (slash && ailib_provider_findn(m, (size_t)(slash - m)) == c->prov) m = slash + 1;
+    mi = ailib_model_find(c->prov->name, m);
+    return !mi || (mi->caps & AILIB_CAP_REASONING) != 0;
 }
 
 /* Links a built call into its client and makes its first attempt. */
@@ -10881,6 +11145,7 @@ static ailib_result ailib__raw_call(ailib_client *c, ailib_wire_request *wr, int
     call->raw = 1;
     call->wr = *wr;
     memset(wr, 0, sizeof *wr);
+    ailib__call_timeouts(c, call, 0);
     ailib__call_launch(c, call);
     while (call->state != AILIB__DONE) {
         if (ailib_client_poll(c, 1000) != AILIB_OK) { ailib_call_cancel(call); break; }
@@ -10942,7 +11207,8 @@ static ailib_result ailib__em_merge(const ailib_allocator *alloc, ailib_embeddin
             e->vec[at] = data;
             data += e->dims[at];
         }
-        e->usage.input_tokens += v->input_tokens; e->usage.total_tokens += v->total_tokens;
+        e->usage.input_tokens = ailib__sat_add(e->usage.input_tokens, v->input_tokens);
+        e->usage.total_tokens = ailib__sat_add(e->usage.total_tokens, v->total_tokens);
         e->usage.reported = i ? (e->usage.reported & v->reported) : v->reported;   /* reported by every batch */
     }
     e->count = n;
@@ -11040,6 +11306,7 @@ AILIB_API ailib_result ailib_chat_start(ailib_client *c, const ailib_request *re
         call->stream = ailib_stream_create(&c->ep, &sd, err);
         if (!call->stream) { ailib_wire_request_deinit(&call->wr); ailib__free(&c->alloc, call); return err ? err->code : AILIB_OUT_OF_MEMORY; }
     }
+    ailib__call_timeouts(c, call, ailib__may_reason(c, &local));
     ailib__call_launch(c, call);
     *out = call;
     return AILIB_OK;
@@ -11190,9 +11457,13 @@ AILIB_API ailib_result ailib_chat_json(ailib_client *c, const ailib_request *req
         /* the usage of both rounds, so costs add up */
         ailib_usage *u = &r2->usage;
         const ailib_usage *v = &r1->usage;
-        u->input_tokens += v->input_tokens; u->output_tokens += v->output_tokens; u->total_tokens += v->total_tokens;
-        u->cached_input_tokens += v->cached_input_tokens; u->cache_write_tokens += v->cache_write_tokens;
-        u->reasoning_tokens += v->reasoning_tokens; u->reported |= v->reported;
+        u->input_tokens = ailib__sat_add(u->input_tokens, v->input_tokens);
+        u->output_tokens = ailib__sat_add(u->output_tokens, v->output_tokens);
+        u->total_tokens = ailib__sat_add(u->total_tokens, v->total_tokens);
+        u->cached_input_tokens = ailib__sat_add(u->cached_input_tokens, v->cached_input_tokens);
+        u->cache_write_tokens = ailib__sat_add(u->cache_write_tokens, v->cache_write_tokens);
+        u->reasoning_tokens = ailib__sat_add(u->reasoning_tokens, v->reasoning_tokens);
+        u->reported |= v->reported;
         res = ailib_response_json(r2, &req->response_format, value, err);
         if (res == AILIB_SCHEMA_MISMATCH && err) {
             static const char pre[] = "after one repair round, ";

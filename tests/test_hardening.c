@@ -1,0 +1,304 @@
+/* Hostile servers and hostile configuration: status-less exchanges, numbers out of range,
+   redirects, secrets in messages and logs, injection through configuration strings,
+   re-entrancy. Each test here failed on the engine before its fix. */
+#include "test.h"
+#include "mockctl.h"
+#include "../ailib.h"
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static double ms_now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static const mock_server *need_mock(void) {
+    const mock_server *m = mock_shared();
+    if (!m) ailib_test_fail(__FILE__, __LINE__, "ailib-mock could not be started (make build/ailib-mock)");
+    return m;
+}
+
+static ailib_client *mock_client(const char *model, const char *spec, const char *suffix, ailib_client_desc *tweak) {
+    const mock_server *m = need_mock();
+    char base[512];
+    ailib_client_desc d;
+    ailib_error err;
+    ailib_client *c;
+    if (!m) return NULL;
+    mock_url(m, spec, suffix, base, sizeof base);
+    if (tweak) d = *tweak; else memset(&d, 0, sizeof d);
+    d.model = model;
+    d.base_url = base;
+    if (!d.api_key) d.api_key = "test-key-123";
+    c = ailib_client_create(&d, &err);
+    if (!c) ailib_test_fail(__FILE__, __LINE__, "client_create(%s): %s", model, err.message);
+    return c;
+}
+
+static ailib_result chat_once(ailib_client *c, int stream, ailib_response **r, ailib_error *err) {
+    ailib_message msg;
+    ailib_request req;
+    memset(&msg, 0, sizeof msg);
+    memset(&req, 0, sizeof req);
+    msg.role = AILIB_ROLE_USER;
+    msg.text = "hardening";
+    req.messages = &msg;
+    req.message_count = 1;
+    return stream ? ailib_chat_stream(c, &req, NULL, NULL, r, err) : ailib_chat(c, &req, r, err);
+}
+
+/* --- status-less exchanges ------------------------------------------------------------------ */
+
+TEST(hardening_error_parse_any_status_any_body) {
+    static const int statuses[] = { 0, 1, 100, 101, 199, 204, 301, 399, 400, 599, 600, -1, 99999 };
+    static const char *bodies[] = { "<html>", "", "{", "[]", "5", "{\"error\":5}", "{\"error\":{\"code\":429}}",
+                                    "{\"error\":{\"code\":\"x\",\"status_code\":503}}", "null" };
+    const ailib_provider_info *p = ailib_provider_find("openai");
+    ailib_endpoint ep;
+    size_t i, j;
+    memset(&ep, 0, sizeof ep);
+    ep.provider = p;
+    for (i = 0; i < sizeof statuses / sizeof statuses[0]; i++)
+        for (j = 0; j < sizeof bodies / sizeof bodies[0]; j++) {
+            ailib_error err;
+            ailib_result r = ailib_wire_error_parse(&ep, statuses[i], bodies[j], strlen(bodies[j]), &err);
+            EXPECT_NE(r, AILIB_OK);
+            EXPECT_EQ(err.code, r);
+            EXPECT_TRUE(err.message[0] != 0);
+            /* the same code without an error struct */
+            EXPECT_EQ(ailib_wire_error_parse(&ep, statuses[i], bodies[j], strlen(bodies[j]), NULL), r);
+        }
+    /* an in-stream error that names its HTTP status in a numeric code */
+    {
+        ailib_error err;
+        EXPECT_EQ(ailib_wire_error_parse(&ep, 0, "{\"error\":{\"code\":429,\"message\":\"slow\"}}", 39, &err), AILIB_RATE_LIMITED);
+        EXPECT_TRUE(err.retryable);
+    }
+}
+
+TEST(hardening_redirect_is_not_followed_and_names_the_target) {
+    ailib_client_desc d;
+    ailib_client *c;
+    ailib_error err;
+    memset(&d, 0, sizeof d);
+    d.max_retries = 2;
+    c = mock_client("openai/gpt-4o-mini",
+                    "status=301,header=location:https:%2F%2Fuser:pw@elsewhere.example%2Fv1%3Fkey=SECRETVALUE%26a=1,body=moved",
+                    "/v1", &d);
+    ASSERT_TRUE(c != NULL);
+    EXPECT_EQ(chat_once(c, 0, NULL, &err), AILIB_CONFIGURATION);
+    EXPECT_EQ(err.http_status, 301);
+    EXPECT_FALSE(err.retryable);
+    EXPECT_TRUE(strstr(err.message, "elsewhere.example") != NULL);
+    EXPECT_TRUE(strstr(err.message, "SECRETVALUE") == NULL);
+    EXPECT_TRUE(strstr(err.message, "pw@") == NULL);
+    EXPECT_EQ(mock_count(need_mock(), "status=301,header=location:https:%2F%2Fuser:pw@elsewhere.example%2Fv1%3Fkey=SECRETVALUE%26a=1,body=moved"), 1);
+    ailib_client_destroy(c);
+}
+
+/* A transport that ends every exchange without ever reporting a status (a custom transport,
+   a non-HTTP server): a typed error, not a crash in the error parser. */
+typedef struct silent_tp { const ailib_http_callbacks *cb; void *ctx; int pending; } silent_tp;
+static void *stp_create(void *user, const ailib_transport_config *cfg, ailib_error *err) {
+    (void)cfg; (void)err;
+    return user;
+}
+static void stp_destroy(void *t) { (void)t; }
+static ailib_result stp_start(void *t, const ailib_wire_request *req, const ailib_http_callbacks *cb, void *ctx,
+                              void **handle, ailib_error *err) {
+    silent_tp *s = (silent_tp *)t;
+    (void)req; (void)err;
+    s->cb = cb; s->ctx = ctx; s->pending = 1;
+    *handle = s;
+    return AILIB_OK;
+}
+static ailib_result stp_poll(void *t, int timeout_ms) {
+    silent_tp *s = (silent_tp *)t;
+    (void)timeout_ms;
+    if (s->pending) {
+        s->pending = 0;
+        s->cb->on_body(s->ctx, "<html>not an API</html>", 23);
+        s->cb->on_done(s->ctx, AILIB_OK, "");
+    }
+    return AILIB_OK;
+}
+static void stp_cancel(void *t, void *h) { silent_tp *s = (silent_tp *)t; (void)h; if (s->pending) { s->pending = 0; s->cb->on_done(s->ctx, AILIB_CANCELLED, "cancelled"); } }
+static void stp_wakeup(void *t) { (void)t; }
+static void stp_release(void *t, void *h) { (void)t; (void)h; }
+
+TEST(hardening_statusless_exchange_is_a_typed_error) {
+    silent_tp st;
+    ailib_transport tp = { stp_create, stp_destroy, stp_start, stp_poll, stp_cancel, stp_wakeup, stp_release, NULL };
+    ailib_client_desc d;
+    ailib_client *c;
+    ailib_error err;
+    ailib_response *r = NULL;
+    int stream;
+    memset(&st, 0, sizeof st);
+    tp.user = &st;
+    memset(&d, 0, sizeof d);
+    d.model = "openai/gpt-4o-mini";
+    d.api_key = "k-123456";
+    d.transport = &tp;
+    ASSERT_TRUE((c = ailib_client_create(&d, &err)) != NULL);
+    for (stream = 0; stream < 2; stream++) {
+        EXPECT_EQ(chat_once(c, stream, &r, &err), AILIB_PROTOCOL);
+        EXPECT_EQ(err.http_status, 0);
+        EXPECT_FALSE(err.retryable);
+        EXPECT_TRUE(strstr(err.message, "without an HTTP status") != NULL);
+        ailib_response_destroy(r);
+        r = NULL;
+    }
+    ailib_client_destroy(c);
+}
+
+/* --- numbers a server or the environment controls --------------------------------------------- */
+
+TEST(hardening_hostile_retry_hints_are_bounded) {
+    /* each hint: the error's retry_after_ms (-1 ignored, else clamped) */
+    static const struct { const char *spec; int64_t want; } cases[] = {
+        { "status=429,header=retry-after:inf", -1 },
+        { "status=429,header=retry-after:nan", -1 },
+        { "status=429,header=retry-after:-5", -1 },
+        { "status=429,header=retry-after:0x10", -1 },
+        { "status=429,header=retry-after:1e300", (int64_t)1 << 42 },
+        { "status=429,header=retry-after-ms:1e300", (int64_t)1 << 42 },
+        { "status=429,header=retry-after:99999999999999999999999", (int64_t)1 << 42 },
+        { "status=429,header=retry-after:2.5", 2500 },
+        { "status=429,header=retry-after-ms:%201500%20", 1500 },
+        { "status=503,header=retry-after:Fri%2C%2001%20Jan%2099999%2000:00:00%20GMT", -1 },
+        { "status=503,header=retry-after:Fri%2C%2001%20Jan%202100%2099999999:00:00%20GMT", -1 },
+        { "status=503,header=retry-after:Fri%2C%2041%20Jan%202100%2000:00:00%20GMT", -1 },
+        { "status=503,header=retry-after:Thu%2C%2001%20Jan%201970%2000:00:00%20GMT", 0 },
+    };
+    size_t i;
+    ailib_client_desc d;
+    memset(&d, 0, sizeof d);
+    d.max_retries = -1;
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ailib_client *c = mock_client("openai/gpt-4o-mini", cases[i].spec, "/v1", &d);
+        ailib_error err;
+        ASSERT_TRUE(c != NULL);
+        EXPECT_NE(chat_once(c, 0, NULL, &err), AILIB_OK);
+        if (err.retry_after_ms != cases[i].want)
+            ailib_test_fail(__FILE__, __LINE__, "%s: retry_after_ms %lld, want %lld", cases[i].spec,
+                            (long long)err.retry_after_ms, (long long)cases[i].want);
+        ailib_client_destroy(c);
+    }
+}
+
+TEST(hardening_retry_hint_longer_than_the_cap_fails_at_once) {
+    ailib_client_desc d;
+    ailib_client *c;
+    ailib_error err;
+    double t0;
+    const char *spec = "status=429,retry_after=3600";
+    memset(&d, 0, sizeof d);
+    d.max_retries = 3;
+    ASSERT_TRUE((c = mock_client("openai/gpt-4o-mini", spec, "/v1", &d)) != NULL);
+    t0 = ms_now();
+    EXPECT_EQ(chat_once(c, 0, NULL, &err), AILIB_RATE_LIMITED);
+    EXPECT_LT(ms_now() - t0, 30000);      /* liveness: not an hour */
+    EXPECT_EQ(err.retry_after_ms, 3600000);
+    EXPECT_TRUE(strstr(err.message, "max_retry_wait_ms") != NULL);
+    EXPECT_EQ(mock_count(need_mock(), spec), 1);
+    ailib_client_destroy(c);
+    /* a cap the caller sets: a 1 s hint is waited for when allowed, refused when not */
+    memset(&d, 0, sizeof d);
+    d.max_retries = 1;
+    d.max_retry_wait_ms = 500;
+    spec = "status=429,retry_after=1,times=1";
+    ASSERT_TRUE((c = mock_client("openai/gpt-4o-mini", spec, "/v1", &d)) != NULL);
+    EXPECT_EQ(chat_once(c, 0, NULL, &err), AILIB_RATE_LIMITED);
+    EXPECT_EQ(mock_count(need_mock(), spec), 1);
+    ailib_client_destroy(c);
+}
+
+TEST(hardening_huge_timeouts_from_desc_and_environment) {
+    ailib_client_desc d;
+    ailib_client *c;
+    ailib_error err;
+    ailib_response *r = NULL;
+    setenv("AI_TIMEOUT_SECS", "1e300", 1);
+    memset(&d, 0, sizeof d);
+    d.connect_timeout_ms = INT64_MAX;
+    d.first_byte_timeout_ms = INT64_MAX;
+    d.idle_timeout_ms = INT64_MAX;
+    d.max_retry_wait_ms = INT64_MAX;
+    c = mock_client("openai/gpt-4o-mini", NULL, "/v1", &d);
+    unsetenv("AI_TIMEOUT_SECS");
+    ASSERT_TRUE(c != NULL);
+    EXPECT_EQ(chat_once(c, 1, &r, &err), AILIB_OK);
+    EXPECT_STR_EQ(ailib_response_text(r, NULL), "Hello from ailib-mock. You said: hardening");
+    ailib_response_destroy(r);
+    ailib_client_destroy(c);
+    d.timeout_ms = INT64_MAX;
+    ASSERT_TRUE((c = mock_client("openai/gpt-4o-mini", NULL, "/v1", &d)) != NULL);
+    EXPECT_EQ(chat_once(c, 0, NULL, &err), AILIB_OK);
+    ailib_client_destroy(c);
+}
+
+/* --- secrets ---------------------------------------------------------------------------------- */
+
+typedef struct logbuf { char text[16384]; size_t len; } logbuf;
+static void log_to(void *user, ailib_log_level lvl, const char *msg) {
+    logbuf *b = (logbuf *)user;
+    size_t n = strlen(msg);
+    (void)lvl;
+    if (b->len + n + 2 < sizeof b->text) { memcpy(b->text + b->len, msg, n); b->len += n; b->text[b->len++] = '\n'; b->text[b->len] = 0; }
+}
+
+TEST(hardening_echoed_key_never_reaches_messages_or_logs) {
+    /* the server echoes the key in the error body and in x-request-id */
+    static const char key[] = "sk-live-0123456789abcdef";
+    const char *spec = "status=401,header=x-request-id:req-sk-live-0123456789abcdef,"
+                       "body=%7B%22error%22:%7B%22message%22:%22Incorrect%20API%20key%20provided:%20sk-live-0123456789abcdef%22"
+                       "%2C%22type%22:%22sk-live-0123456789abcdef%22%2C%22code%22:%22invalid_api_key%22%7D%7D";
+    ailib_client_desc d;
+    ailib_client *c;
+    ailib_error err;
+    logbuf lb;
+    memset(&lb, 0, sizeof lb);
+    memset(&d, 0, sizeof d);
+    d.api_key = key;
+    d.log = log_to;
+    d.log_user = &lb;
+    ASSERT_TRUE((c = mock_client("openai/gpt-4o-mini", spec, "/v1", &d)) != NULL);
+    EXPECT_EQ(chat_once(c, 0, NULL, &err), AILIB_AUTH);
+    EXPECT_TRUE(strstr(err.message, "0123456789abcdef") == NULL);
+    EXPECT_TRUE(strstr(err.provider_message, "0123456789abcdef") == NULL);
+    EXPECT_TRUE(strstr(err.provider_type, "0123456789abcdef") == NULL);
+    EXPECT_TRUE(strstr(err.request_id, "0123456789abcdef") == NULL);
+    EXPECT_TRUE(strstr(err.provider_message, "Incorrect API key provided: ***") != NULL);
+    EXPECT_STR_EQ(err.provider_code, "invalid_api_key");
+    EXPECT_TRUE(lb.len > 0);
+    EXPECT_TRUE(strstr(lb.text, "0123456789abcdef") == NULL);
+    ailib_client_destroy(c);
+}
+
+TEST(hardening_url_credentials_never_reach_messages_or_logs) {
+    ailib_client_desc d;
+    ailib_client *c;
+    ailib_error err;
+    logbuf lb;
+    memset(&lb, 0, sizeof lb);
+    memset(&d, 0, sizeof d);
+    d.model = "openai/gpt-4o-mini";
+    d.api_key = "k-abcdefgh";
+    d.base_url = "http://alice:hunter2secret@127.0.0.1:1/v1?key=QUERYSECRET&x=1";
+    d.max_retries = -1;
+    d.log = log_to;
+    d.log_user = &lb;
+    ASSERT_TRUE((c = ailib_client_create(&d, &err)) != NULL);
+    EXPECT_EQ(chat_once(c, 0, NULL, &err), AILIB_NETWORK);
+    EXPECT_TRUE(strstr(err.message, "127.0.0.1:1") != NULL);
+    EXPECT_TRUE(strstr(err.message, "hunter2secret") == NULL);
+    EXPECT_TRUE(strstr(err.message, "QUERYSECRET") == NULL);
+    EXPECT_TRUE(strstr(lb.text, "hunter2secret") == NULL);
+    EXPECT_TRUE(strstr(lb.text, "QUERYSECRET") == NULL);
+    EXPECT_TRUE(strstr(lb.text, "x=1") != NULL);
+    ailib_client_destroy(c);
+}
