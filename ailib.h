@@ -126,7 +126,8 @@ extern "C" {
     X(TOO_LARGE,        "input or output too large")                                         \
     X(PENDING,          "not ready yet")                                                     \
     X(CONTENT_FILTER,   "blocked by the provider's content filter")                           \
-    X(SCHEMA_MISMATCH,  "reply is not JSON matching the requested schema")
+    X(SCHEMA_MISMATCH,  "reply is not JSON matching the requested schema")                \
+    X(TLS,              "TLS certificate or handshake failure")
 
 typedef enum ailib_result {
 #define AILIB__RESULT_ENUM(name, desc) AILIB_##name,
@@ -3931,6 +3932,81 @@ static ailib_result ailib__b_fail(ailib__bctx *c, ailib_result code, const char 
     return code;
 }
 
+/* The first byte of s that may not appear in a header value or a URL (a control byte: CR and
+   LF split a request, NUL cuts it), or NULL when there is none. */
+static const char *ailib__ctl_byte(const char *s) {
+    for (; s && *s; s++) if ((unsigned char)*s < 0x20 || *s == 0x7f) return s;
+    return NULL;
+}
+
+/* 1 when url starts with http:// or https:// (any case): the only schemes ailib speaks, so a
+   base URL cannot turn a request into raw bytes sent to some other service. */
+static int ailib__http_scheme(const char *url) {
+    size_t n = 0;
+    while (url[n] && url[n] != ':' && n < 6) n++;
+    return (ailib__ieq(url, n, "http") || ailib__ieq(url, n, "https")) && url[n] == ':' && url[n + 1] == '/' && url[n + 2] == '/';
+}
+
+/* Checks an endpoint before anything is built from it: the base URL (present, no unfilled
+   "{ENV}" placeholder, http or https, no control bytes or spaces) and the strings that go into
+   headers (key and version: no control bytes, so no header can be injected). Gives the base
+   URL without trailing slashes. */
+static ailib_result ailib__ep_base(const ailib_endpoint *ep, const char **base, size_t *len, ailib_error *err) {
+    const ailib_provider_info *p = ep->provider;
+    const char *b = ep->base_url ? ep->base_url : p->base_url, *brace, *bad;
+    const char *pn = p->name ? p->name : "?";
+    size_t n;
+    if (!b || !*b)
+        return ailib__fail(err, AILIB_CONFIGURATION, "provider '%s' has no base URL: set endpoint.base_url%s%s",
+                           pn, p->base_url_env ? " or " : "", p->base_url_env ? p->base_url_env : "");
+    if ((brace = strchr(b, '{')) != NULL) {
+        const char *close = strchr(brace, '}');
+        int vn = close ? (int)(close - brace - 1) : 0;
+        return ailib__fail(err, AILIB_CONFIGURATION, "the base URL of '%s' needs %.*s: set that environment variable or endpoint.base_url",
+                           pn, vn, brace + 1);
+    }
+    if ((bad = ailib__ctl_byte(b)) != NULL || strchr(b, ' '))
+        return ailib__fail(err, AILIB_INVALID_ARGUMENT, "the base URL of '%s' contains a %s: remove it", pn,
+                           !bad ? "space" : *bad == '\r' || *bad == '\n' ? "line break (CR or LF)" : "control character");
+    if (!ailib__http_scheme(b)) {
+        char shown[300];
+        ailib__url_redact(shown, sizeof shown, b);
+        return ailib__fail(err, AILIB_INVALID_ARGUMENT, "the base URL of '%s' (%s) is not http:// or https://: ailib speaks HTTP only",
+                           pn, shown);
+    }
+    if ((bad = ailib__ctl_byte(ep->api_key)) != NULL)
+        return ailib__fail(err, AILIB_INVALID_ARGUMENT, "the API key for '%s' contains a %s: remove it (a key read from a file "
+                           "often ends in a newline)", pn, *bad == '\r' || *bad == '\n' ? "line break (CR or LF)" : "control character");
+    if ((bad = ailib__ctl_byte(ep->api_version)) != NULL)
+        return ailib__fail(err, AILIB_INVALID_ARGUMENT, "endpoint.api_version for '%s' contains a control character: remove it", pn);
+    n = strlen(b);
+    while (n && b[n - 1] == '/') n--;
+    *base = b;
+    *len = n;
+    return AILIB_OK;
+}
+
+/* Appends s as one URL path segment (or query value): every byte but RFC 3986's unreserved
+   ones is percent-encoded, so a model id like "../../x" or "x?alt=json#" stays one segment
+   of the path it was meant for. */
+static int ailib__url_escape(const ailib_allocator *a, ailib__buf *b, const char *s, size_t n) {
+    static const char hex[] = "0123456789ABCDEF";
+    char buf[96];
+    size_t i, o = 0;
+    for (i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' || ch == '.' || ch == '~')
+            buf[o++] = (char)ch;
+        else { buf[o++] = '%'; buf[o++] = hex[ch >> 4]; buf[o++] = hex[ch & 15]; }
+        if (o > sizeof buf - 4) { if (!ailib__buf_add(a, b, buf, o)) return 0; o = 0; }
+    }
+    return ailib__buf_add(a, b, buf, o);
+}
+
+static void ailib__b_path_escaped(ailib__bctx *c, const char *s, size_t n) {
+    if (!ailib__url_escape(&c->w->alloc, &c->path, s, n)) ailib__b_fail(c, AILIB_OUT_OF_MEMORY, "out of memory");
+}
+
 static void ailib__b_path(ailib__bctx *c, const char *s) {
     if (!ailib__buf_add(&c->w->alloc, &c->path, s, strlen(s))) ailib__b_fail(c, AILIB_OUT_OF_MEMORY, "out of memory");
 }
@@ -4469,10 +4545,11 @@ static ailib_result ailib__oa_build(ailib__bctx *c) {
     ailib_json_writer *w = c->w;
     uint32_t qk = c->prov->quirks;
     if (qk & AILIB_Q_AZURE_DEPLOYMENTS) {
+        const char *v = c->ep->api_version ? c->ep->api_version : "2024-10-21";
         ailib__b_path(c, "/openai/deployments/");
-        ailib__b_pathn(c, c->model, c->model_len);
+        ailib__b_path_escaped(c, c->model, c->model_len);
         ailib__b_path(c, "/chat/completions?api-version=");
-        ailib__b_path(c, c->ep->api_version ? c->ep->api_version : "2024-10-21");
+        ailib__b_path_escaped(c, v, strlen(v));
     } else ailib__b_path(c, "/chat/completions");
     ailib_json_write_object_begin(w);
     ailib_json_write_key(w, "model");
@@ -5604,12 +5681,13 @@ static void ailib__ge_generation_config(ailib__bctx *c) {
 
 static ailib_result ailib__ge_build(ailib__bctx *c) {
     ailib_json_writer *w = c->w;
-    /* "models/x" and "tunedModels/x" are full resource names; a bare id goes under models/ */
-    if (!((c->model_len > 7 && memcmp(c->model, "models/", 7) == 0) ||
-          (c->model_len > 12 && memcmp(c->model, "tunedModels/", 12) == 0)))
-        ailib__b_path(c, "/models/");
-    else ailib__b_path(c, "/");
-    ailib__b_pathn(c, c->model, c->model_len);
+    /* "models/x" and "tunedModels/x" are full resource names; a bare id goes under models/.
+       The id itself is one escaped path segment. */
+    size_t skip = (c->model_len > 7 && memcmp(c->model, "models/", 7) == 0) ? 7
+                : (c->model_len > 12 && memcmp(c->model, "tunedModels/", 12) == 0) ? 12 : 0;
+    ailib__b_path(c, "/");
+    ailib__b_pathn(c, skip ? c->model : "models/", skip ? skip : 7);
+    ailib__b_path_escaped(c, c->model + skip, c->model_len - skip);
     ailib__b_path(c, c->stream ? ":streamGenerateContent?alt=sse" : ":generateContent");
     ailib_json_write_object_begin(w);
     ailib__ge_system(c);
@@ -7141,20 +7219,6 @@ static const ailib__adapter ailib__adapter_responses = { "openai_responses", 0, 
 
 /* Appends the model id percent-encoded as one path segment: ids like "us.amazon.nova-micro-v1:0"
    and inference-profile ARNs hold ':' and '/'. */
-static void ailib__br_path_model(ailib__bctx *c) {
-    static const char hex[] = "0123456789ABCDEF";
-    char buf[96];
-    size_t i, o = 0;
-    for (i = 0; i < c->model_len; i++) {
-        unsigned char ch = (unsigned char)c->model[i];
-        if ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' || ch == '.' || ch == '~')
-            buf[o++] = (char)ch;
-        else { buf[o++] = '%'; buf[o++] = hex[ch >> 4]; buf[o++] = hex[ch & 15]; }
-        if (o > sizeof buf - 4) { ailib__b_pathn(c, buf, o); o = 0; }
-    }
-    ailib__b_pathn(c, buf, o);
-}
-
 /* Bedrock's image format name for a MIME type ("image/png" -> "png"), NULL when it has none. */
 static const char *ailib__br_image_format(const char *mime, size_t n) {
     static const char *const map[][2] = { {"image/png", "png"}, {"image/jpeg", "jpeg"}, {"image/jpg", "jpeg"},
@@ -7462,7 +7526,7 @@ static ailib_result ailib__bedrock_build(ailib__bctx *c) {
         return ailib__b_fail(c, AILIB_UNSUPPORTED, "%s's Converse API has no response_format: leave it at AILIB_FORMAT_TEXT and ask for JSON "
                              "in the prompt, or define a tool with the schema and force it with tool_choice", c->prov->name);
     ailib__b_path(c, "/model/");
-    ailib__br_path_model(c);
+    ailib__b_path_escaped(c, c->model, c->model_len);
     ailib__b_path(c, c->stream ? "/converse-stream" : "/converse");
     c->accept = c->stream ? "application/vnd.amazon.eventstream" : "application/json";
     ailib_json_write_object_begin(w);
@@ -8017,7 +8081,7 @@ AILIB_API ailib_result ailib_wire_request_build(const ailib_endpoint *ep, const 
     ailib__bctx c;
     ailib_json_writer w;
     const ailib_provider_info *p;
-    const char *base, *brace;
+    const char *base;
     size_t base_len, i;
     ailib__hdrs h;
     ailib_result r;
@@ -8029,18 +8093,7 @@ AILIB_API ailib_result ailib_wire_request_build(const ailib_endpoint *ep, const 
     if (!req) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "request is NULL");
     p = ep->provider;
     if (!ailib__adapter_for(p->protocol)) return ailib__fail(err, AILIB_UNSUPPORTED, "provider '%s' has an unknown protocol", p->name ? p->name : "?");
-    base = ep->base_url ? ep->base_url : p->base_url;
-    if (!base || !*base)
-        return ailib__fail(err, AILIB_CONFIGURATION, "provider '%s' has no base URL: set endpoint.base_url%s%s", p->name,
-                           p->base_url_env ? " or " : "", p->base_url_env ? p->base_url_env : "");
-    if ((brace = strchr(base, '{')) != NULL) {
-        const char *close = strchr(brace, '}');
-        int vn = close ? (int)(close - brace - 1) : 0;
-        return ailib__fail(err, AILIB_CONFIGURATION, "the base URL of '%s' needs %.*s: set that environment variable or endpoint.base_url",
-                           p->name, vn, brace + 1);
-    }
-    base_len = strlen(base);
-    while (base_len && base[base_len - 1] == '/') base_len--;
+    if ((r = ailib__ep_base(ep, &base, &base_len, err)) != AILIB_OK) return r;
 
     memset(&c, 0, sizeof c);
     ailib_json_writer_init(&w, ep->allocator);
@@ -9371,28 +9424,6 @@ AILIB_API void ailib_model_list_destroy(ailib_model_list *l) {
 
 /* --- requests --------------------------------------------------------------------------------- */
 
-/* The endpoint's base URL without trailing slashes; a missing one or an unfilled "{ENV}"
-   placeholder is a configuration error naming what to set (as for chat requests). */
-static ailib_result ailib__em_base(const ailib_endpoint *ep, const char **base, size_t *len, ailib_error *err) {
-    const ailib_provider_info *p = ep->provider;
-    const char *b = ep->base_url ? ep->base_url : p->base_url, *brace;
-    size_t n;
-    if (!b || !*b)
-        return ailib__fail(err, AILIB_CONFIGURATION, "provider '%s' has no base URL: set endpoint.base_url%s%s",
-                           p->name ? p->name : "?", p->base_url_env ? " or " : "", p->base_url_env ? p->base_url_env : "");
-    if ((brace = strchr(b, '{')) != NULL) {
-        const char *close = strchr(brace, '}');
-        int vn = close ? (int)(close - brace - 1) : 0;
-        return ailib__fail(err, AILIB_CONFIGURATION, "the base URL of '%s' needs %.*s: set that environment variable or endpoint.base_url",
-                           p->name ? p->name : "?", vn, brace + 1);
-    }
-    n = strlen(b);
-    while (n && b[n - 1] == '/') n--;
-    *base = b;
-    *len = n;
-    return AILIB_OK;
-}
-
 /* Assembles a wire request from its parts: URL = base + path, the auth header of the
    provider's style, Content-Type when there is a body. URL and headers share one storage
    block as in ailib_wire_request_build. body (from the writer's allocator) is taken over,
@@ -9496,7 +9527,7 @@ static int ailib__em_body(const ailib_provider_info *p, const ailib_endpoint *ep
     case AILIB_PROTOCOL_GEMINI:
         /* a full resource name "models/x" is accepted as well as the bare id */
         if (ml > 7 && memcmp(model, "models/", 7) == 0) { model += 7; ml -= 7; }
-        ok = ailib__buf_add(a, path, "/models/", 8) && ailib__buf_add(a, path, model, ml);
+        ok = ailib__buf_add(a, path, "/models/", 8) && ailib__url_escape(a, path, model, ml);
         if (q->input_count == 1) {
             ok = ok && ailib__buf_add(a, path, ":embedContent", 13);
             ailib_json_write_object_begin(w);
@@ -9547,8 +9578,8 @@ static int ailib__em_body(const ailib_provider_info *p, const ailib_endpoint *ep
     default:   /* OpenAI Chat Completions and Responses endpoints share /embeddings */
         if (p->quirks & AILIB_Q_AZURE_DEPLOYMENTS) {
             const char *v = ep->api_version ? ep->api_version : "2024-10-21";
-            ok = ailib__buf_add(a, path, "/openai/deployments/", 20) && ailib__buf_add(a, path, model, ml) &&
-                 ailib__buf_add(a, path, "/embeddings?api-version=", 24) && ailib__buf_add(a, path, v, strlen(v));
+            ok = ailib__buf_add(a, path, "/openai/deployments/", 20) && ailib__url_escape(a, path, model, ml) &&
+                 ailib__buf_add(a, path, "/embeddings?api-version=", 24) && ailib__url_escape(a, path, v, strlen(v));
         } else ok = ailib__buf_add(a, path, "/embeddings", 11);
         ailib_json_write_object_begin(w);
         ailib_json_write_key(w, "model"); ailib_json_write_stringn(w, model, ml);
@@ -9603,7 +9634,7 @@ AILIB_API ailib_result ailib_wire_embed_build(const ailib_endpoint *ep, const ai
         return ailib__fail(err, AILIB_INVALID_ARGUMENT, "embed request.input_type must be \"query\" or \"document\" (got \"%.60s\")", req->input_type);
     if ((why = ailib__em_unsupported(p->protocol)) != NULL)
         return ailib__fail(err, AILIB_UNSUPPORTED, "provider '%s' %s", p->name ? p->name : "?", why);
-    if ((r = ailib__em_base(ep, &base, &base_len, err)) != AILIB_OK) return r;
+    if ((r = ailib__ep_base(ep, &base, &base_len, err)) != AILIB_OK) return r;
     model = ailib__em_model(p, req->model, &ml);
     if (!model || !ml)
         return ailib__fail(err, AILIB_CONFIGURATION, "no embedding model: set embed request.model (got \"%.60s\"; the catalog has no embedding model for provider '%s')",
@@ -9648,7 +9679,7 @@ AILIB_API ailib_result ailib_wire_models_build(const ailib_endpoint *ep, ailib_w
                            p->name ? p->name : "?");
     if ((unsigned)p->protocol >= AILIB_PROTOCOL_COUNT)
         return ailib__fail(err, AILIB_UNSUPPORTED, "provider '%s' has an unknown protocol", p->name ? p->name : "?");
-    if ((r = ailib__em_base(ep, &base, &base_len, err)) != AILIB_OK) return r;
+    if ((r = ailib__ep_base(ep, &base, &base_len, err)) != AILIB_OK) return r;
     a = ailib__allocator(ep->allocator);
     memset(&path, 0, sizeof path);
     /* the largest page each provider allows, so one request usually gets the whole list */
@@ -10113,12 +10144,19 @@ oom:
 #ifndef AILIB_NO_CURL
 #include <curl/curl.h>
 
+/* Response header bytes allowed per exchange (libcurl caps one line at 100 KiB); more is
+   AILIB_TOO_LARGE, not a slow read of an endless header block. */
+#define AILIB__MAX_HEADER_BYTES (256 * 1024)
+
 typedef struct ailib__cxfer {
     CURL *easy;
     struct curl_slist *hdrs;
     const ailib_http_callbacks *cb;
     void *ctx;
-    int status;             /* final status once the header block ended */
+    int status;             /* the last status line seen (1xx included) */
+    int reported;           /* on_status was called */
+    size_t header_bytes;    /* of this exchange, for AILIB__MAX_HEADER_BYTES */
+    int too_large;          /* the header block passed the limit: the exchange was stopped */
     int done;
     int configured;         /* the options that never change are set (a reused handle) */
     char *hdr_key; size_t hdr_key_len, hdr_key_cap;   /* the header lines the list was built from */
@@ -10145,14 +10183,20 @@ static size_t ailib__curl_write(char *data, size_t size, size_t n, void *user) {
 static size_t ailib__curl_header(char *line, size_t size, size_t n, void *user) {
     ailib__cxfer *x = (ailib__cxfer *)user;
     size_t len = size * n, nl = len, i;
+    x->header_bytes += len;
+    if (x->header_bytes > AILIB__MAX_HEADER_BYTES) { x->too_large = 1; return 0; }   /* a short count aborts */
     while (nl && (line[nl - 1] == '\n' || line[nl - 1] == '\r')) nl--;
     if (nl > 5 && memcmp(line, "HTTP/", 5) == 0) {
+        /* "HTTP/1.1 200 OK": three digits after the first space; anything else is no status */
         const char *sp = (const char *)memchr(line, ' ', nl);
-        x->status = sp ? atoi(sp + 1) : 0;
+        size_t at = sp ? (size_t)(sp - line) + 1 : nl;
+        int st = 0;
+        for (i = at; i < nl && i < at + 3 && line[i] >= '0' && line[i] <= '9'; i++) st = st * 10 + (line[i] - '0');
+        x->status = i == at + 3 ? st : 0;
         return len;
     }
     if (nl == 0) {
-        if (x->status >= 200) x->cb->on_status(x->ctx, x->status);
+        if (x->status >= 200) { x->cb->on_status(x->ctx, x->status); x->reported = 1; }
         return len;
     }
     for (i = 0; i < nl && line[i] != ':'; i++) {}
@@ -10233,22 +10277,40 @@ static int ailib__curl_hdr_same(const ailib__cxfer *x, const ailib_wire_request 
    request (a client's requests usually carry the same headers). */
 static int ailib__curl_headers(ailib__curl *t, ailib__cxfer *x, const ailib_wire_request *req) {
     ailib__buf key;
-    size_t i;
+    size_t i, off = 0;
     if (ailib__curl_hdr_same(x, req)) return 1;
     key.p = x->hdr_key; key.len = 0; key.cap = x->hdr_key_cap;
     if (!ailib__curl_hdr_key(t, req, &key)) return 0;
     x->hdr_key = key.p; x->hdr_key_len = key.len; x->hdr_key_cap = key.cap;
     if (x->hdrs) { curl_slist_free_all(x->hdrs); x->hdrs = NULL; }
     for (i = 0; i < req->header_count; i++) {
-        char line[1024];
+        /* "Name: value" cut out of the key built above (no length limit on a line) */
+        size_t nl = strlen(req->headers[i].name), vl = strlen(req->headers[i].value);
+        const char *ln = x->hdr_key + off;
         struct curl_slist *nh;
-        snprintf(line, sizeof line, "%s: %s", req->headers[i].name, req->headers[i].value);
-        if (!(nh = curl_slist_append(x->hdrs, line))) return 0;
+        char save = x->hdr_key[off + nl + 2 + vl];
+        x->hdr_key[off + nl + 2 + vl] = 0;
+        nh = curl_slist_append(x->hdrs, ln);
+        x->hdr_key[off + nl + 2 + vl] = save;
+        if (!nh) return 0;
         x->hdrs = nh;
+        off += nl + vl + 3;
     }
     if (!(x->hdrs = curl_slist_append(x->hdrs, "Expect:"))) return 0;   /* no 100-continue round trip */
     curl_easy_setopt(x->easy, CURLOPT_HTTPHEADER, x->hdrs);
     return 1;
+}
+
+/* http and https only, for the request and for any redirect, whatever libcurl was built
+   with: a base URL cannot make ailib write raw bytes to some other service (gopher://, dict://). */
+static void ailib__curl_http_only(CURL *e) {
+#if LIBCURL_VERSION_NUM >= 0x075500
+    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+#else
+    curl_easy_setopt(e, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+    curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
 }
 
 static ailib_result ailib__curl_start(void *tp, const ailib_wire_request *req, const ailib_http_callbacks *cb, void *ctx,
@@ -10264,6 +10326,7 @@ static ailib_result ailib__curl_start(void *tp, const ailib_wire_request *req, c
         if (!x->easy) { ailib__free(&t->alloc, x); return ailib__fail(err, AILIB_NETWORK, "curl_easy_init failed"); }
     }
     x->cb = cb; x->ctx = ctx; x->status = 0; x->done = 0; x->errbuf[0] = 0; x->next_free = NULL;
+    x->reported = 0; x->header_bytes = 0; x->too_large = 0;
     if (!x->configured) {
         /* everything a reused handle keeps: set once */
         curl_easy_setopt(x->easy, CURLOPT_WRITEFUNCTION, ailib__curl_write);
@@ -10278,6 +10341,8 @@ static ailib_result ailib__curl_start(void *tp, const ailib_wire_request *req, c
         curl_easy_setopt(x->easy, CURLOPT_TCP_KEEPALIVE, 1L);
         curl_easy_setopt(x->easy, CURLOPT_SSL_VERIFYPEER, 1L);              /* never turned off */
         curl_easy_setopt(x->easy, CURLOPT_SSL_VERIFYHOST, 2L);
+        curl_easy_setopt(x->easy, CURLOPT_FOLLOWLOCATION, 0L);              /* keys stay with the host named */
+        ailib__curl_http_only(x->easy);
         if (t->connect_ms > 0) curl_easy_setopt(x->easy, CURLOPT_CONNECTTIMEOUT_MS, t->connect_ms);
         if (t->timeout_ms > 0) curl_easy_setopt(x->easy, CURLOPT_TIMEOUT_MS, t->timeout_ms);
         if (t->proxy) curl_easy_setopt(x->easy, CURLOPT_PROXY, t->proxy);  /* "" disables env proxies */
@@ -10298,12 +10363,25 @@ static ailib_result ailib__curl_start(void *tp, const ailib_wire_request *req, c
     return AILIB_OK;
 }
 
-static ailib_result ailib__curl_code(CURLcode c) {
+/* The result of a finished transfer. Only what may pass on a second try stays AILIB_NETWORK
+   or AILIB_TIMEOUT (the engine retries those): certificate failures are AILIB_TLS, a URL or
+   scheme libcurl refuses AILIB_CONFIGURATION, a reply that is not HTTP AILIB_PROTOCOL. */
+static ailib_result ailib__curl_code(const ailib__cxfer *x, CURLcode c) {
+    if (x->too_large) return AILIB_TOO_LARGE;
     switch (c) {
     case CURLE_OK: return AILIB_OK;
     case CURLE_OPERATION_TIMEDOUT: return AILIB_TIMEOUT;
     case CURLE_WRITE_ERROR: case CURLE_ABORTED_BY_CALLBACK: return AILIB_CANCELLED;
-    case CURLE_OUT_OF_MEMORY: return AILIB_OUT_OF_MEMORY;
+    case CURLE_OUT_OF_MEMORY:   /* libcurl before 8.6 says so of an overlong header line */
+        return strstr(x->errbuf, "eader") ? AILIB_TOO_LARGE : AILIB_OUT_OF_MEMORY;
+    case CURLE_UNSUPPORTED_PROTOCOL:   /* also what a server that answers without a status line gets */
+        return strstr(x->errbuf, "HTTP/0.9") ? AILIB_PROTOCOL : AILIB_CONFIGURATION;
+    case CURLE_URL_MALFORMAT: return AILIB_CONFIGURATION;
+    case CURLE_WEIRD_SERVER_REPLY: return AILIB_PROTOCOL;
+    case CURLE_PEER_FAILED_VERIFICATION: case CURLE_SSL_CERTPROBLEM: case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CIPHER: case CURLE_SSL_ISSUER_ERROR: case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS: case CURLE_SSL_CRL_BADFILE: case CURLE_SSL_ENGINE_NOTFOUND:
+        return AILIB_TLS;
     default: return AILIB_NETWORK;
     }
 }
@@ -10324,13 +10402,16 @@ static ailib_result ailib__curl_poll(void *tp, int timeout_ms) {
         {
             CURLcode cc = m->data.result;
             char msg[CURL_ERROR_SIZE + 64];
-            if (cc == CURLE_OK && x->status < 200) {
+            if (!x->reported) {
+                /* no final status reached the engine: the last one seen (a 101), or libcurl's */
                 long code = 0;
                 curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &code);
-                if (code >= 200) x->cb->on_status(x->ctx, (int)code);
+                if (code > 0 && code < 1000) x->cb->on_status(x->ctx, (int)code);
+                else if (x->status > 0) x->cb->on_status(x->ctx, x->status);
             }
-            snprintf(msg, sizeof msg, "%s", x->errbuf[0] ? x->errbuf : curl_easy_strerror(cc));
-            x->cb->on_done(x->ctx, ailib__curl_code(cc), msg);
+            if (x->too_large) snprintf(msg, sizeof msg, "the response headers exceed %d bytes", AILIB__MAX_HEADER_BYTES);
+            else snprintf(msg, sizeof msg, "%s", x->errbuf[0] ? x->errbuf : curl_easy_strerror(cc));
+            x->cb->on_done(x->ctx, ailib__curl_code(x, cc), msg);
         }
     }
     return AILIB_OK;
@@ -10506,32 +10587,78 @@ static const char *ailib__env_first(const char *names, char *which, size_t cap) 
     return NULL;
 }
 
-/* Replaces {VAR} placeholders from the environment. NULL with err set when one is unset. */
-static char *ailib__expand_url(const ailib_allocator *a, const char *url, const char *prov, ailib_error *err) {
-    ailib__buf b = {0, 0, 0};
+/* Replaces {VAR} placeholders of a catalog URL from the environment (a value's trailing
+   slashes go when the URL continues with one: Azure's portal shows its endpoint as
+   "https://x.openai.azure.com/"). NULL with err set when one is unset. */
+static int ailib__expand_url(const ailib_allocator *a, ailib__buf *b, const char *url, const char *prov, ailib_error *err) {
     const char *p = url;
     while (*p) {
         const char *o = strchr(p, '{'), *cl;
         char name[128];
         const char *v;
-        if (!o || !(cl = strchr(o, '}'))) { if (!ailib__buf_add(a, &b, p, strlen(p))) goto oom; break; }
-        if (!ailib__buf_add(a, &b, p, (size_t)(o - p))) goto oom;
+        size_t vl;
+        if (!o || !(cl = strchr(o, '}'))) {
+            if (ailib__buf_add(a, b, p, strlen(p))) return 1;
+            break;
+        }
+        if (!ailib__buf_add(a, b, p, (size_t)(o - p))) break;
         ailib__copy_trunc(name, sizeof name, o + 1, (size_t)(cl - o - 1));
         v = getenv(name);
         if (!v || !*v) {
-            ailib__free(a, b.p);
             ailib__fail(err, AILIB_CONFIGURATION, "the base URL of '%s' needs %s: set that environment variable or desc.base_url", prov, name);
-            return NULL;
+            return 0;
         }
-        if (!ailib__buf_add(a, &b, v, strlen(v))) goto oom;
+        vl = strlen(v);
+        if (cl[1] == '/') while (vl && v[vl - 1] == '/') vl--;
+        if (!ailib__buf_add(a, b, v, vl)) break;
         p = cl + 1;
     }
-    if (!b.p && !ailib__buf_add(a, &b, "", 0)) goto oom;
-    return b.p;
-oom:
-    ailib__free(a, b.p);
-    ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory");
-    return NULL;
+    if (*p) ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory");
+    return !*p;
+}
+
+/* The client's base URL from where it came (src names it in messages): placeholders filled
+   for catalog URLs only (a URL of the user's own is never a way to read the environment),
+   a scheme added when missing (OLLAMA_HOST is often "localhost:11434"; http for local
+   servers, https for the rest), and checked: http or https, no control bytes or spaces. */
+static char *ailib__client_base(const ailib_allocator *a, const ailib_provider_info *prov, const char *base, const char *src,
+                                int catalog, ailib_error *err) {
+    ailib__buf u = {0, 0, 0}, out = {0, 0, 0};
+    const char *bad;
+    char *res = NULL;
+    if (!catalog && strchr(base, '{')) {
+        ailib__fail(err, AILIB_CONFIGURATION, "%s contains '{': {NAME} placeholders are filled only in catalog URLs; write the URL out",
+                    src);
+        return NULL;
+    }
+    if (catalog ? !ailib__expand_url(a, &u, base, prov->name, err) : !ailib__buf_add(a, &u, base, strlen(base))) {
+        if (!catalog) ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory");
+        goto done;
+    }
+    if (!u.p && !ailib__buf_add(a, &u, "", 0)) { ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory"); goto done; }
+    if ((bad = ailib__ctl_byte(u.p)) != NULL || strchr(u.p, ' ')) {
+        ailib__fail(err, AILIB_CONFIGURATION, "%s contains a %s: remove it", src,
+                    !bad ? "space" : *bad == '\r' || *bad == '\n' ? "line break (CR or LF)" : "control character");
+        goto done;
+    }
+    if (!strstr(u.p, "://") &&
+        !ailib__buf_add(a, &out, prov->auth == AILIB_AUTH_NONE ? "http://" : "https://", prov->auth == AILIB_AUTH_NONE ? 7 : 8)) {
+        ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory");
+        goto done;
+    }
+    if (!ailib__buf_add(a, &out, u.p, u.len)) { ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory"); goto done; }
+    if (!ailib__http_scheme(out.p)) {
+        char shown[300];
+        ailib__url_redact(shown, sizeof shown, out.p);
+        ailib__fail(err, AILIB_CONFIGURATION, "%s (%s) is not an http:// or https:// URL: ailib speaks HTTP only", src, shown);
+        goto done;
+    }
+    res = out.p;
+    out.p = NULL;
+done:
+    ailib__free(a, u.p);
+    ailib__free(a, out.p);
+    return res;
 }
 
 /* The longest duration ailib keeps in a timer (about 139 years): any larger setting or hint
@@ -10585,7 +10712,7 @@ AILIB_API ailib_client *ailib_client_create(const ailib_client_desc *desc, ailib
     ailib_client *c;
     const ailib_provider_info *prov = NULL;
     const char *model, *slash, *key, *base, *env_base = NULL;
-    char keyvar[128];
+    char keyvar[128], basevar[128];
     ailib_transport_config tc;
     if (!desc) { memset(&zero, 0, sizeof zero); desc = &zero; }
     a = ailib__allocator(desc->allocator);
@@ -10623,6 +10750,22 @@ AILIB_API ailib_client *ailib_client_create(const ailib_client_desc *desc, ailib
         ailib__fail(err, AILIB_CONFIGURATION, "no API key for '%s': set %s or desc.api_key", prov->name, vars);
         return NULL;
     }
+    {
+        /* strings that become header lines: a CR or LF would split the request (a key read
+           from a file often ends in a newline) */
+        const char *bad;
+        if ((bad = ailib__ctl_byte(key)) != NULL) {
+            ailib__fail(err, AILIB_CONFIGURATION, "the API key in %s contains a %s: remove it (a key read from a file often "
+                        "ends in a newline)", desc->api_key && *desc->api_key ? "desc.api_key" : keyvar,
+                        *bad == '\r' || *bad == '\n' ? "line break (CR or LF)" : "control character");
+            return NULL;
+        }
+        if (ailib__ctl_byte(desc->api_version) || ailib__ctl_byte(desc->proxy)) {
+            ailib__fail(err, AILIB_CONFIGURATION, "desc.%s contains a control character (CR, LF, ...): remove it",
+                        ailib__ctl_byte(desc->api_version) ? "api_version" : "proxy");
+            return NULL;
+        }
+    }
     c = (ailib_client *)ailib__malloc(&a, sizeof *c);
     if (!c) { ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory"); return NULL; }
     memset(c, 0, sizeof *c);
@@ -10630,19 +10773,20 @@ AILIB_API ailib_client *ailib_client_create(const ailib_client_desc *desc, ailib
     c->prov = prov;
     c->rng = (uint32_t)ailib__now_ms() | 1u;
     /* base URL: desc, then <PROVIDER>_BASE_URL (OLLAMA_HOST may lack a scheme), then the catalog */
-    if (!(desc->base_url && *desc->base_url) && prov->base_url_env) env_base = ailib__env_first(prov->base_url_env, NULL, 0);
+    if (!(desc->base_url && *desc->base_url) && prov->base_url_env) env_base = ailib__env_first(prov->base_url_env, basevar, sizeof basevar);
     base = desc->base_url && *desc->base_url ? desc->base_url : env_base ? env_base : prov->base_url;
     if (!base || !*base) {
         ailib__fail(err, AILIB_CONFIGURATION, "provider '%s' has no base URL: set desc.base_url%s%s", prov->name,
                     prov->base_url_env ? " or " : "", prov->base_url_env ? prov->base_url_env : "");
         goto fail;
     }
-    if (!strstr(base, "://")) {
-        char tmp[1024];
-        snprintf(tmp, sizeof tmp, "http://%s", base);
-        c->base_url = ailib__expand_url(&a, tmp, prov->name, err);
-    } else c->base_url = ailib__expand_url(&a, base, prov->name, err);
-    if (!c->base_url) goto fail;
+    {
+        char src[192];
+        if (base == desc->base_url) snprintf(src, sizeof src, "desc.base_url");
+        else if (base == env_base) snprintf(src, sizeof src, "%s", basevar);
+        else snprintf(src, sizeof src, "the catalog URL of '%s'", prov->name);
+        if (!(c->base_url = ailib__client_base(&a, prov, base, src, base == prov->base_url, err))) goto fail;
+    }
     c->model = ailib__strdup(&a, model ? model : "");
     c->api_key = key ? ailib__strdup(&a, key) : NULL;
     c->api_version = ailib__strdup(&a, desc->api_version);
@@ -10650,6 +10794,7 @@ AILIB_API ailib_client *ailib_client_create(const ailib_client_desc *desc, ailib
     else if (desc->proxy && *desc->proxy) c->proxy = ailib__strdup(&a, desc->proxy);
     else if (getenv("AI_PROXY_URL") && *getenv("AI_PROXY_URL")) c->proxy = ailib__strdup(&a, getenv("AI_PROXY_URL"));
     if (!c->model || (key && !c->api_key)) { ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory"); goto fail; }
+    if (ailib__ctl_byte(c->proxy)) { ailib__fail(err, AILIB_CONFIGURATION, "AI_PROXY_URL contains a control character (CR, LF, ...): remove it"); goto fail; }
     c->connect_timeout_ms = ailib__ms_setting(desc->connect_timeout_ms, 10000);
     c->timeout_ms = desc->timeout_ms > 0 ? ailib__ms_setting(desc->timeout_ms, 0) : ailib__env_ms("AI_TIMEOUT_SECS", 1000);
     if (c->timeout_ms <= 0) c->timeout_ms = 600000;
@@ -10906,13 +11051,19 @@ static void ailib__cb_done(void *ctx, ailib_result r, const char *message) {
     if (call->state != AILIB__RECEIVE) return;
     if (call->result != AILIB_OK) { ailib__call_retry_or_done(call); return; }   /* we stopped it, reason set */
     if (r != AILIB_OK) {
+        char where[300];
+        ailib__url_redact(where, sizeof where, c->base_url);
         if (r == AILIB_CANCELLED && call->cancelled) ailib__fail(&call->err, AILIB_CANCELLED, "the call was cancelled");
         else if (r == AILIB_TIMEOUT) ailib__fail(&call->err, AILIB_TIMEOUT, "timed out talking to %s: %s", c->prov->name, message);
-        else {
-            char where[300];
-            ailib__url_redact(where, sizeof where, c->base_url);
-            ailib__fail(&call->err, r, "network error talking to %s (%s): %s", c->prov->name, where, message);
-        }
+        else if (r == AILIB_TLS)
+            ailib__fail(&call->err, r, "TLS failure talking to %s (%s): %s: check the host name and the system's CA "
+                        "certificates (verification is never turned off)", c->prov->name, where, message);
+        else if (r == AILIB_CONFIGURATION)
+            ailib__fail(&call->err, r, "the URL of %s (%s) cannot be used: %s", c->prov->name, where, message);
+        else if (r == AILIB_TOO_LARGE) ailib__fail(&call->err, r, "%s (%s): %s", c->prov->name, where, message);
+        else if (r == AILIB_PROTOCOL)
+            ailib__fail(&call->err, r, "%s (%s) did not answer in HTTP: %s: check the base URL", c->prov->name, where, message);
+        else ailib__fail(&call->err, r, "network error talking to %s (%s): %s", c->prov->name, where, message);
         call->err.retryable = r == AILIB_NETWORK || r == AILIB_TIMEOUT;
         call->result = r;
         ailib__call_retry_or_done(call);

@@ -302,3 +302,377 @@ TEST(hardening_url_credentials_never_reach_messages_or_logs) {
     EXPECT_TRUE(strstr(lb.text, "x=1") != NULL);
     ailib_client_destroy(c);
 }
+
+/* --- a one-shot raw server: answers the first connection with fixed bytes ---------------------- */
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+typedef struct raw_server { int fd, port, conns; const char *reply; size_t reply_len; size_t repeat_header; pthread_t th; } raw_server;
+
+static void *raw_serve(void *arg) {
+    raw_server *s = (raw_server *)arg;
+    for (;;) {
+        char buf[4096];
+        int c = accept(s->fd, NULL, NULL);
+        if (c < 0) break;
+        s->conns++;
+        if (recv(c, buf, sizeof buf, 0) <= 0) { close(c); continue; }
+        if (s->repeat_header) {
+            /* a status line, then header lines without end */
+            size_t i;
+            char line[1024];
+            if (send(c, "HTTP/1.1 200 OK\r\n", 17, MSG_NOSIGNAL) < 0) { close(c); continue; }
+            memset(line, 'a', sizeof line);
+            memcpy(line, "X-Pad: ", 7);
+            line[sizeof line - 2] = '\r'; line[sizeof line - 1] = '\n';
+            for (i = 0; i < s->repeat_header; i++) if (send(c, line, sizeof line, MSG_NOSIGNAL) < 0) break;
+        } else if (send(c, s->reply, s->reply_len, MSG_NOSIGNAL) < 0) { close(c); continue; }
+        shutdown(c, SHUT_WR);
+        while (recv(c, buf, sizeof buf, 0) > 0) {}
+        close(c);
+    }
+    return NULL;
+}
+
+static int raw_start(raw_server *s, const char *reply, size_t repeat_header) {
+    struct sockaddr_in a;
+    socklen_t al = sizeof a;
+    memset(s, 0, sizeof *s);
+    s->reply = reply;
+    s->reply_len = reply ? strlen(reply) : 0;
+    s->repeat_header = repeat_header;
+    if ((s->fd = socket(AF_INET, SOCK_STREAM, 0)) < 0) return 0;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (bind(s->fd, (struct sockaddr *)&a, sizeof a) < 0 || listen(s->fd, 8) < 0 ||
+        getsockname(s->fd, (struct sockaddr *)&a, &al) < 0) { close(s->fd); return 0; }
+    s->port = ntohs(a.sin_port);
+    return pthread_create(&s->th, NULL, raw_serve, s) == 0;
+}
+
+static void raw_stop(raw_server *s) {
+    shutdown(s->fd, SHUT_RDWR);
+    close(s->fd);
+    pthread_join(s->th, NULL);
+}
+
+static ailib_result raw_chat(const raw_server *s, int stream, int retries, ailib_error *err) {
+    char base[64];
+    ailib_client_desc d;
+    ailib_client *c;
+    ailib_result r;
+    snprintf(base, sizeof base, "http://127.0.0.1:%d/v1", s->port);
+    memset(&d, 0, sizeof d);
+    d.model = "openai/gpt-4o-mini";
+    d.api_key = "k-raw-123456";
+    d.base_url = base;
+    d.max_retries = retries;
+    if (!(c = ailib_client_create(&d, err))) return AILIB_CONFIGURATION;
+    r = chat_once(c, stream, NULL, err);
+    ailib_client_destroy(c);
+    return r;
+}
+
+TEST(hardening_101_switching_protocols_then_bytes) {
+    raw_server s;
+    ailib_error err;
+    int stream;
+    ASSERT_TRUE(raw_start(&s, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"
+                              "\x81\x05hello garbage that is not HTTP\r\n\r\n", 0));
+    for (stream = 0; stream < 2; stream++) {
+        ailib_result r = raw_chat(&s, stream, 2, &err);
+        EXPECT_TRUE(r == AILIB_PROTOCOL || r == AILIB_NETWORK);
+        EXPECT_FALSE(err.retryable);
+        EXPECT_TRUE(err.message[0] != 0);
+    }
+    EXPECT_EQ(s.conns, 2);     /* one attempt per call: nothing to gain from another */
+    raw_stop(&s);
+}
+
+TEST(hardening_oversized_response_headers_are_too_large) {
+    raw_server s;
+    ailib_error err;
+    ASSERT_TRUE(raw_start(&s, NULL, 1024));    /* 1 MiB of header lines */
+    EXPECT_EQ(raw_chat(&s, 0, 2, &err), AILIB_TOO_LARGE);
+    EXPECT_FALSE(err.retryable);
+    EXPECT_EQ(s.conns, 1);
+    raw_stop(&s);
+}
+
+TEST(hardening_not_http_at_all) {
+    raw_server s;
+    ailib_error err;
+    ASSERT_TRUE(raw_start(&s, "SSH-2.0-OpenSSH_9.2\r\n", 0));
+    EXPECT_EQ(raw_chat(&s, 0, 2, &err), AILIB_PROTOCOL);
+    EXPECT_FALSE(err.retryable);
+    EXPECT_EQ(s.conns, 1);
+    raw_stop(&s);
+}
+
+/* --- injection through configuration ------------------------------------------------------- */
+
+TEST(hardening_control_bytes_in_configuration_are_refused) {
+    static const char *const keys[] = { "sk-abc\r\nX-Injected: yes", "sk-abc\n", "sk-\x01" };
+    ailib_client_desc d;
+    ailib_error err;
+    size_t i;
+    for (i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        memset(&d, 0, sizeof d);
+        d.model = "openai/gpt-4o-mini";
+        d.api_key = keys[i];
+        EXPECT_TRUE(ailib_client_create(&d, &err) == NULL);
+        EXPECT_EQ(err.code, AILIB_CONFIGURATION);
+        EXPECT_TRUE(strstr(err.message, "desc.api_key") != NULL);
+        EXPECT_TRUE(strstr(err.message, "sk-abc") == NULL);
+    }
+    /* a key from the environment, read from a file with its newline */
+    setenv("OPENAI_API_KEY", "sk-from-file\n", 1);
+    memset(&d, 0, sizeof d);
+    d.model = "openai/gpt-4o-mini";
+    EXPECT_TRUE(ailib_client_create(&d, &err) == NULL);
+    EXPECT_TRUE(strstr(err.message, "OPENAI_API_KEY") != NULL);
+    EXPECT_TRUE(strstr(err.message, "newline") != NULL);
+    unsetenv("OPENAI_API_KEY");
+    memset(&d, 0, sizeof d);
+    d.model = "azure/x";
+    d.api_key = "k-123456";
+    d.base_url = "https://x.example";
+    d.api_version = "2024-10-21\r\nX: y";
+    EXPECT_TRUE(ailib_client_create(&d, &err) == NULL);
+    EXPECT_TRUE(strstr(err.message, "api_version") != NULL);
+    memset(&d, 0, sizeof d);
+    d.model = "openai/gpt-4o-mini";
+    d.api_key = "k-123456";
+    d.base_url = "http://127.0.0.1:1/v1\r\nHost: evil";
+    EXPECT_TRUE(ailib_client_create(&d, &err) == NULL);
+    EXPECT_EQ(err.code, AILIB_CONFIGURATION);
+    /* the wire level refuses the same endpoint strings */
+    {
+        ailib_endpoint ep;
+        ailib_message msg;
+        ailib_request req;
+        ailib_wire_request wr;
+        memset(&ep, 0, sizeof ep);
+        memset(&msg, 0, sizeof msg);
+        memset(&req, 0, sizeof req);
+        msg.text = "hi";
+        req.messages = &msg;
+        req.message_count = 1;
+        ep.provider = ailib_provider_find("openai");
+        ep.api_key = "sk-abc\r\nX-Injected: yes";
+        EXPECT_EQ(ailib_wire_request_build(&ep, &req, 0, &wr, &err), AILIB_INVALID_ARGUMENT);
+        EXPECT_TRUE(strstr(err.message, "X-Injected") == NULL);
+        ep.api_key = "k";
+        ep.base_url = "gopher://127.0.0.1:70/_x";
+        EXPECT_EQ(ailib_wire_request_build(&ep, &req, 0, &wr, &err), AILIB_INVALID_ARGUMENT);
+        EXPECT_EQ(ailib_wire_models_build(&ep, &wr, &err), AILIB_INVALID_ARGUMENT);
+    }
+}
+
+TEST(hardening_only_http_and_https) {
+    static const char *const urls[] = { "gopher://127.0.0.1:70/_x", "dict://127.0.0.1:11211/stat", "file:///etc/passwd",
+                                        "ftp://127.0.0.1/x", "ldap://127.0.0.1/" };
+    ailib_client_desc d;
+    ailib_error err;
+    size_t i;
+    for (i = 0; i < sizeof urls / sizeof urls[0]; i++) {
+        memset(&d, 0, sizeof d);
+        d.model = "openai/gpt-4o-mini";
+        d.api_key = "k-123456";
+        d.base_url = urls[i];
+        EXPECT_TRUE(ailib_client_create(&d, &err) == NULL);
+        EXPECT_EQ(err.code, AILIB_CONFIGURATION);
+        EXPECT_TRUE(strstr(err.message, "http") != NULL);
+    }
+}
+
+TEST(hardening_placeholders_only_in_catalog_urls) {
+    ailib_client_desc d;
+    ailib_client *c;
+    ailib_error err;
+    setenv("AILIB_TEST_SECRET", "s3cr3t", 1);
+    memset(&d, 0, sizeof d);
+    d.model = "openai/gpt-4o-mini";
+    d.api_key = "k-123456";
+    d.base_url = "https://collector.example/{AILIB_TEST_SECRET}/v1";
+    EXPECT_TRUE(ailib_client_create(&d, &err) == NULL);
+    EXPECT_EQ(err.code, AILIB_CONFIGURATION);
+    EXPECT_TRUE(strstr(err.message, "s3cr3t") == NULL);
+    setenv("OPENAI_BASE_URL", "https://collector.example/{AILIB_TEST_SECRET}", 1);
+    memset(&d, 0, sizeof d);
+    d.model = "openai/gpt-4o-mini";
+    d.api_key = "k-123456";
+    EXPECT_TRUE(ailib_client_create(&d, &err) == NULL);
+    EXPECT_TRUE(strstr(err.message, "OPENAI_BASE_URL") != NULL);
+    unsetenv("OPENAI_BASE_URL");
+    unsetenv("AILIB_TEST_SECRET");
+    /* catalog placeholders are filled; the portal's trailing slash and a missing scheme are fine */
+    {
+        static const char *const endpoints[] = { "https://myres.openai.azure.com/", "myres.openai.azure.com",
+                                                 "https://myres.openai.azure.com" };
+        size_t i;
+        for (i = 0; i < sizeof endpoints / sizeof endpoints[0]; i++) {
+            logbuf lb;
+            memset(&lb, 0, sizeof lb);
+            setenv("AZURE_OPENAI_ENDPOINT", endpoints[i], 1);
+            memset(&d, 0, sizeof d);
+            d.model = "azure/my-deployment";
+            d.api_key = "k-123456";
+            d.log = log_to;
+            d.log_user = &lb;
+            ASSERT_TRUE((c = ailib_client_create(&d, &err)) != NULL);
+            EXPECT_TRUE(strstr(lb.text, "(https://myres.openai.azure.com/openai/v1)") != NULL);
+            ailib_client_destroy(c);
+        }
+    }
+    unsetenv("AZURE_OPENAI_ENDPOINT");
+}
+
+TEST(hardening_model_ids_are_one_path_segment) {
+    static const char *const models[] = { "../../x", "x?alt=json#", "a/b c:d%" };
+    static const char *const want[] = { "/models/..%2F..%2Fx:generateContent", "/models/x%3Falt%3Djson%23:generateContent",
+                                        "/models/a%2Fb%20c%3Ad%25:generateContent" };
+    size_t i;
+    for (i = 0; i < sizeof models / sizeof models[0]; i++) {
+        ailib_endpoint ep;
+        ailib_message msg;
+        ailib_request req;
+        ailib_wire_request wr;
+        ailib_error err;
+        const char *path;
+        memset(&ep, 0, sizeof ep);
+        memset(&msg, 0, sizeof msg);
+        memset(&req, 0, sizeof req);
+        msg.text = "hi";
+        req.messages = &msg;
+        req.message_count = 1;
+        req.model = models[i];
+        ep.provider = ailib_provider_find("gemini");
+        ep.base_url = "https://g.example/v1beta";
+        ep.api_key = "k-123456";
+        ASSERT_EQ(ailib_wire_request_build(&ep, &req, 0, &wr, &err), AILIB_OK);
+        path = wr.url + strlen("https://g.example/v1beta");
+        EXPECT_STR_EQ(path, want[i]);
+        ailib_wire_request_deinit(&wr);
+    }
+    /* Bedrock and Azure put the model in the path too */
+    {
+        ailib_endpoint ep;
+        ailib_message msg;
+        ailib_request req;
+        ailib_wire_request wr;
+        ailib_error err;
+        memset(&ep, 0, sizeof ep);
+        memset(&msg, 0, sizeof msg);
+        memset(&req, 0, sizeof req);
+        msg.text = "hi";
+        req.messages = &msg;
+        req.message_count = 1;
+        req.model = "../x?y";
+        {
+        ailib_provider_info az = *ailib_provider_find("azure");
+        az.quirks |= AILIB_Q_AZURE_DEPLOYMENTS;      /* the classic deployments path */
+        ep.provider = &az;
+        ep.base_url = "https://a.example";
+        ep.api_key = "k-123456";
+        ASSERT_EQ(ailib_wire_request_build(&ep, &req, 0, &wr, &err), AILIB_OK);
+        EXPECT_TRUE(strstr(wr.url, "..%2Fx%3Fy") != NULL);
+        ailib_wire_request_deinit(&wr);
+        ep.provider = ailib_provider_find("bedrock");
+        ep.base_url = "https://b.example";
+        ASSERT_EQ(ailib_wire_request_build(&ep, &req, 0, &wr, &err), AILIB_OK);
+        EXPECT_STR_EQ(wr.url, "https://b.example/model/..%2Fx%3Fy/converse");
+        ailib_wire_request_deinit(&wr);
+        }
+    }
+}
+
+TEST(hardening_long_header_values_arrive_whole) {
+    char key[3001], *body;
+    ailib_client_desc d;
+    ailib_client *c;
+    ailib_error err;
+    int status = 0;
+    memset(key, 'k', sizeof key - 1);
+    key[sizeof key - 1] = 0;
+    memset(&d, 0, sizeof d);
+    d.api_key = key;
+    ASSERT_TRUE((c = mock_client("openai/gpt-4o-mini", NULL, "/v1", &d)) != NULL);
+    EXPECT_EQ(chat_once(c, 0, NULL, &err), AILIB_OK);
+    body = mock_http(need_mock(), "GET", "/_mock/last_request", &status);
+    ASSERT_TRUE(body != NULL);
+    {
+        char want[3100];
+        snprintf(want, sizeof want, "\"authorization\":\"Bearer %s\"", key);
+        EXPECT_TRUE(strstr(body, want) != NULL);
+    }
+    free(body);
+    ailib_client_destroy(c);
+}
+
+/* A TLS server whose certificate the system does not trust: AILIB_TLS at once, no retries. */
+TEST(hardening_certificate_failure_is_not_retried) {
+    char cmd[512], base[64];
+    int port = 0, i;
+    pid_t pid;
+    ailib_client_desc d;
+    ailib_client *c;
+    ailib_error err;
+    double t0;
+    if (system("command -v openssl >/dev/null 2>&1") != 0) TEST_SKIP("openssl is not installed");
+    if (system("openssl req -x509 -newkey rsa:2048 -nodes -keyout build/hardening-key.pem -out build/hardening-cert.pem "
+               "-days 1 -subj /CN=127.0.0.1 >/dev/null 2>&1") != 0) TEST_SKIP("openssl could not make a certificate");
+    /* a free port: bind 0, read it, close, hand it to s_server */
+    {
+        raw_server probe;
+        ASSERT_TRUE(raw_start(&probe, "x", 0));
+        port = probe.port;
+        raw_stop(&probe);
+    }
+    pid = fork();
+    ASSERT_TRUE(pid >= 0);
+    if (pid == 0) {
+        snprintf(cmd, sizeof cmd, "%d", port);
+        if (!freopen("/dev/null", "w", stdout) || !freopen("/dev/null", "w", stderr)) _exit(127);
+        execlp("openssl", "openssl", "s_server", "-quiet", "-accept", cmd, "-cert", "build/hardening-cert.pem",
+               "-key", "build/hardening-key.pem", "-www", (char *)NULL);
+        _exit(127);
+    }
+    snprintf(base, sizeof base, "https://127.0.0.1:%d/v1", port);
+    for (i = 0; i < 100; i++) {       /* wait until it accepts */
+        struct timespec ts = { 0, 20000000L };
+        {
+            int fd = socket(AF_INET, SOCK_STREAM, 0);
+            struct sockaddr_in a;
+            memset(&a, 0, sizeof a);
+            a.sin_family = AF_INET;
+            a.sin_port = htons((unsigned short)port);
+            a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+            if (connect(fd, (struct sockaddr *)&a, sizeof a) == 0) { close(fd); break; }
+            close(fd);
+        }
+        nanosleep(&ts, NULL);
+    }
+    memset(&d, 0, sizeof d);
+    d.model = "openai/gpt-4o-mini";
+    d.api_key = "k-123456";
+    d.base_url = base;
+    d.max_retries = 3;
+    c = ailib_client_create(&d, &err);
+    if (c) {
+        t0 = ms_now();
+        EXPECT_EQ(chat_once(c, 0, NULL, &err), AILIB_TLS);
+        EXPECT_FALSE(err.retryable);
+        EXPECT_LT(ms_now() - t0, 3000);   /* liveness: no backoff rounds */
+        EXPECT_TRUE(strstr(err.message, "CA certificates") != NULL);
+        ailib_client_destroy(c);
+    }
+    kill(pid, SIGTERM);
+    waitpid(pid, NULL, 0);
+}
