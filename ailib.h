@@ -68,10 +68,37 @@
    ailib_error (pass NULL if you only want the code). ailib_result_string() names a code.
    The error's message says what to do; provider fields keep what the provider said.
 
-   THREADS
-   =======
+   THREADS AND CALLBACKS
+   =====================
    No global state. Objects are not locked: one thread uses an object at a time; different
-   objects may be used on different threads freely.
+   objects may be used on different threads freely. Call ailib_global_init() once before
+   creating clients on several threads. Two functions are safe from any thread:
+   ailib_client_wakeup() (while the client lives) and ailib_call_cancel() (until the call is
+   finished): the cancellation takes effect inside the owner's next ailib_client_poll(),
+   which the wakeup ends early.
+   Callbacks (stream events, the logger) run inside ailib_client_poll() and the blocking
+   calls. From a callback you may, on the same client: cancel or finish any of its calls
+   (a call finished before it is done is cancelled and freed once the callback returns),
+   start calls (they begin at the next poll), read events, and destroy the client (it goes
+   when the outermost poll or blocking call returns; that poll returns AILIB_CANCELLED and
+   the blocking call its call's result). You may not poll the same client or make a
+   blocking call on it from its callbacks: that returns AILIB_INVALID_ARGUMENT (use another
+   client, or ailib_chat_start). Anything on other clients is fine.
+
+   TIMEOUTS AND RETRIES
+   ====================
+   A call has a whole-call deadline (desc.timeout_ms, default $AI_TIMEOUT_SECS or 600 s)
+   across its attempts; a first-byte timeout (120 s for streamed calls; unary replies are
+   written when complete, so only the deadline bounds them) and an idle timeout inside a
+   response (60 s, or 300 s for a model that may reason silently). Retryable failures
+   (network errors, 408/409/429/5xx/529, timeouts before any byte) are retried up to
+   desc.max_retries (2) times with exponential backoff (0.5 s doubling to 8 s, jittered),
+   only while no output has reached the caller. A provider's retry hint (Retry-After,
+   retry-after-ms, Gemini RetryInfo) replaces the backoff when it is at most
+   desc.max_retry_wait_ms (60 s); a longer hint ends the call at once with the hint in
+   err.retry_after_ms. Certificate failures (AILIB_TLS), refused URLs and replies that are
+   not HTTP are never retried. Redirects are never followed (AILIB_CONFIGURATION names the
+   target), so keys stay with the host you named; only http and https are spoken.
 */
 #ifndef AILIB_H_INCLUDED
 #define AILIB_H_INCLUDED
@@ -951,6 +978,8 @@ AILIB_API void ailib_global_cleanup(void);
 /* Creates a client from desc + environment + catalog (desc wins, then the environment, then
    the catalog). No network access. A missing key fails here, naming the variable to set. */
 AILIB_API ailib_client *ailib_client_create(const ailib_client_desc *desc, ailib_error *err);
+/* Frees the client and every call not yet finished. From inside one of its callbacks it only
+   marks the client: it goes when the outermost ailib_client_poll() or blocking call returns. */
 AILIB_API void ailib_client_destroy(ailib_client *c);
 AILIB_API const ailib_provider_info *ailib_client_provider(const ailib_client *c);
 AILIB_API const char *ailib_client_model(const ailib_client *c);
@@ -968,7 +997,8 @@ typedef struct ailib_call_desc {
 AILIB_API ailib_result ailib_chat_start(ailib_client *c, const ailib_request *req, const ailib_call_desc *desc,
                                         ailib_call **out, ailib_error *err);
 /* Does network work for up to timeout_ms (0 never blocks) and delivers events. Returns
-   AILIB_OK, or an error of the transport itself. */
+   AILIB_OK, or an error of the transport itself; AILIB_CANCELLED when a callback destroyed
+   the client (it is gone now); AILIB_INVALID_ARGUMENT from inside one of its callbacks. */
 AILIB_API ailib_result ailib_client_poll(ailib_client *c, int timeout_ms);
 /* The next queued event: AILIB_OK with *ev filled (its pointers live until the next call on
    this call object), or AILIB_PENDING when none is queued now. When ailib_call_done() says
@@ -977,9 +1007,13 @@ AILIB_API ailib_result ailib_call_next_event(ailib_call *call, ailib_event *ev);
 /* 1 when the call has finished (successfully or not) and all its events were delivered. */
 AILIB_API int ailib_call_done(const ailib_call *call);
 /* Frees the call and hands over its response (when out is not NULL) or its error. A call
-   that is not done yet is cancelled first. */
+   that is not done yet is cancelled first. Inside a callback of its client, a call that is
+   not done is cancelled, gives AILIB_CANCELLED and no response, and is freed when the
+   callback returns; a done one is handed over as usual. */
 AILIB_API ailib_result ailib_call_finish(ailib_call *call, ailib_response **out, ailib_error *err);
-/* Asks the call to stop; it ends with AILIB_CANCELLED (the text so far stays readable). */
+/* Asks the call to stop; it ends with AILIB_CANCELLED (the text so far stays readable) at
+   the client's next poll, or at once in ailib_call_finish(). Safe from any thread and from
+   callbacks, until the call is finished. */
 AILIB_API void ailib_call_cancel(ailib_call *call);
 /* Makes a blocked ailib_client_poll() return early. Safe from any thread. */
 AILIB_API void ailib_client_wakeup(ailib_client *c);
@@ -10488,6 +10522,19 @@ static int64_t ailib__now_ms(void) {
 #endif
 }
 
+/* A flag one thread sets and another reads (ailib_call_cancel from any thread). */
+#if defined(__GNUC__) || defined(__clang__)
+#  define AILIB__FLAG_SET(p) __atomic_store_n((p), 1L, __ATOMIC_RELEASE)
+#  define AILIB__FLAG_GET(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
+#elif defined(_MSC_VER)
+#  include <intrin.h>
+#  define AILIB__FLAG_SET(p) _InterlockedExchange((volatile long *)(p), 1L)
+#  define AILIB__FLAG_GET(p) _InterlockedOr((volatile long *)(p), 0L)
+#else
+#  define AILIB__FLAG_SET(p) (*(volatile long *)(p) = 1L)
+#  define AILIB__FLAG_GET(p) (*(volatile long *)(p))
+#endif
+
 struct ailib_client {
     ailib_allocator alloc;
     const ailib_provider_info *prov;
@@ -10506,6 +10553,9 @@ struct ailib_client {
     ailib_stream *parser;              /* decodes whole (non-streamed) bodies, reused across calls */
     ailib_stream *spare;               /* a finished call's stream decoder, buffers warm, for the next */
     ailib__buf spare_body;             /* a finished call's body buffer, for the next */
+    int in_cb;                         /* a callback of the caller's is running (depth) */
+    int frames;                        /* polls and blocking loops in progress (depth) */
+    int destroy_pending;               /* ailib_client_destroy came from inside: done when frames end */
 };
 
 typedef enum ailib__call_state {
@@ -10527,7 +10577,9 @@ struct ailib_call {
     int status;
     int attempt;
     int delivered;                  /* events reached the caller: no more retries */
-    int cancelled;
+    int cancelled;                  /* the cancellation took effect */
+    long cancel_req;                /* ailib_call_cancel asked (any thread): acted on by the poll */
+    int orphan;                     /* ailib_call_finish came from a callback: freed once done */
     int should_retry;               /* x-should-retry: -1 absent, 0, 1 */
     int raw;                        /* not a chat: a 2xx body is kept for the caller's parser */
     int64_t retry_after_ms;         /* from the response headers, -1 none */
@@ -10554,7 +10606,9 @@ static void ailib__log(ailib_client *c, ailib_log_level lvl, const char *fmt, ..
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     ailib__redact_secret(msg, c->api_key);
+    c->in_cb++;
     c->log(c->log_user, lvl, msg);
+    c->in_cb--;
 }
 
 static char *ailib__strdup(const ailib_allocator *a, const char *s) {
@@ -10838,9 +10892,23 @@ AILIB_API size_t ailib_client_active_calls(const ailib_client *c) { return c ? c
 
 static void ailib__call_free(ailib_call *call);
 
+static void ailib__client_free(ailib_client *c);
+
 AILIB_API void ailib_client_destroy(ailib_client *c) {
-    ailib_allocator a;
+    ailib_call *call;
     if (!c) return;
+    if (c->in_cb || c->frames) {
+        /* from inside a callback or a poll: the calls stop now, the client goes when the
+           outermost ailib_client_poll or blocking call returns */
+        c->destroy_pending = 1;
+        for (call = c->calls; call; call = call->next) AILIB__FLAG_SET(&call->cancel_req);
+        return;
+    }
+    ailib__client_free(c);
+}
+
+static void ailib__client_free(ailib_client *c) {
+    ailib_allocator a;
     while (c->calls) ailib__call_free(c->calls);     /* unfinished calls die with their client */
     ailib_stream_destroy(c->parser);
     ailib_stream_destroy(c->spare);
@@ -10872,7 +10940,12 @@ static int ailib__call_on_event(void *user, const ailib_event *ev) {
     ailib__qev *q;
     call->delivered = 1;
     if (call->desc.on_event) {
-        if (call->desc.on_event(call->desc.user, ev)) { call->cancelled = 1; return 1; }
+        ailib_client *c = call->client;
+        int stop;
+        c->in_cb++;
+        stop = call->desc.on_event(call->desc.user, ev);
+        c->in_cb--;
+        if (stop || AILIB__FLAG_GET(&call->cancel_req)) { call->cancelled = 1; return 1; }
         return 0;
     }
     if (call->qn == call->qcap) {
@@ -10998,7 +11071,7 @@ static int ailib__cb_body(void *ctx, const char *data, size_t len) {
     ailib_call *call = (ailib_call *)ctx;
     ailib_client *c = call->client;
     ailib__alive(call);
-    if (call->cancelled) return 1;
+    if (call->cancelled || AILIB__FLAG_GET(&call->cancel_req)) { call->cancelled = 1; return 1; }
     if (call->stream && call->status >= 200 && call->status < 300) {
         ailib_result r = ailib_stream_feed(call->stream, data, len, ailib__call_on_event, call, &call->err);
         if (r != AILIB_OK) { call->result = r; return 1; }
@@ -11223,6 +11296,7 @@ static int ailib__next_timer(ailib_client *c, int64_t now, int cap) {
     int64_t best = cap;
     for (call = c->calls; call; call = call->next) {
         int64_t t = -1;
+        if ((call->state == AILIB__SEND || AILIB__FLAG_GET(&call->cancel_req)) && call->state != AILIB__DONE) return 0;
         if (call->state == AILIB__RETRY_WAIT) t = call->retry_at;
         else if (call->state == AILIB__RECEIVE) {
             t = call->deadline;
@@ -11234,17 +11308,40 @@ static int ailib__next_timer(ailib_client *c, int64_t now, int cap) {
     return best < 0 ? 0 : (int)best;
 }
 
-AILIB_API ailib_result ailib_client_poll(ailib_client *c, int timeout_ms) {
+static void ailib__call_cancel_now(ailib_call *call);
+static void ailib__call_free(ailib_call *call);
+
+/* What the poll does for each call outside the transport: cancellations asked for (from any
+   thread or a callback), launches deferred from a callback, timers, and the free of calls
+   whose owner gave them up inside a callback. */
+static void ailib__calls_tick(ailib_client *c) {
     ailib_call *call, *nx;
-    int64_t now;
+    int64_t now = ailib__now_ms();
+    for (call = c->calls; call; call = nx) {
+        nx = call->next;
+        if (call->state != AILIB__DONE && AILIB__FLAG_GET(&call->cancel_req)) ailib__call_cancel_now(call);
+        else if (call->state == AILIB__SEND) ailib__call_attempt(call);
+        else ailib__call_timers(call, now);
+        if (call->orphan && call->state == AILIB__DONE) ailib__call_free(call);
+    }
+}
+
+AILIB_API ailib_result ailib_client_poll(ailib_client *c, int timeout_ms) {
     int wait;
-    ailib_result r;
+    ailib_result r = AILIB_OK;
     if (!c) return AILIB_INVALID_ARGUMENT;
-    now = ailib__now_ms();
-    wait = timeout_ms > 0 ? ailib__next_timer(c, now, timeout_ms) : 0;
-    r = c->tp->poll(c->tpi, wait);
-    now = ailib__now_ms();
-    for (call = c->calls; call; call = nx) { nx = call->next; ailib__call_timers(call, now); }
+    if (c->in_cb) return AILIB_INVALID_ARGUMENT;   /* from inside one of its callbacks: see THREADS AND CALLBACKS */
+    c->frames++;
+    ailib__calls_tick(c);
+    if (!c->destroy_pending) {
+        wait = timeout_ms > 0 ? ailib__next_timer(c, ailib__now_ms(), timeout_ms) : 0;
+        r = c->tp->poll(c->tpi, wait);
+        ailib__calls_tick(c);
+    }
+    if (--c->frames == 0 && c->destroy_pending) {
+        ailib__client_free(c);        /* ailib_client_destroy was called from a callback */
+        return AILIB_CANCELLED;
+    }
     return r;
 }
 
@@ -11280,16 +11377,40 @@ static void ailib__call_launch(ailib_client *c, ailib_call *call) {
     c->calls = call;
     c->active++;
     call->deadline = ailib__now_ms() + c->timeout_ms;
-    ailib__call_attempt(call);
+    if (c->in_cb) call->state = AILIB__SEND;     /* inside a callback the transport is busy: the poll starts it */
+    else ailib__call_attempt(call);
+}
+
+/* The blocking calls run a frame of their own around their polls, so that a callback that
+   destroys the client only marks it: it goes when the blocking call returns. */
+static const char ailib__in_cb_msg[] = "a blocking call (ailib_chat, ailib_chat_stream, ailib_embed, ...) or "
+    "ailib_client_poll was made from inside a callback of the same client: use another client, or start the call "
+    "with ailib_chat_start and let the poll loop run it";
+
+/* Polls until the call is done, the client is being destroyed, or the transport fails. */
+static void ailib__wait(ailib_client *c, ailib_call *call) {
+    while (call->state != AILIB__DONE && !c->destroy_pending) {
+        if (ailib_client_poll(c, 1000) != AILIB_OK) { ailib__call_cancel_now(call); break; }
+    }
+    if (call->state != AILIB__DONE) ailib__call_cancel_now(call);
+}
+
+static void ailib__frame_end(ailib_client *c) {
+    if (--c->frames == 0 && c->destroy_pending) ailib__client_free(c);
 }
 
 /* A non-chat exchange (embeddings, model list) through the same engine: retries, timeouts
    and error mapping included. Takes over wr; on success *status and *body (caller frees
    with the client's allocator) hold the answer. */
 static ailib_result ailib__raw_call(ailib_client *c, ailib_wire_request *wr, int *status, ailib__buf *body, ailib_error *err) {
-    ailib_call *call = (ailib_call *)ailib__malloc(&c->alloc, sizeof *call);
+    ailib_call *call;
     ailib_result r;
     memset(body, 0, sizeof *body);
+    if (c->in_cb) {
+        ailib_wire_request_deinit(wr);
+        return ailib__fail(err, AILIB_INVALID_ARGUMENT, "%s", ailib__in_cb_msg);
+    }
+    call = (ailib_call *)ailib__malloc(&c->alloc, sizeof *call);
     if (!call) { ailib_wire_request_deinit(wr); return ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory"); }
     memset(call, 0, sizeof *call);
     call->client = c;
@@ -11298,14 +11419,14 @@ static ailib_result ailib__raw_call(ailib_client *c, ailib_wire_request *wr, int
     memset(wr, 0, sizeof *wr);
     ailib__call_timeouts(c, call, 0);
     ailib__call_launch(c, call);
-    while (call->state != AILIB__DONE) {
-        if (ailib_client_poll(c, 1000) != AILIB_OK) { ailib_call_cancel(call); break; }
-    }
+    c->frames++;
+    ailib__wait(c, call);
     r = call->result;
     *status = call->status;
     if (r == AILIB_OK) { *body = call->body; memset(&call->body, 0, sizeof call->body); }
     else if (err) *err = call->err;
     ailib__call_free(call);
+    ailib__frame_end(c);
     return r;
 }
 
@@ -11463,7 +11584,8 @@ AILIB_API ailib_result ailib_chat_start(ailib_client *c, const ailib_request *re
     return AILIB_OK;
 }
 
-AILIB_API void ailib_call_cancel(ailib_call *call) {
+/* The cancellation itself, on the thread that drives the client, outside its callbacks. */
+static void ailib__call_cancel_now(ailib_call *call) {
     ailib_client *c;
     if (!call || call->state == AILIB__DONE) return;
     c = call->client;
@@ -11474,9 +11596,16 @@ AILIB_API void ailib_call_cancel(ailib_call *call) {
     ailib__call_done(call);
 }
 
+/* Safe from any thread and from callbacks: a flag and a wakeup. The poll acts on it. */
+AILIB_API void ailib_call_cancel(ailib_call *call) {
+    if (!call) return;
+    AILIB__FLAG_SET(&call->cancel_req);
+    ailib_client_wakeup(call->client);
+}
+
 static void ailib__call_free(ailib_call *call) {
     ailib_client *c = call->client;
-    if (call->state != AILIB__DONE) { ailib_call_cancel(call); }
+    if (call->state != AILIB__DONE) ailib__call_cancel_now(call);
     if (call->handle) { c->tp->release(c->tpi, call->handle); call->handle = NULL; }
     if (call->prev) call->prev->next = call->next; else c->calls = call->next;
     if (call->next) call->next->prev = call->prev;
@@ -11495,11 +11624,20 @@ AILIB_API ailib_result ailib_call_finish(ailib_call *call, ailib_response **out,
     ailib_result r;
     if (out) *out = NULL;
     if (!call) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_call_finish: call is NULL");
-    if (call->state != AILIB__DONE) ailib_call_cancel(call);
+    if (call->client->in_cb && call->state != AILIB__DONE) {
+        /* inside a callback the transport is mid-transfer: cancel, and free it when the
+           callback has returned */
+        AILIB__FLAG_SET(&call->cancel_req);
+        call->orphan = 1;
+        return ailib__fail(err, AILIB_CANCELLED, "the call was finished from inside a callback before it was done: it is "
+                           "cancelled and freed when the callback returns");
+    }
+    if (call->state != AILIB__DONE) ailib__call_cancel_now(call);
     r = call->result;
     if (err) { if (r != AILIB_OK) *err = call->err; else ailib_error_clear(err); }
     if (out) { *out = call->resp; call->resp = NULL; }
-    ailib__call_free(call);
+    if (call->client->in_cb) { call->orphan = 1; call->qhead = call->qn; }   /* freed by the poll */
+    else ailib__call_free(call);
     return r;
 }
 
@@ -11507,13 +11645,14 @@ AILIB_API ailib_result ailib_call_finish(ailib_call *call, ailib_response **out,
 
 static ailib_result ailib__run(ailib_client *c, const ailib_request *req, const ailib_call_desc *d, ailib_response **out, ailib_error *err) {
     ailib_call *call;
-    ailib_result r = ailib_chat_start(c, req, d, &call, err);
-    if (r != AILIB_OK) return r;
-    while (call->state != AILIB__DONE) {
-        r = ailib_client_poll(c, 1000);
-        if (r != AILIB_OK) { ailib_call_cancel(call); break; }
-    }
-    return ailib_call_finish(call, out, err);
+    ailib_result r;
+    if (c && c->in_cb) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "%s", ailib__in_cb_msg);
+    if ((r = ailib_chat_start(c, req, d, &call, err)) != AILIB_OK) return r;
+    c->frames++;
+    ailib__wait(c, call);
+    r = ailib_call_finish(call, out, err);
+    ailib__frame_end(c);
+    return r;
 }
 
 AILIB_API ailib_result ailib_chat(ailib_client *c, const ailib_request *req, ailib_response **out, ailib_error *err) {

@@ -676,3 +676,173 @@ TEST(hardening_certificate_failure_is_not_retried) {
     kill(pid, SIGTERM);
     waitpid(pid, NULL, 0);
 }
+
+/* --- re-entrancy: what a callback may do with its own client ---------------------------------- */
+
+typedef struct reent { ailib_client *c; ailib_call *call; int mode, events, inner; ailib_result inner_r; } reent;
+
+static int reent_cb(void *user, const ailib_event *ev) {
+    reent *r = (reent *)user;
+    if (ev->type != AILIB_EVENT_TEXT_DELTA) return 0;
+    if (++r->events > 1) return 0;
+    if (r->mode == 0) r->inner_r = ailib_call_finish(r->call, NULL, NULL);      /* its own call */
+    else if (r->mode == 1) ailib_client_destroy(r->c);                          /* its own client */
+    else if (r->mode == 2) {                                                    /* a blocking call on it */
+        ailib_message msg;
+        ailib_request req;
+        ailib_error err;
+        memset(&msg, 0, sizeof msg);
+        memset(&req, 0, sizeof req);
+        msg.text = "inner";
+        req.messages = &msg;
+        req.message_count = 1;
+        r->inner_r = ailib_chat(r->c, &req, NULL, &err);
+        r->inner = strstr(err.message, "inside a callback") != NULL;
+    } else if (r->mode == 3) {                                                  /* a new call on it */
+        ailib_message msg;
+        ailib_request req;
+        ailib_call_desc cd;
+        memset(&msg, 0, sizeof msg);
+        memset(&req, 0, sizeof req);
+        memset(&cd, 0, sizeof cd);
+        msg.text = "second";
+        req.messages = &msg;
+        req.message_count = 1;
+        r->inner_r = ailib_chat_start(r->c, &req, &cd, &r->call, NULL);
+    } else if (r->mode == 4) r->inner_r = ailib_client_poll(r->c, 0);
+    return 0;
+}
+
+static ailib_call *reent_start(reent *r, const char *spec, int mode) {
+    ailib_message msg;
+    ailib_request req;
+    ailib_call_desc cd;
+    memset(r, 0, sizeof *r);
+    r->mode = mode;
+    r->c = mock_client("openai/gpt-4o-mini", spec, "/v1", NULL);
+    if (!r->c) return NULL;
+    memset(&msg, 0, sizeof msg);
+    memset(&req, 0, sizeof req);
+    memset(&cd, 0, sizeof cd);
+    msg.text = "one two three four five";
+    req.messages = &msg;
+    req.message_count = 1;
+    cd.stream = 1;
+    cd.on_event = reent_cb;
+    cd.user = r;
+    if (ailib_chat_start(r->c, &req, &cd, &r->call, NULL) != AILIB_OK) return NULL;
+    return r->call;
+}
+
+TEST(hardening_finish_from_own_callback) {
+    reent r;
+    double t0 = ms_now();
+    ASSERT_TRUE(reent_start(&r, "chunk_delay_ms=5", 0) != NULL);
+    while (ailib_client_active_calls(r.c) && ms_now() - t0 < 10000) ailib_client_poll(r.c, 50);
+    EXPECT_EQ(r.inner_r, AILIB_CANCELLED);
+    EXPECT_EQ(r.events, 1);                 /* nothing after the finish */
+    EXPECT_EQ(ailib_client_active_calls(r.c), 0);
+    ailib_client_destroy(r.c);              /* ASan/valgrind: the call was freed once, after the callback */
+}
+
+TEST(hardening_destroy_from_own_callback) {
+    reent r;
+    int polls = 0;
+    ASSERT_TRUE(reent_start(&r, "chunk_delay_ms=5", 1) != NULL);
+    while (polls++ < 1000 && ailib_client_poll(r.c, 50) == AILIB_OK) {}
+    EXPECT_LT(polls, 1000);                 /* the poll that ran the callback returned CANCELLED: the client is gone */
+    EXPECT_EQ(r.events, 1);
+    /* the same from inside a blocking stream */
+    {
+        reent b;
+        ailib_message msg;
+        ailib_request req;
+        ailib_error err;
+        memset(&b, 0, sizeof b);
+        b.mode = 1;
+        ASSERT_TRUE((b.c = mock_client("anthropic/claude-haiku-5-5", "chunk_delay_ms=5", "/v1", NULL)) != NULL);
+        memset(&msg, 0, sizeof msg);
+        memset(&req, 0, sizeof req);
+        msg.text = "one two three four";
+        req.messages = &msg;
+        req.message_count = 1;
+        EXPECT_EQ(ailib_chat_stream(b.c, &req, reent_cb, &b, NULL, &err), AILIB_CANCELLED);
+        EXPECT_EQ(b.events, 1);
+    }
+}
+
+TEST(hardening_blocking_call_and_poll_inside_callback_are_refused) {
+    reent r;
+    double t0 = ms_now();
+    ASSERT_TRUE(reent_start(&r, NULL, 2) != NULL);
+    while (ailib_client_active_calls(r.c) && ms_now() - t0 < 10000) ailib_client_poll(r.c, 50);
+    EXPECT_EQ(r.inner_r, AILIB_INVALID_ARGUMENT);
+    EXPECT_TRUE(r.inner);
+    EXPECT_EQ(ailib_call_finish(r.call, NULL, NULL), AILIB_OK);
+    ailib_client_destroy(r.c);
+    t0 = ms_now();
+    ASSERT_TRUE(reent_start(&r, NULL, 4) != NULL);
+    while (ailib_client_active_calls(r.c) && ms_now() - t0 < 10000) ailib_client_poll(r.c, 50);
+    EXPECT_EQ(r.inner_r, AILIB_INVALID_ARGUMENT);
+    EXPECT_EQ(ailib_call_finish(r.call, NULL, NULL), AILIB_OK);
+    ailib_client_destroy(r.c);
+}
+
+TEST(hardening_call_started_inside_callback_runs) {
+    reent r;
+    ailib_call *first;
+    ailib_response *resp = NULL;
+    double t0 = ms_now();
+    ASSERT_TRUE((first = reent_start(&r, NULL, 3)) != NULL);
+    while (ailib_client_active_calls(r.c) && ms_now() - t0 < 10000) ailib_client_poll(r.c, 50);
+    EXPECT_EQ(r.inner_r, AILIB_OK);
+    ASSERT_TRUE(r.call != first);
+    EXPECT_EQ(ailib_call_finish(first, NULL, NULL), AILIB_OK);
+    EXPECT_EQ(ailib_call_finish(r.call, &resp, NULL), AILIB_OK);
+    EXPECT_STR_EQ(ailib_response_text(resp, NULL), "Hello from ailib-mock. You said: second");
+    ailib_response_destroy(resp);
+    ailib_client_destroy(r.c);
+}
+
+/* --- threads: cancel from another thread while the owner polls --------------------------------- */
+
+static void *cancel_later(void *arg) {
+    struct timespec ts = { 0, 150 * 1000000L };
+    nanosleep(&ts, NULL);
+    ailib_call_cancel((ailib_call *)arg);
+    return NULL;
+}
+
+TEST(hardening_cancel_from_another_thread) {
+    ailib_client *c = mock_client("openai/gpt-4o-mini", "chunk_delay_ms=100", "/v1", NULL);
+    ailib_message msg;
+    ailib_request req;
+    ailib_call_desc cd;
+    ailib_call *call;
+    ailib_response *resp = NULL;
+    ailib_error err;
+    pthread_t th;
+    double t0;
+    ASSERT_TRUE(c != NULL);
+    memset(&msg, 0, sizeof msg);
+    memset(&req, 0, sizeof req);
+    memset(&cd, 0, sizeof cd);
+    msg.text = "a b c d e f g h i j k l m n o p q r s t u v w x y z";
+    req.messages = &msg;
+    req.message_count = 1;
+    cd.stream = 1;
+    ASSERT_EQ(ailib_chat_start(c, &req, &cd, &call, NULL), AILIB_OK);
+    ASSERT_EQ(pthread_create(&th, NULL, cancel_later, call), 0);
+    t0 = ms_now();
+    while (!ailib_call_done(call) && ms_now() - t0 < 20000) {
+        ailib_event ev;
+        ailib_client_poll(c, 5000);       /* the cancel's wakeup ends this wait */
+        while (ailib_call_next_event(call, &ev) == AILIB_OK) {}
+    }
+    pthread_join(th, NULL);
+    EXPECT_LT(ms_now() - t0, 4000);       /* liveness: the stream would run 5 s */
+    EXPECT_EQ(ailib_call_finish(call, &resp, &err), AILIB_CANCELLED);
+    EXPECT_TRUE(resp != NULL);
+    ailib_response_destroy(resp);
+    ailib_client_destroy(c);
+}

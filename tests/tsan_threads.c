@@ -16,6 +16,10 @@ static mock_server server;
    client lives, so the pointer is handed over (and withdrawn before destroy) under a lock. */
 static pthread_mutex_t shared_lock = PTHREAD_MUTEX_INITIALIZER;
 static ailib_client *shared_client;
+/* A streamed call of thread 0 that the waker thread cancels: ailib_call_cancel is safe from
+   any thread until the call is finished, so it is withdrawn under the lock before that. */
+static ailib_call *shared_call;
+static int shared_call_cancelled;
 
 typedef struct job { int id; int ok; char why[256]; } job;
 
@@ -68,6 +72,43 @@ static void *worker(void *arg) {
         }
         ailib_response_destroy(r);
     }
+    if (j->id == 0 && j->ok) {
+        /* a slow stream that another thread cancels while this one polls */
+        ailib_message msg;
+        ailib_request req;
+        ailib_call_desc cd;
+        ailib_call *call;
+        ailib_client *sc;
+        char sbase[160];
+        mock_url(&server, "chunk_delay_ms=50", "/v1", sbase, sizeof sbase);
+        d.base_url = sbase;
+        d.model = "openai/gpt-4o-mini";
+        sc = ailib_client_create(&d, &err);
+        memset(&msg, 0, sizeof msg);
+        memset(&req, 0, sizeof req);
+        memset(&cd, 0, sizeof cd);
+        msg.text = "a b c d e f g h i j k l m n o p q r s t u v w x y z a b c d e f g h i j k l m n o p";
+        req.messages = &msg;
+        req.message_count = 1;
+        cd.stream = 1;
+        if (!sc || ailib_chat_start(sc, &req, &cd, &call, &err) != AILIB_OK) {
+            snprintf(j->why, sizeof j->why, "cancel scenario: %s", err.message);
+            j->ok = 0;
+        } else {
+            ailib_event ev;
+            pthread_mutex_lock(&shared_lock); shared_call = call; pthread_mutex_unlock(&shared_lock);
+            while (!ailib_call_done(call)) {
+                ailib_client_poll(sc, 1000);
+                while (ailib_call_next_event(call, &ev) == AILIB_OK) {}
+            }
+            pthread_mutex_lock(&shared_lock); shared_call = NULL; pthread_mutex_unlock(&shared_lock);
+            if (ailib_call_finish(call, NULL, &err) != AILIB_CANCELLED || !shared_call_cancelled) {
+                snprintf(j->why, sizeof j->why, "cancel scenario: the call ended with %s", ailib_result_name(err.code));
+                j->ok = 0;
+            }
+        }
+        ailib_client_destroy(sc);
+    }
     if (j->id == 0) {
         /* an idle poll that the waker thread interrupts */
         ailib_client_poll(c, 3000);
@@ -86,6 +127,7 @@ static void *waker(void *arg) {
         struct timespec ts = { 0, 20 * 1000000L };
         pthread_mutex_lock(&shared_lock);
         if (shared_client) ailib_client_wakeup(shared_client);
+        if (shared_call && i % 10 == 9) { ailib_call_cancel(shared_call); shared_call_cancelled = 1; }
         pthread_mutex_unlock(&shared_lock);
         nanosleep(&ts, NULL);
     }
@@ -107,7 +149,8 @@ int main(void) {
     pthread_join(w, NULL);
     mock_stop(&server);
     ailib_global_cleanup();
-    printf("tsan: %d threads x %d blocking + %d streamed calls, one client each, with cross-thread wakeups: %s\n",
+    printf("tsan: %d threads x %d blocking + %d streamed calls, one client each, with cross-thread wakeups and a "
+           "cross-thread cancel: %s\n",
            THREADS, CALLS, CALLS, ok ? "ok" : "FAILED");
     return ok ? 0 : 1;
 }
