@@ -54,6 +54,13 @@
    AILIB_NO_CURL               (implementation only) build without libcurl: set
                                ailib_client_desc.transport to your own ailib_transport
    AILIB_ASSERT                (implementation only, default assert)
+   AILIB_ENABLE_ROUTING        (set globally, 0/1, default 0) routers: endpoint groups,
+                               strategies, fall back across providers, health
+   AILIB_ENABLE_COST           (set globally, 0/1, default 0) cost of every response,
+                               ledgers and budgets
+   AILIB_ENABLE_INTERCEPTORS   (set globally, 0/1, default 0) the hook chain, response
+                               cache, record and replay
+   A feature that is off has no code and no declarations; none changes a public struct.
 
    MEMORY AND LIFETIMES
    ====================
@@ -110,6 +117,18 @@
 #define AILIB_VERSION_MINOR 1
 #define AILIB_VERSION_PATCH 0
 #define AILIB_VERSION_STRING "0.1.0"
+
+/* The compile-time features (set globally, 0 or 1, default 0): off means no code and no
+   declarations. See FEATURE MACROS above. */
+#ifndef AILIB_ENABLE_ROUTING
+#  define AILIB_ENABLE_ROUTING 0
+#endif
+#ifndef AILIB_ENABLE_COST
+#  define AILIB_ENABLE_COST 0
+#endif
+#ifndef AILIB_ENABLE_INTERCEPTORS
+#  define AILIB_ENABLE_INTERCEPTORS 0
+#endif
 
 #ifndef AILIB_API
 #  ifdef AILIB_STATIC
@@ -737,7 +756,7 @@ typedef struct ailib_endpoint {
 
 typedef struct ailib_http_header { const char *name; const char *value; } ailib_http_header;
 
-#define AILIB_MAX_HEADERS 8
+#define AILIB_MAX_HEADERS 16
 
 /* A built HTTP request. The strings belong to it; release with ailib_wire_request_deinit(). */
 typedef struct ailib_wire_request {
@@ -1087,9 +1106,11 @@ AILIB_API char *ailib_quick_chat(const char *model, const char *prompt, ailib_er
 #if defined(__GNUC__) || defined(__clang__)
 #  define AILIB__LIKELY(x) __builtin_expect(!!(x), 1)
 #  define AILIB__UNLIKELY(x) __builtin_expect(!!(x), 0)
+#  define AILIB__MAYBE_UNUSED __attribute__((unused))    /* seams that only some feature macros use */
 #else
 #  define AILIB__LIKELY(x) (x)
 #  define AILIB__UNLIKELY(x) (x)
+#  define AILIB__MAYBE_UNUSED
 #endif
 
 #ifdef __cplusplus
@@ -10522,6 +10543,47 @@ static int64_t ailib__now_ms(void) {
 #endif
 }
 
+/* --- feature seams (DESIGN.md 4) ---------------------------------------------------------------
+   Routing, cost and interceptors are sections of their own, each behind its macro. A feature
+   fills one table at client creation (ailib__client_add_feature); the engine calls every
+   table's hook at each point of a call's life, one line per point. With every macro off no
+   table is filled and each point is a loop over nothing. Hooks run on the thread that drives
+   the client, never inside the transport's own callbacks for prepare/request, and may read
+   and change the call's fields below. */
+
+#define AILIB__MAX_FEATURES 4
+
+typedef struct ailib__feature_vt {
+    const char *name;
+    /* before the wire request of an attempt is built: the first, and again after a fall back.
+       May change call->ep and call->req (strings it adds live in call->req_arena), refuse the
+       call (return the code with call->err filled: nothing is sent), or answer it without the
+       network (ailib__call_answer: the bytes go through the same decoders as a reply would). */
+    ailib_result (*prepare)(void *state, ailib_call *call);
+    /* call->wr is built: may add headers (ailib__wr_header). A code refuses the call. */
+    ailib_result (*request)(void *state, ailib_call *call);
+    /* a normalized event before the caller gets it; it may be changed. Non-zero drops it. */
+    int (*event)(void *state, ailib_call *call, ailib_event *ev);
+    /* an attempt ended: call->result (AILIB_OK included), call->err, call->status, timings */
+    void (*attempt)(void *state, ailib_call *call);
+    /* the call is about to fail for good (retries spent or not retryable, nothing delivered
+       yet, not cancelled): non-zero to go on with a new attempt, after prepare, with the
+       retry count reset (another endpoint, another protocol) */
+    int (*fallback)(void *state, ailib_call *call);
+    /* the call is done: call->result, call->err and call->resp are final but may be amended */
+    void (*done)(void *state, ailib_call *call);
+    /* per-call data of the feature (call->fdata[i]) must go: the call is freed */
+    void (*release)(void *state, ailib_call *call);
+    /* the client is destroyed */
+    void (*destroy)(void *state);
+} ailib__feature_vt;
+
+typedef struct ailib__feature { const ailib__feature_vt *vt; void *state; } ailib__feature;
+
+/* A reply given from memory instead of the transport (a cache, a cassette): played through
+   the engine's own callbacks at the next poll, so its events are those of a real reply. */
+typedef struct ailib__canned { int status; ailib__buf headers; ailib__buf body; } ailib__canned;
+
 /* A flag one thread sets and another reads (ailib_call_cancel from any thread). */
 #if defined(__GNUC__) || defined(__clang__)
 #  define AILIB__FLAG_SET(p) __atomic_store_n((p), 1L, __ATOMIC_RELEASE)
@@ -10553,6 +10615,8 @@ struct ailib_client {
     ailib_stream *parser;              /* decodes whole (non-streamed) bodies, reused across calls */
     ailib_stream *spare;               /* a finished call's stream decoder, buffers warm, for the next */
     ailib__buf spare_body;             /* a finished call's body buffer, for the next */
+    ailib__feature feat[AILIB__MAX_FEATURES];   /* the enabled features, in call order */
+    int nfeat;
     int in_cb;                         /* a callback of the caller's is running (depth) */
     int frames;                        /* polls and blocking loops in progress (depth) */
     int destroy_pending;               /* ailib_client_destroy came from inside: done when frames end */
@@ -10595,6 +10659,18 @@ struct ailib_call {
     ailib_response *resp;
     ailib__qev *q; size_t qn, qcap, qhead;
     ailib__buf qdata;
+    /* what the features see and change */
+    ailib_endpoint ep;              /* where the attempts go: the client's, or a feature's pick */
+    ailib_request req;              /* the normalized request, a deep copy in req_arena while the
+                                       client has features; otherwise valid only in ailib_chat_start */
+    ailib__arena req_arena;
+    int keep_req;                   /* req is the call's own copy */
+    int fallbacks;                  /* times a feature restarted the call elsewhere */
+    int64_t start_ms, first_event_ms;   /* call start, first event delivered (0: none yet) */
+    ailib__canned *canned;          /* the attempts are answered from memory */
+    int canned_due;                 /* this attempt's canned reply is not played yet */
+    int attempt_open;               /* the attempt hook has not run for this attempt */
+    void *fdata[AILIB__MAX_FEATURES];   /* each feature's per-call data */
 };
 
 /* Log lines never carry the key, whatever a message quoted. */
@@ -10609,6 +10685,203 @@ static void ailib__log(ailib_client *c, ailib_log_level lvl, const char *fmt, ..
     c->in_cb++;
     c->log(c->log_user, lvl, msg);
     c->in_cb--;
+}
+
+/* --- the call's own copy of its request ---------------------------------------------------------- */
+
+/* A string into the arena; NULL stays NULL. *ok drops to 0 when the arena is out of memory. */
+static const char *ailib__adup(ailib__arena *a, const char *s, size_t n, int *ok) {
+    const char *d;
+    if (!s) return NULL;
+    if (!(d = ailib__arena_strn(a, s, n))) *ok = 0;
+    return d;
+}
+
+/* Deep-copies a request into an arena, so that features can rebuild it for another endpoint
+   or protocol after ailib_chat_start has returned and the caller has freed theirs. Lengths of
+   0 ("use strlen") become real lengths. 0 when out of memory. */
+static int ailib__request_copy(ailib__arena *a, const ailib_request *src, ailib_request *dst) {
+    size_t i, j;
+    int ok = 1;
+    *dst = *src;
+    dst->model = ailib__adup(a, src->model, src->model ? strlen(src->model) : 0, &ok);
+    dst->system = ailib__adup(a, src->system, src->system ? strlen(src->system) : 0, &ok);
+    dst->extra_json = ailib__adup(a, src->extra_json, src->extra_json ? strlen(src->extra_json) : 0, &ok);
+    dst->user = ailib__adup(a, src->user, src->user ? strlen(src->user) : 0, &ok);
+    dst->tool_choice.name = ailib__adup(a, src->tool_choice.name, src->tool_choice.name ? strlen(src->tool_choice.name) : 0, &ok);
+    dst->response_format.name = ailib__adup(a, src->response_format.name,
+                                            src->response_format.name ? strlen(src->response_format.name) : 0, &ok);
+    dst->response_format.schema = ailib__adup(a, src->response_format.schema,
+                                              src->response_format.schema ? strlen(src->response_format.schema) : 0, &ok);
+    if (src->messages && src->message_count) {
+        ailib_message *m = (ailib_message *)ailib__arena_alloc(a, src->message_count * sizeof *m);
+        if (!m) return 0;
+        for (i = 0; i < src->message_count; i++) {
+            const ailib_message *sm = &src->messages[i];
+            m[i] = *sm;
+            m[i].text = ailib__adup(a, sm->text, sm->text ? strlen(sm->text) : 0, &ok);
+            if (sm->parts && sm->part_count) {
+                ailib_part *pp = (ailib_part *)ailib__arena_alloc(a, sm->part_count * sizeof *pp);
+                if (!pp) return 0;
+                for (j = 0; j < sm->part_count; j++) {
+                    const ailib_part *sp = &sm->parts[j];
+                    ailib_part *d = &pp[j];
+                    *d = *sp;
+                    d->text_len = ailib__slen(sp->text, sp->text_len);
+                    d->text = ailib__adup(a, sp->text, d->text_len, &ok);
+                    d->id_len = ailib__slen(sp->id, sp->id_len);
+                    d->id = ailib__adup(a, sp->id, d->id_len, &ok);
+                    d->name_len = ailib__slen(sp->name, sp->name_len);
+                    d->name = ailib__adup(a, sp->name, d->name_len, &ok);
+                    d->url_len = ailib__slen(sp->url, sp->url_len);
+                    d->url = ailib__adup(a, sp->url, d->url_len, &ok);
+                    d->signature_len = ailib__slen(sp->signature, sp->signature_len);
+                    d->signature = ailib__adup(a, sp->signature, d->signature_len, &ok);
+                    d->mime = ailib__adup(a, sp->mime, sp->mime ? strlen(sp->mime) : 0, &ok);
+                    d->data = sp->data ? ailib__adup(a, (const char *)sp->data, sp->data_len, &ok) : NULL;
+                }
+                m[i].parts = pp;
+            } else {
+                m[i].parts = NULL;
+                m[i].part_count = 0;
+            }
+        }
+        dst->messages = m;
+    } else { dst->messages = NULL; dst->message_count = 0; }
+    if (src->tools && src->tool_count) {
+        ailib_tool *t = (ailib_tool *)ailib__arena_alloc(a, src->tool_count * sizeof *t);
+        if (!t) return 0;
+        for (i = 0; i < src->tool_count; i++) {
+            t[i] = src->tools[i];
+            t[i].name = ailib__adup(a, src->tools[i].name, src->tools[i].name ? strlen(src->tools[i].name) : 0, &ok);
+            t[i].description = ailib__adup(a, src->tools[i].description,
+                                           src->tools[i].description ? strlen(src->tools[i].description) : 0, &ok);
+            t[i].parameters = ailib__adup(a, src->tools[i].parameters,
+                                          src->tools[i].parameters ? strlen(src->tools[i].parameters) : 0, &ok);
+        }
+        dst->tools = t;
+    } else { dst->tools = NULL; dst->tool_count = 0; }
+    if (src->stop && src->stop_count) {
+        const char **st = (const char **)ailib__arena_alloc(a, src->stop_count * sizeof *st);
+        if (!st) return 0;
+        for (i = 0; i < src->stop_count; i++) st[i] = ailib__adup(a, src->stop[i], src->stop[i] ? strlen(src->stop[i]) : 0, &ok);
+        dst->stop = st;
+    } else { dst->stop = NULL; dst->stop_count = 0; }
+    return ok;
+}
+
+/* --- the hook points: one call each from the engine -------------------------------------------- */
+
+/* The features a new client starts with: each enabled section adds its init line here (the
+   one place outside the sections that names them). */
+static ailib_result ailib__features_init(ailib_client *c, const ailib_client_desc *desc, ailib_error *err) {
+    (void)c; (void)desc; (void)err;
+    return AILIB_OK;
+}
+
+/* Adds a feature's table to a client (at creation, before any call). */
+static AILIB__MAYBE_UNUSED ailib_result ailib__client_add_feature(ailib_client *c, const ailib__feature_vt *vt, void *state, ailib_error *err) {
+    if (c->nfeat == AILIB__MAX_FEATURES) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "too many features on one client");
+    c->feat[c->nfeat].vt = vt;
+    c->feat[c->nfeat].state = state;
+    c->nfeat++;
+    return AILIB_OK;
+}
+
+static ailib_result ailib__hook_prepare(ailib_call *call) {
+    ailib_client *c = call->client;
+    ailib_result r;
+    int i;
+    for (i = 0; i < c->nfeat; i++)
+        if (c->feat[i].vt->prepare && (r = c->feat[i].vt->prepare(c->feat[i].state, call)) != AILIB_OK) return r;
+    return AILIB_OK;
+}
+
+static ailib_result ailib__hook_request(ailib_call *call) {
+    ailib_client *c = call->client;
+    ailib_result r;
+    int i;
+    for (i = 0; i < c->nfeat; i++)
+        if (c->feat[i].vt->request && (r = c->feat[i].vt->request(c->feat[i].state, call)) != AILIB_OK) return r;
+    return AILIB_OK;
+}
+
+/* 1 when a feature dropped the event */
+static int ailib__hook_event(ailib_call *call, ailib_event *ev) {
+    ailib_client *c = call->client;
+    int i;
+    for (i = 0; i < c->nfeat; i++)
+        if (c->feat[i].vt->event && c->feat[i].vt->event(c->feat[i].state, call, ev)) return 1;
+    return 0;
+}
+
+static void ailib__hook_attempt(ailib_call *call) {
+    ailib_client *c = call->client;
+    int i;
+    for (i = 0; i < c->nfeat; i++) if (c->feat[i].vt->attempt) c->feat[i].vt->attempt(c->feat[i].state, call);
+}
+
+static int ailib__hook_fallback(ailib_call *call) {
+    ailib_client *c = call->client;
+    int i;
+    for (i = 0; i < c->nfeat; i++)
+        if (c->feat[i].vt->fallback && c->feat[i].vt->fallback(c->feat[i].state, call)) return 1;
+    return 0;
+}
+
+static void ailib__hook_done(ailib_call *call) {
+    ailib_client *c = call->client;
+    int i;
+    for (i = 0; i < c->nfeat; i++) if (c->feat[i].vt->done) c->feat[i].vt->done(c->feat[i].state, call);
+}
+
+static void ailib__hook_release(ailib_call *call) {
+    ailib_client *c = call->client;
+    int i;
+    for (i = 0; i < c->nfeat; i++) if (c->feat[i].vt->release) c->feat[i].vt->release(c->feat[i].state, call);
+}
+
+/* Adds a header to the call's built request; its strings live in the call's request arena.
+   Control bytes are refused (no injection through a feature's or the caller's headers). */
+static AILIB__MAYBE_UNUSED ailib_result ailib__wr_header(ailib_call *call, const char *name, const char *value) {
+    ailib_wire_request *wr = &call->wr;
+    char *n, *v;
+    if (ailib__ctl_byte(name) || ailib__ctl_byte(value) || !*name || strchr(name, ':') || strchr(name, ' '))
+        return ailib__fail(&call->err, AILIB_INVALID_ARGUMENT, "header '%.64s' has a control character, a colon or a space in it",
+                           ailib__ctl_byte(name) ? "?" : name);
+    if (wr->header_count == AILIB_MAX_HEADERS)
+        return ailib__fail(&call->err, AILIB_TOO_LARGE, "more than %d request headers", AILIB_MAX_HEADERS);
+    n = ailib__arena_strn(&call->req_arena, name, strlen(name));
+    v = ailib__arena_strn(&call->req_arena, value, strlen(value));
+    if (!n || !v) return ailib__fail(&call->err, AILIB_OUT_OF_MEMORY, "out of memory");
+    wr->headers[wr->header_count].name = n;
+    wr->headers[wr->header_count].value = v;
+    wr->header_count++;
+    return AILIB_OK;
+}
+
+/* The next attempt of the call is answered from memory: status, header lines ("Name: value\n"
+   each, may be NULL) and body are copied and played through the engine's callbacks at the
+   next poll, exactly as the transport would have delivered them. */
+static AILIB__MAYBE_UNUSED ailib_result ailib__call_answer(ailib_call *call, int status, const char *headers, size_t hl, const char *body, size_t len) {
+    const ailib_allocator *a = &call->client->alloc;
+    ailib__canned *cn = call->canned;
+    if (!cn) {
+        if (!(cn = (ailib__canned *)ailib__malloc(a, sizeof *cn))) return ailib__fail(&call->err, AILIB_OUT_OF_MEMORY, "out of memory");
+        memset(cn, 0, sizeof *cn);
+        call->canned = cn;
+    }
+    cn->status = status;
+    if (!ailib__buf_set(a, &cn->headers, headers ? headers : "", headers ? hl : 0) || !ailib__buf_set(a, &cn->body, body ? body : "", body ? len : 0))
+        return ailib__fail(&call->err, AILIB_OUT_OF_MEMORY, "out of memory");
+    return AILIB_OK;
+}
+
+static void ailib__canned_free(const ailib_allocator *a, ailib__canned *cn) {
+    if (!cn) return;
+    ailib__free(a, cn->headers.p);
+    ailib__free(a, cn->body.p);
+    ailib__free(a, cn);
 }
 
 static char *ailib__strdup(const ailib_allocator *a, const char *s) {
@@ -10874,6 +11147,7 @@ AILIB_API ailib_client *ailib_client_create(const ailib_client_desc *desc, ailib
     if (c->tp == ailib_transport_curl()) ailib_global_init();
     c->tpi = c->tp->create(c->tp->user, &tc, err);
     if (!c->tpi) goto fail;
+    if (ailib__features_init(c, desc, err) != AILIB_OK) goto fail;
     if (c->log) {
         char where[300];
         ailib__url_redact(where, sizeof where, c->base_url);
@@ -10909,7 +11183,10 @@ AILIB_API void ailib_client_destroy(ailib_client *c) {
 
 static void ailib__client_free(ailib_client *c) {
     ailib_allocator a;
+    int i;
     while (c->calls) ailib__call_free(c->calls);     /* unfinished calls die with their client */
+    for (i = c->nfeat; i-- > 0;) if (c->feat[i].vt->destroy) c->feat[i].vt->destroy(c->feat[i].state);
+    c->nfeat = 0;
     ailib_stream_destroy(c->parser);
     ailib_stream_destroy(c->spare);
     ailib__free(&c->alloc, c->spare_body.p);
@@ -10935,9 +11212,13 @@ static size_t ailib__q_str(ailib_call *call, const char *s, size_t n) {
     return off;
 }
 
-static int ailib__call_on_event(void *user, const ailib_event *ev) {
+static int ailib__call_on_event(void *user, const ailib_event *in) {
     ailib_call *call = (ailib_call *)user;
     ailib__qev *q;
+    ailib_event local = *in;
+    const ailib_event *ev = &local;
+    if (ailib__hook_event(call, &local)) return 0;     /* a feature dropped it */
+    if (!call->first_event_ms) call->first_event_ms = ailib__now_ms();
     call->delivered = 1;
     if (call->desc.on_event) {
         ailib_client *c = call->client;
@@ -11091,28 +11372,28 @@ static int ailib__cb_body(void *ctx, const char *data, size_t len) {
 
 static void ailib__call_done(ailib_call *call);
 static void ailib__call_retry_or_done(ailib_call *call);
+static ailib_result ailib__call_build(ailib_call *call, ailib_error *err);
 
 /* An exchange that ended without a final answer: no status at all (not an HTTP server, or a
    transport that never reported one), a 1xx as the last status (101 Switching Protocols), or
    a redirect, which is never followed so that keys do not travel to another host. */
 static void ailib__status_fail(ailib_call *call) {
-    ailib_client *c = call->client;
     char where[300];
     if (call->status >= 300) {
         ailib__url_redact(where, sizeof where, call->location[0] ? call->location : "(no Location header)");
         call->result = ailib__fail(&call->err, AILIB_CONFIGURATION,
                                    "%s redirected the request (HTTP %d) to %s: redirects are not followed, so that keys "
-                                   "stay with the host you named; set the base URL to the new address", c->prov->name,
+                                   "stay with the host you named; set the base URL to the new address", call->ep.provider->name,
                                    call->status, where);
     } else if (call->status >= 100) {
         call->result = ailib__fail(&call->err, AILIB_PROTOCOL,
                                    "%s answered HTTP %d instead of a response (ailib does not switch protocols): check "
-                                   "the base URL", c->prov->name, call->status);
+                                   "the base URL", call->ep.provider->name, call->status);
     } else {
-        ailib__url_redact(where, sizeof where, c->base_url);
+        ailib__url_redact(where, sizeof where, call->ep.base_url ? call->ep.base_url : call->ep.provider->base_url);
         call->result = ailib__fail(&call->err, AILIB_PROTOCOL,
                                    "the exchange with %s (%s) ended without an HTTP status: is the base URL an HTTP API?",
-                                   c->prov->name, where);
+                                   call->ep.provider->name, where);
     }
     call->err.http_status = call->status;
     call->err.retryable = 0;
@@ -11125,18 +11406,18 @@ static void ailib__cb_done(void *ctx, ailib_result r, const char *message) {
     if (call->result != AILIB_OK) { ailib__call_retry_or_done(call); return; }   /* we stopped it, reason set */
     if (r != AILIB_OK) {
         char where[300];
-        ailib__url_redact(where, sizeof where, c->base_url);
+        ailib__url_redact(where, sizeof where, call->ep.base_url ? call->ep.base_url : call->ep.provider->base_url);
         if (r == AILIB_CANCELLED && call->cancelled) ailib__fail(&call->err, AILIB_CANCELLED, "the call was cancelled");
-        else if (r == AILIB_TIMEOUT) ailib__fail(&call->err, AILIB_TIMEOUT, "timed out talking to %s: %s", c->prov->name, message);
+        else if (r == AILIB_TIMEOUT) ailib__fail(&call->err, AILIB_TIMEOUT, "timed out talking to %s: %s", call->ep.provider->name, message);
         else if (r == AILIB_TLS)
             ailib__fail(&call->err, r, "TLS failure talking to %s (%s): %s: check the host name and the system's CA "
-                        "certificates (verification is never turned off)", c->prov->name, where, message);
+                        "certificates (verification is never turned off)", call->ep.provider->name, where, message);
         else if (r == AILIB_CONFIGURATION)
-            ailib__fail(&call->err, r, "the URL of %s (%s) cannot be used: %s", c->prov->name, where, message);
-        else if (r == AILIB_TOO_LARGE) ailib__fail(&call->err, r, "%s (%s): %s", c->prov->name, where, message);
+            ailib__fail(&call->err, r, "the URL of %s (%s) cannot be used: %s", call->ep.provider->name, where, message);
+        else if (r == AILIB_TOO_LARGE) ailib__fail(&call->err, r, "%s (%s): %s", call->ep.provider->name, where, message);
         else if (r == AILIB_PROTOCOL)
-            ailib__fail(&call->err, r, "%s (%s) did not answer in HTTP: %s: check the base URL", c->prov->name, where, message);
-        else ailib__fail(&call->err, r, "network error talking to %s (%s): %s", c->prov->name, where, message);
+            ailib__fail(&call->err, r, "%s (%s) did not answer in HTTP: %s: check the base URL", call->ep.provider->name, where, message);
+        else ailib__fail(&call->err, r, "network error talking to %s (%s): %s", call->ep.provider->name, where, message);
         call->err.retryable = r == AILIB_NETWORK || r == AILIB_TIMEOUT;
         call->result = r;
         ailib__call_retry_or_done(call);
@@ -11148,7 +11429,7 @@ static void ailib__cb_done(void *ctx, ailib_result r, const char *message) {
         return;
     }
     if (call->status > 299) {
-        call->result = ailib_wire_error_parse(&c->ep, call->status, call->body.p, call->body.len, &call->err);
+        call->result = ailib_wire_error_parse(&call->ep, call->status, call->body.p, call->body.len, &call->err);
         if (call->retry_after_ms >= 0) call->err.retry_after_ms = call->retry_after_ms;
         ailib__call_retry_or_done(call);
         return;
@@ -11162,10 +11443,14 @@ static void ailib__cb_done(void *ctx, ailib_result r, const char *message) {
             ailib__fail(&call->err, AILIB_CANCELLED, "the call was cancelled");
         }
     } else {
-        if (!c->parser) c->parser = ailib_stream_create(&c->ep, NULL, &call->err);
-        call->result = c->parser ? ailib__response_parse_in(c->parser, call->body.p ? call->body.p : "", call->body.len,
-                                                            &call->resp, &call->err)
-                                 : AILIB_OUT_OF_MEMORY;
+        /* the client's decoder, reused, when the call went where the client goes */
+        if (call->ep.provider == c->ep.provider && !c->parser) c->parser = ailib_stream_create(&c->ep, NULL, &call->err);
+        if (call->ep.provider != c->ep.provider)
+            call->result = ailib_wire_response_parse(&call->ep, call->status, call->body.p ? call->body.p : "", call->body.len,
+                                                     &call->resp, &call->err);
+        else call->result = c->parser ? ailib__response_parse_in(c->parser, call->body.p ? call->body.p : "", call->body.len,
+                                                                 &call->resp, &call->err)
+                                      : AILIB_OUT_OF_MEMORY;
         if (call->result == AILIB_OK && !call->resp->model[0] && call->wr.body) {
             /* a provider that does not echo the model (Cohere): report the one asked for */
             ailib_json_doc *d = NULL;
@@ -11174,6 +11459,7 @@ static void ailib__cb_done(void *ctx, ailib_result r, const char *message) {
             if (ailib_json_parse(call->wr.body, call->wr.body_len, NULL, &d, NULL) == AILIB_OK &&
                 (m = ailib_json_str(ailib_json_get(ailib_json_doc_root(d), "model"), &ml)) != NULL)
                 call->resp->model = ailib__arena_strn(&call->resp->arena, m, ml);
+            else if (call->req.model) call->resp->model = ailib__arena_strn(&call->resp->arena, call->req.model, strlen(call->req.model));
             else call->resp->model = ailib__arena_strn(&call->resp->arena, c->model, strlen(c->model));
             if (!call->resp->model) call->resp->model = "";
             ailib_json_doc_destroy(d);
@@ -11202,12 +11488,59 @@ static void ailib__call_attempt(ailib_call *call) {
     call->attempt_start = call->last_byte = ailib__now_ms();
     call->state = AILIB__RECEIVE;
     call->attempt++;
+    call->attempt_open = 1;
+    if (call->canned) { call->canned_due = 1; return; }   /* played by the next poll */
     r = c->tp->start(c->tpi, &call->wr, &ailib__call_cbs, call, &call->handle, &call->err);
     if (r != AILIB_OK) {
         call->handle = NULL;
         call->result = r;
         ailib__call_done(call);
     }
+}
+
+/* A reply from memory, through the same callbacks as the transport's. */
+static void ailib__canned_play(ailib_call *call) {
+    const ailib__canned *cn = call->canned;
+    const char *h = ailib__buf_str(&cn->headers), *end = h + cn->headers.len;
+    call->canned_due = 0;
+    ailib__cb_status(call, cn->status);
+    while (h < end) {
+        const char *nl = (const char *)memchr(h, '\n', (size_t)(end - h)), *colon, *v;
+        if (!nl) nl = end;
+        colon = (const char *)memchr(h, ':', (size_t)(nl - h));
+        if (colon) {
+            for (v = colon + 1; v < nl && (*v == ' ' || *v == '\t'); v++) {}
+            ailib__cb_header(call, h, (size_t)(colon - h), v, (size_t)(nl - v));
+        }
+        h = nl + (nl < end);
+    }
+    if (cn->body.len && ailib__cb_body(call, cn->body.p, cn->body.len)) {
+        ailib__cb_done(call, call->cancelled ? AILIB_CANCELLED : AILIB_OK, "stopped");
+        return;
+    }
+    ailib__cb_done(call, AILIB_OK, "");
+}
+
+/* The attempt hook, once per attempt, whatever ended it. */
+static void ailib__attempt_closed(ailib_call *call) {
+    if (!call->attempt_open) return;
+    call->attempt_open = 0;
+    ailib__hook_attempt(call);
+}
+
+/* The call failed for good unless a feature restarts it elsewhere (a fall back): then the
+   request is prepared and built again and the next poll sends it, retries counted anew. */
+static void ailib__call_fail(ailib_call *call) {
+    ailib_result r;
+    if (call->cancelled || call->delivered || call->result == AILIB_OK || !ailib__hook_fallback(call)) { ailib__call_done(call); return; }
+    if (call->handle) { call->client->tp->release(call->client->tpi, call->handle); call->handle = NULL; }
+    call->fallbacks++;
+    call->attempt = 0;
+    ailib_error_clear(&call->err);
+    call->result = AILIB_OK;
+    if ((r = ailib__hook_prepare(call)) == AILIB_OK) r = ailib__call_build(call, &call->err);
+    if (r != AILIB_OK) { call->result = r; ailib__call_done(call); return; }
+    call->state = AILIB__SEND;
 }
 
 /* Exponential backoff 0.5 s x 2^n, capped at 8 s, minus up to 25 % jitter; a provider's
@@ -11226,21 +11559,22 @@ static int64_t ailib__backoff_ms(ailib_call *call) {
 static void ailib__call_retry_or_done(ailib_call *call) {
     ailib_client *c = call->client;
     int retry = call->err.retryable;
+    ailib__attempt_closed(call);
     if (call->should_retry >= 0 && call->status) retry = call->should_retry;
-    if (call->cancelled || call->delivered || call->attempt > c->max_retries || !retry) { ailib__call_done(call); return; }
+    if (call->cancelled || call->delivered || call->attempt > c->max_retries || !retry) { ailib__call_fail(call); return; }
     if (call->err.retry_after_ms > c->max_retry_wait_ms) {
         /* a wait longer than the caller allows: give the hint back instead of parking the call */
         size_t ml = strlen(call->err.message);
         snprintf(call->err.message + ml, sizeof call->err.message - ml,
                  " (not retried: the provider asks to wait %lld ms, more than desc.max_retry_wait_ms %lld)",
                  (long long)call->err.retry_after_ms, (long long)c->max_retry_wait_ms);
-        ailib__call_done(call);
+        ailib__call_fail(call);
         return;
     }
     call->retry_at = ailib__now_ms() + ailib__backoff_ms(call);
-    if (call->retry_at >= call->deadline) { ailib__call_done(call); return; }
-    ailib__log(c, AILIB_LOG_WARN, "%s failed (%s), retry %d of %d", c->prov->name, ailib_result_name(call->result),
-               call->attempt, c->max_retries);
+    if (call->retry_at >= call->deadline) { ailib__call_fail(call); return; }
+    ailib__log(c, AILIB_LOG_WARN, "%s failed (%s), retry %d of %d in %lld ms", call->ep.provider->name, ailib_result_name(call->result),
+               call->attempt, c->max_retries, (long long)(call->retry_at - ailib__now_ms()));
     if (call->handle) { c->tp->release(c->tpi, call->handle); call->handle = NULL; }
     call->state = AILIB__RETRY_WAIT;
 }
@@ -11248,6 +11582,7 @@ static void ailib__call_retry_or_done(ailib_call *call) {
 static void ailib__call_done(ailib_call *call) {
     ailib_client *c = call->client;
     if (call->state == AILIB__DONE) return;
+    ailib__attempt_closed(call);
     call->state = AILIB__DONE;
     if (call->handle) { c->tp->release(c->tpi, call->handle); call->handle = NULL; }
     if (call->stream) {
@@ -11264,8 +11599,9 @@ static void ailib__call_done(ailib_call *call) {
         if (!call->err.request_id[0]) ailib__copy_trunc(call->err.request_id, sizeof call->err.request_id, call->request_id, strlen(call->request_id));
         if (call->status && !call->err.http_status) call->err.http_status = call->status;
         ailib__redact_error(&call->err, c->api_key);
-        ailib__log(c, AILIB_LOG_WARN, "%s call failed: %s", c->prov->name, call->err.message);
+        ailib__log(c, AILIB_LOG_WARN, "%s call failed: %s", call->ep.provider->name, call->err.message);
     }
+    ailib__hook_done(call);
     if (c->active) c->active--;
 }
 
@@ -11279,11 +11615,11 @@ static void ailib__call_timers(ailib_call *call, int64_t now) {
                                    (long long)c->timeout_ms);
     } else if (!call->got_byte && call->first_byte_ms && now - call->attempt_start >= call->first_byte_ms) {
         call->result = ailib__fail(&call->err, AILIB_TIMEOUT, "no response from %s within %lld ms: raise desc.first_byte_timeout_ms",
-                                   c->prov->name, (long long)call->first_byte_ms);
+                                   call->ep.provider->name, (long long)call->first_byte_ms);
         call->err.retryable = 1;
     } else if (call->got_byte && call->idle_ms && now - call->last_byte >= call->idle_ms) {
         call->result = ailib__fail(&call->err, AILIB_TIMEOUT, "the response from %s stalled for %lld ms: raise desc.idle_timeout_ms",
-                                   c->prov->name, (long long)call->idle_ms);
+                                   call->ep.provider->name, (long long)call->idle_ms);
         call->err.retryable = 1;      /* retried only while nothing reached the caller */
     } else return;
     if (call->handle) c->tp->cancel(c->tpi, call->handle);   /* on_done sees result set */
@@ -11296,7 +11632,7 @@ static int ailib__next_timer(ailib_client *c, int64_t now, int cap) {
     int64_t best = cap;
     for (call = c->calls; call; call = call->next) {
         int64_t t = -1;
-        if ((call->state == AILIB__SEND || AILIB__FLAG_GET(&call->cancel_req)) && call->state != AILIB__DONE) return 0;
+        if ((call->state == AILIB__SEND || call->canned_due || AILIB__FLAG_GET(&call->cancel_req)) && call->state != AILIB__DONE) return 0;
         if (call->state == AILIB__RETRY_WAIT) t = call->retry_at;
         else if (call->state == AILIB__RECEIVE) {
             t = call->deadline;
@@ -11321,6 +11657,7 @@ static void ailib__calls_tick(ailib_client *c) {
         nx = call->next;
         if (call->state != AILIB__DONE && AILIB__FLAG_GET(&call->cancel_req)) ailib__call_cancel_now(call);
         else if (call->state == AILIB__SEND) ailib__call_attempt(call);
+        else if (call->state == AILIB__RECEIVE && call->canned_due) ailib__canned_play(call);
         else ailib__call_timers(call, now);
         if (call->orphan && call->state == AILIB__DONE) ailib__call_free(call);
     }
@@ -11356,13 +11693,13 @@ static void ailib__call_timeouts(ailib_client *c, ailib_call *call, int may_reas
 
 /* 1 when a reply to req may think silently: reasoning asked for, or a model the catalog says
    reasons, or one it does not know. */
-static int ailib__may_reason(const ailib_client *c, const ailib_request *req) {
+static int ailib__may_reason(const ailib_provider_info *p, const char *m, const ailib_request *req) {
     const ailib_model_info *mi;
-    const char *m = req->model && *req->model ? req->model : c->model, *slash = strchr(m, '/');
+    const char *slash = strchr(m, '/');
     if ((req->reasoning.effort != AILIB_EFFORT_DEFAULT && req->reasoning.effort != AILIB_EFFORT_NONE) ||
         req->reasoning.budget_tokens > 0) return 1;
-    if (slash && ailib_provider_findn(m, (size_t)(slash - m)) == c->prov) m = slash + 1;
-    mi = ailib_model_find(c->prov->name, m);
+    if (slash && ailib_provider_findn(m, (size_t)(slash - m)) == p) m = slash + 1;
+    mi = ailib_model_find(p->name, m);
     return !mi || (mi->caps & AILIB_CAP_REASONING) != 0;
 }
 
@@ -11415,6 +11752,9 @@ static ailib_result ailib__raw_call(ailib_client *c, ailib_wire_request *wr, int
     memset(call, 0, sizeof *call);
     call->client = c;
     call->raw = 1;
+    call->ep = c->ep;
+    call->req_arena.alloc = c->alloc;
+    call->start_ms = ailib__now_ms();
     call->wr = *wr;
     memset(wr, 0, sizeof *wr);
     ailib__call_timeouts(c, call, 0);
@@ -11544,6 +11884,57 @@ AILIB_API ailib_result ailib_models(ailib_client *c, ailib_model_list **out, ail
     return r;
 }
 
+/* Builds the call's wire request for call->ep from call->req, with a stream decoder of the
+   endpoint's protocol for streamed calls, and runs the request hook. Again after a fall back. */
+static ailib_result ailib__call_build(ailib_call *call, ailib_error *err) {
+    ailib_client *c = call->client;
+    const ailib_provider_info *p = call->ep.provider;
+    const char *model = call->req.model && *call->req.model ? call->req.model : c->model;
+    ailib_result r;
+    ailib_wire_request_deinit(&call->wr);
+    if ((r = ailib_wire_request_build(&call->ep, &call->req, call->desc.stream, &call->wr, err)) != AILIB_OK) return r;
+    if (call->desc.stream) {
+        if (call->stream && call->stream->prov->protocol != p->protocol) { ailib_stream_destroy(call->stream); call->stream = NULL; }
+        if (!call->stream && c->spare && c->spare->prov->protocol == p->protocol) {
+            call->stream = c->spare;               /* warm buffers: no growth while chunks arrive */
+            c->spare = NULL;
+        }
+        if (call->stream) {
+            ailib_stream_reset(call->stream);
+            call->stream->prov = p;
+            ailib__copy_trunc(call->stream->model_hint, sizeof call->stream->model_hint, model, strlen(model));
+        } else {
+            ailib_stream_desc sd;
+            memset(&sd, 0, sizeof sd);
+            sd.model = model;
+            if (!(call->stream = ailib_stream_create(&call->ep, &sd, err))) return err ? err->code : AILIB_OUT_OF_MEMORY;
+        }
+    }
+    ailib__call_timeouts(c, call, ailib__may_reason(p, model, &call->req));
+    return ailib__hook_request(call);
+}
+
+/* The first attempt's preparation: features pick the endpoint and may refuse or answer, then
+   the request is built. On failure the call is not linked and err says why. */
+static ailib_result ailib__call_prepare(ailib_call *call, ailib_error *err) {
+    ailib_result r = ailib__hook_prepare(call);
+    if (r != AILIB_OK) {
+        if (err) *err = call->err;
+        return r;
+    }
+    return ailib__call_build(call, err);
+}
+
+static void ailib__call_release(ailib_call *call) {
+    ailib_client *c = call->client;
+    ailib__hook_release(call);
+    ailib_wire_request_deinit(&call->wr);
+    ailib__arena_free(&call->req_arena);
+    ailib__canned_free(&c->alloc, call->canned);
+    ailib_stream_destroy(call->stream);
+    ailib__free(&c->alloc, call);
+}
+
 AILIB_API ailib_result ailib_chat_start(ailib_client *c, const ailib_request *req, const ailib_call_desc *desc,
                                         ailib_call **out, ailib_error *err) {
     ailib_call *call;
@@ -11556,7 +11947,7 @@ AILIB_API ailib_result ailib_chat_start(ailib_client *c, const ailib_request *re
     if (local.model && *local.model) {
         const char *slash = strchr(local.model, '/');
         const ailib_provider_info *other = slash ? ailib_provider_findn(local.model, (size_t)(slash - local.model)) : NULL;
-        if (other && other != c->prov)
+        if (other && other != c->prov && !c->nfeat)
             return ailib__fail(err, AILIB_CONFIGURATION, "this client talks to '%s' but the request names '%s': create a client for that provider",
                                c->prov->name, other->name);
     } else local.model = c->model;
@@ -11564,21 +11955,22 @@ AILIB_API ailib_result ailib_chat_start(ailib_client *c, const ailib_request *re
     if (!call) return ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory");
     memset(call, 0, sizeof *call);
     call->client = c;
+    call->ep = c->ep;
+    call->req_arena.alloc = c->alloc;
+    call->start_ms = ailib__now_ms();
+    ailib_error_clear(&call->err);
     if (desc) call->desc = *desc;
-    r = ailib_wire_request_build(&c->ep, &local, call->desc.stream, &call->wr, err);
-    if (r != AILIB_OK) { ailib__free(&c->alloc, call); return r; }
-    if (call->desc.stream && c->spare) {
-        call->stream = c->spare;               /* warm buffers: no growth while chunks arrive */
-        c->spare = NULL;
-        ailib_stream_reset(call->stream);
-        ailib__copy_trunc(call->stream->model_hint, sizeof call->stream->model_hint, local.model, strlen(local.model));
-    } else if (call->desc.stream) {
-        ailib_stream_desc sd;
-        sd.model = local.model;
-        call->stream = ailib_stream_create(&c->ep, &sd, err);
-        if (!call->stream) { ailib_wire_request_deinit(&call->wr); ailib__free(&c->alloc, call); return err ? err->code : AILIB_OUT_OF_MEMORY; }
-    }
-    ailib__call_timeouts(c, call, ailib__may_reason(c, &local));
+    if (c->nfeat) {
+        /* features may rebuild the request after this returns: the call keeps its own copy */
+        if (!ailib__request_copy(&call->req_arena, &local, &call->req)) {
+            ailib__call_release(call);
+            return ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory");
+        }
+        call->keep_req = 1;
+    } else call->req = local;
+    r = ailib__call_prepare(call, err);
+    if (!call->keep_req) memset(&call->req, 0, sizeof call->req);   /* the caller's memory: not kept */
+    if (r != AILIB_OK) { ailib__call_release(call); return r; }
     ailib__call_launch(c, call);
     *out = call;
     return AILIB_OK;
@@ -11609,15 +12001,13 @@ static void ailib__call_free(ailib_call *call) {
     if (call->handle) { c->tp->release(c->tpi, call->handle); call->handle = NULL; }
     if (call->prev) call->prev->next = call->next; else c->calls = call->next;
     if (call->next) call->next->prev = call->prev;
-    ailib_wire_request_deinit(&call->wr);
-    if (call->stream && !c->spare) c->spare = call->stream;
-    else ailib_stream_destroy(call->stream);
+    if (call->stream && !c->spare) { c->spare = call->stream; call->stream = NULL; }
     ailib_response_destroy(call->resp);
     if (!c->spare_body.p && call->body.p) { c->spare_body = call->body; c->spare_body.len = 0; }
     else ailib__free(&c->alloc, call->body.p);
     ailib__free(&c->alloc, call->q);
     ailib__free(&c->alloc, call->qdata.p);
-    ailib__free(&c->alloc, call);
+    ailib__call_release(call);
 }
 
 AILIB_API ailib_result ailib_call_finish(ailib_call *call, ailib_response **out, ailib_error *err) {
