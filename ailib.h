@@ -10557,8 +10557,10 @@ typedef struct ailib__feature_vt {
     const char *name;
     /* before the wire request of an attempt is built: the first, and again after a fall back.
        May change call->ep and call->req (strings it adds live in call->req_arena), refuse the
-       call (return the code with call->err filled: nothing is sent), or answer it without the
-       network (ailib__call_answer: the bytes go through the same decoders as a reply would). */
+       call (return the code with call->err filled: nothing is sent), answer it without the
+       network (ailib__call_answer: the bytes go through the same decoders as a reply would),
+       or hold it (AILIB_PENDING: the call waits, queued, and every poll asks again, from the
+       first feature; call->wake_at, when set, is when asking again makes sense). */
     ailib_result (*prepare)(void *state, ailib_call *call);
     /* call->wr is built: may add headers (ailib__wr_header). A code refuses the call. */
     ailib_result (*request)(void *state, ailib_call *call);
@@ -10626,6 +10628,7 @@ typedef enum ailib__call_state {
     AILIB__SEND = 0,        /* build done, waiting to (re)start the exchange */
     AILIB__RECEIVE,         /* the exchange is running */
     AILIB__RETRY_WAIT,      /* a retryable failure before any output: waiting for retry_at */
+    AILIB__QUEUED,          /* a feature's prepare said AILIB_PENDING (a gate, a rate limit): asked again each poll */
     AILIB__DONE             /* result and response are final */
 } ailib__call_state;
 
@@ -10668,6 +10671,7 @@ struct ailib_call {
     int fallbacks;                  /* times a feature restarted the call elsewhere */
     int64_t start_ms, first_event_ms;   /* call start, first event delivered (0: none yet) */
     ailib__canned *canned;          /* the attempts are answered from memory */
+    int64_t wake_at;                /* a queued call: when a feature expects to let it go (0: any poll) */
     int canned_due;                 /* this attempt's canned reply is not played yet */
     int attempt_open;               /* the attempt hook has not run for this attempt */
     void *fdata[AILIB__MAX_FEATURES];   /* each feature's per-call data */
@@ -11538,7 +11542,8 @@ static void ailib__call_fail(ailib_call *call) {
     call->attempt = 0;
     ailib_error_clear(&call->err);
     call->result = AILIB_OK;
-    if ((r = ailib__hook_prepare(call)) == AILIB_OK) r = ailib__call_build(call, &call->err);
+    if ((r = ailib__hook_prepare(call)) == AILIB_PENDING) { call->state = AILIB__QUEUED; return; }
+    if (r == AILIB_OK) r = ailib__call_build(call, &call->err);
     if (r != AILIB_OK) { call->result = r; ailib__call_done(call); return; }
     call->state = AILIB__SEND;
 }
@@ -11634,6 +11639,7 @@ static int ailib__next_timer(ailib_client *c, int64_t now, int cap) {
         int64_t t = -1;
         if ((call->state == AILIB__SEND || call->canned_due || AILIB__FLAG_GET(&call->cancel_req)) && call->state != AILIB__DONE) return 0;
         if (call->state == AILIB__RETRY_WAIT) t = call->retry_at;
+        else if (call->state == AILIB__QUEUED) t = call->wake_at && call->wake_at < call->deadline ? call->wake_at : call->deadline;
         else if (call->state == AILIB__RECEIVE) {
             t = call->deadline;
             if (!call->got_byte && call->first_byte_ms && call->attempt_start + call->first_byte_ms < t) t = call->attempt_start + call->first_byte_ms;
@@ -11646,6 +11652,7 @@ static int ailib__next_timer(ailib_client *c, int64_t now, int cap) {
 
 static void ailib__call_cancel_now(ailib_call *call);
 static void ailib__call_free(ailib_call *call);
+static void ailib__call_unqueue(ailib_call *call, int64_t now);
 
 /* What the poll does for each call outside the transport: cancellations asked for (from any
    thread or a callback), launches deferred from a callback, timers, and the free of calls
@@ -11657,6 +11664,7 @@ static void ailib__calls_tick(ailib_client *c) {
         nx = call->next;
         if (call->state != AILIB__DONE && AILIB__FLAG_GET(&call->cancel_req)) ailib__call_cancel_now(call);
         else if (call->state == AILIB__SEND) ailib__call_attempt(call);
+        else if (call->state == AILIB__QUEUED) { if (!call->wake_at || now >= call->wake_at || now >= call->deadline) ailib__call_unqueue(call, now); }
         else if (call->state == AILIB__RECEIVE && call->canned_due) ailib__canned_play(call);
         else ailib__call_timers(call, now);
         if (call->orphan && call->state == AILIB__DONE) ailib__call_free(call);
@@ -11714,6 +11722,7 @@ static void ailib__call_launch(ailib_client *c, ailib_call *call) {
     c->calls = call;
     c->active++;
     call->deadline = ailib__now_ms() + c->timeout_ms;
+    if (call->state == AILIB__QUEUED) return;     /* a feature holds it: the poll asks again */
     if (c->in_cb) call->state = AILIB__SEND;     /* inside a callback the transport is busy: the poll starts it */
     else ailib__call_attempt(call);
 }
@@ -11918,11 +11927,28 @@ static ailib_result ailib__call_build(ailib_call *call, ailib_error *err) {
    the request is built. On failure the call is not linked and err says why. */
 static ailib_result ailib__call_prepare(ailib_call *call, ailib_error *err) {
     ailib_result r = ailib__hook_prepare(call);
+    if (r == AILIB_PENDING) return r;        /* held: built when a feature lets it go */
     if (r != AILIB_OK) {
         if (err) *err = call->err;
         return r;
     }
     return ailib__call_build(call, err);
+}
+
+/* A queued call asks the features again; when they let it go it is built and sent. */
+static void ailib__call_unqueue(ailib_call *call, int64_t now) {
+    ailib_result r;
+    if (now >= call->deadline) {
+        call->result = ailib__fail(&call->err, AILIB_TIMEOUT, "the call waited in the queue longer than %lld ms: raise "
+                                   "desc.timeout_ms or the limits that hold it", (long long)call->client->timeout_ms);
+        ailib__call_done(call);
+        return;
+    }
+    call->wake_at = 0;
+    if ((r = ailib__hook_prepare(call)) == AILIB_PENDING) return;
+    if (r == AILIB_OK) r = ailib__call_build(call, &call->err);
+    if (r != AILIB_OK) { call->result = r; ailib__call_done(call); return; }
+    ailib__call_attempt(call);
 }
 
 static void ailib__call_release(ailib_call *call) {
@@ -11970,7 +11996,8 @@ AILIB_API ailib_result ailib_chat_start(ailib_client *c, const ailib_request *re
     } else call->req = local;
     r = ailib__call_prepare(call, err);
     if (!call->keep_req) memset(&call->req, 0, sizeof call->req);   /* the caller's memory: not kept */
-    if (r != AILIB_OK) { ailib__call_release(call); return r; }
+    if (r != AILIB_OK && r != AILIB_PENDING) { ailib__call_release(call); return r; }
+    if (r == AILIB_PENDING) call->state = AILIB__QUEUED;
     ailib__call_launch(c, call);
     *out = call;
     return AILIB_OK;
