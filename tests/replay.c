@@ -276,3 +276,14 @@ const char *replay_header(const ailib_wire_request *wr, const char *name) {
         if (strcmp(wr->headers[i].name, name) == 0) return wr->headers[i].value;
     return NULL;
 }
+
+ailib_request replay_one_message(ailib_message *msg, const char *text) {
+    ailib_request req;
+    memset(msg, 0, sizeof *msg);
+    memset(&req, 0, sizeof req);
+    msg->role = AILIB_ROLE_USER;
+    msg->text = text;
+    req.messages = msg;
+    req.message_count = 1;
+    return req;
+}

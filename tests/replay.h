@@ -43,6 +43,8 @@ typedef struct replay_body { ailib_wire_request wr; ailib_json_doc *doc; const a
 ailib_result replay_build(const char *provider, const char *api_key, const ailib_request *q, int stream,
                           replay_body *b, ailib_error *err);
 void replay_body_free(replay_body *b);
+/* A request of one user message with text (msg is the caller's storage). */
+ailib_request replay_one_message(ailib_message *msg, const char *text);
 /* The value of a request header, or NULL. */
 const char *replay_header(const ailib_wire_request *wr, const char *name);
 #endif

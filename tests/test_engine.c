@@ -2,6 +2,7 @@
    faults, timeouts, retries, cancellation, the poll loop, client configuration. */
 #include "test.h"
 #include "mockctl.h"
+#include "replay.h"
 #include "../ailib.h"
 #include <pthread.h>
 #include <stdlib.h>
@@ -47,16 +48,7 @@ static ailib_client *client_for(const char *model, const char *spec, ailib_clien
     return c;
 }
 
-static ailib_request one_message(ailib_message *msg, const char *text) {
-    ailib_request req;
-    memset(msg, 0, sizeof *msg);
-    memset(&req, 0, sizeof req);
-    msg->role = AILIB_ROLE_USER;
-    msg->text = text;
-    req.messages = msg;
-    req.message_count = 1;
-    return req;
-}
+#define one_message replay_one_message   /* tests/replay.c */
 
 typedef struct collect { char text[8192]; size_t len; int finishes, errors, usages, begins, ends; } collect;
 

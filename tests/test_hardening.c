@@ -3,6 +3,7 @@
    re-entrancy. Each test here failed on the engine before its fix. */
 #include "test.h"
 #include "mockctl.h"
+#include "replay.h"
 #include "../ailib.h"
 #include <pthread.h>
 #include <stdlib.h>
@@ -41,12 +42,7 @@ static ailib_client *mock_client(const char *model, const char *spec, const char
 static ailib_result chat_once(ailib_client *c, int stream, ailib_response **r, ailib_error *err) {
     ailib_message msg;
     ailib_request req;
-    memset(&msg, 0, sizeof msg);
-    memset(&req, 0, sizeof req);
-    msg.role = AILIB_ROLE_USER;
-    msg.text = "hardening";
-    req.messages = &msg;
-    req.message_count = 1;
+    req = replay_one_message(&msg, "hardening");
     return stream ? ailib_chat_stream(c, &req, NULL, NULL, r, err) : ailib_chat(c, &req, r, err);
 }
 
@@ -459,11 +455,7 @@ TEST(hardening_control_bytes_in_configuration_are_refused) {
         ailib_request req;
         ailib_wire_request wr;
         memset(&ep, 0, sizeof ep);
-        memset(&msg, 0, sizeof msg);
-        memset(&req, 0, sizeof req);
-        msg.text = "hi";
-        req.messages = &msg;
-        req.message_count = 1;
+        req = replay_one_message(&msg, "hi");
         ep.provider = ailib_provider_find("openai");
         ep.api_key = "sk-abc\r\nX-Injected: yes";
         EXPECT_EQ(ailib_wire_request_build(&ep, &req, 0, &wr, &err), AILIB_INVALID_ARGUMENT);
@@ -547,11 +539,7 @@ TEST(hardening_model_ids_are_one_path_segment) {
         ailib_error err;
         const char *path;
         memset(&ep, 0, sizeof ep);
-        memset(&msg, 0, sizeof msg);
-        memset(&req, 0, sizeof req);
-        msg.text = "hi";
-        req.messages = &msg;
-        req.message_count = 1;
+        req = replay_one_message(&msg, "hi");
         req.model = models[i];
         ep.provider = ailib_provider_find("gemini");
         ep.base_url = "https://g.example/v1beta";
@@ -569,11 +557,7 @@ TEST(hardening_model_ids_are_one_path_segment) {
         ailib_wire_request wr;
         ailib_error err;
         memset(&ep, 0, sizeof ep);
-        memset(&msg, 0, sizeof msg);
-        memset(&req, 0, sizeof req);
-        msg.text = "hi";
-        req.messages = &msg;
-        req.message_count = 1;
+        req = replay_one_message(&msg, "hi");
         req.model = "../x?y";
         {
         ailib_provider_info az = *ailib_provider_find("azure");
@@ -691,23 +675,15 @@ static int reent_cb(void *user, const ailib_event *ev) {
         ailib_message msg;
         ailib_request req;
         ailib_error err;
-        memset(&msg, 0, sizeof msg);
-        memset(&req, 0, sizeof req);
-        msg.text = "inner";
-        req.messages = &msg;
-        req.message_count = 1;
+        req = replay_one_message(&msg, "inner");
         r->inner_r = ailib_chat(r->c, &req, NULL, &err);
         r->inner = strstr(err.message, "inside a callback") != NULL;
     } else if (r->mode == 3) {                                                  /* a new call on it */
         ailib_message msg;
         ailib_request req;
         ailib_call_desc cd;
-        memset(&msg, 0, sizeof msg);
-        memset(&req, 0, sizeof req);
+        req = replay_one_message(&msg, "second");
         memset(&cd, 0, sizeof cd);
-        msg.text = "second";
-        req.messages = &msg;
-        req.message_count = 1;
         r->inner_r = ailib_chat_start(r->c, &req, &cd, &r->call, NULL);
     } else if (r->mode == 4) r->inner_r = ailib_client_poll(r->c, 0);
     return 0;
@@ -721,12 +697,8 @@ static ailib_call *reent_start(reent *r, const char *spec, int mode) {
     r->mode = mode;
     r->c = mock_client("openai/gpt-4o-mini", spec, "/v1", NULL);
     if (!r->c) return NULL;
-    memset(&msg, 0, sizeof msg);
-    memset(&req, 0, sizeof req);
+    req = replay_one_message(&msg, "one two three four five");
     memset(&cd, 0, sizeof cd);
-    msg.text = "one two three four five";
-    req.messages = &msg;
-    req.message_count = 1;
     cd.stream = 1;
     cd.on_event = reent_cb;
     cd.user = r;
@@ -761,11 +733,7 @@ TEST(hardening_destroy_from_own_callback) {
         memset(&b, 0, sizeof b);
         b.mode = 1;
         ASSERT_TRUE((b.c = mock_client("anthropic/claude-haiku-5-5", "chunk_delay_ms=5", "/v1", NULL)) != NULL);
-        memset(&msg, 0, sizeof msg);
-        memset(&req, 0, sizeof req);
-        msg.text = "one two three four";
-        req.messages = &msg;
-        req.message_count = 1;
+        req = replay_one_message(&msg, "one two three four");
         EXPECT_EQ(ailib_chat_stream(b.c, &req, reent_cb, &b, NULL, &err), AILIB_CANCELLED);
         EXPECT_EQ(b.events, 1);
     }
@@ -824,12 +792,8 @@ TEST(hardening_cancel_from_another_thread) {
     pthread_t th;
     double t0;
     ASSERT_TRUE(c != NULL);
-    memset(&msg, 0, sizeof msg);
-    memset(&req, 0, sizeof req);
+    req = replay_one_message(&msg, "a b c d e f g h i j k l m n o p q r s t u v w x y z");
     memset(&cd, 0, sizeof cd);
-    msg.text = "a b c d e f g h i j k l m n o p q r s t u v w x y z";
-    req.messages = &msg;
-    req.message_count = 1;
     cd.stream = 1;
     ASSERT_EQ(ailib_chat_start(c, &req, &cd, &call, NULL), AILIB_OK);
     ASSERT_EQ(pthread_create(&th, NULL, cancel_later, call), 0);
