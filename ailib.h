@@ -12596,7 +12596,9 @@ static ailib_result ailib__check(const ailib_provider_info *prov, const char *mo
     if (!model || !*model) model = prov->default_model ? prov->default_model : "";
     row = ailib_model_find(prov->name, model);
     if (ailib__wants_reasoning(&req->reasoning) && row && !(row->caps & AILIB_CAP_REASONING)) {
-        const ailib_model_info *alt = NULL;
+        /* the alternative: the provider's default model when it reasons, else its first row that does */
+        const ailib_model_info *alt = ailib_model_find(prov->name, prov->default_model ? prov->default_model : "");
+        if (alt && !(alt->caps & AILIB_CAP_REASONING)) alt = NULL;
         for (i = 0; i < ailib_model_count() && !alt; i++)
             if (!strcmp(ailib_model_at(i)->provider, prov->name) && (ailib_model_at(i)->caps & AILIB_CAP_REASONING)) alt = ailib_model_at(i);
         if (alt)
@@ -12609,9 +12611,10 @@ static ailib_result ailib__check(const ailib_provider_info *prov, const char *mo
     if (req->reasoning.budget_tokens > 0 && req->max_tokens > 0) {
         int64_t mx = req->max_tokens, need = mx / 2 < 256 ? mx / 2 : 256, room = mx - req->reasoning.budget_tokens;
         if (room < need)
-            return ailib__fail(err, AILIB_INVALID_ARGUMENT, "request.max_tokens %lld leaves %lld tokens for the answer after a thinking "
-                               "budget of %lld (it covers both): raise max_tokens to at least %lld or lower reasoning.budget_tokens to "
-                               "at most %lld", (long long)mx, (long long)(room > 0 ? room : 0), (long long)req->reasoning.budget_tokens,
+            return ailib__fail(err, AILIB_INVALID_ARGUMENT, "request.max_tokens %lld leaves %lld token%s for the answer after a thinking "
+                               "budget of %lld (it covers both): raise request.max_tokens to at least %lld or lower "
+                               "reasoning.budget_tokens to at most %lld", (long long)mx, (long long)(room > 0 ? room : 0),
+                               room == 1 ? "" : "s", (long long)req->reasoning.budget_tokens,
                                (long long)(req->reasoning.budget_tokens + 256), (long long)(mx - need));
     }
     if (!warning || !cap) return AILIB_OK;
@@ -12675,8 +12678,10 @@ static ailib_result ailib__client_check(ailib_client *c, const ailib_request *re
     char warning[768];
     ailib_result r;
     if (model && (slash = strchr(model, '/')) != NULL && ailib_provider_findn(model, (size_t)(slash - model)) == c->prov) model = slash + 1;
-    r = ailib__check(c->prov, model, req, model && strcmp(model, c->model) != 0, warning, sizeof warning, err);
-    if (r == AILIB_OK && warning[0]) ailib__log(c, AILIB_LOG_WARN, "%s", warning);
+    /* warnings only go to a logger: without one they are not even worded */
+    r = ailib__check(c->prov, model, req, model && strcmp(model, c->model) != 0, c->log ? warning : NULL,
+                     c->log ? sizeof warning : 0, err);
+    if (r == AILIB_OK && c->log && warning[0]) ailib__log(c, AILIB_LOG_WARN, "%s", warning);
     return r;
 }
 

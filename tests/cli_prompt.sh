@@ -114,8 +114,9 @@ check "typo of a command: names the command" has "$T/typo.err" "did you mean 'mo
 run oneword hello
 check "a lone unknown word: exit 2" rc_is 2
 check "a lone unknown word: says how to send it" has "$T/oneword.err" "ailib prompt hello"
-run typo2 logz -n 3
+run typo2 modles openai
 check "typo with arguments: exit 2" rc_is 2
+check "typo with arguments: names the command" has "$T/typo2.err" "did you mean 'models'"
 check "no request was sent for them" [ "$(total)" = "$before" ]
 run explicit prompt -m gpt-4o-mini $O hello
 check "ailib prompt hello: sent" same "$T/explicit.out" "$HELLO hello"
@@ -123,6 +124,8 @@ run dashdash -m gpt-4o-mini $O -- hello
 check "ailib -- hello: sent" same "$T/dashdash.out" "$HELLO hello"
 run words -m gpt-4o-mini $O what is this
 check "an unquoted sentence is a prompt" same "$T/words.out" "$HELLO what is this"
+run words2 what is this -m gpt-4o-mini $O
+check "a sentence first, near no command: a prompt" same "$T/words2.out" "$HELLO what is this"
 run badopt --jsn hi there
 check "unknown option: exit 2" rc_is 2
 check "unknown option: the nearest" has "$T/badopt.err" "did you mean --json"
@@ -195,6 +198,23 @@ r = rows[0]
 assert r["usage"]["input"] > 0 and r["usage"]["output"] > 0 and r["cost_usd"] > 0
 assert r["messages"][0]["role"] == "user" and r["messages"][-1]["role"] == "assistant"' "$T/logs_json.out"
 fi
+
+# --- ailib chat: a line per turn, one conversation ----------------------------------------------------
+n0=$(lines "$LOG")
+runin chat "$(printf 'first turn\n\n!multi\nline a\nline b\n!end\nexit\nnever sent\n')" chat -m openai/gpt-4o-mini $O
+check "chat from a pipe: exit 0" rc_is 0
+check "chat: the first answer" has "$T/chat.out" "^$HELLO first turn$"
+check "chat: a !multi turn" has "$T/chat.out" "^line b$"
+check "chat: exit ends it" hasnt "$T/chat.out" "never sent"
+last chat
+check "chat: the second turn carries the first" has "$T/chat.body" "$HELLO first turn"
+check "chat: two turns logged" [ "$(lines "$LOG")" = "$((n0 + 2))" ]
+check "chat: one conversation" [ "$(tail -2 "$LOG" | sed 's/.*"cid":"\([0-9a-f]*\)".*/\1/' | sort -u | wc -l | tr -d ' ')" = 1 ]
+runin chatc "$(printf 'once more\n')" chat -c $O
+last chatc
+check "chat -c: continues the chat" has "$T/chatc.body" 'line a\\nline b'
+run chatbad chat --json
+check "chat --json: exit 2" rc_is 2
 
 # --- attachments ---------------------------------------------------------------------------------------
 printf '\211PNG\r\n\032\nIHDRxx' > "$T/pic.png"
@@ -451,6 +471,20 @@ else
   check "tty: Ctrl-C: says interrupted" has "$T/ctrlc.err" "interrupted"
   check "tty: Ctrl-C: the text so far stays" has "$T/ctrlc.out" "^Hello"
   check "tty: Ctrl-C: not all of it" hasnt "$T/ctrlc.out" "ten"
+
+  # chat at a terminal: Ctrl-C cancels an answer and the chat goes on; Ctrl-D ends it
+  tty_start chattty "'$AILIB' chat -m openai/gpt-4o-mini --base-url $BASE/x/chunk_delay_ms=200/v1"
+  wait_for "$T/chattty.err" "Ctrl-D or exit ends"
+  tmux -L "$TMUX_SOCK" send-keys -t chattty "one two three four five six seven eight" Enter
+  wait_for "$T/chattty.out" "Hello"
+  tmux -L "$TMUX_SOCK" send-keys -t chattty C-c
+  wait_for "$T/chattty.err" "interrupted"
+  tmux -L "$TMUX_SOCK" send-keys -t chattty "short" Enter
+  check "tty chat: after Ctrl-C the chat goes on" wait_for "$T/chattty.out" "You said: short"
+  tmux -L "$TMUX_SOCK" send-keys -t chattty C-d
+  check "tty chat: Ctrl-D ends it" wait_rc chattty
+  check "tty chat: exit 0" same "$T/chattty.rc" 0
+  check "tty chat: the cancelled turn is not answered" hasnt "$T/chattty.out" "eight"
 
   tty_start ctrlc2 "'$AILIB' -m openai/gpt-4o-mini $O"
   wait_for "$T/ctrlc2.err" "end it with Ctrl-D"

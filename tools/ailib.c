@@ -304,23 +304,25 @@ static void cli_logger(void *user, ailib_log_level level, const char *message) {
     }
 }
 
-/* Levenshtein distance of two short words (longer than 63 bytes: far). */
+/* Edit distance of two short words, a swap of neighbours counting one ("modles" is 1 from
+   "models"); longer than 63 bytes: far. */
 static size_t edit_distance(const char *a, const char *b) {
-    size_t row[64], i, j, an = strlen(a), bn = strlen(b);
+    size_t rows[3][64], i, j, an = strlen(a), bn = strlen(b);
+    size_t *pp = rows[0], *p = rows[1], *cur = rows[2], *t;
     if (an >= 64 || bn >= 64) return 99;
-    for (j = 0; j <= bn; j++) row[j] = j;
+    for (j = 0; j <= bn; j++) p[j] = j;
     for (i = 1; i <= an; i++) {
-        size_t diag = row[0];
-        row[0] = i;
+        cur[0] = i;
         for (j = 1; j <= bn; j++) {
-            size_t up = row[j], v = diag + (a[i - 1] != b[j - 1]);
-            if (up + 1 < v) v = up + 1;
-            if (row[j - 1] + 1 < v) v = row[j - 1] + 1;
-            row[j] = v;
-            diag = up;
+            size_t v = p[j - 1] + (a[i - 1] != b[j - 1]);
+            if (p[j] + 1 < v) v = p[j] + 1;
+            if (cur[j - 1] + 1 < v) v = cur[j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && pp[j - 2] + 1 < v) v = pp[j - 2] + 1;
+            cur[j] = v;
         }
+        t = pp; pp = p; p = cur; cur = t;
     }
-    return row[bn];
+    return p[bn];
 }
 
 static void sleep_ms(long ms) {
@@ -498,8 +500,8 @@ static const char *resolve_alias(const char *name) {
 /* --- options: one table for every command ----------------------------------------------------- */
 
 /* Which commands take an option. */
-enum { S_PROMPT = 1u << 0, S_MODELS = 1u << 1, S_EMBED = 1u << 2, S_CHECK = 1u << 3, S_LOGS = 1u << 4 };
-#define S_NET (S_PROMPT | S_MODELS | S_EMBED | S_CHECK)
+enum { S_PROMPT = 1u << 0, S_MODELS = 1u << 1, S_EMBED = 1u << 2, S_CHECK = 1u << 3, S_LOGS = 1u << 4, S_CHAT = 1u << 5 };
+#define S_NET (S_PROMPT | S_MODELS | S_EMBED | S_CHECK | S_CHAT)
 
 enum {
     OPT_MODEL, OPT_SYSTEM, OPT_TEMPERATURE, OPT_MAX_TOKENS, OPT_REASONING, OPT_BASE_URL, OPT_TIMEOUT, OPT_JSON,
@@ -516,25 +518,25 @@ typedef struct cli_opt {
 
 static const cli_opt cli_opts[] = {
     { "-m", "--model", OPT_MODEL, 1, S_NET | S_LOGS },
-    { "-s", "--system", OPT_SYSTEM, 1, S_PROMPT },
-    { "-t", "--temperature", OPT_TEMPERATURE, 1, S_PROMPT },
-    { NULL, "--max-tokens", OPT_MAX_TOKENS, 1, S_PROMPT },
-    { NULL, "--reasoning", OPT_REASONING, 1, S_PROMPT },
+    { "-s", "--system", OPT_SYSTEM, 1, S_PROMPT | S_CHAT },
+    { "-t", "--temperature", OPT_TEMPERATURE, 1, S_PROMPT | S_CHAT },
+    { NULL, "--max-tokens", OPT_MAX_TOKENS, 1, S_PROMPT | S_CHAT },
+    { NULL, "--reasoning", OPT_REASONING, 1, S_PROMPT | S_CHAT },
     { NULL, "--base-url", OPT_BASE_URL, 1, S_NET },
     { NULL, "--timeout", OPT_TIMEOUT, 1, S_NET },
     { NULL, "--json", OPT_JSON, 0, S_NET | S_LOGS },
     { "-v", "--verbose", OPT_VERBOSE, 0, S_NET | S_LOGS },
-    { "-c", "--continue", OPT_CONTINUE, 0, S_PROMPT | S_LOGS },
-    { NULL, "--cid", OPT_CID, 1, S_PROMPT | S_LOGS },
+    { "-c", "--continue", OPT_CONTINUE, 0, S_PROMPT | S_LOGS | S_CHAT },
+    { NULL, "--cid", OPT_CID, 1, S_PROMPT | S_LOGS | S_CHAT },
     { "-a", "--attach", OPT_ATTACH, 1, S_PROMPT },
     { NULL, "--at", OPT_ATTACH_TYPE, 2, S_PROMPT },
     { NULL, "--schema", OPT_SCHEMA, 1, S_PROMPT },
     { NULL, "--no-stream", OPT_NO_STREAM, 0, S_PROMPT },
-    { "-o", "--option", OPT_OPTION, 1, S_PROMPT },
-    { "-T", "--tool", OPT_TOOL, 1, S_PROMPT },
-    { NULL, "--chain-limit", OPT_CHAIN_LIMIT, 1, S_PROMPT },
-    { "-n", "--no-log", OPT_NO_LOG, 0, S_PROMPT },
-    { NULL, "--log", OPT_LOG, 0, S_PROMPT },
+    { "-o", "--option", OPT_OPTION, 1, S_PROMPT | S_CHAT },
+    { "-T", "--tool", OPT_TOOL, 1, S_PROMPT | S_CHAT },
+    { NULL, "--chain-limit", OPT_CHAIN_LIMIT, 1, S_PROMPT | S_CHAT },
+    { "-n", "--no-log", OPT_NO_LOG, 0, S_PROMPT | S_CHAT },
+    { NULL, "--log", OPT_LOG, 0, S_PROMPT | S_CHAT },
     { "-x", "--extract", OPT_EXTRACT, 0, S_PROMPT },
     { "-n", "--count", OPT_COUNT, 1, S_LOGS },
     { "-q", "--query", OPT_QUERY, 1, S_LOGS },
@@ -1906,35 +1908,21 @@ static void print_step(stream_state *st, const ailib_response *r) {
     fflush(stdout);
 }
 
-static int cmd_prompt(cli_options *o, int npos, char **pos) {
-    prompt_run pr;
+/* What a prompt needs before its text: the conversation to continue, the model, the settings,
+   the client (so a missing key is said before anything is typed). -1 to go on, else the exit code. */
+static int prompt_setup(cli_options *o, prompt_run *pr, char *cid, size_t cid_cap) {
     ailib_client_desc desc;
     ailib_error err;
-    ailib_response *resp = NULL;
-    stream_state st;
-    turn_info turn;
-    char model_buf[512], conv_model[512] = "", cid[64] = "", id[64];
+    char model_buf[512], conv_model[512] = "";
     const char *model;
-    const ailib_provider_info *prov;
-    const ailib_json *value = NULL;
-    ailib_part parts[MAX_LIST + 1];
-    size_t nparts = 0, i, first;
-    int rc, transport = 0, stream, step, code = EXIT_OK, do_log;
-    ailib_result r = AILIB_OK;
-    int64_t t0;
-    memset(&pr, 0, sizeof pr);
-    memset(&st, 0, sizeof st);
-    memset(&turn, 0, sizeof turn);
+    int rc;
     if (o->cont && o->cid) return usage_error("give -c (the last conversation) or --cid ID, not both%s", "");
     if (o->schema && o->ntools) return usage_error("--schema and -T do not go together: a tool loop answers in text%s", "");
-    if (!(pr.cv = ailib_convo_create(NULL, &err))) return report_error(err.code, &err);
-    if ((o->cont || o->cid) && (rc = load_conversation(o, pr.cv, cid, sizeof cid, conv_model, sizeof conv_model, &pr.system)) != 0) {
-        prompt_run_free(&pr);
+    if (!(pr->cv = ailib_convo_create(NULL, &err))) return report_error(err.code, &err);
+    if ((o->cont || o->cid) && (rc = load_conversation(o, pr->cv, cid, cid_cap, conv_model, sizeof conv_model, &pr->system)) != 0)
         return rc;
-    }
-    if (!(model = choose_model(o, conv_model[0] ? conv_model : NULL, model_buf, sizeof model_buf))) { prompt_run_free(&pr); return EXIT_CONFIG; }
-    if ((rc = prompt_settings(o, &pr)) >= 0) { prompt_run_free(&pr); return rc; }
-    /* the client before the prompt: a missing key is said before anything is typed */
+    if (!(model = choose_model(o, conv_model[0] ? conv_model : NULL, model_buf, sizeof model_buf))) return EXIT_CONFIG;
+    if ((rc = prompt_settings(o, pr)) >= 0) return rc;
     memset(&desc, 0, sizeof desc);
     desc.model = model;
     desc.base_url = o->base_url;
@@ -1942,13 +1930,129 @@ static int cmd_prompt(cli_options *o, int npos, char **pos) {
     desc.log = cli_logger;
     desc.log_user = o->verbose ? (void *)o : NULL;
     ailib_error_clear(&err);
-    if (ailib_global_init() != AILIB_OK) { prompt_run_free(&pr); fputs("ailib: libcurl could not be initialised\n", stderr); return EXIT_NETWORK; }
-    if (!(pr.client = ailib_client_create(&desc, &err))) {
-        code = report_failure(err.code, &err, NULL, NULL, o->json);
-        prompt_run_free(&pr);
-        return code;
+    if (ailib_global_init() != AILIB_OK) { fputs("ailib: libcurl could not be initialised\n", stderr); return EXIT_NETWORK; }
+    if (!(pr->client = ailib_client_create(&desc, &err))) return report_failure(err.code, &err, NULL, NULL, o->json);
+    /* the system prompt: -s, else the continued conversation's, else the configuration's */
+    if (o->system || (!pr->system && g_cfg.system)) {
+        const char *sys = o->system ? o->system : g_cfg.system;
+        free(pr->system);
+        if ((pr->system = (char *)malloc(strlen(sys) + 1)) != NULL) strcpy(pr->system, sys);
     }
-    prov = ailib_client_provider(pr.client);
+    ailib_convo_set_system(pr->cv, pr->system, NULL);
+    return -1;
+}
+
+/* One turn on pr->cv, whose user message is in: the call, or with -T the tool loop, or with
+   --schema the structured call. *resp gets the last reply (also on failure, when there is
+   one); turn gets the summed usage and the tool calls. */
+static ailib_result run_turn(prompt_run *pr, const cli_options *o, int stream, stream_state *st, ailib_response **resp,
+                             const ailib_json **value, turn_info *turn, ailib_error *err, int *transport) {
+    ailib_result r;
+    ailib_tool_loop_desc td;
+    ailib_tool_choice choice = pr->req.tool_choice;
+    int step;
+    *resp = NULL;
+    *transport = 0;
+    if (o->schema) {
+        ailib_request rq = pr->req;
+        ailib_convo_render(pr->cv, &rq);
+        r = ailib_chat_json(pr->client, &rq, resp, value, err);      /* blocking: Ctrl-C ends the process */
+        if (r == AILIB_OK) r = ailib_convo_add_response(pr->cv, *resp, err);
+        if (*resp) usage_add(&turn->usage, ailib_response_usage(*resp));
+        return r;
+    }
+    memset(&td, 0, sizeof td);
+    td.tools = pr->handlers;
+    td.tool_count = g_ntools;
+    for (step = 0;; step++) {
+        ailib_request rq = pr->req;
+        size_t calls, ran = 0;
+        int stop = 0;
+        ailib_response_destroy(*resp);
+        *resp = NULL;
+        rq.tool_choice = choice;
+        ailib_convo_render(pr->cv, &rq);
+        r = run_call(pr->client, &rq, stream, st, resp, err, transport);
+        if (r != AILIB_OK) break;
+        usage_add(&turn->usage, ailib_response_usage(*resp));
+        if (!stream && !o->json && !o->extract) print_step(st, *resp);
+        calls = ailib_response_tool_call_count(*resp);
+        turn->tool_calls += calls;
+        if (!calls || !g_ntools) { r = ailib_convo_add_response(pr->cv, *resp, err); break; }
+        if ((r = ailib_convo_run_tools(pr->cv, *resp, 1, &td, &ran, &stop, err)) != AILIB_OK) break;
+        if (g_interrupted) { r = AILIB_CANCELLED; break; }
+        if (stop) break;
+        if (step + 1 >= (o->chain_limit ? o->chain_limit : 5)) {
+            fprintf(stderr, "ailib: stopped after %d model calls (--chain-limit); `ailib -c` goes on\n", step + 1);
+            break;
+        }
+        /* a forced tool choice forces the first call only */
+        if (choice.mode == AILIB_TOOL_CHOICE_REQUIRED || choice.mode == AILIB_TOOL_CHOICE_NAMED) {
+            choice.mode = AILIB_TOOL_CHOICE_AUTO;
+            choice.name = NULL;
+        }
+    }
+    return r;
+}
+
+/* Reports a failed turn (the transport, or the call); the exit code. */
+static int turn_failed(prompt_run *pr, const cli_options *o, ailib_result r, const ailib_error *err, const ailib_response *resp,
+                       int transport) {
+    int code;
+    if (transport && !g_interrupted) { fputs("ailib: the transport failed\n", stderr); return EXIT_NETWORK; }
+    code = report_failure(r, err, ailib_client_provider(pr->client), ailib_client_model(pr->client), o->json);
+    if (r == AILIB_SCHEMA_MISMATCH && resp) {
+        fputs("ailib: the last reply was:\n", stderr);
+        fputs(ailib_response_text(resp, NULL), stderr);
+        fputc('\n', stderr);
+    }
+    return code;
+}
+
+/* Logs a turn unless -n or the configuration says off (and no --log). A turn that starts a
+   conversation names it: cid (empty) gets its id. */
+static void turn_log(prompt_run *pr, const cli_options *o, turn_info *turn, char *cid, size_t cid_cap, const ailib_response *resp,
+                     size_t first, const char *prompt) {
+    char id[64];
+    if (o->no_log || (g_cfg.log_off && !o->log)) return;
+    new_id(id, sizeof id);
+    if (!cid[0]) snprintf(cid, cid_cap, "%s", id);
+    turn->id = id;
+    turn->cid = cid;
+    turn->provider = ailib_client_provider(pr->client)->name;
+    turn->model = ailib_client_model(pr->client);
+    turn->system = pr->system;
+    turn->prompt = prompt;
+    turn->o = o;
+    turn->last = resp;
+    turn->cv = pr->cv;
+    turn->first = first;
+    log_write(turn);
+}
+
+static void stream_setup(stream_state *st, const cli_options *o, int stream) {
+    memset(st, 0, sizeof *st);
+    if (isatty(STDOUT_FILENO)) { st->rout = stdout; st->rdim = 1; }
+    else if (o->verbose) { st->rout = stderr; st->rdim = isatty(STDERR_FILENO); }
+    st->stream_text = stream;
+}
+
+static int cmd_prompt(cli_options *o, int npos, char **pos) {
+    prompt_run pr;
+    ailib_error err;
+    ailib_response *resp = NULL;
+    stream_state st;
+    turn_info turn;
+    char cid[64] = "";
+    const ailib_json *value = NULL;
+    ailib_part parts[MAX_LIST + 1];
+    size_t nparts = 0, i, first;
+    int rc, transport = 0, stream, code = EXIT_OK;
+    ailib_result r;
+    int64_t t0;
+    memset(&pr, 0, sizeof pr);
+    memset(&turn, 0, sizeof turn);
+    if ((rc = prompt_setup(o, &pr, cid, sizeof cid)) >= 0) { prompt_run_free(&pr); return rc; }
     for (i = 0; i < o->nattach; i++) {
         if ((rc = load_attachment(&o->attach[i], &pr.atts[i])) != 0) { prompt_run_free(&pr); return rc; }
         pr.natts++;
@@ -1966,67 +2070,13 @@ static int cmd_prompt(cli_options *o, int npos, char **pos) {
                                                                           : ailib_message_parts(AILIB_ROLE_USER, parts, nparts);
         if (ailib_convo_add(pr.cv, &m, &err) != AILIB_OK) { code = report_error(err.code, &err); prompt_run_free(&pr); return code; }
     }
-    if (o->system || (!pr.system && g_cfg.system)) {
-        free(pr.system);
-        pr.system = NULL;
-        if ((pr.system = (char *)malloc(strlen(o->system ? o->system : g_cfg.system) + 1)) != NULL)
-            strcpy(pr.system, o->system ? o->system : g_cfg.system);
-    }
-    ailib_convo_set_system(pr.cv, pr.system, NULL);
-    /* output */
-    if (isatty(STDOUT_FILENO)) { st.rout = stdout; st.rdim = 1; }
-    else if (o->verbose) { st.rout = stderr; st.rdim = isatty(STDERR_FILENO); }
     stream = !o->json && !o->no_stream && !o->extract && !o->schema;
-    st.stream_text = stream;
+    stream_setup(&st, o, stream);
     t0 = now_ms();
-    if (o->schema) {
-        ailib_request rq = pr.req;
-        ailib_convo_render(pr.cv, &rq);
-        r = ailib_chat_json(pr.client, &rq, &resp, &value, &err);      /* blocking: Ctrl-C ends the process */
-        if (r == AILIB_OK) r = ailib_convo_add_response(pr.cv, resp, &err);
-        if (resp) usage_add(&turn.usage, ailib_response_usage(resp));
-    } else {
-        ailib_tool_loop_desc td;
-        memset(&td, 0, sizeof td);
-        td.tools = pr.handlers;
-        td.tool_count = g_ntools;
-        for (step = 0;; step++) {
-            ailib_request rq = pr.req;
-            size_t calls, ran = 0;
-            int stop = 0;
-            ailib_response_destroy(resp);
-            resp = NULL;
-            ailib_convo_render(pr.cv, &rq);
-            r = run_call(pr.client, &rq, stream, &st, &resp, &err, &transport);
-            if (r != AILIB_OK) break;
-            usage_add(&turn.usage, ailib_response_usage(resp));
-            if (!stream && !o->json && !o->extract) print_step(&st, resp);
-            calls = ailib_response_tool_call_count(resp);
-            turn.tool_calls += calls;
-            if (!calls || !g_ntools) { r = ailib_convo_add_response(pr.cv, resp, &err); break; }
-            if ((r = ailib_convo_run_tools(pr.cv, resp, 1, &td, &ran, &stop, &err)) != AILIB_OK) break;
-            if (g_interrupted) { r = AILIB_CANCELLED; break; }
-            if (stop) break;
-            if (step + 1 >= (o->chain_limit ? o->chain_limit : 5)) {
-                fprintf(stderr, "ailib: stopped after %d model calls (--chain-limit); `ailib -c` goes on\n", step + 1);
-                break;
-            }
-            /* a forced tool choice forces the first call only */
-            if (pr.req.tool_choice.mode == AILIB_TOOL_CHOICE_REQUIRED || pr.req.tool_choice.mode == AILIB_TOOL_CHOICE_NAMED) {
-                pr.req.tool_choice.mode = AILIB_TOOL_CHOICE_AUTO;
-                pr.req.tool_choice.name = NULL;
-            }
-        }
-    }
+    r = run_turn(&pr, o, stream, &st, &resp, &value, &turn, &err, &transport);
     turn.duration_ms = now_ms() - t0;
     if (r != AILIB_OK) {
-        if (transport && !g_interrupted) { fputs("ailib: the transport failed\n", stderr); code = EXIT_NETWORK; }
-        else code = report_failure(r, &err, prov, ailib_client_model(pr.client), o->json);
-        if (r == AILIB_SCHEMA_MISMATCH && resp) {
-            fputs("ailib: the last reply was:\n", stderr);
-            fputs(ailib_response_text(resp, NULL), stderr);
-            fputc('\n', stderr);
-        }
+        code = turn_failed(&pr, o, r, &err, resp, transport);
         ailib_response_destroy(resp);
         prompt_run_free(&pr);
         return code;
@@ -2042,24 +2092,125 @@ static int cmd_prompt(cli_options *o, int npos, char **pos) {
         const char *t = ailib_response_text(resp, &n);
         print_extracted(t, n);
     } else stream_summary(resp, o->verbose);
-    do_log = !o->no_log && (!g_cfg.log_off || o->log);
-    if (do_log) {
-        new_id(id, sizeof id);
-        turn.id = id;
-        turn.cid = cid[0] ? cid : id;
-        turn.provider = prov->name;
-        turn.model = ailib_client_model(pr.client);
-        turn.system = pr.system;
-        turn.prompt = pr.prompt;
-        turn.o = o;
-        turn.last = resp;
-        turn.cv = pr.cv;
-        turn.first = first;
-        log_write(&turn);
-    }
+    turn_log(&pr, o, &turn, cid, sizeof cid, resp, first, pr.prompt);
     ailib_response_destroy(resp);
     prompt_run_free(&pr);
     return code;
+}
+
+/* --- ailib chat ------------------------------------------------------------------------------------ */
+
+typedef struct line_buf { char *p; size_t cap; } line_buf;
+
+/* One line typed at the prompt (or read from a pipe), without its newline: NULL at the end of
+   input; *interrupted when Ctrl-C dropped the line. At a terminal a read returns one line, or
+   the text before a Ctrl-D (which ends that line like Enter); 0 bytes is Ctrl-D on an empty line. */
+static char *read_chat_line(line_buf *lb, int *interrupted) {
+    ssize_t n;
+    *interrupted = 0;
+    if (!isatty(STDIN_FILENO)) {
+        n = getline(&lb->p, &lb->cap, stdin);
+        if (n < 0) return NULL;
+    } else {
+        if (lb->cap < 8192 + 1) {
+            char *nb = (char *)realloc(lb->p, 8192 + 1);
+            if (!nb) return NULL;
+            lb->p = nb;
+            lb->cap = 8192 + 1;
+        }
+        do {
+            g_blocking = 0;
+            n = read(STDIN_FILENO, lb->p, lb->cap - 1);
+            g_blocking = 1;
+            if (n < 0 && errno == EINTR && g_interrupted) {
+                g_interrupted = 0;
+                *interrupted = 1;
+                fputc('\n', stderr);
+                lb->p[0] = 0;
+                return lb->p;
+            }
+        } while (n < 0 && errno == EINTR);
+        if (n <= 0) return NULL;
+    }
+    while (n > 0 && (lb->p[n - 1] == '\n' || lb->p[n - 1] == '\r')) n--;
+    lb->p[n] = 0;
+    return lb->p;
+}
+
+/* An interactive conversation: each line is a turn, streamed; !multi ... !end for several lines;
+   Ctrl-C cancels an answer (the turn is dropped) or the line being typed; Ctrl-D or exit ends. */
+static int cmd_chat(cli_options *o, int npos, char **pos) {
+    prompt_run pr;
+    line_buf lb = { NULL, 0 };
+    char cid[64] = "", *multi = NULL;
+    size_t multi_len = 0;
+    int rc, tty = isatty(STDIN_FILENO);
+    (void)pos;
+    if (npos) return usage_error("'chat' takes no prompt: type it at the > marker%s", "");
+    if (o->json || o->schema || o->extract || o->nattach || o->no_stream)
+        return usage_error("'chat' streams text: --json, --schema, -x, -a and --no-stream are for single prompts%s", "");
+    memset(&pr, 0, sizeof pr);
+    if ((rc = prompt_setup(o, &pr, cid, sizeof cid)) >= 0) { prompt_run_free(&pr); return rc; }
+    fprintf(stderr, "ailib: chatting with %s/%s%s; Ctrl-D or exit ends, Ctrl-C cancels an answer, !multi ... !end for "
+                    "several lines\n", ailib_client_provider(pr.client)->name, ailib_client_model(pr.client),
+            cid[0] ? " (continuing the conversation)" : "");
+    for (;;) {
+        int interrupted;
+        char *line;
+        size_t first;
+        stream_state st;
+        turn_info turn;
+        ailib_response *resp = NULL;
+        ailib_error err;
+        ailib_result r;
+        int transport = 0;
+        int64_t t0;
+        const char *text;
+        if (tty) { fputs(multi ? "... " : "> ", stderr); fflush(stderr); }
+        if (!(line = read_chat_line(&lb, &interrupted))) break;
+        if (interrupted) { free(multi); multi = NULL; multi_len = 0; continue; }
+        if (!multi && !strcmp(line, "!multi")) {
+            if (!(multi = (char *)calloc(1, 1))) break;
+            continue;
+        }
+        if (multi && strcmp(line, "!end")) {
+            size_t n = strlen(line);
+            char *nm = (char *)realloc(multi, multi_len + n + 2);
+            if (!nm) break;
+            multi = nm;
+            if (multi_len) multi[multi_len++] = '\n';
+            memcpy(multi + multi_len, line, n + 1);
+            multi_len += n;
+            continue;
+        }
+        text = multi ? multi : line;
+        if (!multi && (!strcmp(text, "exit") || !strcmp(text, "quit"))) break;
+        if (!*text) { free(multi); multi = NULL; multi_len = 0; continue; }
+        first = ailib_convo_count(pr.cv);
+        if (ailib_convo_add_user(pr.cv, text, &err) != AILIB_OK) break;
+        memset(&turn, 0, sizeof turn);
+        stream_setup(&st, o, 1);
+        t0 = now_ms();
+        r = run_turn(&pr, o, 1, &st, &resp, NULL, &turn, &err, &transport);
+        turn.duration_ms = now_ms() - t0;
+        if (r != AILIB_OK) {
+            turn_failed(&pr, o, r, &err, resp, transport);
+            ailib_convo_truncate(pr.cv, first);                     /* the failed turn is not part of it */
+            g_interrupted = 0;
+        } else {
+            stream_summary(resp, o->verbose);
+            turn_log(&pr, o, &turn, cid, sizeof cid, resp, first, text);      /* later turns join the first one's */
+        }
+        ailib_response_destroy(resp);
+        free(multi);
+        multi = NULL;
+        multi_len = 0;
+    }
+    free(multi);
+    free(lb.p);
+    if (tty) fputc('\n', stderr);
+    prompt_run_free(&pr);
+    return EXIT_OK;
 }
 
 /* --- ailib embed ---------------------------------------------------------------------------------- */
@@ -2741,6 +2892,15 @@ static const cli_command cli_commands[] = {
       "  --timeout SECS        give up after this long (default: $AI_TIMEOUT_SECS, else 600)\n"
       "  -v                    log the chosen model, requests, retries and errors to stderr (never\n"
       "                        keys or prompts); reasoning goes to stderr when stdout is no terminal\n" },
+    { "chat", cmd_chat, S_CHAT, "an interactive conversation: a line per turn, streamed, logged",
+      "usage: ailib chat [-m MODEL] [-s TEXT] [-c | --cid ID] [-t TEMP] [--max-tokens N] [--reasoning LEVEL]\n"
+      "                  [-o KEY=VALUE] [-T FILE] [--base-url URL] [--timeout SECS] [-n] [-v]\n"
+      "\n"
+      "Each line typed at the > marker is a turn of one conversation; the answer streams. !multi starts\n"
+      "a turn of several lines and !end sends it. Ctrl-C cancels an answer (the turn is dropped) or the\n"
+      "line being typed; Ctrl-D on an empty line, exit or quit ends the chat. The turns are logged as\n"
+      "one conversation (-c or --cid continue an earlier one; `ailib logs -c` shows it). Lines can\n"
+      "also come from a pipe, one turn each.\n" },
     { "models", cmd_models_main, S_MODELS, "the model catalog; with a provider, what it lists now",
       "usage: ailib models [PROVIDER] [-m provider/...] [--base-url URL] [--timeout SECS] [--json] [-v]\n"
       "\n"
@@ -2799,6 +2959,7 @@ static const char *usage_text =
     "\n"
     "commands:\n"
     "  prompt     ask a model (the default)\n"
+    "  chat       an interactive conversation: a line per turn, streamed, logged\n"
     "  models     the model catalog; with a provider, what it lists now\n"
     "  providers  the provider catalog and which keys are set\n"
     "  logs       past calls with tokens and cost; -c/--cid shows a conversation\n"
@@ -2846,8 +3007,8 @@ static int looks_like_command(const char *s) {
 }
 
 /* The command of argv: the first positional argument when it names one ("prompt" is the default).
-   An unknown bare word that is one typo from a command, or that stands alone with no option
-   before it, is an error: never a prompt sent to a model. *at gets its index (0: none). */
+   An unknown bare word that is a typo of a command, or that stands alone with no option before
+   it, is an error: never a prompt sent to a model. *at gets its index (0: none). */
 static const cli_command *pick_command(int argc, char **argv, int *at, int *err) {
     int i, first = 0, npos = 0, opts = 0;
     const cli_command *c;
@@ -2873,6 +3034,9 @@ static const cli_command *pick_command(int argc, char **argv, int *at, int *err)
         const char *near = NULL;
         for (k = 0; k < NCOMMANDS; k++) {
             size_t d = edit_distance(argv[first], cli_commands[k].name);
+            /* before more words, only a close typo counts ("modles openai"), so sentences
+               ("what is ...", near "chat") stay prompts */
+            if (npos > 1 && (argv[first][0] != cli_commands[k].name[0] || !(len >= 8 ? d <= 2 : len >= 6 && d <= 1))) continue;
             if (d < best) { best = d; near = cli_commands[k].name; }
         }
         if (best <= (len <= 5 ? 1u : 2u)) {
