@@ -955,6 +955,7 @@ TEST(api_catalog_refusals_before_sending) {
     req.reasoning.effort = AILIB_EFFORT_HIGH;
     EXPECT_EQ(ailib_chat(c, &req, &r, &err), AILIB_UNSUPPORTED);
     EXPECT_TRUE(strstr(err.message, "openai/gpt-4o-mini cannot reason") != NULL);
+    EXPECT_TRUE(strstr(err.message, "e.g. openai/gpt-6-luna") != NULL);        /* the provider's default, which reasons */
     EXPECT_TRUE(strstr(err.message, "request.reasoning") != NULL);
     EXPECT_TRUE(r == NULL);
     EXPECT_EQ(ailib_chat_stream(c, &req, NULL, NULL, &r, &err), AILIB_UNSUPPORTED);
@@ -964,7 +965,7 @@ TEST(api_catalog_refusals_before_sending) {
     req.reasoning.budget_tokens = 1999;
     req.max_tokens = 2000;
     EXPECT_EQ(ailib_chat(an, &req, &r, &err), AILIB_INVALID_ARGUMENT);
-    EXPECT_TRUE(strstr(err.message, "leaves 1 tokens for the answer") != NULL);
+    EXPECT_TRUE(strstr(err.message, "leaves 1 token for the answer") != NULL);
     EXPECT_TRUE(strstr(err.message, "at least 2255") && strstr(err.message, "at most 1744"));
     EXPECT_EQ(ailib_chat_stream(an, &req, NULL, NULL, &r, &err), AILIB_INVALID_ARGUMENT);
     req.reasoning.budget_tokens = 3000;
