@@ -1063,6 +1063,219 @@ AILIB_API ailib_result ailib_models(ailib_client *c, ailib_model_list **out, ail
    NULL on failure with err filled. */
 AILIB_API char *ailib_quick_chat(const char *model, const char *prompt, ailib_error *err);
 
+/* ============================================================================================
+   >>convo: conveniences over the calls above (constructors, JSON building, conversations,
+            the tool loop, catalog-aware checks)
+   ============================================================================================
+   All optional: each is a few lines of the core API written once. The conversation owns
+   copies of everything it holds, so responses and your buffers can be freed after adding
+   them; a tool loop runs C functions for the model's tool calls until it answers in text.
+
+       ailib_convo *cv = ailib_convo_create(NULL, &err);
+       ailib_convo_add_user(cv, "Name three primes.", &err);
+       ailib_convo_chat(client, cv, NULL, &r, &err);        the reply is appended to cv
+       ailib_convo_add_user(cv, "And their sum?", &err);
+       ailib_convo_chat(other_client, cv, NULL, &r2, &err); the same history, another provider */
+
+/* --- constructors: messages and parts without positional initializers ----------------------
+   They return plain structs that point at your strings and bytes (nothing is copied). */
+AILIB_API ailib_message ailib_message_user(const char *text);
+AILIB_API ailib_message ailib_message_assistant(const char *text);
+AILIB_API ailib_message ailib_message_system(const char *text);
+/* A message of parts: a user turn with images, a tool turn (AILIB_ROLE_TOOL) of results. */
+AILIB_API ailib_message ailib_message_parts(ailib_role role, const ailib_part *parts, size_t count);
+AILIB_API ailib_part ailib_part_text(const char *text);
+AILIB_API ailib_part ailib_part_image_url(const char *url);
+/* Image or audio bytes with their MIME type ("image/png", "audio/wav"); base64-encoded for you. */
+AILIB_API ailib_part ailib_part_image(const void *data, size_t len, const char *mime);
+AILIB_API ailib_part ailib_part_audio(const void *data, size_t len, const char *mime);
+/* The result of a tool call (its id and name are taken from the call): plain text, a JSON
+   text (sent structured where the protocol allows; build it with ailib_json_build()), or an
+   error the model should see (is_error). */
+AILIB_API ailib_part ailib_part_tool_result(const ailib_tool_call *call, const char *text);
+AILIB_API ailib_part ailib_part_tool_json(const ailib_tool_call *call, const char *json);
+AILIB_API ailib_part ailib_part_tool_error(const ailib_tool_call *call, const char *message);
+AILIB_API ailib_tool ailib_tool_make(const char *name, const char *description, const char *parameters_schema);
+
+/* --- building JSON from a format: no hand-escaped JSON in your code -------------------------
+   The format is a sequence of items; spaces, ',' and ':' between them are ignored, so
+   "{s:s, s:i}" reads like the JSON it makes. Items and the argument each takes:
+     {  }  [  ]   an object / array (inside an object, items alternate key, value)
+     s    const char *        a string (UTF-8, escaped for you); NULL writes null
+     s#   const char *, size_t  a string of that many bytes
+     i    int                 I    int64_t            f    double (finite)
+     b    int (0 false, else true)                     n    null (no argument)
+     j    const char *        JSON text, validated and inserted (a nested object you hold)
+     v    const ailib_json *  a parsed value (from ailib_json_parse or a tool call's args)
+   Keys are `s` items. Errors (a bad format, invalid UTF-8, a non-finite double, j text that is
+   not JSON) return AILIB_INVALID_ARGUMENT (or the writer's sticky error) and are also set on
+   the writer. Example: ailib_json_build(&err, "{s:s, s:i, s:[s,s]}", "city", city, "temp_c", 18,
+   "sky", "clear", "dry") -> {"city":"Paris","temp_c":18,"sky":["clear","dry"]} */
+AILIB_API ailib_result ailib_json_pack(ailib_json_writer *w, const char *fmt, ...);
+/* The same into a new NUL-terminated string (free with ailib_free()); NULL on failure, with
+   err saying which item was wrong. */
+AILIB_API char *ailib_json_build(ailib_error *err, const char *fmt, ...);
+
+/* --- conversations ----------------------------------------------------------------------- */
+
+typedef struct ailib_convo ailib_convo;
+
+typedef struct ailib_convo_desc {
+    const char *system;                /* (optional) system prompt, copied */
+    const ailib_allocator *allocator;  /* (optional) */
+} ailib_convo_desc;
+
+/* desc may be NULL. */
+AILIB_API ailib_convo *ailib_convo_create(const ailib_convo_desc *desc, ailib_error *err);
+AILIB_API void ailib_convo_destroy(ailib_convo *cv);
+/* Replaces the system prompt (NULL or "" removes it). */
+AILIB_API ailib_result ailib_convo_set_system(ailib_convo *cv, const char *system, ailib_error *err);
+AILIB_API const char *ailib_convo_system(const ailib_convo *cv);      /* NULL when none */
+/* Appends a deep copy of msg: its parts, strings and bytes, with each part's origin, so
+   signatures and made-up tool ids go back exactly as they came. */
+AILIB_API ailib_result ailib_convo_add(ailib_convo *cv, const ailib_message *msg, ailib_error *err);
+AILIB_API ailib_result ailib_convo_add_user(ailib_convo *cv, const char *text, ailib_error *err);
+/* Appends the assistant turn of a response (thinking with signatures, redacted thinking, text,
+   tool calls with their ids, each part's provider origin); the response may then be destroyed. */
+AILIB_API ailib_result ailib_convo_add_response(ailib_convo *cv, const ailib_response *r, ailib_error *err);
+/* Appends one tool result (a part from ailib_part_tool_result/_json/_error): to the last
+   message when that is a tool message, so the results of parallel calls share one turn. */
+AILIB_API ailib_result ailib_convo_add_tool_result(ailib_convo *cv, const ailib_part *result, ailib_error *err);
+AILIB_API size_t ailib_convo_count(const ailib_convo *cv);
+/* The history, oldest first. Lives until the conversation next changes. */
+AILIB_API const ailib_message *ailib_convo_messages(const ailib_convo *cv, size_t *count);
+/* Keeps the first count messages (drop a failed turn, edit and resend). */
+AILIB_API void ailib_convo_truncate(ailib_convo *cv, size_t count);
+/* Points req->messages / message_count at the history and sets req->system from the
+   conversation when req->system is NULL. Valid until the conversation next changes. The
+   messages suit any client: what another protocol cannot take is converted or dropped by the
+   rules of "Conversations across providers" (README). */
+AILIB_API void ailib_convo_render(const ailib_convo *cv, ailib_request *req);
+/* Sends the whole conversation (req, optional, gives the settings: model, tools, temperature,
+   ...; its messages must be empty) and, on success, appends the assistant turn. *out
+   (optional) gets the response. On failure nothing is appended. */
+AILIB_API ailib_result ailib_convo_chat(ailib_client *c, ailib_convo *cv, const ailib_request *req,
+                                        ailib_response **out, ailib_error *err);
+AILIB_API ailib_result ailib_convo_chat_stream(ailib_client *c, ailib_convo *cv, const ailib_request *req,
+                                               ailib_event_callback cb, void *user, ailib_response **out,
+                                               ailib_error *err);
+/* Lossless JSON of one message: {"role":"assistant","parts":[{"type":"thinking","text":..,
+   "signature":..,"origin":"anthropic"},{"type":"tool_call","id":..,"name":..,"arguments":..},
+   ...]} (bytes as base64 "data" with "mime"). */
+AILIB_API ailib_result ailib_message_write_json(ailib_json_writer *w, const ailib_message *m);
+/* {"system":..., "messages":[...]}: store a conversation, read it back with ailib_convo_add_json. */
+AILIB_API ailib_result ailib_convo_write_json(const ailib_convo *cv, ailib_json_writer *w);
+/* Appends from JSON written by the two functions above: one message object, an array of
+   them, or a conversation object (whose system, if any, replaces the current one). */
+AILIB_API ailib_result ailib_convo_add_json(ailib_convo *cv, const ailib_json *v, ailib_error *err);
+
+/* --- the tool loop ------------------------------------------------------------------------
+   Give tools with C functions; the loop sends the conversation, runs the functions for the
+   model's tool calls (arguments parsed and checked against each tool's schema first), sends
+   the results back, and repeats until the model answers without calling a tool, max_steps
+   model calls were made, or stop_when says stop. */
+
+/* Where a tool function puts its result: one of text, JSON or an error (the last call wins). */
+typedef struct ailib_tool_output ailib_tool_output;
+AILIB_API void ailib_tool_output_text(ailib_tool_output *o, const char *text);
+/* JSON from an ailib_json_pack() format, e.g. ailib_tool_output_json(o, "{s:i}", "temp_c", 18). */
+AILIB_API ailib_result ailib_tool_output_json(ailib_tool_output *o, const char *fmt, ...);
+/* A failure the model should see and may work around (is_error on the result). */
+AILIB_API void ailib_tool_output_error(ailib_tool_output *o, const char *message);
+
+/* Runs one call: call->args is the parsed arguments (valid against the tool's schema unless
+   desc.skip_validation). Return 0 to go on, non-zero to end the loop after this step (calls
+   not run yet get an error result, so the conversation stays valid). */
+typedef int (*ailib_tool_fn)(void *user, const ailib_tool_call *call, ailib_tool_output *out);
+
+typedef struct ailib_tool_handler {
+    ailib_tool tool;                 /* (required) name; description and JSON Schema parameters */
+    ailib_tool_fn fn;                /* (required) */
+    void *user;
+} ailib_tool_handler;
+
+/* One model call of a loop and the tool results it led to. */
+typedef struct ailib_tool_step {
+    const ailib_response *response;  /* the model's reply */
+    const ailib_message *results;    /* role TOOL, one part per call (id, name, text, is_error);
+                                        NULL when the reply called no tool */
+} ailib_tool_step;
+
+typedef enum ailib_loop_end {
+    AILIB_LOOP_ANSWERED = 0,         /* the model answered without calling a tool */
+    AILIB_LOOP_MAX_STEPS,            /* max_steps calls were made; the last step's tools ran */
+    AILIB_LOOP_STOPPED,              /* stop_when or a tool function asked to stop */
+    AILIB_LOOP_FAILED                /* a call failed: the loop returned its error */
+} ailib_loop_end;
+
+typedef struct ailib_tool_loop_desc {
+    const ailib_tool_handler *tools; size_t tool_count;   /* (required) */
+    int max_steps;                   /* model calls at most (default: 10) */
+    int stream;                      /* (default: 0) 1: stream every call; events go to on_event */
+    ailib_event_callback on_event;   /* (optional) every event of every call; non-zero cancels */
+    void *event_user;
+    /* (optional) called after each step, its tools run; non-zero ends the loop there */
+    int (*stop_when)(void *user, const ailib_tool_step *step, size_t index);
+    void *stop_user;
+    int skip_validation;             /* (default: 0) 1: call functions with arguments the
+                                        schema rejects (they still must be JSON) */
+} ailib_tool_loop_desc;
+
+typedef struct ailib_tool_run ailib_tool_run;
+
+/* Runs the loop on cv (NULL: a conversation of req->messages, kept inside the run); the
+   assistant turns and tool results are appended to cv as they happen. req (optional) gives
+   the settings; its tools must be empty (the loop sends desc's). A REQUIRED or NAMED
+   tool_choice applies to the first call only. *out (optional) gets the run, also when a call
+   failed part-way (then ailib_tool_run_end() is AILIB_LOOP_FAILED). */
+AILIB_API ailib_result ailib_tool_loop(ailib_client *c, ailib_convo *cv, const ailib_request *req,
+                                       const ailib_tool_loop_desc *desc, ailib_tool_run **out, ailib_error *err);
+/* One step for your own loop (a poll loop, a UI): runs the tool calls of r with desc's tools and
+   appends the assistant turn (when add_response) and the results to cv. Returns how many
+   calls ran in *ran (optional); *stop (optional) is set when a function asked to stop. */
+AILIB_API ailib_result ailib_convo_run_tools(ailib_convo *cv, const ailib_response *r, int add_response,
+                                             const ailib_tool_loop_desc *desc, size_t *ran, int *stop,
+                                             ailib_error *err);
+AILIB_API size_t ailib_tool_run_step_count(const ailib_tool_run *run);
+AILIB_API const ailib_tool_step *ailib_tool_run_step(const ailib_tool_run *run, size_t i);
+/* The last step's reply: the answer when the loop ended with AILIB_LOOP_ANSWERED. */
+AILIB_API const ailib_response *ailib_tool_run_response(const ailib_tool_run *run);
+AILIB_API ailib_loop_end ailib_tool_run_end(const ailib_tool_run *run);
+/* The usage of every step added up. */
+AILIB_API ailib_usage ailib_tool_run_usage(const ailib_tool_run *run);
+AILIB_API void ailib_tool_run_destroy(ailib_tool_run *run);
+
+/* --- the catalog before sending ------------------------------------------------------------
+   ailib_client_create() and ailib_chat_start() apply these rules; they are public for tools
+   that want the answer first (no network):
+   - a model is "provider/model" (provider names are case-insensitive), a provider name (its
+     default model), or a bare model that exactly one catalog provider lists; an unknown or
+     ambiguous name fails with the nearest names;
+   - reasoning options on a model whose catalog row cannot reason fail with AILIB_UNSUPPORTED;
+   - a thinking budget that leaves the answer fewer than min(256, max_tokens / 2) tokens of
+     max_tokens fails with AILIB_INVALID_ARGUMENT;
+   - a model the catalog does not know for a provider it knows, max_tokens above the row's
+     output limit, tools or images for a row without them: a warning (the client's logger at
+     AILIB_LOG_WARN), never a refusal. Local servers (no key needed) serve any model: no
+     warning for their model names. */
+
+/* Splits "provider/model", or finds the provider of a bare model or provider name. *bare gets
+   the model part (a provider name alone gives its default model); points into model or the
+   catalog. */
+AILIB_API ailib_result ailib_model_resolve(const char *model, const ailib_provider_info **provider,
+                                           const char **bare, ailib_error *err);
+/* The catalog rows nearest to a model name (typos, a missing date or size suffix), best first:
+   of one provider, or of all when provider is NULL. Returns how many (at most max); 0 when
+   nothing is close. */
+AILIB_API size_t ailib_model_suggest(const char *provider, const char *model, const ailib_model_info **out, size_t max);
+/* The catalog provider nearest to a misspelled name, or NULL when none is close. */
+AILIB_API const ailib_provider_info *ailib_provider_suggest(const char *name);
+/* Checks req for model (bare) at provider against the catalog. AILIB_OK, with the warnings
+   (if any) in warning ("" when none); or the refusal's code with err saying what to change. */
+AILIB_API ailib_result ailib_request_check(const ailib_provider_info *provider, const char *model,
+                                           const ailib_request *req, char *warning, size_t warning_cap,
+                                           ailib_error *err);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif
@@ -2667,8 +2880,11 @@ AILIB_API const ailib_provider_info *ailib_provider_findn(const char *name, size
     size_t i;
     if (!name) return NULL;
     for (i = 0; i < ailib_provider_count(); i++)
-        if (strlen(ailib__providers[i].name) == len && memcmp(ailib__providers[i].name, name, len) == 0)
-            return &ailib__providers[i];
+        if (strlen(ailib__providers[i].name) == len) {     /* names are lowercase; "OpenAI" finds "openai" */
+            size_t k;
+            for (k = 0; k < len && ailib__providers[i].name[k] == tolower((unsigned char)name[k]); k++) {}
+            if (k == len) return &ailib__providers[i];
+        }
     return NULL;
 }
 AILIB_API const ailib_provider_info *ailib_provider_find(const char *name) {
@@ -11037,38 +11253,24 @@ static int64_t ailib__env_ms(const char *name, int64_t per_unit) {
     return ailib__clamp_i64(d * (double)per_unit, 1, AILIB__MAX_MS, 0);
 }
 
+/* The catalog's rules for models and requests live in >>convo. */
+static const ailib_provider_info *ailib__client_model(const ailib_client_desc *desc, const char **model, ailib_error *err);
+static ailib_result ailib__client_check(ailib_client *c, const ailib_provider_info *prov, const ailib_request *req, ailib_error *err);
+
 AILIB_API ailib_client *ailib_client_create(const ailib_client_desc *desc, ailib_error *err) {
     ailib_client_desc zero;
     ailib_allocator a;
     ailib_client *c;
     const ailib_provider_info *prov = NULL;
-    const char *model, *slash, *key, *base, *env_base = NULL;
+    const char *model, *key, *base, *env_base = NULL;
     char keyvar[128], basevar[128];
     ailib_transport_config tc;
     if (!desc) { memset(&zero, 0, sizeof zero); desc = &zero; }
     a = ailib__allocator(desc->allocator);
     model = desc->model && *desc->model ? desc->model : getenv("AILIB_MODEL");
-    /* provider: an explicit row, the "provider/" prefix, desc.provider, or a bare provider name */
-    if (desc->provider_info) prov = desc->provider_info;
-    else if (model && (slash = strchr(model, '/')) != NULL && ailib_provider_findn(model, (size_t)(slash - model))) {
-        prov = ailib_provider_findn(model, (size_t)(slash - model));
-        model = slash + 1;
-    } else if (desc->provider) {
-        prov = ailib_provider_find(desc->provider);
-        if (!prov) { ailib__fail(err, AILIB_CONFIGURATION, "unknown provider '%s' in desc.provider (`ailib providers` lists them)", desc->provider); return NULL; }
-    } else if (model && ailib_provider_find(model)) {
-        prov = ailib_provider_find(model);
-        model = NULL;
-    }
-    if (!prov) {
-        if (!model) ailib__fail(err, AILIB_CONFIGURATION, "no model: set desc.model to \"provider/model\" (e.g. \"openai/gpt-4o-mini\") or AILIB_MODEL");
-        else if ((slash = strchr(model, '/')) != NULL)
-            ailib__fail(err, AILIB_CONFIGURATION, "unknown provider '%.*s' in model '%s' (`ailib providers` lists them)",
-                        (int)(slash - model), model, model);
-        else ailib__fail(err, AILIB_CONFIGURATION, "model '%s' names no provider: write it as \"provider/model\" or set desc.provider", model);
-        return NULL;
-    }
-    if (!model || !*model) model = prov->default_model;
+    /* provider and model by the catalog's rules (>>convo): an explicit row, "provider/model",
+       desc.provider, a provider name, or a bare model one provider lists */
+    if (!(prov = ailib__client_model(desc, &model, err))) return NULL;
     /* key: desc, then the provider's variables */
     key = desc->api_key && *desc->api_key ? desc->api_key : ailib__env_first(prov->api_key_env, keyvar, sizeof keyvar);
     if (!key && prov->auth != AILIB_AUTH_NONE) {
@@ -11901,6 +12103,8 @@ static ailib_result ailib__call_build(ailib_call *call, ailib_error *err) {
     const char *model = call->req.model && *call->req.model ? call->req.model : c->model;
     ailib_result r;
     ailib_wire_request_deinit(&call->wr);
+    /* the catalog's checks, before anything is sent to this endpoint */
+    if ((r = ailib__client_check(c, p, &call->req, err)) != AILIB_OK) return r;
     if ((r = ailib_wire_request_build(&call->ep, &call->req, call->desc.stream, &call->wr, err)) != AILIB_OK) return r;
     if (call->desc.stream) {
         if (call->stream && call->stream->prov->protocol != p->protocol) { ailib_stream_destroy(call->stream); call->stream = NULL; }
@@ -12214,6 +12418,1250 @@ AILIB_API char *ailib_quick_chat(const char *model, const char *prompt, ailib_er
     ailib_response_destroy(r);
     ailib_client_destroy(c);
     return out;
+}
+
+/* >>convo: constructors, JSON building, conversations, the tool loop, catalog checks ========== */
+
+/* --- constructors ----------------------------------------------------------------------------- */
+
+static ailib_message ailib__msg_of(ailib_role role, const char *text) {
+    ailib_message m;
+    memset(&m, 0, sizeof m);
+    m.role = role;
+    m.text = text ? text : "";
+    return m;
+}
+
+AILIB_API ailib_message ailib_message_user(const char *text) { return ailib__msg_of(AILIB_ROLE_USER, text); }
+AILIB_API ailib_message ailib_message_assistant(const char *text) { return ailib__msg_of(AILIB_ROLE_ASSISTANT, text); }
+AILIB_API ailib_message ailib_message_system(const char *text) { return ailib__msg_of(AILIB_ROLE_SYSTEM, text); }
+
+AILIB_API ailib_message ailib_message_parts(ailib_role role, const ailib_part *parts, size_t count) {
+    ailib_message m = ailib__msg_of(role, NULL);
+    m.text = NULL;
+    m.parts = parts;
+    m.part_count = parts ? count : 0;
+    return m;
+}
+
+static ailib_part ailib__part_of(ailib_part_type type) {
+    ailib_part p;
+    memset(&p, 0, sizeof p);
+    p.type = type;
+    return p;
+}
+
+AILIB_API ailib_part ailib_part_text(const char *text) {
+    ailib_part p = ailib__part_of(AILIB_PART_TEXT);
+    p.text = text ? text : "";
+    return p;
+}
+
+AILIB_API ailib_part ailib_part_image_url(const char *url) {
+    ailib_part p = ailib__part_of(AILIB_PART_IMAGE);
+    p.url = url;
+    return p;
+}
+
+AILIB_API ailib_part ailib_part_image(const void *data, size_t len, const char *mime) {
+    ailib_part p = ailib__part_of(AILIB_PART_IMAGE);
+    p.data = data;
+    p.data_len = len;
+    p.mime = mime;
+    return p;
+}
+
+AILIB_API ailib_part ailib_part_audio(const void *data, size_t len, const char *mime) {
+    ailib_part p = ailib__part_of(AILIB_PART_AUDIO);
+    p.data = data;
+    p.data_len = len;
+    p.mime = mime;
+    return p;
+}
+
+AILIB_API ailib_part ailib_part_tool_result(const ailib_tool_call *call, const char *text) {
+    ailib_part p = ailib__part_of(AILIB_PART_TOOL_RESULT);
+    if (call) {
+        p.id = call->id; p.id_len = call->id_len;
+        p.name = call->name; p.name_len = call->name_len;
+    }
+    p.text = text ? text : "";
+    return p;
+}
+
+AILIB_API ailib_part ailib_part_tool_json(const ailib_tool_call *call, const char *json) {
+    ailib_part p = ailib_part_tool_result(call, json);
+    p.is_json = 1;
+    return p;
+}
+
+AILIB_API ailib_part ailib_part_tool_error(const ailib_tool_call *call, const char *message) {
+    ailib_part p = ailib_part_tool_result(call, message);
+    p.is_error = 1;
+    return p;
+}
+
+AILIB_API ailib_tool ailib_tool_make(const char *name, const char *description, const char *parameters_schema) {
+    ailib_tool t;
+    memset(&t, 0, sizeof t);
+    t.name = name;
+    t.description = description;
+    t.parameters = parameters_schema;
+    return t;
+}
+
+/* --- JSON from a format ------------------------------------------------------------------------ */
+
+/* ap is passed by pointer so the caller's va_list advances (C99 allows that portably). */
+static ailib_result ailib__pack(ailib_json_writer *w, const char *fmt, va_list *ap, ailib_error *err) {
+    const char *p;
+    unsigned long item = 0;
+    if (!w || !fmt) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_json_pack: a writer and a format are required");
+    if (w->error != AILIB_OK) return ailib__fail(err, w->error, "ailib_json_pack: the writer already failed (%s)", ailib_result_string(w->error));
+    for (p = fmt; *p; p++) {
+        char ch = *p;
+        int key;
+        if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == ',' || ch == ':') continue;
+        item++;
+        key = ailib__jw_in_object(w) && !w->after_key;
+        if (key && ch != 's' && ch != '}') {
+            ailib__jw_fail(w, AILIB_INVALID_ARGUMENT);
+            return ailib__fail(err, AILIB_INVALID_ARGUMENT, "JSON format \"%s\", item %lu ('%c'): an object key is due here; keys are 's' items",
+                               fmt, item, ch);
+        }
+        switch (ch) {
+        case '{': ailib_json_write_object_begin(w); break;
+        case '}': ailib_json_write_object_end(w); break;
+        case '[': ailib_json_write_array_begin(w); break;
+        case ']': ailib_json_write_array_end(w); break;
+        case 's': {
+            const char *s = va_arg(*ap, const char *);
+            size_t n;
+            if (p[1] == '#') { n = va_arg(*ap, size_t); p++; }
+            else n = s ? strlen(s) : 0;
+            if (key && !s) {
+                ailib__jw_fail(w, AILIB_INVALID_ARGUMENT);
+                return ailib__fail(err, AILIB_INVALID_ARGUMENT, "JSON format \"%s\", item %lu: an object key is NULL", fmt, item);
+            }
+            if (key) ailib_json_write_keyn(w, s, n);
+            else ailib_json_write_stringn(w, s, n);
+            break;
+        }
+        case 'i': ailib_json_write_int(w, (int64_t)va_arg(*ap, int)); break;
+        case 'I': ailib_json_write_int(w, va_arg(*ap, int64_t)); break;
+        case 'f': ailib_json_write_double(w, va_arg(*ap, double)); break;
+        case 'b': ailib_json_write_bool(w, va_arg(*ap, int)); break;
+        case 'n': ailib_json_write_null(w); break;
+        case 'j': {
+            const char *j = va_arg(*ap, const char *);
+            if (j) ailib_json_write_raw(w, j, strlen(j));
+            else ailib_json_write_null(w);
+            break;
+        }
+        case 'v': {
+            const ailib_json *v = va_arg(*ap, const ailib_json *);
+            if (v) ailib_json_write_value(w, v);
+            else ailib_json_write_null(w);
+            break;
+        }
+        default:
+            ailib__jw_fail(w, AILIB_INVALID_ARGUMENT);
+            return ailib__fail(err, AILIB_INVALID_ARGUMENT, "JSON format \"%s\", item %lu: unknown item '%c' (use { } [ ] s s# i I f b n j v)",
+                               fmt, item, ch);
+        }
+        if (w->error != AILIB_OK)
+            return ailib__fail(err, w->error, "JSON format \"%s\", item %lu ('%c'): %s", fmt, item, ch,
+                               w->error == AILIB_INVALID_ARGUMENT ? "a value the writer cannot take here (unbalanced { } [ ], or a "
+                                                                    "non-finite number)" : ailib_result_string(w->error));
+    }
+    return AILIB_OK;
+}
+
+AILIB_API ailib_result ailib_json_pack(ailib_json_writer *w, const char *fmt, ...) {
+    va_list ap;
+    ailib_result r;
+    va_start(ap, fmt);
+    r = ailib__pack(w, fmt, &ap, NULL);
+    va_end(ap);
+    return r;
+}
+
+static char *ailib__vbuild(const ailib_allocator *a, ailib_error *err, const char *fmt, va_list *ap, size_t *len) {
+    ailib_json_writer w;
+    char *out;
+    ailib_json_writer_init(&w, a);
+    if (ailib__pack(&w, fmt, ap, err) != AILIB_OK) { ailib_json_writer_deinit(&w); return NULL; }
+    if (ailib_json_writer_finish(&w) != AILIB_OK) {
+        ailib__fail(err, w.error, "JSON format \"%s\" does not make one complete value: check that its { } [ ] pair up", fmt ? fmt : "");
+        ailib_json_writer_deinit(&w);
+        return NULL;
+    }
+    out = ailib_json_writer_take(&w, len);
+    ailib_json_writer_deinit(&w);
+    if (!out) ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory");
+    return out;
+}
+
+AILIB_API char *ailib_json_build(ailib_error *err, const char *fmt, ...) {
+    va_list ap;
+    char *s;
+    va_start(ap, fmt);
+    s = ailib__vbuild(NULL, err, fmt, &ap, NULL);
+    va_end(ap);
+    return s;
+}
+
+/* --- conversations ----------------------------------------------------------------------------- */
+
+struct ailib_convo {
+    ailib_allocator alloc;
+    ailib_message *msgs;       /* each message's parts and strings live in blocks[i] */
+    void **blocks;
+    size_t n, cap;
+    char *system;
+};
+
+static const char *const ailib__role_names[] = { "user", "assistant", "system", "tool" };
+static const char *const ailib__part_names[] = { "text", "image", "audio", "tool_call", "tool_result", "thinking",
+                                                 "redacted_thinking" };
+static const char *const ailib__origin_names[] = { "openai_chat", "anthropic", "gemini", "ollama", "cohere",
+                                                   "openai_responses", "bedrock" };
+
+/* Bytes a string field takes in a block: its bytes and a NUL; none when the field is unset. */
+static size_t ailib__blk_len(const char *s, size_t n) { return s ? ailib__slen(s, n) + 1 : 0; }
+
+static const char *ailib__blk_put(char **at, const char *s, size_t n, size_t *out_len) {
+    char *d = *at;
+    if (!s) { if (out_len) *out_len = 0; return NULL; }
+    if (n) memcpy(d, s, n);
+    d[n] = 0;
+    *at += n + 1;
+    if (out_len) *out_len = n;
+    return d;
+}
+
+/* Copies src into one allocation (the parts array, then every string and byte run) and points
+   dst into it. Returns the block, NULL with err set on bad input or no memory. */
+static void *ailib__msg_clone(const ailib_allocator *a, const ailib_message *src, ailib_message *dst, ailib_error *err) {
+    size_t i, size, np = src->parts ? src->part_count : 0;
+    char *blk, *at;
+    ailib_part *parts;
+    if ((unsigned)src->role > (unsigned)AILIB_ROLE_TOOL) {
+        ailib__fail(err, AILIB_INVALID_ARGUMENT, "message role %d is not an ailib_role", (int)src->role);
+        return NULL;
+    }
+    size = np * sizeof(ailib_part);
+    if (!np) size += ailib__blk_len(src->text ? src->text : "", 0);
+    for (i = 0; i < np; i++) {
+        const ailib_part *p = &src->parts[i];
+        if ((unsigned)p->type > (unsigned)AILIB_PART_REDACTED_THINKING) {
+            ailib__fail(err, AILIB_INVALID_ARGUMENT, "part %lu has type %d, not an ailib_part_type", (unsigned long)i, (int)p->type);
+            return NULL;
+        }
+        size += ailib__blk_len(p->text, p->text_len) + ailib__blk_len(p->id, p->id_len) + ailib__blk_len(p->name, p->name_len) +
+                ailib__blk_len(p->url, p->url_len) + ailib__blk_len(p->signature, p->signature_len) + ailib__blk_len(p->mime, 0) +
+                (p->data ? p->data_len + 1 : 0);
+    }
+    blk = (char *)ailib__malloc(a, size);
+    if (!blk) { ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory"); return NULL; }
+    parts = (ailib_part *)(void *)blk;
+    at = blk + np * sizeof(ailib_part);
+    memset(dst, 0, sizeof *dst);
+    dst->role = src->role;
+    if (!np) {
+        const char *t = src->text ? src->text : "";
+        dst->text = ailib__blk_put(&at, t, strlen(t), NULL);
+        return blk;
+    }
+    for (i = 0; i < np; i++) {
+        const ailib_part *p = &src->parts[i];
+        ailib_part *q = &parts[i];
+        size_t ml;
+        memset(q, 0, sizeof *q);
+        q->type = p->type;
+        q->is_error = p->is_error;
+        q->is_json = p->is_json;
+        q->origin = p->origin;
+        q->text = ailib__blk_put(&at, p->text, ailib__slen(p->text, p->text_len), &q->text_len);
+        q->id = ailib__blk_put(&at, p->id, ailib__slen(p->id, p->id_len), &q->id_len);
+        q->name = ailib__blk_put(&at, p->name, ailib__slen(p->name, p->name_len), &q->name_len);
+        q->url = ailib__blk_put(&at, p->url, ailib__slen(p->url, p->url_len), &q->url_len);
+        q->signature = ailib__blk_put(&at, p->signature, ailib__slen(p->signature, p->signature_len), &q->signature_len);
+        q->mime = ailib__blk_put(&at, p->mime, p->mime ? strlen(p->mime) : 0, &ml);
+        if (p->data) {
+            q->data = ailib__blk_put(&at, (const char *)p->data, p->data_len, NULL);
+            q->data_len = p->data_len;
+        }
+    }
+    dst->parts = parts;
+    dst->part_count = np;
+    return blk;
+}
+
+AILIB_API ailib_convo *ailib_convo_create(const ailib_convo_desc *desc, ailib_error *err) {
+    ailib_allocator a = ailib__allocator(desc ? desc->allocator : NULL);
+    ailib_convo *cv = (ailib_convo *)ailib__malloc(&a, sizeof *cv);
+    if (!cv) { ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory"); return NULL; }
+    memset(cv, 0, sizeof *cv);
+    cv->alloc = a;
+    if (desc && ailib_convo_set_system(cv, desc->system, err) != AILIB_OK) { ailib_convo_destroy(cv); return NULL; }
+    return cv;
+}
+
+AILIB_API void ailib_convo_destroy(ailib_convo *cv) {
+    ailib_allocator a;
+    if (!cv) return;
+    a = cv->alloc;
+    ailib_convo_truncate(cv, 0);
+    ailib__free(&a, cv->msgs);
+    ailib__free(&a, (void *)cv->blocks);
+    ailib__free(&a, cv->system);
+    ailib__free(&a, cv);
+}
+
+AILIB_API ailib_result ailib_convo_set_system(ailib_convo *cv, const char *system, ailib_error *err) {
+    char *s = NULL;
+    if (!cv) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_convo_set_system: the conversation is NULL");
+    if (system && *system && !(s = ailib__strdup(&cv->alloc, system))) return ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory");
+    ailib__free(&cv->alloc, cv->system);
+    cv->system = s;
+    return AILIB_OK;
+}
+
+AILIB_API const char *ailib_convo_system(const ailib_convo *cv) { return cv ? cv->system : NULL; }
+AILIB_API size_t ailib_convo_count(const ailib_convo *cv) { return cv ? cv->n : 0; }
+
+AILIB_API const ailib_message *ailib_convo_messages(const ailib_convo *cv, size_t *count) {
+    if (count) *count = cv ? cv->n : 0;
+    return cv ? cv->msgs : NULL;
+}
+
+AILIB_API void ailib_convo_truncate(ailib_convo *cv, size_t count) {
+    if (!cv) return;
+    while (cv->n > count) { cv->n--; ailib__free(&cv->alloc, cv->blocks[cv->n]); }
+}
+
+static int ailib__convo_room(ailib_convo *cv) {
+    size_t ncap;
+    ailib_message *nm;
+    void **nb;
+    if (cv->n < cv->cap) return 1;
+    ncap = cv->cap ? cv->cap * 2 : 8;
+    nm = (ailib_message *)ailib__realloc(&cv->alloc, cv->msgs, cv->cap * sizeof *nm, ncap * sizeof *nm);
+    if (!nm) return 0;
+    cv->msgs = nm;
+    nb = (void **)ailib__realloc(&cv->alloc, (void *)cv->blocks, cv->cap * sizeof *nb, ncap * sizeof *nb);
+    if (!nb) return 0;
+    cv->blocks = nb;
+    cv->cap = ncap;
+    return 1;
+}
+
+AILIB_API ailib_result ailib_convo_add(ailib_convo *cv, const ailib_message *msg, ailib_error *err) {
+    void *blk;
+    if (!cv || !msg) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_convo_add: the conversation and the message are required");
+    if (!ailib__convo_room(cv)) return ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory");
+    if (!(blk = ailib__msg_clone(&cv->alloc, msg, &cv->msgs[cv->n], err))) return err ? err->code : AILIB_INVALID_ARGUMENT;
+    cv->blocks[cv->n++] = blk;
+    return AILIB_OK;
+}
+
+AILIB_API ailib_result ailib_convo_add_user(ailib_convo *cv, const char *text, ailib_error *err) {
+    ailib_message m = ailib_message_user(text);
+    return ailib_convo_add(cv, &m, err);
+}
+
+AILIB_API ailib_result ailib_convo_add_response(ailib_convo *cv, const ailib_response *r, ailib_error *err) {
+    if (!r) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_convo_add_response: the response is NULL");
+    return ailib_convo_add(cv, ailib_response_message(r), err);
+}
+
+AILIB_API ailib_result ailib_convo_add_tool_result(ailib_convo *cv, const ailib_part *result, ailib_error *err) {
+    ailib_message m, copy, *last;
+    ailib_part *parts;
+    void *blk;
+    size_t n;
+    if (!cv || !result) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_convo_add_tool_result: the conversation and the part are required");
+    if (result->type != AILIB_PART_TOOL_RESULT)
+        return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_convo_add_tool_result: the part is not AILIB_PART_TOOL_RESULT "
+                           "(make it with ailib_part_tool_result, _json or _error)");
+    last = cv->n ? &cv->msgs[cv->n - 1] : NULL;
+    if (!last || last->role != AILIB_ROLE_TOOL || !last->part_count) {
+        m = ailib_message_parts(AILIB_ROLE_TOOL, result, 1);
+        return ailib_convo_add(cv, &m, err);
+    }
+    /* one more result in the trailing tool turn: copy it anew with the part added */
+    n = last->part_count;
+    parts = (ailib_part *)ailib__malloc(&cv->alloc, (n + 1) * sizeof *parts);
+    if (!parts) return ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory");
+    memcpy(parts, last->parts, n * sizeof *parts);
+    parts[n] = *result;
+    m = ailib_message_parts(AILIB_ROLE_TOOL, parts, n + 1);
+    blk = ailib__msg_clone(&cv->alloc, &m, &copy, err);
+    ailib__free(&cv->alloc, parts);
+    if (!blk) return err ? err->code : AILIB_OUT_OF_MEMORY;
+    ailib__free(&cv->alloc, cv->blocks[cv->n - 1]);
+    cv->blocks[cv->n - 1] = blk;
+    *last = copy;
+    return AILIB_OK;
+}
+
+AILIB_API void ailib_convo_render(const ailib_convo *cv, ailib_request *req) {
+    if (!cv || !req) return;
+    req->messages = cv->msgs;
+    req->message_count = cv->n;
+    if (!req->system) req->system = cv->system;
+}
+
+/* Sends the rendered conversation; appends the reply on success. */
+static ailib_result ailib__convo_send(ailib_client *c, ailib_convo *cv, const ailib_request *req, int stream,
+                                      ailib_event_callback cb, void *user, ailib_response **out, ailib_error *err) {
+    ailib_request local;
+    ailib_response *r = NULL;
+    ailib_result res;
+    if (out) *out = NULL;
+    if (!c || !cv) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_convo_chat: the client and the conversation are required");
+    if (req && req->message_count)
+        return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_convo_chat: the conversation supplies the messages: add them with "
+                           "ailib_convo_add() and leave request.messages empty");
+    if (req) local = *req; else memset(&local, 0, sizeof local);
+    ailib_convo_render(cv, &local);
+    res = stream ? ailib_chat_stream(c, &local, cb, user, &r, err) : ailib_chat(c, &local, &r, err);
+    if (res == AILIB_OK) res = ailib_convo_add_response(cv, r, err);
+    if (out) *out = r; else ailib_response_destroy(r);
+    return res;
+}
+
+AILIB_API ailib_result ailib_convo_chat(ailib_client *c, ailib_convo *cv, const ailib_request *req,
+                                        ailib_response **out, ailib_error *err) {
+    return ailib__convo_send(c, cv, req, 0, NULL, NULL, out, err);
+}
+
+AILIB_API ailib_result ailib_convo_chat_stream(ailib_client *c, ailib_convo *cv, const ailib_request *req,
+                                               ailib_event_callback cb, void *user, ailib_response **out, ailib_error *err) {
+    return ailib__convo_send(c, cv, req, 1, cb, user, out, err);
+}
+
+/* --- conversations as JSON --------------------------------------------------------------------- */
+
+static void ailib__jw_opt(ailib_json_writer *w, const char *key, const char *s, size_t n) {
+    if (!s) return;
+    ailib_json_write_key(w, key);
+    ailib_json_write_stringn(w, s, ailib__slen(s, n));
+}
+
+/* Bytes as one base64 JSON string. */
+static void ailib__jw_base64(ailib_json_writer *w, const unsigned char *d, size_t n) {
+    size_t i, o = 0, out = (n + 2) / 3 * 4;
+    char *b = (char *)ailib__malloc(&w->alloc, out + 1);
+    if (!b) { ailib__jw_fail(w, AILIB_OUT_OF_MEMORY); return; }
+    for (i = 0; i + 3 <= n; i += 3) {
+        uint32_t v = ((uint32_t)d[i] << 16) | ((uint32_t)d[i + 1] << 8) | d[i + 2];
+        b[o++] = ailib__b64chars[v >> 18]; b[o++] = ailib__b64chars[(v >> 12) & 63];
+        b[o++] = ailib__b64chars[(v >> 6) & 63]; b[o++] = ailib__b64chars[v & 63];
+    }
+    if (n - i) {
+        uint32_t v = (uint32_t)d[i] << 16 | (n - i == 2 ? (uint32_t)d[i + 1] << 8 : 0u);
+        b[o++] = ailib__b64chars[v >> 18]; b[o++] = ailib__b64chars[(v >> 12) & 63];
+        b[o++] = n - i == 2 ? ailib__b64chars[(v >> 6) & 63] : '=';
+        b[o++] = '=';
+    }
+    ailib_json_write_stringn(w, b, o);
+    ailib__free(&w->alloc, b);
+}
+
+AILIB_API ailib_result ailib_message_write_json(ailib_json_writer *w, const ailib_message *m) {
+    size_t i;
+    if (!w || !m || (unsigned)m->role > (unsigned)AILIB_ROLE_TOOL) {
+        if (w) ailib__jw_fail(w, AILIB_INVALID_ARGUMENT);
+        return AILIB_INVALID_ARGUMENT;
+    }
+    ailib_json_write_object_begin(w);
+    ailib_json_write_key(w, "role");
+    ailib_json_write_string(w, ailib__role_names[m->role]);
+    if (!m->parts || !m->part_count) {
+        ailib_json_write_key(w, "text");
+        ailib_json_write_string(w, m->text ? m->text : "");
+    } else {
+        ailib_json_write_key(w, "parts");
+        ailib_json_write_array_begin(w);
+        for (i = 0; i < m->part_count; i++) {
+            const ailib_part *p = &m->parts[i];
+            if ((unsigned)p->type > (unsigned)AILIB_PART_REDACTED_THINKING) { ailib__jw_fail(w, AILIB_INVALID_ARGUMENT); break; }
+            ailib_json_write_object_begin(w);
+            ailib_json_write_key(w, "type");
+            ailib_json_write_string(w, ailib__part_names[p->type]);
+            ailib__jw_opt(w, "text", p->text, p->text_len);
+            ailib__jw_opt(w, "id", p->id, p->id_len);
+            ailib__jw_opt(w, "name", p->name, p->name_len);
+            ailib__jw_opt(w, "url", p->url, p->url_len);
+            ailib__jw_opt(w, "mime", p->mime, 0);
+            if (p->data) { ailib_json_write_key(w, "data"); ailib__jw_base64(w, (const unsigned char *)p->data, p->data_len); }
+            ailib__jw_opt(w, "signature", p->signature, p->signature_len);
+            if (p->is_error) { ailib_json_write_key(w, "is_error"); ailib_json_write_bool(w, 1); }
+            if (p->is_json) { ailib_json_write_key(w, "is_json"); ailib_json_write_bool(w, 1); }
+            if (p->origin >= 1 && p->origin <= (int)AILIB_PROTOCOL_COUNT) {
+                ailib_json_write_key(w, "origin");
+                ailib_json_write_string(w, ailib__origin_names[p->origin - 1]);
+            }
+            ailib_json_write_object_end(w);
+        }
+        ailib_json_write_array_end(w);
+    }
+    ailib_json_write_object_end(w);
+    return w->error;
+}
+
+AILIB_API ailib_result ailib_convo_write_json(const ailib_convo *cv, ailib_json_writer *w) {
+    size_t i;
+    if (!cv || !w) return AILIB_INVALID_ARGUMENT;
+    ailib_json_write_object_begin(w);
+    if (cv->system) { ailib_json_write_key(w, "system"); ailib_json_write_string(w, cv->system); }
+    ailib_json_write_key(w, "messages");
+    ailib_json_write_array_begin(w);
+    for (i = 0; i < cv->n; i++) ailib_message_write_json(w, &cv->msgs[i]);
+    ailib_json_write_array_end(w);
+    ailib_json_write_object_end(w);
+    return w->error;
+}
+
+/* Index of the string value v in names[count], or -1. */
+static int ailib__name_index(const ailib_json *v, const char *const *names, size_t count) {
+    size_t i, n;
+    const char *s = ailib_json_str(v, &n);
+    if (!s) return -1;
+    for (i = 0; i < count; i++) if (strlen(names[i]) == n && !memcmp(names[i], s, n)) return (int)i;
+    return -1;
+}
+
+/* A string member into a part field: text and its length. */
+static void ailib__json_field(const ailib_json *obj, const char *key, const char **s, size_t *n) {
+    *s = ailib_json_str(ailib_json_get(obj, key), n);
+}
+
+/* Decodes base64 text into a new buffer (the client's allocator); NULL when malformed. */
+static unsigned char *ailib__b64_decode(const ailib_allocator *a, const char *s, size_t n, size_t *out_len) {
+    size_t size = ailib__b64_size(s, n), i, o = 0;
+    uint32_t acc = 0;
+    int bits = 0;
+    unsigned char *b;
+    if (size == (size_t)-1 || !(b = (unsigned char *)ailib__malloc(a, size + 1))) return NULL;
+    for (i = 0; i < n && s[i] != '='; i++) {
+        acc = (acc << 6) | (uint32_t)ailib__b64_val((unsigned char)s[i]);
+        bits += 6;
+        if (bits >= 8) { bits -= 8; b[o++] = (unsigned char)(acc >> bits); }
+    }
+    *out_len = o;
+    return b;
+}
+
+/* One message object (as ailib_message_write_json writes it) appended to cv. */
+static ailib_result ailib__convo_add_json1(ailib_convo *cv, const ailib_json *v, size_t index, ailib_error *err) {
+    ailib_message m;
+    ailib_part *parts = NULL;
+    unsigned char **bytes = NULL;
+    const ailib_json *pa, *pj;
+    size_t i, np, k;
+    int role = ailib__name_index(ailib_json_get(v, "role"), ailib__role_names, 4);
+    ailib_result r = AILIB_OK;
+    if (!ailib_json_is_object(v) || role < 0)
+        return ailib__fail(err, AILIB_INVALID_ARGUMENT, "message %lu: not a message object with \"role\" user, assistant, system or tool",
+                           (unsigned long)index);
+    memset(&m, 0, sizeof m);
+    m.role = (ailib_role)role;
+    pa = ailib_json_get(v, "parts");
+    if (!ailib_json_is_array(pa) || !(np = ailib_json_size(pa))) {
+        m.text = ailib_json_str(ailib_json_get(v, "text"), NULL);
+        return ailib_convo_add(cv, &m, err);
+    }
+    parts = (ailib_part *)ailib__malloc(&cv->alloc, np * sizeof *parts);
+    bytes = (unsigned char **)ailib__malloc(&cv->alloc, np * sizeof *bytes);
+    if (!parts || !bytes) { r = ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory"); np = 0; goto done; }
+    memset(parts, 0, np * sizeof *parts);
+    memset((void *)bytes, 0, np * sizeof *bytes);
+    for (i = 0, pj = ailib_json_first(pa); i < np; i++, pj = ailib_json_next(pj)) {
+        ailib_part *p = &parts[i];
+        const char *d;
+        size_t dn;
+        int type = ailib__name_index(ailib_json_get(pj, "type"), ailib__part_names, 7), origin;
+        if (type < 0) {
+            r = ailib__fail(err, AILIB_INVALID_ARGUMENT, "message %lu, part %lu: \"type\" must be text, image, audio, tool_call, "
+                            "tool_result, thinking or redacted_thinking", (unsigned long)index, (unsigned long)i);
+            goto done;
+        }
+        p->type = (ailib_part_type)type;
+        ailib__json_field(pj, "text", &p->text, &p->text_len);
+        ailib__json_field(pj, "id", &p->id, &p->id_len);
+        ailib__json_field(pj, "name", &p->name, &p->name_len);
+        ailib__json_field(pj, "url", &p->url, &p->url_len);
+        ailib__json_field(pj, "signature", &p->signature, &p->signature_len);
+        p->mime = ailib_json_str(ailib_json_get(pj, "mime"), NULL);
+        p->is_error = ailib_json_bool(ailib_json_get(pj, "is_error"));
+        p->is_json = ailib_json_bool(ailib_json_get(pj, "is_json"));
+        origin = ailib__name_index(ailib_json_get(pj, "origin"), ailib__origin_names, AILIB_PROTOCOL_COUNT);
+        p->origin = origin >= 0 ? AILIB_ORIGIN(origin) : 0;
+        if ((d = ailib_json_str(ailib_json_get(pj, "data"), &dn)) != NULL) {
+            if (!(bytes[i] = ailib__b64_decode(&cv->alloc, d, dn, &p->data_len))) {
+                r = ailib__fail(err, AILIB_INVALID_ARGUMENT, "message %lu, part %lu: \"data\" is not base64", (unsigned long)index, (unsigned long)i);
+                goto done;
+            }
+            p->data = bytes[i];
+        }
+    }
+    m.parts = parts;
+    m.part_count = np;
+    r = ailib_convo_add(cv, &m, err);
+done:
+    for (k = 0; bytes && k < np; k++) ailib__free(&cv->alloc, bytes[k]);
+    ailib__free(&cv->alloc, (void *)bytes);
+    ailib__free(&cv->alloc, parts);
+    return r;
+}
+
+AILIB_API ailib_result ailib_convo_add_json(ailib_convo *cv, const ailib_json *v, ailib_error *err) {
+    const ailib_json *list = v, *e, *sys = NULL;
+    size_t i, n, start;
+    ailib_result r = AILIB_OK;
+    if (!cv || !v) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_convo_add_json: the conversation and the JSON are required");
+    if (ailib_json_is_object(v) && !ailib_json_get(v, "role")) {
+        list = ailib_json_get(v, "messages");
+        sys = ailib_json_get(v, "system");
+        if (!ailib_json_is_array(list))
+            return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_convo_add_json: expected a message, an array of messages or "
+                               "{\"messages\":[...]}");
+    }
+    start = cv->n;
+    if (ailib_json_is_array(list)) {
+        n = ailib_json_size(list);
+        for (i = 0, e = ailib_json_first(list); i < n && r == AILIB_OK; i++, e = ailib_json_next(e))
+            r = ailib__convo_add_json1(cv, e, i, err);
+    } else r = ailib__convo_add_json1(cv, list, 0, err);
+    if (r == AILIB_OK && ailib_json_is_string(sys)) r = ailib_convo_set_system(cv, ailib_json_str(sys, NULL), err);
+    if (r != AILIB_OK) ailib_convo_truncate(cv, start);      /* all or nothing */
+    return r;
+}
+
+/* --- the tool loop ----------------------------------------------------------------------------- */
+
+struct ailib_tool_output {
+    ailib_allocator alloc;
+    ailib__buf text;
+    int is_json, is_error, set;
+};
+
+static void ailib__tool_out_set(ailib_tool_output *o, const char *s, size_t n, int is_json, int is_error) {
+    if (!o) return;
+    if (!ailib__buf_set(&o->alloc, &o->text, s ? s : "", s ? n : 0)) { o->set = 0; return; }
+    o->is_json = is_json;
+    o->is_error = is_error;
+    o->set = 1;
+}
+
+AILIB_API void ailib_tool_output_text(ailib_tool_output *o, const char *text) {
+    ailib__tool_out_set(o, text, text ? strlen(text) : 0, 0, 0);
+}
+
+AILIB_API void ailib_tool_output_error(ailib_tool_output *o, const char *message) {
+    ailib__tool_out_set(o, message, message ? strlen(message) : 0, 0, 1);
+}
+
+AILIB_API ailib_result ailib_tool_output_json(ailib_tool_output *o, const char *fmt, ...) {
+    va_list ap;
+    ailib_error e;
+    char *s;
+    size_t n = 0;
+    if (!o) return AILIB_INVALID_ARGUMENT;
+    ailib_error_clear(&e);
+    va_start(ap, fmt);
+    s = ailib__vbuild(&o->alloc, &e, fmt, &ap, &n);
+    va_end(ap);
+    if (!s) {
+        /* the model still gets an answer for its call, and the function its error code */
+        char msg[600];
+        snprintf(msg, sizeof msg, "the tool failed to write its result: %s", e.message);
+        ailib_tool_output_error(o, msg);
+        return e.code ? e.code : AILIB_INVALID_ARGUMENT;
+    }
+    ailib__tool_out_set(o, s, n, 1, 0);
+    ailib__free(&o->alloc, s);
+    return AILIB_OK;
+}
+
+/* Parsed parameter schemas of a loop's tools, one per handler (NULL: none given). */
+static ailib_result ailib__tools_prepare(const ailib_tool_loop_desc *d, ailib_json_doc ***out, ailib_error *err) {
+    ailib_json_doc **docs;
+    size_t i, j;
+    ailib_error e;
+    *out = NULL;
+    if (!d || !d->tools || !d->tool_count)
+        return ailib__fail(err, AILIB_INVALID_ARGUMENT, "tool loop: set desc.tools and desc.tool_count (each a tool and its C function)");
+    docs = (ailib_json_doc **)AILIB_MALLOC(d->tool_count * sizeof *docs);
+    if (!docs) return ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory");
+    memset((void *)docs, 0, d->tool_count * sizeof *docs);
+    for (i = 0; i < d->tool_count; i++) {
+        const ailib_tool_handler *h = &d->tools[i];
+        const char *why = NULL;
+        if (!h->tool.name || !*h->tool.name) why = "has no tool.name";
+        else if (!h->fn) why = "has no fn";
+        for (j = 0; !why && j < i; j++) if (!strcmp(d->tools[j].tool.name, h->tool.name)) why = "repeats the name of another tool";
+        if (!why && h->tool.parameters && *h->tool.parameters) {
+            ailib_error_clear(&e);
+            if (ailib_json_parse(h->tool.parameters, strlen(h->tool.parameters), NULL, &docs[i], &e) != AILIB_OK) why = "has parameters that are not JSON";
+        }
+        if (why) {
+            ailib__fail(err, AILIB_INVALID_ARGUMENT, "tool loop: desc.tools[%lu] ('%s') %s", (unsigned long)i,
+                        h->tool.name ? h->tool.name : "", why);
+            while (i) ailib_json_doc_destroy(docs[i--]);
+            ailib_json_doc_destroy(docs[0]);
+            AILIB_FREE((void *)docs);
+            return AILIB_INVALID_ARGUMENT;
+        }
+    }
+    *out = docs;
+    return AILIB_OK;
+}
+
+static void ailib__tools_release(const ailib_tool_loop_desc *d, ailib_json_doc **docs) {
+    size_t i;
+    if (!docs) return;
+    for (i = 0; i < d->tool_count; i++) ailib_json_doc_destroy(docs[i]);
+    AILIB_FREE((void *)docs);
+}
+
+/* Runs one call into o: the handler's function, or an error the model can act on (no such
+   tool, arguments that are not JSON or do not match the schema). Returns the function's
+   stop request. */
+static int ailib__tool_call_run(const ailib_tool_loop_desc *d, ailib_json_doc **docs, const ailib_tool_call *tc,
+                                ailib_tool_output *o) {
+    char msg[768];
+    size_t i, k;
+    const ailib_tool_handler *h = NULL;
+    ailib_error e;
+    int stop;
+    for (i = 0; i < d->tool_count && !h; i++)
+        if (strlen(d->tools[i].tool.name) == tc->name_len && !memcmp(d->tools[i].tool.name, tc->name, tc->name_len)) h = &d->tools[i];
+    if (!h) {
+        size_t at = (size_t)snprintf(msg, sizeof msg, "there is no tool named '%.*s'; the tools are:", (int)(tc->name_len > 100 ? 100 : tc->name_len), tc->name);
+        for (k = 0; k < d->tool_count && at < sizeof msg; k++)
+            at += (size_t)snprintf(msg + at, sizeof msg - at, "%s %s", k ? "," : "", d->tools[k].tool.name);
+        ailib_tool_output_error(o, msg);
+        return 0;
+    }
+    if (!tc->args) {
+        snprintf(msg, sizeof msg, "the arguments of %s are not valid JSON (%s): call it again with one JSON object that matches its schema",
+                 h->tool.name, ailib_result_string(tc->args_error ? tc->args_error : AILIB_JSON_SYNTAX));
+        ailib_tool_output_error(o, msg);
+        return 0;
+    }
+    i = (size_t)(h - d->tools);
+    if (docs[i] && !d->skip_validation) {
+        ailib_error_clear(&e);
+        if (ailib_schema_validate(ailib_json_doc_root(docs[i]), tc->args, &e) != AILIB_OK) {
+            snprintf(msg, sizeof msg, "the arguments of %s do not match its schema (%s): call it again with corrected arguments",
+                     h->tool.name, e.message);
+            ailib_tool_output_error(o, msg);
+            return 0;
+        }
+    }
+    stop = h->fn(h->user, tc, o);
+    if (!o->set) ailib_tool_output_text(o, "(the tool returned no output)");
+    return stop;
+}
+
+/* The calls of r run into one tool message appended to cv. */
+static ailib_result ailib__tools_run(ailib_convo *cv, const ailib_response *r, const ailib_tool_loop_desc *d,
+                                     ailib_json_doc **docs, size_t *ran, int *stop, ailib_error *err) {
+    size_t i, n = ailib_response_tool_call_count(r);
+    ailib_tool_output *outs;
+    ailib_part *parts;
+    ailib_message m;
+    ailib_result res;
+    int stopped = 0;
+    if (ran) *ran = 0;
+    if (!n) return AILIB_OK;
+    outs = (ailib_tool_output *)ailib__malloc(&cv->alloc, n * sizeof *outs);
+    parts = (ailib_part *)ailib__malloc(&cv->alloc, n * sizeof *parts);
+    if (!outs || !parts) {
+        ailib__free(&cv->alloc, outs);
+        ailib__free(&cv->alloc, parts);
+        return ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory");
+    }
+    memset(outs, 0, n * sizeof *outs);
+    for (i = 0; i < n; i++) {
+        const ailib_tool_call *tc = ailib_response_tool_call(r, i);
+        outs[i].alloc = cv->alloc;
+        if (stopped) ailib_tool_output_error(&outs[i], "not run: the tool loop was stopped before this call");
+        else {
+            if (ailib__tool_call_run(d, docs, tc, &outs[i])) stopped = 1;
+            if (ran) (*ran)++;
+        }
+        if (!outs[i].set) { res = ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory"); n = i + 1; goto done; }
+        parts[i] = ailib_part_tool_result(tc, outs[i].text.p);
+        parts[i].text_len = outs[i].text.len;
+        parts[i].is_json = outs[i].is_json;
+        parts[i].is_error = outs[i].is_error;
+    }
+    m = ailib_message_parts(AILIB_ROLE_TOOL, parts, n);
+    res = ailib_convo_add(cv, &m, err);
+done:
+    for (i = 0; i < n; i++) ailib__free(&cv->alloc, outs[i].text.p);
+    ailib__free(&cv->alloc, outs);
+    ailib__free(&cv->alloc, parts);
+    if (stop) *stop = stopped;
+    return res;
+}
+
+AILIB_API ailib_result ailib_convo_run_tools(ailib_convo *cv, const ailib_response *r, int add_response,
+                                             const ailib_tool_loop_desc *desc, size_t *ran, int *stop, ailib_error *err) {
+    ailib_json_doc **docs;
+    ailib_result res;
+    if (ran) *ran = 0;
+    if (stop) *stop = 0;
+    if (!cv || !r) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_convo_run_tools: the conversation and the response are required");
+    if ((res = ailib__tools_prepare(desc, &docs, err)) != AILIB_OK) return res;
+    if (add_response) res = ailib_convo_add_response(cv, r, err);
+    if (res == AILIB_OK) res = ailib__tools_run(cv, r, desc, docs, ran, stop, err);
+    ailib__tools_release(desc, docs);
+    return res;
+}
+
+struct ailib_tool_run {
+    ailib_allocator alloc;
+    ailib_tool_step *steps;     /* max_steps of them, allocated up front: step pointers stay put */
+    ailib_response **resps;
+    ailib_message *results;
+    void **blocks;
+    size_t n, max;
+    ailib_loop_end end;
+    ailib_usage usage;
+    ailib_convo *own;           /* the conversation of a loop called without one */
+};
+
+AILIB_API void ailib_tool_run_destroy(ailib_tool_run *run) {
+    size_t i;
+    ailib_allocator a;
+    if (!run) return;
+    a = run->alloc;
+    for (i = 0; i < run->n; i++) {
+        ailib_response_destroy(run->resps[i]);
+        ailib__free(&a, run->blocks[i]);
+    }
+    ailib_convo_destroy(run->own);
+    ailib__free(&a, run->steps);
+    ailib__free(&a, (void *)run->resps);
+    ailib__free(&a, run->results);
+    ailib__free(&a, (void *)run->blocks);
+    ailib__free(&a, run);
+}
+
+AILIB_API size_t ailib_tool_run_step_count(const ailib_tool_run *run) { return run ? run->n : 0; }
+AILIB_API const ailib_tool_step *ailib_tool_run_step(const ailib_tool_run *run, size_t i) {
+    return run && i < run->n ? &run->steps[i] : NULL;
+}
+AILIB_API const ailib_response *ailib_tool_run_response(const ailib_tool_run *run) {
+    return run && run->n ? run->resps[run->n - 1] : NULL;
+}
+AILIB_API ailib_loop_end ailib_tool_run_end(const ailib_tool_run *run) { return run ? run->end : AILIB_LOOP_FAILED; }
+AILIB_API ailib_usage ailib_tool_run_usage(const ailib_tool_run *run) {
+    ailib_usage u;
+    if (run) return run->usage;
+    memset(&u, 0, sizeof u);
+    return u;
+}
+
+static ailib_tool_run *ailib__run_new(const ailib_allocator *a, size_t max) {
+    ailib_tool_run *run = (ailib_tool_run *)ailib__malloc(a, sizeof *run);
+    if (!run) return NULL;
+    memset(run, 0, sizeof *run);
+    run->alloc = *a;
+    run->max = max;
+    run->steps = (ailib_tool_step *)ailib__malloc(a, max * sizeof *run->steps);
+    run->resps = (ailib_response **)ailib__malloc(a, max * sizeof *run->resps);
+    run->results = (ailib_message *)ailib__malloc(a, max * sizeof *run->results);
+    run->blocks = (void **)ailib__malloc(a, max * sizeof *run->blocks);
+    if (!run->steps || !run->resps || !run->results || !run->blocks) { ailib_tool_run_destroy(run); return NULL; }
+    return run;
+}
+
+static void ailib__usage_add(ailib_usage *u, const ailib_usage *v) {
+    if (!v) return;
+    u->input_tokens += v->input_tokens; u->output_tokens += v->output_tokens; u->total_tokens += v->total_tokens;
+    u->cached_input_tokens += v->cached_input_tokens; u->cache_write_tokens += v->cache_write_tokens;
+    u->reasoning_tokens += v->reasoning_tokens; u->reported |= v->reported;
+}
+
+/* Records a step: its response (the run takes it) and a copy of the results cv just got. */
+static ailib_result ailib__run_step(ailib_tool_run *run, ailib_response *r, const ailib_convo *cv, int has_results, ailib_error *err) {
+    size_t i = run->n;
+    run->resps[i] = r;
+    run->blocks[i] = NULL;
+    run->steps[i].response = r;
+    run->steps[i].results = NULL;
+    run->n++;
+    ailib__usage_add(&run->usage, ailib_response_usage(r));
+    if (has_results) {
+        if (!(run->blocks[i] = ailib__msg_clone(&run->alloc, &cv->msgs[cv->n - 1], &run->results[i], err))) return err ? err->code : AILIB_OUT_OF_MEMORY;
+        run->steps[i].results = &run->results[i];
+    }
+    return AILIB_OK;
+}
+
+AILIB_API ailib_result ailib_tool_loop(ailib_client *c, ailib_convo *cv, const ailib_request *req,
+                                       const ailib_tool_loop_desc *desc, ailib_tool_run **out, ailib_error *err) {
+    ailib_json_doc **docs = NULL;
+    ailib_tool *tools = NULL;
+    ailib_tool_run *run = NULL;
+    ailib_request local;
+    ailib_allocator a = ailib__allocator(NULL);
+    ailib_result res;
+    size_t i, max;
+    if (out) *out = NULL;
+    if (!c) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_tool_loop: the client is NULL");
+    if (req && req->tool_count)
+        return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_tool_loop: give the tools in desc.tools (each with its function), not request.tools");
+    if (cv && req && req->message_count)
+        return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_tool_loop: the conversation supplies the messages: leave request.messages "
+                           "empty, or pass a NULL conversation");
+    if ((res = ailib__tools_prepare(desc, &docs, err)) != AILIB_OK) return res;
+    max = desc->max_steps > 0 ? (size_t)desc->max_steps : 10;
+    if (cv) a = cv->alloc;
+    tools = (ailib_tool *)ailib__malloc(&a, desc->tool_count * sizeof *tools);
+    run = ailib__run_new(&a, max);
+    if (!tools || !run) { res = ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory"); goto done; }
+    for (i = 0; i < desc->tool_count; i++) tools[i] = desc->tools[i].tool;
+    if (req) local = *req; else memset(&local, 0, sizeof local);
+    if (!cv) {
+        if (!(run->own = cv = ailib_convo_create(NULL, err))) { res = err ? err->code : AILIB_OUT_OF_MEMORY; goto done; }
+        for (i = 0; req && i < req->message_count; i++)
+            if ((res = ailib_convo_add(cv, &req->messages[i], err)) != AILIB_OK) goto done;
+    }
+    local.messages = NULL;
+    local.message_count = 0;
+    local.tools = tools;
+    local.tool_count = desc->tool_count;
+    run->end = AILIB_LOOP_MAX_STEPS;
+    while (run->n < max) {
+        ailib_response *r = NULL;
+        const ailib_tool_step *st;
+        int stop = 0, calls;
+        res = ailib__convo_send(c, cv, &local, desc->stream, desc->on_event, desc->event_user, &r, err);
+        if (res != AILIB_OK) {
+            run->end = AILIB_LOOP_FAILED;
+            if (r) ailib__run_step(run, r, cv, 0, NULL);      /* what arrived stays readable */
+            break;
+        }
+        calls = ailib_response_tool_call_count(r) > 0;
+        if (calls && (res = ailib__tools_run(cv, r, desc, docs, NULL, &stop, err)) != AILIB_OK) {
+            run->end = AILIB_LOOP_FAILED;
+            ailib__run_step(run, r, cv, 0, NULL);
+            break;
+        }
+        if ((res = ailib__run_step(run, r, cv, calls, err)) != AILIB_OK) { run->end = AILIB_LOOP_FAILED; break; }
+        st = &run->steps[run->n - 1];
+        if (desc->stop_when && desc->stop_when(desc->stop_user, st, run->n - 1)) stop = 1;
+        if (!calls) { run->end = AILIB_LOOP_ANSWERED; break; }
+        if (stop) { run->end = AILIB_LOOP_STOPPED; break; }
+        /* a forced tool choice forces the first call only, or the loop could never end */
+        if (local.tool_choice.mode == AILIB_TOOL_CHOICE_REQUIRED || local.tool_choice.mode == AILIB_TOOL_CHOICE_NAMED) {
+            local.tool_choice.mode = AILIB_TOOL_CHOICE_AUTO;
+            local.tool_choice.name = NULL;
+        }
+    }
+done:
+    ailib__tools_release(desc, docs);
+    ailib__free(&a, tools);
+    if (run && out) *out = run;
+    else ailib_tool_run_destroy(run);
+    return res;
+}
+
+/* --- the catalog before sending ---------------------------------------------------------------- */
+
+/* Optimal string alignment distance (edits, adjacent swaps count one), ASCII case ignored;
+   names longer than 63 bytes count as far from everything. */
+static size_t ailib__edit_distance(const char *a, size_t an, const char *b, size_t bn) {
+    size_t rows[3][64], i, j;
+    size_t *pp = rows[0], *p = rows[1], *cur = rows[2], *t;
+    if (an >= 64 || bn >= 64) return (size_t)-1;
+    for (j = 0; j <= bn; j++) p[j] = j;
+    for (i = 1; i <= an; i++) {
+        cur[0] = i;
+        for (j = 1; j <= bn; j++) {
+            int same = tolower((unsigned char)a[i - 1]) == tolower((unsigned char)b[j - 1]);
+            size_t v = p[j - 1] + !same;
+            if (p[j] + 1 < v) v = p[j] + 1;
+            if (cur[j - 1] + 1 < v) v = cur[j - 1] + 1;
+            if (i > 1 && j > 1 && tolower((unsigned char)a[i - 1]) == tolower((unsigned char)b[j - 2]) &&
+                tolower((unsigned char)a[i - 2]) == tolower((unsigned char)b[j - 1]) && pp[j - 2] + 1 < v)
+                v = pp[j - 2] + 1;
+            cur[j] = v;
+        }
+        t = pp; pp = p; p = cur; cur = t;
+    }
+    return p[bn];
+}
+
+static int ailib__icontains(const char *h, size_t hn, const char *n, size_t nn) {
+    size_t i, j;
+    if (nn > hn) return 0;
+    for (i = 0; i + nn <= hn; i++) {
+        for (j = 0; j < nn && tolower((unsigned char)h[i + j]) == tolower((unsigned char)n[j]); j++) {}
+        if (j == nn) return 1;
+    }
+    return 0;
+}
+
+/* How near candidate c is to the name q: the edit distance, or (size_t)-1 when not near. Near
+   means a few edits (a quarter of the shorter name, at least one) or one containing the other
+   (at least 4 bytes of it): "gpt-4o-mni", "claude-sonnet", "antropic". */
+static size_t ailib__nearness(const char *q, const char *c) {
+    size_t qn = strlen(q), cn = strlen(c), d = ailib__edit_distance(q, qn, c, cn);
+    size_t shorter = qn < cn ? qn : cn, allow = shorter / 4 ? shorter / 4 : 1;
+    if (d <= allow) return d;
+    if (shorter >= 4 && (ailib__icontains(c, cn, q, qn) || ailib__icontains(q, qn, c, cn))) return d == (size_t)-1 ? 63 : d;
+    return (size_t)-1;
+}
+
+AILIB_API size_t ailib_model_suggest(const char *provider, const char *model, const ailib_model_info **out, size_t max) {
+    size_t dist[16], n = 0, i, k;
+    if (!model || !*model || !out || !max) return 0;
+    if (max > 16) max = 16;
+    for (i = 0; i < ailib_model_count(); i++) {
+        const ailib_model_info *m = ailib_model_at(i);
+        size_t d;
+        if (provider && strcmp(m->provider, provider) != 0) continue;
+        if ((d = ailib__nearness(model, m->name)) == (size_t)-1) continue;
+        /* insertion into the best max, stable: catalog order (newest first) breaks ties */
+        for (k = n; k > 0 && dist[k - 1] > d; k--) {
+            if (k < max) { dist[k] = dist[k - 1]; out[k] = out[k - 1]; }
+        }
+        if (k < max) { dist[k] = d; out[k] = m; if (n < max) n++; }
+    }
+    return n;
+}
+
+AILIB_API const ailib_provider_info *ailib_provider_suggest(const char *name) {
+    const ailib_provider_info *best = NULL;
+    size_t i, bd = (size_t)-1;
+    if (!name || !*name) return NULL;
+    for (i = 0; i < ailib_provider_count(); i++) {
+        size_t d = ailib__nearness(name, ailib_provider_at(i)->name);
+        if (d < bd) { bd = d; best = ailib_provider_at(i); }
+    }
+    return best;
+}
+
+/* "a, b, c" of up to three catalog names near model (with their providers when all is set). */
+static void ailib__suggest_text(char *buf, size_t cap, const char *provider, const char *model, int with_provider) {
+    const ailib_model_info *near[3];
+    size_t n = ailib_model_suggest(provider, model, near, 3), i, at = 0;
+    buf[0] = 0;
+    for (i = 0; i < n && at < cap; i++)
+        at += (size_t)snprintf(buf + at, cap - at, "%s%s%s%s", i ? ", " : "", with_provider ? near[i]->provider : "",
+                               with_provider ? "/" : "", near[i]->name);
+}
+
+/* The providers whose catalog rows list model (exactly, else by the catalog's prefix rule). */
+static size_t ailib__providers_of(const char *model, const ailib_provider_info **out, size_t max) {
+    size_t i, j, n = 0;
+    int pass;
+    for (pass = 0; pass < 2 && !n; pass++)
+        for (i = 0; i < ailib_provider_count(); i++) {
+            const ailib_provider_info *p = ailib_provider_at(i);
+            int found = 0;
+            if (pass == 0) {
+                for (j = 0; j < ailib_model_count() && !found; j++)
+                    found = !strcmp(ailib_model_at(j)->provider, p->name) && !strcmp(ailib_model_at(j)->name, model);
+            } else found = ailib_model_find(p->name, model) != NULL;
+            if (found && n < max) out[n++] = p;
+        }
+    return n;
+}
+
+AILIB_API ailib_result ailib_model_resolve(const char *model, const ailib_provider_info **provider, const char **bare,
+                                           ailib_error *err) {
+    const ailib_provider_info *found[8], *p;
+    const char *slash;
+    char near[256];
+    size_t n;
+    if (provider) *provider = NULL;
+    if (bare) *bare = NULL;
+    if (!model || !*model)
+        return ailib__fail(err, AILIB_CONFIGURATION, "no model: set desc.model to \"provider/model\" (e.g. \"openai/gpt-4o-mini\") or AILIB_MODEL");
+    slash = strchr(model, '/');
+    p = slash ? ailib_provider_findn(model, (size_t)(slash - model)) : ailib_provider_find(model);
+    if (p) {
+        if (provider) *provider = p;
+        if (bare) *bare = slash && slash[1] ? slash + 1 : p->default_model;
+        return AILIB_OK;
+    }
+    /* a bare model id (which may hold a slash: "accounts/fireworks/models/x") that one provider lists */
+    n = ailib__providers_of(model, found, 8);
+    if (n == 1) {
+        if (provider) *provider = found[0];
+        if (bare) *bare = model;
+        return AILIB_OK;
+    }
+    if (n > 1) {
+        char list[256];
+        size_t i, at = 0;
+        for (i = 0; i < n && at < sizeof list; i++) at += (size_t)snprintf(list + at, sizeof list - at, "%s%s", i ? ", " : "", found[i]->name);
+        return ailib__fail(err, AILIB_CONFIGURATION, "model '%s' is served by %s: name one, e.g. \"%s/%s\"", model, list, found[0]->name, model);
+    }
+    if (slash) {
+        const ailib_provider_info *s;
+        char pname[64];
+        ailib__copy_trunc(pname, sizeof pname, model, (size_t)(slash - model));
+        s = ailib_provider_suggest(pname);
+        if (s) return ailib__fail(err, AILIB_CONFIGURATION, "unknown provider '%s' in model '%s': did you mean '%s'? (`ailib providers` lists them)",
+                                  pname, model, s->name);
+        return ailib__fail(err, AILIB_CONFIGURATION, "unknown provider '%s' in model '%s' (`ailib providers` lists them)", pname, model);
+    }
+    if ((p = ailib_provider_suggest(model)) != NULL && ailib__edit_distance(model, strlen(model), p->name, strlen(p->name)) <= 2)
+        return ailib__fail(err, AILIB_CONFIGURATION, "'%s' is neither a provider nor a catalog model: did you mean the provider '%s'? "
+                           "(`ailib providers` lists them)", model, p->name);
+    ailib__suggest_text(near, sizeof near, NULL, model, 1);
+    if (near[0])
+        return ailib__fail(err, AILIB_CONFIGURATION, "model '%s' names no provider and no catalog provider lists it: write it as "
+                           "\"provider/model\"; near it in the catalog: %s", model, near);
+    return ailib__fail(err, AILIB_CONFIGURATION, "model '%s' names no provider: write it as \"provider/model\" (e.g. \"openai/gpt-4o-mini\") "
+                       "or set desc.provider", model);
+}
+
+static int ailib__provider_has_rows(const char *provider) {
+    size_t i;
+    for (i = 0; i < ailib_model_count(); i++) if (!strcmp(ailib_model_at(i)->provider, provider)) return 1;
+    return 0;
+}
+
+static void ailib__warn_add(char *buf, size_t cap, const char *fmt, ...) {
+    size_t at = strlen(buf);
+    va_list ap;
+    if (at + 3 >= cap) return;
+    if (at) { memcpy(buf + at, "; ", 3); at += 2; }
+    va_start(ap, fmt);
+    vsnprintf(buf + at, cap - at, fmt, ap);
+    va_end(ap);
+}
+
+/* The warning for a model the catalog does not know at a provider it knows ("" when none). */
+static void ailib__model_warning(const ailib_provider_info *prov, const char *model, char *buf, size_t cap) {
+    char near[256];
+    const ailib_provider_info *others[8];
+    size_t n;
+    if (!prov || !model || !*model || prov->auth == AILIB_AUTH_NONE || !ailib__provider_has_rows(prov->name) ||
+        ailib_model_find(prov->name, model))
+        return;
+    ailib__suggest_text(near, sizeof near, prov->name, model, 0);
+    if (near[0]) ailib__warn_add(buf, cap, "model '%s' is not in the catalog of %s (nearest: %s); sending it as given", model, prov->name, near);
+    else ailib__warn_add(buf, cap, "model '%s' is not in the catalog of %s (`ailib models %s` lists what it serves); sending it as given",
+                         model, prov->name, prov->name);
+    if ((n = ailib__providers_of(model, others, 8)) > 0)
+        ailib__warn_add(buf, cap, "'%s' is a model of %s: write \"%s/%s\" to use it there", model, others[0]->name, others[0]->name, model);
+}
+
+static int ailib__wants_reasoning(const ailib_reasoning *r) {
+    return (r->effort != AILIB_EFFORT_DEFAULT && r->effort != AILIB_EFFORT_NONE) || r->budget_tokens > 0;
+}
+
+/* The catalog checks of a request; warn_model: also the unknown-model warning. */
+static ailib_result ailib__check(const ailib_provider_info *prov, const char *model, const ailib_request *req, int warn_model,
+                                 char *warning, size_t cap, ailib_error *err) {
+    const ailib_model_info *row;
+    size_t i, j;
+    int images = 0, audio = 0;
+    if (warning && cap) warning[0] = 0;
+    if (!prov || !req) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_request_check: the provider and the request are required");
+    if (!model || !*model) model = prov->default_model ? prov->default_model : "";
+    row = ailib_model_find(prov->name, model);
+    if (ailib__wants_reasoning(&req->reasoning) && row && !(row->caps & AILIB_CAP_REASONING)) {
+        /* the alternative: the provider's default model when it reasons, else its first row that does */
+        const ailib_model_info *alt = ailib_model_find(prov->name, prov->default_model ? prov->default_model : "");
+        if (alt && !(alt->caps & AILIB_CAP_REASONING)) alt = NULL;
+        for (i = 0; i < ailib_model_count() && !alt; i++)
+            if (!strcmp(ailib_model_at(i)->provider, prov->name) && (ailib_model_at(i)->caps & AILIB_CAP_REASONING)) alt = ailib_model_at(i);
+        if (alt)
+            return ailib__fail(err, AILIB_UNSUPPORTED, "%s/%s cannot reason (its catalog row has no reasoning): remove request.reasoning, or "
+                               "choose a model that reasons, e.g. %s/%s (a provider field can still go in request.extra_json)",
+                               prov->name, row->name, prov->name, alt->name);
+        return ailib__fail(err, AILIB_UNSUPPORTED, "%s/%s cannot reason (its catalog row has no reasoning, nor has any %s model): remove "
+                           "request.reasoning (a provider field can still go in request.extra_json)", prov->name, row->name, prov->name);
+    }
+    if (req->reasoning.budget_tokens > 0 && req->max_tokens > 0) {
+        int64_t mx = req->max_tokens, need = mx / 2 < 256 ? mx / 2 : 256, room = mx - req->reasoning.budget_tokens;
+        if (room < need)
+            return ailib__fail(err, AILIB_INVALID_ARGUMENT, "request.max_tokens %lld leaves %lld token%s for the answer after a thinking "
+                               "budget of %lld (it covers both): raise request.max_tokens to at least %lld or lower "
+                               "reasoning.budget_tokens to at most %lld", (long long)mx, (long long)(room > 0 ? room : 0),
+                               room == 1 ? "" : "s", (long long)req->reasoning.budget_tokens,
+                               (long long)(req->reasoning.budget_tokens + 256), (long long)(mx - need));
+    }
+    if (!warning || !cap) return AILIB_OK;
+    if (warn_model) ailib__model_warning(prov, model, warning, cap);
+    if (!row) return AILIB_OK;
+    if (row->caps == AILIB_CAP_EMBEDDING || row->caps == (AILIB_CAP_EMBEDDING | AILIB_CAP_VISION))
+        ailib__warn_add(warning, cap, "%s/%s is an embedding model: use ailib_embed() with it", prov->name, row->name);
+    if (req->max_tokens > 0 && row->max_output > 0 && req->max_tokens > row->max_output)
+        ailib__warn_add(warning, cap, "request.max_tokens %lld is above the %lld output tokens the catalog gives %s/%s",
+                        (long long)req->max_tokens, (long long)row->max_output, prov->name, row->name);
+    if (req->tool_count && !(row->caps & AILIB_CAP_TOOLS))
+        ailib__warn_add(warning, cap, "the catalog says %s/%s does not call tools", prov->name, row->name);
+    for (i = 0; i < req->message_count; i++)
+        for (j = 0; req->messages[i].parts && j < req->messages[i].part_count; j++) {
+            images |= req->messages[i].parts[j].type == AILIB_PART_IMAGE;
+            audio |= req->messages[i].parts[j].type == AILIB_PART_AUDIO;
+        }
+    if (images && !(row->caps & AILIB_CAP_VISION)) ailib__warn_add(warning, cap, "the catalog says %s/%s does not take images", prov->name, row->name);
+    if (audio && !(row->caps & AILIB_CAP_AUDIO)) ailib__warn_add(warning, cap, "the catalog says %s/%s does not take audio", prov->name, row->name);
+    return AILIB_OK;
+}
+
+AILIB_API ailib_result ailib_request_check(const ailib_provider_info *provider, const char *model, const ailib_request *req,
+                                           char *warning, size_t warning_cap, ailib_error *err) {
+    return ailib__check(provider, model, req, 1, warning, warning_cap, err);
+}
+
+/* ailib_client_create's provider and model: an explicit row, "provider/model", desc.provider
+   with a bare model, a provider name, or a bare model one catalog provider lists. Logs the
+   unknown-model warning. */
+static const ailib_provider_info *ailib__client_model(const ailib_client_desc *desc, const char **model, ailib_error *err) {
+    const ailib_provider_info *prov = NULL;
+    const char *m = *model, *bare = m;
+    char warning[512];
+    if (desc->provider_info) prov = desc->provider_info;
+    else if (m && strchr(m, '/') && ailib_provider_findn(m, (size_t)(strchr(m, '/') - m))) {
+        prov = ailib_provider_findn(m, (size_t)(strchr(m, '/') - m));
+        bare = strchr(m, '/') + 1;
+    } else if (desc->provider) {
+        if (!(prov = ailib_provider_find(desc->provider))) {
+            const ailib_provider_info *s = ailib_provider_suggest(desc->provider);
+            ailib__fail(err, AILIB_CONFIGURATION, "unknown provider '%s' in desc.provider%s%s%s (`ailib providers` lists them)", desc->provider,
+                        s ? ": did you mean '" : "", s ? s->name : "", s ? "'?" : "");
+            return NULL;
+        }
+    } else if (ailib_model_resolve(m, &prov, &bare, err) != AILIB_OK) return NULL;
+    if (!bare || !*bare) bare = prov->default_model;
+    *model = bare;
+    warning[0] = 0;
+    if (desc->log && !desc->provider_info) {
+        ailib__model_warning(prov, bare, warning, sizeof warning);
+        if (warning[0]) desc->log(desc->log_user, AILIB_LOG_WARN, warning);
+    }
+    return prov;
+}
+
+/* ailib_chat_start's checks; the model warning only for a model other than the client's
+   (whose warning came at creation). */
+static ailib_result ailib__client_check(ailib_client *c, const ailib_provider_info *prov, const ailib_request *req, ailib_error *err) {
+    const char *model = req->model, *slash;
+    char warning[768];
+    ailib_result r;
+    if (model && (slash = strchr(model, '/')) != NULL && ailib_provider_findn(model, (size_t)(slash - model)) == prov) model = slash + 1;
+    /* warnings only go to a logger: without one they are not even worded */
+    r = ailib__check(prov, model, req, model && strcmp(model, c->model) != 0, c->log ? warning : NULL,
+                     c->log ? sizeof warning : 0, err);
+    if (r == AILIB_OK && c->log && warning[0]) ailib__log(c, AILIB_LOG_WARN, "%s", warning);
+    return r;
 }
 
 #ifdef __cplusplus

@@ -1,16 +1,21 @@
 /* ailib - the command-line client of ailib: ask any catalog provider from the shell.
 
    ailib "prompt"                 stream the answer (Ctrl-C cancels cleanly, exit 130)
-   ailib --json "prompt"          one non-streamed call, the normalized response as JSON
-   ailib providers                the provider catalog and which keys are set
+   git diff | ailib "Review:"     the prompt, a blank line, then what came on stdin
+   ailib -c "and then?"           continue the last conversation (--cid ID: another one)
+   ailib logs                     past calls with tokens and cost (the log is JSONL)
    ailib models [provider]        the model catalog; with a provider, its live model list
-                                  merged with the catalog (catalog only when no key is set)
+   ailib embed | check | providers | aliases | config | help
 
    Exit codes: 0 ok, 1 provider error, 2 usage error, 3 configuration (no key, unknown
    provider), 4 network or timeout, 130 interrupted. `ailib --help` has the rest.
 
-   Every call runs on the library's non-blocking core with a short poll timeout, so SIGINT
-   (which only sets a flag) is noticed within 50 ms and the call is cancelled from the loop.
+   Structure: a table of commands (name, function, help) and a table of options (spelling,
+   values, which commands take it, an id handled in apply_option()); a new subcommand or
+   option is a row in each plus its code. Every chat call runs on the library's non-blocking
+   core with a short poll timeout, so SIGINT (which only sets a flag) is noticed within 50 ms
+   and the call is cancelled from the loop; the calls that block (embed, models, --schema)
+   end the process at once on Ctrl-C instead.
 
    Build: cc -std=c99 -D_POSIX_C_SOURCE=200809L -O2 -I. tools/ailib.c -o build/ailib -lcurl -lm -lpthread
 */
@@ -18,73 +23,66 @@
 #include "ailib.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 enum { EXIT_OK = 0, EXIT_PROVIDER = 1, EXIT_USAGE = 2, EXIT_CONFIG = 3, EXIT_NETWORK = 4, EXIT_INTERRUPTED = 130 };
 
-static volatile sig_atomic_t g_interrupted = 0;
+#define MAX_LIST 64
 
-/* The first Ctrl-C asks the poll loop to cancel the call; a second one ends the process
-   at once, should anything ever keep the loop from noticing the first. */
+static volatile sig_atomic_t g_interrupted = 0;
+static volatile sig_atomic_t g_blocking = 1;    /* a blocking library call runs: Ctrl-C ends the process */
+
+/* The first Ctrl-C asks the poll loop to cancel the call; inside a blocking call, or at a
+   second Ctrl-C, the process ends at once (write and _exit are async-signal-safe). */
 static void on_sigint(int sig) {
+    static const char msg[] = "\nailib: interrupted\n";
     (void)sig;
-    if (g_interrupted) _exit(EXIT_INTERRUPTED);
+    if (g_interrupted || g_blocking) {
+        if (write(STDERR_FILENO, msg, sizeof msg - 1) < 0) { /* nothing left to do */ }
+        _exit(EXIT_INTERRUPTED);
+    }
     g_interrupted = 1;
 }
 
+typedef struct cli_attachment { const char *path, *mime; } cli_attachment;
+
 typedef struct cli_options {
-    const char *model, *system, *base_url;
-    const char *prompt_arg;          /* joined positional arguments, or NULL: read stdin */
+    const char *model, *system, *base_url, *cid, *schema, *query, *input_type;
     ailib_optf temperature;
-    int64_t max_tokens;
+    int64_t max_tokens, timeout_ms, count, chain_limit, dimensions;
     ailib_effort effort;
-    int64_t timeout_ms;
-    int verbose, json;
+    int verbose, json, cont, no_stream, extract, no_log, log, lines;
+    cli_attachment attach[MAX_LIST]; size_t nattach;
+    const char *opts[MAX_LIST]; size_t nopts;        /* -o key=value */
+    const char *tools[MAX_LIST]; size_t ntools;      /* -T FILE */
 } cli_options;
 
-static const char *usage_text =
-    "usage: ailib [options] [prompt...]      ask a model (prompt from stdin when none given)\n"
-    "       ailib providers                  list the provider catalog and which keys are set\n"
-    "       ailib models [options] [provider]\n"
-    "                                        the model catalog; with a provider (or -m provider),\n"
-    "                                        the models it lists now, merged with the catalog\n"
-    "\n"
-    "options:\n"
-    "  -m provider/model     model to use (default: $AILIB_MODEL, else the default model of the\n"
-    "                        first provider whose key variable is set); a bare provider name\n"
-    "                        takes its default model\n"
-    "  -s TEXT               system prompt\n"
-    "  -t TEMP               temperature (e.g. 0.2)\n"
-    "  --max-tokens N        cap on output tokens\n"
-    "  --reasoning LEVEL     reasoning effort: low, medium or high (also none, minimal, xhigh)\n"
-    "  --base-url URL        send to this base URL instead of the catalog's (proxies, local\n"
-    "                        servers, the ailib-mock test server)\n"
-    "  --timeout SECS        give up after this long (default: $AI_TIMEOUT_SECS, else 600)\n"
-    "  --json                no streaming; print the normalized response as JSON (models: the\n"
-    "                        rows as a JSON array)\n"
-    "  -v                    log the chosen model, requests, retries and errors to stderr (never\n"
-    "                        keys or prompts); reasoning goes to stderr when stdout is no terminal\n"
-    "  --help, --version\n"
-    "  --                    end of options (for a prompt that starts with '-')\n"
-    "\n"
-    "The API key comes from the provider's variable (OPENAI_API_KEY, ANTHROPIC_API_KEY, ...;\n"
-    "`ailib providers` names them all). Reasoning is shown dimmed when stdout is a terminal.\n"
-    "Ctrl-C cancels a call.\n"
-    "\n"
-    "ailib models PROVIDER asks the provider for its models (-m, --base-url, --timeout, --json\n"
-    "and -v apply) and prints one row per model with a SOURCE column: live+catalog (listed and\n"
-    "in the catalog, whose context, capabilities and prices fill in what the provider does not\n"
-    "say), live (listed, not in the catalog) or catalog only (a catalog row the provider did\n"
-    "not list). Without the provider's key, or for a protocol without a model list (bedrock),\n"
-    "it prints the catalog rows alone, says why on stderr and exits 0; a failed request exits\n"
-    "1 or 4 like a chat call.\n"
-    "\n"
-    "exit codes: 0 ok, 1 provider error, 2 usage error, 3 configuration (missing key, unknown\n"
-    "provider), 4 network error or timeout, 130 interrupted\n";
+/* --- the configuration file ----------------------------------------------------------------- */
+
+typedef struct cli_config {
+    char path[1024];
+    int found;
+    char *text;                                      /* the file; the values below point into it */
+    const char *model, *system, *reasoning, *embed_model, *log_file;
+    double temperature; int has_temperature;
+    int64_t max_tokens, timeout_ms;
+    int log_off;
+    const char *alias_name[MAX_LIST], *alias_model[MAX_LIST]; size_t naliases;
+    const char *opt_key[MAX_LIST], *opt_val[MAX_LIST]; size_t nopts;   /* defaults for -o key=value */
+} cli_config;
+
+static cli_config g_cfg;
+
+/* --- small helpers ---------------------------------------------------------------------------- */
 
 static int usage_error(const char *fmt, const char *arg) {
     fputs("ailib: ", stderr);
@@ -92,8 +90,6 @@ static int usage_error(const char *fmt, const char *arg) {
     fputs(" (see ailib --help)\n", stderr);
     return EXIT_USAGE;
 }
-
-/* --- small helpers ------------------------------------------------------------------------- */
 
 /* Parses a whole string as a finite number (the C locale is in force: no setlocale call). */
 static int parse_double(const char *s, double *out) {
@@ -116,6 +112,12 @@ static int parse_int64(const char *s, int64_t *out) {
     if (*end || errno) return 0;
     *out = (int64_t)v;
     return 1;
+}
+
+static int parse_bool(const char *s, int *out) {
+    if (!strcmp(s, "1") || !strcmp(s, "true") || !strcmp(s, "on") || !strcmp(s, "yes")) { *out = 1; return 1; }
+    if (!strcmp(s, "0") || !strcmp(s, "false") || !strcmp(s, "off") || !strcmp(s, "no")) { *out = 0; return 1; }
+    return 0;
 }
 
 /* The first variable of a space-separated list that is set and non-empty (the library's
@@ -161,8 +163,9 @@ static const char *key_status(const ailib_provider_info *p) {
     return env_any(p->api_key_env, NULL, 0) ? "key set" : "no key";
 }
 
-/* Reads all of f into a NUL-terminated malloc'd buffer; NULL on failure or interruption. */
-static char *read_all(FILE *f) {
+/* Reads all of f into a NUL-terminated malloc'd buffer (*len its length); NULL on failure
+   or interruption. */
+static char *read_all_n(FILE *f, size_t *len_out) {
     size_t len = 0, cap = 4096, n;
     char *buf = (char *)malloc(cap), *nb;
     if (!buf) return NULL;
@@ -181,6 +184,49 @@ static char *read_all(FILE *f) {
         }
     }
     buf[len] = 0;
+    if (len_out) *len_out = len;
+    return buf;
+}
+
+/* A file's bytes (NUL-terminated); NULL with errno set. */
+static char *read_file(const char *path, size_t *len) {
+    FILE *f = fopen(path, "rb");
+    char *s;
+    int e;
+    if (!f) return NULL;
+    s = read_all_n(f, len);
+    e = errno;
+    fclose(f);
+    errno = e;
+    return s;
+}
+
+/* A prompt typed at a terminal. The line discipline hands over a line at a time; a read that
+   returns bytes without a final newline means Ctrl-D was pressed after text on the line, and
+   a read of 0 bytes means Ctrl-D at the start of a line: either way one Ctrl-D ends the
+   prompt (reading on, as stdio does, would need a second one). */
+static char *read_tty_prompt(void) {
+    size_t len = 0, cap = 16384;
+    char *buf = (char *)malloc(cap);
+    if (!buf) return NULL;
+    for (;;) {
+        ssize_t n;
+        if (cap - len < 8192 + 1) {
+            char *nb = (char *)realloc(buf, cap * 2);
+            if (!nb) { free(buf); return NULL; }
+            buf = nb;
+            cap *= 2;
+        }
+        n = read(STDIN_FILENO, buf + len, 8192);
+        if (n < 0) {
+            if (errno == EINTR && !g_interrupted) continue;
+            free(buf);
+            return NULL;
+        }
+        len += (size_t)n;
+        if (n == 0 || buf[len - 1] != '\n') break;
+    }
+    buf[len] = 0;
     return buf;
 }
 
@@ -189,49 +235,558 @@ static int exit_code_of(ailib_result r) {
     switch (r) {
     case AILIB_OK: return EXIT_OK;
     case AILIB_CONFIGURATION: case AILIB_UNSUPPORTED: return EXIT_CONFIG;
+    case AILIB_INVALID_ARGUMENT: return EXIT_USAGE;           /* refused before sending: the options are wrong */
     case AILIB_NETWORK: case AILIB_TIMEOUT: return EXIT_NETWORK;
     case AILIB_CANCELLED: return EXIT_INTERRUPTED;
     default: return EXIT_PROVIDER;
     }
 }
 
-/* Prints msg with the library's desc-field advice turned into this tool's flags. */
-static void print_cli_message(const char *msg) {
+/* Writes msg with the library's desc-field advice turned into this tool's flags. */
+static void put_cli_message(FILE *f, const char *msg) {
     static const char *const subst[][2] = {
         { " or desc.api_key", "" }, { "desc.timeout_ms", "--timeout SECS" }, { "desc.base_url", "--base-url" },
-        { "desc.model", "-m" }, { " or set desc.provider", "" }
+        { "desc.model", "-m" }, { " or set desc.provider", "" }, { "request.max_tokens", "--max-tokens" },
+        { "request.reasoning", "--reasoning / -o budget" }, { "reasoning.budget_tokens", "-o budget" },
+        { " (a provider field can still go in request.extra_json)", "" }
     };
     const char *p = msg;
     while (*p) {
         size_t k, best = 0, at = strlen(p);
         for (k = 0; k < sizeof subst / sizeof subst[0]; k++) {
-            const char *f = strstr(p, subst[k][0]);
-            if (f && (size_t)(f - p) < at) { at = (size_t)(f - p); best = k + 1; }
+            const char *hit = strstr(p, subst[k][0]);
+            if (hit && (size_t)(hit - p) < at) { at = (size_t)(hit - p); best = k + 1; }
         }
-        fwrite(p, 1, at, stderr);
+        fwrite(p, 1, at, f);
         if (!best) break;
-        fputs(subst[best - 1][1], stderr);
+        fputs(subst[best - 1][1], f);
         p += at + strlen(subst[best - 1][0]);
     }
 }
 
-static int report_error(ailib_result r, const ailib_error *err) {
-    const char *msg = err->message[0] ? err->message : ailib_result_string(r);
-    if (r == AILIB_CANCELLED && g_interrupted) msg = "interrupted";
-    fputs("ailib: ", stderr);
-    print_cli_message(msg);
-    if (err->request_id[0]) fprintf(stderr, " (request id %s)", err->request_id);
+static void print_cli_message(const char *msg) { put_cli_message(stderr, msg); }
+
+/* The friendly name of a result name ("AILIB_RATE_LIMITED" -> "rate limited"). */
+static const char *result_words(const char *name, size_t n) {
+    int r;
+    for (r = 0; r < (int)AILIB_RESULT_COUNT; r++) {
+        const char *s = ailib_result_name((ailib_result)r);
+        if (strlen(s) == n && !memcmp(s, name, n)) return ailib_result_string((ailib_result)r);
+    }
+    return "failed";
+}
+
+/* The library's logger. With -v everything goes to stderr; without it only what a shell user
+   acts on: a retry that waits longer than 2 s ("rate limited, retrying in 41 s") and catalog
+   warnings that name a likely intended model (a warning without one is noise for the
+   aggregators whose models the catalog does not list). */
+static void cli_logger(void *user, ailib_log_level level, const char *message) {
+    static const char *names[] = { "error", "warn", "info", "debug" };
+    int verbose = user != NULL;
+    const char *r = strstr(message, "), retry ");
+    if (verbose) fprintf(stderr, "ailib: %s: %s\n", (unsigned)level < 4 ? names[level] : "log", message);
+    if (level != AILIB_LOG_WARN) return;
+    if (r) {
+        /* "<provider> failed (AILIB_X), retry N of M in MS ms" */
+        const char *open = strstr(message, " failed (");
+        int n = 0, m = 0;
+        long long ms = 0;
+        if (open && sscanf(r, "), retry %d of %d in %lld ms", &n, &m, &ms) == 3 && ms > 2000)
+            fprintf(stderr, "ailib: %.*s %s, retrying in %lld s (retry %d of %d)\n", (int)(open - message), message,
+                    result_words(open + 9, (size_t)(r - open - 9)), (ms + 999) / 1000, n, m);
+        return;
+    }
+    if (!verbose && (strstr(message, "catalog") || strstr(message, "embedding model")) &&
+        !(strstr(message, "is not in the catalog") && !strstr(message, "nearest:") && !strstr(message, "; "))) {
+        fputs("ailib: warning: ", stderr);
+        print_cli_message(message);
+        fputc('\n', stderr);
+    }
+}
+
+/* Edit distance of two short words, a swap of neighbours counting one ("modles" is 1 from
+   "models"); longer than 63 bytes: far. */
+static size_t edit_distance(const char *a, const char *b) {
+    size_t rows[3][64], i, j, an = strlen(a), bn = strlen(b);
+    size_t *pp = rows[0], *p = rows[1], *cur = rows[2], *t;
+    if (an >= 64 || bn >= 64) return 99;
+    for (j = 0; j <= bn; j++) p[j] = j;
+    for (i = 1; i <= an; i++) {
+        cur[0] = i;
+        for (j = 1; j <= bn; j++) {
+            size_t v = p[j - 1] + (a[i - 1] != b[j - 1]);
+            if (p[j] + 1 < v) v = p[j] + 1;
+            if (cur[j - 1] + 1 < v) v = cur[j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && pp[j - 2] + 1 < v) v = pp[j - 2] + 1;
+            cur[j] = v;
+        }
+        t = pp; pp = p; p = cur; cur = t;
+    }
+    return p[bn];
+}
+
+static void sleep_ms(long ms) {
+    struct timespec ts;
+    ts.tv_sec = ms / 1000;
+    ts.tv_nsec = (ms % 1000) * 1000000L;
+    nanosleep(&ts, NULL);
+}
+
+static int64_t now_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* mkdir -p of the directory part of path (0700: logs hold prompts). */
+static int make_parent_dirs(const char *path) {
+    char tmp[1024];
+    size_t i, n = strlen(path);
+    if (n >= sizeof tmp) return 0;
+    memcpy(tmp, path, n + 1);
+    for (i = 1; i < n; i++) {
+        if (tmp[i] != '/') continue;
+        tmp[i] = 0;
+        if (mkdir(tmp, 0700) != 0 && errno != EEXIST) return 0;
+        tmp[i] = '/';
+    }
+    return 1;
+}
+
+/* $XDG_<kind>_HOME/ailib/<file>, else $HOME/<fallback>/ailib/<file>; 0 when neither is set. */
+static int xdg_path(char *out, size_t cap, const char *xdg_var, const char *fallback, const char *file) {
+    const char *x = getenv(xdg_var), *home = getenv("HOME");
+    if (x && *x) snprintf(out, cap, "%s/ailib/%s", x, file);
+    else if (home && *home) snprintf(out, cap, "%s/%s/ailib/%s", home, fallback, file);
+    else { out[0] = 0; return 0; }
+    return 1;
+}
+
+/* The log file: config log-file, else $XDG_DATA_HOME/ailib/logs.jsonl (~/.local/share/...). */
+static int log_path(char *out, size_t cap) {
+    const char *f = g_cfg.log_file, *home = getenv("HOME");
+    if (f && *f) {
+        if (f[0] == '~' && f[1] == '/' && home) snprintf(out, cap, "%s%s", home, f + 1);
+        else snprintf(out, cap, "%s", f);
+        return 1;
+    }
+    return xdg_path(out, cap, "XDG_DATA_HOME", ".local/share", "logs.jsonl");
+}
+
+static char *trim(char *s) {
+    char *e;
+    while (*s == ' ' || *s == '\t' || *s == '\r') s++;
+    e = s + strlen(s);
+    while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r')) *--e = 0;
+    if (e - s >= 2 && ((s[0] == '"' && e[-1] == '"') || (s[0] == '\'' && e[-1] == '\''))) { e[-1] = 0; s++; }
+    return s;
+}
+
+/* Setting names take '-' or '_' alike. */
+static int key_is(const char *k, const char *name) {
+    for (; *k && *name; k++, name++)
+        if (!(*k == *name || (*k == '_' && *name == '-'))) return 0;
+    return *k == *name;
+}
+
+static int config_error(size_t line, const char *fmt, const char *arg) {
+    fprintf(stderr, "ailib: %s:%lu: ", g_cfg.path, (unsigned long)line);
+    fprintf(stderr, fmt, arg);
     fputc('\n', stderr);
+    return EXIT_USAGE;
+}
+
+/* Reads the configuration: $AILIB_CONFIG, else $XDG_CONFIG_HOME/ailib/config, else
+   ~/.config/ailib/config. A missing file is no error; a wrong line is (exit 2, naming it).
+
+       # defaults, overridden by options and by $AILIB_MODEL for the model
+       model = anthropic/claude-haiku-5-5
+       system = Answer briefly.
+       temperature = 0.3        max-tokens = 2000        reasoning = low
+       timeout = 60             log = on|off             log-file = ~/ailib.jsonl
+       embed-model = openai/text-embedding-3-small
+       [aliases]
+       fast = groq/llama-3.1-8b-instant
+       [options]                (defaults of -o key=value)
+       top_p = 0.9                                                                         */
+static int load_config(void) {
+    static const char *const known[] = { "model", "system", "temperature", "max-tokens", "reasoning", "timeout", "log", "log-file",
+                                         "embed-model" };
+    const char *env = getenv("AILIB_CONFIG");
+    char *line, *next, section[32] = "";
+    size_t lineno = 0, k;
+    if (env && *env) snprintf(g_cfg.path, sizeof g_cfg.path, "%s", env);
+    else if (!xdg_path(g_cfg.path, sizeof g_cfg.path, "XDG_CONFIG_HOME", ".config", "config")) return -1;
+    g_cfg.text = read_file(g_cfg.path, NULL);
+    if (!g_cfg.text) {
+        if (errno == ENOENT || errno == ENOTDIR) return -1;
+        fprintf(stderr, "ailib: cannot read the configuration %s: %s\n", g_cfg.path, strerror(errno));
+        return EXIT_USAGE;
+    }
+    g_cfg.found = 1;
+    for (line = g_cfg.text; line; line = next) {
+        char *eq, *key, *val;
+        lineno++;
+        next = strchr(line, '\n');
+        if (next) *next++ = 0;
+        line = trim(line);
+        if (!*line || *line == '#' || *line == ';') continue;
+        if (*line == '[') {
+            char *close = strchr(line, ']');
+            if (!close || close[1]) return config_error(lineno, "a section is written [name]: '%s'", line);
+            *close = 0;
+            snprintf(section, sizeof section, "%s", line + 1);
+            if (strcmp(section, "aliases") && strcmp(section, "options") && strcmp(section, "defaults"))
+                return config_error(lineno, "unknown section [%s] (there are [defaults], [aliases] and [options])", section);
+            continue;
+        }
+        if (!(eq = strchr(line, '='))) return config_error(lineno, "expected key = value, found '%s'", line);
+        *eq = 0;
+        key = trim(line);
+        val = trim(eq + 1);
+        if (!*key) return config_error(lineno, "a setting has no name%s", "");
+        if (!strcmp(section, "aliases")) {
+            if (g_cfg.naliases == MAX_LIST) return config_error(lineno, "more than 64 aliases%s", "");
+            g_cfg.alias_name[g_cfg.naliases] = key;
+            g_cfg.alias_model[g_cfg.naliases++] = val;
+            continue;
+        }
+        if (!strcmp(section, "options")) {
+            if (g_cfg.nopts == MAX_LIST) return config_error(lineno, "more than 64 options%s", "");
+            g_cfg.opt_key[g_cfg.nopts] = key;
+            g_cfg.opt_val[g_cfg.nopts++] = val;
+            continue;
+        }
+        if (key_is(key, "model")) g_cfg.model = val;
+        else if (key_is(key, "system")) g_cfg.system = val;
+        else if (key_is(key, "reasoning")) g_cfg.reasoning = val;
+        else if (key_is(key, "embed-model")) g_cfg.embed_model = val;
+        else if (key_is(key, "log-file")) g_cfg.log_file = val;
+        else if (key_is(key, "temperature")) {
+            if (!parse_double(val, &g_cfg.temperature)) return config_error(lineno, "temperature '%s' is not a number", val);
+            g_cfg.has_temperature = 1;
+        } else if (key_is(key, "max-tokens")) {
+            if (!parse_int64(val, &g_cfg.max_tokens) || g_cfg.max_tokens <= 0) return config_error(lineno, "max-tokens '%s' is not a positive integer", val);
+        } else if (key_is(key, "timeout")) {
+            double d;
+            if (!parse_double(val, &d) || d <= 0) return config_error(lineno, "timeout '%s' is not a number of seconds", val);
+            g_cfg.timeout_ms = (int64_t)(d * 1000.0);
+        } else if (key_is(key, "log")) {
+            int on;
+            if (!parse_bool(val, &on)) return config_error(lineno, "log is on or off, not '%s'", val);
+            g_cfg.log_off = !on;
+        } else {
+            const char *best = NULL;
+            for (k = 0; k < sizeof known / sizeof known[0] && !best; k++)
+                if (edit_distance(key, known[k]) <= 2) best = known[k];
+            fprintf(stderr, "ailib: %s:%lu: unknown setting '%s'", g_cfg.path, (unsigned long)lineno, key);
+            if (best) fprintf(stderr, " (did you mean '%s'?)", best);
+            fputs("; settings: model, system, temperature, max-tokens, reasoning, timeout, log, log-file, embed-model, "
+                  "and the sections [aliases] and [options]\n", stderr);
+            return EXIT_USAGE;
+        }
+    }
+    return -1;
+}
+
+/* An alias of the configuration, or the name itself. */
+static const char *resolve_alias(const char *name) {
+    size_t i;
+    if (!name) return NULL;
+    for (i = 0; i < g_cfg.naliases; i++) if (!strcmp(g_cfg.alias_name[i], name)) return g_cfg.alias_model[i];
+    return name;
+}
+
+/* --- options: one table for every command ----------------------------------------------------- */
+
+/* Which commands take an option. */
+enum { S_PROMPT = 1u << 0, S_MODELS = 1u << 1, S_EMBED = 1u << 2, S_CHECK = 1u << 3, S_LOGS = 1u << 4, S_CHAT = 1u << 5 };
+#define S_NET (S_PROMPT | S_MODELS | S_EMBED | S_CHECK | S_CHAT)
+
+enum {
+    OPT_MODEL, OPT_SYSTEM, OPT_TEMPERATURE, OPT_MAX_TOKENS, OPT_REASONING, OPT_BASE_URL, OPT_TIMEOUT, OPT_JSON,
+    OPT_VERBOSE, OPT_CONTINUE, OPT_CID, OPT_ATTACH, OPT_ATTACH_TYPE, OPT_SCHEMA, OPT_NO_STREAM, OPT_OPTION, OPT_TOOL,
+    OPT_CHAIN_LIMIT, OPT_NO_LOG, OPT_LOG, OPT_EXTRACT, OPT_COUNT, OPT_QUERY, OPT_LINES, OPT_DIMENSIONS, OPT_INPUT_TYPE
+};
+
+typedef struct cli_opt {
+    const char *shrt, *lng;      /* "-m", "--model"; either may be NULL */
+    int id;
+    int nvalues;                 /* values that follow: 0, 1 or 2 (--at FILE MIME) */
+    unsigned scope;              /* S_* of the commands that take it */
+} cli_opt;
+
+static const cli_opt cli_opts[] = {
+    { "-m", "--model", OPT_MODEL, 1, S_NET | S_LOGS },
+    { "-s", "--system", OPT_SYSTEM, 1, S_PROMPT | S_CHAT },
+    { "-t", "--temperature", OPT_TEMPERATURE, 1, S_PROMPT | S_CHAT },
+    { NULL, "--max-tokens", OPT_MAX_TOKENS, 1, S_PROMPT | S_CHAT },
+    { NULL, "--reasoning", OPT_REASONING, 1, S_PROMPT | S_CHAT },
+    { NULL, "--base-url", OPT_BASE_URL, 1, S_NET },
+    { NULL, "--timeout", OPT_TIMEOUT, 1, S_NET },
+    { NULL, "--json", OPT_JSON, 0, S_NET | S_LOGS },
+    { "-v", "--verbose", OPT_VERBOSE, 0, S_NET | S_LOGS },
+    { "-c", "--continue", OPT_CONTINUE, 0, S_PROMPT | S_LOGS | S_CHAT },
+    { NULL, "--cid", OPT_CID, 1, S_PROMPT | S_LOGS | S_CHAT },
+    { "-a", "--attach", OPT_ATTACH, 1, S_PROMPT },
+    { NULL, "--at", OPT_ATTACH_TYPE, 2, S_PROMPT },
+    { NULL, "--schema", OPT_SCHEMA, 1, S_PROMPT },
+    { NULL, "--no-stream", OPT_NO_STREAM, 0, S_PROMPT },
+    { "-o", "--option", OPT_OPTION, 1, S_PROMPT | S_CHAT },
+    { "-T", "--tool", OPT_TOOL, 1, S_PROMPT | S_CHAT },
+    { NULL, "--chain-limit", OPT_CHAIN_LIMIT, 1, S_PROMPT | S_CHAT },
+    { "-n", "--no-log", OPT_NO_LOG, 0, S_PROMPT | S_CHAT },
+    { NULL, "--log", OPT_LOG, 0, S_PROMPT | S_CHAT },
+    { "-x", "--extract", OPT_EXTRACT, 0, S_PROMPT },
+    { "-n", "--count", OPT_COUNT, 1, S_LOGS },
+    { "-q", "--query", OPT_QUERY, 1, S_LOGS },
+    { NULL, "--lines", OPT_LINES, 0, S_EMBED },
+    { NULL, "--dimensions", OPT_DIMENSIONS, 1, S_EMBED },
+    { NULL, "--input-type", OPT_INPUT_TYPE, 1, S_EMBED }
+};
+
+static int parse_effort(const char *v, ailib_effort *out) {
+    static const struct { const char *name; ailib_effort e; } map[] = {
+        { "low", AILIB_EFFORT_LOW }, { "medium", AILIB_EFFORT_MEDIUM }, { "high", AILIB_EFFORT_HIGH },
+        { "none", AILIB_EFFORT_NONE }, { "minimal", AILIB_EFFORT_MINIMAL }, { "xhigh", AILIB_EFFORT_XHIGH }
+    };
+    size_t k;
+    for (k = 0; k < sizeof map / sizeof map[0]; k++)
+        if (strcmp(v, map[k].name) == 0) { *out = map[k].e; return 1; }
+    return 0;
+}
+
+/* Applies one option; -1 to go on, else the exit code of a bad value. */
+static int apply_option(cli_options *o, int id, const char *v, const char *v2) {
+    double d;
+    switch (id) {
+    case OPT_MODEL: o->model = v; break;
+    case OPT_SYSTEM: o->system = v; break;
+    case OPT_TEMPERATURE:
+        if (!parse_double(v, &d) || d < 0) return usage_error("bad temperature '%s': give a number like 0.7", v);
+        o->temperature = ailib_set(d);
+        break;
+    case OPT_MAX_TOKENS:
+        if (!parse_int64(v, &o->max_tokens) || o->max_tokens <= 0) return usage_error("bad --max-tokens '%s': give a positive integer", v);
+        break;
+    case OPT_REASONING:
+        if (!parse_effort(v, &o->effort)) return usage_error("bad --reasoning '%s': use low, medium or high (also none, minimal, xhigh)", v);
+        break;
+    case OPT_BASE_URL: o->base_url = v; break;
+    case OPT_TIMEOUT:
+        if (!parse_double(v, &d) || d <= 0 || d > 1e9) return usage_error("bad --timeout '%s': give seconds, e.g. 30", v);
+        o->timeout_ms = (int64_t)(d * 1000.0);
+        if (o->timeout_ms < 1) o->timeout_ms = 1;
+        break;
+    case OPT_JSON: o->json = 1; break;
+    case OPT_VERBOSE: o->verbose = 1; break;
+    case OPT_CONTINUE: o->cont = 1; break;
+    case OPT_CID: o->cid = v; break;
+    case OPT_ATTACH: case OPT_ATTACH_TYPE:
+        if (o->nattach == MAX_LIST) return usage_error("more than 64 attachments%s", "");
+        o->attach[o->nattach].path = v;
+        o->attach[o->nattach++].mime = id == OPT_ATTACH_TYPE ? v2 : NULL;
+        break;
+    case OPT_SCHEMA: o->schema = v; break;
+    case OPT_NO_STREAM: o->no_stream = 1; break;
+    case OPT_OPTION:
+        if (!strchr(v, '=')) return usage_error("-o takes key=value, not '%s' (e.g. -o temperature=0.2; see ailib help prompt)", v);
+        if (o->nopts == MAX_LIST) return usage_error("more than 64 -o options%s", "");
+        o->opts[o->nopts++] = v;
+        break;
+    case OPT_TOOL:
+        if (o->ntools == MAX_LIST) return usage_error("more than 64 tool files%s", "");
+        o->tools[o->ntools++] = v;
+        break;
+    case OPT_CHAIN_LIMIT:
+        if (!parse_int64(v, &o->chain_limit) || o->chain_limit <= 0 || o->chain_limit > 1000)
+            return usage_error("bad --chain-limit '%s': give the most model calls of a tool loop, 1 to 1000", v);
+        break;
+    case OPT_NO_LOG: o->no_log = 1; break;
+    case OPT_LOG: o->log = 1; break;
+    case OPT_EXTRACT: o->extract = 1; break;
+    case OPT_COUNT:
+        if (!parse_int64(v, &o->count) || o->count < 0) return usage_error("bad --count '%s': give how many calls to list (0: all)", v);
+        break;
+    case OPT_QUERY: o->query = v; break;
+    case OPT_LINES: o->lines = 1; break;
+    case OPT_DIMENSIONS:
+        if (!parse_int64(v, &o->dimensions) || o->dimensions <= 0) return usage_error("bad --dimensions '%s': give a positive integer", v);
+        break;
+    case OPT_INPUT_TYPE:
+        if (strcmp(v, "query") && strcmp(v, "document")) return usage_error("bad --input-type '%s': query or document", v);
+        o->input_type = v;
+        break;
+    default: break;
+    }
+    return -1;
+}
+
+/* The option argv[i] spells (its value attached as "--opt=value" in *inline_v), or NULL. */
+/* A spelling two commands use differently (-n) is looked up within the command's scope first. */
+static const cli_opt *find_option(const char *arg, unsigned scope, const char **inline_v) {
+    size_t k;
+    int pass;
+    *inline_v = NULL;
+    for (pass = 0; pass < 2; pass++)
+    for (k = 0; k < sizeof cli_opts / sizeof cli_opts[0]; k++) {
+        const cli_opt *op = &cli_opts[k];
+        size_t n;
+        if (pass == 0 && !(op->scope & scope)) continue;
+        if (op->shrt && !strcmp(arg, op->shrt)) return op;
+        if (!op->lng) continue;
+        if (!strcmp(arg, op->lng)) return op;
+        n = strlen(op->lng);
+        if (op->nvalues == 1 && !strncmp(arg, op->lng, n) && arg[n] == '=') { *inline_v = arg + n + 1; return op; }
+    }
+    return NULL;
+}
+
+typedef struct cli_command cli_command;
+static void print_command_help(const cli_command *cmd);
+static const char *usage_text;
+
+/* Fills o from argv[first..] for a command of the given scope; positional arguments go to
+   pos[*npos]. Returns -1 to go on, or the exit code to end with (--help, --version, errors). */
+static int parse_args(int argc, char **argv, int first, unsigned scope, const cli_command *cmd, const char *cmd_name,
+                      cli_options *o, char **pos, int *npos) {
+    int i;
+    for (i = first; i < argc; i++) {
+        const char *a = argv[i], *v = NULL, *v2 = NULL;
+        const cli_opt *op;
+        int r;
+        if (strcmp(a, "--") == 0) { while (++i < argc) pos[(*npos)++] = argv[i]; break; }
+        if (a[0] != '-' || a[1] == 0) { pos[(*npos)++] = argv[i]; continue; }
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            if (cmd) print_command_help(cmd); else fputs(usage_text, stdout);
+            return EXIT_OK;
+        }
+        if (strcmp(a, "--version") == 0) { printf("ailib %s\n", ailib_version_string()); return EXIT_OK; }
+        if (!(op = find_option(a, scope, &v))) {
+            size_t k, best = 99;
+            const char *near = NULL;
+            for (k = 0; k < sizeof cli_opts / sizeof cli_opts[0]; k++) {
+                size_t dd = cli_opts[k].lng ? edit_distance(a, cli_opts[k].lng) : 99;
+                if (dd < best) { best = dd; near = cli_opts[k].lng; }
+            }
+            fprintf(stderr, "ailib: unknown option '%s'", a);
+            if (near && best <= 2) fprintf(stderr, " (did you mean %s?)", near);
+            fputs(" (see ailib --help)\n", stderr);
+            return EXIT_USAGE;
+        }
+        if (!(op->scope & scope)) {
+            fprintf(stderr, "ailib: %s is not an option of `ailib %s` (see ailib help %s)\n", a, cmd_name, cmd_name);
+            return EXIT_USAGE;
+        }
+        if (op->nvalues >= 1 && !v) {
+            if (i + 1 >= argc) return usage_error("option '%s' needs a value", a);
+            v = argv[++i];
+        }
+        if (op->nvalues == 2) {
+            if (i + 1 >= argc) return usage_error("option '%s' needs two values", a);
+            v2 = argv[++i];
+        }
+        if ((r = apply_option(o, op->id, v, v2)) >= 0) return r;
+    }
+    return -1;
+}
+
+/* Joins words with spaces; NULL when there are none. */
+static char *join_args(int n, char **words) {
+    size_t len = 0;
+    int i;
+    char *s;
+    if (n <= 0) return NULL;
+    for (i = 0; i < n; i++) len += strlen(words[i]) + 1;
+    s = (char *)malloc(len);
+    if (!s) return NULL;
+    len = 0;
+    for (i = 0; i < n; i++) {
+        size_t k = strlen(words[i]);
+        if (i) s[len++] = ' ';
+        memcpy(s + len, words[i], k);
+        len += k;
+    }
+    s[len] = 0;
+    return s;
+}
+
+/* --- errors a shell user can act on ------------------------------------------------------------ */
+
+/* What the failure needs from the user, beyond the library's message: the key variable on an
+   authentication failure, the model list on a 404. */
+static void failure_hint(ailib_result r, const ailib_provider_info *prov, const char *model, char *hint, size_t cap) {
+    char var[128];
+    hint[0] = 0;
+    if (!prov) return;
+    if (r == AILIB_AUTH) {
+        if (needs_key(prov) && env_any(prov->api_key_env, var, sizeof var))
+            snprintf(hint, cap, "check the key in %s (the %s key it holds was refused)", var, prov->name);
+        else if (prov->api_key_env)
+            snprintf(hint, cap, "set %s to a %s API key", prov->api_key_env, prov->name);
+    } else if (r == AILIB_NOT_FOUND) {
+        const ailib_model_info *near[3];
+        size_t n = model && !ailib_model_find(prov->name, model) ? ailib_model_suggest(prov->name, model, near, 3) : 0, i, at;
+        at = (size_t)snprintf(hint, cap, "`ailib models %s` lists the models it serves", prov->name);
+        for (i = 0; i < n && at < cap; i++)
+            at += (size_t)snprintf(hint + at, cap - at, "%s%s", i ? ", " : "; near it in the catalog: ", near[i]->name);
+    } else if (r == AILIB_QUOTA_EXCEEDED) {
+        snprintf(hint, cap, "the %s account is out of credit or over its quota", prov->name);
+    }
+}
+
+static void write_opt_string(ailib_json_writer *w, const char *key, const char *s);
+static void print_json_pretty(const char *s, size_t n);
+
+/* {"error":{...}} on stdout for --json: every field always present (null when unknown). */
+static void print_error_json(ailib_result r, const ailib_error *err, const char *message, const char *hint) {
+    ailib_json_writer w;
+    ailib_json_writer_init(&w, NULL);
+    ailib_json_write_object_begin(&w);
+    ailib_json_write_key(&w, "error");
+    ailib_json_write_object_begin(&w);
+    ailib_json_write_key(&w, "code");     ailib_json_write_string(&w, ailib_result_name(r));
+    ailib_json_write_key(&w, "message");  ailib_json_write_string(&w, message);
+    write_opt_string(&w, "hint", hint);
+    ailib_json_write_key(&w, "exit_code"); ailib_json_write_int(&w, exit_code_of(r));
+    ailib_json_write_key(&w, "http_status");
+    if (err && err->http_status) ailib_json_write_int(&w, err->http_status); else ailib_json_write_null(&w);
+    write_opt_string(&w, "provider_type", err ? err->provider_type : NULL);
+    write_opt_string(&w, "provider_code", err ? err->provider_code : NULL);
+    write_opt_string(&w, "provider_message", err ? err->provider_message : NULL);
+    write_opt_string(&w, "request_id", err ? err->request_id : NULL);
+    ailib_json_write_key(&w, "retryable"); ailib_json_write_bool(&w, err && err->retryable);
+    ailib_json_write_key(&w, "retry_after_ms");
+    if (err && err->retry_after_ms >= 0) ailib_json_write_int(&w, err->retry_after_ms); else ailib_json_write_null(&w);
+    ailib_json_write_object_end(&w);
+    ailib_json_write_object_end(&w);
+    if (ailib_json_writer_finish(&w) == AILIB_OK) print_json_pretty(w.buf, w.len);
+    ailib_json_writer_deinit(&w);
+}
+
+/* Reports a failure on stderr (and as JSON on stdout with --json); returns the exit code. */
+static int report_failure(ailib_result r, const ailib_error *err, const ailib_provider_info *prov, const char *model, int json) {
+    const char *msg = err && err->message[0] ? err->message : ailib_result_string(r);
+    char hint[512];
+    if (r == AILIB_CANCELLED && g_interrupted) msg = "interrupted";
+    failure_hint(r, prov, model, hint, sizeof hint);
+    fputs("ailib: ", stderr);
+    if (hint[0]) {
+        /* "...provider's words." and "; hint": no full stop before the semicolon */
+        char m[1024];
+        size_t n = strlen(msg);
+        snprintf(m, sizeof m, "%s", msg);
+        if (n && n < sizeof m && m[n - 1] == '.') m[n - 1] = 0;
+        print_cli_message(m);
+        fprintf(stderr, "; %s", hint);
+    } else print_cli_message(msg);
+    if (err && err->request_id[0]) fprintf(stderr, " (request id %s)", err->request_id);
+    fputc('\n', stderr);
+    if (json) print_error_json(r, err, msg, hint[0] ? hint : NULL);
     return exit_code_of(r);
 }
 
-static void log_to_stderr(void *user, ailib_log_level level, const char *message) {
-    static const char *names[] = { "error", "warn", "info", "debug" };
-    (void)user;
-    fprintf(stderr, "ailib: %s: %s\n", (unsigned)level < 4 ? names[level] : "log", message);
-}
-
-/* --- catalog listings ---------------------------------------------------------------------- */
+static int report_error(ailib_result r, const ailib_error *err) { return report_failure(r, err, NULL, NULL, 0); }
 
 static int cmd_providers(void) {
     size_t i, n = ailib_provider_count();
@@ -393,12 +948,24 @@ static int print_response_json(const ailib_response *r, const char *requested) {
 
 /* Where streamed reasoning goes: dimmed on stdout when that is a terminal, else to stderr
    with -v (dimmed when stderr is a terminal), else nowhere. */
+
+/* --- a call ------------------------------------------------------------------------------------ */
+
+typedef struct cli_tool cli_tool;
+static const cli_tool *find_cli_tool(const char *name, size_t n);
+static int cli_tool_runs(const cli_tool *t);
+
+/* Where streamed output goes: text to stdout as it comes (when streaming); reasoning dimmed on
+   stdout when that is a terminal, else to stderr with -v (dimmed when stderr is a terminal),
+   else nowhere; a tool call as a line of its own, on stdout when it is the answer (no command
+   runs it) and on stderr when the command of a -T tool runs it. */
 typedef struct stream_state {
     FILE *rout;            /* reasoning destination, or NULL */
     int rdim;              /* wrap reasoning in the dim attribute */
     int in_reasoning;      /* reasoning was the last thing written */
     int printed;           /* anything written to stdout */
     char last;             /* the last byte written to stdout */
+    int stream_text;       /* text deltas go to stdout */
 } stream_state;
 
 static void end_reasoning(stream_state *st) {
@@ -410,24 +977,43 @@ static void end_reasoning(stream_state *st) {
     st->in_reasoning = 0;
 }
 
+static void print_tool_call(stream_state *st, const char *name, size_t nl, const char *args, size_t al) {
+    const cli_tool *t = find_cli_tool(name, nl);
+    FILE *f = t && cli_tool_runs(t) ? stderr : stdout;
+    int dim = isatty(fileno(f));
+    end_reasoning(st);
+    if (f == stdout && st->printed && st->last != '\n') fputc('\n', stdout);
+    fprintf(f, "%stool call: %.*s %.*s%s\n", dim ? "\033[2m" : "", (int)nl, name, (int)al, al ? args : "{}", dim ? "\033[0m" : "");
+    fflush(f);
+    if (f == stdout) { st->printed = 1; st->last = '\n'; }
+}
+
 static void on_event(stream_state *st, const ailib_event *ev) {
-    if (ev->type == AILIB_EVENT_TEXT_DELTA && ev->text_len) {
+    if (ev->type == AILIB_EVENT_TEXT_DELTA && ev->text_len && st->stream_text) {
         end_reasoning(st);
         fwrite(ev->text, 1, ev->text_len, stdout);
         st->printed = 1;
         st->last = ev->text[ev->text_len - 1];
         fflush(stdout);
-    } else if (ev->type == AILIB_EVENT_REASONING_DELTA && ev->text_len && st->rout) {
+    } else if (ev->type == AILIB_EVENT_REASONING_DELTA && ev->text_len && st->rout && st->stream_text) {
         if (!st->in_reasoning && st->rdim) fputs("\033[2m", st->rout);
         st->in_reasoning = 1;
         fwrite(ev->text, 1, ev->text_len, st->rout);
         if (st->rout == stdout) st->printed = 1;
         fflush(st->rout);
+    } else if (ev->type == AILIB_EVENT_TOOL_CALL_END && st->stream_text) {
+        print_tool_call(st, ev->name, ev->name_len, ev->text, ev->text_len);
     }
 }
 
-/* After a streamed answer: say on stderr when it did not end normally, and with -v how it
-   ended and what it cost. */
+static void usage_add(ailib_usage *u, const ailib_usage *v) {
+    if (!v) return;
+    u->input_tokens += v->input_tokens; u->output_tokens += v->output_tokens; u->total_tokens += v->total_tokens;
+    u->cached_input_tokens += v->cached_input_tokens; u->cache_write_tokens += v->cache_write_tokens;
+    u->reasoning_tokens += v->reasoning_tokens; u->reported |= v->reported;
+}
+
+/* After an answer: say on stderr when it did not end normally, and with -v how it ended. */
 static void stream_summary(const ailib_response *r, int verbose) {
     ailib_finish_reason f = ailib_response_finish_reason(r);
     const ailib_usage *u = ailib_response_usage(r);
@@ -443,50 +1029,672 @@ static void stream_summary(const ailib_response *r, int verbose) {
     fputc('\n', stderr);
 }
 
-/* Runs one call on the non-blocking core, so Ctrl-C can cancel it between polls. */
-static int run_call(ailib_client *c, const ailib_request *req, const cli_options *o) {
+/* Runs one call on the non-blocking core, so Ctrl-C can cancel it between polls. *transport
+   is set when the transport itself failed (not the call). */
+static ailib_result run_call(ailib_client *c, const ailib_request *req, int stream, stream_state *st, ailib_response **out,
+                             ailib_error *err, int *transport) {
     ailib_call_desc cd;
     ailib_call *call = NULL;
-    ailib_response *resp = NULL;
-    ailib_error err;
     ailib_event ev;
     ailib_result r, poll_r = AILIB_OK;
-    stream_state st;
-    int stream = !o->json, code;
-    memset(&st, 0, sizeof st);
-    if (isatty(STDOUT_FILENO)) { st.rout = stdout; st.rdim = 1; }
-    else if (o->verbose) { st.rout = stderr; st.rdim = isatty(STDERR_FILENO); }
+    *out = NULL;
+    *transport = 0;
     memset(&cd, 0, sizeof cd);
     cd.stream = stream;
-    ailib_error_clear(&err);
-    r = ailib_chat_start(c, req, &cd, &call, &err);
-    if (r != AILIB_OK) return report_error(r, &err);
+    ailib_error_clear(err);
+    r = ailib_chat_start(c, req, &cd, &call, err);
+    if (r != AILIB_OK) return r;
+    g_blocking = 0;
     while (!ailib_call_done(call)) {
         if (g_interrupted) { ailib_call_cancel(call); break; }
         poll_r = ailib_client_poll(c, 50);
-        while (ailib_call_next_event(call, &ev) == AILIB_OK) on_event(&st, &ev);
+        while (ailib_call_next_event(call, &ev) == AILIB_OK) on_event(st, &ev);
         if (poll_r != AILIB_OK) { ailib_call_cancel(call); break; }
     }
-    r = ailib_call_finish(call, &resp, &err);
-    end_reasoning(&st);
-    if (stream && st.printed && st.last != '\n') fputc('\n', stdout);   /* end the line for the shell */
+    g_blocking = 1;
+    r = ailib_call_finish(call, out, err);
+    end_reasoning(st);
+    if (st->printed && st->last != '\n') { fputc('\n', stdout); st->last = '\n'; }   /* end the line for the shell */
     fflush(stdout);
     if (g_interrupted) r = AILIB_CANCELLED;
-    if (r != AILIB_OK && poll_r != AILIB_OK && !g_interrupted) {
-        fprintf(stderr, "ailib: the transport failed (%s)\n", ailib_result_string(poll_r));
-        code = EXIT_NETWORK;
-    } else if (r != AILIB_OK) code = report_error(r, &err);
-    else if (o->json) code = print_response_json(resp, ailib_client_model(c));
-    else {
-        stream_summary(resp, o->verbose);
-        code = EXIT_OK;
-    }
-    ailib_response_destroy(resp);
-    return code;
+    if (r != AILIB_OK && poll_r != AILIB_OK && !g_interrupted) *transport = 1;
+    return r;
 }
 
-/* The provider when neither -m nor $AILIB_MODEL names one: the first catalog row whose key
-   variable is set (local servers need none, so they are never picked this way). */
+/* --- the log: one JSON object per line ---------------------------------------------------------
+   Why JSONL and not SQLite: the tool's only dependency stays libcurl; a record is one append
+   (O_APPEND, one write), so concurrent ailib processes do not interleave and a crash costs at
+   most the line being written; jq and grep read it; nothing to migrate. Reading is a linear
+   scan of the file, which stays in the milliseconds for the tens of MB a year of heavy use
+   makes; past that, rotate the file (log-file in the configuration).
+
+   A record: {"id","cid","time","model","system","prompt","attachments":[{"path","mime","bytes"}],
+   "response","tool_calls","finish_reason","usage":{...},"cost_usd","duration_ms","messages":[...]}
+   where messages are the turn's messages in ailib_message_write_json form (the user turn, the
+   assistant turns, tool results): a conversation is its records' messages in order. */
+
+typedef struct log_rec { ailib_json_doc *doc; const ailib_json *root; const char *id, *cid; } log_rec;
+typedef struct log_db { log_rec *recs; size_t n, cap; size_t bad; char *text; } log_db;
+
+static void log_free(log_db *db) {
+    size_t i;
+    for (i = 0; i < db->n; i++) ailib_json_doc_destroy(db->recs[i].doc);
+    free(db->recs);
+    free(db->text);
+    memset(db, 0, sizeof *db);
+}
+
+/* Every record of the log (a missing file is an empty log). 0 ok, else an exit code. */
+static int log_load(const char *path, log_db *db) {
+    char *line, *next;
+    memset(db, 0, sizeof *db);
+    if (!(db->text = read_file(path, NULL))) {
+        if (errno == ENOENT || errno == ENOTDIR) return 0;
+        fprintf(stderr, "ailib: cannot read the log %s: %s\n", path, strerror(errno));
+        return EXIT_USAGE;
+    }
+    for (line = db->text; line && *line; line = next) {
+        log_rec rec;
+        next = strchr(line, '\n');
+        if (next) *next++ = 0;
+        if (!*line) continue;
+        memset(&rec, 0, sizeof rec);
+        if (ailib_json_parse(line, strlen(line), NULL, &rec.doc, NULL) != AILIB_OK ||
+            !(rec.id = ailib_json_str(ailib_json_get(ailib_json_doc_root(rec.doc), "id"), NULL)) ||
+            !(rec.cid = ailib_json_str(ailib_json_get(ailib_json_doc_root(rec.doc), "cid"), NULL))) {
+            ailib_json_doc_destroy(rec.doc);
+            db->bad++;                                /* a torn last line, an edit: skipped */
+            continue;
+        }
+        rec.root = ailib_json_doc_root(rec.doc);
+        if (db->n == db->cap) {
+            size_t ncap = db->cap ? db->cap * 2 : 64;
+            log_rec *nr = (log_rec *)realloc(db->recs, ncap * sizeof *nr);
+            if (!nr) { ailib_json_doc_destroy(rec.doc); log_free(db); fputs("ailib: out of memory\n", stderr); return EXIT_PROVIDER; }
+            db->recs = nr;
+            db->cap = ncap;
+        }
+        db->recs[db->n++] = rec;
+    }
+    return 0;
+}
+
+/* The conversation id want names: a conversation id or a record id, whole or a unique prefix
+   of at least 4 characters; NULL want: the latest conversation. NULL when there is none (a
+   message on stderr says why). */
+static const char *log_find_cid(const log_db *db, const char *want, const char *path) {
+    size_t i, wl;
+    const char *hit = NULL;
+    if (!db->n) {
+        fprintf(stderr, "ailib: no conversation to continue: the log %s has no calls yet\n", path);
+        return NULL;
+    }
+    if (!want) return db->recs[db->n - 1].cid;
+    for (i = 0; i < db->n; i++)
+        if (!strcmp(db->recs[i].cid, want) || !strcmp(db->recs[i].id, want)) return db->recs[i].cid;
+    wl = strlen(want);
+    for (i = 0; wl >= 4 && i < db->n; i++) {
+        const log_rec *r = &db->recs[i];
+        if (!strncmp(r->cid, want, wl) || !strncmp(r->id, want, wl)) {
+            if (hit && strcmp(hit, r->cid)) {
+                fprintf(stderr, "ailib: '%s' is the start of more than one conversation (%s, %s): give more of it\n", want, hit, r->cid);
+                return NULL;
+            }
+            hit = r->cid;
+        }
+    }
+    if (!hit) fprintf(stderr, "ailib: no conversation '%s' in %s (`ailib logs` lists them)\n", want, path);
+    return hit;
+}
+
+/* A new id: hex milliseconds since the epoch and 16 random bits, so ids sort by time. */
+static void new_id(char *out, size_t cap) {
+    struct timespec ts;
+    unsigned r;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    r = ((unsigned)getpid() * 2654435761u) ^ (unsigned)ts.tv_nsec ^ ((unsigned)ts.tv_nsec >> 16);
+    snprintf(out, cap, "%011llx%04x", (unsigned long long)ts.tv_sec * 1000ull + (unsigned long long)(ts.tv_nsec / 1000000), r & 0xffffu);
+}
+
+/* USD of a call from the catalog's prices; 0 when the catalog has no price for the model. */
+static int cost_usd(const char *provider, const char *model, const ailib_usage *u, double *usd) {
+    const ailib_model_info *m = ailib_model_find(provider, model);
+    double pin, pc, pw;
+    int64_t plain;
+    if (!m || !u || (m->price_input <= 0 && m->price_output <= 0)) return 0;
+    pin = m->price_input;
+    pc = m->price_cached_input > 0 ? m->price_cached_input : pin;
+    pw = m->price_cache_write > 0 ? m->price_cache_write : pin;
+    plain = u->input_tokens - u->cached_input_tokens - u->cache_write_tokens;   /* input counts both */
+    if (plain < 0) plain = 0;
+    *usd = ((double)plain * pin + (double)u->cached_input_tokens * pc + (double)u->cache_write_tokens * pw +
+            (double)u->output_tokens * m->price_output) / 1e6;
+    return 1;
+}
+
+typedef struct turn_info {
+    const char *id, *cid, *provider, *model, *system, *prompt;
+    const cli_options *o;
+    const ailib_response *last;       /* the final reply */
+    ailib_usage usage;                /* every call of the turn added up */
+    size_t tool_calls;
+    int64_t duration_ms;
+    const ailib_convo *cv;
+    size_t first;                     /* the turn's first message in cv */
+} turn_info;
+
+static void write_usage_field(ailib_json_writer *w, const ailib_usage *u, const char *key, int64_t v, uint32_t bit);
+
+/* Appends the turn's record to the log; a failure is a warning, the answer is out already. */
+static void log_write(const turn_info *t) {
+    char path[1024], stamp[32];
+    ailib_json_writer w;
+    time_t now = time(NULL);
+    struct tm tmv;
+    size_t i, n;
+    double usd;
+    const ailib_message *ms;
+    const ailib_usage *u = &t->usage;
+    int fd;
+    if (!log_path(path, sizeof path)) { fputs("ailib: warning: no HOME or XDG_DATA_HOME: the call is not logged\n", stderr); return; }
+    gmtime_r(&now, &tmv);
+    strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tmv);
+    ailib_json_writer_init(&w, NULL);
+    ailib_json_write_object_begin(&w);
+    ailib_json_write_key(&w, "id"); ailib_json_write_string(&w, t->id);
+    ailib_json_write_key(&w, "cid"); ailib_json_write_string(&w, t->cid);
+    ailib_json_write_key(&w, "time"); ailib_json_write_string(&w, stamp);
+    ailib_json_write_key(&w, "provider"); ailib_json_write_string(&w, t->provider);
+    ailib_json_write_key(&w, "model"); ailib_json_write_string(&w, t->model);
+    write_opt_string(&w, "system", t->system);
+    ailib_json_write_key(&w, "prompt"); ailib_json_write_string(&w, t->prompt ? t->prompt : "");
+    ailib_json_write_key(&w, "attachments");
+    ailib_json_write_array_begin(&w);
+    for (i = 0; i < t->o->nattach; i++) {
+        ailib_json_write_object_begin(&w);
+        ailib_json_write_key(&w, "path"); ailib_json_write_string(&w, t->o->attach[i].path);
+        write_opt_string(&w, "mime", t->o->attach[i].mime);
+        ailib_json_write_object_end(&w);
+    }
+    ailib_json_write_array_end(&w);
+    ailib_json_write_key(&w, "response"); ailib_json_write_string(&w, ailib_response_text(t->last, NULL));
+    ailib_json_write_key(&w, "tool_calls"); ailib_json_write_int(&w, (int64_t)t->tool_calls);
+    ailib_json_write_key(&w, "finish_reason");
+    ailib_json_write_string(&w, ailib_finish_reason_name(ailib_response_finish_reason(t->last)));
+    ailib_json_write_key(&w, "usage");
+    ailib_json_write_object_begin(&w);
+    write_usage_field(&w, u, "input", u->input_tokens, AILIB_USAGE_INPUT);
+    write_usage_field(&w, u, "output", u->output_tokens, AILIB_USAGE_OUTPUT);
+    write_usage_field(&w, u, "cached_input", u->cached_input_tokens, AILIB_USAGE_CACHED);
+    write_usage_field(&w, u, "cache_write", u->cache_write_tokens, AILIB_USAGE_CACHE_WRITE);
+    write_usage_field(&w, u, "reasoning", u->reasoning_tokens, AILIB_USAGE_REASONING);
+    ailib_json_write_object_end(&w);
+    ailib_json_write_key(&w, "cost_usd");
+    if (cost_usd(t->provider, t->model, u, &usd)) ailib_json_write_double(&w, usd); else ailib_json_write_null(&w);
+    ailib_json_write_key(&w, "duration_ms"); ailib_json_write_int(&w, t->duration_ms);
+    ailib_json_write_key(&w, "messages");
+    ailib_json_write_array_begin(&w);
+    ms = ailib_convo_messages(t->cv, &n);
+    for (i = t->first; i < n; i++) ailib_message_write_json(&w, &ms[i]);
+    ailib_json_write_array_end(&w);
+    ailib_json_write_object_end(&w);
+    if (ailib_json_writer_finish(&w) != AILIB_OK) {
+        fprintf(stderr, "ailib: warning: the call could not be logged (%s)\n", ailib_result_string(w.error));
+        ailib_json_writer_deinit(&w);
+        return;
+    }
+    if (!make_parent_dirs(path) || (fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0600)) < 0) {
+        fprintf(stderr, "ailib: warning: cannot write the log %s: %s\n", path, strerror(errno));
+    } else {
+        /* one write of the line and its newline: appends of concurrent processes stay whole */
+        char *line = (char *)malloc(w.len + 1);
+        if (line) {
+            memcpy(line, w.buf, w.len);
+            line[w.len] = '\n';
+            if (write(fd, line, w.len + 1) != (ssize_t)(w.len + 1))
+                fprintf(stderr, "ailib: warning: the log %s was not fully written: %s\n", path, strerror(errno));
+            free(line);
+        }
+        close(fd);
+    }
+    ailib_json_writer_deinit(&w);
+}
+
+/* --- attachments ------------------------------------------------------------------------------- */
+
+typedef struct loaded_att {
+    char *bytes; size_t len;        /* file contents (images, audio) */
+    char *text;                     /* a text file, wrapped in <file name="..."> */
+    const char *url;                /* an image by URL */
+    const char *mime;
+    ailib_part_type type;
+} loaded_att;
+
+/* Valid UTF-8 without NUL bytes: what is sent as a text attachment. */
+static int utf8_text(const unsigned char *s, size_t n) {
+    size_t i = 0, k, need;
+    while (i < n) {
+        unsigned char ch = s[i];
+        if (!ch) return 0;
+        need = ch < 0x80 ? 0 : (ch & 0xE0) == 0xC0 ? 1 : (ch & 0xF0) == 0xE0 ? 2 : (ch & 0xF8) == 0xF0 ? 3 : 9;
+        if (need == 9 || (need && i + need >= n)) return 0;
+        for (k = 1; k <= need; k++) if ((s[i + k] & 0xC0) != 0x80) return 0;
+        i += need + 1;
+    }
+    return 1;
+}
+
+static const char *ext_of(const char *path) {
+    const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
+    return dot && (!slash || dot > slash) ? dot + 1 : "";
+}
+
+static int ext_is(const char *ext, const char *list) {
+    size_t n = strlen(ext);
+    const char *p = list;
+    if (!n) return 0;
+    while ((p = strstr(p, ext)) != NULL) {
+        if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == 0)) return 1;
+        p += n;
+    }
+    return 0;
+}
+
+/* The MIME type of an attachment: the bytes' magic first, then the extension; NULL when it
+   is neither an image, audio nor text. */
+static const char *sniff_mime(const char *path, const unsigned char *b, size_t n) {
+    const char *ext = ext_of(path);
+    char lower[16];
+    size_t i;
+    if (n >= 8 && !memcmp(b, "\x89PNG\r\n\x1a\n", 8)) return "image/png";
+    if (n >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF) return "image/jpeg";
+    if (n >= 6 && (!memcmp(b, "GIF87a", 6) || !memcmp(b, "GIF89a", 6))) return "image/gif";
+    if (n >= 12 && !memcmp(b, "RIFF", 4) && !memcmp(b + 8, "WEBP", 4)) return "image/webp";
+    if (n >= 12 && !memcmp(b, "RIFF", 4) && !memcmp(b + 8, "WAVE", 4)) return "audio/wav";
+    if (n >= 4 && !memcmp(b, "OggS", 4)) return "audio/ogg";
+    if (n >= 4 && !memcmp(b, "fLaC", 4)) return "audio/flac";
+    if (n >= 3 && (!memcmp(b, "ID3", 3) || (b[0] == 0xFF && (b[1] & 0xE0) == 0xE0))) return "audio/mp3";
+    if (n >= 12 && !memcmp(b + 4, "ftypM4A", 7)) return "audio/m4a";
+    if (n >= 5 && !memcmp(b, "%PDF-", 5)) return "application/pdf";
+    for (i = 0; ext[i] && i + 1 < sizeof lower; i++) lower[i] = (char)((ext[i] >= 'A' && ext[i] <= 'Z') ? ext[i] + 32 : ext[i]);
+    lower[i] = 0;
+    if (ext_is(lower, "png")) return "image/png";
+    if (ext_is(lower, "jpg jpeg")) return "image/jpeg";
+    if (ext_is(lower, "gif")) return "image/gif";
+    if (ext_is(lower, "webp")) return "image/webp";
+    if (ext_is(lower, "wav")) return "audio/wav";
+    if (ext_is(lower, "mp3")) return "audio/mp3";
+    if (utf8_text(b, n)) return "text/plain";
+    return NULL;
+}
+
+static void free_att(loaded_att *a) { free(a->bytes); free(a->text); memset(a, 0, sizeof *a); }
+
+/* Loads -a / --at: a file, "-" (stdin), or an http(s) image URL. 0 ok, else an exit code. */
+static int load_attachment(const cli_attachment *in, loaded_att *a) {
+    const char *p = in->path, *mime = in->mime;
+    const char *name;
+    memset(a, 0, sizeof *a);
+    if (!strncmp(p, "http://", 7) || !strncmp(p, "https://", 8)) {
+        const char *m = mime ? mime : sniff_mime(p, (const unsigned char *)"", 0);
+        if (!m || strncmp(m, "image/", 6)) {
+            fprintf(stderr, "ailib: -a %s: only images are sent by URL (.png .jpg .gif .webp, or --at URL image/...); "
+                            "download other files and attach them\n", p);
+            return EXIT_USAGE;
+        }
+        a->url = p;
+        a->mime = m;
+        a->type = AILIB_PART_IMAGE;
+        return 0;
+    }
+    if (!strcmp(p, "-")) a->bytes = read_all_n(stdin, &a->len);
+    else a->bytes = read_file(p, &a->len);
+    if (!a->bytes) {
+        fprintf(stderr, "ailib: cannot read the attachment %s: %s\n", p, strerror(errno));
+        return EXIT_USAGE;
+    }
+    if (!mime) mime = sniff_mime(p, (const unsigned char *)a->bytes, a->len);
+    if (!mime || (strncmp(mime, "image/", 6) && strncmp(mime, "audio/", 6) && strncmp(mime, "text/", 5))) {
+        fprintf(stderr, "ailib: cannot attach %s (%s): images, audio and text files only (--at FILE TYPE names the type)\n",
+                p, mime ? mime : "binary, of no known type");
+        free_att(a);
+        return EXIT_USAGE;
+    }
+    a->mime = mime;
+    if (!strncmp(mime, "text/", 5)) {
+        size_t cap;
+        if (!utf8_text((const unsigned char *)a->bytes, a->len)) {
+            fprintf(stderr, "ailib: %s is not UTF-8 text: attach it with --at FILE TYPE if it is an image or audio\n", p);
+            free_att(a);
+            return EXIT_USAGE;
+        }
+        name = strcmp(p, "-") ? p : "stdin";
+        cap = a->len + strlen(name) + 64;
+        if (!(a->text = (char *)malloc(cap))) { free_att(a); fputs("ailib: out of memory\n", stderr); return EXIT_PROVIDER; }
+        snprintf(a->text, cap, "<file name=\"%s\">\n%s%s</file>", name, a->bytes, a->len && a->bytes[a->len - 1] == '\n' ? "" : "\n");
+        a->type = AILIB_PART_TEXT;
+    } else a->type = strncmp(mime, "image/", 6) ? AILIB_PART_AUDIO : AILIB_PART_IMAGE;
+    return 0;
+}
+
+static ailib_part part_of_att(const loaded_att *a) {
+    if (a->type == AILIB_PART_TEXT) return ailib_part_text(a->text);
+    if (a->url) return ailib_part_image_url(a->url);
+    if (a->type == AILIB_PART_AUDIO) return ailib_part_audio(a->bytes, a->len, a->mime);
+    return ailib_part_image(a->bytes, a->len, a->mime);
+}
+
+/* --- --schema: a file, JSON text, or the short form "name, age int, bio: a short bio" ---------- */
+
+static char *schema_short_form(const char *spec) {
+    ailib_json_writer w;
+    char *copy = (char *)malloc(strlen(spec) + 1), *item, *next, *out;
+    const char *names[MAX_LIST];
+    size_t n = 0, i;
+    if (!copy) return NULL;
+    strcpy(copy, spec);
+    ailib_json_writer_init(&w, NULL);
+    ailib_json_pack(&w, "{s:s, s:{", "type", "object", "properties");
+    for (item = copy; item; item = next) {
+        char *colon, *sp, *name, *type = NULL;
+        const char *jt = "string";
+        next = item + strcspn(item, ",\n");
+        if (*next) *next++ = 0; else next = NULL;
+        if ((colon = strchr(item, ':')) != NULL) *colon++ = 0;
+        name = trim(item);
+        if (!*name) continue;
+        if ((sp = strpbrk(name, " \t")) != NULL) { *sp++ = 0; type = trim(sp); }
+        if (type && *type) {
+            if (!strcmp(type, "int") || !strcmp(type, "integer")) jt = "integer";
+            else if (!strcmp(type, "float") || !strcmp(type, "number")) jt = "number";
+            else if (!strcmp(type, "bool") || !strcmp(type, "boolean")) jt = "boolean";
+            else if (strcmp(type, "str") && strcmp(type, "string")) {
+                fprintf(stderr, "ailib: --schema: '%s' of '%s' is not a type (str, int, float, bool)\n", type, name);
+                free(copy);
+                ailib_json_writer_deinit(&w);
+                return NULL;
+            }
+        }
+        ailib_json_pack(&w, "s:{s:s", name, "type", jt);
+        if (colon && *trim(colon)) ailib_json_pack(&w, "s:s", "description", trim(colon));
+        ailib_json_pack(&w, "}");
+        if (n < MAX_LIST) names[n++] = name;
+    }
+    ailib_json_pack(&w, "} s:[", "required");
+    for (i = 0; i < n; i++) ailib_json_pack(&w, "s", names[i]);
+    ailib_json_pack(&w, "] s:b}", "additionalProperties", 0);
+    out = ailib_json_writer_finish(&w) == AILIB_OK && n ? ailib_json_writer_take(&w, NULL) : NULL;
+    if (!n) fputs("ailib: --schema names no field (e.g. --schema 'name, age int')\n", stderr);
+    ailib_json_writer_deinit(&w);
+    free(copy);
+    return out;
+}
+
+static char *load_schema(const char *v) {
+    struct stat sb;
+    char *s;
+    const char *t = v;
+    ailib_json_doc *d = NULL;
+    ailib_error e;
+    while (*t == ' ' || *t == '\n' || *t == '\t') t++;
+    if (stat(v, &sb) == 0 && S_ISREG(sb.st_mode)) {
+        if (!(s = read_file(v, NULL))) { fprintf(stderr, "ailib: cannot read the schema %s: %s\n", v, strerror(errno)); return NULL; }
+    } else if (*t == '{') {
+        if (!(s = (char *)malloc(strlen(v) + 1))) return NULL;
+        strcpy(s, v);
+    } else return schema_short_form(v);
+    ailib_error_clear(&e);
+    if (ailib_json_parse(s, strlen(s), NULL, &d, &e) != AILIB_OK || !ailib_json_is_object(ailib_json_doc_root(d))) {
+        fprintf(stderr, "ailib: --schema %s is not a JSON Schema object%s%s\n", v, e.message[0] ? ": " : "", e.message);
+        free(s);
+        s = NULL;
+    }
+    ailib_json_doc_destroy(d);
+    return s;
+}
+
+/* --- -o key=value -------------------------------------------------------------------------------- */
+
+typedef struct o_state { const char *stop[16]; size_t nstop; } o_state;
+
+static int apply_o(ailib_request *req, o_state *st, const char *key, size_t kl, const char *val) {
+    char k[64];
+    double d;
+    int64_t i;
+    int b;
+    size_t j;
+    if (kl >= sizeof k) kl = sizeof k - 1;
+    for (j = 0; j < kl; j++) k[j] = key[j] == '-' ? '_' : key[j];
+    k[kl] = 0;
+#define O_NUM(name, field) if (!strcmp(k, name)) { if (!parse_double(val, &d)) goto bad; req->field = ailib_set(d); return -1; }
+#define O_INT(name, field) if (!strcmp(k, name)) { if (!parse_int64(val, &i)) goto bad; req->field = ailib_set_int(i); return -1; }
+    O_NUM("temperature", temperature) O_NUM("top_p", top_p) O_NUM("presence_penalty", presence_penalty)
+    O_NUM("frequency_penalty", frequency_penalty) O_INT("top_k", top_k) O_INT("seed", seed)
+#undef O_NUM
+#undef O_INT
+    if (!strcmp(k, "max_tokens")) { if (!parse_int64(val, &i) || i <= 0) goto bad; req->max_tokens = i; return -1; }
+    if (!strcmp(k, "stop")) { if (st->nstop == 16) goto bad; st->stop[st->nstop++] = val; req->stop = st->stop; req->stop_count = st->nstop; return -1; }
+    if (!strcmp(k, "reasoning") || !strcmp(k, "effort")) { if (!parse_effort(val, &req->reasoning.effort)) goto bad; return -1; }
+    if (!strcmp(k, "budget") || !strcmp(k, "thinking_budget")) {
+        if (!parse_int64(val, &i) || i <= 0) goto bad;
+        req->reasoning.budget_tokens = i;
+        return -1;
+    }
+    if (!strcmp(k, "exclude_reasoning")) { if (!parse_bool(val, &b)) goto bad; req->reasoning.exclude = b; return -1; }
+    if (!strcmp(k, "parallel_tool_calls")) { if (!parse_bool(val, &b)) goto bad; req->parallel_tool_calls = b ? AILIB_ON : AILIB_OFF; return -1; }
+    if (!strcmp(k, "tool_choice")) {
+        if (!strcmp(val, "auto")) req->tool_choice.mode = AILIB_TOOL_CHOICE_AUTO;
+        else if (!strcmp(val, "none")) req->tool_choice.mode = AILIB_TOOL_CHOICE_NONE;
+        else if (!strcmp(val, "required")) req->tool_choice.mode = AILIB_TOOL_CHOICE_REQUIRED;
+        else { req->tool_choice.mode = AILIB_TOOL_CHOICE_NAMED; req->tool_choice.name = val; }
+        return -1;
+    }
+    if (!strcmp(k, "user")) { req->user = val; return -1; }
+    if (!strcmp(k, "json")) { if (!parse_bool(val, &b)) goto bad; req->response_format.type = b ? AILIB_FORMAT_JSON : AILIB_FORMAT_TEXT; return -1; }
+    if (!strcmp(k, "extra")) {
+        ailib_json_doc *doc = NULL;
+        int ok = ailib_json_parse(val, strlen(val), NULL, &doc, NULL) == AILIB_OK && ailib_json_is_object(ailib_json_doc_root(doc));
+        ailib_json_doc_destroy(doc);
+        if (!ok) goto bad;
+        req->extra_json = val;
+        return -1;
+    }
+    fprintf(stderr, "ailib: unknown option -o %s; the options: temperature, top_p, top_k, seed, max_tokens, presence_penalty, "
+                    "frequency_penalty, stop (repeatable), reasoning (effort), budget (thinking tokens), exclude_reasoning, "
+                    "parallel_tool_calls, tool_choice (auto, none, required or a tool name), user, json, extra (a JSON object "
+                    "merged into the request body)\n", k);
+    return EXIT_USAGE;
+bad:
+    fprintf(stderr, "ailib: bad value '%s' for -o %s (see ailib help prompt)\n", val, k);
+    return EXIT_USAGE;
+}
+
+/* --- tools: -T FILE ----------------------------------------------------------------------------
+   A file holds one tool or an array of them: {"name","description","parameters":{schema},
+   "command":"shell command"} (OpenAI's {"type":"function","function":{...}} too). With a
+   command, ailib runs it for each call: the arguments JSON on its stdin, AILIB_TOOL_NAME in
+   its environment, its stdout the result (a non-zero exit is an error result). Without one,
+   the call is printed as the answer. */
+
+struct cli_tool { char *name, *description, *parameters, *command; };
+static cli_tool g_tools[MAX_LIST];
+static size_t g_ntools;
+
+static const cli_tool *find_cli_tool(const char *name, size_t n) {
+    size_t i;
+    for (i = 0; name && i < g_ntools; i++) if (strlen(g_tools[i].name) == n && !memcmp(g_tools[i].name, name, n)) return &g_tools[i];
+    return NULL;
+}
+
+static int cli_tool_runs(const cli_tool *t) { return t->command != NULL; }
+
+static char *dup_json_str(const ailib_json *v) {
+    size_t n;
+    const char *s = ailib_json_str(v, &n);
+    char *d;
+    if (!s || !(d = (char *)malloc(n + 1))) return NULL;
+    memcpy(d, s, n + 1);
+    return d;
+}
+
+static int add_tool(const ailib_json *t, const char *file) {
+    const ailib_json *def = ailib_json_is_object(ailib_json_get(t, "function")) ? ailib_json_get(t, "function") : t;
+    const ailib_json *cmd = ailib_json_get(def, "command") ? ailib_json_get(def, "command") : ailib_json_get(t, "command");
+    const ailib_json *params = ailib_json_get(def, "parameters");
+    cli_tool *ct;
+    ailib_json_writer w;
+    if (g_ntools == MAX_LIST) { fprintf(stderr, "ailib: %s: more than 64 tools\n", file); return EXIT_USAGE; }
+    ct = &g_tools[g_ntools];
+    memset(ct, 0, sizeof *ct);
+    if (!(ct->name = dup_json_str(ailib_json_get(def, "name"))) || !*ct->name) {
+        fprintf(stderr, "ailib: %s: a tool without a \"name\"\n", file);
+        free(ct->name);
+        return EXIT_USAGE;
+    }
+    if (find_cli_tool(ct->name, strlen(ct->name))) {
+        fprintf(stderr, "ailib: %s: the tool '%s' is defined twice\n", file, ct->name);
+        free(ct->name);
+        return EXIT_USAGE;
+    }
+    if (params && !ailib_json_is_object(params)) {
+        fprintf(stderr, "ailib: %s: the \"parameters\" of '%s' must be a JSON Schema object\n", file, ct->name);
+        free(ct->name);
+        return EXIT_USAGE;
+    }
+    ct->description = dup_json_str(ailib_json_get(def, "description"));
+    ct->command = dup_json_str(cmd);
+    if (params) {
+        ailib_json_writer_init(&w, NULL);
+        ailib_json_write_value(&w, params);
+        if (ailib_json_writer_finish(&w) == AILIB_OK) ct->parameters = ailib_json_writer_take(&w, NULL);
+        ailib_json_writer_deinit(&w);
+    }
+    g_ntools++;
+    return 0;
+}
+
+static int load_tools(const cli_options *o) {
+    size_t i, k;
+    for (i = 0; i < o->ntools; i++) {
+        ailib_json_doc *d = NULL;
+        ailib_error e;
+        char *text = read_file(o->tools[i], NULL);
+        const ailib_json *root, *t;
+        int rc = 0;
+        if (!text) { fprintf(stderr, "ailib: cannot read the tool file %s: %s\n", o->tools[i], strerror(errno)); return EXIT_USAGE; }
+        ailib_error_clear(&e);
+        if (ailib_json_parse(text, strlen(text), NULL, &d, &e) != AILIB_OK) {
+            fprintf(stderr, "ailib: the tool file %s is not JSON: %s\n", o->tools[i], e.message);
+            free(text);
+            return EXIT_USAGE;
+        }
+        root = ailib_json_doc_root(d);
+        if (ailib_json_is_array(root)) {
+            for (k = 0, t = ailib_json_first(root); k < ailib_json_size(root) && !rc; k++, t = ailib_json_next(t)) rc = add_tool(t, o->tools[i]);
+        } else if (ailib_json_is_object(root)) rc = add_tool(root, o->tools[i]);
+        else { fprintf(stderr, "ailib: the tool file %s holds neither a tool object nor an array of them\n", o->tools[i]); rc = EXIT_USAGE; }
+        ailib_json_doc_destroy(d);
+        free(text);
+        if (rc) return rc;
+    }
+    return 0;
+}
+
+static void free_tools(void) {
+    size_t i;
+    for (i = 0; i < g_ntools; i++) {
+        free(g_tools[i].name); free(g_tools[i].description); free(g_tools[i].parameters); free(g_tools[i].command);
+    }
+    g_ntools = 0;
+}
+
+/* Runs command with input on its stdin; *out gets its stdout (at most 1 MiB kept). Returns the
+   exit status, or -1 when it could not run. */
+static int run_command(const char *command, const char *name, const char *input, size_t in_len, char **out, size_t *out_len) {
+    int in[2], outp[2], status = 0;
+    pid_t pid;
+    size_t len = 0, cap = 4096;
+    char *buf = (char *)malloc(cap);
+    *out = NULL;
+    *out_len = 0;
+    if (!buf || pipe(in) != 0) { free(buf); return -1; }
+    if (pipe(outp) != 0) { close(in[0]); close(in[1]); free(buf); return -1; }
+    pid = fork();
+    if (pid < 0) { close(in[0]); close(in[1]); close(outp[0]); close(outp[1]); free(buf); return -1; }
+    if (pid == 0) {
+        dup2(in[0], STDIN_FILENO);
+        dup2(outp[1], STDOUT_FILENO);
+        close(in[0]); close(in[1]); close(outp[0]); close(outp[1]);
+        setenv("AILIB_TOOL_NAME", name, 1);
+        execl("/bin/sh", "sh", "-c", command, (char *)NULL);
+        _exit(127);
+    }
+    close(in[0]);
+    close(outp[1]);
+    if (in_len && write(in[1], input, in_len) < 0) { /* the command did not read its input: its business */ }
+    close(in[1]);
+    for (;;) {
+        char chunk[4096];
+        ssize_t n = read(outp[0], chunk, sizeof chunk);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        if (len + (size_t)n > ((size_t)1 << 20)) continue;      /* past 1 MiB: drained, not kept */
+        if (len + (size_t)n + 1 > cap) {
+            char *nb = (char *)realloc(buf, cap * 4);
+            if (!nb) continue;
+            buf = nb;
+            cap *= 4;
+        }
+        memcpy(buf + len, chunk, (size_t)n);
+        len += (size_t)n;
+    }
+    close(outp[0]);
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+    buf[len] = 0;
+    while (len && (buf[len - 1] == '\n' || buf[len - 1] == '\r')) buf[--len] = 0;
+    *out = buf;
+    *out_len = len;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+}
+
+static int cli_tool_fn(void *user, const ailib_tool_call *call, ailib_tool_output *out) {
+    const cli_tool *t = (const cli_tool *)user;
+    char *res = NULL;
+    size_t n = 0;
+    int st, dim = isatty(STDERR_FILENO);
+    if (!t->command) {
+        ailib_tool_output_error(out, "not run: this tool has no command; the user runs it");
+        return 1;
+    }
+    st = run_command(t->command, t->name, call->arguments, call->arguments_len, &res, &n);
+    if (st < 0) {
+        char msg[256];
+        snprintf(msg, sizeof msg, "the tool could not be started: %s", strerror(errno));
+        ailib_tool_output_error(out, msg);
+    } else if (st == 0) {
+        ailib_json_doc *d = NULL;
+        if (n && ailib_json_parse(res, n, NULL, &d, NULL) == AILIB_OK) ailib_tool_output_json(out, "j", res);
+        else ailib_tool_output_text(out, res);
+        ailib_json_doc_destroy(d);
+    } else {
+        size_t cap = n + 64;
+        char *msg = (char *)malloc(cap);
+        if (msg) {
+            snprintf(msg, cap, "exit status %d%s%s", st, n ? ": " : "", res);
+            ailib_tool_output_error(out, msg);
+            free(msg);
+        }
+    }
+    fprintf(stderr, "%stool result: %s%s %.*s%s%s\n", dim ? "\033[2m" : "", t->name, st == 0 ? "" : " (failed)",
+            (int)(n > 200 ? 200 : n), res ? res : "", n > 200 ? "..." : "", dim ? "\033[0m" : "");
+    free(res);
+    return g_interrupted ? 1 : 0;
+}
+
+/* --- ailib [prompt] ------------------------------------------------------------------------------- */
+
+/* The provider when nothing names a model: the first catalog row whose key variable is set
+   (local servers need none, so they are never picked this way). */
 static const ailib_provider_info *default_provider(char *var, size_t cap) {
     size_t i, n = ailib_provider_count();
     for (i = 0; i < n; i++) {
@@ -496,17 +1704,15 @@ static const ailib_provider_info *default_provider(char *var, size_t cap) {
     return NULL;
 }
 
-/* Picks the model string for the client; NULL with a message printed when there is none.
-   With -v it says where the choice came from (never the key itself). */
-static const char *choose_model(const cli_options *o) {
-    const char *model = o->model;
-    const char *slash;
+/* The model: -m (or an alias), else the continued conversation's, else $AILIB_MODEL, else the
+   configuration's, else the first provider with a key. NULL with a message when none. */
+static const char *choose_model(const cli_options *o, const char *conversation_model, char *buf, size_t cap) {
+    const char *model = o->model, *from = "-m";
     char var[128];
-    if (model && *model) {
-        if (o->verbose) fprintf(stderr, "ailib: model %s (from -m)\n", model);
-    } else if ((model = getenv("AILIB_MODEL")) != NULL && *model) {
-        if (o->verbose) fprintf(stderr, "ailib: model %s (from $AILIB_MODEL)\n", model);
-    } else {
+    if (!model || !*model) { model = conversation_model; from = "the conversation"; }
+    if (!model || !*model) { model = getenv("AILIB_MODEL"); from = "$AILIB_MODEL"; }
+    if (!model || !*model) { model = g_cfg.model; from = g_cfg.path; }
+    if (!model || !*model) {
         const ailib_provider_info *p = default_provider(var, sizeof var);
         if (!p) {
             fprintf(stderr, "ailib: no provider key found: set one provider's key variable (e.g. OPENAI_API_KEY or "
@@ -517,80 +1723,882 @@ static const char *choose_model(const cli_options *o) {
         if (o->verbose)
             fprintf(stderr, "ailib: model %s/%s (%s is set; -m or AILIB_MODEL picks another)\n", p->name,
                     p->default_model ? p->default_model : "", var);
-        return p->name;
+        snprintf(buf, cap, "%s", p->name);
+        return buf;
     }
-    /* "nope/x": say which part is wrong; the library would only say the model names no provider */
-    slash = strchr(model, '/');
-    if (slash && !ailib_provider_findn(model, (size_t)(slash - model))) {
-        fprintf(stderr, "ailib: unknown provider '%.*s' in '%s' (`ailib providers` lists them)\n",
-                (int)(slash - model), model, model);
-        return NULL;
+    snprintf(buf, cap, "%s", resolve_alias(model));
+    if (o->verbose) {
+        if (strcmp(buf, model)) fprintf(stderr, "ailib: model %s (alias %s, from %s)\n", buf, model, from);
+        else fprintf(stderr, "ailib: model %s (from %s)\n", buf, from);
     }
-    return model;
+    return buf;
 }
 
-static int cmd_chat(const cli_options *o) {
-    ailib_client_desc desc;
-    ailib_client *c;
-    ailib_error err;
-    ailib_message msg;
-    ailib_request req;
-    char *input = NULL;
-    const char *prompt = o->prompt_arg, *model;
-    int code;
-    if (!(model = choose_model(o))) return EXIT_CONFIG;
-    if (!prompt) {
-        size_t n;
-        if (isatty(STDIN_FILENO)) fputs("ailib: reading the prompt from the terminal; end it with Ctrl-D\n", stderr);
-        input = read_all(stdin);
-        if (!input) {
-            if (g_interrupted) { fputs("ailib: interrupted\n", stderr); return EXIT_INTERRUPTED; }
-            fprintf(stderr, "ailib: could not read the prompt from stdin: %s\n", strerror(errno));
+/* Continues a logged conversation: its messages into cv, its last model and system. */
+static int load_conversation(const cli_options *o, ailib_convo *cv, char *cid, size_t cid_cap, char *model, size_t mcap,
+                             char **system) {
+    char path[1024];
+    log_db db;
+    const char *want;
+    size_t i;
+    int rc;
+    if (!log_path(path, sizeof path)) { fputs("ailib: no HOME or XDG_DATA_HOME: there is no log to continue from\n", stderr); return EXIT_USAGE; }
+    if ((rc = log_load(path, &db)) != 0) return rc;
+    if (!(want = log_find_cid(&db, o->cid, path))) { log_free(&db); return EXIT_USAGE; }
+    snprintf(cid, cid_cap, "%s", want);
+    for (i = 0; i < db.n; i++) {
+        const log_rec *r = &db.recs[i];
+        ailib_error e;
+        const char *prov, *m, *sys;
+        if (strcmp(r->cid, cid)) continue;
+        ailib_error_clear(&e);
+        if (ailib_convo_add_json(cv, ailib_json_get(r->root, "messages"), &e) != AILIB_OK) {
+            fprintf(stderr, "ailib: the logged call %s cannot be read back (%s): edit or remove its line in %s\n", r->id, e.message, path);
+            log_free(&db);
             return EXIT_USAGE;
         }
-        /* a piped prompt's final newline is not part of the question */
-        n = strlen(input);
-        while (n > 0 && (input[n - 1] == '\n' || input[n - 1] == '\r')) input[--n] = 0;
-        prompt = input;
+        prov = ailib_json_str(ailib_json_get(r->root, "provider"), NULL);
+        m = ailib_json_str(ailib_json_get(r->root, "model"), NULL);
+        if (prov && m) snprintf(model, mcap, "%s/%s", prov, m);
+        sys = ailib_json_str(ailib_json_get(r->root, "system"), NULL);
+        free(*system);
+        *system = NULL;
+        if (sys && (*system = (char *)malloc(strlen(sys) + 1)) != NULL) strcpy(*system, sys);
     }
-    if (!*prompt) { free(input); return usage_error("%sno prompt: give it as an argument or on stdin", ""); }
+    log_free(&db);
+    return 0;
+}
+
+/* The first ``` fenced block of text (its body), else the whole text. */
+static void print_extracted(const char *t, size_t n) {
+    const char *open = strstr(t, "```"), *body, *close;
+    if (open && (body = strchr(open, '\n')) != NULL && (close = strstr(body + 1, "```")) != NULL) {
+        fwrite(body + 1, 1, (size_t)(close - body - 1), stdout);
+        if (close > body + 1 && close[-1] != '\n') putchar('\n');
+        return;
+    }
+    fwrite(t, 1, n, stdout);
+    if (n && t[n - 1] != '\n') putchar('\n');
+}
+
+/* The prompt: the arguments, then a blank line and stdin when something is piped in
+   (`git diff | ailib "Review:"`); typed at the terminal when there are neither. */
+static char *read_prompt(const cli_options *o, int npos, char **pos, int *failed) {
+    char *arg = join_args(npos, pos), *in = NULL, *out;
+    size_t i, n;
+    int stdin_used = 0;
+    *failed = 0;
+    for (i = 0; i < o->nattach; i++) stdin_used |= !strcmp(o->attach[i].path, "-");
+    if (npos && !arg) { *failed = EXIT_PROVIDER; return NULL; }
+    if (!stdin_used && !isatty(STDIN_FILENO)) {
+        if (!(in = read_all_n(stdin, &n))) {
+            free(arg);
+            fprintf(stderr, "ailib: could not read stdin: %s\n", strerror(errno));
+            *failed = EXIT_USAGE;
+            return NULL;
+        }
+    } else if (!stdin_used && !arg && !o->nattach) {
+        fputs("ailib: type the prompt, end it with Ctrl-D (Ctrl-C cancels)\n", stderr);
+        g_blocking = 0;
+        in = read_tty_prompt();
+        g_blocking = 1;
+        if (!in) {
+            if (g_interrupted) { fputs("ailib: interrupted\n", stderr); *failed = EXIT_INTERRUPTED; }
+            else { fprintf(stderr, "ailib: could not read the prompt: %s\n", strerror(errno)); *failed = EXIT_USAGE; }
+            return NULL;
+        }
+    }
+    if (in) {
+        /* a piped prompt's final newline is not part of the question */
+        n = strlen(in);
+        while (n > 0 && (in[n - 1] == '\n' || in[n - 1] == '\r')) in[--n] = 0;
+    }
+    if (arg && in && *in) {
+        out = (char *)malloc(strlen(arg) + strlen(in) + 3);
+        if (out) sprintf(out, "%s\n\n%s", arg, in);
+        free(arg);
+        free(in);
+        if (!out) *failed = EXIT_PROVIDER;
+        return out;
+    }
+    if (arg) { free(in); return arg; }
+    return in;
+}
+
+typedef struct prompt_run {
+    ailib_client *client;
+    ailib_convo *cv;
+    ailib_request req;
+    o_state ost;
+    ailib_tool *tools;
+    ailib_tool_handler *handlers;
+    loaded_att atts[MAX_LIST];
+    size_t natts;
+    char *schema, *system, *prompt;
+} prompt_run;
+
+static void prompt_run_free(prompt_run *pr) {
+    size_t i;
+    for (i = 0; i < pr->natts; i++) free_att(&pr->atts[i]);
+    ailib_convo_destroy(pr->cv);
+    ailib_client_destroy(pr->client);
+    free(pr->tools);
+    free(pr->handlers);
+    free(pr->schema);
+    free(pr->system);
+    free(pr->prompt);
+    free_tools();
+}
+
+/* The request's settings: configuration defaults, then options, then -o pairs (config's, then
+   the command line's). */
+static int prompt_settings(const cli_options *o, prompt_run *pr) {
+    ailib_request *req = &pr->req;
+    size_t i;
+    int rc;
+    req->temperature = o->temperature.set ? o->temperature : g_cfg.has_temperature ? ailib_set(g_cfg.temperature) : o->temperature;
+    req->max_tokens = o->max_tokens ? o->max_tokens : g_cfg.max_tokens;
+    req->reasoning.effort = o->effort;
+    if (!o->effort && g_cfg.reasoning && !parse_effort(g_cfg.reasoning, &req->reasoning.effort)) {
+        fprintf(stderr, "ailib: %s: reasoning is low, medium or high (also none, minimal, xhigh), not '%s'\n", g_cfg.path, g_cfg.reasoning);
+        return EXIT_USAGE;
+    }
+    for (i = 0; i < g_cfg.nopts; i++)
+        if ((rc = apply_o(req, &pr->ost, g_cfg.opt_key[i], strlen(g_cfg.opt_key[i]), g_cfg.opt_val[i])) >= 0) return rc;
+    for (i = 0; i < o->nopts; i++) {
+        const char *eq = strchr(o->opts[i], '=');
+        if ((rc = apply_o(req, &pr->ost, o->opts[i], (size_t)(eq - o->opts[i]), eq + 1)) >= 0) return rc;
+    }
+    if (o->schema) {
+        if (!(pr->schema = load_schema(o->schema))) return EXIT_USAGE;
+        req->response_format.type = AILIB_FORMAT_JSON_SCHEMA;
+        req->response_format.schema = pr->schema;
+    }
+    if (o->ntools) {
+        if ((rc = load_tools(o)) != 0) return rc;
+        pr->tools = (ailib_tool *)calloc(g_ntools, sizeof *pr->tools);
+        pr->handlers = (ailib_tool_handler *)calloc(g_ntools, sizeof *pr->handlers);
+        if (!pr->tools || !pr->handlers) { fputs("ailib: out of memory\n", stderr); return EXIT_PROVIDER; }
+        for (i = 0; i < g_ntools; i++) {
+            pr->tools[i] = ailib_tool_make(g_tools[i].name, g_tools[i].description, g_tools[i].parameters);
+            pr->handlers[i].tool = pr->tools[i];
+            pr->handlers[i].fn = cli_tool_fn;
+            pr->handlers[i].user = &g_tools[i];
+        }
+        req->tools = pr->tools;
+        req->tool_count = g_ntools;
+    }
+    return -1;
+}
+
+/* Prints a finished step in the non-streamed plain modes: its text and its tool calls. */
+static void print_step(stream_state *st, const ailib_response *r) {
+    size_t n, i;
+    const char *t = ailib_response_text(r, &n);
+    if (n) {
+        fwrite(t, 1, n, stdout);
+        st->printed = 1;
+        st->last = t[n - 1];
+        if (st->last != '\n') { putchar('\n'); st->last = '\n'; }
+    }
+    for (i = 0; i < ailib_response_tool_call_count(r); i++) {
+        const ailib_tool_call *tc = ailib_response_tool_call(r, i);
+        print_tool_call(st, tc->name, tc->name_len, tc->arguments, tc->arguments_len);
+    }
+    fflush(stdout);
+}
+
+/* What a prompt needs before its text: the conversation to continue, the model, the settings,
+   the client (so a missing key is said before anything is typed). -1 to go on, else the exit code. */
+static int prompt_setup(cli_options *o, prompt_run *pr, char *cid, size_t cid_cap) {
+    ailib_client_desc desc;
+    ailib_error err;
+    char model_buf[512], conv_model[512] = "";
+    const char *model;
+    int rc;
+    if (o->cont && o->cid) return usage_error("give -c (the last conversation) or --cid ID, not both%s", "");
+    if (o->schema && o->ntools) return usage_error("--schema and -T do not go together: a tool loop answers in text%s", "");
+    if (!(pr->cv = ailib_convo_create(NULL, &err))) return report_error(err.code, &err);
+    if ((o->cont || o->cid) && (rc = load_conversation(o, pr->cv, cid, cid_cap, conv_model, sizeof conv_model, &pr->system)) != 0)
+        return rc;
+    if (!(model = choose_model(o, conv_model[0] ? conv_model : NULL, model_buf, sizeof model_buf))) return EXIT_CONFIG;
+    if ((rc = prompt_settings(o, pr)) >= 0) return rc;
     memset(&desc, 0, sizeof desc);
     desc.model = model;
     desc.base_url = o->base_url;
-    desc.timeout_ms = o->timeout_ms;
-    if (o->verbose) desc.log = log_to_stderr;
+    desc.timeout_ms = o->timeout_ms ? o->timeout_ms : g_cfg.timeout_ms;
+    desc.log = cli_logger;
+    desc.log_user = o->verbose ? (void *)o : NULL;
     ailib_error_clear(&err);
-    if (ailib_global_init() != AILIB_OK) {
-        fprintf(stderr, "ailib: libcurl could not be initialised\n");
-        free(input);
-        return EXIT_NETWORK;
+    if (ailib_global_init() != AILIB_OK) { fputs("ailib: libcurl could not be initialised\n", stderr); return EXIT_NETWORK; }
+    if (!(pr->client = ailib_client_create(&desc, &err))) return report_failure(err.code, &err, NULL, NULL, o->json);
+    /* the system prompt: -s, else the continued conversation's, else the configuration's */
+    if (o->system || (!pr->system && g_cfg.system)) {
+        const char *sys = o->system ? o->system : g_cfg.system;
+        free(pr->system);
+        if ((pr->system = (char *)malloc(strlen(sys) + 1)) != NULL) strcpy(pr->system, sys);
     }
-    c = ailib_client_create(&desc, &err);
-    if (!c) {
-        code = report_error(err.code, &err);
-        free(input);
-        return code;
+    ailib_convo_set_system(pr->cv, pr->system, NULL);
+    return -1;
+}
+
+/* One turn on pr->cv, whose user message is in: the call, or with -T the tool loop, or with
+   --schema the structured call. *resp gets the last reply (also on failure, when there is
+   one); turn gets the summed usage and the tool calls. */
+static ailib_result run_turn(prompt_run *pr, const cli_options *o, int stream, stream_state *st, ailib_response **resp,
+                             const ailib_json **value, turn_info *turn, ailib_error *err, int *transport) {
+    ailib_result r;
+    ailib_tool_loop_desc td;
+    ailib_tool_choice choice = pr->req.tool_choice;
+    int step;
+    *resp = NULL;
+    *transport = 0;
+    if (o->schema) {
+        ailib_request rq = pr->req;
+        ailib_convo_render(pr->cv, &rq);
+        r = ailib_chat_json(pr->client, &rq, resp, value, err);      /* blocking: Ctrl-C ends the process */
+        if (r == AILIB_OK) r = ailib_convo_add_response(pr->cv, *resp, err);
+        if (*resp) usage_add(&turn->usage, ailib_response_usage(*resp));
+        return r;
     }
-    memset(&msg, 0, sizeof msg);
-    msg.role = AILIB_ROLE_USER;
-    msg.text = prompt;
-    memset(&req, 0, sizeof req);
-    req.system = o->system;
-    req.messages = &msg;
-    req.message_count = 1;
-    req.temperature = o->temperature;
-    req.max_tokens = o->max_tokens;
-    req.reasoning.effort = o->effort;
-    code = run_call(c, &req, o);
-    ailib_client_destroy(c);
-    free(input);
+    memset(&td, 0, sizeof td);
+    td.tools = pr->handlers;
+    td.tool_count = g_ntools;
+    for (step = 0;; step++) {
+        ailib_request rq = pr->req;
+        size_t calls, ran = 0;
+        int stop = 0;
+        ailib_response_destroy(*resp);
+        *resp = NULL;
+        rq.tool_choice = choice;
+        ailib_convo_render(pr->cv, &rq);
+        r = run_call(pr->client, &rq, stream, st, resp, err, transport);
+        if (r != AILIB_OK) break;
+        usage_add(&turn->usage, ailib_response_usage(*resp));
+        if (!stream && !o->json && !o->extract) print_step(st, *resp);
+        calls = ailib_response_tool_call_count(*resp);
+        turn->tool_calls += calls;
+        if (!calls || !g_ntools) { r = ailib_convo_add_response(pr->cv, *resp, err); break; }
+        if ((r = ailib_convo_run_tools(pr->cv, *resp, 1, &td, &ran, &stop, err)) != AILIB_OK) break;
+        if (g_interrupted) { r = AILIB_CANCELLED; break; }
+        if (stop) break;
+        if (step + 1 >= (o->chain_limit ? o->chain_limit : 5)) {
+            fprintf(stderr, "ailib: stopped after %d model calls (--chain-limit); `ailib -c` goes on\n", step + 1);
+            break;
+        }
+        /* a forced tool choice forces the first call only */
+        if (choice.mode == AILIB_TOOL_CHOICE_REQUIRED || choice.mode == AILIB_TOOL_CHOICE_NAMED) {
+            choice.mode = AILIB_TOOL_CHOICE_AUTO;
+            choice.name = NULL;
+        }
+    }
+    return r;
+}
+
+/* Reports a failed turn (the transport, or the call); the exit code. */
+static int turn_failed(prompt_run *pr, const cli_options *o, ailib_result r, const ailib_error *err, const ailib_response *resp,
+                       int transport) {
+    int code;
+    if (transport && !g_interrupted) { fputs("ailib: the transport failed\n", stderr); return EXIT_NETWORK; }
+    code = report_failure(r, err, ailib_client_provider(pr->client), ailib_client_model(pr->client), o->json);
+    if (r == AILIB_SCHEMA_MISMATCH && resp) {
+        fputs("ailib: the last reply was:\n", stderr);
+        fputs(ailib_response_text(resp, NULL), stderr);
+        fputc('\n', stderr);
+    }
     return code;
 }
 
-/* --- model listings ------------------------------------------------------------------------ */
+/* Logs a turn unless -n or the configuration says off (and no --log). A turn that starts a
+   conversation names it: cid (empty) gets its id. */
+static void turn_log(prompt_run *pr, const cli_options *o, turn_info *turn, char *cid, size_t cid_cap, const ailib_response *resp,
+                     size_t first, const char *prompt) {
+    char id[64];
+    if (o->no_log || (g_cfg.log_off && !o->log)) return;
+    new_id(id, sizeof id);
+    if (!cid[0]) snprintf(cid, cid_cap, "%s", id);
+    turn->id = id;
+    turn->cid = cid;
+    turn->provider = ailib_client_provider(pr->client)->name;
+    turn->model = ailib_client_model(pr->client);
+    turn->system = pr->system;
+    turn->prompt = prompt;
+    turn->o = o;
+    turn->last = resp;
+    turn->cv = pr->cv;
+    turn->first = first;
+    log_write(turn);
+}
 
-/* One row of a model listing: a model the provider listed (with its catalog row when there is
-   one), or a catalog row. */
+static void stream_setup(stream_state *st, const cli_options *o, int stream) {
+    memset(st, 0, sizeof *st);
+    if (isatty(STDOUT_FILENO)) { st->rout = stdout; st->rdim = 1; }
+    else if (o->verbose) { st->rout = stderr; st->rdim = isatty(STDERR_FILENO); }
+    st->stream_text = stream;
+}
+
+static int cmd_prompt(cli_options *o, int npos, char **pos) {
+    prompt_run pr;
+    ailib_error err;
+    ailib_response *resp = NULL;
+    stream_state st;
+    turn_info turn;
+    char cid[64] = "";
+    const ailib_json *value = NULL;
+    ailib_part parts[MAX_LIST + 1];
+    size_t nparts = 0, i, first;
+    int rc, transport = 0, stream, code = EXIT_OK;
+    ailib_result r;
+    int64_t t0;
+    memset(&pr, 0, sizeof pr);
+    memset(&turn, 0, sizeof turn);
+    if ((rc = prompt_setup(o, &pr, cid, sizeof cid)) >= 0) { prompt_run_free(&pr); return rc; }
+    for (i = 0; i < o->nattach; i++) {
+        if ((rc = load_attachment(&o->attach[i], &pr.atts[i])) != 0) { prompt_run_free(&pr); return rc; }
+        pr.natts++;
+        if (!o->attach[i].mime) o->attach[i].mime = pr.atts[i].mime;
+    }
+    pr.prompt = read_prompt(o, npos, pos, &rc);
+    if (rc) { prompt_run_free(&pr); return rc; }
+    if ((!pr.prompt || !*pr.prompt) && !pr.natts) { prompt_run_free(&pr); return usage_error("%sno prompt: give it as an argument or on stdin", ""); }
+    /* the user's turn: attachments, then the prompt text */
+    for (i = 0; i < pr.natts; i++) parts[nparts++] = part_of_att(&pr.atts[i]);
+    if (pr.prompt && *pr.prompt) parts[nparts++] = ailib_part_text(pr.prompt);
+    first = ailib_convo_count(pr.cv);
+    {
+        ailib_message m = nparts == 1 && parts[0].type == AILIB_PART_TEXT ? ailib_message_user(parts[0].text)
+                                                                          : ailib_message_parts(AILIB_ROLE_USER, parts, nparts);
+        if (ailib_convo_add(pr.cv, &m, &err) != AILIB_OK) { code = report_error(err.code, &err); prompt_run_free(&pr); return code; }
+    }
+    stream = !o->json && !o->no_stream && !o->extract && !o->schema;
+    stream_setup(&st, o, stream);
+    t0 = now_ms();
+    r = run_turn(&pr, o, stream, &st, &resp, &value, &turn, &err, &transport);
+    turn.duration_ms = now_ms() - t0;
+    if (r != AILIB_OK) {
+        code = turn_failed(&pr, o, r, &err, resp, transport);
+        ailib_response_destroy(resp);
+        prompt_run_free(&pr);
+        return code;
+    }
+    if (o->schema) {
+        ailib_json_writer w;
+        ailib_json_writer_init(&w, NULL);
+        ailib_json_write_value(&w, value);
+        code = print_json_done(&w, "the structured answer");
+    } else if (o->json) code = print_response_json(resp, ailib_client_model(pr.client));
+    else if (o->extract) {
+        size_t n;
+        const char *t = ailib_response_text(resp, &n);
+        print_extracted(t, n);
+    } else stream_summary(resp, o->verbose);
+    turn_log(&pr, o, &turn, cid, sizeof cid, resp, first, pr.prompt);
+    ailib_response_destroy(resp);
+    prompt_run_free(&pr);
+    return code;
+}
+
+/* --- ailib chat ------------------------------------------------------------------------------------ */
+
+typedef struct line_buf { char *p; size_t cap; } line_buf;
+
+/* One line typed at the prompt (or read from a pipe), without its newline: NULL at the end of
+   input; *interrupted when Ctrl-C dropped the line. At a terminal a read returns one line, or
+   the text before a Ctrl-D (which ends that line like Enter); 0 bytes is Ctrl-D on an empty line. */
+static char *read_chat_line(line_buf *lb, int *interrupted) {
+    ssize_t n;
+    *interrupted = 0;
+    if (!isatty(STDIN_FILENO)) {
+        n = getline(&lb->p, &lb->cap, stdin);
+        if (n < 0) return NULL;
+    } else {
+        if (lb->cap < 8192 + 1) {
+            char *nb = (char *)realloc(lb->p, 8192 + 1);
+            if (!nb) return NULL;
+            lb->p = nb;
+            lb->cap = 8192 + 1;
+        }
+        do {
+            g_blocking = 0;
+            n = read(STDIN_FILENO, lb->p, lb->cap - 1);
+            g_blocking = 1;
+            if (n < 0 && errno == EINTR && g_interrupted) {
+                g_interrupted = 0;
+                *interrupted = 1;
+                fputc('\n', stderr);
+                lb->p[0] = 0;
+                return lb->p;
+            }
+        } while (n < 0 && errno == EINTR);
+        if (n <= 0) return NULL;
+    }
+    while (n > 0 && (lb->p[n - 1] == '\n' || lb->p[n - 1] == '\r')) n--;
+    lb->p[n] = 0;
+    return lb->p;
+}
+
+/* An interactive conversation: each line is a turn, streamed; !multi ... !end for several lines;
+   Ctrl-C cancels an answer (the turn is dropped) or the line being typed; Ctrl-D or exit ends. */
+static int cmd_chat(cli_options *o, int npos, char **pos) {
+    prompt_run pr;
+    line_buf lb = { NULL, 0 };
+    char cid[64] = "", *multi = NULL;
+    size_t multi_len = 0;
+    int rc, tty = isatty(STDIN_FILENO);
+    (void)pos;
+    if (npos) return usage_error("'chat' takes no prompt: type it at the > marker%s", "");
+    if (o->json || o->schema || o->extract || o->nattach || o->no_stream)
+        return usage_error("'chat' streams text: --json, --schema, -x, -a and --no-stream are for single prompts%s", "");
+    memset(&pr, 0, sizeof pr);
+    if ((rc = prompt_setup(o, &pr, cid, sizeof cid)) >= 0) { prompt_run_free(&pr); return rc; }
+    fprintf(stderr, "ailib: chatting with %s/%s%s; Ctrl-D or exit ends, Ctrl-C cancels an answer, !multi ... !end for "
+                    "several lines\n", ailib_client_provider(pr.client)->name, ailib_client_model(pr.client),
+            cid[0] ? " (continuing the conversation)" : "");
+    for (;;) {
+        int interrupted;
+        char *line;
+        size_t first;
+        stream_state st;
+        turn_info turn;
+        ailib_response *resp = NULL;
+        ailib_error err;
+        ailib_result r;
+        int transport = 0;
+        int64_t t0;
+        const char *text;
+        if (tty) { fputs(multi ? "... " : "> ", stderr); fflush(stderr); }
+        if (!(line = read_chat_line(&lb, &interrupted))) break;
+        if (interrupted) { free(multi); multi = NULL; multi_len = 0; continue; }
+        if (!multi && !strcmp(line, "!multi")) {
+            if (!(multi = (char *)calloc(1, 1))) break;
+            continue;
+        }
+        if (multi && strcmp(line, "!end")) {
+            size_t n = strlen(line);
+            char *nm = (char *)realloc(multi, multi_len + n + 2);
+            if (!nm) break;
+            multi = nm;
+            if (multi_len) multi[multi_len++] = '\n';
+            memcpy(multi + multi_len, line, n + 1);
+            multi_len += n;
+            continue;
+        }
+        text = multi ? multi : line;
+        if (!multi && (!strcmp(text, "exit") || !strcmp(text, "quit"))) break;
+        if (!*text) { free(multi); multi = NULL; multi_len = 0; continue; }
+        first = ailib_convo_count(pr.cv);
+        if (ailib_convo_add_user(pr.cv, text, &err) != AILIB_OK) break;
+        memset(&turn, 0, sizeof turn);
+        stream_setup(&st, o, 1);
+        t0 = now_ms();
+        r = run_turn(&pr, o, 1, &st, &resp, NULL, &turn, &err, &transport);
+        turn.duration_ms = now_ms() - t0;
+        if (r != AILIB_OK) {
+            turn_failed(&pr, o, r, &err, resp, transport);
+            ailib_convo_truncate(pr.cv, first);                     /* the failed turn is not part of it */
+            g_interrupted = 0;
+        } else {
+            stream_summary(resp, o->verbose);
+            turn_log(&pr, o, &turn, cid, sizeof cid, resp, first, text);      /* later turns join the first one's */
+        }
+        ailib_response_destroy(resp);
+        free(multi);
+        multi = NULL;
+        multi_len = 0;
+    }
+    free(multi);
+    free(lb.p);
+    if (tty) fputc('\n', stderr);
+    prompt_run_free(&pr);
+    return EXIT_OK;
+}
+
+/* --- ailib embed ---------------------------------------------------------------------------------- */
+
+/* One float the way JSON wants it: %.9g keeps a float32 exact (the C locale is in force). */
+static void put_float(float f) {
+    char b[32];
+    snprintf(b, sizeof b, "%.9g", (double)f);
+    fputs(b, stdout);
+}
+
+static int cmd_embed(cli_options *o, int npos, char **pos) {
+    ailib_client_desc desc;
+    ailib_client *c;
+    ailib_embed_request req;
+    ailib_embeddings *e = NULL;
+    ailib_error err;
+    ailib_result r;
+    char model_buf[512], var[128], *joined = NULL, *in = NULL;
+    const char *model = o->model ? o->model : g_cfg.embed_model;
+    const char **inputs = NULL;
+    size_t n = 0, i, j, dims;
+    int code = EXIT_OK;
+    if (!model || !*model) {
+        /* the first provider with a key and an embedding model in the catalog */
+        for (i = 0; i < ailib_provider_count() && !model; i++) {
+            const ailib_provider_info *p = ailib_provider_at(i);
+            for (j = 0; j < ailib_model_count() && needs_key(p) && env_any(p->api_key_env, var, sizeof var); j++)
+                if (!strcmp(ailib_model_at(j)->provider, p->name) && (ailib_model_at(j)->caps & AILIB_CAP_EMBEDDING)) {
+                    snprintf(model_buf, sizeof model_buf, "%s/%s", p->name, ailib_model_at(j)->name);
+                    model = model_buf;
+                    break;
+                }
+        }
+        if (!model) {
+            fputs("ailib: no embedding model: give -m provider/model (e.g. openai/text-embedding-3-small), set embed-model in "
+                  "the configuration, or set the key of a provider with one\n", stderr);
+            return EXIT_CONFIG;
+        }
+    } else model = resolve_alias(model);
+    /* inputs: the arguments joined as one text, else stdin (one input, or one per line with --lines) */
+    if (npos) {
+        if (o->lines) return usage_error("--lines reads the inputs from stdin: give no text arguments with it%s", "");
+        if (!(joined = join_args(npos, pos))) return EXIT_PROVIDER;
+    } else {
+        if (isatty(STDIN_FILENO)) fputs("ailib: reading the text to embed from the terminal; end it with Ctrl-D\n", stderr);
+        if (!(in = read_all_n(stdin, NULL))) { fprintf(stderr, "ailib: could not read stdin: %s\n", strerror(errno)); return EXIT_USAGE; }
+    }
+    inputs = (const char **)malloc(sizeof *inputs * (in ? strlen(in) / 2 + 2 : 1));
+    if (!inputs) { free(joined); free(in); return EXIT_PROVIDER; }
+    if (joined) inputs[n++] = joined;
+    else if (o->lines) {
+        char *line, *next;
+        for (line = in; line && *line; line = next) {
+            next = strchr(line, '\n');
+            if (next) *next++ = 0;
+            if (*line && strcmp(line, "\r")) inputs[n++] = line;
+        }
+    } else {
+        size_t k = strlen(in);
+        while (k && (in[k - 1] == '\n' || in[k - 1] == '\r')) in[--k] = 0;
+        inputs[n++] = in;
+    }
+    if (!n || !*inputs[0]) { free(joined); free(in); free((void *)inputs); return usage_error("%snothing to embed: give text as arguments or on stdin", ""); }
+    memset(&desc, 0, sizeof desc);
+    desc.model = model;
+    desc.base_url = o->base_url;
+    desc.timeout_ms = o->timeout_ms ? o->timeout_ms : g_cfg.timeout_ms;
+    desc.log = cli_logger;
+    desc.log_user = o->verbose ? (void *)o : NULL;
+    ailib_error_clear(&err);
+    ailib_global_init();
+    if (!(c = ailib_client_create(&desc, &err))) {
+        code = report_failure(err.code, &err, NULL, NULL, o->json);
+    } else {
+        memset(&req, 0, sizeof req);
+        req.inputs = inputs;
+        req.input_count = n;
+        req.dimensions = o->dimensions;
+        req.input_type = o->input_type;
+        r = ailib_embed(c, &req, &e, &err);                   /* blocking: Ctrl-C ends the process */
+        if (r != AILIB_OK) code = report_failure(r, &err, ailib_client_provider(c), ailib_client_model(c), o->json);
+        else if (o->json) {
+            const ailib_usage *u = ailib_embeddings_usage(e);
+            printf("{\n  \"model\": \"%s\",\n  \"usage\": {\"input\": ", ailib_embeddings_model(e));
+            if (u && (u->reported & AILIB_USAGE_INPUT)) printf("%lld", (long long)u->input_tokens); else fputs("null", stdout);
+            fputs("},\n  \"embeddings\": [", stdout);
+            for (i = 0; i < ailib_embeddings_count(e); i++) {
+                const float *v = ailib_embeddings_vector(e, i, &dims);
+                fputs(i ? ",\n    [" : "\n    [", stdout);
+                for (j = 0; j < dims; j++) { if (j) putchar(','); put_float(v[j]); }
+                putchar(']');
+            }
+            fputs("\n  ]\n}\n", stdout);
+        } else {
+            for (i = 0; i < ailib_embeddings_count(e); i++) {
+                const float *v = ailib_embeddings_vector(e, i, &dims);
+                putchar('[');
+                for (j = 0; j < dims; j++) { if (j) putchar(','); put_float(v[j]); }
+                fputs("]\n", stdout);
+            }
+        }
+        ailib_embeddings_destroy(e);
+        ailib_client_destroy(c);
+    }
+    free(joined);
+    free(in);
+    free((void *)inputs);
+    return code;
+}
+
+/* --- ailib check ---------------------------------------------------------------------------------- */
+
+typedef struct check_row {
+    char name[160];
+    const ailib_provider_info *prov;
+    ailib_client *client;
+    ailib_call *call;
+    ailib_result result;
+    ailib_error err;
+    int64_t started, ms;
+    int done;
+} check_row;
+
+/* One one-token call per provider with a key (or per name given), all at once; a row each:
+   latency and OK, or the reason. Exit 0 when every one answered, 1 otherwise. */
+static int cmd_check(cli_options *o, int npos, char **pos) {
+    check_row *rows;
+    size_t n = 0, i, total = (size_t)npos ? (size_t)npos : ailib_provider_count();
+    ailib_message msg = ailib_message_user("Reply with OK.");
+    ailib_request req;
+    int failed = 0, pending, w = 8, wm = 5;
+    char var[128];
+    rows = (check_row *)calloc(total ? total : 1, sizeof *rows);
+    if (!rows) return EXIT_PROVIDER;
+    if (npos) {
+        for (i = 0; i < (size_t)npos; i++) snprintf(rows[n++].name, sizeof rows[0].name, "%s", resolve_alias(pos[i]));
+    } else {
+        for (i = 0; i < ailib_provider_count(); i++) {
+            const ailib_provider_info *p = ailib_provider_at(i);
+            if (needs_key(p) && env_any(p->api_key_env, var, sizeof var)) snprintf(rows[n++].name, sizeof rows[0].name, "%s", p->name);
+        }
+        if (!n) {
+            free(rows);
+            fputs("ailib: no provider key is set: nothing to check (`ailib providers` names the variables; `ailib check PROVIDER` "
+                  "checks one anyway)\n", stderr);
+            return EXIT_CONFIG;
+        }
+    }
+    if (o->base_url && n > 1) { free(rows); return usage_error("--base-url applies to one provider: ailib check PROVIDER --base-url URL%s", ""); }
+    ailib_global_init();
+    memset(&req, 0, sizeof req);
+    req.messages = &msg;
+    req.message_count = 1;
+    req.max_tokens = 1;
+    for (i = 0; i < n; i++) {
+        ailib_client_desc desc;
+        check_row *r = &rows[i];
+        memset(&desc, 0, sizeof desc);
+        desc.model = r->name;
+        desc.base_url = o->base_url;
+        desc.timeout_ms = o->timeout_ms ? o->timeout_ms : 30000;
+        desc.max_retries = -1;                                  /* a check reports, it does not insist */
+        desc.log = cli_logger;
+        desc.log_user = o->verbose ? (void *)o : NULL;
+        ailib_error_clear(&r->err);
+        r->started = now_ms();
+        if (!(r->client = ailib_client_create(&desc, &r->err)) ||
+            ailib_chat_start(r->client, &req, NULL, &r->call, &r->err) != AILIB_OK) {
+            r->result = r->err.code;
+            r->done = 1;
+        }
+        if (r->client) r->prov = ailib_client_provider(r->client);
+    }
+    g_blocking = 0;
+    do {
+        pending = 0;
+        for (i = 0; i < n; i++) {
+            check_row *r = &rows[i];
+            if (r->done) continue;
+            if (g_interrupted) ailib_call_cancel(r->call);
+            else ailib_client_poll(r->client, 0);
+            if (ailib_call_done(r->call) || g_interrupted) {
+                r->ms = now_ms() - r->started;
+                r->result = ailib_call_finish(r->call, NULL, &r->err);
+                r->call = NULL;
+                r->done = 1;
+            } else pending = 1;
+        }
+        if (pending) sleep_ms(5);
+    } while (pending);
+    g_blocking = 1;
+    for (i = 0; i < n; i++) {
+        const char *m = rows[i].client ? ailib_client_model(rows[i].client) : "-";
+        if ((int)strlen(rows[i].prov ? rows[i].prov->name : rows[i].name) > w) w = (int)strlen(rows[i].prov ? rows[i].prov->name : rows[i].name);
+        if ((int)strlen(m) > wm) wm = (int)strlen(m);
+    }
+    if (o->json) fputs("[", stdout);
+    else printf("%-*s  %-*s  %-6s  %8s  %s\n", w, "PROVIDER", wm, "MODEL", "RESULT", "LATENCY", "DETAIL");
+    for (i = 0; i < n; i++) {
+        check_row *r = &rows[i];
+        const char *m = r->client ? ailib_client_model(r->client) : "-";
+        char hint[512], detail[1200], lat[32];
+        failure_hint(r->result, r->prov, m, hint, sizeof hint);
+        if (r->result == AILIB_OK) detail[0] = 0;
+        else {
+            size_t dn;
+            snprintf(detail, sizeof detail, "%s", r->err.message[0] ? r->err.message : ailib_result_string(r->result));
+            dn = strlen(detail);
+            if (hint[0] && dn && detail[dn - 1] == '.') detail[--dn] = 0;
+            if (hint[0]) snprintf(detail + dn, sizeof detail - dn, "; %s", hint);
+        }
+        if (r->result != AILIB_OK) failed = 1;
+        if (r->call || !r->ms) snprintf(lat, sizeof lat, "-"); else snprintf(lat, sizeof lat, "%lld ms", (long long)r->ms);
+        if (o->json) {
+            ailib_json_writer jw;
+            ailib_json_writer_init(&jw, NULL);
+            ailib_json_pack(&jw, "{s:s, s:s, s:b, s:s", "provider", r->prov ? r->prov->name : r->name, "model", m,
+                            "ok", r->result == AILIB_OK, "code", ailib_result_name(r->result));
+            if (r->ms && r->result != AILIB_CONFIGURATION) ailib_json_pack(&jw, "s:I", "latency_ms", (int64_t)r->ms);
+            else ailib_json_pack(&jw, "s:n", "latency_ms");
+            if (detail[0]) ailib_json_pack(&jw, "s:s}", "detail", detail); else ailib_json_pack(&jw, "s:n}", "detail");
+            if (ailib_json_writer_finish(&jw) == AILIB_OK) printf("%s\n  %s", i ? "," : "", jw.buf);
+            ailib_json_writer_deinit(&jw);
+        } else {
+            printf("%-*s  %-*s  %-6s  %8s  ", w, r->prov ? r->prov->name : r->name, wm, m, r->result == AILIB_OK ? "OK" : "FAILED",
+                   r->result == AILIB_CONFIGURATION ? "-" : lat);
+            put_cli_message(stdout, detail);
+            putchar('\n');
+        }
+        if (r->call) ailib_call_finish(r->call, NULL, NULL);
+        ailib_client_destroy(r->client);
+    }
+    if (o->json) fputs("\n]\n", stdout);
+    free(rows);
+    if (g_interrupted) { fputs("ailib: interrupted\n", stderr); return EXIT_INTERRUPTED; }
+    return failed ? EXIT_PROVIDER : EXIT_OK;
+}
+
+/* --- ailib logs ----------------------------------------------------------------------------------- */
+
+static int64_t jint(const ailib_json *root, const char *a, const char *b) {
+    const ailib_json *v = ailib_json_get(root, a);
+    if (b) v = ailib_json_get(v, b);
+    return ailib_json_int(v);
+}
+
+static const char *jstr(const ailib_json *root, const char *k) {
+    const char *s = ailib_json_str(ailib_json_get(root, k), NULL);
+    return s ? s : "";
+}
+
+static int rec_matches(const log_rec *r, const cli_options *o, const char *cid) {
+    if (cid && strcmp(r->cid, cid)) return 0;
+    if (o->model) {
+        char full[512];
+        snprintf(full, sizeof full, "%s/%s", jstr(r->root, "provider"), jstr(r->root, "model"));
+        if (!strstr(full, resolve_alias(o->model))) return 0;
+    }
+    if (o->query && !strstr(jstr(r->root, "prompt"), o->query) && !strstr(jstr(r->root, "response"), o->query)) return 0;
+    return 1;
+}
+
+/* One line of text: newlines as spaces, cut to width (on a UTF-8 boundary) with "...". */
+static void put_oneline(const char *s, size_t width) {
+    size_t n = 0;
+    for (; *s && n < width; s++, n++) {
+        if ((unsigned char)*s < 0x20) putchar(' ');
+        else putchar(*s);
+    }
+    while (*s && ((unsigned char)*s & 0xC0) == 0x80) putchar(*s++);
+    if (*s) fputs("...", stdout);
+}
+
+static int cmd_logs(cli_options *o, int npos, char **pos) {
+    char path[1024];
+    log_db db;
+    const char *cid = NULL;
+    size_t i, start, shown = 0, *sel;
+    int64_t tin = 0, tout = 0;
+    double tcost = 0;
+    int rc, any_cost = 0;
+    if (!log_path(path, sizeof path)) { fputs("ailib: no HOME or XDG_DATA_HOME: no log\n", stderr); return EXIT_CONFIG; }
+    if (npos == 1 && !strcmp(pos[0], "path")) { puts(path); return EXIT_OK; }
+    if (npos) return usage_error("'logs' takes no arguments but `path` (see ailib help logs)%s", "");
+    if (o->cont && o->cid) return usage_error("give -c (the last conversation) or --cid ID, not both%s", "");
+    if ((rc = log_load(path, &db)) != 0) return rc;
+    if (!db.n) {
+        if (o->json) puts("[]");
+        else fprintf(stderr, "ailib: no calls logged yet (the log is %s)\n", path);
+        log_free(&db);
+        return EXIT_OK;
+    }
+    if ((o->cont || o->cid) && !(cid = log_find_cid(&db, o->cid, path))) { log_free(&db); return EXIT_USAGE; }
+    sel = (size_t *)malloc(db.n * sizeof *sel);
+    if (!sel) { log_free(&db); return EXIT_PROVIDER; }
+    for (i = 0; i < db.n; i++) if (rec_matches(&db.recs[i], o, cid)) sel[shown++] = i;
+    /* the last N (default 20; a whole conversation by default) */
+    start = 0;
+    {
+        int64_t want = o->count ? o->count : cid ? 0 : 20;
+        if (want > 0 && (size_t)want < shown) start = shown - (size_t)want;
+    }
+    if (o->json) {
+        ailib_json_writer w;
+        ailib_json_writer_init(&w, NULL);
+        ailib_json_write_array_begin(&w);
+        for (i = start; i < shown; i++) ailib_json_write_value(&w, db.recs[sel[i]].root);
+        ailib_json_write_array_end(&w);
+        rc = print_json_done(&w, "the log");
+    } else if (cid) {
+        /* a conversation: every turn in full */
+        for (i = start; i < shown; i++) {
+            const ailib_json *r = db.recs[sel[i]].root;
+            double c = ailib_json_double(ailib_json_get(r, "cost_usd"));
+            printf("## %s  %s  %s/%s  %lld in, %lld out", jstr(r, "id"), jstr(r, "time"), jstr(r, "provider"), jstr(r, "model"),
+                   (long long)jint(r, "usage", "input"), (long long)jint(r, "usage", "output"));
+            if (ailib_json_is_number(ailib_json_get(r, "cost_usd"))) printf(", $%.6f", c);
+            printf("\n\n");
+            if (*jstr(r, "system")) printf("system: %s\n\n", jstr(r, "system"));
+            printf("> %s\n\n%s\n\n", jstr(r, "prompt"), jstr(r, "response"));
+        }
+        printf("conversation %s: %lu calls\n", cid, (unsigned long)(shown - start));
+        rc = EXIT_OK;
+    } else {
+        printf("%-15s  %-15s  %-20s  %-28s  %7s  %7s  %10s  %s\n", "ID", "CONVERSATION", "TIME", "MODEL", "IN", "OUT", "COST", "PROMPT");
+        for (i = start; i < shown; i++) {
+            const ailib_json *r = db.recs[sel[i]].root;
+            char full[256], cost[32];
+            const ailib_json *cv = ailib_json_get(r, "cost_usd");
+            snprintf(full, sizeof full, "%s/%s", jstr(r, "provider"), jstr(r, "model"));
+            if (ailib_json_is_number(cv)) { snprintf(cost, sizeof cost, "$%.6f", ailib_json_double(cv)); tcost += ailib_json_double(cv); any_cost = 1; }
+            else snprintf(cost, sizeof cost, "-");
+            tin += jint(r, "usage", "input");
+            tout += jint(r, "usage", "output");
+            printf("%-15s  %-15s  %-20s  %-28s  %7lld  %7lld  %10s  ", jstr(r, "id"), jstr(r, "cid"), jstr(r, "time"), full,
+                   (long long)jint(r, "usage", "input"), (long long)jint(r, "usage", "output"), cost);
+            put_oneline(jstr(r, "prompt"), 40);
+            putchar('\n');
+        }
+        printf("%lu calls, %lld input and %lld output tokens", (unsigned long)(shown - start), (long long)tin, (long long)tout);
+        if (any_cost) printf(", $%.6f", tcost);
+        printf(" (log: %s", path);
+        if (db.bad) printf("; %lu unreadable lines skipped", (unsigned long)db.bad);
+        printf(")\n");
+        rc = EXIT_OK;
+    }
+    free(sel);
+    log_free(&db);
+    return rc;
+}
+
+/* --- ailib aliases, ailib config ------------------------------------------------------------------- */
+
+static int cmd_aliases(cli_options *o, int npos, char **pos) {
+    size_t i;
+    (void)o; (void)pos;
+    if (npos) return usage_error("'aliases' takes no arguments (aliases are the [aliases] section of %s)", g_cfg.path);
+    if (!g_cfg.naliases) {
+        fprintf(stderr, "ailib: no aliases: add an [aliases] section to %s, e.g.\n  [aliases]\n  fast = groq/llama-3.1-8b-instant\n",
+                g_cfg.path[0] ? g_cfg.path : "~/.config/ailib/config");
+        return EXIT_OK;
+    }
+    for (i = 0; i < g_cfg.naliases; i++) printf("%-16s %s\n", g_cfg.alias_name[i], g_cfg.alias_model[i]);
+    return EXIT_OK;
+}
+
+static int cmd_config(cli_options *o, int npos, char **pos) {
+    char lp[1024];
+    size_t i;
+    (void)o;
+    if (npos == 1 && !strcmp(pos[0], "path")) { puts(g_cfg.path[0] ? g_cfg.path : "(no HOME: no configuration file)"); return EXIT_OK; }
+    if (npos) return usage_error("'config' takes no arguments but `path`%s", "");
+    printf("config file: %s (%s)\n", g_cfg.path[0] ? g_cfg.path : "-", g_cfg.found ? "read" : "not there: defaults");
+    printf("log file:    %s (%s)\n", log_path(lp, sizeof lp) ? lp : "-", g_cfg.log_off ? "off" : "on");
+    if (g_cfg.model) printf("model = %s\n", g_cfg.model);
+    if (g_cfg.system) printf("system = %s\n", g_cfg.system);
+    if (g_cfg.has_temperature) printf("temperature = %g\n", g_cfg.temperature);
+    if (g_cfg.max_tokens) printf("max-tokens = %lld\n", (long long)g_cfg.max_tokens);
+    if (g_cfg.reasoning) printf("reasoning = %s\n", g_cfg.reasoning);
+    if (g_cfg.timeout_ms) printf("timeout = %g\n", (double)g_cfg.timeout_ms / 1000.0);
+    if (g_cfg.embed_model) printf("embed-model = %s\n", g_cfg.embed_model);
+    if (g_cfg.nopts) puts("[options]");
+    for (i = 0; i < g_cfg.nopts; i++) printf("%s = %s\n", g_cfg.opt_key[i], g_cfg.opt_val[i]);
+    if (g_cfg.naliases) puts("[aliases]");
+    for (i = 0; i < g_cfg.naliases; i++) printf("%s = %s\n", g_cfg.alias_name[i], g_cfg.alias_model[i]);
+    return EXIT_OK;
+}
 typedef struct model_row {
     const char *provider, *id, *owned_by;
     int64_t context_window, max_output;
@@ -786,7 +2794,8 @@ static int cmd_models(const cli_options *o, const char *name) {
     desc.model = prov->name;            /* a bare provider name: never $AILIB_MODEL's provider */
     desc.base_url = o->base_url;
     desc.timeout_ms = o->timeout_ms;
-    if (o->verbose) desc.log = log_to_stderr;
+    desc.log = cli_logger;
+    desc.log_user = o->verbose ? (void *)o : NULL;
     ailib_error_clear(&err);
     if (ailib_global_init() != AILIB_OK) {
         fprintf(stderr, "ailib: libcurl could not be initialised\n");
@@ -815,141 +2824,261 @@ static int cmd_models(const cli_options *o, const char *name) {
     return code;
 }
 
-/* --- argument parsing ---------------------------------------------------------------------- */
 
-/* Value of an option given as "--opt value" or "--opt=value"; NULL when missing. */
-static const char *opt_value(int argc, char **argv, int *i, const char *name) {
-    size_t n = strlen(name);
-    if (strncmp(argv[*i], name, n) == 0 && argv[*i][n] == '=') return argv[*i] + n + 1;
-    if (*i + 1 < argc) return argv[++*i];
+/* --- commands ------------------------------------------------------------------------------------- */
+
+static int cmd_providers_main(cli_options *o, int npos, char **pos) {
+    (void)o; (void)pos;
+    if (npos) return usage_error("'providers' takes no arguments%s", "");
+    return cmd_providers();
+}
+
+static int cmd_models_main(cli_options *o, int npos, char **pos) {
+    int code;
+    if (npos > 1) return usage_error("'models' takes at most one provider name%s", "");
+    if (o->model) o->model = resolve_alias(o->model);
+    code = cmd_models(o, npos ? pos[0] : NULL);
+    return code;
+}
+
+static int cmd_help(cli_options *o, int npos, char **pos);
+
+struct cli_command {
+    const char *name;
+    int (*run)(cli_options *o, int npos, char **pos);
+    unsigned scope;             /* the options it takes (S_*) */
+    const char *summary;
+    const char *help;
+};
+
+static const cli_command cli_commands[] = {
+    { "prompt", cmd_prompt, S_PROMPT, "ask a model (the default: `ailib \"...\"` is `ailib prompt \"...\"`)",
+      "usage: ailib [prompt] [options] [text...]\n"
+      "\n"
+      "The prompt is the arguments joined by spaces. When something is piped in, it follows the\n"
+      "arguments after a blank line (git diff | ailib \"Review:\"); with neither, the prompt is typed\n"
+      "at the terminal and one Ctrl-D ends it. The answer streams to stdout; Ctrl-C cancels.\n"
+      "\n"
+      "  -m MODEL              provider/model, a bare catalog model (gpt-4o-mini), a provider (its\n"
+      "                        default model) or an alias of the configuration; default: the\n"
+      "                        conversation's (-c), $AILIB_MODEL, the configuration's model, else the\n"
+      "                        default model of the first provider whose key variable is set\n"
+      "  -s TEXT               system prompt\n"
+      "  -t TEMP               temperature (e.g. 0.2)\n"
+      "  --max-tokens N        cap on output tokens\n"
+      "  --reasoning LEVEL     reasoning effort: low, medium or high (also none, minimal, xhigh)\n"
+      "  -o KEY=VALUE          a request option (repeatable): temperature, top_p, top_k, seed,\n"
+      "                        max_tokens, presence_penalty, frequency_penalty, stop, reasoning,\n"
+      "                        budget (thinking tokens), exclude_reasoning, parallel_tool_calls,\n"
+      "                        tool_choice, user, json, extra (a JSON object merged into the body)\n"
+      "  -a FILE|URL|-         attach an image, audio or text file (by its bytes and extension),\n"
+      "                        an image URL, or stdin; repeatable\n"
+      "  --at FILE TYPE        attach with an explicit MIME type (image/png, audio/wav, text/plain)\n"
+      "  --schema SCHEMA       structured output, printed as JSON: a JSON Schema file, JSON text,\n"
+      "                        or the short form 'name, age int, score float: 0 to 1, ok bool'\n"
+      "  -T FILE               tools from a JSON file: {\"name\",\"description\",\"parameters\",\n"
+      "                        \"command\"} or an array of them; a command runs for each call (the\n"
+      "                        arguments on its stdin, its stdout the result), a tool without one\n"
+      "                        is printed as the answer\n"
+      "  --chain-limit N       most model calls of a tool loop (default 5)\n"
+      "  -c, --continue        continue the last conversation of the log\n"
+      "  --cid ID              continue that conversation (an id or a unique prefix, `ailib logs`)\n"
+      "  -n, --no-log          do not log this call (--log: log it though the configuration says off)\n"
+      "  --no-stream           wait for the whole answer, then print it\n"
+      "  -x, --extract         print only the first ``` fenced block of the answer\n"
+      "  --json                no streaming; the normalized response as JSON (errors as\n"
+      "                        {\"error\":{...}} on stdout too)\n"
+      "  --base-url URL        another server for the provider's protocol (proxies, ailib-mock)\n"
+      "  --timeout SECS        give up after this long (default: $AI_TIMEOUT_SECS, else 600)\n"
+      "  -v                    log the chosen model, requests, retries and errors to stderr (never\n"
+      "                        keys or prompts); reasoning goes to stderr when stdout is no terminal\n" },
+    { "chat", cmd_chat, S_CHAT, "an interactive conversation: a line per turn, streamed, logged",
+      "usage: ailib chat [-m MODEL] [-s TEXT] [-c | --cid ID] [-t TEMP] [--max-tokens N] [--reasoning LEVEL]\n"
+      "                  [-o KEY=VALUE] [-T FILE] [--base-url URL] [--timeout SECS] [-n] [-v]\n"
+      "\n"
+      "Each line typed at the > marker is a turn of one conversation; the answer streams. !multi starts\n"
+      "a turn of several lines and !end sends it. Ctrl-C cancels an answer (the turn is dropped) or the\n"
+      "line being typed; Ctrl-D on an empty line, exit or quit ends the chat. The turns are logged as\n"
+      "one conversation (-c or --cid continue an earlier one; `ailib logs -c` shows it). Lines can\n"
+      "also come from a pipe, one turn each.\n" },
+    { "models", cmd_models_main, S_MODELS, "the model catalog; with a provider, what it lists now",
+      "usage: ailib models [PROVIDER] [-m provider/...] [--base-url URL] [--timeout SECS] [--json] [-v]\n"
+      "\n"
+      "Without a provider: the catalog (context, max output, capabilities, $/M tokens). With one, the\n"
+      "models it lists now with a SOURCE column: live+catalog (listed and in the catalog, whose context,\n"
+      "capabilities and prices fill in what the provider does not say), live (listed, not in the\n"
+      "catalog) or catalog only (a catalog row the provider did not list). Without the provider's key,\n"
+      "or for a protocol without a model list (bedrock), it prints the catalog rows alone, says why on\n"
+      "stderr and exits 0; a failed request exits 1 or 4 like a chat call.\n" },
+    { "providers", cmd_providers_main, 0, "the provider catalog and which keys are set",
+      "usage: ailib providers\n\nEach provider: its protocol, default model, key variable and whether the key is set.\n" },
+    { "logs", cmd_logs, S_LOGS, "past calls with tokens and cost; -c/--cid shows a conversation",
+      "usage: ailib logs [-n N] [-q TEXT] [-m MODEL] [-c | --cid ID] [--json]\n"
+      "       ailib logs path\n"
+      "\n"
+      "Lists the last N calls (default 20, 0: all) with their conversation, time, model, tokens, cost\n"
+      "(from the catalog's prices) and prompt; -q keeps calls whose prompt or answer contains TEXT, -m\n"
+      "those whose provider/model contains MODEL. -c (the latest) or --cid ID prints a conversation in\n"
+      "full. --json prints the records. The log is $XDG_DATA_HOME/ailib/logs.jsonl\n"
+      "(~/.local/share/ailib/logs.jsonl), or log-file in the configuration; one JSON object per call.\n" },
+    { "embed", cmd_embed, S_EMBED, "embedding vectors of text",
+      "usage: ailib embed [-m MODEL] [--dimensions N] [--input-type query|document] [--lines] [--json] [text...]\n"
+      "\n"
+      "Embeds the arguments (joined as one text), else stdin: one input, or one per line with --lines.\n"
+      "Prints one JSON array of floats per input, a line each; --json prints {\"model\",\"usage\",\n"
+      "\"embeddings\"}. The model: -m (a provider alone takes its catalog embedding model), else\n"
+      "embed-model of the configuration, else the first provider with a key and an embedding model.\n" },
+    { "check", cmd_check, S_CHECK, "a one-token call to each provider with a key: latency, OK or why not",
+      "usage: ailib check [PROVIDER|provider/model ...] [--timeout SECS] [--base-url URL] [--json] [-v]\n"
+      "\n"
+      "Without names: every provider whose key variable is set. Each gets one call (max_tokens 1, no\n"
+      "retries) at the same time; a row each with the model, OK or FAILED, the latency and what to do\n"
+      "(the key variable on 401, `ailib models` on 404). Exit 0 when all answered, 1 otherwise.\n" },
+    { "aliases", cmd_aliases, 0, "the model aliases of the configuration",
+      "usage: ailib aliases\n\nThe [aliases] section of the configuration: NAME = provider/model, usable wherever -m is.\n" },
+    { "config", cmd_config, 0, "where the configuration and the log are, and what is set",
+      "usage: ailib config [path]\n"
+      "\n"
+      "The configuration file is $AILIB_CONFIG, else $XDG_CONFIG_HOME/ailib/config, else\n"
+      "~/.config/ailib/config:\n"
+      "    model = anthropic/claude-haiku-5-5     # defaults: model, system, temperature, max-tokens,\n"
+      "    temperature = 0.3                      # reasoning, timeout, log (on|off), log-file,\n"
+      "    [aliases]                              # embed-model\n"
+      "    fast = groq/llama-3.1-8b-instant\n"
+      "    [options]                              # defaults of -o\n"
+      "    top_p = 0.9\n"
+      "Options on the command line win, then $AILIB_MODEL (for the model), then the file.\n" },
+    { "help", cmd_help, 0, "this help, or a command's: ailib help COMMAND", "usage: ailib help [COMMAND]\n" }
+};
+
+#define NCOMMANDS (sizeof cli_commands / sizeof cli_commands[0])
+
+static const char *usage_text =
+    "usage: ailib [options] [prompt...]        ask a model (see ailib help prompt)\n"
+    "       ailib COMMAND [options] [args...]\n"
+    "\n"
+    "commands:\n"
+    "  prompt     ask a model (the default)\n"
+    "  chat       an interactive conversation: a line per turn, streamed, logged\n"
+    "  models     the model catalog; with a provider, what it lists now\n"
+    "  providers  the provider catalog and which keys are set\n"
+    "  logs       past calls with tokens and cost; -c/--cid shows a conversation\n"
+    "  embed      embedding vectors of text\n"
+    "  check      a one-token call to each provider with a key: latency, OK or why not\n"
+    "  aliases    the model aliases of the configuration\n"
+    "  config     where the configuration and the log are, and what is set\n"
+    "  help       this help, or a command's: ailib help COMMAND\n"
+    "\n"
+    "common options: -m MODEL, -s TEXT, -t TEMP, -o KEY=VALUE, -a FILE, --schema SCHEMA, -T TOOLS,\n"
+    "-c/--cid ID, --no-stream, --json, --base-url URL, --timeout SECS, -v, --help, --version;\n"
+    "`--` ends the options (for a prompt that starts with '-').\n"
+    "\n"
+    "A prompt of one bare word is taken for a command: `ailib prompt hello` (or `ailib -- hello`) sends\n"
+    "it; an unknown command is an error, never a prompt. The API key comes from the provider's\n"
+    "variable (OPENAI_API_KEY, ANTHROPIC_API_KEY, ...; `ailib providers` names them all). Calls are\n"
+    "logged to a JSONL file (`ailib logs path`); -n skips that.\n"
+    "\n"
+    "exit codes: 0 ok, 1 provider error, 2 usage error (also options the catalog refuses before\n"
+    "sending), 3 configuration (missing key, unknown provider, a model the catalog says cannot do\n"
+    "what is asked), 4 network error or timeout, 130 interrupted\n";
+
+static void print_command_help(const cli_command *cmd) { fputs(cmd->help, stdout); }
+
+static const cli_command *find_command(const char *name) {
+    size_t i;
+    for (i = 0; i < NCOMMANDS; i++) if (!strcmp(cli_commands[i].name, name)) return &cli_commands[i];
     return NULL;
 }
 
-/* arg is the option name, or (long options only) "name=value". */
-static int is_opt(const char *arg, const char *name) {
-    size_t n = strlen(name);
-    return strncmp(arg, name, n) == 0 && (arg[n] == 0 || (arg[n] == '=' && name[1] == '-'));
+static int cmd_help(cli_options *o, int npos, char **pos) {
+    const cli_command *c;
+    (void)o;
+    if (!npos) { fputs(usage_text, stdout); return EXIT_OK; }
+    if (npos > 1 || !(c = find_command(pos[0]))) return usage_error("no command '%s' (ailib help lists them)", pos[0]);
+    print_command_help(c);
+    return EXIT_OK;
 }
 
-/* Joins argv[from..argc) with spaces; NULL when there are none. */
-static char *join_args(int argc, char **argv, int from) {
-    size_t len = 0;
-    int i;
-    char *s;
-    if (from >= argc) return NULL;
-    for (i = from; i < argc; i++) len += strlen(argv[i]) + 1;
-    s = (char *)malloc(len);
-    if (!s) return NULL;
-    len = 0;
-    for (i = from; i < argc; i++) {
-        size_t n = strlen(argv[i]);
-        if (i > from) s[len++] = ' ';
-        memcpy(s + len, argv[i], n);
-        len += n;
+/* A first argument that reads like a command: one bare lowercase word. */
+static int looks_like_command(const char *s) {
+    if (!*s || *s < 'a' || *s > 'z') return 0;
+    for (; *s; s++) if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-' || *s == '_')) return 0;
+    return 1;
+}
+
+/* The command of argv: the first positional argument when it names one ("prompt" is the default).
+   An unknown bare word that is a typo of a command, or that stands alone with no option before
+   it, is an error: never a prompt sent to a model. *at gets its index (0: none). */
+static const cli_command *pick_command(int argc, char **argv, int *at, int *err) {
+    int i, first = 0, npos = 0, opts = 0;
+    const cli_command *c;
+    *at = 0;
+    *err = 0;
+    for (i = 1; i < argc; i++) {
+        const char *v;
+        const cli_opt *op;
+        if (!strcmp(argv[i], "--")) { if (!first) return find_command("prompt"); break; }
+        if (argv[i][0] == '-' && argv[i][1]) {
+            op = find_option(argv[i], S_PROMPT, &v);
+            if (op && !v) i += op->nvalues;
+            if (!first) opts++;
+            continue;
+        }
+        if (!first) first = i;
+        npos++;
     }
-    s[len] = 0;
-    return s;
-}
-
-static int parse_effort(const char *v, ailib_effort *out) {
-    static const struct { const char *name; ailib_effort e; } map[] = {
-        { "low", AILIB_EFFORT_LOW }, { "medium", AILIB_EFFORT_MEDIUM }, { "high", AILIB_EFFORT_HIGH },
-        { "none", AILIB_EFFORT_NONE }, { "minimal", AILIB_EFFORT_MINIMAL }, { "xhigh", AILIB_EFFORT_XHIGH }
-    };
-    size_t k;
-    for (k = 0; k < sizeof map / sizeof map[0]; k++)
-        if (strcmp(v, map[k].name) == 0) { *out = map[k].e; return 1; }
-    return 0;
-}
-
-/* Fills o from the options argv[first..]; the positional arguments go to pos[*npos]. Returns -1 to go
-   on, or the exit code to end with (--help, --version, a usage error). */
-static int parse_args(int argc, char **argv, int first, cli_options *o, char **pos, int *npos) {
-    int i;
-    for (i = first; i < argc; i++) {
-        const char *a = argv[i], *v;
-        if (strcmp(a, "--") == 0) { while (++i < argc) pos[(*npos)++] = argv[i]; break; }
-        if (a[0] != '-' || a[1] == 0) { pos[(*npos)++] = argv[i]; continue; }
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) { fputs(usage_text, stdout); return EXIT_OK; }
-        if (strcmp(a, "--version") == 0) { printf("ailib %s\n", ailib_version_string()); return EXIT_OK; }
-        if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) { o->verbose = 1; continue; }
-        if (strcmp(a, "--json") == 0) { o->json = 1; continue; }
-        if (is_opt(a, "-m") || is_opt(a, "--model")) {
-            if (!(v = opt_value(argc, argv, &i, "--model"))) break;
-            o->model = v;
-        } else if (is_opt(a, "-s") || is_opt(a, "--system")) {
-            if (!(v = opt_value(argc, argv, &i, "--system"))) break;
-            o->system = v;
-        } else if (is_opt(a, "-t") || is_opt(a, "--temperature")) {
-            double d;
-            if (!(v = opt_value(argc, argv, &i, "--temperature"))) break;
-            if (!parse_double(v, &d) || d < 0) return usage_error("bad temperature '%s': give a number like 0.7", v);
-            o->temperature = ailib_set(d);
-        } else if (is_opt(a, "--max-tokens")) {
-            if (!(v = opt_value(argc, argv, &i, "--max-tokens"))) break;
-            if (!parse_int64(v, &o->max_tokens) || o->max_tokens <= 0)
-                return usage_error("bad --max-tokens '%s': give a positive integer", v);
-        } else if (is_opt(a, "--reasoning")) {
-            if (!(v = opt_value(argc, argv, &i, "--reasoning"))) break;
-            if (!parse_effort(v, &o->effort)) return usage_error("bad --reasoning '%s': use low, medium or high", v);
-        } else if (is_opt(a, "--base-url")) {
-            if (!(v = opt_value(argc, argv, &i, "--base-url"))) break;
-            o->base_url = v;
-        } else if (is_opt(a, "--timeout")) {
-            double d;
-            if (!(v = opt_value(argc, argv, &i, "--timeout"))) break;
-            if (!parse_double(v, &d) || d <= 0 || d > 1e9) return usage_error("bad --timeout '%s': give seconds, e.g. 30", v);
-            o->timeout_ms = (int64_t)(d * 1000.0);
-            if (o->timeout_ms < 1) o->timeout_ms = 1;
-        } else {
-            return usage_error("unknown option '%s'", a);
+    if (!first) return find_command("prompt");
+    if ((c = find_command(argv[first])) != NULL) { *at = first; return c; }
+    if (looks_like_command(argv[first])) {
+        size_t k, len = strlen(argv[first]), best = 99;
+        const char *near = NULL;
+        for (k = 0; k < NCOMMANDS; k++) {
+            size_t d = edit_distance(argv[first], cli_commands[k].name);
+            /* before more words, only a close typo counts ("modles openai"), so sentences
+               ("what is ...", near "chat") stay prompts */
+            if (npos > 1 && (argv[first][0] != cli_commands[k].name[0] || !(len >= 8 ? d <= 2 : len >= 6 && d <= 1))) continue;
+            if (d < best) { best = d; near = cli_commands[k].name; }
+        }
+        if (best <= (len <= 5 ? 1u : 2u)) {
+            fprintf(stderr, "ailib: unknown command '%s': did you mean '%s'? (to send it as a prompt: ailib prompt %s ...)\n",
+                    argv[first], near, argv[first]);
+            *err = EXIT_USAGE;
+            return NULL;
+        }
+        if (npos == 1 && !opts) {              /* `ailib -m x hello` is a prompt: options said so */
+            fprintf(stderr, "ailib: unknown command '%s' (ailib help lists them); to send it as a prompt: ailib prompt %s\n",
+                    argv[first], argv[first]);
+            *err = EXIT_USAGE;
+            return NULL;
         }
     }
-    if (i < argc) return usage_error("option '%s' needs a value", argv[i]);   /* a break above */
-    return -1;
+    return find_command("prompt");
 }
 
 int main(int argc, char **argv) {
     cli_options o;
     struct sigaction sa;
-    int code, npos = 0;
-    char *joined;
-    char **pos;
+    const cli_command *cmd;
+    char **args, **pos;
+    int code, npos = 0, at, nargs = 0, i;
     memset(&o, 0, sizeof o);
-    if (argc >= 2 && strcmp(argv[1], "providers") == 0) {
-        if (argc > 2) return usage_error("'providers' takes no arguments%s", "");
-        return cmd_providers();
-    }
-    pos = (char **)malloc(sizeof *pos * (size_t)(argc + 1));
-    if (!pos) { fprintf(stderr, "ailib: out of memory\n"); return EXIT_PROVIDER; }
-    if (argc >= 2 && strcmp(argv[1], "models") == 0) {
-        /* no SIGINT handler here: Ctrl-C ends the (blocking) listing at once */
-        code = parse_args(argc, argv, 2, &o, pos, &npos);
-        if (code < 0) {
-            if (npos > 1) code = usage_error("'models' takes at most one provider name%s", "");
-            else if (o.system || o.temperature.set || o.max_tokens || o.effort)
-                code = usage_error("'models' takes only -m, --base-url, --timeout, --json and -v%s", "");
-            else code = cmd_models(&o, npos ? pos[0] : NULL);
-        }
-        free(pos);
-        ailib_global_cleanup();
-        return code;
-    }
-    code = parse_args(argc, argv, 1, &o, pos, &npos);
-    if (code >= 0) { free(pos); return code; }
-    joined = join_args(npos, pos, 0);
-    free(pos);
-    if (npos && !joined) { fprintf(stderr, "ailib: out of memory\n"); return EXIT_PROVIDER; }
-    o.prompt_arg = joined;
-
     /* no SA_RESTART: a blocking read of the prompt returns at Ctrl-C instead of resuming */
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_sigint;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
-
-    code = cmd_chat(&o);
-    free(joined);
+    signal(SIGPIPE, SIG_IGN);                    /* a tool command that exits early, a closed pipe: errors, not death */
+    if (!(cmd = pick_command(argc, argv, &at, &code))) return code;
+    args = (char **)malloc(sizeof *args * (size_t)(argc + 1));
+    pos = (char **)malloc(sizeof *pos * (size_t)(argc + 1));
+    if (!args || !pos) { fprintf(stderr, "ailib: out of memory\n"); return EXIT_PROVIDER; }
+    for (i = 0; i < argc; i++) if (i != at || !at) args[nargs++] = argv[i];
+    if ((code = load_config()) >= 0) { free(args); free(pos); return code; }
+    code = parse_args(nargs, args, 1, cmd->scope, at || strcmp(cmd->name, "prompt") ? cmd : NULL, cmd->name, &o, pos, &npos);
+    if (code < 0) code = cmd->run(&o, npos, pos);
+    free(args);
+    free(pos);
+    free(g_cfg.text);
     ailib_global_cleanup();
     return code;
 }

@@ -7,6 +7,7 @@ command -v clang >/dev/null 2>&1 || need="$need clang"
 command -v valgrind >/dev/null 2>&1 || need="$need valgrind"
 command -v curl >/dev/null 2>&1 || need="$need curl"
 command -v localedef >/dev/null 2>&1 || need="$need locales"
+command -v tmux >/dev/null 2>&1 || need="$need tmux"
 [ -f /usr/include/x86_64-linux-gnu/curl/curl.h ] || [ -f /usr/include/curl/curl.h ] || \
   ls /usr/include/*/curl/curl.h >/dev/null 2>&1 || need="$need libcurl4-openssl-dev"
 if [ -n "$need" ]; then
