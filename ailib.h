@@ -1,23 +1,27 @@
 /* ailib.h - one C API over the major LLM providers - v0.1.0 - MIT license (at end of file)
 
    Chat, streaming, tool calls, reasoning, structured output and embeddings over OpenAI,
-   Anthropic, Gemini, Ollama, Cohere and the OpenAI-compatible clouds, in one header with
-   libcurl as the only dependency.
+   Anthropic, Gemini, Ollama, Cohere, Bedrock and the OpenAI-compatible clouds, in one header
+   with libcurl as the only dependency. C99, and C++11 and later.
 
    HOW TO USE
    ==========
-   In exactly one .c or .cpp file (link with -lcurl):
+   In exactly one .c or .cpp file:
 
        #define AILIB_IMPLEMENTATION
        #include "ailib.h"
 
    Everywhere else just #include "ailib.h". The provider catalog ailib_providers.h must sit
-   next to it.
+   next to it (`make single` writes build/single/ailib.h, one file with the catalog inlined).
+   Link with libcurl and the math library:
+
+       cc -std=c99 app.c -o app -lcurl -lm          (Linux, BSDs, macOS)
+       cl app.c libcurl.lib                          (MSVC; no separate math library)
 
    One line:
        char *text = ailib_quick_chat("openai/gpt-4o-mini", "Hello", &err);  ... ailib_free(text);
 
-   Blocking, with a client (key from OPENAI_API_KEY, or desc.api_key):
+   Blocking, with a client (key from ANTHROPIC_API_KEY, or desc.api_key):
        ailib_client_desc desc = { 0 };
        desc.model = "anthropic/claude-haiku-5-5";
        ailib_client *c = ailib_client_create(&desc, &err);      NULL: err.message says what to set
@@ -38,6 +42,9 @@
                      while (ailib_call_next_event(call, &ev) == AILIB_OK) ... use ev ...
                      if (ailib_call_done(call)) ailib_call_finish(call, &r, &err);
 
+   Another endpoint (a proxy, a local server, a test server): desc.base_url, or the
+   provider's <PROVIDER>_BASE_URL variable (OPENAI_BASE_URL, ...; Ollama: OLLAMA_HOST).
+
    Without the network: ailib_wire_request_build() turns a request into URL, headers and body;
    ailib_wire_response_parse() and the ailib_stream_* decoder turn a provider's bytes into the
    same normalized response, for custom transports and tests.
@@ -45,15 +52,33 @@
    CONFIGURATION MACROS
    ====================
    AILIB_IMPLEMENTATION        define in one translation unit to compile the implementation
-   AILIB_STATIC                (set globally) make every function static, for single-file use
+   AILIB_STATIC                (set globally) make every function static, for single-file use;
+                               unused ones raise no warning with gcc/clang (MSVC /W4: C4505)
+   AILIB_API                   (set globally, default extern; static with AILIB_STATIC) the
+                               decoration of every public function, e.g. __declspec(dllexport)
    AILIB_MALLOC/AILIB_REALLOC/AILIB_FREE
                                (implementation only) all three or none; the default allocator
                                used when a desc leaves its allocator zeroed. Defaults: the C
                                library's malloc/realloc/free.
    AILIB_JSON_MAX_DEPTH        (implementation only, default 512) nesting limit of the reader
-   AILIB_NO_CURL               (implementation only) build without libcurl: set
+   AILIB_NO_CURL               (implementation only) build without libcurl (no -lcurl): set
                                ailib_client_desc.transport to your own ailib_transport
+   AILIB_NOW_MS()              (implementation only) an int64_t expression, milliseconds of a
+                               monotonic clock, for platforms without the ones below
    AILIB_ASSERT                (implementation only, default assert)
+
+   PLATFORMS
+   =========
+   Linux (glibc, musl), the BSDs, macOS: gcc or clang, libcurl 7.68 or later (curl_multi_poll,
+   curl_multi_wakeup). Windows: MSVC 2015 or later, or MinGW-w64, with libcurl (e.g. vcpkg).
+   Timeouts and backoff use a monotonic clock: clock_gettime(CLOCK_MONOTONIC) on POSIX,
+   mach_absolute_time() on Apple, GetTickCount64() on Windows; AILIB_NOW_MS() elsewhere (else
+   the C library's time(), one-second steps that follow wall-clock changes). Strict ISO modes
+   (-std=c99) hide clock_gettime: in the implementation's file ailib.h then defines
+   _POSIX_C_SOURCE 200809L itself when it comes before any system header and nothing else
+   set a feature-test macro (that file then also sees the other POSIX names), and declares
+   clock_gettime itself on Linux when it comes later. The MSVC "use the _s functions" warning
+   (C4996) is silenced inside the implementation only.
 
    MEMORY AND LIFETIMES
    ====================
@@ -70,9 +95,24 @@
 
    THREADS
    =======
-   No global state. Objects are not locked: one thread uses an object at a time; different
-   objects may be used on different threads freely.
+   Objects are not locked: one thread uses an object at a time; different objects may be used
+   on different threads freely. The one process-wide step is libcurl's global init: call
+   ailib_global_init() once, before any thread creates a client (a single-threaded program
+   may skip it: libcurl then initializes itself on first use).
 */
+
+/* The implementation reads clock_gettime(CLOCK_MONOTONIC). Strict ISO modes (gcc/clang
+   -std=c99, -std=c11) hide every POSIX name unless a feature-test macro asks for them, and
+   such a macro only counts before the first system header. So in the file that compiles the
+   implementation, in a strict mode where nothing was asked, ask for POSIX.1-2008 (it only
+   adds names). Only where the C library follows that rule (glibc, musl, newlib): elsewhere
+   an explicit _POSIX_C_SOURCE would hide the platform's own extensions. */
+#if defined(AILIB_IMPLEMENTATION) && !defined(AILIB_IMPLEMENTATION_INCLUDED) && defined(__STRICT_ANSI__) && \
+    (defined(__linux__) || defined(__CYGWIN__)) && !defined(_POSIX_C_SOURCE) && !defined(_XOPEN_SOURCE) && \
+    !defined(_GNU_SOURCE) && !defined(_DEFAULT_SOURCE) && !defined(_BSD_SOURCE) && !defined(_SVID_SOURCE)
+#  define _POSIX_C_SOURCE 200809L
+#endif
+
 #ifndef AILIB_H_INCLUDED
 #define AILIB_H_INCLUDED
 
@@ -84,9 +124,15 @@
 #define AILIB_VERSION_PATCH 0
 #define AILIB_VERSION_STRING "0.1.0"
 
+/* With AILIB_STATIC a program uses some functions of the file, not all: the rest must not
+   raise -Wunused-function, so they are marked as possibly unused. */
 #ifndef AILIB_API
 #  ifdef AILIB_STATIC
-#    define AILIB_API static
+#    if defined(__GNUC__) || defined(__clang__)
+#      define AILIB_API static __attribute__((unused))
+#    else
+#      define AILIB_API static
+#    endif
 #  else
 #    define AILIB_API extern
 #  endif
@@ -1005,6 +1051,13 @@ AILIB_API char *ailib_quick_chat(const char *model, const char *prompt, ailib_er
    ============================================================================================ */
 #if defined(AILIB_IMPLEMENTATION) && !defined(AILIB_IMPLEMENTATION_INCLUDED)
 #define AILIB_IMPLEMENTATION_INCLUDED
+
+/* MSVC's C4996 asks for its own *_s functions instead of getenv, sscanf, ...: they are not
+   portable, so the warning is silenced inside the implementation only. */
+#if defined(_MSC_VER)
+#  pragma warning(push)
+#  pragma warning(disable: 4996)
+#endif
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -10254,27 +10307,52 @@ AILIB_API void ailib_global_cleanup(void) {}
 /* >>engine: clients, calls and their state machine ============================================= */
 
 #include <time.h>
-#if defined(_WIN32)
-#  include <windows.h>
-#elif defined(__unix__) || defined(__APPLE__)
-#  include <sys/time.h>
+#if defined(AILIB_NOW_MS)
+#elif defined(_WIN32)
+/* Declared, not taken from <windows.h>: that header would bring its macros (min, max, ...)
+   and, without WIN32_LEAN_AND_MEAN, winsock.h into the user's file. Same declaration as the
+   SDK's, so both may be seen. */
+__declspec(dllimport) unsigned long long __stdcall GetTickCount64(void);
+#elif defined(__APPLE__)
+#  include <mach/mach_time.h>
+#elif defined(CLOCK_MONOTONIC)
+#elif defined(__linux__)
+/* A strict ISO mode hid clock_gettime because a system header came before ailib.h (see the
+   top of the file). Every Linux C library has it: declared here with the layout of the plain
+   symbol (two longs; x32: two long longs) and Linux's CLOCK_MONOTONIC, 1 on every
+   architecture. Nothing later in this file can declare it differently, as the same feature
+   macros hide it there too. */
+#  if defined(__x86_64__) && defined(__ILP32__)
+struct ailib__timespec { long long tv_sec, tv_nsec; };
+#  else
+struct ailib__timespec { long tv_sec, tv_nsec; };
+#  endif
+int clock_gettime(int clock_id, struct ailib__timespec *ts);
+#  define AILIB__LINUX_CLOCK_DECLARED 1
 #endif
 
-/* Milliseconds of a monotonic clock where the headers show one (strict ISO modes hide
-   clock_gettime), else of the wall clock. */
+/* Milliseconds of a monotonic clock, for timeouts and backoff: wall-clock changes (NTP, the
+   user) must not fire or stretch them. */
 static int64_t ailib__now_ms(void) {
-#if defined(_WIN32)
+#if defined(AILIB_NOW_MS)
+    return (int64_t)(AILIB_NOW_MS());
+#elif defined(_WIN32)
     return (int64_t)GetTickCount64();
+#elif defined(__APPLE__)
+    mach_timebase_info_data_t tb;
+    uint64_t t = mach_absolute_time();
+    if (mach_timebase_info(&tb) != 0 || tb.denom == 0) tb.numer = tb.denom = 1;
+    return (int64_t)(t / 1000000u * tb.numer / tb.denom + t % 1000000u * tb.numer / tb.denom / 1000000u);
 #elif defined(CLOCK_MONOTONIC)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-#elif defined(__unix__) || defined(__APPLE__)
-    struct timeval tv;
-    gettimeofday(&tv, NULL);
-    return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
+#elif defined(AILIB__LINUX_CLOCK_DECLARED)
+    struct ailib__timespec ts;
+    clock_gettime(1, &ts);
+    return (int64_t)ts.tv_sec * 1000 + (int64_t)(ts.tv_nsec / 1000000);
 #else
-    return (int64_t)time(NULL) * 1000;
+    return (int64_t)time(NULL) * 1000;    /* no monotonic clock known: see AILIB_NOW_MS() */
 #endif
 }
 
@@ -11240,6 +11318,10 @@ AILIB_API char *ailib_quick_chat(const char *model, const char *prompt, ailib_er
 
 #ifdef __cplusplus
 } /* extern "C" */
+#endif
+
+#if defined(_MSC_VER)
+#  pragma warning(pop)
 #endif
 
 #endif /* AILIB_IMPLEMENTATION */
