@@ -96,7 +96,10 @@ check $B/find-make/b app; check $B/find-make/b app_static; LIBPATH=$MROOT/lib ch
 done_list="$done_list cmake-find_package-after-make-install(header,static,shared)"
 
 # CMake's own build of the libraries and its install step, then the same consumer.
-cmake_build $B/top -S "$ROOT" -DAILIB_BUILD_LIBS=ON
+mkdir -p $B/top
+if ! { cmake -S "$ROOT" -B $B/top/b -DAILIB_BUILD_LIBS=ON && cmake --build $B/top/b -j2; } > $B/top/log 2>&1; then
+  echo "consumers: CMake's build of the libraries failed:"; tail -30 $B/top/log; exit 1
+fi
 ( DESTDIR="$ROOT/$B/croot" cmake --install $B/top/b --prefix /usr/local ) >> $B/top/log 2>&1 || { echo "consumers: cmake --install failed"; tail -20 $B/top/log; exit 1; }
 CROOT=$ROOT/$B/croot/usr/local
 project $B/find-cmake "$(marked cmake-find)" 1
