@@ -650,7 +650,7 @@ typedef enum ailib_finish_reason {
 
 AILIB_API const char *ailib_finish_reason_name(ailib_finish_reason f);   /* "stop", "length", ... */
 
-/* Token usage, normalized (wire_formats.md §0.3): input includes cached input and cache
+/* Token usage, normalized alike for every provider: input includes cached input and cache
    writes; output includes reasoning; total = input + output. A field the provider did not
    report is 0 and its bit in `reported` is clear. */
 typedef struct ailib_usage {
@@ -4433,7 +4433,7 @@ static ailib_result ailib__oa_build(ailib__bctx *c) {
 
 /* --- reading ------------------------------------------------------------------------------ */
 
-/* Usage of any OpenAI dialect (wire_formats.md §0.3): DeepSeek cache fields, top-level
+/* Usage of any OpenAI dialect, normalized as ailib_usage says: DeepSeek cache fields, top-level
    cached_tokens (Kimi, Together), and xAI's completion_tokens that exclude reasoning, told
    apart by the arithmetic of total_tokens rather than by provider name. */
 static void ailib__oa_usage(ailib_stream *s, const ailib_json *u) {
@@ -4490,7 +4490,8 @@ static void ailib__oa_content(ailib_stream *s, const ailib_json *v) {
     }
 }
 
-/* One streamed tool-call delta, by the rules of wire_formats.md §0.4. */
+/* One streamed tool-call delta: its index names the call (no index: the last call), and a new,
+   different id at a known index opens a new call; arguments are appended. */
 static void ailib__oa_tool_delta(ailib_stream *s, const ailib_json *tc) {
     const ailib_json *iv = ailib_json_get(tc, "index"), *fn = ailib_json_get(tc, "function"), *av;
     size_t idn = 0, nn = 0, an = 0;
@@ -5829,7 +5830,7 @@ static void ailib__ge_parts(ailib_stream *s, const ailib_json *parts) {
     }
 }
 
-/* usageMetadata is cumulative: each report replaces the last (wire_formats.md §0.3: thoughts
+/* usageMetadata is cumulative: each report replaces the last (normalized as ailib_usage says: thoughts
    are outside candidatesTokenCount, tool-use prompt tokens outside promptTokenCount). */
 static void ailib__ge_usage(ailib_stream *s, const ailib_json *u) {
     const ailib_json *k;
@@ -6559,7 +6560,7 @@ static ailib_result ailib__co_parse(ailib_stream *s, const ailib_json *root) {
 
 static const ailib__adapter ailib__adapter_cohere = { "cohere", 0, ailib__co_event, ailib__co_parse, ailib__co_build, NULL };
 /* >>responses: OpenAI Responses API (POST /responses) ==========================================
-   wire_formats.md §1.5. The request carries the whole conversation as input items and says
+   The request carries the whole conversation as input items and says
    "store": false, so nothing is kept server-side; reasoning items travel back with their
    encrypted_content (asked for with include) to keep tool loops of reasoning models lossless.
    Streams are SSE with event names, ended by response.completed | .incomplete | .failed. */
@@ -7054,7 +7055,7 @@ static ailib_result ailib__responses_parse(ailib_stream *s, const ailib_json *ro
 
 static const ailib__adapter ailib__adapter_responses = { "openai_responses", 0, ailib__responses_event, ailib__responses_parse, ailib__responses_build, NULL };
 /* >>bedrock: AWS Bedrock Converse (POST /model/{id}/converse, /converse-stream) ================
-   wire_formats.md §8. Authentication is a Bedrock API key sent as "Authorization: Bearer"
+   Authentication is a Bedrock API key sent as "Authorization: Bearer"
    (the catalog row's auth style). SigV4 request signing is out of scope: use an API key
    (AWS_BEARER_TOKEN_BEDROCK), or point base_url at a proxy that signs.
    Streams are application/vnd.amazon.eventstream binary frames, decoded here (feed_raw):
@@ -7412,7 +7413,7 @@ static ailib_result ailib__bedrock_build(ailib__bctx *c) {
 
 /* --- reading ------------------------------------------------------------------------------ */
 
-/* usage: inputTokens excludes the cache (wire_formats.md §0.3); ours includes it. */
+/* usage: inputTokens excludes the cache; ours includes it (see ailib_usage). */
 static void ailib__br_usage(ailib_stream *s, const ailib_json *u) {
     const ailib_json *k, *v;
     size_t n;
