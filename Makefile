@@ -19,7 +19,9 @@ TEST_HDR := tests/test.h tests/replay.h tests/mockctl.h
 
 .PHONY: all test unit matrix asan valgrind tsan mock-smoke cli bench demo clean deps tools examples
 
-all: $(B)/tests tools
+# make: what a user builds (the tools, the libraries, the single header); the tests build
+# with make test.
+all: tools lib single
 
 # deps: everything `make test` needs (installed through apt when missing);
 # the demo checks for a C compiler and libcurl's headers only.

@@ -4,7 +4,7 @@
 # - make single: build/single/ailib.h alone in a folder, built with the README's commands;
 # - CMake add_subdirectory (the README's block) with ailib::ailib, ailib::ailib_static and
 #   ailib::ailib_shared;
-# - CMake FetchContent (the README's block) from the tarball of make dist;
+# - CMake FetchContent (the README's block) from the tarball of make dist, and from git;
 # - CMake find_package (the README's block) after make install DESTDIR=..., and after CMake's
 #   own build and cmake --install DESTDIR=...: the header and both libraries;
 # - pkg-config (the README's commands) on the make install tree: ailib and ailib-lib;
@@ -88,7 +88,18 @@ tarball=$(sed -n 's|.*URL \${CMAKE_CURRENT_SOURCE_DIR}/\(third_party/[^ )]*\).*|
 mkdir -p $B/fetch/third_party && cp build/ailib-$version.tar.gz $B/fetch/third_party/
 cmake_build $B/fetch
 check $B/fetch/b app
-done_list="$done_list cmake-FetchContent"
+done_list="$done_list cmake-FetchContent(URL)"
+
+# FetchContent from git, as the README says it works too: the repository's last commit (what
+# is not committed yet is not in it).
+if sha=$(git rev-parse HEAD 2>/dev/null) && git cat-file -e "$sha:CMakeLists.txt" 2>/dev/null; then
+  printf 'include(FetchContent)\nFetchContent_Declare(ailib GIT_REPOSITORY file://%s GIT_TAG %s)\nFetchContent_MakeAvailable(ailib)\n' \
+    "$ROOT" "$sha" > $B/fetch-git.cmake
+  project $B/fetch-git $B/fetch-git.cmake 0
+  cmake_build $B/fetch-git
+  check $B/fetch-git/b app
+  done_list="$done_list cmake-FetchContent(GIT_REPOSITORY)"
+fi
 
 project $B/find-make "$(marked cmake-find)" 1
 cmake_build $B/find-make -DCMAKE_PREFIX_PATH="$MROOT"
