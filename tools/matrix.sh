@@ -33,7 +33,7 @@ for cc in gcc clang; do
   ./$B/use-$cc-cxx
   $cc -std=c99 $W -I. $B/static.c -o $B/static-$cc -lcurl -lm
   ./$B/static-$cc
-  $cxx -x c++ -std=c++11 $W -I. -fsyntax-only $B/static.c
+  $cxx -x c++ -std=c++11 $W -I. -c $B/static.c -o $B/static-$cc-cxx.o   # g++ reports unused functions only when it compiles
   $cc -std=c99 $W -I. $B/nocurl.c -o $B/nocurl-$cc -lm      # no -lcurl: links without it
   ./$B/nocurl-$cc
   for f in clock_first clock_after; do
