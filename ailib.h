@@ -71,6 +71,7 @@
    =========
    Linux (glibc, musl), the BSDs, macOS: gcc or clang, libcurl 7.68 or later (curl_multi_poll,
    curl_multi_wakeup). Windows: MSVC 2015 or later, or MinGW-w64, with libcurl (e.g. vcpkg).
+   Which of these the tests build and run: the README's Platforms table.
    Timeouts and backoff use a monotonic clock: clock_gettime(CLOCK_MONOTONIC) on POSIX,
    mach_absolute_time() on Apple, GetTickCount64() on Windows; AILIB_NOW_MS() elsewhere (else
    the C library's time(), one-second steps that follow wall-clock changes). Strict ISO modes
@@ -1068,6 +1069,10 @@ AILIB_API char *ailib_quick_chat(const char *model, const char *prompt, ailib_er
 #include <locale.h>
 #include <limits.h>
 #include <ctype.h>
+#include <time.h>
+#if defined(__APPLE__) && !defined(AILIB_NOW_MS)
+#  include <mach/mach_time.h>   /* the clock of >>engine */
+#endif
 
 #ifndef AILIB_ASSERT
 #  include <assert.h>
@@ -10307,7 +10312,7 @@ AILIB_API void ailib_global_cleanup(void) {}
 #endif
 /* >>engine: clients, calls and their state machine ============================================= */
 
-#include <time.h>
+/* The clock's system headers are at the top of the implementation, outside extern "C". */
 #if defined(AILIB_NOW_MS)
 #elif defined(_WIN32)
 /* Declared, not taken from <windows.h>: that header would bring its macros (min, max, ...)
@@ -10315,7 +10320,6 @@ AILIB_API void ailib_global_cleanup(void) {}
    SDK's, so both may be seen. */
 __declspec(dllimport) unsigned long long __stdcall GetTickCount64(void);
 #elif defined(__APPLE__)
-#  include <mach/mach_time.h>
 #elif defined(CLOCK_MONOTONIC)
 #elif defined(__linux__)
 /* A strict ISO mode hid clock_gettime because a system header came before ailib.h (see the
