@@ -15,9 +15,44 @@ cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 B=build/readme
 rm -rf $B && mkdir -p $B/work
-make -s tools >/dev/null
 
-# --- the blocks -------------------------------------------------------------------------------
+# --- the providers table ------------------------------------------------------------------------
+cc -std=c99 -Wall -Wextra -Werror -I. tools/provider_table.c -o $B/provider_table -lcurl -lm
+./$B/provider_table > $B/table.expected
+awk '/<!-- providers:begin -->/{f=1; next} /<!-- providers:end -->/{f=0} f' README.md > $B/table.actual
+if ! cmp -s $B/table.expected $B/table.actual; then
+  echo "README.md's provider table differs from the catalog: run sh tools/readme_check.sh --fix"
+  [ "${1:-}" = "--fix" ] || exit 1
+fi
+if [ "${1:-}" = "--fix" ]; then
+  awk -v tf=$B/table.expected '
+    /<!-- providers:begin -->/ { print; while ((getline l < tf) > 0) print l; skip = 1; next }
+    /<!-- providers:end -->/ { skip = 0 }
+    !skip { print }' README.md > $B/README.new && mv $B/README.new README.md
+  echo "README.md provider table regenerated"
+fi
+
+# --- the environment variables ------------------------------------------------------------------
+# Names the library reads itself (getenv and its ailib__env* helpers), and the {NAME} placeholders of the catalog's base URLs (the
+# key and base URL variables of each provider are in the table).
+awk '/^## Environment variables/{f=1; next} /^## /{f=0} f' README.md > $B/env.section
+vars=$( (grep -o '\(getenv\|ailib__env[a-z_]*\)("[A-Z_][A-Z0-9_]*"' ailib.h | sed 's/.*("\(.*\)"/\1/'
+         grep -o '"http[^"]*{[A-Z_][A-Z0-9_]*}' ailib_providers.h | sed 's/.*{\([A-Z0-9_]*\)}.*/\1/') | sort -u)
+missing=
+for v in $vars; do grep -q "\`$v\`" $B/env.section || missing="$missing $v"; done
+[ -z "$missing" ] || { echo "README.md's Environment variables section does not list:$missing"; exit 1; }
+
+# --- CHANGELOG.md ----------------------------------------------------------------------------------
+version=$(sed -n 's/^#define AILIB_VERSION_STRING "\(.*\)"/\1/p' ailib.h)
+for part in MAJOR MINOR PATCH; do
+  eval "v_$part=\$(sed -n 's/^#define AILIB_VERSION_$part \([0-9]*\)$/\1/p' ailib.h)"
+done
+[ "$v_MAJOR.$v_MINOR.$v_PATCH" = "$version" ] || { echo "ailib.h: AILIB_VERSION_STRING $version is not $v_MAJOR.$v_MINOR.$v_PATCH"; exit 1; }
+latest=$(sed -n 's/^## \[\{0,1\}\([0-9][0-9.]*\)\]\{0,1\}.*/\1/p' CHANGELOG.md | head -1)
+[ "$latest" = "$version" ] || { echo "CHANGELOG.md's latest entry is '$latest', ailib.h says $version: add a '## [$version] - DATE' entry"; exit 1; }
+
+# --- the programs and the shell blocks ------------------------------------------------------------
+make -s tools >/dev/null
 sh tools/readme_blocks.sh $B
 marked() { grep -lx "$1" $B/*.mark 2>/dev/null | sed 's/\.mark$//'; }
 
@@ -68,40 +103,5 @@ for f in $(marked run); do
   kill -- -$pid 2>/dev/null || true
   if [ $rc -ne 0 ]; then echo "README shell block $f failed (exit $rc):"; cat "$f"; echo "--- output:"; cat "$f.out"; exit 1; fi
 done
-
-# --- the providers table ------------------------------------------------------------------------
-cc -std=c99 -Wall -Wextra -Werror -I. tools/provider_table.c -o $B/provider_table -lcurl -lm
-./$B/provider_table > $B/table.expected
-awk '/<!-- providers:begin -->/{f=1; next} /<!-- providers:end -->/{f=0} f' README.md > $B/table.actual
-if ! cmp -s $B/table.expected $B/table.actual; then
-  echo "README.md's provider table differs from the catalog: run sh tools/readme_check.sh --fix"
-  [ "${1:-}" = "--fix" ] || exit 1
-fi
-if [ "${1:-}" = "--fix" ]; then
-  awk -v tf=$B/table.expected '
-    /<!-- providers:begin -->/ { print; while ((getline l < tf) > 0) print l; skip = 1; next }
-    /<!-- providers:end -->/ { skip = 0 }
-    !skip { print }' README.md > $B/README.new && mv $B/README.new README.md
-  echo "README.md provider table regenerated"
-fi
-
-# --- the environment variables ------------------------------------------------------------------
-# Names the library reads itself, and the {NAME} placeholders of the catalog's base URLs (the
-# key and base URL variables of each provider are in the table).
-awk '/^## Environment variables/{f=1; next} /^## /{f=0} f' README.md > $B/env.section
-vars=$( (grep -o 'getenv("[A-Z_][A-Z0-9_]*")' ailib.h | sed 's/getenv("\(.*\)")/\1/'
-         grep -o '"http[^"]*{[A-Z_][A-Z0-9_]*}' ailib_providers.h | sed 's/.*{\([A-Z0-9_]*\)}.*/\1/') | sort -u)
-missing=
-for v in $vars; do grep -q "\`$v\`" $B/env.section || missing="$missing $v"; done
-[ -z "$missing" ] || { echo "README.md's Environment variables section does not list:$missing"; exit 1; }
-
-# --- CHANGELOG.md ----------------------------------------------------------------------------------
-version=$(sed -n 's/^#define AILIB_VERSION_STRING "\(.*\)"/\1/p' ailib.h)
-for part in MAJOR MINOR PATCH; do
-  eval "v_$part=\$(sed -n 's/^#define AILIB_VERSION_$part \([0-9]*\)$/\1/p' ailib.h)"
-done
-[ "$v_MAJOR.$v_MINOR.$v_PATCH" = "$version" ] || { echo "ailib.h: AILIB_VERSION_STRING $version is not $v_MAJOR.$v_MINOR.$v_PATCH"; exit 1; }
-latest=$(sed -n 's/^## \[\{0,1\}\([0-9][0-9.]*\)\]\{0,1\}.*/\1/p' CHANGELOG.md | head -1)
-[ "$latest" = "$version" ] || { echo "CHANGELOG.md's latest entry is '$latest', ailib.h says $version: add a '## [$version] - DATE' entry"; exit 1; }
 
 echo "== README.md: $count C programs built with its commands (C and C++) and run, $runs shell blocks run as written, provider table and environment variables match the code; CHANGELOG.md is at $version"
