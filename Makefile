@@ -1,9 +1,17 @@
-# ailib - make test | make demo | make bench
+# ailib - make demo | make test | make single | make lib | make install | make bench
 CC      ?= cc
 CFLAGS  ?= -O2 -g
+# The tests build with -Werror; what users build (tools, examples, libraries) does not, so a
+# new compiler's new warning cannot stop `make demo` (tools/matrix.sh still holds those
+# sources to -Werror).
 WARN    := -Wall -Wextra -Wpedantic -Werror
+UWARN   := -Wall -Wextra
 LIBS    := -lcurl -lm -lpthread
 B       := build
+PREFIX  ?= /usr/local
+INCLUDEDIR ?= $(PREFIX)/include
+LIBDIR  ?= $(PREFIX)/lib
+VERSION := $(shell sed -n 's/^\#define AILIB_VERSION_STRING "\(.*\)"/\1/p' ailib.h)
 TEST_SRC := $(sort $(wildcard tests/test_*.c))
 HDRS    := ailib.h ailib_providers.h
 TEST_ALL := tests/impl.c tests/runner.c tests/replay.c tests/mockctl.c $(TEST_SRC)
@@ -11,10 +19,14 @@ TEST_HDR := tests/test.h tests/replay.h tests/mockctl.h
 
 .PHONY: all test unit matrix asan valgrind tsan mock-smoke cli bench demo clean deps tools examples
 
-all: $(B)/tests tools
+# make: what a user builds (the tools, the libraries, the single header); the tests build
+# with make test.
+all: tools lib single
 
+# deps: everything `make test` needs (installed through apt when missing);
+# the demo checks for a C compiler and libcurl's headers only.
 deps:
-	@sh tools/deps.sh
+	@sh tools/deps.sh test
 
 $(B):
 	@mkdir -p $(B)
@@ -22,10 +34,10 @@ $(B):
 tools: $(B)/ailib-mock $(B)/ailib
 
 $(B)/ailib-mock: tools/ailib-mock.c | $(B)
-	$(CC) -std=c99 -D_POSIX_C_SOURCE=200809L -O2 $(WARN) tools/ailib-mock.c -o $@ -lpthread
+	$(CC) -std=c99 -D_POSIX_C_SOURCE=200809L -O2 $(UWARN) tools/ailib-mock.c -o $@ -lpthread
 
 $(B)/ailib: tools/ailib.c $(HDRS) | $(B)
-	$(CC) -std=c99 -D_POSIX_C_SOURCE=200809L -O2 $(WARN) -I. tools/ailib.c -o $@ $(LIBS)
+	$(CC) -std=c99 -D_POSIX_C_SOURCE=200809L -O2 $(UWARN) -I. tools/ailib.c -o $@ $(LIBS)
 
 # Every TEST(name) in tests/test_*.c becomes a line X(name) of the registry.
 $(B)/test_registry.h: $(TEST_SRC) | $(B)
@@ -77,27 +89,76 @@ mock-smoke: $(B)/ailib-mock
 EX_BINS := $(patsubst examples/%.c,$(B)/ex_%,$(wildcard examples/*.c))
 
 $(B)/ex_%: examples/%.c $(HDRS) | $(B)
-	$(CC) -std=c99 $(CFLAGS) $(WARN) -I. $< -o $@ -lcurl -lm
+	$(CC) -std=c99 $(CFLAGS) $(UWARN) -I. $< -o $@ -lcurl -lm
 
 examples: $(EX_BINS) $(B)/ailib-mock
 	@echo "== examples/ against ailib-mock"
 	@sh tools/examples.sh
 
+# The compile matrix, the README's programs and commands, the build integrations (CMake,
+# pkg-config, make install, the libraries, make single), CHANGELOG.md against the version,
+# and the demo offline.
 matrix:
 	@sh tools/matrix.sh
 	@sh tools/readme_check.sh
+	@sh tools/consumers.sh
+	@AILIB_DEMO_OFFLINE=1 $(MAKE) --no-print-directory demo >$(B)/demo.out 2>&1 || { cat $(B)/demo.out; exit 1; }
+	@grep -q '"text"' $(B)/demo.out && echo "== make demo (offline, against ailib-mock): ok"
 
 # The last line printed is the plain run's own "N passed, N failed" summary.
 test: deps
 	@$(MAKE) --no-print-directory matrix mock-smoke cli asan valgrind tsan examples
 	@$(MAKE) --no-print-directory unit
 
-demo: deps
+demo:
+	@CC="$(CC)" sh tools/deps.sh demo
 	@$(MAKE) --no-print-directory tools
 	@sh tools/demo.sh
 
 bench: deps
 	@sh tools/bench/run.sh
+
+# --- for users: one file, the libraries, installation -----------------------------------------
+.PHONY: single lib install uninstall dist
+
+# build/single/ailib.h: ailib.h with ailib_providers.h inlined, for those who copy one file.
+single: $(B)/single/ailib.h
+$(B)/single/ailib.h: $(HDRS) tools/amalgamate.sh
+	@mkdir -p $(B)/single
+	sh tools/amalgamate.sh ailib.h > $@.tmp && mv $@.tmp $@
+
+# libailib.a and libailib.so (ELF platforms; on macOS and Windows, CMake builds them): the
+# implementation compiled once, position-independent, for both. Before 1.0 a minor release
+# may change the ABI, so the soname carries major.minor.
+SOVER   := $(shell echo $(VERSION) | cut -d. -f1-2)
+lib: $(B)/lib/libailib.a $(B)/lib/libailib.so
+$(B)/lib/ailib.o: cmake/ailib_impl.c $(HDRS)
+	@mkdir -p $(B)/lib
+	$(CC) -std=c99 $(CFLAGS) $(UWARN) -fPIC -I. -c cmake/ailib_impl.c -o $@
+$(B)/lib/libailib.a: $(B)/lib/ailib.o
+	rm -f $@ && ar rcs $@ $(B)/lib/ailib.o
+$(B)/lib/libailib.so: $(B)/lib/ailib.o
+	$(CC) -shared -Wl,-soname,libailib.so.$(SOVER) $(B)/lib/ailib.o -o $(B)/lib/libailib.so.$(VERSION) -lcurl -lm
+	ln -sf libailib.so.$(VERSION) $(B)/lib/libailib.so.$(SOVER)
+	ln -sf libailib.so.$(SOVER) $@
+
+# make install [PREFIX=/usr/local] [DESTDIR=/staging]: the headers, the libraries, ailib.pc
+# (the header) and ailib-lib.pc (the library) for pkg-config, ailibConfig.cmake for CMake.
+install: lib
+	@sh tools/install.sh "$(DESTDIR)" "$(PREFIX)" "$(INCLUDEDIR)" "$(LIBDIR)" "$(VERSION)" "$(B)"
+
+uninstall:
+	rm -f $(DESTDIR)$(INCLUDEDIR)/ailib.h $(DESTDIR)$(INCLUDEDIR)/ailib_providers.h
+	rm -f $(DESTDIR)$(LIBDIR)/libailib.a $(DESTDIR)$(LIBDIR)/libailib.so $(DESTDIR)$(LIBDIR)/libailib.so.$(SOVER) \
+	  $(DESTDIR)$(LIBDIR)/libailib.so.$(VERSION)
+	rm -f $(DESTDIR)$(LIBDIR)/pkgconfig/ailib.pc $(DESTDIR)$(LIBDIR)/pkgconfig/ailib-lib.pc
+	rm -rf $(DESTDIR)$(LIBDIR)/cmake/ailib
+
+# build/ailib-VERSION.tar.gz: the release tarball, the repository's tracked files as they are.
+dist:
+	@mkdir -p $(B)
+	git ls-files | tar -czf $(B)/ailib-$(VERSION).tar.gz --transform 's,^,ailib-$(VERSION)/,' -T -
+	@echo "$(B)/ailib-$(VERSION).tar.gz"
 
 clean:
 	rm -rf $(B)

@@ -1,23 +1,27 @@
 /* ailib.h - one C API over the major LLM providers - v0.1.0 - MIT license (at end of file)
 
    Chat, streaming, tool calls, reasoning, structured output and embeddings over OpenAI,
-   Anthropic, Gemini, Ollama, Cohere and the OpenAI-compatible clouds, in one header with
-   libcurl as the only dependency.
+   Anthropic, Gemini, Ollama, Cohere, Bedrock and the OpenAI-compatible clouds, in one header
+   with libcurl as the only dependency. C99, and C++11 and later.
 
    HOW TO USE
    ==========
-   In exactly one .c or .cpp file (link with -lcurl):
+   In exactly one .c or .cpp file:
 
        #define AILIB_IMPLEMENTATION
        #include "ailib.h"
 
    Everywhere else just #include "ailib.h". The provider catalog ailib_providers.h must sit
-   next to it.
+   next to it (`make single` writes build/single/ailib.h, one file with the catalog inlined).
+   Link with libcurl and the math library:
+
+       cc -std=c99 app.c -o app -lcurl -lm          (Linux, BSDs, macOS)
+       cl app.c libcurl.lib                          (MSVC; no separate math library)
 
    One line:
        char *text = ailib_quick_chat("openai/gpt-4o-mini", "Hello", &err);  ... ailib_free(text);
 
-   Blocking, with a client (key from OPENAI_API_KEY, or desc.api_key):
+   Blocking, with a client (key from ANTHROPIC_API_KEY, or desc.api_key):
        ailib_client_desc desc = { 0 };
        desc.model = "anthropic/claude-haiku-5-5";
        ailib_client *c = ailib_client_create(&desc, &err);      NULL: err.message says what to set
@@ -38,6 +42,9 @@
                      while (ailib_call_next_event(call, &ev) == AILIB_OK) ... use ev ...
                      if (ailib_call_done(call)) ailib_call_finish(call, &r, &err);
 
+   Another endpoint (a proxy, a local server, a test server): desc.base_url, or the
+   provider's <PROVIDER>_BASE_URL variable (OPENAI_BASE_URL, ...; Ollama: OLLAMA_HOST).
+
    Without the network: ailib_wire_request_build() turns a request into URL, headers and body;
    ailib_wire_response_parse() and the ailib_stream_* decoder turn a provider's bytes into the
    same normalized response, for custom transports and tests.
@@ -45,14 +52,19 @@
    CONFIGURATION MACROS
    ====================
    AILIB_IMPLEMENTATION        define in one translation unit to compile the implementation
-   AILIB_STATIC                (set globally) make every function static, for single-file use
+   AILIB_STATIC                (set globally) make every function static, for single-file use;
+                               unused ones raise no warning with gcc/clang (MSVC /W4: C4505)
+   AILIB_API                   (set globally, default extern; static with AILIB_STATIC) the
+                               decoration of every public function, e.g. __declspec(dllexport)
    AILIB_MALLOC/AILIB_REALLOC/AILIB_FREE
                                (implementation only) all three or none; the default allocator
                                used when a desc leaves its allocator zeroed. Defaults: the C
                                library's malloc/realloc/free.
    AILIB_JSON_MAX_DEPTH        (implementation only, default 512) nesting limit of the reader
-   AILIB_NO_CURL               (implementation only) build without libcurl: set
+   AILIB_NO_CURL               (implementation only) build without libcurl (no -lcurl): set
                                ailib_client_desc.transport to your own ailib_transport
+   AILIB_NOW_MS()              (implementation only) an int64_t expression, milliseconds of a
+                               monotonic clock, for platforms without the ones below
    AILIB_ASSERT                (implementation only, default assert)
    AILIB_ENABLE_ROUTING        (set globally, 0/1, default 0) routers: endpoint groups,
                                strategies, fall back across providers, health
@@ -61,6 +73,20 @@
    AILIB_ENABLE_INTERCEPTORS   (set globally, 0/1, default 0) the hook chain, response
                                cache, record and replay
    A feature that is off has no code and no declarations; none changes a public struct.
+
+   PLATFORMS
+   =========
+   Linux (glibc, musl), the BSDs, macOS: gcc or clang, libcurl 7.68 or later (curl_multi_poll,
+   curl_multi_wakeup). Windows: MSVC 2015 or later, or MinGW-w64, with libcurl (e.g. vcpkg).
+   Which of these the tests build and run: the README's Platforms table.
+   Timeouts and backoff use a monotonic clock: clock_gettime(CLOCK_MONOTONIC) on POSIX,
+   mach_absolute_time() on Apple, GetTickCount64() on Windows; AILIB_NOW_MS() elsewhere (else
+   the C library's time(), one-second steps that follow wall-clock changes). Strict ISO modes
+   (-std=c99) hide clock_gettime: in the implementation's file ailib.h then defines
+   _POSIX_C_SOURCE 200809L itself when it comes before any system header and nothing else
+   set a feature-test macro (that file then also sees the other POSIX names), and declares
+   clock_gettime itself on Linux when it comes later. The MSVC "use the _s functions" warning
+   (C4996) is silenced inside the implementation only.
 
    MEMORY AND LIFETIMES
    ====================
@@ -76,37 +102,20 @@
    The error's message says what to do; provider fields keep what the provider said.
 
    THREADS AND CALLBACKS
-   =====================
-   No global state. Objects are not locked: one thread uses an object at a time; different
-   objects may be used on different threads freely. Call ailib_global_init() once before
-   creating clients on several threads. Two functions are safe from any thread:
-   ailib_client_wakeup() (while the client lives) and ailib_call_cancel() (until the call is
-   finished): the cancellation takes effect inside the owner's next ailib_client_poll(),
-   which the wakeup ends early.
-   Callbacks (stream events, the logger) run inside ailib_client_poll() and the blocking
-   calls. From a callback you may, on the same client: cancel or finish any of its calls
-   (a call finished before it is done is cancelled and freed once the callback returns),
-   start calls (they begin at the next poll), read events, and destroy the client (it goes
-   when the outermost poll or blocking call returns; that poll returns AILIB_CANCELLED and
-   the blocking call its call's result). You may not poll the same client or make a
-   blocking call on it from its callbacks: that returns AILIB_INVALID_ARGUMENT (use another
-   client, or ailib_chat_start). Anything on other clients is fine.
+   ==============*/
 
-   TIMEOUTS AND RETRIES
-   ====================
-   A call has a whole-call deadline (desc.timeout_ms, default $AI_TIMEOUT_SECS or 600 s)
-   across its attempts; a first-byte timeout (120 s for streamed calls; unary replies are
-   written when complete, so only the deadline bounds them) and an idle timeout inside a
-   response (60 s, or 300 s for a model that may reason silently). Retryable failures
-   (network errors, 408/409/429/5xx/529, timeouts before any byte) are retried up to
-   desc.max_retries (2) times with exponential backoff (0.5 s doubling to 8 s, jittered),
-   only while no output has reached the caller. A provider's retry hint (Retry-After,
-   retry-after-ms, Gemini RetryInfo) replaces the backoff when it is at most
-   desc.max_retry_wait_ms (60 s); a longer hint ends the call at once with the hint in
-   err.retry_after_ms. Certificate failures (AILIB_TLS), refused URLs and replies that are
-   not HTTP are never retried. Redirects are never followed (AILIB_CONFIGURATION names the
-   target), so keys stay with the host you named; only http and https are spoken.
-*/
+/* The implementation reads clock_gettime(CLOCK_MONOTONIC). Strict ISO modes (gcc/clang
+   -std=c99, -std=c11) hide every POSIX name unless a feature-test macro asks for them, and
+   such a macro only counts before the first system header. So in the file that compiles the
+   implementation, in a strict mode where nothing was asked, ask for POSIX.1-2008 (it only
+   adds names). Only where the C library follows that rule (glibc, musl, newlib): elsewhere
+   an explicit _POSIX_C_SOURCE would hide the platform's own extensions. */
+#if defined(AILIB_IMPLEMENTATION) && !defined(AILIB_IMPLEMENTATION_INCLUDED) && defined(__STRICT_ANSI__) && \
+    (defined(__linux__) || defined(__CYGWIN__)) && !defined(_POSIX_C_SOURCE) && !defined(_XOPEN_SOURCE) && \
+    !defined(_GNU_SOURCE) && !defined(_DEFAULT_SOURCE) && !defined(_BSD_SOURCE) && !defined(_SVID_SOURCE)
+#  define _POSIX_C_SOURCE 200809L
+#endif
+
 #ifndef AILIB_H_INCLUDED
 #define AILIB_H_INCLUDED
 
@@ -119,7 +128,7 @@
 #define AILIB_VERSION_STRING "0.1.0"
 
 /* The compile-time features (set globally, 0 or 1, default 0): off means no code and no
-   declarations. See FEATURE MACROS above. */
+   declarations. See CONFIGURATION MACROS above. */
 #ifndef AILIB_ENABLE_ROUTING
 #  define AILIB_ENABLE_ROUTING 0
 #endif
@@ -130,9 +139,15 @@
 #  define AILIB_ENABLE_INTERCEPTORS 0
 #endif
 
+/* With AILIB_STATIC a program uses some functions of the file, not all: the rest must not
+   raise -Wunused-function, so they are marked as possibly unused. */
 #ifndef AILIB_API
 #  ifdef AILIB_STATIC
-#    define AILIB_API static
+#    if defined(__GNUC__) || defined(__clang__)
+#      define AILIB_API static __attribute__((unused))
+#    else
+#      define AILIB_API static
+#    endif
 #  else
 #    define AILIB_API extern
 #  endif
@@ -651,7 +666,7 @@ typedef enum ailib_finish_reason {
 
 AILIB_API const char *ailib_finish_reason_name(ailib_finish_reason f);   /* "stop", "length", ... */
 
-/* Token usage, normalized (wire_formats.md §0.3): input includes cached input and cache
+/* Token usage, normalized alike for every provider: input includes cached input and cache
    writes; output includes reasoning; total = input + output. A field the provider did not
    report is 0 and its bit in `reported` is clear. */
 typedef struct ailib_usage {
@@ -1288,6 +1303,13 @@ AILIB_API ailib_result ailib_request_check(const ailib_provider_info *provider, 
 #if defined(AILIB_IMPLEMENTATION) && !defined(AILIB_IMPLEMENTATION_INCLUDED)
 #define AILIB_IMPLEMENTATION_INCLUDED
 
+/* MSVC's C4996 asks for its own *_s functions instead of getenv, sscanf, ...: they are not
+   portable, so the warning is silenced inside the implementation only. */
+#if defined(_MSC_VER)
+#  pragma warning(push)
+#  pragma warning(disable: 4996)
+#endif
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1297,6 +1319,10 @@ AILIB_API ailib_result ailib_request_check(const ailib_provider_info *provider, 
 #include <locale.h>
 #include <limits.h>
 #include <ctype.h>
+#include <time.h>
+#if defined(__APPLE__) && !defined(AILIB_NOW_MS)
+#  include <mach/mach_time.h>   /* the clock of >>engine */
+#endif
 
 #ifndef AILIB_ASSERT
 #  include <assert.h>
@@ -4856,7 +4882,7 @@ static ailib_result ailib__oa_build(ailib__bctx *c) {
 
 /* --- reading ------------------------------------------------------------------------------ */
 
-/* Usage of any OpenAI dialect (wire_formats.md §0.3): DeepSeek cache fields, top-level
+/* Usage of any OpenAI dialect, normalized as ailib_usage says: DeepSeek cache fields, top-level
    cached_tokens (Kimi, Together), and xAI's completion_tokens that exclude reasoning, told
    apart by the arithmetic of total_tokens rather than by provider name. */
 static void ailib__oa_usage(ailib_stream *s, const ailib_json *u) {
@@ -4913,7 +4939,8 @@ static void ailib__oa_content(ailib_stream *s, const ailib_json *v) {
     }
 }
 
-/* One streamed tool-call delta, by the rules of wire_formats.md §0.4. */
+/* One streamed tool-call delta: its index names the call (no index: the last call), and a new,
+   different id at a known index opens a new call; arguments are appended. */
 static void ailib__oa_tool_delta(ailib_stream *s, const ailib_json *tc) {
     const ailib_json *iv = ailib_json_get(tc, "index"), *fn = ailib_json_get(tc, "function"), *av;
     size_t idn = 0, nn = 0, an = 0;
@@ -6253,7 +6280,7 @@ static void ailib__ge_parts(ailib_stream *s, const ailib_json *parts) {
     }
 }
 
-/* usageMetadata is cumulative: each report replaces the last (wire_formats.md §0.3: thoughts
+/* usageMetadata is cumulative: each report replaces the last (normalized as ailib_usage says: thoughts
    are outside candidatesTokenCount, tool-use prompt tokens outside promptTokenCount). */
 static void ailib__ge_usage(ailib_stream *s, const ailib_json *u) {
     const ailib_json *k;
@@ -6983,7 +7010,7 @@ static ailib_result ailib__co_parse(ailib_stream *s, const ailib_json *root) {
 
 static const ailib__adapter ailib__adapter_cohere = { "cohere", 0, ailib__co_event, ailib__co_parse, ailib__co_build, NULL };
 /* >>responses: OpenAI Responses API (POST /responses) ==========================================
-   wire_formats.md §1.5. The request carries the whole conversation as input items and says
+   The request carries the whole conversation as input items and says
    "store": false, so nothing is kept server-side; reasoning items travel back with their
    encrypted_content (asked for with include) to keep tool loops of reasoning models lossless.
    Streams are SSE with event names, ended by response.completed | .incomplete | .failed. */
@@ -7478,7 +7505,7 @@ static ailib_result ailib__responses_parse(ailib_stream *s, const ailib_json *ro
 
 static const ailib__adapter ailib__adapter_responses = { "openai_responses", 0, ailib__responses_event, ailib__responses_parse, ailib__responses_build, NULL };
 /* >>bedrock: AWS Bedrock Converse (POST /model/{id}/converse, /converse-stream) ================
-   wire_formats.md §8. Authentication is a Bedrock API key sent as "Authorization: Bearer"
+   Authentication is a Bedrock API key sent as "Authorization: Bearer"
    (the catalog row's auth style). SigV4 request signing is out of scope: use an API key
    (AWS_BEARER_TOKEN_BEDROCK), or point base_url at a proxy that signs.
    Streams are application/vnd.amazon.eventstream binary frames, decoded here (feed_raw):
@@ -7822,7 +7849,7 @@ static ailib_result ailib__bedrock_build(ailib__bctx *c) {
 
 /* --- reading ------------------------------------------------------------------------------ */
 
-/* usage: inputTokens excludes the cache (wire_formats.md §0.3); ours includes it. */
+/* usage: inputTokens excludes the cache; ours includes it (see ailib_usage). */
 static void ailib__br_usage(ailib_stream *s, const ailib_json *u) {
     const ailib_json *k, *v;
     size_t n;
@@ -10734,28 +10761,52 @@ AILIB_API void ailib_global_cleanup(void) {}
 #endif
 /* >>engine: clients, calls and their state machine ============================================= */
 
-#include <time.h>
-#if defined(_WIN32)
-#  include <windows.h>
-#elif defined(__unix__) || defined(__APPLE__)
-#  include <sys/time.h>
+/* The clock's system headers are at the top of the implementation, outside extern "C". */
+#if defined(AILIB_NOW_MS)
+#elif defined(_WIN32)
+/* Declared, not taken from <windows.h>: that header would bring its macros (min, max, ...)
+   and, without WIN32_LEAN_AND_MEAN, winsock.h into the user's file. Same declaration as the
+   SDK's, so both may be seen. */
+__declspec(dllimport) unsigned long long __stdcall GetTickCount64(void);
+#elif defined(__APPLE__)
+#elif defined(CLOCK_MONOTONIC)
+#elif defined(__linux__)
+/* A strict ISO mode hid clock_gettime because a system header came before ailib.h (see the
+   top of the file). Every Linux C library has it: declared here with the layout of the plain
+   symbol (two longs; x32: two long longs) and Linux's CLOCK_MONOTONIC, 1 on every
+   architecture. Nothing later in this file can declare it differently, as the same feature
+   macros hide it there too. */
+#  if defined(__x86_64__) && defined(__ILP32__)
+struct ailib__timespec { long long tv_sec, tv_nsec; };
+#  else
+struct ailib__timespec { long tv_sec, tv_nsec; };
+#  endif
+int clock_gettime(int clock_id, struct ailib__timespec *ts);
+#  define AILIB__LINUX_CLOCK_DECLARED 1
 #endif
 
-/* Milliseconds of a monotonic clock where the headers show one (strict ISO modes hide
-   clock_gettime), else of the wall clock. */
+/* Milliseconds of a monotonic clock, for timeouts and backoff: wall-clock changes (NTP, the
+   user) must not fire or stretch them. */
 static int64_t ailib__now_ms(void) {
-#if defined(_WIN32)
+#if defined(AILIB_NOW_MS)
+    return (int64_t)(AILIB_NOW_MS());
+#elif defined(_WIN32)
     return (int64_t)GetTickCount64();
+#elif defined(__APPLE__)
+    mach_timebase_info_data_t tb;
+    uint64_t t = mach_absolute_time();
+    if (mach_timebase_info(&tb) != 0 || tb.denom == 0) tb.numer = tb.denom = 1;
+    return (int64_t)(t / 1000000u * tb.numer / tb.denom + t % 1000000u * tb.numer / tb.denom / 1000000u);
 #elif defined(CLOCK_MONOTONIC)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-#elif defined(__unix__) || defined(__APPLE__)
-    struct timeval tv;
-    gettimeofday(&tv, NULL);
-    return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
+#elif defined(AILIB__LINUX_CLOCK_DECLARED)
+    struct ailib__timespec ts;
+    clock_gettime(1, &ts);
+    return (int64_t)ts.tv_sec * 1000 + (int64_t)(ts.tv_nsec / 1000000);
 #else
-    return (int64_t)time(NULL) * 1000;
+    return (int64_t)time(NULL) * 1000;    /* no monotonic clock known: see AILIB_NOW_MS() */
 #endif
 }
 
@@ -13666,6 +13717,10 @@ static ailib_result ailib__client_check(ailib_client *c, const ailib_provider_in
 
 #ifdef __cplusplus
 } /* extern "C" */
+#endif
+
+#if defined(_MSC_VER)
+#  pragma warning(pop)
 #endif
 
 #endif /* AILIB_IMPLEMENTATION */

@@ -16,8 +16,8 @@
      base_url_env  overrides base_url (OLLAMA_HOST follows the ollama CLI convention).
      default_model a current, generally available, low-cost chat model (or, for azure, the usual
                    deployment name; for local servers, a commonly served id).
-     quirks        AILIB_Q_* dialect flags, taken from shared/reference/wire_formats.md section 7
-                   and the providers' docs; 0 when the plain OpenAI dialect applies.
+     quirks        AILIB_Q_* dialect flags, taken from the providers' API references; 0 when the
+                   plain OpenAI dialect applies.
 
    Model rows  M(provider, model, context_window, max_output, caps, price_input,
                  price_cached_input, price_cache_write, price_output, price_date)
@@ -52,7 +52,7 @@
       "AWS_BEARER_TOKEN_BEDROCK", "BEDROCK_BASE_URL", "us.amazon.nova-micro-v1:0", 0) \
     P("ollama",       AILIB_PROTOCOL_OLLAMA,      "http://localhost:11434", AILIB_AUTH_NONE, "OLLAMA_API_KEY", "OLLAMA_HOST", "llama3.2", 0) \
     P("ollama-cloud", AILIB_PROTOCOL_OLLAMA,      "https://ollama.com", AILIB_AUTH_BEARER, "OLLAMA_API_KEY", "OLLAMA_CLOUD_BASE_URL", "gpt-oss:120b", 0) \
-    /* --- OpenAI-compatible dialects (wire_formats.md section 7) --- */ \
+    /* --- OpenAI-compatible dialects --- */ \
     P("mistral",      AILIB_PROTOCOL_OPENAI_CHAT, "https://api.mistral.ai/v1", AILIB_AUTH_BEARER, "MISTRAL_API_KEY", "MISTRAL_BASE_URL", "mistral-small-latest", \
       AILIB_Q_TOOL_CHOICE_ANY | AILIB_Q_RANDOM_SEED | AILIB_Q_TOOL_ID9) \
     P("groq",         AILIB_PROTOCOL_OPENAI_CHAT, "https://api.groq.com/openai/v1", AILIB_AUTH_BEARER, "GROQ_API_KEY", "GROQ_BASE_URL", "openai/gpt-oss-120b", AILIB_Q_REASONING_EFFORT) \

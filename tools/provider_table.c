@@ -17,14 +17,29 @@ static const char *proto(ailib_protocol p) {
     }
 }
 
+/* "`A` `B`" for the space-separated names "A B"; "none" for NULL. */
+static void vars(const char *list) {
+    const char *p = list;
+    if (!list || !*list) { printf("none"); return; }
+    while (*p) {
+        size_t n = strcspn(p, " ");
+        printf("%s`%.*s`", p == list ? "" : " ", (int)n, p);
+        p += n;
+        while (*p == ' ') p++;
+    }
+}
+
 int main(void) {
     size_t i;
-    printf("| provider | protocol | base URL | key variable | default model |\n|---|---|---|---|---|\n");
+    printf("| provider | protocol | key variable | base URL variable | default base URL | default model |\n"
+           "|---|---|---|---|---|---|\n");
     for (i = 0; i < ailib_provider_count(); i++) {
         const ailib_provider_info *p = ailib_provider_at(i);
-        printf("| `%s` | %s | `%s` | %s%s%s | `%s` |\n", p->name, proto(p->protocol), p->base_url,
-               p->api_key_env ? "`" : "", p->api_key_env ? p->api_key_env : "none", p->api_key_env ? "`" : "",
-               p->default_model ? p->default_model : "");
+        printf("| `%s` | %s | ", p->name, proto(p->protocol));
+        vars(p->api_key_env);
+        printf(" | ");
+        vars(p->base_url_env);
+        printf(" | `%s` | `%s` |\n", p->base_url, p->default_model ? p->default_model : "");
     }
     return 0;
 }
