@@ -13504,12 +13504,12 @@ AILIB_API const ailib_provider_info *ailib_provider_suggest(const char *name) {
 
 /* "a, b, c" of up to three catalog names near model (with their providers when all is set). */
 static void ailib__suggest_text(char *buf, size_t cap, const char *provider, const char *model, int with_provider) {
-    const ailib_model_info *near[3];
-    size_t n = ailib_model_suggest(provider, model, near, 3), i, at = 0;
+    const ailib_model_info *nearest[3];
+    size_t n = ailib_model_suggest(provider, model, nearest, 3), i, at = 0;
     buf[0] = 0;
     for (i = 0; i < n && at < cap; i++)
-        at += (size_t)snprintf(buf + at, cap - at, "%s%s%s%s", i ? ", " : "", with_provider ? near[i]->provider : "",
-                               with_provider ? "/" : "", near[i]->name);
+        at += (size_t)snprintf(buf + at, cap - at, "%s%s%s%s", i ? ", " : "", with_provider ? nearest[i]->provider : "",
+                               with_provider ? "/" : "", nearest[i]->name);
 }
 
 /* The providers whose catalog rows list model (exactly, else by the catalog's prefix rule). */
@@ -13533,7 +13533,7 @@ AILIB_API ailib_result ailib_model_resolve(const char *model, const ailib_provid
                                            ailib_error *err) {
     const ailib_provider_info *found[8], *p;
     const char *slash;
-    char near[256];
+    char nearest[256];
     size_t n;
     if (provider) *provider = NULL;
     if (bare) *bare = NULL;
@@ -13571,10 +13571,10 @@ AILIB_API ailib_result ailib_model_resolve(const char *model, const ailib_provid
     if ((p = ailib_provider_suggest(model)) != NULL && ailib__edit_distance(model, strlen(model), p->name, strlen(p->name)) <= 2)
         return ailib__fail(err, AILIB_CONFIGURATION, "'%s' is neither a provider nor a catalog model: did you mean the provider '%s'? "
                            "(`ailib providers` lists them)", model, p->name);
-    ailib__suggest_text(near, sizeof near, NULL, model, 1);
-    if (near[0])
+    ailib__suggest_text(nearest, sizeof nearest, NULL, model, 1);
+    if (nearest[0])
         return ailib__fail(err, AILIB_CONFIGURATION, "model '%s' names no provider and no catalog provider lists it: write it as "
-                           "\"provider/model\"; near it in the catalog: %s", model, near);
+                           "\"provider/model\"; near it in the catalog: %s", model, nearest);
     return ailib__fail(err, AILIB_CONFIGURATION, "model '%s' names no provider: write it as \"provider/model\" (e.g. \"openai/gpt-4o-mini\") "
                        "or set desc.provider", model);
 }
@@ -13597,14 +13597,14 @@ static void ailib__warn_add(char *buf, size_t cap, const char *fmt, ...) {
 
 /* The warning for a model the catalog does not know at a provider it knows ("" when none). */
 static void ailib__model_warning(const ailib_provider_info *prov, const char *model, char *buf, size_t cap) {
-    char near[256];
+    char nearest[256];
     const ailib_provider_info *others[8];
     size_t n;
     if (!prov || !model || !*model || prov->auth == AILIB_AUTH_NONE || !ailib__provider_has_rows(prov->name) ||
         ailib_model_find(prov->name, model))
         return;
-    ailib__suggest_text(near, sizeof near, prov->name, model, 0);
-    if (near[0]) ailib__warn_add(buf, cap, "model '%s' is not in the catalog of %s (nearest: %s); sending it as given", model, prov->name, near);
+    ailib__suggest_text(nearest, sizeof nearest, prov->name, model, 0);
+    if (nearest[0]) ailib__warn_add(buf, cap, "model '%s' is not in the catalog of %s (nearest: %s); sending it as given", model, prov->name, nearest);
     else ailib__warn_add(buf, cap, "model '%s' is not in the catalog of %s (`ailib models %s` lists what it serves); sending it as given",
                          model, prov->name, prov->name);
     if ((n = ailib__providers_of(model, others, 8)) > 0)

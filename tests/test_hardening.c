@@ -608,7 +608,7 @@ TEST(hardening_certificate_failure_is_not_retried) {
     ailib_client_desc d;
     ailib_client *c;
     ailib_error err;
-    double t0;
+    logbuf lb;
     if (system("command -v openssl >/dev/null 2>&1") != 0) TEST_SKIP("openssl is not installed");
     if (system("openssl req -x509 -newkey rsa:2048 -nodes -keyout build/hardening-key.pem -out build/hardening-cert.pem "
                "-days 1 -subj /CN=127.0.0.1 >/dev/null 2>&1") != 0) TEST_SKIP("openssl could not make a certificate");
@@ -644,16 +644,18 @@ TEST(hardening_certificate_failure_is_not_retried) {
         nanosleep(&ts, NULL);
     }
     memset(&d, 0, sizeof d);
+    memset(&lb, 0, sizeof lb);
     d.model = "openai/gpt-4o-mini";
     d.api_key = "k-123456";
     d.base_url = base;
     d.max_retries = 3;
+    d.log = log_to;            /* each retry would be a log line */
+    d.log_user = &lb;
     c = ailib_client_create(&d, &err);
     if (c) {
-        t0 = ms_now();
         EXPECT_EQ(chat_once(c, 0, NULL, &err), AILIB_TLS);
         EXPECT_FALSE(err.retryable);
-        EXPECT_LT(ms_now() - t0, 3000);   /* liveness: no backoff rounds */
+        EXPECT_TRUE(strstr(lb.text, "retry") == NULL);
         EXPECT_TRUE(strstr(err.message, "CA certificates") != NULL);
         ailib_client_destroy(c);
     }
@@ -782,7 +784,7 @@ static void *cancel_later(void *arg) {
 }
 
 TEST(hardening_cancel_from_another_thread) {
-    ailib_client *c = mock_client("openai/gpt-4o-mini", "chunk_delay_ms=100", "/v1", NULL);
+    ailib_client *c = mock_client("openai/gpt-4o-mini", "chunk_delay_ms=500", "/v1", NULL);
     ailib_message msg;
     ailib_request req;
     ailib_call_desc cd;
@@ -804,7 +806,7 @@ TEST(hardening_cancel_from_another_thread) {
         while (ailib_call_next_event(call, &ev) == AILIB_OK) {}
     }
     pthread_join(th, NULL);
-    EXPECT_LT(ms_now() - t0, 4000);       /* liveness: the stream would run 5 s */
+    EXPECT_LT(ms_now() - t0, 8000);       /* liveness: the stream would run 13 s */
     EXPECT_EQ(ailib_call_finish(call, &resp, &err), AILIB_CANCELLED);
     EXPECT_TRUE(resp != NULL);
     ailib_response_destroy(resp);
