@@ -1,5 +1,6 @@
 #!/bin/sh
-# mock_smoke.sh - drives a real ailib-mock over loopback with curl and checks every protocol,
+# mock_smoke.sh - drives a real ailib-mock over loopback with curl and checks every protocol
+# (OpenAI chat and Responses, Anthropic, Gemini, Ollama, Cohere, Bedrock's binary event stream),
 # scenario, fault key, replay kind, the /_mock/ endpoints, 64 concurrent keep-alive clients and
 # a clean SIGTERM exit. Ends with "N passed, N failed".
 #
@@ -416,6 +417,140 @@ post ie4 /x/instream_error=1/api/chat '{}'
 check "ollama instream error" has "$T/ie4" '^{"error":'
 post ie5 '/x/instream_error=1/v1beta/models/g:streamGenerateContent?alt=sse' '{}'
 check "gemini instream error" has "$T/ie5" '^data: {"error":'
+
+# --- OpenAI Responses and Bedrock Converse ---------------------------------------------------------
+RU='{"model":"m1","input":[{"role":"user","content":[{"type":"input_text","text":"hi there"}]}]'
+BU='{"messages":[{"role":"user","content":[{"text":"hi there"}]}]'
+# frames FILE: every AWS event-stream frame has the right lengths and both CRC-32s; prints
+# "event-type payload" per frame (python3), else the file must at least name its event types
+frames() {
+  if have_py; then python3 -c '
+import json, struct, sys, zlib
+d = open(sys.argv[1], "rb").read(); i = 0
+while i < len(d):
+    total, hl = struct.unpack(">II", d[i:i + 8])
+    assert struct.unpack(">I", d[i + 8:i + 12])[0] == zlib.crc32(d[i:i + 8]), "prelude CRC"
+    assert struct.unpack(">I", d[i + total - 4:i + total])[0] == zlib.crc32(d[i:i + total - 4]), "message CRC"
+    h, j, hd = d[i + 12:i + 12 + hl], 0, {}
+    while j < len(h):
+        n = h[j]; name = h[j + 1:j + 1 + n].decode(); j += 1 + n; assert h[j] == 7; j += 1
+        vl = struct.unpack(">H", h[j:j + 2])[0]; j += 2; hd[name] = h[j:j + vl].decode(); j += vl
+    print(hd.get(":event-type", hd.get(":exception-type")), json.dumps(json.loads(d[i + 12 + hl:i + total - 4].decode("utf-8", "replace")), separators=(",", ":")))
+    i += total' "$1" > "$1.frames"
+  else grep -a -q ':event-type' "$1" && grep -a ':event-type' "$1" > "$1.frames"; fi
+}
+post rs1 /v1/responses "$RU}"
+check "responses unary text" has "$T/rs1" "\"type\":\"output_text\",\"annotations\":\[\],\"text\":\"$HELLO\""
+check "responses unary usage" has "$T/rs1" '"usage":{"input_tokens":'
+check "responses unary json" json "$T/rs1"
+post rs2 /v1/responses "$RU,\"stream\":true}"
+check "responses stream event lines" has "$T/rs2" '^event: response.output_text.delta'
+check "responses stream sequence numbers" has "$T/rs2" '"delta":"Hello","sequence_number":4}'
+check "responses stream ends with response.completed" has "$T/rs2" '^event: response.completed'
+check "responses stream usage in response.completed" sh -c "grep '\"type\":\"response.completed\"' '$T/rs2' | grep -q '\"output_tokens\":7'"
+check "responses stream payloads" sse "$T/rs2"
+post rs3 /x/scenario=tool/v1/responses "$RU,\"stream\":true,\"tools\":[{\"type\":\"function\",\"name\":\"get_capital\",\"parameters\":{\"type\":\"object\",\"properties\":{\"city\":{}}}}]}"
+check "responses function_call item" has "$T/rs3" '"type":"function_call","status":"in_progress","call_id":"call_mock[0-9]*","name":"get_capital","arguments":""'
+check "responses arguments deltas" has "$T/rs3" '"type":"response.function_call_arguments.delta".*"delta":"Par"'
+post rs4 /x/scenario=reasoning/v1/responses "$RU,\"stream\":true}"
+check "responses reasoning summary deltas" has "$T/rs4" 'response.reasoning_summary_text.delta'
+post rs5 /x/scenario=tool/v1/responses '{"input":[{"role":"user","content":"x"},{"type":"function_call_output","call_id":"c","output":"18C"}]}'
+check "responses tool loop closes" has "$T/rs5" '"text":"The tool said: 18C"'
+post rs6 /x/instream_error=1/v1/responses "$RU,\"stream\":true}"
+check "responses instream error event" has "$T/rs6" '^event: error'
+check "responses instream: response.failed last" lastline "$T/rs6" "$(grep '^data: {"type":"response.failed"' "$T/rs6" | tail -n 1)"
+post rs7 /v1/responses "$RU,\"text\":{\"format\":{\"type\":\"json_schema\",\"name\":\"w\",\"schema\":$SCH}}}"
+check "responses text.format json_schema" has "$T/rs7" 'sky\\":\\"sunny'
+post rs8 /x/status=429/v1/responses '{}'
+check "responses 429 body" has "$T/rs8" '"code":"rate_limit_exceeded"'
+post br1 /model/us.amazon.nova-micro-v1%3A0/converse "$BU}"
+check "bedrock unary text" has "$T/br1" "{\"text\":\"$HELLO\"}"
+check "bedrock unary stopReason" has "$T/br1" '"stopReason":"end_turn"'
+check "bedrock unary json" json "$T/br1"
+post br2 /model/us.amazon.nova-micro-v1%3A0/converse-stream "$BU}"
+check "bedrock stream content type" grep -qi '^content-type: application/vnd.amazon.eventstream' "$T/br2.h"
+check "bedrock stream frames and CRCs" frames "$T/br2"
+check "bedrock stream text delta" grep -a -q '"contentBlockIndex":0,"delta":{"text":"Hello"}' "$T/br2"
+check "bedrock stream usage last" sh -c "tail -c 300 '$T/br2' | grep -a -q '\"usage\":{\"inputTokens\"'"
+if [ -f "$FIX/bedrock/converse-stream.eventstream.bin" ]; then
+  check "bedrock messageStart frame: the recording's bytes" cmp -n 143 "$T/br2" "$FIX/bedrock/converse-stream.eventstream.bin"
+fi
+post br3 /x/scenario=tool/model/m/converse-stream "$BU,\"toolConfig\":{\"tools\":[{\"toolSpec\":{\"name\":\"calc\",\"inputSchema\":{\"json\":{\"properties\":{\"city\":{}}}}}}]}}"
+check "bedrock tool frames" frames "$T/br3"
+check "bedrock contentBlockStart toolUse" grep -a -q '"toolUse":{"toolUseId":"tooluse_mock[0-9]*","name":"calc"' "$T/br3"
+post br4 /x/scenario=reasoning/model/m/converse "$BU}"
+check "bedrock reasoningContent" has "$T/br4" '"reasoningContent":{"reasoningText":{"text":"Let me think'
+post br5 /x/status=429/model/m/converse '{}'
+check "bedrock error body" has "$T/br5" '^{"message":"Rate limit reached'
+check "bedrock x-amzn-ErrorType" grep -qi '^x-amzn-ErrorType: ThrottlingException:' "$T/br5.h"
+post br6 /x/instream_error=1/model/m/converse-stream "$BU}"
+check "bedrock exception frame" frames "$T/br6"
+check "bedrock exception frame last" sh -c "tail -c 250 '$T/br6' | grep -a -q modelStreamErrorException"
+post br7 /x/scenario=tool/model/m/converse "{\"messages\":[{\"role\":\"user\",\"content\":[{\"toolResult\":{\"toolUseId\":\"t\",\"content\":[{\"text\":\"18C\"}]}}]}]}"
+check "bedrock tool loop closes" has "$T/br7" 'The tool said: 18C'
+
+# --- faults added for the fault matrix ----------------------------------------------------------------
+post x1 /x/reset_head=1/v1/chat/completions "$U}"
+check "reset_head: reset, no header" rc_is x1 56
+check "reset_head: nothing arrived" [ ! -s "$T/x1.h" ]
+post x2 /x/eof_after=delta/v1/chat/completions "$U,\"stream\":true}"
+check "eof_after=delta: cut without the last chunk" rc_is x2 18
+check "eof_after=delta: the first delta arrived" has "$T/x2" '"content":"Hello"'
+check "eof_after=delta: nothing after it" hasnt "$T/x2" '" from"'
+post x3 /x/chunked=1,eof_after=40/v1/messages "$U}"
+check "chunked=1: unary reply chunked" grep -qi '^transfer-encoding: chunked' "$T/x3.h"
+check "chunked=1,eof_after=40: cut" rc_is x3 18
+check "chunked=1,eof_after=40: 40 bytes" size_is "$T/x3" 40
+post x4 /x/reset_after=delta/model/m/converse-stream "$BU}"
+check "reset_after=delta: reset" rc_is x4 56
+post x5 /x/upgrade=1/v1/chat/completions "$U}"
+check "upgrade=1: 101" status_is x5 101
+check "upgrade=1: then other bytes" has "$T/x5" 'switched protocols'
+post x6 "/x/status=308,location=http:%2F%2Fother.example%2Fv1/v1/chat/completions" "$U}"
+check "redirect: status" status_is x6 308
+check "redirect: Location" grep -qi '^location: http://other.example/v1' "$T/x6.h"
+check "redirect: HTML page" grep -qi '^content-type: text/html' "$T/x6.h"
+curl -s -o /dev/null -w '%{time_starttransfer} %{time_total}\n' -d "$U}" "$BASE/x/head_delay_ms=60/v1/chat/completions" > "$T/x7"
+check "head_delay_ms: status line at once, head ~7 x 60 ms" awk '{ exit !($1 < 0.2 && $2 >= 0.35) }' "$T/x7"
+curl -sN -o /dev/null -w '%{time_total}' -d "$U,\"stream\":true}" "$BASE/x/stall_delta_ms=400/v1/messages" > "$T/x8"
+check "stall_delta_ms" awk '{ exit !($1 >= 0.38) }' "$T/x8"
+post x9 /x/body=%3Chtml%3E,ctype=text%2Fhtml/v1/chat/completions "$U}"
+check "ctype=text/html" grep -qi '^content-type: text/html' "$T/x9.h"
+post x10 /x/error_body=529/v1/messages "$U,\"stream\":true}"
+check "error_body=529: a 200" status_is x10 200
+check "error_body=529: Anthropic's overloaded_error" has "$T/x10" '"type":"overloaded_error"'
+post x11 /x/status=503,retry_delay=-5s/v1beta/models/g:generateContent "$GU}"
+check "retry_delay=: RetryInfo verbatim" has "$T/x11" '"retryDelay":"-5s"'
+post x12 /x/header=retry-after:inf/v1/chat/completions "$U}"
+check "header=retry-after:inf passes any text" grep -qi '^retry-after: inf' "$T/x12.h"
+post x13 /x/bad_utf8=1/v1/chat/completions "$U}"
+check "bad_utf8=1: raw 0xFF in the text" grep -a -q "\"content\":\"$(printf '\377\377\377\377\377\377')Hello" "$T/x13"
+post x14 /x/bad_utf8=1/model/m/converse-stream "$BU}"
+check "bad_utf8=1: Bedrock frames keep valid CRCs" frames "$T/x14"
+post x15 /x/tool_flood=5/v1/chat/completions "$U,\"stream\":true}"
+check "tool_flood=5: five calls" [ "$(grep -c '"tool_calls":\[{"index":' "$T/x15")" = 5 ]
+check "tool_flood=5: ids differ" has "$T/x15" '"index":4,"id":"call_mock[0-9]*_4"'
+check "tool_flood=5: finish and [DONE]" lastline "$T/x15" 'data: [DONE]'
+post x16 /x/tool_flood=3/model/m/converse-stream "$BU}"
+check "tool_flood=3 on Bedrock: frames" frames "$T/x16"
+check "tool_flood=3 on Bedrock: three toolUse blocks" [ "$(grep -a -o '"start":{"toolUse"' "$T/x16" | wc -l | tr -d ' ')" = 3 ]
+curl -sN -d "$U,\"stream\":true}" "$BASE/x/endless=1/v1/messages" 2> /dev/null | head -c 3000000 > "$T/x17"
+check "endless=1: 3 MB and going" size_is "$T/x17" 3000000
+check "endless=1: the same delta again and again" [ "$(grep -c '^event: content_block_delta' "$T/x17")" -gt 1000 ]
+curl -s --compressed -D "$T/x18.h" -o "$T/x18" -d "$U}" "$BASE/x/gzip_bomb=10000000/v1/chat/completions"
+check "gzip_bomb unary: Content-Encoding" grep -qi '^content-encoding: gzip' "$T/x18.h"
+check "gzip_bomb unary: exactly N bytes decoded (CRC checked by curl)" size_is "$T/x18" 10000000
+check "gzip_bomb unary: valid JSON" json "$T/x18"
+curl -s -o "$T/x19" -d "$U}" "$BASE/x/gzip_bomb=10000000/v1/chat/completions"
+check "gzip_bomb unary: small on the wire" [ "$(wc -c < "$T/x19")" -lt 120000 ]
+curl -sN --compressed -o "$T/x20" -d "$U,\"stream\":true}" "$BASE/x/gzip_bomb=2000000/v1beta/models/g:streamGenerateContent?alt=sse"
+check "gzip_bomb stream: decodes to valid events" sse "$T/x20"
+check "gzip_bomb stream: about N bytes" [ "$(wc -c < "$T/x20")" -gt 1900000 ]
+curl -sN --compressed -o "$T/x21" -d "$BU}" "$BASE/x/gzip_bomb=300000/model/m/converse-stream"
+check "gzip_bomb on Bedrock: frames and CRCs" frames "$T/x21"
+post x22 /x/tag=abc/v1/chat/completions "$U}"
+get x23 /_mock/stats
+check "tag= names a counter" has "$T/x23" '"tag=abc":1'
 
 # --- replay ------------------------------------------------------------------------------------------
 # The recorded corpus is not part of the repository: without it these checks are skipped.

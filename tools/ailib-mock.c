@@ -1,14 +1,16 @@
 /* ailib-mock - a local fake LLM provider server for tests, benchmarks and offline demos.
 
-   It speaks the HTTP shapes of OpenAI chat, Anthropic Messages, Gemini, Ollama and Cohere v2
-   on loopback, answers deterministically, and injects faults (error statuses, Retry-After,
-   delays, stalls, resets, truncation, byte-by-byte writes, CRLF framing, oversized bodies,
-   in-stream errors, broken structured output, replays of recorded traffic) chosen by a
-   /x/<spec>/ path prefix, so a client under test only changes its base URL. It also answers
-   structured-output requests (every protocol's JSON mode and schema, forced tool calls, a
-   schema in the system prompt) with a JSON value generated from the schema, and describes
-   the images of the user's turn. `ailib-mock --help` documents the CLI, the endpoints and
-   the spec syntax.
+   It speaks the HTTP shapes of OpenAI chat, OpenAI Responses, Anthropic Messages, Gemini,
+   Ollama, Cohere v2 and AWS Bedrock Converse (its binary event stream included) on loopback,
+   answers deterministically, and injects faults (error statuses with each provider's error
+   body, Retry-After in any form, redirects, 101, delays, dripping headers, stalls, resets,
+   cuts, truncation, byte-by-byte writes, CRLF framing, oversized and endless bodies,
+   tool-call floods, gzip bombs, invalid UTF-8, in-stream errors, broken structured output,
+   replays of recorded traffic) chosen by a /x/<spec>/ path prefix, so a client under test
+   only changes its base URL. It also answers structured-output requests (every protocol's
+   JSON mode and schema, forced tool calls, a schema in the system prompt) with a JSON value
+   generated from the schema, and describes the images of the user's turn.
+   `ailib-mock --help` documents the CLI, the endpoints and the spec syntax.
 
    Plain C99 + POSIX sockets and threads, no other dependency (and deliberately not ailib.h:
    the server must not share bugs with the client it tests). One thread per connection with
@@ -47,6 +49,10 @@
 #define MOCK_JSON_DEPTH    200
 #define MOCK_MAX_FIXTURE   (256LL * 1024 * 1024)
 #define MOCK_MAX_OVERSIZE  (1024LL * 1024 * 1024)
+#define MOCK_MAX_BOMB      (4LL * 1024 * 1024 * 1024)   /* decoded bytes of a gzip bomb */
+#define MOCK_GEN_MAX_BYTES (1024LL * 1024 * 1024)       /* endless= / tool_flood=0: bytes sent at most */
+#define MOCK_GEN_MAX_MS    (60LL * 1000)                /* ... and for at most this long */
+#define MOCK_GEN_SLICE     1024                         /* text piece of generated streams */
 #define MOCK_MAX_DELAY_MS  (3600LL * 1000)
 #define MOCK_MAX_DIMS      4096
 #define MOCK_DEFAULT_DIMS  16
@@ -507,7 +513,7 @@ static void mock_walk_close(mock_walk *w, mock_frame *up, const mock_frame *f, m
         in->tool_result = f->result.p ? f->result : f->response.p ? f->response : raw;
     }
     if (w->depth == 1 && mock_is_input_key(key)) in->input = raw;
-    if (w->depth == 1 && mock_is(key, "tools")) in->has_tools = 1;
+    if (w->depth == 1 && (mock_is(key, "tools") || mock_is(key, "toolConfig"))) in->has_tools = 1;
     if (mock_is(key, "response")) up->response = raw;
     if (f->text.p) up->text = f->text;
     if (f->result.p) up->result = f->result;
@@ -530,10 +536,10 @@ static int mock_walk_container(mock_walk *w, mock_frame *up, mock_span key) {
     mock_frame f;
     mock_span raw;
     char close = *w->p == '{' ? '}' : ']';
-    int tools = w->depth == 1 && mock_is(key, "tools"), ok = 1;
+    int tools = w->depth == 1 && (mock_is(key, "tools") || mock_is(key, "toolConfig")), ok = 1;
     if (w->depth >= MOCK_JSON_DEPTH) return 0;
     memset(&f, 0, sizeof f);
-    f.is_tool = mock_is(key, "functionResponse");
+    f.is_tool = mock_is(key, "functionResponse") || mock_is(key, "toolResult");
     raw.p = w->p++;
     w->depth++;
     w->in_tools += tools;
@@ -605,22 +611,30 @@ enum { MOCK_SCN_DEFAULT, MOCK_SCN_TOOL, MOCK_SCN_REASONING };
 enum { MOCK_IE_NONE, MOCK_IE_NATIVE, MOCK_IE_OPENAI, MOCK_IE_GROQ, MOCK_IE_OPENROUTER };
 enum { MOCK_BAD_NONE, MOCK_BAD_SYNTAX, MOCK_BAD_SCHEMA };
 
+/* reset_after=delta / eof_after=delta: just after the first delta piece of a stream. */
+#define MOCK_AT_DELTA (-2LL)
+
 /* The decoded /x/<spec>/ of one request. Strings point into the connection's spec buffer. */
 typedef struct mock_spec {
     int scenario, status, bytewise, crlf, instream_error;
     int bad_json;                                 /* MOCK_BAD_* */
+    int reset_head, upgrade, chunked, endless, bad_utf8;
+    int error_body;                               /* error_body=S: the native error of S, 0 absent */
     const char *body;  size_t body_len;           /* body=, NULL when absent */
     const char *headers[MOCK_SPEC_HEADERS];       /* header=, "Name:Value" */
     int header_count;
     const char *retry_after, *retry_after_ms;     /* validated numbers, NULL when absent */
-    long long times, delay_ms, chunk_delay_ms, stall_ms;
-    long long reset_after, truncate, oversize;    /* -1 when absent */
+    const char *ctype, *location, *retry_delay;   /* header-safe text, NULL when absent */
+    const char *tag;                              /* tag=: only names the counter */
+    long long times, delay_ms, chunk_delay_ms, stall_ms, head_delay_ms, stall_delta_ms;
+    long long reset_after, eof_after, truncate, oversize;   /* -1 when absent; MOCK_AT_DELTA */
+    long long tool_flood, gzip_bomb;              /* -1 when absent; tool_flood=0: without end */
     const char *replay;
 } mock_spec;
 
 static void mock_spec_init(mock_spec *f) {
     memset(f, 0, sizeof *f);
-    f->reset_after = f->truncate = f->oversize = -1;
+    f->reset_after = f->eof_after = f->truncate = f->oversize = f->tool_flood = f->gzip_bomb = -1;
 }
 
 /* times=N exhausted: the request gets the normal reply, keeping only what is not a fault. */
@@ -670,12 +684,19 @@ static long long *mock_spec_num(mock_spec *f, const char *k, long long *max) {
     if (!strcmp(k, "delay_ms")) return &f->delay_ms;
     if (!strcmp(k, "chunk_delay_ms")) return &f->chunk_delay_ms;
     if (!strcmp(k, "stall_ms")) return &f->stall_ms;
+    if (!strcmp(k, "head_delay_ms")) return &f->head_delay_ms;
+    if (!strcmp(k, "stall_delta_ms")) return &f->stall_delta_ms;
     *max = 1000000000000LL;
     if (!strcmp(k, "times")) return &f->times;
     if (!strcmp(k, "reset_after")) return &f->reset_after;
+    if (!strcmp(k, "eof_after")) return &f->eof_after;
     if (!strcmp(k, "truncate")) return &f->truncate;
+    *max = 1000000000LL;
+    if (!strcmp(k, "tool_flood")) return &f->tool_flood;
     *max = MOCK_MAX_OVERSIZE;
     if (!strcmp(k, "oversize")) return &f->oversize;
+    *max = MOCK_MAX_BOMB;
+    if (!strcmp(k, "gzip_bomb")) return &f->gzip_bomb;
     return NULL;
 }
 
@@ -683,6 +704,27 @@ static int mock_spec_flag(const char *v, int *out) {
     if (strcmp(v, "0") && strcmp(v, "1")) return 0;
     *out = v[0] == '1';
     return 1;
+}
+
+/* The 0/1 keys. */
+static int *mock_spec_bool(mock_spec *f, const char *k) {
+    if (!strcmp(k, "bytewise")) return &f->bytewise;
+    if (!strcmp(k, "crlf")) return &f->crlf;
+    if (!strcmp(k, "reset_head")) return &f->reset_head;
+    if (!strcmp(k, "upgrade")) return &f->upgrade;
+    if (!strcmp(k, "chunked")) return &f->chunked;
+    if (!strcmp(k, "endless")) return &f->endless;
+    if (!strcmp(k, "bad_utf8")) return &f->bad_utf8;
+    return NULL;
+}
+
+/* Text keys that end up in a header line or a JSON string: no CR, LF or NUL. */
+static const char **mock_spec_text(mock_spec *f, const char *k) {
+    if (!strcmp(k, "ctype")) return &f->ctype;
+    if (!strcmp(k, "location")) return &f->location;
+    if (!strcmp(k, "retry_delay")) return &f->retry_delay;
+    if (!strcmp(k, "tag")) return &f->tag;
+    return NULL;
 }
 
 static int mock_spec_enum(mock_spec *f, const char *k, const char *v, char *err, size_t cap) {
@@ -704,10 +746,31 @@ static int mock_spec_enum(mock_spec *f, const char *k, const char *v, char *err,
 
 static int mock_spec_set(mock_spec *f, const char *k, const char *v, size_t n, char *err, size_t cap) {
     long long max, *num = mock_spec_num(f, k, &max);
+    int *flag = mock_spec_bool(f, k);
+    const char **text = mock_spec_text(f, k);
     if (num) {
         long long x = mock_atoll(v, n);
-        if (x < 0 || x > max) return mock_spec_fail(err, cap, "%s: expected a non-negative integer in range", k);
+        if ((num == &f->reset_after || num == &f->eof_after) && !strcmp(v, "delta")) x = MOCK_AT_DELTA;
+        else if (x < 0 || x > max) return mock_spec_fail(err, cap, "%s: expected a non-negative integer in range", k);
         *num = x;
+        return 1;
+    }
+    if (flag) {
+        if (!mock_spec_flag(v, flag)) return mock_spec_fail(err, cap, "%s: expected 0 or 1", k);
+        return 1;
+    }
+    if (text) {
+        size_t i;
+        for (i = 0; i < n; i++)
+            if (v[i] == '\r' || v[i] == '\n' || v[i] == 0) return mock_spec_fail(err, cap, "%s: CR, LF or NUL in value", k);
+        if (strlen(v) != n) return mock_spec_fail(err, cap, "%s: NUL in value", k);
+        *text = v;
+        return 1;
+    }
+    if (!strcmp(k, "error_body")) {
+        long long x = mock_atoll(v, n);
+        if (x < 400 || x > 599) return mock_spec_fail(err, cap, "error_body=%s: expected 400..599", v);
+        f->error_body = (int)x;
         return 1;
     }
     if (!strcmp(k, "scenario") || !strcmp(k, "instream_error") || !strcmp(k, "bad_json")) return mock_spec_enum(f, k, v, err, cap);
@@ -722,10 +785,6 @@ static int mock_spec_set(mock_spec *f, const char *k, const char *v, size_t n, c
     if (!strcmp(k, "retry_after") || !strcmp(k, "retry_after_ms")) {
         if (!mock_is_number(v)) return mock_spec_fail(err, cap, "%s: expected a number", k);
         if (k[11] == '_') f->retry_after_ms = v; else f->retry_after = v;
-        return 1;
-    }
-    if (!strcmp(k, "bytewise") || !strcmp(k, "crlf")) {
-        if (!mock_spec_flag(v, k[0] == 'b' ? &f->bytewise : &f->crlf)) return mock_spec_fail(err, cap, "%s: expected 0 or 1", k);
         return 1;
     }
     if (!strcmp(k, "replay")) {
@@ -983,16 +1042,49 @@ typedef struct mock_req {
     size_t body_len, head_len, raw_len;    /* raw_len: bytes of input this request used */
 } mock_req;
 
+/* What the model "says", independent of protocol. Strings live in the connection. */
+typedef struct mock_answer {
+    int tool;                                /* a tool call instead of text */
+    const char *text;   size_t text_len;
+    const char *reason; size_t reason_len;   /* reasoning text; 0 when none */
+    const char *name;   size_t name_len;     /* tool name */
+    const char *args;                        /* tool arguments, JSON (bad_json=syntax: not JSON) */
+    const char *args_obj;                    /* args where a protocol embeds them as an object */
+    const char *model;  size_t model_len;
+    unsigned long long seq, in_tokens, out_tokens, reason_tokens;
+    long long created;
+    size_t slice;                            /* fixed piece size (oversize streams), else words */
+    int include_usage, gm_array, ol_generate;
+    char stamp[40];                          /* Ollama created_at */
+} mock_answer;
+
+/* How a generated body is sent (endless=, tool_flood=, gzip_bomb=): pieces [0, head), then
+   the unit [unit0, unit1) again and again (or, for a flood, pieces built per tool call),
+   then the tail [tail, nends). */
+enum { MOCK_GEN_NONE, MOCK_GEN_REPEAT, MOCK_GEN_FLOOD, MOCK_GEN_BOMB };
+
+typedef struct mock_genplan {
+    int kind, proto;
+    size_t head, unit0, unit1, tail;
+    long long count;                       /* repeats or tool calls; -1: until a limit */
+    long long total;                       /* MOCK_GEN_BOMB: bytes of the repeated part */
+} mock_genplan;
+
 /* A reply under construction: the body is a run of pieces (SSE events, NDJSON lines) so the
    sender can pace, fragment and cut it. */
 typedef struct mock_resp {
-    int status, stream, crlf, close;
+    int status, stream, crlf, close, chunked, gzip;
     const char *ctype;
     mock_buf hdr;                          /* extra header lines, each ending in CRLF */
     mock_buf body;
+    mock_buf tmp;                          /* scratch: Bedrock frames */
     size_t *ends, nends, cap_ends;         /* end offset of each piece */
     size_t cut;                            /* pieces kept when instream_error breaks off */
-    int marks;
+    size_t mark1;                          /* pieces up to the first delta; 0 when none */
+    int marks, bad_utf8;                   /* bad_utf8: the next piece gets its invalid bytes */
+    unsigned long long seqno;              /* Responses API sequence_number */
+    mock_genplan gen;
+    mock_answer ans;                       /* the answer a flood builds its calls from */
 } mock_resp;
 
 typedef struct mock_conn {
@@ -1345,16 +1437,30 @@ static void mock_consume(mock_conn *c) {
 
 static void mock_resp_reset(mock_resp *r) {
     r->status = 200;
-    r->stream = r->crlf = r->close = 0;
+    r->stream = r->crlf = r->close = r->chunked = r->gzip = 0;
     r->ctype = "application/json";
     mock_buf_clear(&r->hdr);
     mock_buf_clear(&r->body);
-    r->nends = r->cut = 0;
-    r->marks = 0;
+    mock_buf_clear(&r->tmp);
+    r->nends = r->cut = r->mark1 = 0;
+    r->marks = r->bad_utf8 = 0;
+    r->seqno = 0;
+    memset(&r->gen, 0, sizeof r->gen);
+}
+
+/* bad_utf8=1: the answer's text starts with an invalid byte, which the JSON writer turned
+   into the escape \ufffd; the first such escape in p[0..n) becomes six 0xFF bytes (the same
+   length, so no offset moves). Returns 1 when it found one. */
+static int mock_bad_patch(char *p, size_t n) {
+    const char *hit = mock_find(p, n, "\\ufffd");
+    if (!hit) return 0;
+    memset(p + (hit - p), 0xFF, 6);
+    return 1;
 }
 
 /* Ends the current piece of a streamed body. */
 static void mock_piece(mock_resp *r) {
+    size_t start = r->nends ? r->ends[r->nends - 1] : 0;
     if (r->nends == r->cap_ends) {
         size_t ncap = r->cap_ends ? r->cap_ends * 2 : 64;
         size_t *np = (size_t *)realloc(r->ends, ncap * sizeof *np);
@@ -1362,13 +1468,16 @@ static void mock_piece(mock_resp *r) {
         r->ends = np;
         r->cap_ends = ncap;
     }
+    if (r->bad_utf8 && !r->body.oom && mock_bad_patch(r->body.p + start, r->body.len - start)) r->bad_utf8 = 0;
     r->ends[r->nends++] = r->body.len;
 }
 
 /* Remembers where an instream_error stream breaks off: after the second delta (or the
-   first, when there is only one). */
+   first, when there is only one); and where the first delta ends (reset_after=delta,
+   stall_delta_ms=, the unit of generated streams). */
 static void mock_mark(mock_resp *r) {
     if (++r->marks <= 2) r->cut = r->nends;
+    if (r->marks == 1) r->mark1 = r->nends;
 }
 
 static const char *mock_eol(const mock_resp *r) { return r->crlf ? "\r\n" : "\n"; }
@@ -1412,6 +1521,11 @@ static const char *mock_reason(int status) {
     case 200: return "OK";
     case 201: return "Created";
     case 204: return "No Content";
+    case 301: return "Moved Permanently";
+    case 302: return "Found";
+    case 303: return "See Other";
+    case 307: return "Temporary Redirect";
+    case 308: return "Permanent Redirect";
     case 400: return "Bad Request";
     case 401: return "Unauthorized";
     case 402: return "Payment Required";
@@ -1432,16 +1546,17 @@ static const char *mock_reason(int status) {
     case 504: return "Gateway Timeout";
     case 505: return "HTTP Version Not Supported";
     case 529: return "Site Overloaded";
-    default: return status < 300 ? "OK" : status < 500 ? "Client Error" : "Server Error";
+    default: return status < 300 ? "OK" : status < 400 ? "Redirect" : status < 500 ? "Client Error" : "Server Error";
     }
 }
 
 /* >>sending ================================================================================= */
 
-/* The body sender: applies truncate=, reset_after= and bytewise= to whatever it is given. */
+/* The body sender: applies truncate=, reset_after=, eof_after= and bytewise= to whatever it
+   is given. */
 typedef struct mock_out {
     int fd, chunked, bytewise, dead, done;
-    long long sent, reset_after, limit;    /* limit: truncate= point; -1 none */
+    long long sent, reset_after, eof_after, limit;    /* limit: truncate= point; -1 none */
 } mock_out;
 
 static int mock_write_chunk(int fd, const char *p, size_t n) {
@@ -1473,16 +1588,305 @@ static void mock_out_reset(mock_out *o) {
     o->dead = 1;
 }
 
+static long long mock_min_left(long long allow, long long point, long long sent) {
+    return point >= 0 && allow > point - sent ? point - sent : allow;
+}
+
 static void mock_out_body(mock_out *o, const char *p, size_t n) {
     size_t allow = n, i;
     if (o->dead || o->done) return;
-    if (o->limit >= 0 && (long long)allow > o->limit - o->sent) allow = (size_t)(o->limit - o->sent);
-    if (o->reset_after >= 0 && (long long)allow > o->reset_after - o->sent) allow = (size_t)(o->reset_after - o->sent);
+    allow = (size_t)mock_min_left((long long)allow, o->limit, o->sent);
+    allow = (size_t)mock_min_left((long long)allow, o->reset_after, o->sent);
+    allow = (size_t)mock_min_left((long long)allow, o->eof_after, o->sent);
     if (o->bytewise) for (i = 0; i < allow && !o->dead; i++) mock_out_raw(o, p + i, 1);
     else if (allow) mock_out_raw(o, p, allow);
     o->sent += (long long)allow;
     if (o->reset_after >= 0 && o->sent >= o->reset_after) mock_out_reset(o);
+    else if (o->eof_after >= 0 && o->sent >= o->eof_after) o->dead = 1;   /* FIN, no terminator */
     else if (o->limit >= 0 && o->sent >= o->limit) o->done = 1;
+}
+
+/* >>gzip: DEFLATE with the fixed Huffman codes (RFC 1951 3.2.6) in a gzip member (RFC 1952).
+   Enough for a bomb: literals, and matches that repeat the last P bytes. ================== */
+
+static uint32_t mock_crc_tab[256];
+
+/* Filled once in main, before any connection thread exists. */
+static void mock_crc_init(void) {
+    uint32_t i, c;
+    int k;
+    for (i = 0; i < 256; i++) {
+        for (c = i, k = 0; k < 8; k++) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+        mock_crc_tab[i] = c;
+    }
+}
+
+/* CRC-32 as zlib's crc32(crc, p, n): gzip trailers and AWS event-stream frames. */
+static uint32_t mock_crc32(uint32_t crc, const void *data, size_t n) {
+    const unsigned char *p = (const unsigned char *)data;
+    crc = ~crc;
+    while (n--) crc = mock_crc_tab[(crc ^ *p++) & 0xFF] ^ (crc >> 8);
+    return ~crc;
+}
+
+typedef struct mock_gz {
+    mock_out *o;
+    uint32_t acc;                          /* bits not yet written, first bit lowest */
+    int nacc, open;                        /* open: a fixed-code block has begun */
+    unsigned char buf[8192];
+    size_t len;
+} mock_gz;
+
+static void mock_gz_send(mock_gz *g) {
+    if (g->len) mock_out_body(g->o, (const char *)g->buf, g->len);
+    g->len = 0;
+}
+
+static void mock_gz_bits(mock_gz *g, uint32_t v, int n) {
+    g->acc |= v << g->nacc;
+    g->nacc += n;
+    while (g->nacc >= 8) {
+        g->buf[g->len++] = (unsigned char)(g->acc & 0xFF);
+        if (g->len == sizeof g->buf) mock_gz_send(g);
+        g->acc >>= 8;
+        g->nacc -= 8;
+    }
+}
+
+/* Huffman codes go out most significant bit first, everything else least first. */
+static void mock_gz_code(mock_gz *g, uint32_t code, int len) {
+    uint32_t r = 0;
+    int i;
+    for (i = 0; i < len; i++) { r = (r << 1) | (code & 1); code >>= 1; }
+    mock_gz_bits(g, r, len);
+}
+
+static void mock_gz_sym(mock_gz *g, unsigned s) {
+    if (s < 144) mock_gz_code(g, 0x30 + s, 8);
+    else if (s < 256) mock_gz_code(g, 0x190 + s - 144, 9);
+    else if (s < 280) mock_gz_code(g, s - 256, 7);
+    else mock_gz_code(g, 0xC0 + s - 280, 8);
+}
+
+static void mock_gz_open(mock_gz *g) {
+    if (g->open) return;
+    mock_gz_bits(g, 0, 1);                 /* BFINAL 0 */
+    mock_gz_bits(g, 1, 2);                 /* BTYPE 01: fixed codes */
+    g->open = 1;
+}
+
+static void mock_gz_start(mock_gz *g, mock_out *o) {
+    static const unsigned char head[10] = { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3 };
+    memset(g, 0, sizeof *g);
+    g->o = o;
+    memcpy(g->buf, head, sizeof head);
+    g->len = sizeof head;
+}
+
+static void mock_gz_lit(mock_gz *g, const char *p, size_t n) {
+    size_t i;
+    mock_gz_open(g);
+    for (i = 0; i < n; i++) mock_gz_sym(g, (unsigned char)p[i]);
+}
+
+/* One match: len 3..258 bytes copied from dist 1..32768 back. */
+static void mock_gz_match(mock_gz *g, unsigned len, unsigned dist) {
+    static const unsigned short lbase[29] = { 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59,
+                                              67, 83, 99, 115, 131, 163, 195, 227, 258 };
+    static const unsigned char lextra[29] = { 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0 };
+    static const unsigned short dbase[30] = { 1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769,
+                                              1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577 };
+    int i = 28, d = 29;
+    while (lbase[i] > len) i--;
+    while (dbase[d] > dist) d--;
+    mock_gz_open(g);
+    mock_gz_sym(g, 257 + (unsigned)i);
+    if (lextra[i]) mock_gz_bits(g, len - lbase[i], lextra[i]);
+    mock_gz_code(g, (uint32_t)d, 5);
+    if (d >= 4) mock_gz_bits(g, dist - dbase[d], (d - 2) / 2);
+}
+
+/* Ends the block and byte-aligns with an empty stored block (a sync flush), so the client
+   can decode everything sent so far; then sends it. */
+static void mock_gz_flush(mock_gz *g) {
+    if (g->open) mock_gz_sym(g, 256);
+    g->open = 0;
+    mock_gz_bits(g, 0, 3);
+    if (g->nacc) mock_gz_bits(g, 0, 8 - g->nacc);
+    mock_gz_bits(g, 0, 16);
+    mock_gz_bits(g, 0xFFFF, 16);
+    mock_gz_send(g);
+}
+
+/* An empty final block, then the trailer: CRC-32 and size of the decoded data. */
+static void mock_gz_finish(mock_gz *g, uint32_t crc, unsigned long long size) {
+    if (g->open) mock_gz_sym(g, 256);
+    g->open = 0;
+    mock_gz_bits(g, 1, 1);
+    mock_gz_bits(g, 1, 2);
+    mock_gz_sym(g, 256);
+    if (g->nacc) mock_gz_bits(g, 0, 8 - g->nacc);
+    mock_gz_bits(g, crc & 0xFFFF, 16);
+    mock_gz_bits(g, crc >> 16, 16);
+    mock_gz_bits(g, (uint32_t)(size & 0xFFFF), 16);
+    mock_gz_bits(g, (uint32_t)((size >> 16) & 0xFFFF), 16);
+    mock_gz_send(g);
+}
+
+/* CRC-32 arithmetic on polynomials over GF(2) modulo the CRC polynomial, in the reflected
+   form the table uses (bit 31 holds x^0): enough to append a CRC for bytes not seen. */
+static uint32_t mock_crc_mulmod(uint32_t a, uint32_t b) {
+    uint32_t m = 0x80000000u, p = 0;
+    while (m) {
+        if (a & m) p ^= b;
+        m >>= 1;
+        b = (b & 1) ? (b >> 1) ^ 0xEDB88320u : b >> 1;   /* b times x */
+    }
+    return p;
+}
+
+/* x^(8 n) modulo the polynomial: what n appended bytes do to a CRC register. */
+static uint32_t mock_crc_shift(unsigned long long n) {
+    uint32_t r = 0x80000000u, sq = 0x00800000u;           /* 1 and x^8 */
+    while (n) {
+        if (n & 1) r = mock_crc_mulmod(r, sq);
+        sq = mock_crc_mulmod(sq, sq);
+        n >>= 1;
+    }
+    return r;
+}
+
+/* The CRC of A then B from crc(A), crc(B) and B's length. */
+static uint32_t mock_crc_cat(uint32_t a, uint32_t b, unsigned long long blen) {
+    return mock_crc_mulmod(mock_crc_shift(blen), a) ^ b;
+}
+
+/* CRC of total bytes that repeat unit[0..n) after crc, in O(log total) steps: a client that
+   reads a whole gigabyte bomb does not cost a gigabyte of CRC work. */
+static uint32_t mock_crc_repeat(uint32_t crc, const char *unit, size_t n, unsigned long long total) {
+    unsigned long long k = total / n, len = n;
+    uint32_t c = mock_crc32(0, unit, n);                  /* crc of unit repeated 2^j times */
+    while (k) {
+        if (k & 1) crc = mock_crc_cat(crc, c, len);
+        c = mock_crc_cat(c, c, len);
+        len *= 2;
+        k >>= 1;
+    }
+    return mock_crc32(crc, unit, (size_t)(total % n));
+}
+
+/* >>send: pieces, generated bodies, heads ================================================== */
+
+static long long mock_now_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* One reply going out: the body sink (plain or through gzip) and its pacing. */
+typedef struct mock_send {
+    mock_conn *c;
+    const mock_spec *f;
+    mock_out o;
+    mock_gz *gz;
+    size_t pieces;                         /* pieces sent so far */
+    long long t0;                          /* when the body began (generator time limit) */
+} mock_send;
+
+static int mock_send_live(const mock_send *s) { return !s->o.dead && !s->o.done; }
+
+/* One piece: chunk_delay_ms before it (but the first), stall_ms after the first,
+   stall_delta_ms after the first delta; a gzip body is flushed after each. */
+static void mock_send_piece(mock_send *s, const char *p, size_t n) {
+    const mock_spec *f = s->f;
+    if (!mock_send_live(s)) return;
+    if (s->pieces > 0 && f->chunk_delay_ms > 0) mock_sleep_ms(f->chunk_delay_ms);
+    if (s->gz) { mock_gz_lit(s->gz, p, n); mock_gz_flush(s->gz); }
+    else mock_out_body(&s->o, p, n);
+    s->pieces++;
+    if (s->pieces == 1 && f->stall_ms > 0) mock_sleep_ms(f->stall_ms);
+    if (s->c->resp.mark1 && s->pieces == s->c->resp.mark1 && f->stall_delta_ms > 0) mock_sleep_ms(f->stall_delta_ms);
+}
+
+static void mock_send_range(mock_send *s, size_t from, size_t to) {
+    const mock_resp *r = &s->c->resp;
+    size_t i;
+    for (i = from; i < to && mock_send_live(s); i++) {
+        size_t start = i ? r->ends[i - 1] : 0;
+        mock_send_piece(s, r->body.p + start, r->ends[i] - start);
+    }
+}
+
+/* The server-side bound of endless bodies: a client that never stops reading (or a broken
+   one) cannot keep a connection thread busy forever. */
+static int mock_gen_over(const mock_send *s) {
+    return s->o.sent >= MOCK_GEN_MAX_BYTES || mock_now_ms() - s->t0 >= MOCK_GEN_MAX_MS || mock_stopping();
+}
+
+static void mock_flood_call(mock_resp *r, long long i);
+
+static void mock_send_generated(mock_send *s) {
+    mock_resp *r = &s->c->resp;
+    mock_genplan *g = &r->gen;
+    long long k;
+    mock_send_range(s, 0, g->head);
+    for (k = 0; (g->count < 0 || k < g->count) && mock_send_live(s) && !mock_gen_over(s); k++) {
+        if (g->kind == MOCK_GEN_REPEAT) {
+            mock_send_range(s, g->unit0, g->unit1);
+        } else {
+            /* a flood builds each call after the tail, sends it, and takes it back */
+            size_t len0 = r->body.len, n0 = r->nends;
+            mock_flood_call(r, k);
+            if (r->body.oom) { s->o.dead = 1; break; }
+            mock_send_range(s, n0, r->nends);
+            r->body.len = len0;
+            r->nends = n0;
+        }
+    }
+    mock_send_range(s, g->tail, r->nends);
+}
+
+/* gzip_bomb=: the head, then the unit repeated by matches (total bytes), then the tail, all
+   compressed; a flush every 64 KiB of decoded data lets the client start decoding. The CRC
+   is only computed when the client took the whole body. */
+static void mock_send_bomb(mock_send *s) {
+    mock_resp *r = &s->c->resp;
+    mock_genplan *g = &r->gen;
+    size_t u0 = g->unit0 ? r->ends[g->unit0 - 1] : 0, un = r->ends[g->unit0] - u0, t0 = r->ends[g->tail - 1];
+    const char *unit = r->body.p + u0;
+    unsigned long long done = 0, flushed = 0, size;
+    uint32_t crc;
+    mock_send_range(s, 0, g->head);
+    if (mock_send_live(s)) {
+        unsigned long long first = (unsigned long long)g->total < un ? (unsigned long long)g->total : un;
+        mock_gz_lit(s->gz, unit, (size_t)first);
+        done = first;
+    }
+    while (done < (unsigned long long)g->total && mock_send_live(s)) {
+        unsigned long long rem = (unsigned long long)g->total - done;
+        unsigned len = rem > 258 ? 258 : (unsigned)rem;
+        if (rem < 3 || un > 32768) {
+            mock_gz_lit(s->gz, unit + done % un, 1);
+            done++;
+            continue;
+        }
+        if (rem - len > 0 && rem - len < 3) len -= 3;
+        mock_gz_match(s->gz, len, (unsigned)un);
+        done += len;
+        if (done - flushed >= 65536) {
+            mock_gz_flush(s->gz);
+            flushed = done;
+            if (mock_now_ms() - s->t0 >= MOCK_GEN_MAX_MS || mock_stopping()) s->o.dead = 1;
+        }
+    }
+    if (mock_send_live(s)) mock_gz_flush(s->gz);
+    mock_send_range(s, g->tail, r->nends);
+    if (!mock_send_live(s)) return;
+    crc = mock_crc32(0, r->body.p, u0);
+    crc = mock_crc_repeat(crc, unit, un, (unsigned long long)g->total);
+    crc = mock_crc32(crc, r->body.p + t0, r->body.len - t0);
+    size = u0 + (unsigned long long)g->total + (r->body.len - t0);
+    mock_gz_finish(s->gz, crc, size);
 }
 
 static void mock_head(mock_conn *c, const mock_resp *r, long long clen) {
@@ -1497,8 +1901,10 @@ static void mock_head(mock_conn *c, const mock_resp *r, long long clen) {
     mock_puts(h, mock_reason(r->status));
     mock_puts(h, "\r\nContent-Type: ");
     mock_puts(h, r->ctype);
-    if (r->stream) mock_puts(h, "\r\nTransfer-Encoding: chunked\r\nCache-Control: no-cache");
+    if (r->chunked) mock_puts(h, "\r\nTransfer-Encoding: chunked");
     else { mock_puts(h, "\r\nContent-Length: "); mock_putu(h, (unsigned long long)clen); }
+    if (r->stream) mock_puts(h, "\r\nCache-Control: no-cache");
+    if (r->gzip) mock_puts(h, "\r\nContent-Encoding: gzip");
     mock_puts(h, "\r\nServer: ailib-mock\r\nx-request-id: ");
     mock_puts(h, id);
     mock_puts(h, "\r\nrequest-id: ");
@@ -1510,38 +1916,70 @@ static void mock_head(mock_conn *c, const mock_resp *r, long long clen) {
     mock_puts(h, "\r\n");
 }
 
-static void mock_emit_pieces(mock_conn *c, mock_out *o, const mock_spec *f) {
-    const mock_resp *r = &c->resp;
-    size_t i, start = 0, n = r->nends ? r->nends : 1;
-    for (i = 0; i < n && !o->dead && !o->done; i++) {
-        size_t end = r->nends ? r->ends[i] : r->body.len;
-        if (i > 0 && f->chunk_delay_ms > 0) mock_sleep_ms(f->chunk_delay_ms);
-        mock_out_body(o, r->body.p + start, end - start);
-        if (i == 0 && f->stall_ms > 0) mock_sleep_ms(f->stall_ms);
-        start = end;
+/* head_delay_ms=: the status line at once, then each header line (and the blank line that
+   ends the head) after a pause: a server that drips its headers. */
+static int mock_head_slowly(mock_conn *c, long long pause) {
+    const char *p = c->head.p, *e = p + c->head.len;
+    while (p < e) {
+        const char *nl = (const char *)memchr(p, '\n', (size_t)(e - p));
+        size_t n = nl ? (size_t)(nl - p) + 1 : (size_t)(e - p);
+        if (p != c->head.p) mock_sleep_ms(pause);
+        if (!mock_write_all(c->fd, p, n)) return 0;
+        p += n;
     }
-    if (!o->dead && !mock_write_all(c->fd, "0\r\n\r\n", 5)) o->dead = 1;
+    return 1;
+}
+
+/* upgrade=1: "101 Switching Protocols" although nobody asked, then bytes of some other
+   protocol (a WebSocket text frame and a line of text), then the connection closes. */
+static void mock_upgrade(mock_conn *c) {
+    static const char head[] = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nServer: ailib-mock\r\n\r\n";
+    static const char bytes[] = "\x81\x05hello" "ailib-mock switched protocols (upgrade=1) and speaks something else now\n";
+    if (mock_write_all(c->fd, head, sizeof head - 1)) mock_write_all(c->fd, bytes, sizeof bytes - 1);
+    c->dead = 1;
+}
+
+/* reset_after=delta / eof_after=delta: the byte just past the first delta of a stream (half
+   the body of anything else). */
+static long long mock_at(const mock_resp *r, long long v) {
+    if (v != MOCK_AT_DELTA) return v;
+    if (r->stream && r->mark1) return (long long)r->ends[r->mark1 - 1];
+    return (long long)r->body.len / 2;
 }
 
 /* Writes the reply under the spec's faults. A plain unary reply is one writev. */
 static void mock_emit(mock_conn *c, const mock_spec *f) {
     mock_resp *r = &c->resp;
     long long clen = (long long)r->body.len;
-    mock_out o;
-    if (r->body.oom || r->hdr.oom) {
+    mock_send s;
+    mock_gz gz;
+    if (r->body.oom || r->hdr.oom || r->tmp.oom) {
         mock_simple(r, 500, "text/plain", "ailib-mock: out of memory building the reply\n");
         c->close_after = 1;
     }
     if (r->close) c->close_after = 1;
+    if (f->reset_head) {
+        /* not one byte of a response: RST right after the request */
+        memset(&s.o, 0, sizeof s.o);
+        s.o.fd = c->fd;
+        mock_out_reset(&s.o);
+        c->dead = 1;
+        return;
+    }
     if (f->delay_ms > 0) mock_sleep_ms(f->delay_ms);
-    if (!r->stream && f->truncate >= 0 && f->truncate < clen) clen = f->truncate;
+    if (f->upgrade) { mock_upgrade(c); return; }
+    r->chunked = r->stream || f->chunked || r->gen.kind != MOCK_GEN_NONE;
+    if (!r->chunked && f->truncate >= 0 && f->truncate < clen) clen = f->truncate;
     mock_head(c, r, clen);
-    memset(&o, 0, sizeof o);
-    o.fd = c->fd;
-    o.bytewise = f->bytewise;
-    o.reset_after = f->reset_after;
-    o.limit = f->truncate;
-    if (!r->stream && !f->bytewise && f->reset_after < 0 && f->stall_ms <= 0) {
+    memset(&s, 0, sizeof s);
+    s.c = c;
+    s.f = f;
+    s.o.fd = c->fd;
+    s.o.bytewise = f->bytewise;
+    s.o.reset_after = mock_at(r, f->reset_after);
+    s.o.eof_after = mock_at(r, f->eof_after);
+    s.o.limit = f->truncate;
+    if (!r->chunked && !f->bytewise && s.o.reset_after < 0 && s.o.eof_after < 0 && f->stall_ms <= 0 && f->head_delay_ms <= 0) {
         struct iovec iov[2];
         iov[0].iov_base = c->head.p;
         iov[0].iov_len = c->head.len;
@@ -1550,37 +1988,31 @@ static void mock_emit(mock_conn *c, const mock_spec *f) {
         if (!mock_writev_all(c->fd, iov, clen ? 2 : 1)) c->dead = 1;
         return;
     }
-    if (!mock_write_all(c->fd, c->head.p, c->head.len)) { c->dead = 1; return; }
-    if (o.reset_after == 0) mock_out_reset(&o);
-    if (r->stream) {
-        o.chunked = 1;
-        mock_emit_pieces(c, &o, f);
+    if (f->head_delay_ms > 0 ? !mock_head_slowly(c, f->head_delay_ms) : !mock_write_all(c->fd, c->head.p, c->head.len)) {
+        c->dead = 1;
+        return;
+    }
+    if (s.o.reset_after == 0) mock_out_reset(&s.o);
+    s.t0 = mock_now_ms();
+    if (r->chunked) {
+        s.o.chunked = 1;
+        if (r->gzip) { mock_gz_start(&gz, &s.o); s.gz = &gz; }
+        if (r->gen.kind == MOCK_GEN_BOMB) mock_send_bomb(&s);
+        else if (r->gen.kind != MOCK_GEN_NONE) mock_send_generated(&s);
+        else if (r->stream && r->nends) mock_send_range(&s, 0, r->nends);
+        else mock_send_piece(&s, r->body.p, r->body.len);
+        /* the terminating chunk, also after truncate= (a clean end); not after a cut */
+        if (!s.o.dead && !mock_write_all(c->fd, "0\r\n\r\n", 5)) s.o.dead = 1;
     } else {
         if (f->stall_ms > 0) mock_sleep_ms(f->stall_ms);
-        mock_out_body(&o, r->body.p, (size_t)clen);
+        mock_out_body(&s.o, r->body.p, (size_t)clen);
     }
-    if (o.dead) c->dead = 1;
+    if (s.o.dead) c->dead = 1;
 }
 
 /* >>answers ================================================================================= */
 
-enum { MOCK_P_OPENAI, MOCK_P_ANTHROPIC, MOCK_P_GEMINI, MOCK_P_OLLAMA, MOCK_P_COHERE };
-
-/* What the model "says", independent of protocol. Strings live in the connection. */
-typedef struct mock_answer {
-    int tool;                                /* a tool call instead of text */
-    const char *text;   size_t text_len;
-    const char *reason; size_t reason_len;   /* reasoning text; 0 when none */
-    const char *name;   size_t name_len;     /* tool name */
-    const char *args;                        /* tool arguments, JSON (bad_json=syntax: not JSON) */
-    const char *args_obj;                    /* args where a protocol embeds them as an object */
-    const char *model;  size_t model_len;
-    unsigned long long seq, in_tokens, out_tokens, reason_tokens;
-    long long created;
-    size_t slice;                            /* fixed piece size (oversize streams), else words */
-    int include_usage, gm_array, ol_generate;
-    char stamp[40];                          /* Ollama created_at */
-} mock_answer;
+enum { MOCK_P_OPENAI, MOCK_P_ANTHROPIC, MOCK_P_GEMINI, MOCK_P_OLLAMA, MOCK_P_COHERE, MOCK_P_RESPONSES, MOCK_P_BEDROCK };
 
 /* Next streamed piece: leading blanks plus one word, or a fixed slice when slice > 0. */
 static int mock_word(const mock_answer *a, const char *s, size_t n, size_t *pos, mock_span *w) {
@@ -1625,6 +2057,15 @@ static void mock_put_id(mock_buf *b, const char *prefix, const mock_answer *a) {
     mock_putc(b, '"');
     mock_puts(b, prefix);
     mock_putu(b, a->seq);
+    mock_putc(b, '"');
+}
+
+/* An id for call number call of a tool-call flood ("call_mock7_12"), or the plain id (-1). */
+static void mock_put_idn(mock_buf *b, const char *prefix, const mock_answer *a, long long call) {
+    mock_putc(b, '"');
+    mock_puts(b, prefix);
+    mock_putu(b, a->seq);
+    if (call >= 0) { mock_putc(b, '_'); mock_putu(b, (unsigned long long)call); }
     mock_putc(b, '"');
 }
 
@@ -2241,33 +2682,447 @@ static void mock_co_stream(mock_resp *r, const mock_answer *a) {
     mock_co_message_end(r, a, a->tool ? "TOOL_CALL" : "COMPLETE");
 }
 
+/* >>responses =============================================================================== */
+
+static void mock_rs_usage(mock_buf *b, const mock_answer *a) {
+    unsigned long long out = a->out_tokens + a->reason_tokens;
+    mock_puts(b, "{\"input_tokens\":");
+    mock_putu(b, a->in_tokens);
+    mock_puts(b, ",\"input_tokens_details\":{\"cached_tokens\":0},\"output_tokens\":");
+    mock_putu(b, out);
+    mock_puts(b, ",\"output_tokens_details\":{\"reasoning_tokens\":");
+    mock_putu(b, a->reason_tokens);
+    mock_puts(b, "},\"total_tokens\":");
+    mock_putu(b, a->in_tokens + out);
+    mock_putc(b, '}');
+}
+
+/* The response object up to its status: id, timestamps, model. */
+static void mock_rs_head(mock_buf *b, const mock_answer *a, const char *status) {
+    mock_puts(b, "{\"id\":");
+    mock_put_id(b, "resp_mock", a);
+    mock_puts(b, ",\"object\":\"response\",\"created_at\":");
+    mock_putu(b, (unsigned long long)a->created);
+    mock_puts(b, ",\"status\":\"");
+    mock_puts(b, status);
+    mock_puts(b, strcmp(status, "failed") ? "\",\"error\":null" : "\",\"error\":{\"code\":\"server_error\",\"message\":\"The server had an "
+                                                                  "error while processing your request.\"}");
+    mock_puts(b, ",\"incomplete_details\":null,\"instructions\":null,\"model\":");
+    mock_putj(b, a->model, a->model_len);
+}
+
+static void mock_rs_reasoning_item(mock_buf *b, const mock_answer *a, int whole) {
+    mock_puts(b, "{\"id\":");
+    mock_put_id(b, "rs_mock", a);
+    mock_puts(b, ",\"type\":\"reasoning\",\"summary\":[");
+    if (whole) { mock_puts(b, "{\"type\":\"summary_text\",\"text\":"); mock_putj(b, a->reason, a->reason_len); mock_putc(b, '}'); }
+    mock_puts(b, "]}");
+}
+
+static void mock_rs_message_item(mock_buf *b, const mock_answer *a, int whole) {
+    mock_puts(b, "{\"id\":");
+    mock_put_id(b, "msg_mock", a);
+    mock_puts(b, whole ? ",\"type\":\"message\",\"status\":\"completed\",\"role\":\"assistant\",\"content\":["
+                       : ",\"type\":\"message\",\"status\":\"in_progress\",\"role\":\"assistant\",\"content\":[");
+    if (whole) { mock_puts(b, "{\"type\":\"output_text\",\"annotations\":[],\"text\":"); mock_putj(b, a->text, a->text_len); mock_putc(b, '}'); }
+    mock_puts(b, "]}");
+}
+
+/* A function_call item; call numbers the calls of a flood (-1: the one call). */
+static void mock_rs_call_item(mock_buf *b, const mock_answer *a, long long call, int whole) {
+    mock_puts(b, "{\"id\":");
+    mock_put_idn(b, "fc_mock", a, call);
+    mock_puts(b, whole ? ",\"type\":\"function_call\",\"status\":\"completed\",\"call_id\":"
+                       : ",\"type\":\"function_call\",\"status\":\"in_progress\",\"call_id\":");
+    mock_put_idn(b, "call_mock", a, call);
+    mock_puts(b, ",\"name\":");
+    mock_putj(b, a->name, a->name_len);
+    mock_puts(b, ",\"arguments\":");
+    mock_putjs(b, whole ? a->args : "");
+    mock_putc(b, '}');
+}
+
+static void mock_rs_output(mock_buf *b, const mock_answer *a) {
+    mock_putc(b, '[');
+    if (a->reason_len) { mock_rs_reasoning_item(b, a, 1); mock_putc(b, ','); }
+    if (a->tool) mock_rs_call_item(b, a, -1, 1);
+    else mock_rs_message_item(b, a, 1);
+    mock_putc(b, ']');
+}
+
+static void mock_rs_unary(mock_resp *r, const mock_answer *a) {
+    mock_buf *b = &r->body;
+    mock_rs_head(b, a, "completed");
+    mock_puts(b, ",\"output\":");
+    mock_rs_output(b, a);
+    mock_puts(b, ",\"parallel_tool_calls\":true,\"store\":false,\"usage\":");
+    mock_rs_usage(b, a);
+    mock_putc(b, '}');
+}
+
+/* event: TYPE / data: {"type":TYPE ... ,"sequence_number":N} */
+static void mock_rs_event(mock_resp *r, const char *type) {
+    mock_sse_begin(r, type);
+    mock_puts(&r->body, "{\"type\":\"");
+    mock_puts(&r->body, type);
+    mock_putc(&r->body, '"');
+}
+
+static void mock_rs_end(mock_resp *r) {
+    mock_puts(&r->body, ",\"sequence_number\":");
+    mock_putu(&r->body, r->seqno++);
+    mock_putc(&r->body, '}');
+    mock_sse_end(r);
+}
+
+/* An event about an item: its id and output index. */
+static void mock_rs_item_event(mock_resp *r, const char *type, const char *prefix, const mock_answer *a, long long call, int index) {
+    mock_rs_event(r, type);
+    mock_puts(&r->body, ",\"item_id\":");
+    mock_put_idn(&r->body, prefix, a, call);
+    mock_puts(&r->body, ",\"output_index\":");
+    mock_putu(&r->body, (unsigned long long)index);
+}
+
+static void mock_rs_response_event(mock_resp *r, const char *type, const mock_answer *a, int done) {
+    mock_rs_event(r, type);
+    mock_puts(&r->body, ",\"response\":");
+    mock_rs_head(&r->body, a, done ? "completed" : "in_progress");
+    if (done) {
+        mock_puts(&r->body, ",\"output\":");
+        mock_rs_output(&r->body, a);
+        mock_puts(&r->body, ",\"usage\":");
+        mock_rs_usage(&r->body, a);
+        mock_putc(&r->body, '}');
+    } else {
+        mock_puts(&r->body, ",\"output\":[],\"usage\":null}");
+    }
+    mock_rs_end(r);
+}
+
+static void mock_rs_item_added(mock_resp *r, const char *type, int index) {
+    mock_rs_event(r, type);
+    mock_puts(&r->body, ",\"output_index\":");
+    mock_putu(&r->body, (unsigned long long)index);
+    mock_puts(&r->body, ",\"item\":");
+}
+
+static void mock_rs_reasoning_stream(mock_resp *r, const mock_answer *a) {
+    size_t pos = 0;
+    mock_span w;
+    mock_rs_item_added(r, "response.output_item.added", 0);
+    mock_rs_reasoning_item(&r->body, a, 0);
+    mock_rs_end(r);
+    mock_rs_item_event(r, "response.reasoning_summary_part.added", "rs_mock", a, -1, 0);
+    mock_puts(&r->body, ",\"summary_index\":0,\"part\":{\"type\":\"summary_text\",\"text\":\"\"}");
+    mock_rs_end(r);
+    while (mock_word(a, a->reason, a->reason_len, &pos, &w)) {
+        mock_rs_item_event(r, "response.reasoning_summary_text.delta", "rs_mock", a, -1, 0);
+        mock_puts(&r->body, ",\"summary_index\":0,\"delta\":");
+        mock_putj(&r->body, w.p, w.n);
+        mock_rs_end(r);
+        mock_mark(r);
+    }
+    mock_rs_item_event(r, "response.reasoning_summary_text.done", "rs_mock", a, -1, 0);
+    mock_puts(&r->body, ",\"summary_index\":0,\"text\":");
+    mock_putj(&r->body, a->reason, a->reason_len);
+    mock_rs_end(r);
+    mock_rs_item_added(r, "response.output_item.done", 0);
+    mock_rs_reasoning_item(&r->body, a, 1);
+    mock_rs_end(r);
+}
+
+static void mock_rs_text_stream(mock_resp *r, const mock_answer *a, int index) {
+    size_t pos = 0;
+    mock_span w;
+    mock_rs_item_added(r, "response.output_item.added", index);
+    mock_rs_message_item(&r->body, a, 0);
+    mock_rs_end(r);
+    mock_rs_item_event(r, "response.content_part.added", "msg_mock", a, -1, index);
+    mock_puts(&r->body, ",\"content_index\":0,\"part\":{\"type\":\"output_text\",\"annotations\":[],\"text\":\"\"}");
+    mock_rs_end(r);
+    while (mock_word(a, a->text, a->text_len, &pos, &w)) {
+        mock_rs_item_event(r, "response.output_text.delta", "msg_mock", a, -1, index);
+        mock_puts(&r->body, ",\"content_index\":0,\"delta\":");
+        mock_putj(&r->body, w.p, w.n);
+        mock_rs_end(r);
+        mock_mark(r);
+    }
+    mock_rs_item_event(r, "response.output_text.done", "msg_mock", a, -1, index);
+    mock_puts(&r->body, ",\"content_index\":0,\"text\":");
+    mock_putj(&r->body, a->text, a->text_len);
+    mock_rs_end(r);
+    mock_rs_item_event(r, "response.content_part.done", "msg_mock", a, -1, index);
+    mock_puts(&r->body, ",\"content_index\":0,\"part\":{\"type\":\"output_text\",\"annotations\":[],\"text\":");
+    mock_putj(&r->body, a->text, a->text_len);
+    mock_putc(&r->body, '}');
+    mock_rs_end(r);
+    mock_rs_item_added(r, "response.output_item.done", index);
+    mock_rs_message_item(&r->body, a, 1);
+    mock_rs_end(r);
+}
+
+/* One function call: added, argument fragments (none for a flood's call: its arguments
+   come whole in .done), done. */
+static void mock_rs_call_stream(mock_resp *r, const mock_answer *a, long long call, int index) {
+    size_t pos = 0, turn = 0;
+    mock_span w;
+    mock_rs_item_added(r, "response.output_item.added", index);
+    mock_rs_call_item(&r->body, a, call, 0);
+    mock_rs_end(r);
+    while (call < 0 && mock_frag(a->args, &pos, &turn, &w)) {
+        mock_rs_item_event(r, "response.function_call_arguments.delta", "fc_mock", a, call, index);
+        mock_puts(&r->body, ",\"delta\":");
+        mock_putj(&r->body, w.p, w.n);
+        mock_rs_end(r);
+        mock_mark(r);
+    }
+    mock_rs_item_event(r, "response.function_call_arguments.done", "fc_mock", a, call, index);
+    mock_puts(&r->body, ",\"arguments\":");
+    mock_putjs(&r->body, a->args);
+    mock_rs_end(r);
+    mock_rs_item_added(r, "response.output_item.done", index);
+    mock_rs_call_item(&r->body, a, call, 1);
+    mock_rs_end(r);
+}
+
+static void mock_rs_stream_head(mock_resp *r, const mock_answer *a) {
+    mock_stream_start(r, "text/event-stream; charset=utf-8");
+    mock_rs_response_event(r, "response.created", a, 0);
+    mock_rs_response_event(r, "response.in_progress", a, 0);
+}
+
+static void mock_rs_stream(mock_resp *r, const mock_answer *a) {
+    int index = 0;
+    mock_rs_stream_head(r, a);
+    if (a->reason_len) { mock_rs_reasoning_stream(r, a); index++; }
+    if (a->tool) mock_rs_call_stream(r, a, -1, index);
+    else mock_rs_text_stream(r, a, index);
+    mock_rs_response_event(r, "response.completed", a, 1);
+}
+
+/* >>bedrock ================================================================================= */
+
+static void mock_be16(mock_buf *b, unsigned v) {
+    char x[2];
+    x[0] = (char)((v >> 8) & 0xFF);
+    x[1] = (char)(v & 0xFF);
+    mock_put(b, x, 2);
+}
+
+static void mock_be32(mock_buf *b, uint32_t v) {
+    char x[4];
+    x[0] = (char)(v >> 24);
+    x[1] = (char)((v >> 16) & 0xFF);
+    x[2] = (char)((v >> 8) & 0xFF);
+    x[3] = (char)(v & 0xFF);
+    mock_put(b, x, 4);
+}
+
+static void mock_br_header(mock_buf *b, const char *name, const char *value) {
+    size_t vn = strlen(value);
+    mock_putc(b, (char)strlen(name));
+    mock_puts(b, name);
+    mock_putc(b, 7);                       /* string */
+    mock_be16(b, (unsigned)vn);
+    mock_put(b, value, vn);
+}
+
+static void mock_be32_at(char *p, uint32_t v) {
+    p[0] = (char)(v >> 24);
+    p[1] = (char)((v >> 16) & 0xFF);
+    p[2] = (char)((v >> 8) & 0xFF);
+    p[3] = (char)(v & 0xFF);
+}
+
+/* Turns body[start..len) (a JSON payload) into one AWS event-stream frame, as a piece:
+   total and headers lengths, prelude CRC, headers, payload, CRC of all before it. kind is
+   "event" (name: the :event-type) or "exception" (name: the :exception-type). */
+static void mock_br_frame(mock_resp *r, size_t start, const char *kind, const char *name) {
+    mock_buf *b = &r->body, *t = &r->tmp;
+    size_t hl;
+    if (b->oom) return;
+    if (r->bad_utf8 && mock_bad_patch(b->p + start, b->len - start)) r->bad_utf8 = 0;   /* before the CRC */
+    t->len = 0;
+    mock_put(t, b->p + start, b->len - start);
+    b->len = start;
+    mock_put(b, "\0\0\0\0\0\0\0\0\0\0\0\0", 12);   /* the prelude, filled in below */
+    mock_br_header(b, strcmp(kind, "event") ? ":exception-type" : ":event-type", name);
+    mock_br_header(b, ":content-type", "application/json");
+    mock_br_header(b, ":message-type", kind);
+    hl = b->len - start - 12;
+    mock_put(b, t->p ? t->p : "", t->len);
+    if (b->oom || t->oom) { b->oom = 1; return; }
+    mock_be32_at(b->p + start, (uint32_t)(b->len - start + 4));
+    mock_be32_at(b->p + start + 4, (uint32_t)hl);
+    mock_be32_at(b->p + start + 8, mock_crc32(0, b->p + start, 8));
+    mock_be32(b, mock_crc32(0, b->p + start, b->len - start));
+    mock_piece(r);
+}
+
+static void mock_br_usage(mock_buf *b, const mock_answer *a) {
+    unsigned long long out = a->out_tokens + a->reason_tokens;
+    mock_puts(b, "{\"inputTokens\":");
+    mock_putu(b, a->in_tokens);
+    mock_puts(b, ",\"outputTokens\":");
+    mock_putu(b, out);
+    mock_puts(b, ",\"totalTokens\":");
+    mock_putu(b, a->in_tokens + out);
+    mock_puts(b, ",\"cacheReadInputTokens\":0,\"cacheWriteInputTokens\":0}");
+}
+
+static void mock_br_unary(mock_resp *r, const mock_answer *a) {
+    mock_buf *b = &r->body;
+    mock_puts(b, "{\"output\":{\"message\":{\"role\":\"assistant\",\"content\":[");
+    if (a->reason_len) {
+        mock_puts(b, "{\"reasoningContent\":{\"reasoningText\":{\"text\":");
+        mock_putj(b, a->reason, a->reason_len);
+        mock_puts(b, ",\"signature\":");
+        mock_putjs(b, mock_signature);
+        mock_puts(b, "}}},");
+    }
+    if (a->tool) {
+        mock_puts(b, "{\"toolUse\":{\"toolUseId\":");
+        mock_put_id(b, "tooluse_mock", a);
+        mock_puts(b, ",\"name\":");
+        mock_putj(b, a->name, a->name_len);
+        mock_puts(b, ",\"input\":");
+        mock_puts(b, a->args_obj);
+        mock_puts(b, "}}");
+    } else {
+        mock_puts(b, "{\"text\":");
+        mock_putj(b, a->text, a->text_len);
+        mock_putc(b, '}');
+    }
+    mock_puts(b, "]}},\"stopReason\":");
+    mock_puts(b, a->tool ? "\"tool_use\"" : "\"end_turn\"");
+    mock_puts(b, ",\"usage\":");
+    mock_br_usage(b, a);
+    mock_puts(b, ",\"metrics\":{\"latencyMs\":1}}");
+}
+
+/* A contentBlockDelta frame: {"contentBlockIndex":i,"delta":{<what>:<s>}} */
+static void mock_br_delta(mock_resp *r, int index, const char *open, mock_span s, const char *close) {
+    size_t start = r->body.len;
+    mock_puts(&r->body, "{\"contentBlockIndex\":");
+    mock_putu(&r->body, (unsigned long long)index);
+    mock_puts(&r->body, ",\"delta\":");
+    mock_puts(&r->body, open);
+    mock_putj(&r->body, s.p, s.n);
+    mock_puts(&r->body, close);
+    mock_puts(&r->body, "}");
+    mock_br_frame(r, start, "event", "contentBlockDelta");
+}
+
+static void mock_br_stop(mock_resp *r, int index) {
+    size_t start = r->body.len;
+    mock_puts(&r->body, "{\"contentBlockIndex\":");
+    mock_putu(&r->body, (unsigned long long)index);
+    mock_puts(&r->body, ",\"p\":\"abcdefgh\"}");
+    mock_br_frame(r, start, "event", "contentBlockStop");
+}
+
+/* A toolUse block: start (id, name), the arguments (in fragments, or whole for a flood's
+   call), stop. */
+static void mock_br_tool(mock_resp *r, const mock_answer *a, long long call, int index) {
+    size_t start = r->body.len, pos = 0, turn = 0;
+    mock_span w;
+    mock_puts(&r->body, "{\"contentBlockIndex\":");
+    mock_putu(&r->body, (unsigned long long)index);
+    mock_puts(&r->body, ",\"start\":{\"toolUse\":{\"toolUseId\":");
+    mock_put_idn(&r->body, "tooluse_mock", a, call);
+    mock_puts(&r->body, ",\"name\":");
+    mock_putj(&r->body, a->name, a->name_len);
+    mock_puts(&r->body, "}}}");
+    mock_br_frame(r, start, "event", "contentBlockStart");
+    if (call >= 0) {
+        w.p = a->args;
+        w.n = strlen(a->args);
+        mock_br_delta(r, index, "{\"toolUse\":{\"input\":", w, "}}");
+    }
+    while (call < 0 && mock_frag(a->args, &pos, &turn, &w)) {
+        mock_br_delta(r, index, "{\"toolUse\":{\"input\":", w, "}}");
+        mock_mark(r);
+    }
+    mock_br_stop(r, index);
+}
+
+static void mock_br_stream_head(mock_resp *r) {
+    size_t start;
+    mock_stream_start(r, "application/vnd.amazon.eventstream");
+    start = r->body.len;
+    mock_puts(&r->body, "{\"p\":\"abcdefghijklmnopqr\",\"role\":\"assistant\"}");
+    mock_br_frame(r, start, "event", "messageStart");
+}
+
+static void mock_br_stream_tail(mock_resp *r, const mock_answer *a, int tool) {
+    size_t start = r->body.len;
+    mock_puts(&r->body, tool ? "{\"p\":\"abcd\",\"stopReason\":\"tool_use\"}" : "{\"p\":\"abcd\",\"stopReason\":\"end_turn\"}");
+    mock_br_frame(r, start, "event", "messageStop");
+    start = r->body.len;
+    mock_puts(&r->body, "{\"metrics\":{\"latencyMs\":1},\"p\":\"abcdefghijkl\",\"usage\":");
+    mock_br_usage(&r->body, a);
+    mock_putc(&r->body, '}');
+    mock_br_frame(r, start, "event", "metadata");
+}
+
+static void mock_br_stream(mock_resp *r, const mock_answer *a) {
+    int index = 0;
+    size_t pos = 0;
+    mock_span w;
+    mock_br_stream_head(r);
+    if (a->reason_len) {
+        while (mock_word(a, a->reason, a->reason_len, &pos, &w)) {
+            mock_br_delta(r, index, "{\"reasoningContent\":{\"text\":", w, "}}");
+            mock_mark(r);
+        }
+        w.p = mock_signature;
+        w.n = strlen(mock_signature);
+        mock_br_delta(r, index, "{\"reasoningContent\":{\"signature\":", w, "}}");
+        mock_br_stop(r, index++);
+    }
+    if (a->tool) mock_br_tool(r, a, -1, index);
+    else {
+        pos = 0;
+        while (mock_word(a, a->text, a->text_len, &pos, &w)) {
+            mock_br_delta(r, index, "{\"text\":", w, "}");
+            mock_mark(r);
+        }
+        mock_br_stop(r, index);
+    }
+    mock_br_stream_tail(r, a, a->tool);
+}
+
 /* >>errors ================================================================================== */
 
 /* What each provider says for a status: message, OpenAI type/code, Anthropic type, Google
-   status. Class rows (status 4 / 5) cover the rest. */
+   status, Bedrock exception (its x-amzn-ErrorType). Class rows (status 4 / 5) cover the rest.
+   The types follow wire_formats.md's error tables: Anthropic 400 invalid_request_error ... 529
+   overloaded_error, Google 400 INVALID_ARGUMENT ... 504 DEADLINE_EXCEEDED, OpenAI 429
+   rate_limit_exceeded (type "requests", as recorded); Bedrock's from its API reference. */
 typedef struct mock_errinfo {
     int status;
-    const char *message, *oa_type, *oa_code, *an_type, *g_status;
+    const char *message, *oa_type, *oa_code, *an_type, *g_status, *br_type;
 } mock_errinfo;
 
 static const mock_errinfo mock_errors[] = {
-    { 400, "Invalid request (simulated by ailib-mock).", "invalid_request_error", "invalid_request", "invalid_request_error", "INVALID_ARGUMENT" },
-    { 401, "Incorrect API key provided (simulated by ailib-mock).", "invalid_request_error", "invalid_api_key", "authentication_error", "UNAUTHENTICATED" },
-    { 402, "Insufficient credit balance (simulated by ailib-mock).", "insufficient_quota", "insufficient_quota", "billing_error", "FAILED_PRECONDITION" },
-    { 403, "Permission denied (simulated by ailib-mock).", "invalid_request_error", "permission_denied", "permission_error", "PERMISSION_DENIED" },
-    { 404, "The model does not exist or you do not have access to it (simulated by ailib-mock).", "invalid_request_error", "model_not_found", "not_found_error", "NOT_FOUND" },
-    { 408, "Request timed out (simulated by ailib-mock).", "timeout_error", "timeout", "timeout_error", "DEADLINE_EXCEEDED" },
-    { 409, "Conflict (simulated by ailib-mock).", "invalid_request_error", "conflict", "conflict_error", "ABORTED" },
-    { 413, "Request too large (simulated by ailib-mock).", "invalid_request_error", "request_too_large", "request_too_large", "INVALID_ARGUMENT" },
-    { 422, "Unprocessable request (simulated by ailib-mock).", "invalid_request_error", "unprocessable_entity", "invalid_request_error", "INVALID_ARGUMENT" },
-    { 429, "Rate limit reached for requests (simulated by ailib-mock).", "requests", "rate_limit_exceeded", "rate_limit_error", "RESOURCE_EXHAUSTED" },
-    { 500, "The server had an error while processing your request (simulated by ailib-mock).", "server_error", "server_error", "api_error", "INTERNAL" },
-    { 502, "Bad gateway (simulated by ailib-mock).", "server_error", "bad_gateway", "api_error", "UNAVAILABLE" },
-    { 503, "The model is overloaded. Please try again later (simulated by ailib-mock).", "server_error", "service_unavailable", "api_error", "UNAVAILABLE" },
-    { 504, "Gateway timeout (simulated by ailib-mock).", "server_error", "timeout", "timeout_error", "DEADLINE_EXCEEDED" },
-    { 529, "Overloaded", "server_error", "overloaded", "overloaded_error", "UNAVAILABLE" },
-    { 4, "Request failed (simulated by ailib-mock).", "invalid_request_error", "invalid_request", "invalid_request_error", "FAILED_PRECONDITION" },
-    { 5, "Internal error (simulated by ailib-mock).", "server_error", "server_error", "api_error", "INTERNAL" }
+    { 400, "Invalid request (simulated by ailib-mock).", "invalid_request_error", "invalid_request", "invalid_request_error", "INVALID_ARGUMENT", "ValidationException" },
+    { 401, "Incorrect API key provided (simulated by ailib-mock).", "invalid_request_error", "invalid_api_key", "authentication_error", "UNAUTHENTICATED", "UnrecognizedClientException" },
+    { 402, "Insufficient credit balance (simulated by ailib-mock).", "insufficient_quota", "insufficient_quota", "billing_error", "FAILED_PRECONDITION", "AccessDeniedException" },
+    { 403, "Permission denied (simulated by ailib-mock).", "invalid_request_error", "permission_denied", "permission_error", "PERMISSION_DENIED", "AccessDeniedException" },
+    { 404, "The model does not exist or you do not have access to it (simulated by ailib-mock).", "invalid_request_error", "model_not_found", "not_found_error", "NOT_FOUND", "ResourceNotFoundException" },
+    { 408, "Request timed out (simulated by ailib-mock).", "timeout_error", "timeout", "timeout_error", "DEADLINE_EXCEEDED", "ModelTimeoutException" },
+    { 409, "Conflict (simulated by ailib-mock).", "invalid_request_error", "conflict", "conflict_error", "ABORTED", "ConflictException" },
+    { 413, "Request too large (simulated by ailib-mock).", "invalid_request_error", "request_too_large", "request_too_large", "INVALID_ARGUMENT", "ValidationException" },
+    { 422, "Unprocessable request (simulated by ailib-mock).", "invalid_request_error", "unprocessable_entity", "invalid_request_error", "INVALID_ARGUMENT", "ValidationException" },
+    { 429, "Rate limit reached for requests (simulated by ailib-mock).", "requests", "rate_limit_exceeded", "rate_limit_error", "RESOURCE_EXHAUSTED", "ThrottlingException" },
+    { 500, "The server had an error while processing your request (simulated by ailib-mock).", "server_error", "server_error", "api_error", "INTERNAL", "InternalServerException" },
+    { 502, "Bad gateway (simulated by ailib-mock).", "server_error", "bad_gateway", "api_error", "UNAVAILABLE", "InternalServerException" },
+    { 503, "The model is overloaded. Please try again later (simulated by ailib-mock).", "server_error", "service_unavailable", "api_error", "UNAVAILABLE", "ServiceUnavailableException" },
+    { 504, "Gateway timeout (simulated by ailib-mock).", "server_error", "timeout", "timeout_error", "DEADLINE_EXCEEDED", "ModelTimeoutException" },
+    { 529, "Overloaded", "server_error", "overloaded", "overloaded_error", "UNAVAILABLE", "ServiceUnavailableException" },
+    { 4, "Request failed (simulated by ailib-mock).", "invalid_request_error", "invalid_request", "invalid_request_error", "FAILED_PRECONDITION", "ValidationException" },
+    { 5, "Internal error (simulated by ailib-mock).", "server_error", "server_error", "api_error", "INTERNAL", "InternalServerException" }
 };
 
 static const mock_errinfo *mock_errinfo_for(int status) {
@@ -2277,11 +3132,16 @@ static const mock_errinfo *mock_errinfo_for(int status) {
     return &mock_errors[status < 500 ? n - 2 : n - 1];
 }
 
-/* Gemini has no Retry-After header: the delay travels in a RetryInfo detail. */
+/* Gemini has no Retry-After header: the delay travels in a RetryInfo detail (retry_delay=
+   verbatim, else from retry_after / retry_after_ms, else 1s). */
 static void mock_gm_retry_delay(mock_buf *b, const mock_spec *f) {
-    if (f->retry_after) { mock_puts(b, f->retry_after); mock_putc(b, 's'); }
-    else if (f->retry_after_ms) mock_putf(b, "%.3fs", strtod(f->retry_after_ms, NULL) / 1000.0);
-    else mock_puts(b, "1s");
+    mock_buf t = { NULL, 0, 0, 0 };
+    if (f->retry_delay) mock_puts(&t, f->retry_delay);
+    else if (f->retry_after) { mock_puts(&t, f->retry_after); mock_putc(&t, 's'); }
+    else if (f->retry_after_ms) mock_putf(&t, "%.3fs", strtod(f->retry_after_ms, NULL) / 1000.0);
+    else mock_puts(&t, "1s");
+    mock_putj(b, t.p ? t.p : "", t.len);
+    mock_buf_free(&t);
 }
 
 static void mock_gm_error(mock_buf *b, int status, const char *msg, const char *gstatus, const mock_spec *f) {
@@ -2292,12 +3152,14 @@ static void mock_gm_error(mock_buf *b, int status, const char *msg, const char *
     mock_puts(b, ",\"status\":\"");
     mock_puts(b, gstatus);
     mock_putc(b, '"');
-    if (status == 429) {
-        mock_puts(b, ",\"details\":[{\"@type\":\"type.googleapis.com/google.rpc.QuotaFailure\",\"violations\":"
-                     "[{\"quotaId\":\"GenerateRequestsPerMinutePerProjectPerModel-FreeTier\"}]},"
-                     "{\"@type\":\"type.googleapis.com/google.rpc.RetryInfo\",\"retryDelay\":\"");
+    if (status == 429 || f->retry_delay) {
+        mock_puts(b, ",\"details\":[");
+        if (status == 429)
+            mock_puts(b, "{\"@type\":\"type.googleapis.com/google.rpc.QuotaFailure\",\"violations\":"
+                         "[{\"quotaId\":\"GenerateRequestsPerMinutePerProjectPerModel-FreeTier\"}]},");
+        mock_puts(b, "{\"@type\":\"type.googleapis.com/google.rpc.RetryInfo\",\"retryDelay\":");
         mock_gm_retry_delay(b, f);
-        mock_puts(b, "\"}]");
+        mock_puts(b, "}]");
     }
     mock_puts(b, "}}");
 }
@@ -2323,6 +3185,7 @@ static void mock_error_body(mock_buf *b, int proto, int status, const char *msg,
         mock_putjs(b, msg);
         mock_putc(b, '}');
         break;
+    case MOCK_P_BEDROCK: mock_puts(b, "{\"message\":"); mock_putjs(b, msg); mock_putc(b, '}'); break;
     default:
         mock_puts(b, "{\"error\":{\"message\":");
         mock_putjs(b, msg);
@@ -2334,6 +3197,15 @@ static void mock_error_body(mock_buf *b, int proto, int status, const char *msg,
     }
 }
 
+/* Bedrock names the exception in a header; the body has only the message. */
+static void mock_br_error_type(mock_resp *r, int status) {
+    mock_buf t = { NULL, 0, 0, 0 };
+    mock_puts(&t, mock_errinfo_for(status)->br_type);
+    mock_puts(&t, ":http://internal.amazon.com/coral/com.amazon.bedrock/");
+    mock_header(r, "x-amzn-ErrorType", t.p ? t.p : "");
+    mock_buf_free(&t);
+}
+
 static void mock_error_reply(mock_conn *c, int proto, int status, const char *msg, const mock_spec *f) {
     mock_resp *r = &c->resp;
     r->status = status;
@@ -2342,6 +3214,7 @@ static void mock_error_reply(mock_conn *c, int proto, int status, const char *ms
     r->nends = 0;
     r->stream = 0;
     mock_error_body(&r->body, proto, status, msg, f, c->seq);
+    if (proto == MOCK_P_BEDROCK) mock_br_error_type(r, status);
 }
 
 /* The in-stream error of each protocol, after which the stream ends without its normal
@@ -2354,6 +3227,25 @@ static void mock_instream_piece(mock_resp *r, int proto, int style, const mock_a
         return;
     }
     if (proto == MOCK_P_COHERE) { mock_co_message_end(r, a, "ERROR"); return; }
+    if (proto == MOCK_P_BEDROCK) {
+        size_t start = b->len;
+        mock_puts(b, "{\"message\":\"The model stream had an error (simulated by ailib-mock). Retry your request.\"}");
+        mock_br_frame(r, start, "exception", "modelStreamErrorException");
+        return;
+    }
+    if (proto == MOCK_P_RESPONSES) {
+        /* the recorded shape: an error event, then response.failed */
+        mock_rs_event(r, "error");
+        mock_puts(b, ",\"error\":{\"type\":\"server_error\",\"code\":\"server_error\",\"message\":\"The server had an error while "
+                     "processing your request.\",\"param\":null}");
+        mock_rs_end(r);
+        mock_rs_event(r, "response.failed");
+        mock_puts(b, ",\"response\":");
+        mock_rs_head(b, a, "failed");
+        mock_puts(b, ",\"output\":[],\"usage\":null}");
+        mock_rs_end(r);
+        return;
+    }
     if (proto == MOCK_P_ANTHROPIC) {
         mock_sse_begin(r, "error");
         mock_puts(b, "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}");
@@ -2383,6 +3275,7 @@ static void mock_instream_error(mock_resp *r, int proto, int style, const mock_a
     if (a->gm_array) return;
     r->nends = keep;
     r->body.len = keep ? r->ends[keep - 1] : 0;
+    r->seqno = keep;                         /* Responses: one event per piece */
     mock_instream_piece(r, proto, style, a);
 }
 
@@ -2901,6 +3794,14 @@ static int mock_so_response_format(mock_span body, mock_span *schema) {
     return 1;
 }
 
+/* Responses API text.format {"type":"json_schema","schema":..} or {"type":"json_object"}. */
+static int mock_so_responses(mock_span body, mock_span *schema) {
+    mock_span t, fmt;
+    if (!mock_get(body, "text", &t) || !mock_get(t, "format", &fmt)) return 0;
+    if (mock_get_is(fmt, "type", "json_schema")) { mock_get(fmt, "schema", schema); return 1; }
+    return mock_get_is(fmt, "type", "json_object");
+}
+
 /* Anthropic output_config.format (and the older beta output_format). */
 static int mock_so_anthropic(mock_span body, mock_span *schema) {
     mock_span oc, fmt;
@@ -2939,6 +3840,11 @@ static int mock_so_forced(mock_span body, int proto, mock_span *name) {
             return 0;
         return mock_json_next(names, &cur, &first) && mock_str(first, name);
     }
+    if (proto == MOCK_P_BEDROCK) {
+        mock_span tcfg;
+        return mock_get(body, "toolConfig", &tcfg) && mock_get(tcfg, "toolChoice", &tc) && mock_get(tc, "tool", &fc)
+            && mock_get_str(fc, "name", name);
+    }
     if (!mock_get(body, "tool_choice", &tc)) return 0;
     if (proto == MOCK_P_COHERE && mock_str(tc, &first) && first.n == 8 && !memcmp(first.p, "REQUIRED", 8)) {
         /* Cohere v2 has no named choice: REQUIRED with one tool forces that tool */
@@ -2951,12 +3857,14 @@ static int mock_so_forced(mock_span body, int proto, mock_span *name) {
     return (mock_get(tc, "function", &fc) && mock_get_str(fc, "name", name)) || mock_get_str(tc, "name", name);
 }
 
-/* One tool declaration named name: its parameters / input_schema / parametersJsonSchema. */
+/* One tool declaration named name: its parameters / input_schema / parametersJsonSchema /
+   Bedrock inputSchema.json. */
 static int mock_so_decl(mock_span t, mock_span name, mock_span *schema) {
-    mock_span n;
+    mock_span n, is;
     if (!mock_get_str(t, "name", &n) || !mock_span_eq(n, name)) return 0;
     if (!mock_get(t, "parameters", schema) && !mock_get(t, "input_schema", schema)
-        && !mock_get2(t, "parametersJsonSchema", "parameters_json_schema", schema))
+        && !mock_get2(t, "parametersJsonSchema", "parameters_json_schema", schema)
+        && !(mock_get(t, "inputSchema", &is) && mock_get(is, "json", schema)))
         schema->p = NULL;
     return 1;
 }
@@ -2964,13 +3872,13 @@ static int mock_so_decl(mock_span t, mock_span name, mock_span *schema) {
 /* The schema of the forced tool among "tools": OpenAI/Ollama/Cohere {"function":{..}},
    Anthropic flat, Gemini functionDeclarations. */
 static void mock_so_tool_schema(mock_span body, mock_span name, mock_span *schema) {
-    mock_span tools, t, fn, decls, d;
+    mock_span tools, t, fn, decls, d, tcfg;
     const char *cur = NULL, *dc;
     schema->p = NULL;
-    if (!mock_get(body, "tools", &tools)) return;
+    if (!mock_get(body, "tools", &tools) && !(mock_get(body, "toolConfig", &tcfg) && mock_get(tcfg, "tools", &tools))) return;
     while (mock_json_next(tools, &cur, &t)) {
         if (mock_so_decl(t, name, schema)) return;
-        if (mock_get(t, "function", &fn) && mock_so_decl(fn, name, schema)) return;
+        if ((mock_get(t, "function", &fn) || mock_get(t, "toolSpec", &fn)) && mock_so_decl(fn, name, schema)) return;
         if (mock_get2(t, "functionDeclarations", "function_declarations", &decls))
             for (dc = NULL; mock_json_next(decls, &dc, &d);)
                 if (mock_so_decl(d, name, schema)) return;
@@ -3007,7 +3915,8 @@ static void mock_system_text(mock_span body, int proto, mock_buf *out) {
         return;
     }
     if (mock_get(body, "system", &v)) mock_put_texts(v, out);
-    if (!mock_get(body, "messages", &msgs)) return;
+    if (mock_get(body, "instructions", &v)) mock_put_texts(v, out);   /* Responses API */
+    if (!mock_get(body, "messages", &msgs) && !(proto == MOCK_P_RESPONSES && mock_get(body, "input", &msgs))) return;
     while (mock_json_next(msgs, &cur, &m))
         if ((mock_get_is(m, "role", "system") || mock_get_is(m, "role", "developer")) && mock_get(m, "content", &content))
             mock_put_texts(content, out);
@@ -3050,6 +3959,8 @@ static void mock_so_detect(mock_conn *c, const mock_route *rt, const mock_spec *
     case MOCK_P_ANTHROPIC: native = mock_so_anthropic(body, &schema); break;
     case MOCK_P_GEMINI: native = mock_so_gemini(body, &schema); break;
     case MOCK_P_OLLAMA: native = mock_so_ollama(body, &schema); break;
+    case MOCK_P_RESPONSES: native = mock_so_responses(body, &schema); break;
+    case MOCK_P_BEDROCK: native = 0; break;           /* Converse has no JSON mode */
     default: native = mock_so_response_format(body, &schema);
     }
     if ((!in->has_tool_result || f->bad_json) && mock_so_forced(body, rt->proto, &so->tool)) {
@@ -3192,6 +4103,13 @@ static void mock_see_part(mock_seen *v, mock_span part) {
     } else if (mock_get2(part, "inlineData", "inline_data", &src) && mock_get_str(src, "data", &data)) {
         if (!mock_get_str(src, "mimeType", &mime)) mock_get_str(src, "mime_type", &mime);
         mock_see_b64(v, mime, data);
+    } else if (mock_get(part, "image", &src) && mock_get(src, "source", &t) && mock_get_str(t, "bytes", &data)) {
+        /* Bedrock {"image":{"format":"png","source":{"bytes":base64}}} */
+        mock_span fmt;
+        mock_buf m = { NULL, 0, 0, 0 };
+        if (mock_get_str(src, "format", &fmt)) { mock_puts(&m, "image/"); mock_putsp(&m, fmt); mime.p = m.p; mime.n = m.len; }
+        mock_see_b64(v, mime, data);
+        mock_buf_free(&m);
     } else if (mock_get2(part, "fileData", "file_data", &src)
                && (mock_get_str(src, "fileUri", &t) || mock_get_str(src, "file_uri", &t))) {
         mock_see_url(v, t);
@@ -3208,7 +4126,7 @@ static void mock_vision(const mock_conn *c, const mock_route *rt, mock_buf *out)
     body.p = c->req.body;
     body.n = c->req.body_len;
     if (rt->ep == MOCK_EP_GENERATE) last = body;
-    else if (mock_get(body, rt->proto == MOCK_P_GEMINI ? "contents" : "messages", &msgs))
+    else if (mock_get(body, rt->proto == MOCK_P_GEMINI ? "contents" : rt->proto == MOCK_P_RESPONSES ? "input" : "messages", &msgs))
         while (mock_json_next(msgs, &cur, &item))
             if (mock_get_str(item, "role", &role) ? mock_is(role, "user") : rt->proto == MOCK_P_GEMINI) last = item;
     if (!last.p) return;
@@ -3285,6 +4203,14 @@ static void mock_answer_build(mock_conn *c, const mock_route *rt, const mock_spe
     a->tool = (f->scenario == MOCK_SCN_TOOL && !in->has_tool_result) || so.kind == MOCK_SO_TOOL;
     if (so.kind == MOCK_SO_TEXT && !a->tool) mock_so_value(&so, bad, echo, &c->text);
     else mock_answer_text(c, rt, in, echo);
+    if (f->bad_utf8) {
+        /* a byte that is never UTF-8 first: the writer escapes it, mock_bad_patch puts it back */
+        mock_buf_clear(&c->aux);
+        mock_putc(&c->aux, (char)0xFF);
+        mock_put(&c->aux, c->text.p ? c->text.p : "", c->text.len);
+        mock_buf_clear(&c->text);
+        mock_put(&c->text, c->aux.p, c->aux.len);
+    }
     if (f->scenario == MOCK_SCN_REASONING) mock_answer_reason(c, echo);
     if (so.kind == MOCK_SO_TOOL) mock_json_decode(&c->misc, so.tool.p, so.tool.n, MOCK_MAX_NAME);
     else if (in->tool_name.p) mock_json_decode(&c->misc, in->tool_name.p, in->tool_name.n, MOCK_MAX_NAME);
@@ -3322,17 +4248,21 @@ static void mock_chat_body(mock_resp *r, int proto, int stream, const mock_answe
     case MOCK_P_GEMINI: if (stream) mock_gm_stream(r, a); else mock_gm_unary(r, a); break;
     case MOCK_P_OLLAMA: if (stream) mock_ol_stream(r, a); else mock_ol_unary(r, a); break;
     case MOCK_P_COHERE: if (stream) mock_co_stream(r, a); else mock_co_unary(r, a); break;
+    case MOCK_P_RESPONSES: if (stream) mock_rs_stream(r, a); else mock_rs_unary(r, a); break;
+    case MOCK_P_BEDROCK: if (stream) mock_br_stream(r, a); else mock_br_unary(r, a); break;
     default: if (stream) mock_oa_stream(r, a); else mock_oa_unary(r, a);
     }
 }
 
 /* Fills text with n bytes of filler words (oversize=). */
+static const char mock_filler_words[] = "lorem ipsum dolor sit amet consectetur adipiscing elit ";
+
 static void mock_filler(mock_buf *t, size_t n) {
-    static const char words[] = "lorem ipsum dolor sit amet consectetur adipiscing elit ";
+    const char *words = mock_filler_words;
     t->len = 0;
     if (!mock_room(t, n)) return;
     while (t->len < n) {
-        size_t k = n - t->len < sizeof words - 1 ? n - t->len : sizeof words - 1;
+        size_t k = n - t->len < sizeof mock_filler_words - 1 ? n - t->len : sizeof mock_filler_words - 1;
         memcpy(t->p + t->len, words, k);
         t->len += k;
     }
@@ -3364,22 +4294,250 @@ static void mock_oversize(mock_conn *c, int proto, int stream, mock_answer *a, l
 }
 
 static int mock_wants_stream(const mock_route *rt, const mock_info *in) {
-    if (rt->proto == MOCK_P_GEMINI) return rt->stream_path;
+    if (rt->proto == MOCK_P_GEMINI || rt->proto == MOCK_P_BEDROCK) return rt->stream_path;
     if (rt->proto == MOCK_P_OLLAMA) return in->stream != 0;
     return in->stream == 1;
 }
 
+/* >>generated bodies: endless=, gzip_bomb=, tool_flood= ===================================== */
+
+/* Rebuilds a reply around its text: the body becomes three pieces, what comes before the
+   text, unit (the text, repeated by the sender), what comes after. 0 when the text cannot be
+   found. */
+static int mock_gen_unary(mock_conn *c, int proto, mock_answer *a, const char *unit, size_t un) {
+    static const char marker[] = "@@ailib-mock-filler@@";
+    mock_resp *r = &c->resp;
+    const char *hit;
+    size_t pre, post;
+    a->text = marker;
+    a->text_len = sizeof marker - 1;
+    mock_chat_body(r, proto, 0, a);
+    hit = r->body.oom ? NULL : mock_find(r->body.p, r->body.len, marker);
+    if (!hit) return 0;
+    pre = (size_t)(hit - r->body.p);
+    post = r->body.len - pre - (sizeof marker - 1);
+    mock_buf_clear(&r->tmp);
+    mock_put(&r->tmp, hit + sizeof marker - 1, post);
+    r->body.len = pre;
+    mock_piece(r);
+    mock_put(&r->body, unit, un);
+    mock_piece(r);
+    mock_put(&r->body, r->tmp.p ? r->tmp.p : "", post);
+    mock_piece(r);
+    r->gen.head = r->gen.unit0 = 1;
+    r->gen.unit1 = r->gen.tail = 2;
+    return !r->body.oom && !r->tmp.oom;
+}
+
+/* A stream whose text is three slices: the second delta is the unit that repeats (the
+   first may open a Gemini array, the third carries Gemini's finish). 0 without deltas. */
+static int mock_gen_stream(mock_conn *c, int proto, mock_answer *a) {
+    mock_resp *r = &c->resp;
+    mock_filler(&c->text, 3 * MOCK_GEN_SLICE);
+    a->text = c->text.p ? c->text.p : "";
+    a->text_len = c->text.len;
+    a->slice = MOCK_GEN_SLICE;
+    mock_chat_body(r, proto, 1, a);
+    if (r->marks < 3 || r->body.oom) return 0;
+    r->gen.head = r->gen.unit0 = r->cut - 1;
+    r->gen.unit1 = r->gen.tail = r->cut;
+    return 1;
+}
+
+/* endless=1 (kind REPEAT) and gzip_bomb=N (kind BOMB): plain text answers only. */
+static void mock_gen_plan(mock_conn *c, int proto, int stream, mock_answer *a, int kind, long long n) {
+    mock_resp *r = &c->resp;
+    int ok;
+    a->tool = 0;
+    a->reason_len = 0;
+    a->reason_tokens = 0;
+    a->out_tokens = 1000000;
+    ok = stream ? mock_gen_stream(c, proto, a) : mock_gen_unary(c, proto, a, mock_filler_words, sizeof mock_filler_words - 1);
+    if (!ok) { r->body.oom = 1; return; }
+    r->gen.kind = kind;
+    r->gen.proto = proto;
+    r->gen.count = -1;
+    r->gzip = kind == MOCK_GEN_BOMB;
+    if (kind == MOCK_GEN_BOMB) {
+        size_t u0 = r->gen.unit0 ? r->ends[r->gen.unit0 - 1] : 0, un = r->ends[r->gen.unit0] - u0;
+        long long outside = (long long)(r->body.len - un), rest = n > outside ? n - outside : 0;
+        if (stream) rest = (rest / (long long)un > 0 ? rest / (long long)un : 1) * (long long)un;   /* whole events */
+        r->gen.total = rest;
+    }
+}
+
+/* tool_flood=N: the head and tail of a tool-call stream; the calls come from mock_flood_call
+   as the sender goes (N of them, or until the client leaves). */
+static void mock_flood_plan(mock_conn *c, int proto, mock_answer *a, long long n) {
+    mock_resp *r = &c->resp;
+    mock_buf *b = &r->body;
+    size_t head;
+    a->tool = 1;
+    a->reason_len = 0;
+    a->reason_tokens = 0;
+    switch (proto) {
+    case MOCK_P_ANTHROPIC:
+        mock_stream_start(r, "text/event-stream; charset=utf-8");
+        mock_an_event(r, "message_start");
+        mock_puts(b, ",\"message\":");
+        mock_an_head(b, a);
+        mock_puts(b, "[],\"stop_reason\":null,\"stop_sequence\":null,\"usage\":");
+        mock_an_usage(b, a, 1);
+        mock_putc(b, '}');
+        mock_an_end(r);
+        head = r->nends;
+        mock_an_event(r, "message_delta");
+        mock_puts(b, ",\"delta\":{\"stop_reason\":\"tool_use\",\"stop_sequence\":null},\"usage\":{\"output_tokens\":12}");
+        mock_an_end(r);
+        mock_an_event(r, "message_stop");
+        mock_an_end(r);
+        break;
+    case MOCK_P_GEMINI:
+        mock_stream_start(r, "text/event-stream");
+        r->crlf = 1;
+        head = 0;
+        mock_gm_chunk_begin(r, a);
+        mock_puts(b, "{\"text\":\"\"}");
+        mock_gm_chunk_end(r, a, 1, a->out_tokens, 0);
+        break;
+    case MOCK_P_OLLAMA:
+        mock_stream_start(r, "application/x-ndjson");
+        head = 0;
+        mock_ol_open(b, a);
+        mock_puts(b, "\"content\":\"\"},");
+        mock_ol_done(b, a);
+        mock_putc(b, '\n');
+        mock_piece(r);
+        break;
+    case MOCK_P_COHERE:
+        mock_stream_start(r, "text/event-stream");
+        mock_sse_begin(r, "message-start");
+        mock_puts(b, "{\"id\":");
+        mock_co_id(b, a);
+        mock_puts(b, ",\"type\":\"message-start\",\"delta\":{\"message\":{\"role\":\"assistant\",\"content\":[],\"tool_plan\":\"\",\"tool_calls\":[],\"citations\":[]}}");
+        mock_co_end(r);
+        head = r->nends;
+        mock_co_message_end(r, a, "TOOL_CALL");
+        break;
+    case MOCK_P_RESPONSES:
+        mock_rs_stream_head(r, a);
+        head = r->nends;
+        mock_rs_response_event(r, "response.completed", a, 1);
+        break;
+    case MOCK_P_BEDROCK:
+        mock_br_stream_head(r);
+        head = r->nends;
+        mock_br_stream_tail(r, a, 1);
+        break;
+    default:
+        mock_stream_start(r, "text/event-stream; charset=utf-8");
+        mock_oa_delta(r, a);
+        mock_puts(b, "\"role\":\"assistant\",\"content\":null,\"refusal\":null");
+        mock_oa_close(r, a, NULL);
+        head = r->nends;
+        mock_oa_delta(r, a);
+        mock_oa_close(r, a, "\"tool_calls\"");
+        mock_sse_begin(r, NULL);
+        mock_puts(b, "[DONE]");
+        mock_sse_end(r);
+    }
+    r->ans = *a;
+    r->gen.kind = MOCK_GEN_FLOOD;
+    r->gen.proto = proto;
+    r->gen.head = r->gen.tail = head;
+    r->gen.count = n > 0 ? n : -1;
+}
+
+/* Call number i of a flood, whole (name and arguments at once), as each protocol streams a
+   new call: a new index, a new id, a new block or part. */
+static void mock_flood_call(mock_resp *r, long long i) {
+    const mock_answer *a = &r->ans;
+    mock_buf *b = &r->body;
+    switch (r->gen.proto) {
+    case MOCK_P_ANTHROPIC:
+        mock_an_block(r, "content_block_start", (int)i);
+        mock_puts(b, ",\"content_block\":{\"type\":\"tool_use\",\"id\":");
+        mock_put_idn(b, "toolu_mock", a, i);
+        mock_puts(b, ",\"name\":");
+        mock_putj(b, a->name, a->name_len);
+        mock_puts(b, ",\"input\":{}}");
+        mock_an_end(r);
+        mock_an_block(r, "content_block_delta", (int)i);
+        mock_puts(b, ",\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":");
+        mock_putjs(b, a->args);
+        mock_putc(b, '}');
+        mock_an_end(r);
+        mock_an_block(r, "content_block_stop", (int)i);
+        mock_an_end(r);
+        break;
+    case MOCK_P_GEMINI:
+        mock_gm_chunk_begin(r, a);
+        mock_gm_call(b, a);
+        mock_gm_chunk_end(r, a, 0, a->out_tokens, 0);
+        break;
+    case MOCK_P_OLLAMA:
+        mock_ol_open(b, a);
+        mock_puts(b, "\"content\":\"\",\"tool_calls\":[{\"id\":");
+        mock_put_idn(b, "call_mock", a, i);
+        mock_puts(b, ",\"function\":{\"index\":");
+        mock_putu(b, (unsigned long long)i);
+        mock_puts(b, ",\"name\":");
+        mock_putj(b, a->name, a->name_len);
+        mock_puts(b, ",\"arguments\":");
+        mock_puts(b, a->args_obj);
+        mock_puts(b, "}}]},\"done\":false}\n");
+        mock_piece(r);
+        break;
+    case MOCK_P_COHERE:
+        mock_co_event(r, "tool-call-start", (int)i);
+        mock_puts(b, ",\"delta\":{\"message\":{\"tool_calls\":{\"id\":");
+        mock_put_idn(b, "call_mock", a, i);
+        mock_puts(b, ",\"type\":\"function\",\"function\":{\"name\":");
+        mock_putj(b, a->name, a->name_len);
+        mock_puts(b, ",\"arguments\":\"\"}}}}");
+        mock_co_end(r);
+        mock_co_event(r, "tool-call-delta", (int)i);
+        mock_puts(b, ",\"delta\":{\"message\":{\"tool_calls\":{\"function\":{\"arguments\":");
+        mock_putjs(b, a->args);
+        mock_puts(b, "}}}}");
+        mock_co_end(r);
+        mock_co_event(r, "tool-call-end", (int)i);
+        mock_co_end(r);
+        break;
+    case MOCK_P_RESPONSES: mock_rs_call_stream(r, a, i, (int)i); break;
+    case MOCK_P_BEDROCK: mock_br_tool(r, a, i, (int)i); break;
+    default:
+        mock_oa_delta(r, a);
+        mock_puts(b, "\"tool_calls\":[{\"index\":");
+        mock_putu(b, (unsigned long long)i);
+        mock_puts(b, ",\"id\":");
+        mock_put_idn(b, "call_mock", a, i);
+        mock_puts(b, ",\"type\":\"function\",\"function\":{\"name\":");
+        mock_putj(b, a->name, a->name_len);
+        mock_puts(b, ",\"arguments\":");
+        mock_putjs(b, a->args);
+        mock_puts(b, "}}]");
+        mock_oa_close(r, a, NULL);
+    }
+}
+
 static void mock_chat(mock_conn *c, const mock_route *rt, const mock_spec *f) {
+    mock_resp *r = &c->resp;
     mock_info in;
     mock_answer a;
     int stream;
-    c->resp.crlf = f->crlf;
+    r->crlf = f->crlf;
+    r->bad_utf8 = f->bad_utf8;
     mock_analyze(c->req.body, c->req.body_len, &in);
     mock_answer_build(c, rt, f, &in, &a);
     stream = mock_wants_stream(rt, &in);
     if (f->oversize >= 0) mock_oversize(c, rt->proto, stream, &a, f->oversize);
-    else mock_chat_body(&c->resp, rt->proto, stream, &a);
-    if (stream && f->instream_error) mock_instream_error(&c->resp, rt->proto, f->instream_error, &a);
+    else if (f->gzip_bomb >= 0) mock_gen_plan(c, rt->proto, stream, &a, MOCK_GEN_BOMB, f->gzip_bomb);
+    else if (f->endless) mock_gen_plan(c, rt->proto, stream, &a, MOCK_GEN_REPEAT, -1);
+    else if (f->tool_flood >= 0 && stream && !a.gm_array) mock_flood_plan(c, rt->proto, &a, f->tool_flood);
+    else mock_chat_body(r, rt->proto, stream, &a);
+    if (stream && f->instream_error && r->gen.kind == MOCK_GEN_NONE) mock_instream_error(r, rt->proto, f->instream_error, &a);
+    if (r->bad_utf8 && !r->body.oom) mock_bad_patch(r->body.p, r->body.len);   /* unary: no piece took it */
 }
 
 /* >>replay ================================================================================== */
@@ -3588,14 +4746,32 @@ static int mock_route_ollama(mock_route *rt, const char *p, size_t n) {
     return rt->ep != MOCK_EP_NONE;
 }
 
+/* Bedrock: .../model/{modelId}/converse and /converse-stream (the id percent-decoded; an
+   inference-profile ARN may hold slashes). */
+static int mock_route_bedrock(mock_route *rt, const char *p, size_t n) {
+    const char *m;
+    int stream = mock_ends(p, n, "/converse-stream");
+    size_t tail = stream ? 16 : 9;
+    if (!stream && !mock_ends(p, n, "/converse")) return 0;
+    m = mock_find(p, n - tail, "/model/");
+    if (!m) return 0;
+    rt->ep = MOCK_EP_CHAT;
+    rt->proto = MOCK_P_BEDROCK;
+    rt->stream_path = stream;
+    rt->model.p = m + 7;
+    rt->model.n = (size_t)(p + n - tail - rt->model.p);
+    return 1;
+}
+
 /* Maps a (decoded) path to an endpoint by its ending, so any base-URL prefix works. */
 static void mock_route_path(mock_route *rt, const char *p, size_t n, const char *query) {
     memset(rt, 0, sizeof *rt);
     rt->method = "POST";
     rt->proto = MOCK_P_OPENAI;
-    if (mock_route_gemini(rt, p, n, query) || mock_route_ollama(rt, p, n)) return;
+    if (mock_route_gemini(rt, p, n, query) || mock_route_bedrock(rt, p, n) || mock_route_ollama(rt, p, n)) return;
     if (n == 1 && p[0] == '/') { rt->ep = MOCK_EP_INDEX; rt->method = "GET"; }
     else if (mock_ends(p, n, "/chat/completions")) rt->ep = MOCK_EP_CHAT;
+    else if (mock_ends(p, n, "/responses")) { rt->ep = MOCK_EP_CHAT; rt->proto = MOCK_P_RESPONSES; }
     else if (mock_ends(p, n, "/messages/count_tokens")) { rt->ep = MOCK_EP_COUNT; rt->proto = MOCK_P_ANTHROPIC; }
     else if (mock_ends(p, n, "/messages")) { rt->ep = MOCK_EP_CHAT; rt->proto = MOCK_P_ANTHROPIC; }
     else if (mock_ends(p, n, "/v2/chat")) { rt->ep = MOCK_EP_CHAT; rt->proto = MOCK_P_COHERE; }
@@ -3608,9 +4784,22 @@ static void mock_route_path(mock_route *rt, const char *p, size_t n, const char 
     }
 }
 
-/* status= with body= serves that body; status= alone an error in the protocol's shape. */
+/* status= with body= serves that body; error_body=S the protocol's error for S (with status=,
+   else 200); a 3xx alone a small HTML page (what servers send with a Location); status=
+   alone an error in the protocol's shape. */
 static void mock_status_reply(mock_conn *c, const mock_route *rt, const mock_spec *f) {
     mock_resp *r = &c->resp;
+    if (!f->body && f->error_body) {
+        mock_error_reply(c, rt->proto, f->error_body, NULL, f);
+        r->status = f->status ? f->status : 200;
+        return;
+    }
+    if (!f->body && f->status >= 300 && f->status < 400) {
+        r->status = f->status;
+        r->ctype = "text/html; charset=utf-8";
+        mock_puts(&r->body, "<html><head><title>Moved</title></head><body><h1>Moved</h1><p>The document has moved.</p></body></html>\n");
+        return;
+    }
     if (!f->body) { mock_error_reply(c, rt->proto, f->status, NULL, f); return; }
     r->status = f->status ? f->status : 200;
     mock_put(&r->body, f->body, f->body_len);
@@ -3646,7 +4835,7 @@ static void mock_dispatch(mock_conn *c, const mock_route *rt, const mock_spec *f
         mock_error_reply(c, rt->proto, 405, msg.p ? msg.p : "method not allowed", f);
         mock_header(&c->resp, "Allow", rt->method);
         mock_buf_free(&msg);
-    } else if (f->body || (f->status >= 300)) {
+    } else if (f->body || f->status >= 300 || f->error_body) {
         mock_status_reply(c, rt, f);
     } else {
         mock_endpoint(c, rt, f);
@@ -3657,6 +4846,8 @@ static void mock_fault_headers(mock_resp *r, const mock_spec *f) {
     int i;
     if (f->retry_after) mock_header(r, "retry-after", f->retry_after);
     if (f->retry_after_ms) mock_header(r, "retry-after-ms", f->retry_after_ms);
+    if (f->location) mock_header(r, "Location", f->location);
+    if (f->ctype) r->ctype = f->ctype;
     for (i = 0; i < f->header_count; i++) {
         const char *colon = strchr(f->headers[i], ':'), *v = colon + 1;
         while (*v == ' ' || *v == '\t') v++;
@@ -3853,6 +5044,7 @@ static void mock_conn_free(mock_conn *c) {
     free(c->resp.ends);
     mock_buf_free(&c->resp.hdr);
     mock_buf_free(&c->resp.body);
+    mock_buf_free(&c->resp.tmp);
     mock_buf_free(&c->head);
     mock_buf_free(&c->path);
     mock_buf_free(&c->spec);
@@ -3958,9 +5150,10 @@ static const char *const mock_help[] = {
 "usage: ailib-mock [--port N] [--host ADDR] [--port-file PATH] [--fixtures DIR]",
 "                  [--max-requests N] [--quiet] [--help]",
 "",
-"A local fake LLM provider: a real HTTP/1.1 server that speaks OpenAI chat, Anthropic",
-"Messages, Gemini, Ollama and Cohere v2, answers deterministically, and injects faults",
-"chosen by a path prefix, so a client under test only changes its base URL.",
+"A local fake LLM provider: a real HTTP/1.1 server that speaks OpenAI chat, OpenAI",
+"Responses, Anthropic Messages, Gemini, Ollama, Cohere v2 and AWS Bedrock Converse, answers",
+"deterministically, and injects faults chosen by a path prefix, so a client under test",
+"only changes its base URL.",
 "",
 "OPTIONS",
 "  --port N          port to listen on; 0 (default) picks a free one",
@@ -3991,6 +5184,13 @@ static const char *const mock_help[] = {
 "  POST /api/embed, /api/embeddings   Ollama embeddings (current and legacy)",
 "  GET  /api/tags, /api/version       Ollama model list, version",
 "  POST /v2/chat, /v2/embed           Cohere v2 (SSE with event: lines when streaming)",
+"  POST .../responses                 OpenAI Responses API; SSE with event: lines and a",
+"                                     sequence_number when the body has \"stream\": true,",
+"                                     ended by response.completed (usage in it)",
+"  POST .../model/M/converse          AWS Bedrock Converse (M percent-encoded)",
+"  POST .../model/M/converse-stream   its application/vnd.amazon.eventstream frames",
+"                                     (prelude and message CRC-32s); errors carry",
+"                                     x-amzn-ErrorType and a {\"message\"} body",
 "  POST .../embeddings                OpenAI embeddings (encoding_format base64 honoured)",
 "  GET  .../models                    OpenAI model list; Gemini's shape under a v1beta path;",
 "                                     Anthropic's when the request has anthropic-version",
@@ -4016,6 +5216,8 @@ static const char *const mock_help[] = {
 "  OpenAI and Cohere image_url parts (data: URLs or links), Anthropic image blocks (base64",
 "  or url source), Gemini inlineData / fileData parts, Ollama \"images\" (of the message;",
 "  top-level for /api/generate).",
+"  Responses API input items (input_text, input_image, function_call_output) and Bedrock",
+"  content blocks (text, image bytes, toolResult) count the same way.",
 "  Embeddings are deterministic unit vectors of 16 floats (or dimensions /",
 "  outputDimensionality, up to 4096), derived from each input's bytes.",
 "",
@@ -4025,16 +5227,19 @@ static const char *const mock_help[] = {
 "  json_schema.schema) or json_object; Anthropic output_config.format json_schema;",
 "  Gemini generationConfig.responseJsonSchema, responseSchema (OpenAPI subset: upper-case",
 "  types, nullable) or responseMimeType application/json; Ollama format (\"json\" or a",
-"  schema); Cohere response_format json_object (with json_schema, the schema itself); or",
-"  the system text (system/developer messages, Anthropic system, Gemini systemInstruction)",
+"  schema); Cohere response_format json_object (with json_schema, the schema itself);",
+"  Responses text.format json_schema or json_object; or the system text (system/developer",
+"  messages, Anthropic system, Gemini systemInstruction, Responses instructions)",
 "  holding \"validate against this JSON Schema:\\n\" then the schema, or just \"Answer",
 "  with a single JSON\". A native schema beats a prompt schema, which beats a JSON mode",
 "  alone. No schema: {\"answer\":\"<user text>\"}.",
 "  A forced tool (OpenAI tool_choice {\"type\":\"function\",\"function\":{\"name\":X}},",
 "  also Ollama and Cohere; Anthropic {\"type\":\"tool\",\"name\":X}; Gemini",
-"  functionCallingConfig mode ANY with allowedFunctionNames [X]) is called, in any",
-"  scenario, with arguments generated from that tool's parameters / input_schema /",
-"  parametersJsonSchema ({} without one); a request carrying a tool result gets the text",
+"  functionCallingConfig mode ANY with allowedFunctionNames [X]; Responses",
+"  {\"type\":\"function\",\"name\":X}; Bedrock toolConfig.toolChoice {\"tool\":{\"name\":X}})",
+"  is called, in any scenario, with arguments generated from that tool's parameters /",
+"  input_schema / parametersJsonSchema / inputSchema.json ({} without one); a request",
+"  carrying a tool result gets the text",
 "  answer instead (JSON if it also asks for JSON).",
 "  scenario=tool still calls its tool first; the answer after the result is JSON.",
 "  Values: const, else enum[0]; object: every property in order (allOf branches merged),",
@@ -4056,10 +5261,13 @@ static const char *const mock_help[] = {
 "      (or there are no tools), else {}; finish reason tool_calls / tool_use / TOOL_CALL.",
 "      Streamed as each protocol does: OpenAI id+name delta then argument fragments cut",
 "      mid-token, Anthropic tool_use + input_json_delta, Gemini a whole functionCall,",
-"      Ollama whole tool_calls, Cohere tool-plan-delta + tool-call-start/delta/end.",
+"      Ollama whole tool_calls, Cohere tool-plan-delta + tool-call-start/delta/end,",
+"      Responses a function_call item + function_call_arguments.delta, Bedrock",
+"      contentBlockStart toolUse + toolUse input deltas.",
 "      reasoning: reasoning text first (reasoning_content deltas, an Anthropic thinking",
 "      block with signature_delta, Gemini thought:true parts, Ollama message.thinking,",
-"      a Cohere thinking content block), then the answer.",
+"      a Cohere thinking content block, a Responses reasoning item with summary text",
+"      deltas, Bedrock reasoningContent text + signature deltas), then the answer.",
 "  bad_json=syntax|schema",
 "                      a structured reply (above) comes out broken while the request has",
 "                      no assistant turn (role assistant, Gemini model), so the client's",
@@ -4073,19 +5281,46 @@ static const char *const mock_help[] = {
 "  status=N            reply with status N (200..599). Without body= the body is the",
 "                      protocol's native error for N (OpenAI 429 rate_limit_exceeded,",
 "                      Anthropic 529 overloaded_error, Gemini 429 RESOURCE_EXHAUSTED with",
-"                      RetryInfo, Ollama {\"error\":...}, Cohere {\"id\",\"message\"}).",
+"                      RetryInfo, Ollama {\"error\":...}, Cohere {\"id\",\"message\"},",
+"                      Responses as OpenAI, Bedrock {\"message\"} + x-amzn-ErrorType).",
+"                      A 3xx without body= is a small text/html page (add location=).",
 "                      A 2xx status without body= just changes the normal reply's status.",
-"  body=TEXT           the reply body, verbatim (JSON content type if it starts with { or [)",
-"  header=Name:Value   add a response header (repeatable, up to 16)",
+"  error_body=S        the body is the protocol's native error for status S (400..599),",
+"                      sent with status= (default 200): an error JSON with a 200",
+"  body=TEXT           the reply body, verbatim (JSON content type if it starts with { or [,",
+"                      else text/plain; ctype= changes it)",
+"  ctype=TYPE          the Content-Type of the reply, whatever it is (ctype=text%2Fhtml)",
+"  header=Name:Value   add a response header (repeatable, up to 16): any value text,",
+"                      e.g. hostile hints  header=retry-after:inf  header=retry-after:-5",
+"  location=URL        add Location: URL (with status=301..308: a redirect)",
 "  retry_after=S       add retry-after: S (also Gemini's RetryInfo retryDelay)",
 "  retry_after_ms=MS   add retry-after-ms: MS",
+"  retry_delay=TEXT    Gemini errors carry RetryInfo with retryDelay TEXT verbatim (\"34.4s\",",
+"                      \"-5s\", \"1e300s\"); 429s have one anyway (from retry_after, else 1s)",
+"  tag=TEXT            nothing but a distinct counter name in /_mock/stats",
 "  times=N             every key but scenario and crlf applies only to the first N requests",
 "                      with this exact spec; later ones get the normal reply",
 "  delay_ms=N          wait before the response headers",
+"  head_delay_ms=N     send the status line at once, then each header line (and the blank",
+"                      line ending the head) N ms apart: headers that drip",
 "  chunk_delay_ms=N    wait between streamed pieces (events, lines)",
 "  stall_ms=N          pause after the first piece of a stream (after the headers of a",
 "                      non-streamed reply): for idle-timeout tests",
-"  reset_after=N       after N body bytes, reset the connection (RST, SO_LINGER 0)",
+"  stall_delta_ms=N    pause N ms after the first delta of a stream (text, reasoning or",
+"                      tool arguments): a stall after output reached the client",
+"  reset_after=N       after N body bytes, reset the connection (RST, SO_LINGER 0);",
+"                      reset_after=delta: just after the first delta of a stream (half",
+"                      the body of a unary reply)",
+"  reset_head=1        reset the connection before one byte of the response is sent",
+"  eof_after=N|delta   after N body bytes (or the first delta) close the connection",
+"                      (FIN) without ending the body: no terminating chunk, or fewer",
+"                      bytes than Content-Length said",
+"  chunked=1           send a unary reply with Transfer-Encoding: chunked",
+"  upgrade=1           answer 101 Switching Protocols (Upgrade: websocket) that nobody",
+"                      asked for, then bytes of another protocol, then close",
+"  bad_utf8=1          the answer's text starts with invalid UTF-8 (six 0xFF bytes, raw",
+"                      in the JSON string; in the first delta of a stream, inside the",
+"                      CRC of a Bedrock frame)",
 "  bytewise=1          write the body one byte per write() (streams: one byte per chunk)",
 "  crlf=1              SSE line ends as CRLF (Gemini streams always use CRLF)",
 "  truncate=N          send only the first N body bytes, then end the response cleanly",
@@ -4093,6 +5328,18 @@ static const char *const mock_help[] = {
 "  oversize=N          a 200 reply of N bytes of valid JSON (a huge text; exact when N is",
 "                      bigger than the plain reply); streams carry N bytes of text in",
 "                      16 KiB deltas",
+"  endless=1           a valid reply that never ends: streams repeat one 1 KiB text delta",
+"                      (the same event every time), a unary reply is chunked and its",
+"                      text grows without end; until the client goes away, or 1 GiB or",
+"                      60 s (the server's safety bound), then the normal ending",
+"  tool_flood=N        (streams) N new tool calls, one after another, each whole (new",
+"                      index / id / block / item / part); 0: without end, bounded as",
+"                      endless= is",
+"  gzip_bomb=N         Content-Encoding: gzip, a small compressed body that expands to",
+"                      about N bytes (up to 4 GiB) of a valid reply: unary text grown to",
+"                      exactly N bytes, streams the same 1 KiB delta repeated; written",
+"                      here as DEFLATE with fixed Huffman codes (~120:1), flushed every",
+"                      64 KiB of decoded data so the client decodes as it goes",
 "  instream_error=1|openai|groq|openrouter",
 "                      streams start, then break off after two deltas with the protocol's",
 "                      in-stream error and no normal terminator: Anthropic event: error",
@@ -4110,6 +5357,8 @@ static const char *const mock_help[] = {
 "                      may be written plainly: /x/replay=openai/x.sse/v1/chat/completions.",
 "                      A missing fixture is a 404 that names the path.",
 "  Streams use Transfer-Encoding: chunked; other replies Content-Length.",
+"  Byte counts (reset_after, eof_after, truncate) count the bytes on the wire: after",
+"  gzip, before chunked framing.",
 "",
 "EXAMPLES",
 "  BASE=http://127.0.0.1:PORT",
@@ -4125,6 +5374,8 @@ static const char *const mock_help[] = {
 "  curl -N $BASE/x/reset_after=200/v1/chat/completions -d '{\"stream\":true}'",
 "  curl -N $BASE/x/replay=anthropic%2Fmessages-stream-thinking-signature.sse,bytewise=1/v1/messages",
 "  curl $BASE/x/body=%7B%22oops%22/v1/chat/completions -d '{}'        (malformed JSON, 200)",
+"  curl --compressed $BASE/x/gzip_bomb=100000000/v1/responses -d '{}' | wc -c   (100000000)",
+"  curl -N $BASE/x/tool_flood=0/model/m/converse-stream -d '{}' | head -c 1000000 | wc -c",
 "  curl $BASE/_mock/stats;  curl -X POST $BASE/_mock/reset;  curl $BASE/_mock/last_request",
 NULL
 };
@@ -4274,6 +5525,7 @@ int main(int argc, char **argv) {
     int lfd, rc = mock_parse_args(argc, argv);
     if (rc) return rc == 1 ? 0 : 2;
     if (!mock_signals()) { perror("ailib-mock: pipe"); return 1; }
+    mock_crc_init();
     lfd = mock_listen(&ss, &len);
     if (lfd < 0) return 1;
     mock_announce(&ss);
