@@ -3668,7 +3668,14 @@ static ailib_result ailib__type_code(const char *t, int *retryable) {
         {"not_found_error", AILIB_NOT_FOUND, 0}, {"model_not_found", AILIB_NOT_FOUND, 0}, {"NOT_FOUND", AILIB_NOT_FOUND, 0},
         {"api_error", AILIB_SERVER, 1}, {"server_error", AILIB_SERVER, 1}, {"INTERNAL", AILIB_SERVER, 1},
         {"timeout_error", AILIB_TIMEOUT, 1}, {"DEADLINE_EXCEEDED", AILIB_TIMEOUT, 1},
-        {"request_too_large", AILIB_TOO_LARGE, 0}, {"content_filter", AILIB_CONTENT_FILTER, 0}
+        {"request_too_large", AILIB_TOO_LARGE, 0}, {"content_filter", AILIB_CONTENT_FILTER, 0},
+        /* AWS (Bedrock): the x-amzn-ErrorType header or the event-stream exception names */
+        {"ThrottlingException", AILIB_RATE_LIMITED, 1}, {"ServiceUnavailableException", AILIB_OVERLOADED, 1},
+        {"ModelNotReadyException", AILIB_OVERLOADED, 1}, {"ModelTimeoutException", AILIB_TIMEOUT, 1},
+        {"InternalServerException", AILIB_SERVER, 1}, {"ModelStreamErrorException", AILIB_SERVER, 1},
+        {"ValidationException", AILIB_INVALID_REQUEST, 0}, {"AccessDeniedException", AILIB_AUTH, 0},
+        {"UnrecognizedClientException", AILIB_AUTH, 0}, {"ResourceNotFoundException", AILIB_NOT_FOUND, 0},
+        {"ServiceQuotaExceededException", AILIB_QUOTA_EXCEEDED, 0}, {"ModelErrorException", AILIB_PROVIDER, 0}
     };
     size_t i;
     *retryable = 0;
@@ -3693,8 +3700,8 @@ static int64_t ailib__seconds_ms(const char *s, size_t n) {
         else if (c == 's' && i == n - 1) break;
         else return -1;
     }
-    if (!digits || v > 1e9) return -1;
-    return (int64_t)(v * 1000 + 0.5);
+    if (!digits) return -1;
+    return v > 4398046511.0 ? (int64_t)1 << 42 : (int64_t)(v * 1000 + 0.5);   /* clamped like every hint (2^42 ms) */
 }
 
 /* Copies a JSON scalar as text (strings as is, numbers formatted). */
@@ -3766,6 +3773,20 @@ static int ailib__error_fields(const ailib_json *root, ailib_error *e) {
     return found;
 }
 
+/* "<what the code means> (HTTP n): <the provider's message>" */
+static void ailib__error_message(ailib_error *e, int status) {
+    size_t ml;
+    if (status) snprintf(e->message, sizeof e->message, "%s (HTTP %d)", ailib_result_string(e->code), status);
+    else snprintf(e->message, sizeof e->message, "%s", ailib_result_string(e->code));
+    ml = strlen(e->message);
+    if (e->provider_message[0] && ml + 2 < sizeof e->message) {
+        memcpy(e->message + ml, ": ", 3);
+        ailib__copy_trunc(e->message + ml + 2, sizeof e->message - ml - 2, e->provider_message, strlen(e->provider_message));
+    } else if (status && ml + 32 < sizeof e->message) {
+        memcpy(e->message + ml, " with no error message in the body", 35);
+    }
+}
+
 /* Fills err for an error body (any status, any content); returns the code. status 0 means an
    in-stream error: the code then comes from the provider's type/code strings. */
 static ailib_result ailib__error_from_body(int status, const ailib_json *root, const char *body, size_t len,
@@ -3799,19 +3820,22 @@ static ailib_result ailib__error_from_body(int status, const ailib_json *root, c
     }
     e->code = code;
     e->retryable = retry;
-    {
-        size_t ml;
-        if (status) snprintf(e->message, sizeof e->message, "%s (HTTP %d)", ailib_result_string(code), status);
-        else snprintf(e->message, sizeof e->message, "%s", ailib_result_string(code));
-        ml = strlen(e->message);
-        if (e->provider_message[0] && ml + 2 < sizeof e->message) {
-            memcpy(e->message + ml, ": ", 3);
-            ailib__copy_trunc(e->message + ml + 2, sizeof e->message - ml - 2, e->provider_message, strlen(e->provider_message));
-        } else if (status && ml + 32 < sizeof e->message) {
-            memcpy(e->message + ml, " with no error message in the body", 35);
-        }
-    }
+    ailib__error_message(e, status);
     return code;
+}
+
+/* An error type named outside the body (AWS's x-amzn-ErrorType header) where the body named
+   none: it goes into provider_type and, when ailib knows it, decides the code. */
+static void ailib__error_retype(ailib_error *e, int status, const char *type) {
+    int retry = 0;
+    ailib_result tc;
+    if (!type || !*type || e->provider_type[0]) return;
+    ailib__copy_trunc(e->provider_type, sizeof e->provider_type, type, strlen(type));
+    if ((tc = ailib__type_code(type, &retry)) == AILIB_PROVIDER) return;
+    if (e->code != AILIB_PROVIDER && e->code != AILIB_INVALID_REQUEST) return;   /* the status said more (413, 429, ...) */
+    e->code = tc;
+    e->retryable = retry;
+    ailib__error_message(e, status);
 }
 
 /* >>think: <think>...</think> inline reasoning, split across chunk boundaries ================== */
@@ -10919,6 +10943,7 @@ struct ailib_call {
     int64_t retry_after_ms;         /* from the response headers, -1 none */
     char request_id[128];
     char location[256];             /* a redirect's target, for the error message */
+    char error_type[64];            /* an error type named in a header (x-amzn-ErrorType) */
     int64_t deadline, attempt_start, last_byte, retry_at;
     int64_t first_byte_ms, idle_ms;  /* this call's timers (0: none), from the client's settings */
     int got_byte;                   /* a header or body byte of this attempt arrived */
@@ -10941,6 +10966,7 @@ struct ailib_call {
     int64_t wake_at;                /* a queued call: when a feature expects to let it go (0: any poll) */
     int canned_due;                 /* this attempt's canned reply is not played yet */
     int attempt_open;               /* the attempt hook has not run for this attempt */
+    int held_error;                 /* an ERROR event came before any output: not delivered yet */
     void *fdata[AILIB__MAX_FEATURES];   /* each feature's per-call data */
 };
 
@@ -11475,6 +11501,13 @@ static int ailib__call_on_event(void *user, const ailib_event *in) {
     ailib_event local = *in;
     const ailib_event *ev = &local;
     if (ailib__hook_event(call, &local)) return 0;     /* a feature dropped it */
+    if (in->type == AILIB_EVENT_ERROR && !call->delivered && !call->held_error) {
+        /* an error before any output: held back, so that a retry can still replace it; given
+           when the call ends in it (ailib__call_done) */
+        call->held_error = 1;
+        return 0;
+    }
+    call->held_error = 0;
     if (!call->first_event_ms) call->first_event_ms = ailib__now_ms();
     call->delivered = 1;
     if (call->desc.on_event) {
@@ -11577,8 +11610,9 @@ static int ailib__hdr_is(const char *name, size_t n, const char *lit) {
     return 1;
 }
 
-/* Headers count as life for the first-byte and idle timers: a server that answered the
-   request is working on it (Gemini, for one, is silent while it thinks). */
+/* The complete header block counts as life for the first-byte and idle timers: a server that
+   answered the request is working on it (Gemini, for one, is silent while it thinks). Header
+   lines alone do not: a server that drips them is not answering. */
 static void ailib__alive(ailib_call *call) {
     call->got_byte = 1;
     call->last_byte = ailib__now_ms();
@@ -11592,7 +11626,6 @@ static void ailib__cb_status(void *ctx, int status) {
 
 static void ailib__cb_header(void *ctx, const char *name, size_t nl, const char *value, size_t vl) {
     ailib_call *call = (ailib_call *)ctx;
-    ailib__alive(call);
     if (ailib__hdr_is(name, nl, "x-request-id") || ailib__hdr_is(name, nl, "request-id") || ailib__hdr_is(name, nl, "x-goog-request-id"))
         ailib__copy_trunc(call->request_id, sizeof call->request_id, value, vl);
     else if (ailib__hdr_is(name, nl, "retry-after-ms") || ailib__hdr_is(name, nl, "x-ms-retry-after-ms"))
@@ -11601,6 +11634,11 @@ static void ailib__cb_header(void *ctx, const char *name, size_t nl, const char 
         call->retry_after_ms = ailib__retry_after(value, vl, 0);
     else if (ailib__hdr_is(name, nl, "location"))
         ailib__copy_trunc(call->location, sizeof call->location, value, vl);
+    else if (ailib__hdr_is(name, nl, "x-amzn-errortype")) {
+        /* AWS names the error in a header: "ThrottlingException:http://internal.amazon.com/..." */
+        const char *colon = (const char *)memchr(value, ':', vl);
+        ailib__copy_trunc(call->error_type, sizeof call->error_type, value, colon ? (size_t)(colon - value) : vl);
+    }
     else if (ailib__hdr_is(name, nl, "x-should-retry"))
         call->should_retry = (vl == 4 && memcmp(value, "true", 4) == 0) ? 1 : 0;
 }
@@ -11610,6 +11648,12 @@ static int ailib__cb_body(void *ctx, const char *data, size_t len) {
     ailib_client *c = call->client;
     ailib__alive(call);
     if (call->cancelled || AILIB__FLAG_GET(&call->cancel_req)) { call->cancelled = 1; return 1; }
+    if (call->last_byte >= call->deadline) {
+        /* a server that never stops sending: the deadline holds inside one long read too */
+        call->result = ailib__fail(&call->err, AILIB_TIMEOUT, "the call took longer than %lld ms: raise desc.timeout_ms",
+                                   (long long)c->timeout_ms);
+        return 1;
+    }
     if (call->stream && call->status >= 200 && call->status < 300) {
         ailib_result r = ailib_stream_feed(call->stream, data, len, ailib__call_on_event, call, &call->err);
         if (r != AILIB_OK) { call->result = r; return 1; }
@@ -11687,6 +11731,8 @@ static void ailib__cb_done(void *ctx, ailib_result r, const char *message) {
     }
     if (call->status > 299) {
         call->result = ailib_wire_error_parse(&call->ep, call->status, call->body.p, call->body.len, &call->err);
+        ailib__error_retype(&call->err, call->status, call->error_type);
+        call->result = call->err.code;
         if (call->retry_after_ms >= 0) call->err.retry_after_ms = call->retry_after_ms;
         ailib__call_retry_or_done(call);
         return;
@@ -11721,6 +11767,17 @@ static void ailib__cb_done(void *ctx, ailib_result r, const char *message) {
             if (!call->resp->model) call->resp->model = "";
             ailib_json_doc_destroy(d);
         }
+        if (call->result != AILIB_OK) {
+            /* an error envelope served with a 2xx: retried like the status it stands for */
+            ailib__error_retype(&call->err, call->status, call->error_type);
+            call->result = call->err.code ? call->err.code : call->result;
+            if (call->err.retryable) {
+                ailib_response_destroy(call->resp);
+                call->resp = NULL;
+                ailib__call_retry_or_done(call);
+                return;
+            }
+        }
     }
     ailib__call_done(call);
 }
@@ -11737,6 +11794,8 @@ static void ailib__call_attempt(ailib_call *call) {
     call->retry_after_ms = -1;
     call->request_id[0] = 0;
     call->location[0] = 0;
+    call->error_type[0] = 0;
+    call->held_error = 0;
     call->body.len = 0;
     call->got_byte = 0;
     call->result = AILIB_OK;
@@ -11858,7 +11917,16 @@ static void ailib__call_done(ailib_call *call) {
         if (call->status && !call->err.http_status) call->err.http_status = call->status;
         ailib__redact_error(&call->err, c->api_key);
         ailib__log(c, AILIB_LOG_WARN, "%s call failed: %s", call->ep.provider->name, call->err.message);
+        if (call->held_error && !call->cancelled && c->frames) {
+            /* the error event held back for a retry that did not come */
+            ailib_event ev;
+            memset(&ev, 0, sizeof ev);
+            ev.type = AILIB_EVENT_ERROR;
+            ev.error = &call->err;
+            ailib__call_on_event(call, &ev);
+        }
     }
+    call->held_error = 0;
     ailib__hook_done(call);
     if (c->active) c->active--;
 }

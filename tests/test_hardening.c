@@ -812,3 +812,50 @@ TEST(hardening_cancel_from_another_thread) {
     ailib_response_destroy(resp);
     ailib_client_destroy(c);
 }
+
+/* --- an in-stream error before any output is retried, and its event held back ------------------ */
+
+typedef struct evcount { int errors, texts; } evcount;
+static int count_events(void *user, const ailib_event *e) {
+    evcount *n = (evcount *)user;
+    if (e->type == AILIB_EVENT_ERROR) n->errors++;
+    if (e->type == AILIB_EVENT_TEXT_DELTA) n->texts++;
+    return 0;
+}
+
+TEST(hardening_instream_error_before_output_is_retried) {
+    const char *spec = "times=2,ctype=text%2Fevent-stream,body=event:%20error%0Adata:%20%7B%22type%22:%22error%22%2C%22error%22:"
+                       "%7B%22type%22:%22overloaded_error%22%2C%22message%22:%22Overloaded%22%7D%7D%0A%0A";
+    ailib_client_desc d;
+    ailib_client *c;
+    ailib_message msg;
+    ailib_request req = replay_one_message(&msg, "retry me");
+    ailib_response *r = NULL;
+    ailib_error err;
+    evcount n;
+    memset(&d, 0, sizeof d);
+    d.max_retries = 2;
+    d.max_retry_wait_ms = 1;            /* no backoff sleeps: the hint-less backoff still applies */
+    ASSERT_TRUE((c = mock_client("anthropic/claude-haiku-5-5", spec, "/v1", &d)) != NULL);
+    memset(&n, 0, sizeof n);
+    EXPECT_EQ(ailib_chat_stream(c, &req, count_events, &n, &r, &err), AILIB_OK);
+    EXPECT_EQ(n.errors, 0);              /* the first two attempts' errors were replaced by the retry */
+    EXPECT_GT(n.texts, 0);
+    EXPECT_STR_EQ(ailib_response_text(r, NULL), "Hello from ailib-mock. You said: retry me");
+    EXPECT_EQ(mock_count(need_mock(), spec), 3);
+    ailib_response_destroy(r);
+    ailib_client_destroy(c);
+    /* without retries left, the held error is delivered once, with the call's error */
+    memset(&d, 0, sizeof d);
+    d.max_retries = -1;
+    spec = "tag=held,times=2,ctype=text%2Fevent-stream,body=event:%20error%0Adata:%20%7B%22type%22:%22error%22%2C%22error%22:"
+           "%7B%22type%22:%22overloaded_error%22%2C%22message%22:%22Overloaded%22%7D%7D%0A%0A";
+    ASSERT_TRUE((c = mock_client("anthropic/claude-haiku-5-5", spec, "/v1", &d)) != NULL);
+    memset(&n, 0, sizeof n);
+    r = NULL;
+    EXPECT_EQ(ailib_chat_stream(c, &req, count_events, &n, &r, &err), AILIB_OVERLOADED);
+    EXPECT_EQ(n.errors, 1);
+    EXPECT_STR_EQ(err.provider_type, "overloaded_error");
+    ailib_response_destroy(r);
+    ailib_client_destroy(c);
+}
