@@ -750,10 +750,11 @@ typedef struct ailib_stream_desc {
     size_t max_response_bytes;  /* (default: 64 MiB, as ailib_client_desc's) the cap on what the
                                    response keeps: text, reasoning, tool-call ids, names and
                                    arguments, signatures, plus 512 bytes per part (each text or
-                                   thinking run, each tool call). The piece that would pass it is
-                                   dropped and the stream fails with AILIB_TOO_LARGE, keeping what
-                                   came before; one event, or a JSON body in place of a stream,
-                                   may not be larger either */
+                                   thinking run, each tool call) and 32 per block or call index
+                                   the stream maps. The piece that would pass it is dropped and
+                                   the stream fails with AILIB_TOO_LARGE, keeping what came
+                                   before; one event, or a JSON body in place of a stream, may
+                                   not be larger either */
 } ailib_stream_desc;
 
 AILIB_API ailib_stream *ailib_stream_create(const ailib_endpoint *ep, const ailib_stream_desc *desc,
@@ -781,7 +782,8 @@ AILIB_API const ailib_response *ailib_stream_response(const ailib_stream *s);
 /* Hands the accumulated response over; the stream can then only be destroyed (or reset). Large
    buffers are handed over rather than copied, so a long answer is not held twice. */
 AILIB_API ailib_response *ailib_stream_take_response(ailib_stream *s);
-/* Resets for a new body on the same endpoint, keeping all buffers (no allocation). */
+/* Resets for a new body on the same endpoint, keeping the settings (model, cap) and the
+   buffers (no allocation), but those a taken response took over. */
 AILIB_API void ailib_stream_reset(ailib_stream *s);
 
 
@@ -3224,8 +3226,11 @@ static char *ailib__acc_hand_over(ailib__acc *a, ailib__buf *b) {
 /* One part string of the response: handed over when move is set and the buffer is large,
    else copied into the arena. */
 static const char *ailib__acc_out_str(ailib__acc *a, ailib__arena *arena, ailib__buf *b, int move, ailib_response *r) {
-    if (move && b->len >= AILIB__MOVE_MIN) return r->owned[r->owned_count++] = ailib__acc_hand_over(a, b);
-    return ailib__arena_strn(arena, b->p, b->len);
+    char *p;
+    if (!move || b->len < AILIB__MOVE_MIN) return ailib__arena_strn(arena, b->p, b->len);
+    p = ailib__acc_hand_over(a, b);
+    r->owned[r->owned_count++] = p;
+    return p;
 }
 
 /* Builds the response from the accumulated parts. Strings are copied into its arena, except
@@ -3251,7 +3256,7 @@ static ailib_result ailib__acc_build(ailib__acc *a, int origin, const char *mode
         const ailib__apart *s = &a->parts[i];
         if (s->type == AILIB_PART_TEXT) { tl += s->text.len; nt++; }
         else if (s->type == AILIB_PART_THINKING) { rl += s->text.len; nr++; }
-        if (move) nmove += (s->text.len >= AILIB__MOVE_MIN) + (s->sig.len >= AILIB__MOVE_MIN);
+        if (move) nmove += (size_t)(s->text.len >= AILIB__MOVE_MIN) + (size_t)(s->sig.len >= AILIB__MOVE_MIN);
     }
     if (nt != 1 && !(tp = (char *)ailib__arena_alloc(&arena, tl + 1))) goto oom;
     if (nr != 1 && !(rp = (char *)ailib__arena_alloc(&arena, rl + 1))) goto oom;
@@ -4096,9 +4101,10 @@ static ailib_result ailib__stream_html(ailib_stream *s) {
 }
 
 /* Keeps the first bytes of a body, tells what the body is from its first byte that is not a
-   blank or a BOM (a binary framing decides on its first byte, a frame length that starts with
-   0), then hands the bytes on: to the framing parser, to the buffer of a JSON body (an error,
-   or the whole reply of a server that ignored "stream"), or, for HTML, nowhere. */
+   blank or a BOM (no stream starts with '<', nor SSE or an AWS frame with '{' or '['; an AWS
+   frame starts with a length byte 0), then hands the bytes on: to the framing parser, to the
+   buffer of a JSON body (an error, or the whole reply of a server that ignored "stream"), or,
+   for HTML, nowhere. */
 static ailib_result ailib__stream_body(ailib_stream *s, const char *b, size_t n, ailib_error *ferr) {
     size_t i = 0;
     if (s->head_len < AILIB__HEAD) {
@@ -4108,15 +4114,14 @@ static ailib_result ailib__stream_body(ailib_stream *s, const char *b, size_t n,
     }
     if (s->body == AILIB__BODY_UNKNOWN) {
         static const char bom[] = "\xEF\xBB\xBF";
-        unsigned char c = 0;
-        for (; i < n && !s->ad->feed_raw; i++) {
-            c = (unsigned char)b[i];
+        for (; i < n; i++) {
+            unsigned char c = (unsigned char)b[i];
             if (c == ' ' || c == '\t' || c == '\r' || c == '\n') continue;
             if (s->seen + i < 3 && c == (unsigned char)bom[s->seen + i]) continue;
             break;
         }
         if (i < n) {
-            c = (unsigned char)b[i];
+            char c = b[i];
             if (c == '<') s->body = AILIB__BODY_HTML;
             else if ((c == '{' || c == '[') && !s->ad->ndjson) s->body = AILIB__BODY_JSON;
             else s->body = AILIB__BODY_STREAM;
@@ -4856,9 +4861,10 @@ static ailib_result ailib__oa_build(ailib__bctx *c) {
    chunk with "choices", "usage" or an error. Where present, in both: choices an array of
    objects; message / delta an object; content a string, an array of part objects (Mistral)
    or null; reasoning_content and refusal strings or null (reasoning may also be an object,
-   ignored); tool_calls an array of objects (or null) whose function is an object with a
-   string name and arguments as a string, an object (some servers) or null; finish_reason a
-   string or null; usage an object or null. Other members are ignored. */
+   ignored); tool_calls an array of objects (or null) whose id is a string, whose function is
+   an object with a string name and arguments as a string or an object (some servers), where
+   present (null counts as absent); finish_reason a string or null; usage an object or null.
+   Other members are ignored. */
 
 /* Usage of any OpenAI dialect (wire_formats.md §0.3): DeepSeek cache fields, top-level
    cached_tokens (Kimi, Together), and xAI's completion_tokens that exclude reasoning, told
@@ -6510,14 +6516,16 @@ static ailib_result ailib__ge_value(ailib_stream *s, const ailib_json *root, int
     const ailib_json *e;
     size_t n, i = 0;
     char at[32];
+    int answered = 0;
     ailib_result r = AILIB_OK;
     if (!ailib_json_is_array(root)) return ailib__ge_chunk(s, root, "$", whole);
     if (whole && !ailib_json_size(root)) return ailib__shape_fail(s, root, "an object, or a non-empty array of them", "$");
     for (AILIB__ELEMS(root, e, n)) {
         snprintf(at, sizeof at, "$[%lu]", (unsigned long)i++);
         if ((r = ailib__ge_chunk(s, e, at, 0)) != AILIB_OK) return r;
+        answered |= ailib_json_size(ailib_json_get(e, "candidates")) || ailib_json_get(e, "promptFeedback");
     }
-    if (whole && !s->shaped) return ailib__shape_fail(s, root, "responses with candidates or a promptFeedback", "$");
+    if (whole && !answered) return ailib__shape_fail(s, root, "responses with candidates or a promptFeedback", "$");
     return r;
 }
 
