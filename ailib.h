@@ -7587,9 +7587,10 @@ static void ailib__rs_usage(ailib_stream *s, const ailib_json *u) {
    item's content an array of objects whose text / refusal are strings; a function_call item's
    name (required in a whole response), call_id, id and arguments strings; a reasoning item's
    summary and content arrays of objects with string text; usage an object. A stream needs one
-   event whose type is "error" or starts with "response."; where present, delta and arguments
-   are strings, item and response objects (a function_call item as above). Null counts as
-   absent; unknown item and event types are skipped. */
+   event whose type is "error" or starts with "response."; on the events read, delta (text,
+   reasoning and argument deltas) and arguments are strings, item (output_item.*) and response
+   (created ... failed) objects, a function_call item as above. Null counts as absent; other
+   item and event types are skipped whole (tool-progress events carry shapes of their own). */
 
 /* A function_call item (whole, or from output_item.added / .done): opens its call unless known,
    fills id (call_id) and name, takes the arguments when none were streamed, and ends it when
@@ -7696,18 +7697,29 @@ static ailib_result ailib__responses_event(ailib_stream *s, const char *ev, size
     const char *t = ailib_json_str(ailib_json_get(root, "type"), &tn), *d;
     const ailib_json *item, *dv, *rv;
     ailib__slot *sl;
+    int text, begun, ended;
     if (!ailib_json_is_object(root)) return ailib__shape_fail(s, root, "an object", "$");
     if (!t) { t = ev; tn = evn; }             /* the payload's type, else the SSE event name */
     if (AILIB__RS_IS(t, tn, "error")) { s->shaped = 1; return ailib__stream_provider_error(s, root); }
     if (tn < 9 || memcmp(t, "response.", 9) != 0) return AILIB_OK;
     s->shaped = 1;
     t += 9; tn -= 9;
+    /* the members read below are checked where they are read: other events are skipped whole */
     d = ailib_json_str(dv = ailib_json_get(root, "delta"), &dn);
-    if (!ailib__jopt(dv, AILIB_JSON_STRING) && tn > 6 && memcmp(t + tn - 6, ".delta", 6) == 0)
-        return ailib__shape_fail(s, dv, "a string", "$.delta");
-    if (!ailib__jopt(item = ailib_json_get(root, "item"), AILIB_JSON_OBJECT)) return ailib__shape_fail(s, item, "an object", "$.item");
-    if (!ailib__jopt(rv = ailib_json_get(root, "response"), AILIB_JSON_OBJECT)) return ailib__shape_fail(s, rv, "an object", "$.response");
-    if (AILIB__RS_IS(t, tn, "output_text.delta") || AILIB__RS_IS(t, tn, "refusal.delta")) {
+    item = ailib_json_get(root, "item");
+    rv = ailib_json_get(root, "response");
+    begun = AILIB__RS_IS(t, tn, "created") || AILIB__RS_IS(t, tn, "in_progress") || AILIB__RS_IS(t, tn, "queued");
+    ended = AILIB__RS_IS(t, tn, "completed") || AILIB__RS_IS(t, tn, "incomplete") || AILIB__RS_IS(t, tn, "failed");
+    if ((text = AILIB__RS_IS(t, tn, "output_text.delta") || AILIB__RS_IS(t, tn, "refusal.delta")) != 0 ||
+        AILIB__RS_IS(t, tn, "reasoning_summary_text.delta") || AILIB__RS_IS(t, tn, "reasoning_text.delta") ||
+        AILIB__RS_IS(t, tn, "function_call_arguments.delta")) {
+        if (!ailib__jopt(dv, AILIB_JSON_STRING)) return ailib__shape_fail(s, dv, "a string", "$.delta");
+    } else if (AILIB__RS_IS(t, tn, "output_item.added") || AILIB__RS_IS(t, tn, "output_item.done")) {
+        if (!ailib__jopt(item, AILIB_JSON_OBJECT)) return ailib__shape_fail(s, item, "an object", "$.item");
+    } else if ((begun || ended) && !ailib__jopt(rv, AILIB_JSON_OBJECT)) {
+        return ailib__shape_fail(s, rv, "an object", "$.response");
+    }
+    if (text) {
         if (d) ailib__acc_text(&s->acc, d, dn);
     } else if (AILIB__RS_IS(t, tn, "reasoning_summary_text.delta") || AILIB__RS_IS(t, tn, "reasoning_text.delta")) {
         if (d) ailib__acc_reasoning(&s->acc, d, dn);
@@ -7729,10 +7741,10 @@ static ailib_result ailib__responses_event(ailib_stream *s, const char *ev, size
         if (ailib__jstr_eq(type, "function_call")) ailib__rs_call_item(s, item, done, "$.item", 0);
         else if (ailib__jstr_eq(type, "reasoning")) { if (done) ailib__rs_reasoning_end(s, item); else ailib__rs_reasoning_begin(s); }
         else if (!done) ailib__acc_break(&s->acc);   /* a new message item starts a new text part */
-    } else if (AILIB__RS_IS(t, tn, "created") || AILIB__RS_IS(t, tn, "in_progress") || AILIB__RS_IS(t, tn, "queued")) {
-        ailib__rs_ident(s, ailib_json_get(root, "response"));
-    } else if (AILIB__RS_IS(t, tn, "completed") || AILIB__RS_IS(t, tn, "incomplete") || AILIB__RS_IS(t, tn, "failed")) {
-        const ailib_json *resp = ailib_json_get(root, "response");
+    } else if (begun) {
+        ailib__rs_ident(s, rv);
+    } else if (ended) {
+        const ailib_json *resp = rv;
         ailib_result r;
         ailib__rs_ident(s, resp);
         ailib__acc_tool_end_all(&s->acc);
