@@ -3748,8 +3748,7 @@ struct ailib_stream {
     ailib__acc acc;
     ailib_response *snapshot;
     ailib_error *err;          /* the current feed's caller error (may be NULL) */
-    ailib_result fail;         /* sticky failure */
-    ailib_error fail_err;      /* its report, given again by every later feed and finish */
+    ailib_result fail;         /* sticky failure; its report is fail_err */
     int terminated;            /* the protocol's end marker was seen: later events are ignored */
     int complete;              /* the answer is known complete (end marker or final event) */
     ailib__think think;
@@ -3761,11 +3760,15 @@ struct ailib_stream {
     char model_hint[128];
     int body;                  /* AILIB__BODY_*: a stream, or one JSON document, or HTML */
     size_t seen;               /* body bytes fed */
-    char head[AILIB__HEAD]; size_t head_len;
+    size_t head_len;           /* bytes of head[] filled */
     ailib__buf whole;          /* a body that is one JSON document, read at its end */
     size_t events;             /* payloads handed to the adapter */
     int shaped;                /* one of them had the protocol's shape */
     const char *cur; size_t cur_len;   /* the JSON text being read, quoted by shape errors */
+    /* Last, and not cleared at creation (2 KiB less to zero per stream): fail_err is written
+       whole when fail is set and read only then; head is read only up to head_len. */
+    ailib_error fail_err;      /* the failure's report, given again by every later feed and finish */
+    char head[AILIB__HEAD];    /* the body's first bytes, quoted by messages */
 };
 
 /* Slots are few in a real answer and searched newest first; past AILIB__SLOT_SCAN of them (a
@@ -3986,7 +3989,7 @@ AILIB_API ailib_stream *ailib_stream_create(const ailib_endpoint *ep, const aili
     a = ailib__allocator(ep->allocator);
     s = (ailib_stream *)ailib__malloc(&a, sizeof *s);
     if (!s) { ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory"); return NULL; }
-    memset(s, 0, sizeof *s);
+    memset(s, 0, offsetof(ailib_stream, fail_err));
     s->alloc = a;
     s->prov = ep->provider;
     s->ad = ailib__adapter_for(ep->provider->protocol);
@@ -3996,7 +3999,6 @@ AILIB_API ailib_stream *ailib_stream_create(const ailib_endpoint *ep, const aili
     o.allocator = &a;
     s->doc = ailib_json_doc_create(&o);
     ailib__acc_init(&s->acc, &a);
-    ailib_error_clear(&s->fail_err);
     if (desc && desc->max_response_bytes) s->acc.limit = desc->max_response_bytes;
     /* one event cannot be larger than the whole response may be */
     s->sse.max_event = s->nd.max_line = s->acc.limit;
@@ -4038,7 +4040,6 @@ AILIB_API void ailib_stream_reset(ailib_stream *s) {
     ailib_response_destroy(s->snapshot);
     s->snapshot = NULL;
     s->fail = AILIB_OK;
-    ailib_error_clear(&s->fail_err);
     s->terminated = s->complete = 0;
     memset(&s->think, 0, sizeof s->think);
     s->nslots = 0;   /* the slot index is rebuilt when it is next needed */
@@ -5036,7 +5037,8 @@ static void ailib__oa_choice(ailib_stream *s, const ailib_json *ch, size_t ci, i
     const char *fs;
     if (!ailib_json_is_object(ch)) { ailib__shape_fail(s, ch, "an object", "$.choices[%lu]", (unsigned long)ci); return; }
     for (AILIB__MEMBERS(ch, k, n)) {
-        if (AILIB__KEY(k, "delta") || AILIB__KEY(k, "message")) { msg = k + 1; mk = AILIB__KEY(k, "delta") ? "delta" : "message"; }
+        if (AILIB__KEY(k, "delta")) { msg = k + 1; mk = "delta"; }
+        else if (AILIB__KEY(k, "message")) { msg = k + 1; mk = "message"; }
         else if (AILIB__KEY(k, "finish_reason")) fin = k + 1;
         else if (AILIB__KEY(k, "usage")) u = k + 1;          /* Moonshot puts usage here */
         else if (AILIB__KEY(k, "index") && ailib_json_int(k + 1) != 0) return;   /* n > 1: first choice only */
