@@ -157,7 +157,7 @@ uninstall:
 # build/ailib-VERSION.tar.gz: the release tarball, the repository's tracked files as they are.
 dist:
 	@mkdir -p $(B)
-	git ls-files | tar -czf $(B)/ailib-$(VERSION).tar.gz --transform 's,^,ailib-$(VERSION)/,' -T -
+	git ls-files | sort -u | tar -czf $(B)/ailib-$(VERSION).tar.gz --transform 's,^,ailib-$(VERSION)/,' -T -
 	@echo "$(B)/ailib-$(VERSION).tar.gz"
 
 clean:

@@ -809,26 +809,43 @@ typedef struct ailib_stream ailib_stream;
 
 typedef struct ailib_stream_desc {
     const char *model;          /* (optional) the requested model, used when the stream never names one */
+    size_t max_response_bytes;  /* (default: 64 MiB, as ailib_client_desc's) the cap on what the
+                                   response keeps: text, reasoning, tool-call ids, names and
+                                   arguments, signatures, plus 512 bytes per part (each text or
+                                   thinking run, each tool call) and 32 per block or call index
+                                   the stream maps. The piece that would pass it is dropped and
+                                   the stream fails with AILIB_TOO_LARGE, keeping what came
+                                   before; one event, or a JSON body in place of a stream, may
+                                   not be larger either */
 } ailib_stream_desc;
 
 AILIB_API ailib_stream *ailib_stream_create(const ailib_endpoint *ep, const ailib_stream_desc *desc,
                                             ailib_error *err);
 AILIB_API void ailib_stream_destroy(ailib_stream *s);
 /* Feeds body bytes. Normalized events reach cb (which may be NULL). An in-stream provider
-   error is delivered as AILIB_EVENT_ERROR and also returned. */
+   error is delivered as AILIB_EVENT_ERROR and also returned. A failure is final: every later
+   feed or finish returns it again with the same report, and no event follows it. An event of
+   the wrong shape for the protocol (a field of the wrong type) is AILIB_DESERIALIZATION with
+   err->json_path; a body that starts with '<' (HTML) is AILIB_DESERIALIZATION quoting it. A
+   body that is one JSON document instead of a stream is read at ailib_stream_finish(): a
+   provider error is returned as such, a whole reply is delivered (its events, then OK). */
 AILIB_API ailib_result ailib_stream_feed(ailib_stream *s, const char *bytes, size_t len,
                                          ailib_event_callback cb, void *user, ailib_error *err);
 /* End of body. A stream that ended without its protocol's terminator (and had no error)
-   returns AILIB_PROTOCOL: the answer may be truncated. */
+   returns AILIB_PROTOCOL: the answer may be truncated (an empty body, or bytes without one
+   event, are said as such). A stream none of whose events had the protocol's shape returns
+   AILIB_DESERIALIZATION. */
 AILIB_API ailib_result ailib_stream_finish(ailib_stream *s, ailib_event_callback cb, void *user,
                                            ailib_error *err);
 /* The accumulated response so far (finished or not); the stream keeps ownership. It is a
    snapshot built on each call (parts copied, tool arguments parsed): read it at the end, or
    now and then, not after every feed, or a long stream costs quadratic time. */
 AILIB_API const ailib_response *ailib_stream_response(const ailib_stream *s);
-/* Hands the accumulated response over; the stream can then only be destroyed. */
+/* Hands the accumulated response over; the stream can then only be destroyed (or reset). Large
+   buffers are handed over rather than copied, so a long answer is not held twice. */
 AILIB_API ailib_response *ailib_stream_take_response(ailib_stream *s);
-/* Resets for a new body on the same endpoint, keeping all buffers (no allocation). */
+/* Resets for a new body on the same endpoint, keeping the settings (model, cap) and the
+   buffers (no allocation), but those a taken response took over. */
 AILIB_API void ailib_stream_reset(ailib_stream *s);
 
 
@@ -3022,6 +3039,8 @@ struct ailib_response {
     ailib_json_doc *json_doc;       /* the structured answer, once ailib_response_json() read it */
     ailib_error error;
     int has_error;
+    void **owned; size_t owned_count;   /* large buffers handed over by a finished stream, not
+                                           copied (ailib_stream_take_response): freed here */
 };
 
 AILIB_API void ailib_response_destroy(ailib_response *r) {
@@ -3031,6 +3050,7 @@ AILIB_API void ailib_response_destroy(ailib_response *r) {
     for (i = 0; i < r->call_count; i++) ailib_json_doc_destroy(r->arg_docs[i]);
     ailib_json_doc_destroy(r->raw_doc);
     ailib_json_doc_destroy(r->json_doc);
+    for (i = 0; i < r->owned_count; i++) ailib__free(&r->arena.alloc, r->owned[i]);
     arena = r->arena;          /* r itself lives in the arena */
     ailib__arena_free(&arena);
 }
@@ -3170,7 +3190,19 @@ AILIB_API ailib_result ailib_response_json(ailib_response *r, const ailib_respon
 /* >>acc: the response accumulator =============================================================
    Adapters report what they read (text, reasoning, signatures, tool-call pieces, usage, finish,
    errors); the accumulator keeps the parts in order, emits normalized events and finally
-   builds the response. Buffers are kept across resets: no allocation per chunk after warm-up. */
+   builds the response. Buffers are kept across resets: no allocation per chunk after warm-up.
+
+   What it keeps is capped (ailib_stream_desc.max_response_bytes): every content byte (text,
+   reasoning, tool-call ids, names and arguments, signatures, redacted data) counts, and each
+   part (a text or thinking run, a tool call) counts AILIB__PART_COST bytes more, so a flood of
+   empty tool calls is bounded like a flood of text. The piece that would pass the cap is not
+   kept, and from then on nothing is kept or emitted: the stream fails with AILIB_TOO_LARGE and
+   the response holds what came before. */
+
+#define AILIB__PART_COST 512
+#define AILIB__SLOT_COST 32                   /* a stream's index -> call map entry */
+#define AILIB__MAX_RESPONSE_DEFAULT ((size_t)64 << 20)
+#define AILIB__MOVE_MIN ((size_t)64 << 10)    /* buffers this large are handed over, not copied */
 
 typedef struct ailib__apart {
     ailib_part_type type;
@@ -3184,6 +3216,7 @@ typedef struct ailib__acc {
     ailib_allocator alloc;
     ailib__apart *parts; size_t nparts, cap_parts;
     size_t *calls; size_t ncalls, cap_calls;      /* tool call number -> part index */
+    size_t nended;                                /* calls [0, nended) are all ended */
     ailib_usage usage;
     ailib_finish_reason finish;
     ailib__buf finish_raw, model, id;
@@ -3194,17 +3227,28 @@ typedef struct ailib__acc {
     int stopped;           /* the callback asked to stop */
     int oom;
     uint64_t id_seed;      /* mixed into made-up call ids: a timestamp of the response, when it has one */
+    size_t used, limit;    /* bytes charged so far, and the cap (kept across resets) */
+    int too_large;         /* a piece would have passed the cap: nothing more is kept or emitted */
 } ailib__acc;
 
 static void ailib__acc_init(ailib__acc *a, const ailib_allocator *alloc) {
     memset(a, 0, sizeof *a);
     a->alloc = *alloc;
+    a->limit = AILIB__MAX_RESPONSE_DEFAULT;
     ailib_error_clear(&a->error);
+}
+
+/* Counts n more bytes against the cap; 0 (and too_large) when they do not fit. */
+static int ailib__acc_charge(ailib__acc *a, size_t n) {
+    if (a->too_large) return 0;
+    if (n > a->limit - a->used) { a->too_large = 1; return 0; }
+    a->used += n;
+    return 1;
 }
 
 static void ailib__acc_reset(ailib__acc *a) {
     a->nparts = 0;
-    a->ncalls = 0;
+    a->ncalls = a->nended = 0;
     memset(&a->usage, 0, sizeof a->usage);
     a->finish = AILIB_FINISH_NONE;
     a->finish_raw.len = a->model.len = a->id.len = 0;
@@ -3213,6 +3257,8 @@ static void ailib__acc_reset(ailib__acc *a) {
     a->has_error = 0;
     a->stopped = 0;
     a->oom = 0;
+    a->used = 0;
+    a->too_large = 0;
 }
 
 static void ailib__acc_deinit(ailib__acc *a) {
@@ -3231,7 +3277,7 @@ static void ailib__acc_deinit(ailib__acc *a) {
 }
 
 static void ailib__emit(ailib__acc *a, ailib_event *ev) {
-    if (a->cb && !a->stopped && a->cb(a->user, ev)) a->stopped = 1;
+    if (a->cb && !a->stopped && !a->too_large && a->cb(a->user, ev)) a->stopped = 1;
 }
 
 static void ailib__ev_init(ailib_event *ev, ailib_event_type t) {
@@ -3241,6 +3287,7 @@ static void ailib__ev_init(ailib_event *ev, ailib_event_type t) {
 
 static ailib__apart *ailib__acc_new_part(ailib__acc *a, ailib_part_type t) {
     ailib__apart *p;
+    if (!ailib__acc_charge(a, AILIB__PART_COST)) return NULL;
     if (a->nparts == a->cap_parts) {
         size_t ncap = a->cap_parts ? a->cap_parts * 2 : 8;
         ailib__apart *np = (ailib__apart *)ailib__realloc(&a->alloc, a->parts, a->cap_parts * sizeof *np, ncap * sizeof *np);
@@ -3266,6 +3313,11 @@ static ailib__apart *ailib__acc_open(ailib__acc *a, ailib_part_type t) {
 }
 
 static void ailib__acc_add(ailib__acc *a, ailib__buf *b, const char *s, size_t n) {
+    if (ailib__acc_charge(a, n) && !ailib__buf_add(&a->alloc, b, s, n)) a->oom = 1;
+}
+
+/* Adds without charging: the few bytes a part's fixed cost covers ("{}", a made-up id). */
+static void ailib__acc_put(ailib__acc *a, ailib__buf *b, const char *s, size_t n) {
     if (!ailib__buf_add(&a->alloc, b, s, n)) a->oom = 1;
 }
 
@@ -3386,7 +3438,7 @@ static void ailib__acc_synth_id(ailib__acc *a, ailib__apart *p, size_t slot) {
     h = ailib__fnv(h, p->text.p ? p->text.p : "", p->text.len);
     h = ailib__fnv(h, &slot, sizeof slot);
     snprintf(id, sizeof id, "ailib_%08lx%08lx", (unsigned long)(h >> 32), (unsigned long)(h & 0xffffffffu));
-    ailib__acc_add(a, &p->id, id, 22);
+    ailib__acc_put(a, &p->id, id, 22);
 }
 
 /* A provider signature on tool call `slot` itself (Gemini's thoughtSignature on a
@@ -3401,7 +3453,7 @@ static void ailib__acc_tool_end(ailib__acc *a, size_t slot) {
     ailib_event ev;
     if (!p || p->ended) return;
     p->ended = 1;
-    if (!p->text.len) ailib__acc_add(a, &p->text, "{}", 2);   /* empty arguments mean {} */
+    if (!p->text.len) ailib__acc_put(a, &p->text, "{}", 2);   /* empty arguments mean {} */
     if (!p->id.len) ailib__acc_synth_id(a, p, slot);
     ailib__ev_init(&ev, AILIB_EVENT_TOOL_CALL_END);
     ev.index = slot;
@@ -3411,15 +3463,16 @@ static void ailib__acc_tool_end(ailib__acc *a, size_t slot) {
     ailib__emit(a, &ev);
 }
 
+/* Ends every open call; calls ended before are not visited again (a stream may say "finish"
+   many times after many calls: linear, not calls x finishes). */
 static void ailib__acc_tool_end_all(ailib__acc *a) {
-    size_t i;
-    for (i = 0; i < a->ncalls; i++) ailib__acc_tool_end(a, i);
+    for (; a->nended < a->ncalls; a->nended++) ailib__acc_tool_end(a, a->nended);
 }
 
 static void ailib__acc_usage_emit(ailib__acc *a) {
     ailib_event ev;
     ailib_usage *u = &a->usage;
-    u->total_tokens = u->input_tokens + u->output_tokens;
+    u->total_tokens = ailib__sat_add(u->input_tokens, u->output_tokens);
     if (u->reported & (AILIB_USAGE_INPUT | AILIB_USAGE_OUTPUT)) u->reported |= AILIB_USAGE_TOTAL;
     ailib__ev_init(&ev, AILIB_EVENT_USAGE);
     ev.usage = u;
@@ -3429,7 +3482,7 @@ static void ailib__acc_usage_emit(ailib__acc *a) {
 static void ailib__acc_finish(ailib__acc *a, const char *raw, size_t n) {
     ailib_event ev;
     ailib_finish_reason f = ailib__map_finish(raw, n);
-    if (f == AILIB_FINISH_NONE) return;
+    if (f == AILIB_FINISH_NONE || a->too_large) return;   /* a capped answer did not finish */
     ailib__acc_tool_end_all(a);
     /* Gemini and Ollama say "stop" after calling tools; the caller's question is "run tools?" */
     if (f == AILIB_FINISH_STOP && a->ncalls) f = AILIB_FINISH_TOOL_CALLS;
@@ -3455,12 +3508,41 @@ static void ailib__acc_error(ailib__acc *a, const ailib_error *e) {
     ailib__emit(a, &ev);
 }
 
-/* Builds the response from the accumulated parts (all strings copied into its arena). */
-static ailib_result ailib__acc_build(ailib__acc *a, int origin, ailib_response **out, ailib_error *err) {
+/* A buffer of the accumulator handed to a response (which frees it): trimmed to its length
+   where the allocator can, and emptied here, so the stream grows a new one for its next body. */
+static char *ailib__acc_hand_over(ailib__acc *a, ailib__buf *b) {
+    char *p = b->p;
+    if (b->cap > b->len + 1) {
+        char *q = (char *)ailib__realloc(&a->alloc, p, b->cap, b->len + 1);
+        if (q) p = q;
+    }
+    b->p = NULL;
+    b->len = b->cap = 0;
+    return p;
+}
+
+/* One part string of the response: handed over when move is set and the buffer is large,
+   else copied into the arena. */
+static const char *ailib__acc_out_str(ailib__acc *a, ailib__arena *arena, ailib__buf *b, int move, ailib_response *r) {
+    char *p;
+    if (!move || b->len < AILIB__MOVE_MIN) return ailib__arena_strn(arena, b->p, b->len);
+    p = ailib__acc_hand_over(a, b);
+    r->owned[r->owned_count++] = p;
+    return p;
+}
+
+/* Builds the response from the accumulated parts. Strings are copied into its arena, except
+   with move set (the stream is done with them: ailib_stream_take_response), where buffers of
+   AILIB__MOVE_MIN bytes or more are handed over instead, so a large answer is never held twice;
+   small ones stay with the stream, warm for its next body. The response's text is its one text
+   part when it has only one (the usual case), not a concatenated copy; reasoning likewise.
+   model is reported when the body named none (the requested model), NULL for none. */
+static ailib_result ailib__acc_build(ailib__acc *a, int origin, const char *model, int move, ailib_response **out,
+                                     ailib_error *err) {
     ailib__arena arena;
     ailib_response *r;
-    size_t i, tl = 0, rl = 0, ci = 0;
-    char *tp, *rp;
+    size_t i, tl = 0, rl = 0, ci = 0, nt = 0, nr = 0, nmove = 0;
+    char *tp = NULL, *rp = NULL;
     arena.alloc = a->alloc;
     arena.head = NULL;
     *out = NULL;
@@ -3469,36 +3551,43 @@ static ailib_result ailib__acc_build(ailib__acc *a, int origin, ailib_response *
     if (!r) return ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory");
     memset(r, 0, sizeof *r);
     for (i = 0; i < a->nparts; i++) {
-        if (a->parts[i].type == AILIB_PART_TEXT) tl += a->parts[i].text.len;
-        else if (a->parts[i].type == AILIB_PART_THINKING) rl += a->parts[i].text.len;
+        const ailib__apart *s = &a->parts[i];
+        if (s->type == AILIB_PART_TEXT) { tl += s->text.len; nt++; }
+        else if (s->type == AILIB_PART_THINKING) { rl += s->text.len; nr++; }
+        if (move) nmove += (size_t)(s->text.len >= AILIB__MOVE_MIN) + (size_t)(s->sig.len >= AILIB__MOVE_MIN);
     }
-    tp = (char *)ailib__arena_alloc(&arena, tl + 1);
-    rp = (char *)ailib__arena_alloc(&arena, rl + 1);
+    if (nt != 1 && !(tp = (char *)ailib__arena_alloc(&arena, tl + 1))) goto oom;
+    if (nr != 1 && !(rp = (char *)ailib__arena_alloc(&arena, rl + 1))) goto oom;
     r->parts = (ailib_part *)ailib__arena_alloc(&arena, (a->nparts + 1) * sizeof *r->parts);
     r->calls = (ailib_tool_call *)ailib__arena_alloc(&arena, (a->ncalls + 1) * sizeof *r->calls);
     r->arg_docs = (ailib_json_doc **)ailib__arena_alloc(&arena, (a->ncalls + 1) * sizeof *r->arg_docs);
-    if (!tp || !rp || !r->parts || !r->calls || !r->arg_docs) goto oom;
+    r->owned = (void **)ailib__arena_alloc(&arena, (nmove + 1) * sizeof *r->owned);
+    if (!r->parts || !r->calls || !r->arg_docs || !r->owned) goto oom;
     memset(r->calls, 0, (a->ncalls + 1) * sizeof *r->calls);
     memset(r->arg_docs, 0, (a->ncalls + 1) * sizeof *r->arg_docs);
     r->text = tp; r->reasoning = rp;
     for (i = 0; i < a->nparts; i++) {
-        const ailib__apart *s = &a->parts[i];
+        ailib__apart *s = &a->parts[i];
         ailib_part *d = &r->parts[i];
         memset(d, 0, sizeof *d);
         d->type = s->type;
         d->is_error = s->is_error;
         d->origin = origin;
-        if (!(d->text = ailib__arena_strn(&arena, s->text.p, s->text.len))) goto oom;
         d->text_len = s->text.len;
-        if (s->id.len && !(d->id = ailib__arena_strn(&arena, s->id.p, s->id.len))) goto oom;
         d->id_len = s->id.len;
-        if (s->name.len && !(d->name = ailib__arena_strn(&arena, s->name.p, s->name.len))) goto oom;
         d->name_len = s->name.len;
-        if (s->sig.len && !(d->signature = ailib__arena_strn(&arena, s->sig.p, s->sig.len))) goto oom;
         d->signature_len = s->sig.len;
-        if (s->type == AILIB_PART_TEXT && s->text.len) { memcpy(tp, s->text.p, s->text.len); tp += s->text.len; }
-        else if (s->type == AILIB_PART_THINKING && s->text.len) { memcpy(rp, s->text.p, s->text.len); rp += s->text.len; }
-        else if (s->type == AILIB_PART_TOOL_CALL) {
+        if (!(d->text = ailib__acc_out_str(a, &arena, &s->text, move, r))) goto oom;
+        if (s->id.len && !(d->id = ailib__arena_strn(&arena, s->id.p, s->id.len))) goto oom;
+        if (s->name.len && !(d->name = ailib__arena_strn(&arena, s->name.p, s->name.len))) goto oom;
+        if (d->signature_len && !(d->signature = ailib__acc_out_str(a, &arena, &s->sig, move, r))) goto oom;
+        if (d->type == AILIB_PART_TEXT) {
+            if (!tp) r->text = d->text;
+            else if (d->text_len) { memcpy(tp, d->text, d->text_len); tp += d->text_len; }
+        } else if (d->type == AILIB_PART_THINKING) {
+            if (!rp) r->reasoning = d->text;
+            else if (d->text_len) { memcpy(rp, d->text, d->text_len); rp += d->text_len; }
+        } else if (d->type == AILIB_PART_TOOL_CALL) {
             ailib_tool_call *c = &r->calls[ci];
             ailib_json_parse_options o;
             if (!d->text_len) { d->text = "{}"; d->text_len = 2; }
@@ -3513,7 +3602,8 @@ static ailib_result ailib__acc_build(ailib__acc *a, int origin, ailib_response *
             ci++;
         }
     }
-    *tp = 0; *rp = 0;
+    if (tp) *tp = 0;
+    if (rp) *rp = 0;
     r->text_len = tl; r->reasoning_len = rl;
     r->call_count = ci;
     r->message.role = AILIB_ROLE_ASSISTANT;
@@ -3521,8 +3611,10 @@ static ailib_result ailib__acc_build(ailib__acc *a, int origin, ailib_response *
     r->message.part_count = a->nparts;
     r->finish = a->finish;
     r->usage = a->usage;
+    if (!a->model.len && model) r->model = ailib__arena_strn(&arena, model, strlen(model));
+    else r->model = ailib__arena_strn(&arena, a->model.p, a->model.len);
+    if (!r->model) goto oom;
     if (!(r->finish_raw = ailib__arena_strn(&arena, a->finish_raw.p, a->finish_raw.len))) goto oom;
-    if (!(r->model = ailib__arena_strn(&arena, a->model.p, a->model.len))) goto oom;
     if (!(r->id = ailib__arena_strn(&arena, a->id.p, a->id.len))) goto oom;
     if (a->has_error) { r->error = a->error; r->has_error = 1; }
     else ailib_error_clear(&r->error);
@@ -3533,6 +3625,7 @@ static ailib_result ailib__acc_build(ailib__acc *a, int origin, ailib_response *
 oom:
     r->call_count = ci;
     for (i = 0; i < ci; i++) ailib_json_doc_destroy(r->arg_docs[i]);
+    for (i = 0; r->owned && i < r->owned_count; i++) ailib__free(&arena.alloc, r->owned[i]);
     ailib__arena_free(&arena);
     return ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory");
 }
@@ -3963,6 +4056,10 @@ typedef struct ailib__adapter {
     ailib_result (*feed_raw)(struct ailib_stream *s, const char *bytes, size_t len);
 } ailib__adapter;
 
+/* What the body of a streamed answer turned out to be, told by its first non-blank byte. */
+enum { AILIB__BODY_UNKNOWN = 0, AILIB__BODY_STREAM, AILIB__BODY_JSON, AILIB__BODY_HTML };
+#define AILIB__HEAD 160            /* the first bytes of a body, kept for messages */
+
 struct ailib_stream {
     ailib_allocator alloc;
     const ailib_provider_info *prov;
@@ -3973,25 +4070,58 @@ struct ailib_stream {
     ailib__acc acc;
     ailib_response *snapshot;
     ailib_error *err;          /* the current feed's caller error (may be NULL) */
-    ailib_result fail;         /* sticky failure */
+    ailib_result fail;         /* sticky failure; its report is fail_err */
     int terminated;            /* the protocol's end marker was seen: later events are ignored */
     int complete;              /* the answer is known complete (end marker or final event) */
     ailib__think think;
     ailib__slot *slots; size_t nslots, cap_slots;
+    size_t *slot_index, index_cap;   /* key -> newest slot + 1 (open addressing), once there are many */
     ailib__buf scratch;        /* adapter scratch (Gemini partial args, Bedrock frames) */
     int64_t state[8];          /* adapter scalars */
     ailib_usage raw_usage;     /* adapter-side raw counters (Anthropic cumulative fields) */
     char model_hint[128];
+    int body;                  /* AILIB__BODY_*: a stream, or one JSON document, or HTML */
+    size_t seen;               /* body bytes fed */
+    size_t head_len;           /* bytes of head[] filled */
+    ailib__buf whole;          /* a body that is one JSON document, read at its end */
+    size_t events;             /* payloads handed to the adapter */
+    int shaped;                /* one of them had the protocol's shape */
+    const char *cur; size_t cur_len;   /* the JSON text being read, quoted by shape errors */
+    /* Last, and not cleared at creation (2 KiB less to zero per stream): fail_err is written
+       whole when fail is set and read only then; head is read only up to head_len. */
+    ailib_error fail_err;      /* the failure's report, given again by every later feed and finish */
+    char head[AILIB__HEAD];    /* the body's first bytes, quoted by messages */
 };
 
+/* Slots are few in a real answer and searched newest first; past AILIB__SLOT_SCAN of them (a
+   flood of tool calls) a hash index takes over, so each lookup stays O(1), not O(calls). */
+#define AILIB__SLOT_SCAN 16
+
+static size_t ailib__slot_hash(int64_t key, size_t cap) {
+    return (size_t)(((uint64_t)key * 0x9E3779B97F4A7C15ull) >> 32) & (cap - 1);
+}
+
+/* Points key's entry at slot i (the newest slot of a key wins, as in the scan). */
+static void ailib__slot_index_put(struct ailib_stream *s, size_t i) {
+    size_t h = ailib__slot_hash(s->slots[i].key, s->index_cap);
+    while (s->slot_index[h] && s->slots[s->slot_index[h] - 1].key != s->slots[i].key) h = (h + 1) & (s->index_cap - 1);
+    s->slot_index[h] = i + 1;
+}
+
 static ailib__slot *ailib__slot_find(struct ailib_stream *s, int64_t key) {
-    size_t i = s->nslots;
-    while (i--) if (s->slots[i].key == key) return &s->slots[i];   /* newest first */
+    size_t i = s->nslots, h;
+    if (!s->index_cap || s->nslots <= AILIB__SLOT_SCAN) {
+        while (i--) if (s->slots[i].key == key) return &s->slots[i];   /* newest first */
+        return NULL;
+    }
+    for (h = ailib__slot_hash(key, s->index_cap); s->slot_index[h]; h = (h + 1) & (s->index_cap - 1))
+        if (s->slots[s->slot_index[h] - 1].key == key) return &s->slots[s->slot_index[h] - 1];
     return NULL;
 }
 
 static ailib__slot *ailib__slot_add(struct ailib_stream *s, int64_t key, int kind, size_t call) {
     ailib__slot *sl;
+    if (!ailib__acc_charge(&s->acc, AILIB__SLOT_COST)) return NULL;
     if (s->nslots == s->cap_slots) {
         size_t ncap = s->cap_slots ? s->cap_slots * 2 : 8;
         ailib__slot *ns = (ailib__slot *)ailib__realloc(&s->alloc, s->slots, s->cap_slots * sizeof *ns, ncap * sizeof *ns);
@@ -4003,48 +4133,162 @@ static ailib__slot *ailib__slot_add(struct ailib_stream *s, int64_t key, int kin
     sl->key = key;
     sl->kind = kind;
     sl->call = call;
-    return sl;
+    if (s->nslots > AILIB__SLOT_SCAN) {
+        size_t i, first = s->nslots - 1;
+        if (s->nslots * 2 > s->index_cap) {   /* a load of at most one half */
+            size_t cap = s->index_cap ? s->index_cap * 2 : 64;
+            size_t *ni = (size_t *)ailib__realloc(&s->alloc, s->slot_index, s->index_cap * sizeof *ni, cap * sizeof *ni);
+            if (!ni) { s->acc.oom = 1; return NULL; }
+            s->slot_index = ni;
+            s->index_cap = cap;
+            first = 0;
+        }
+        if (s->nslots == AILIB__SLOT_SCAN + 1) first = 0;   /* the index starts now: every slot goes in */
+        if (!first) memset(s->slot_index, 0, s->index_cap * sizeof *s->slot_index);
+        for (i = first; i < s->nslots; i++) ailib__slot_index_put(s, i);
+    }
+    return s->slots + s->nslots - 1;
+}
+
+/* Makes e the stream's failure (the first one wins and stays) and reports it to the caller. */
+static ailib_result ailib__stream_fail_with(struct ailib_stream *s, const ailib_error *e) {
+    if (s->fail == AILIB_OK) {
+        s->fail = e->code;
+        s->fail_err = *e;
+        if (s->err) *s->err = *e;
+    }
+    return e->code;
+}
+
+static ailib_result ailib__stream_failf(struct ailib_stream *s, ailib_result code, const char *fmt, ...) {
+    ailib_error e;
+    va_list ap;
+    ailib_error_clear(&e);
+    e.code = code;
+    va_start(ap, fmt);
+    vsnprintf(e.message, sizeof e.message, fmt, ap);
+    va_end(ap);
+    return ailib__stream_fail_with(s, &e);
+}
+
+static ailib_result ailib__stream_fail(struct ailib_stream *s, ailib_result code, const char *msg) {
+    return ailib__stream_failf(s, code, "%s", msg);
 }
 
 /* Records an in-stream error reported by the provider and makes it the stream's result. */
 static ailib_result ailib__stream_provider_error(struct ailib_stream *s, const ailib_json *root) {
     ailib_error e;
-    ailib_result code = ailib__error_from_body(0, root, NULL, 0, &e);
+    ailib__error_from_body(0, root, NULL, 0, &e);
     ailib__acc_error(&s->acc, &e);
-    s->fail = code;
-    if (s->err) *s->err = e;
-    return code;
+    return ailib__stream_fail_with(s, &e);
 }
 
-static ailib_result ailib__stream_fail(struct ailib_stream *s, ailib_result code, const char *msg) {
-    if (s->fail == AILIB_OK) {
-        s->fail = code;
-        ailib__fail(s->err, code, "%s", msg);
+/* Up to cap-1 bytes of a body for a message: control characters (CR, LF, NUL...) as spaces and
+   bytes that are not UTF-8 as '?', so the message stays printable text. */
+static void ailib__quote(char *dst, size_t cap, const char *s, size_t n) {
+    size_t i = 0, o = 0;
+    if (!cap) return;
+    while (i < n && o + 1 < cap) {
+        size_t k = (unsigned char)s[i] < 0x80 ? 1 : ailib__utf8_seq((const unsigned char *)s + i, (const unsigned char *)s + n);
+        if (k > 1) {
+            if (o + k >= cap) break;
+            memcpy(dst + o, s + i, k);
+            o += k; i += k;
+            continue;
+        }
+        dst[o++] = !k ? '?' : ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) ? ' ' : s[i];
+        i++;
     }
-    return code;
+    if (i < n && cap > 4 && o + 3 >= cap) o = cap - 4;
+    if (i < n && cap > 4) { memcpy(dst + o, "...", 3); o += 3; }
+    dst[o] = 0;
+}
+
+static const char *ailib__jkind(const ailib_json *v) {
+    if (!v) return "none";
+    switch (AILIB__JT(v)) {
+    case AILIB_JSON_NULL: return "null";
+    case AILIB_JSON_FALSE: case AILIB_JSON_TRUE: return "a boolean";
+    case AILIB_JSON_INT: case AILIB_JSON_REAL: return "a number";
+    case AILIB_JSON_STRING: return "a string";
+    case AILIB_JSON_ARRAY: return ailib_json_size(v) ? "an array" : "an empty array";
+    default: return "an object";
+    }
+}
+
+/* 1 when v is absent, null or of type t: the test of an optional field. */
+static int ailib__jopt(const ailib_json *v, ailib_json_type t) {
+    return !v || AILIB__JT(v) == AILIB_JSON_NULL || AILIB__JT(v) == t;
+}
+
+/* A body or stream event without its protocol's shape (a required field missing, a field of
+   the wrong type): AILIB_DESERIALIZATION, err->json_path the place (a printf format), the
+   message what was expected there and what came. A problem at the top level quotes the start
+   of the JSON, so that {"detail":"Not Found"} is seen for what it is. */
+static ailib_result ailib__shape_fail(struct ailib_stream *s, const ailib_json *found, const char *expected,
+                                      const char *path, ...) {
+    ailib_error e;
+    va_list ap;
+    const char *p;
+    size_t n;
+    if (s->fail != AILIB_OK) return s->fail;
+    ailib_error_clear(&e);
+    e.code = AILIB_DESERIALIZATION;
+    va_start(ap, path);
+    vsnprintf(e.json_path, sizeof e.json_path, path, ap);
+    va_end(ap);
+    if (s->events)
+        snprintf(e.message, sizeof e.message, "event %lu of the %s stream is not a %s event: at %s expected %s, found %s",
+                 (unsigned long)s->events, s->prov->name, s->ad->name, e.json_path, expected, ailib__jkind(found));
+    else
+        snprintf(e.message, sizeof e.message, "the %s response is not a %s response: at %s expected %s, found %s",
+                 s->prov->name, s->ad->name, e.json_path, expected, ailib__jkind(found));
+    p = e.json_path + 1;
+    if (*p == '.') p++;
+    n = strlen(e.message);
+    if (s->cur && p[strcspn(p, ".[")] == 0 && n + 16 < sizeof e.message) {
+        memcpy(e.message + n, "; it begins: ", 14);
+        ailib__quote(e.message + n + 13, sizeof e.message - n - 13 < 101 ? sizeof e.message - n - 13 : 101, s->cur, s->cur_len);
+    }
+    return ailib__stream_fail_with(s, &e);
+}
+
+static ailib_result ailib__stream_too_large(struct ailib_stream *s) {
+    return ailib__stream_failf(s, AILIB_TOO_LARGE,
+                               "the streamed response grew past %lu bytes (text, reasoning, tool arguments, and %d bytes "
+                               "per part or tool call): what came before is kept; raise desc.max_response_bytes",
+                               (unsigned long)s->acc.limit, AILIB__PART_COST);
+}
+
+/* After the adapter read something: running out of memory or past the cap fails the stream. */
+static ailib_result ailib__stream_checked(struct ailib_stream *s, ailib_result r) {
+    if (r != AILIB_OK) return r;
+    if (s->acc.oom) return ailib__stream_fail(s, AILIB_OUT_OF_MEMORY, "out of memory");
+    if (s->acc.too_large) return ailib__stream_too_large(s);
+    return AILIB_OK;
 }
 
 /* Parses one framed payload and hands it to the adapter. */
 static ailib_result ailib__stream_payload(struct ailib_stream *s, const char *ev, size_t evn, const char *data, size_t n) {
     ailib_error perr;
     ailib_result r;
+    char q[64];
     ailib_error_clear(&perr);
+    s->events++;
     r = ailib_json_doc_reparse(s->doc, data, n, &perr);
     if (r != AILIB_OK) {
         if (r == AILIB_OUT_OF_MEMORY) return ailib__stream_fail(s, r, "out of memory");
-        if (s->fail == AILIB_OK) {
-            s->fail = AILIB_DESERIALIZATION;
-            if (s->err) {
-                ailib__fail(s->err, AILIB_DESERIALIZATION, "stream event is not valid JSON (%s); first bytes: %.60s",
-                            perr.message, data);
-                s->err->byte_pos = perr.byte_pos;
-            }
-        }
-        return AILIB_DESERIALIZATION;
+        ailib__quote(q, sizeof q, data, n);
+        r = ailib__stream_failf(s, AILIB_DESERIALIZATION, "event %lu of the %s stream is not valid JSON (%s); it begins: %s",
+                                (unsigned long)s->events, s->prov->name, perr.message, q);
+        s->fail_err.byte_pos = perr.byte_pos;
+        if (s->err) s->err->byte_pos = perr.byte_pos;
+        return r;
     }
+    s->cur = data;
+    s->cur_len = n;
     r = s->ad->event(s, ev, evn, ailib_json_doc_root(s->doc));
-    if (r == AILIB_OK && s->acc.oom) r = ailib__stream_fail(s, AILIB_OUT_OF_MEMORY, "out of memory");
-    return r;
+    return ailib__stream_checked(s, r);
 }
 
 static int ailib__stream_on_sse(void *user, const ailib_sse_event *ev) {
@@ -4054,7 +4298,7 @@ static int ailib__stream_on_sse(void *user, const ailib_sse_event *ev) {
         ailib__think_flush(&s->think, &s->acc);
         ailib__acc_tool_end_all(&s->acc);
         s->terminated = s->complete = 1;
-        return 0;
+        return ailib__stream_checked(s, AILIB_OK) != AILIB_OK;
     }
     if (ailib__stream_payload(s, ev->event, ev->event_len, ev->data, ev->data_len) != AILIB_OK) return 1;
     return s->acc.stopped;
@@ -4081,7 +4325,7 @@ AILIB_API ailib_stream *ailib_stream_create(const ailib_endpoint *ep, const aili
     a = ailib__allocator(ep->allocator);
     s = (ailib_stream *)ailib__malloc(&a, sizeof *s);
     if (!s) { ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory"); return NULL; }
-    memset(s, 0, sizeof *s);
+    memset(s, 0, offsetof(ailib_stream, fail_err));
     s->alloc = a;
     s->prov = ep->provider;
     s->ad = ailib__adapter_for(ep->provider->protocol);
@@ -4091,6 +4335,9 @@ AILIB_API ailib_stream *ailib_stream_create(const ailib_endpoint *ep, const aili
     o.allocator = &a;
     s->doc = ailib_json_doc_create(&o);
     ailib__acc_init(&s->acc, &a);
+    if (desc && desc->max_response_bytes) s->acc.limit = desc->max_response_bytes;
+    /* one event cannot be larger than the whole response may be */
+    s->sse.max_event = s->nd.max_line = s->acc.limit;
     if (desc && desc->model) ailib__copy_trunc(s->model_hint, sizeof s->model_hint, desc->model, strlen(desc->model));
     if (!s->doc) { ailib_stream_destroy(s); ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory"); return NULL; }
     return s;
@@ -4106,7 +4353,9 @@ AILIB_API void ailib_stream_destroy(ailib_stream *s) {
     ailib__acc_deinit(&s->acc);
     ailib_response_destroy(s->snapshot);
     ailib__free(&a, s->slots);
+    ailib__free(&a, s->slot_index);
     ailib__free(&a, s->scratch.p);
+    ailib__free(&a, s->whole.p);
     ailib__free(&a, s);
 }
 
@@ -4129,10 +4378,21 @@ AILIB_API void ailib_stream_reset(ailib_stream *s) {
     s->fail = AILIB_OK;
     s->terminated = s->complete = 0;
     memset(&s->think, 0, sizeof s->think);
-    s->nslots = 0;
+    s->nslots = 0;   /* the slot index is rebuilt when it is next needed */
     s->scratch.len = 0;
     memset(s->state, 0, sizeof s->state);
     memset(&s->raw_usage, 0, sizeof s->raw_usage);
+    s->body = AILIB__BODY_UNKNOWN;
+    s->seen = s->head_len = s->events = 0;
+    s->shaped = 0;
+    s->cur = NULL;
+    s->cur_len = 0;
+    if (s->whole.cap > AILIB__MOVE_MIN) {   /* a rare large JSON body is not kept for the next one */
+        ailib__free(&s->alloc, s->whole.p);
+        s->whole.p = NULL;
+        s->whole.cap = 0;
+    }
+    s->whole.len = 0;
 }
 
 static ailib_result ailib__stream_result(ailib_stream *s, ailib_result r) {
@@ -4143,19 +4403,22 @@ static ailib_result ailib__stream_result(ailib_stream *s, ailib_result r) {
 
 /* The framing parser stops (CANCELLED) when our callback stopped it; its own errors (an
    oversized event) become the stream's failure. The stream's error report always wins. */
-static ailib_result ailib__stream_framing(ailib_stream *s, ailib_result r, const ailib_error *ferr) {
-    if (r != AILIB_OK && r != AILIB_CANCELLED && s->fail == AILIB_OK) {
-        s->fail = r;
-        if (s->err) *s->err = *ferr;
+static ailib_result ailib__stream_framing(ailib_stream *s, ailib_result r, ailib_error *ferr) {
+    if (r == AILIB_TOO_LARGE && s->fail == AILIB_OK)
+        ailib__stream_failf(s, r, "one event of the %s stream is larger than %lu bytes, the cap on the whole response: "
+                                  "raise desc.max_response_bytes", s->prov->name, (unsigned long)s->acc.limit);
+    else if (r != AILIB_OK && r != AILIB_CANCELLED && s->fail == AILIB_OK) {
+        ferr->code = r;
+        ailib__stream_fail_with(s, ferr);
     }
     return ailib__stream_result(s, AILIB_OK);
 }
 
-/* Common start of feed and finish: a stream that failed reports it again; otherwise the
-   call's callback and error report are installed. */
+/* Common start of feed and finish: a stream that failed reports the same failure again;
+   otherwise the call's callback and error report are installed. */
 static ailib_result ailib__stream_enter(ailib_stream *s, ailib_event_callback cb, void *user, ailib_error *err) {
     if (s->fail != AILIB_OK) {
-        if (err) { if (s->acc.has_error) *err = s->acc.error; else ailib__fail(err, s->fail, "the stream failed earlier"); }
+        if (err) *err = s->fail_err;
         return s->fail;
     }
     s->err = err;
@@ -4165,6 +4428,55 @@ static ailib_result ailib__stream_enter(ailib_stream *s, ailib_event_callback cb
     return AILIB_OK;
 }
 
+/* A body that is HTML where a stream was asked for: said as such, with its first bytes. */
+static ailib_result ailib__stream_html(ailib_stream *s) {
+    char q[AILIB__HEAD + 1];
+    ailib__quote(q, sizeof q, s->head, s->head_len);
+    return ailib__stream_failf(s, AILIB_DESERIALIZATION,
+                               "%s answered with HTML instead of a %s stream (a proxy, a login or error page, or a wrong "
+                               "base URL?); it begins: %s", s->prov->name, s->ad->name, q);
+}
+
+/* Keeps the first bytes of a body, tells what the body is from its first byte that is not a
+   blank or a BOM (no stream starts with '<', nor SSE or an AWS frame with '{' or '['; an AWS
+   frame starts with a length byte 0), then hands the bytes on: to the framing parser, to the
+   buffer of a JSON body (an error, or the whole reply of a server that ignored "stream"), or,
+   for HTML, nowhere. */
+static ailib_result ailib__stream_body(ailib_stream *s, const char *b, size_t n, ailib_error *ferr) {
+    size_t i = 0;
+    if (s->head_len < AILIB__HEAD) {
+        size_t k = AILIB__HEAD - s->head_len < n ? AILIB__HEAD - s->head_len : n;
+        memcpy(s->head + s->head_len, b, k);
+        s->head_len += k;
+    }
+    if (s->body == AILIB__BODY_UNKNOWN) {
+        static const char bom[] = "\xEF\xBB\xBF";
+        for (; i < n; i++) {
+            unsigned char c = (unsigned char)b[i];
+            if (c == ' ' || c == '\t' || c == '\r' || c == '\n') continue;
+            if (s->seen + i < 3 && c == (unsigned char)bom[s->seen + i]) continue;
+            break;
+        }
+        if (i < n) {
+            char c = b[i];
+            if (c == '<') s->body = AILIB__BODY_HTML;
+            else if ((c == '{' || c == '[') && !s->ad->ndjson) s->body = AILIB__BODY_JSON;
+            else s->body = AILIB__BODY_STREAM;
+        }
+    }
+    s->seen += n;
+    if (s->body == AILIB__BODY_JSON) {
+        if (n - i > s->acc.limit - s->whole.len) return ailib__stream_too_large(s);
+        if (!ailib__buf_add(&s->alloc, &s->whole, b + i, n - i)) return ailib__stream_fail(s, AILIB_OUT_OF_MEMORY, "out of memory");
+        return AILIB_OK;
+    }
+    if (s->body == AILIB__BODY_HTML) return s->head_len == AILIB__HEAD ? ailib__stream_html(s) : AILIB_OK;
+    /* a stream, or only blanks so far (which every framing skips) */
+    if (s->ad->feed_raw) return s->ad->feed_raw(s, b, n);
+    if (s->ad->ndjson) return ailib_ndjson_feed(&s->nd, b, n, ailib__stream_on_line, s, ferr);
+    return ailib_sse_feed(&s->sse, b, n, ailib__stream_on_sse, s, ferr);
+}
+
 AILIB_API ailib_result ailib_stream_feed(ailib_stream *s, const char *bytes, size_t len,
                                          ailib_event_callback cb, void *user, ailib_error *err) {
     ailib_error ferr;
@@ -4172,13 +4484,78 @@ AILIB_API ailib_result ailib_stream_feed(ailib_stream *s, const char *bytes, siz
     if (!s) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_stream_feed: stream is NULL");
     if (ailib__stream_enter(s, cb, user, err) != AILIB_OK) return s->fail;
     ailib_error_clear(&ferr);
-    if (s->ad->feed_raw) r = s->ad->feed_raw(s, bytes, len);
-    else if (s->ad->ndjson) r = ailib_ndjson_feed(&s->nd, bytes, len, ailib__stream_on_line, s, &ferr);
-    else r = ailib_sse_feed(&s->sse, bytes, len, ailib__stream_on_sse, s, &ferr);
+    r = (bytes && len) ? ailib__stream_body(s, bytes, len, &ferr) : AILIB_OK;
     if (s->snapshot) { ailib_response_destroy(s->snapshot); s->snapshot = NULL; }
     r = ailib__stream_framing(s, r, &ferr);
     s->err = NULL;
     return r;
+}
+
+/* A body that is one JSON document where a stream was asked for: a provider error (mapped as
+   an error inside a stream is), or the whole reply of a server that ignored "stream", parsed
+   as one and its events delivered now. */
+static ailib_result ailib__stream_whole(ailib_stream *s) {
+    ailib_error perr;
+    ailib_result r;
+    char q[64];
+    ailib_error_clear(&perr);
+    if (!s->doc) {
+        ailib_json_parse_options o;
+        memset(&o, 0, sizeof o);
+        o.allocator = &s->alloc;
+        if (!(s->doc = ailib_json_doc_create(&o))) return ailib__stream_fail(s, AILIB_OUT_OF_MEMORY, "out of memory");
+    }
+    r = ailib_json_doc_reparse(s->doc, s->whole.p, s->whole.len, &perr);
+    if (r == AILIB_OUT_OF_MEMORY) return ailib__stream_fail(s, r, "out of memory");
+    if (r != AILIB_OK) {
+        ailib__quote(q, sizeof q, s->whole.p, s->whole.len);
+        r = ailib__stream_failf(s, AILIB_DESERIALIZATION, "%s answered with a JSON body instead of a %s stream, and it is not "
+                                "valid JSON (%s); it begins: %s", s->prov->name, s->ad->name, perr.message, q);
+        s->fail_err.byte_pos = perr.byte_pos;
+        if (s->err) s->err->byte_pos = perr.byte_pos;
+        return r;
+    }
+    s->cur = s->whole.p;
+    s->cur_len = s->whole.len;
+    r = ailib__stream_checked(s, s->ad->parse(s, ailib_json_doc_root(s->doc)));
+    if (r == AILIB_OK) s->complete = s->terminated = 1;
+    return r;
+}
+
+/* The end of a body that was framed as a stream: it must have had events of the protocol's
+   shape, and its end marker (or final event). */
+static ailib_result ailib__stream_end_checks(ailib_stream *s) {
+    char q[AILIB__HEAD + 1];
+    ailib__quote(q, sizeof q, s->head, s->head_len);
+    if (s->events && !s->shaped) {
+        ailib_error e;
+        ailib_error_clear(&e);
+        e.code = AILIB_DESERIALIZATION;
+        memcpy(e.json_path, "$", 2);
+        snprintf(e.message, sizeof e.message, "none of the %lu events of the %s stream has the shape of a %s event: the "
+                 "body begins: %s", (unsigned long)s->events, s->prov->name, s->ad->name, q);
+        return ailib__stream_fail_with(s, &e);
+    }
+    if (s->complete && s->acc.finish == AILIB_FINISH_ERROR && !s->acc.has_error) {
+        /* a provider that reports failure only as its finish reason (Cohere ERROR) */
+        ailib_error e;
+        ailib_error_clear(&e);
+        e.code = AILIB_PROVIDER;
+        snprintf(e.message, sizeof e.message, "the provider ended the answer with finish reason \"%s\": the output is incomplete",
+                 ailib__buf_str(&s->acc.finish_raw));
+        ailib__acc_error(&s->acc, &e);
+        return ailib__stream_fail_with(s, &e);
+    }
+    if (s->complete) return AILIB_OK;
+    if (!s->seen)
+        return ailib__stream_failf(s, AILIB_PROTOCOL, "%s sent an empty body where a %s stream was expected",
+                                   s->prov->name, s->ad->name);
+    if (!s->events)
+        return ailib__stream_failf(s, AILIB_PROTOCOL, "%s sent %lu bytes without one %s stream event before the body "
+                                   "ended; it begins: %s", s->prov->name, (unsigned long)s->seen, s->ad->name, q);
+    return ailib__stream_fail(s, AILIB_PROTOCOL,
+                              "the stream ended before the provider's end marker: the answer may be truncated "
+                              "(connection closed early or a proxy cut the response)");
 }
 
 AILIB_API ailib_result ailib_stream_finish(ailib_stream *s, ailib_event_callback cb, void *user, ailib_error *err) {
@@ -4187,45 +4564,29 @@ AILIB_API ailib_result ailib_stream_finish(ailib_stream *s, ailib_event_callback
     if (!s) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_stream_finish: stream is NULL");
     if (ailib__stream_enter(s, cb, user, err) != AILIB_OK) return s->fail;
     ailib_error_clear(&ferr);
-    if (s->ad->feed_raw) r = s->ad->feed_raw(s, NULL, 0);
+    if (s->body == AILIB__BODY_JSON) r = ailib__stream_whole(s);
+    else if (s->body == AILIB__BODY_HTML) r = ailib__stream_html(s);
+    else if (s->ad->feed_raw) r = s->ad->feed_raw(s, NULL, 0);
     else if (s->ad->ndjson) r = ailib_ndjson_finish(&s->nd, ailib__stream_on_line, s, &ferr);
     else r = ailib_sse_finish(&s->sse, ailib__stream_on_sse, s, &ferr);
     r = ailib__stream_framing(s, r, &ferr);
     if (r == AILIB_OK) {
         ailib__think_flush(&s->think, &s->acc);
         ailib__acc_tool_end_all(&s->acc);
-        if (s->complete && s->acc.finish == AILIB_FINISH_ERROR && !s->acc.has_error) {
-            /* a provider that reports failure only as its finish reason (Cohere ERROR) */
-            ailib_error e;
-            ailib_error_clear(&e);
-            e.code = AILIB_PROVIDER;
-            snprintf(e.message, sizeof e.message, "the provider ended the answer with finish reason \"%s\": the output is incomplete",
-                     ailib__buf_str(&s->acc.finish_raw));
-            ailib__acc_error(&s->acc, &e);
-            s->fail = r = AILIB_PROVIDER;
-            if (s->err) *s->err = e;
-        } else if (!s->complete) {
-            r = ailib__stream_fail(s, AILIB_PROTOCOL,
-                                   "the stream ended before the provider's end marker: the answer may be truncated "
-                                   "(connection closed early or a proxy cut the response)");
-        }
+        r = ailib__stream_checked(s, AILIB_OK);
     }
+    if (r == AILIB_OK) r = ailib__stream_end_checks(s);
     if (s->snapshot) { ailib_response_destroy(s->snapshot); s->snapshot = NULL; }
     s->err = NULL;
     return r;
 }
 
-static void ailib__stream_fill_model(ailib_stream *s) {
-    if (!s->acc.model.len && s->model_hint[0]) ailib__acc_set_once(&s->acc, &s->acc.model, s->model_hint, strlen(s->model_hint));
-}
-
 AILIB_API const ailib_response *ailib_stream_response(const ailib_stream *cs) {
     ailib_stream *s = (ailib_stream *)cs;
     if (!s) return NULL;
-    if (!s->snapshot) {
-        ailib__stream_fill_model(s);
-        if (ailib__acc_build(&s->acc, AILIB_ORIGIN(s->prov->protocol), &s->snapshot, NULL) != AILIB_OK) return NULL;
-    }
+    /* the requested model stands in until the stream names one, and only in the response */
+    if (!s->snapshot && ailib__acc_build(&s->acc, AILIB_ORIGIN(s->prov->protocol), s->model_hint, 0, &s->snapshot, NULL) != AILIB_OK)
+        return NULL;
     return s->snapshot;
 }
 
@@ -4233,8 +4594,7 @@ AILIB_API ailib_response *ailib_stream_take_response(ailib_stream *s) {
     ailib_response *r;
     if (!s) return NULL;
     if (s->snapshot) { r = s->snapshot; s->snapshot = NULL; return r; }
-    ailib__stream_fill_model(s);
-    if (ailib__acc_build(&s->acc, AILIB_ORIGIN(s->prov->protocol), &r, NULL) != AILIB_OK) return NULL;
+    if (ailib__acc_build(&s->acc, AILIB_ORIGIN(s->prov->protocol), s->model_hint, 1, &r, NULL) != AILIB_OK) return NULL;
     return r;
 }
 /* >>build: helpers shared by the request builders ============================================ */
@@ -4906,9 +5266,22 @@ static ailib_result ailib__oa_build(ailib__bctx *c) {
 
 /* --- reading ------------------------------------------------------------------------------ */
 
+/* Shape rules (the provider's reference and the recordings). A whole response needs
+   "choices", a non-empty array whose first element is an object with a "message" object; its
+   error forms ({"error":...}, a non-zero body "code" in the dialects that use one) are the
+   provider's error. A stream chunk needs no member in particular (Azure's first chunk and the
+   usage chunk carry "choices": [], a finish chunk may have no delta), but a stream needs one
+   chunk with "choices", "usage" or an error. Where present, in both: choices an array of
+   objects; message / delta an object; content a string, an array of part objects (Mistral)
+   or null; reasoning_content and refusal strings or null (reasoning may also be an object,
+   ignored); tool_calls an array of objects (or null) whose id is a string, whose function is
+   an object with a string name and arguments as a string or an object (some servers), where
+   present (null counts as absent); finish_reason a string or null; usage an object or null.
+   Other members are ignored. */
+
 /* Usage of any OpenAI dialect, normalized as ailib_usage says: DeepSeek cache fields, top-level
    cached_tokens (Kimi, Together), and xAI's completion_tokens that exclude reasoning, told
-   apart by the arithmetic of total_tokens rather than by provider name. */
+   apart by the arithmetic of total_tokens rather than by provider name. Sums saturate. */
 static void ailib__oa_usage(ailib_stream *s, const ailib_json *u) {
     const ailib_json *k, *v;
     size_t n;
@@ -4930,7 +5303,8 @@ static void ailib__oa_usage(ailib_stream *s, const ailib_json *u) {
             if (ailib_json_is_number(rt)) { reasoning = ailib_json_int(rt); rep |= AILIB_USAGE_REASONING; }
         }
     }
-    if (reasoning > 0 && total > 0 && total == prompt + completion + reasoning) completion += reasoning;
+    if (reasoning > 0 && total > 0 && total == ailib__sat_add(ailib__sat_add(prompt, completion), reasoning))
+        completion = ailib__sat_add(completion, reasoning);
     s->acc.usage.input_tokens = prompt;
     s->acc.usage.output_tokens = completion;
     s->acc.usage.cached_input_tokens = cached;
@@ -4944,37 +5318,81 @@ static void ailib__oa_text(ailib_stream *s, const char *t, size_t n) {
     else ailib__acc_text(&s->acc, t, n);
 }
 
-/* content: a string, or (Mistral Magistral) an array of text / thinking chunks. */
-static void ailib__oa_content(ailib_stream *s, const ailib_json *v) {
-    size_t n, m, tl;
+/* content: a string, or (Mistral Magistral) an array of text / thinking chunks. ci and mk
+   (the choice number, "message" or "delta") name where it is, for shape errors. */
+static void ailib__oa_content(ailib_stream *s, const ailib_json *v, size_t ci, const char *mk) {
+    size_t n, m, tl, j = 0, i2;
     const ailib_json *e, *t;
     const char *str = ailib_json_str(v, &tl);
     if (str) { ailib__oa_text(s, str, tl); return; }
+    if (!ailib__jopt(v, AILIB_JSON_ARRAY)) {
+        ailib__shape_fail(s, v, "a string, an array of parts or null", "$.choices[%lu].%s.content", (unsigned long)ci, mk);
+        return;
+    }
     for (AILIB__ELEMS(v, e, n)) {
-        const ailib_json *type = ailib_json_get(e, "type");
+        const ailib_json *type = ailib_json_get(e, "type"), *x;
+        if (!ailib_json_is_object(e)) {
+            ailib__shape_fail(s, e, "an object", "$.choices[%lu].%s.content[%lu]", (unsigned long)ci, mk, (unsigned long)j);
+            return;
+        }
         if (ailib__jstr_eq(type, "text")) {
-            if ((str = ailib_json_str(ailib_json_get(e, "text"), &tl)) != NULL) ailib__oa_text(s, str, tl);
+            if ((str = ailib_json_str(x = ailib_json_get(e, "text"), &tl)) != NULL) ailib__oa_text(s, str, tl);
+            else if (!ailib_json_is_null(x)) {
+                ailib__shape_fail(s, x, "a string", "$.choices[%lu].%s.content[%lu].text", (unsigned long)ci, mk, (unsigned long)j);
+                return;
+            }
         } else if (ailib__jstr_eq(type, "thinking")) {
             const ailib_json *th = ailib_json_get(e, "thinking");
             if ((str = ailib_json_str(th, &tl)) != NULL) ailib__acc_reasoning(&s->acc, str, tl);
-            for (AILIB__ELEMS(th, t, m))
-                if ((str = ailib_json_str(ailib_json_get(t, "text"), &tl)) != NULL) ailib__acc_reasoning(&s->acc, str, tl);
+            else if (!ailib__jopt(th, AILIB_JSON_ARRAY)) {
+                ailib__shape_fail(s, th, "a string or an array", "$.choices[%lu].%s.content[%lu].thinking", (unsigned long)ci, mk, (unsigned long)j);
+                return;
+            }
+            i2 = 0;
+            for (AILIB__ELEMS(th, t, m)) {
+                if ((str = ailib_json_str(x = ailib_json_get(t, "text"), &tl)) != NULL) ailib__acc_reasoning(&s->acc, str, tl);
+                else if (!ailib_json_is_object(t) || !ailib_json_is_null(x)) {
+                    ailib__shape_fail(s, t, "an object with a string text", "$.choices[%lu].%s.content[%lu].thinking[%lu]",
+                                      (unsigned long)ci, mk, (unsigned long)j, (unsigned long)i2);
+                    return;
+                }
+                i2++;
+            }
         }
+        j++;
     }
 }
 
-/* One streamed tool-call delta: its index names the call (no index: the last call), and a new,
-   different id at a known index opens a new call; arguments are appended. */
-static void ailib__oa_tool_delta(ailib_stream *s, const ailib_json *tc) {
-    const ailib_json *iv = ailib_json_get(tc, "index"), *fn = ailib_json_get(tc, "function"), *av;
+static void ailib__oa_bad_call(ailib_stream *s, const ailib_json *v, const char *expected, size_t ci, const char *mk,
+                               size_t ti, const char *member) {
+    ailib__shape_fail(s, v, expected, "$.choices[%lu].%s.tool_calls[%lu].%s", (unsigned long)ci, mk, (unsigned long)ti, member);
+}
+
+/* One streamed tool-call delta (or a whole call): its index names the call (no index: the last
+   call), and a new, different id at a known index opens a new call; arguments are appended. */
+static void ailib__oa_tool_delta(ailib_stream *s, const ailib_json *tc, size_t ci, const char *mk, size_t ti) {
+    const ailib_json *iv = ailib_json_get(tc, "index"), *fn = ailib_json_get(tc, "function"), *av, *idv, *nv;
     size_t idn = 0, nn = 0, an = 0;
-    const char *id = ailib_json_str(ailib_json_get(tc, "id"), &idn);
-    const char *name = ailib_json_str(ailib_json_get(fn, "name"), &nn);
-    const char *args;
+    const char *id, *name, *args;
     int has_idx = ailib_json_is_number(iv);
     int64_t idx = has_idx ? ailib_json_int(iv) : -1;
-    ailib__slot *sl = has_idx ? ailib__slot_find(s, idx) : (s->nslots ? &s->slots[s->nslots - 1] : NULL);
+    ailib__slot *sl;
     ailib_json_writer w;
+    if (!ailib_json_is_object(tc)) {
+        ailib__shape_fail(s, tc, "an object", "$.choices[%lu].%s.tool_calls[%lu]", (unsigned long)ci, mk, (unsigned long)ti);
+        return;
+    }
+    id = ailib_json_str(idv = ailib_json_get(tc, "id"), &idn);
+    name = ailib_json_str(nv = ailib_json_get(fn, "name"), &nn);
+    av = ailib_json_get(fn, "arguments");
+    if (!ailib__jopt(fn, AILIB_JSON_OBJECT)) { ailib__oa_bad_call(s, fn, "an object", ci, mk, ti, "function"); return; }
+    if (!ailib__jopt(idv, AILIB_JSON_STRING)) { ailib__oa_bad_call(s, idv, "a string or null", ci, mk, ti, "id"); return; }
+    if (!ailib__jopt(nv, AILIB_JSON_STRING)) { ailib__oa_bad_call(s, nv, "a string or null", ci, mk, ti, "function.name"); return; }
+    if (!ailib__jopt(av, AILIB_JSON_STRING) && !ailib_json_is_object(av)) {
+        ailib__oa_bad_call(s, av, "a string, an object or null", ci, mk, ti, "function.arguments");
+        return;
+    }
+    sl = has_idx ? ailib__slot_find(s, idx) : (s->nslots ? &s->slots[s->nslots - 1] : NULL);
     if (sl && idn) {
         /* a new, different id at a known slot opens a new call (index reuse, missing index) */
         const ailib__apart *p = ailib__acc_call(&s->acc, sl->call);
@@ -4984,7 +5402,6 @@ static void ailib__oa_tool_delta(ailib_stream *s, const ailib_json *tc) {
         size_t call = ailib__acc_tool_begin(&s->acc, id, idn, name, nn);
         if (call == (size_t)-1 || !(sl = ailib__slot_add(s, idx, 0, call))) return;
     } else ailib__acc_tool_ident(&s->acc, sl->call, id, idn, name, nn);
-    av = ailib_json_get(fn, "arguments");
     if ((args = ailib_json_str(av, &an)) != NULL) { ailib__acc_tool_args(&s->acc, sl->call, args, an); return; }
     if (ailib_json_is_object(av)) {
         /* some servers send the arguments as an object: keep them as JSON text */
@@ -4997,35 +5414,61 @@ static void ailib__oa_tool_delta(ailib_stream *s, const ailib_json *tc) {
 }
 
 /* The fields of a message (whole response) or delta (stream chunk). */
-static void ailib__oa_message(ailib_stream *s, const ailib_json *m) {
+static void ailib__oa_message(ailib_stream *s, const ailib_json *m, size_t ci, const char *mk) {
     const ailib_json *k, *v, *e;
-    size_t n, m2, tl;
+    size_t n, m2, tl, ti;
     const char *str;
     for (AILIB__MEMBERS(m, k, n)) {
         v = k + 1;
-        if (AILIB__KEY(k, "content")) ailib__oa_content(s, v);
-        else if (AILIB__KEY(k, "reasoning_content") || AILIB__KEY(k, "reasoning")) {
-            if ((str = ailib_json_str(v, &tl)) != NULL) ailib__acc_reasoning(&s->acc, str, tl);
+        if (AILIB__KEY(k, "content")) ailib__oa_content(s, v, ci, mk);
+        else if (AILIB__KEY(k, "reasoning_content") || AILIB__KEY(k, "reasoning") || AILIB__KEY(k, "refusal")) {
+            if ((str = ailib_json_str(v, &tl)) != NULL) {
+                if (AILIB__KEY(k, "refusal")) ailib__acc_text(&s->acc, str, tl); else ailib__acc_reasoning(&s->acc, str, tl);
+            } else if (!ailib_json_is_null(v) && !(AILIB__KEY(k, "reasoning") && ailib_json_is_object(v))) {
+                ailib__shape_fail(s, v, "a string or null", "$.choices[%lu].%s.%.*s", (unsigned long)ci, mk, (int)AILIB__JLEN(k), k->u.s);
+            }
         } else if (AILIB__KEY(k, "tool_calls")) {
-            for (AILIB__ELEMS(v, e, m2)) ailib__oa_tool_delta(s, e);
-        } else if (AILIB__KEY(k, "refusal")) {
-            if ((str = ailib_json_str(v, &tl)) != NULL) ailib__acc_text(&s->acc, str, tl);
+            if (!ailib__jopt(v, AILIB_JSON_ARRAY)) {
+                ailib__shape_fail(s, v, "an array or null", "$.choices[%lu].%s.tool_calls", (unsigned long)ci, mk);
+                return;
+            }
+            ti = 0;
+            for (AILIB__ELEMS(v, e, m2)) {
+                ailib__oa_tool_delta(s, e, ci, mk, ti++);
+                if (s->fail != AILIB_OK) return;
+            }
         }
+        if (s->fail != AILIB_OK) return;
     }
 }
 
-static void ailib__oa_choice(ailib_stream *s, const ailib_json *ch) {
+/* One element of choices; a whole response's (in_stream 0) must carry a message. */
+static void ailib__oa_choice(ailib_stream *s, const ailib_json *ch, size_t ci, int in_stream) {
     const ailib_json *k, *fin = NULL, *msg = NULL, *u = NULL;
+    const char *mk = in_stream ? "delta" : "message";
     size_t n, fl;
     const char *fs;
+    if (!ailib_json_is_object(ch)) { ailib__shape_fail(s, ch, "an object", "$.choices[%lu]", (unsigned long)ci); return; }
     for (AILIB__MEMBERS(ch, k, n)) {
-        if (AILIB__KEY(k, "delta") || AILIB__KEY(k, "message")) msg = k + 1;
+        if (AILIB__KEY(k, "delta")) { msg = k + 1; mk = "delta"; }
+        else if (AILIB__KEY(k, "message")) { msg = k + 1; mk = "message"; }
         else if (AILIB__KEY(k, "finish_reason")) fin = k + 1;
         else if (AILIB__KEY(k, "usage")) u = k + 1;          /* Moonshot puts usage here */
         else if (AILIB__KEY(k, "index") && ailib_json_int(k + 1) != 0) return;   /* n > 1: first choice only */
     }
-    if (msg) ailib__oa_message(s, msg);
-    if (ailib_json_is_object(u)) ailib__oa_usage(s, u);
+    if (in_stream ? !ailib__jopt(msg, AILIB_JSON_OBJECT) : !ailib_json_is_object(msg)) {
+        ailib__shape_fail(s, msg, in_stream ? "an object or null" : "an object", "$.choices[%lu].%s", (unsigned long)ci, mk);
+        return;
+    }
+    if (!ailib__jopt(fin, AILIB_JSON_STRING) || !ailib__jopt(u, AILIB_JSON_OBJECT)) {
+        int f = !ailib__jopt(fin, AILIB_JSON_STRING);
+        ailib__shape_fail(s, f ? fin : u, f ? "a string or null" : "an object or null", "$.choices[%lu].%s", (unsigned long)ci,
+                          f ? "finish_reason" : "usage");
+        return;
+    }
+    if (msg) ailib__oa_message(s, msg, ci, mk);
+    if (s->fail != AILIB_OK) return;
+    if (u) ailib__oa_usage(s, u);
     if ((fs = ailib_json_str(fin, &fl)) != NULL && fl) {
         ailib__think_flush(&s->think, &s->acc);
         ailib__acc_finish(&s->acc, fs, fl);
@@ -5035,9 +5478,9 @@ static void ailib__oa_choice(ailib_stream *s, const ailib_json *ch) {
 /* Top-level fields shared by chunks and whole responses; returns the error member if any. */
 static ailib_result ailib__oa_chunk(ailib_stream *s, const ailib_json *root, int in_stream) {
     const ailib_json *k, *v, *e, *err = NULL, *choices = NULL, *usage = NULL;
-    size_t n, sl;
+    size_t n, sl, ci = 0;
     const char *str;
-    if (!ailib_json_is_object(root)) return ailib__stream_fail(s, AILIB_DESERIALIZATION, "expected a JSON object from the provider");
+    if (!ailib_json_is_object(root)) return ailib__shape_fail(s, root, "an object", "$");
     for (AILIB__MEMBERS(root, k, n)) {
         v = k + 1;
         if (AILIB__KEY(k, "choices")) choices = v;
@@ -5049,16 +5492,29 @@ static ailib_result ailib__oa_chunk(ailib_stream *s, const ailib_json *root, int
             if (ailib_json_is_number(v) && ailib_json_int(v) != 0) err = v;
         }
     }
-    for (AILIB__ELEMS(choices, e, n)) ailib__oa_choice(s, e);
+    if (!ailib__jopt(choices, AILIB_JSON_ARRAY)) return ailib__shape_fail(s, choices, "an array", "$.choices");
+    if (!ailib__jopt(usage, AILIB_JSON_OBJECT)) return ailib__shape_fail(s, usage, "an object or null", "$.usage");
+    if (!in_stream && !err && !ailib_json_size(choices))
+        return ailib__shape_fail(s, choices, "a non-empty array of choices", "$.choices");
+    if (choices || ailib_json_is_object(usage) || err) s->shaped = 1;
+    for (AILIB__ELEMS(choices, e, n)) {
+        ailib__oa_choice(s, e, ci++, in_stream);
+        if (s->fail != AILIB_OK) return s->fail;
+    }
     if (ailib_json_is_object(usage)) ailib__oa_usage(s, usage);
     if (err) return ailib__stream_provider_error(s, root);
-    (void)in_stream;
     return AILIB_OK;
 }
 
 static ailib_result ailib__oa_event(ailib_stream *s, const char *ev, size_t evn, const ailib_json *root) {
-    ailib_result r = ailib__oa_chunk(s, root, 1);
-    if (r == AILIB_OK && evn == 5 && memcmp(ev, "error", 5) == 0) return ailib__stream_provider_error(s, root);
+    ailib_result r;
+    if (evn == 5 && memcmp(ev, "error", 5) == 0) {
+        /* event: error (Groq) is the provider's error whatever its payload carries */
+        s->shaped = 1;
+        if (!ailib_json_is_object(root)) return ailib__shape_fail(s, root, "an object", "$");
+        return ailib__stream_provider_error(s, root);
+    }
+    r = ailib__oa_chunk(s, root, 1);
     /* a finish reason completes the answer even if a server omits [DONE] */
     if (s->acc.finish != AILIB_FINISH_NONE) s->complete = 1;
     return r;
@@ -5377,6 +5833,19 @@ static ailib_result ailib__an_build(ailib__bctx *c) {
 
 /* --- reading ------------------------------------------------------------------------------ */
 
+/* Shape rules (Anthropic's reference and the recordings). A whole response needs "content",
+   an array (empty is an answer: nothing more to say after a tool result); each block an object
+   with a string "type", and a string "name" on tool_use / server_tool_use / mcp_tool_use
+   blocks; where present, text, thinking, signature, id and data are strings. Its error form
+   {"type":"error","error":{...}} is the provider's error. A stream needs one event of a known
+   type (message_start, content_block_start / _delta / _stop, message_delta, message_stop,
+   ping, error); message_start carries a "message" object, content_block_start a
+   "content_block" object (checked as a whole response's block is), content_block_delta a
+   "delta" object with a string "type" whose text_delta / thinking_delta / signature_delta /
+   input_json_delta carry their piece as a string; message_delta's delta and usage are objects
+   and stop_reason a string, where present (null counts as absent). Unknown event and delta
+   types are skipped (citations, future kinds). */
+
 /* Slot kinds of content blocks, keyed by block index. For text and thinking blocks the slot's
    call field holds the index of the block's part (AILIB__AN_NONE until its first content);
    for tool blocks it holds the tool call number. */
@@ -5406,7 +5875,7 @@ static void ailib__an_usage(ailib_stream *s, const ailib_json *u) {
         else if (AILIB__KEY(k, "cache_read_input_tokens")) { raw->cached_input_tokens = ailib_json_int(v); raw->reported |= AILIB_USAGE_CACHED; }
         else if (AILIB__KEY(k, "cache_creation_input_tokens")) { raw->cache_write_tokens = ailib_json_int(v); raw->reported |= AILIB_USAGE_CACHE_WRITE; }
     }
-    in = raw->input_tokens + raw->cached_input_tokens + raw->cache_write_tokens;
+    in = ailib__sat_add(ailib__sat_add(raw->input_tokens, raw->cached_input_tokens), raw->cache_write_tokens);
     rep = (int64_t)(out->reported & ~(uint32_t)AILIB_USAGE_TOTAL);
     if (out->input_tokens == in && out->output_tokens == raw->output_tokens && out->cached_input_tokens == raw->cached_input_tokens &&
         out->cache_write_tokens == raw->cache_write_tokens && rep == (int64_t)raw->reported) return;
@@ -5471,31 +5940,46 @@ static void ailib__an_tool_input(ailib_stream *s, size_t call, const ailib_json 
     ailib_json_writer_deinit(&w);
 }
 
+/* A block member that is not the string it must be: the shape error, at the block's path. */
+static void ailib__an_bad(ailib_stream *s, const ailib_json *v, int64_t idx, int whole, const char *member, const char *expected) {
+    if (whole) ailib__shape_fail(s, v, expected, "$.content[%ld]%s%s", (long)idx, *member ? "." : "", member);
+    else ailib__shape_fail(s, v, expected, "$.content_block%s%s", *member ? "." : "", member);
+}
+
 /* A content block: content_block_start in a stream (whole = 0; the block gets a slot), or one
    element of content[] of a whole response (whole = 1; complete in itself). */
 static void ailib__an_block(ailib_stream *s, int64_t idx, const ailib_json *b, int whole) {
-    const ailib_json *k, *v, *input = NULL;
-    const char *type = NULL, *id = NULL, *name = NULL, *text = NULL, *think = NULL, *sig = NULL, *data = NULL;
-    size_t tyn = 0, idn = 0, nn = 0, xn = 0, thn = 0, sn = 0, dn = 0, n;
+    static const char *const strs[] = { "type", "text", "thinking", "signature", "id", "name", "data" };
+    const ailib_json *k, *v, *input = NULL, *sv[7];
+    const char *type, *id, *name, *text, *think, *sig, *data;
+    size_t tyn = 0, idn = 0, nn = 0, xn = 0, thn = 0, sn = 0, dn = 0, n, i;
     ailib__slot tmp, *sl = &tmp;
     int kind;
+    if (!ailib_json_is_object(b)) { ailib__an_bad(s, b, idx, whole, "", "an object"); return; }
+    memset(sv, 0, sizeof sv);
     for (AILIB__MEMBERS(b, k, n)) {
         v = k + 1;
-        if (AILIB__KEY(k, "type")) type = ailib_json_str(v, &tyn);
-        else if (AILIB__KEY(k, "text")) text = ailib_json_str(v, &xn);
-        else if (AILIB__KEY(k, "thinking")) think = ailib_json_str(v, &thn);
-        else if (AILIB__KEY(k, "signature")) sig = ailib_json_str(v, &sn);
-        else if (AILIB__KEY(k, "id")) id = ailib_json_str(v, &idn);
-        else if (AILIB__KEY(k, "name")) name = ailib_json_str(v, &nn);
-        else if (AILIB__KEY(k, "input")) input = v;
-        else if (AILIB__KEY(k, "data")) data = ailib_json_str(v, &dn);
+        if (AILIB__KEY(k, "input")) { input = v; continue; }
+        for (i = 0; i < 7; i++) if (ailib__key_is(k, strs[i], strlen(strs[i]))) { if (!sv[i]) sv[i] = v; break; }
     }
-    if (!type) return;
+    for (i = 0; i < 7; i++)
+        if (i ? !ailib__jopt(sv[i], AILIB_JSON_STRING) : !ailib_json_is_string(sv[i])) {
+            ailib__an_bad(s, sv[i], idx, whole, strs[i], i ? "a string" : "a string (the block type)");
+            return;
+        }
+    type = ailib_json_str(sv[0], &tyn);
+    text = ailib_json_str(sv[1], &xn);
+    think = ailib_json_str(sv[2], &thn);
+    sig = ailib_json_str(sv[3], &sn);
+    id = ailib_json_str(sv[4], &idn);
+    name = ailib_json_str(sv[5], &nn);
+    data = ailib_json_str(sv[6], &dn);
     if (AILIB__AN_IS(type, tyn, "text")) kind = AILIB__AN_TEXT;
     else if (AILIB__AN_IS(type, tyn, "thinking")) kind = AILIB__AN_THINK;
     else if (AILIB__AN_IS(type, tyn, "tool_use") || AILIB__AN_IS(type, tyn, "server_tool_use") ||
              AILIB__AN_IS(type, tyn, "mcp_tool_use")) kind = AILIB__AN_TOOL;
     else kind = AILIB__AN_OTHER;
+    if (kind == AILIB__AN_TOOL && !name) { ailib__an_bad(s, sv[5], idx, whole, "name", "a string (the tool's name)"); return; }
     tmp.key = idx;
     tmp.kind = kind;
     tmp.call = AILIB__AN_NONE;
@@ -5519,23 +6003,25 @@ static void ailib__an_block(ailib_stream *s, int64_t idx, const ailib_json *b, i
 
 /* content_block_delta: text, thinking, signature or tool input of the block at idx. */
 static void ailib__an_delta(ailib_stream *s, int64_t idx, const ailib_json *d) {
-    const ailib_json *k, *v;
-    const char *type = NULL, *val = NULL;
-    size_t tyn = 0, vn = 0, n;
+    const ailib_json *tv, *vv;
+    const char *type, *val, *member;
+    size_t tyn = 0, vn = 0;
     ailib__slot *sl;
     int kind, sig = 0;
-    for (AILIB__MEMBERS(d, k, n)) {
-        v = k + 1;
-        if (AILIB__KEY(k, "type")) type = ailib_json_str(v, &tyn);
-        else if (AILIB__KEY(k, "text") || AILIB__KEY(k, "thinking") || AILIB__KEY(k, "signature") || AILIB__KEY(k, "partial_json"))
-            val = ailib_json_str(v, &vn);
+    if (!ailib_json_is_object(d)) { ailib__shape_fail(s, d, "an object", "$.delta"); return; }
+    if ((type = ailib_json_str(tv = ailib_json_get(d, "type"), &tyn)) == NULL) {
+        ailib__shape_fail(s, tv, "a string (the delta type)", "$.delta.type");
+        return;
     }
-    if (!type) return;
-    if (AILIB__AN_IS(type, tyn, "text_delta")) kind = AILIB__AN_TEXT;
-    else if (AILIB__AN_IS(type, tyn, "thinking_delta")) kind = AILIB__AN_THINK;
-    else if (AILIB__AN_IS(type, tyn, "signature_delta")) { kind = AILIB__AN_THINK; sig = 1; }
-    else if (AILIB__AN_IS(type, tyn, "input_json_delta")) kind = AILIB__AN_TOOL;
+    if (AILIB__AN_IS(type, tyn, "text_delta")) { kind = AILIB__AN_TEXT; member = "text"; }
+    else if (AILIB__AN_IS(type, tyn, "thinking_delta")) { kind = AILIB__AN_THINK; member = "thinking"; }
+    else if (AILIB__AN_IS(type, tyn, "signature_delta")) { kind = AILIB__AN_THINK; sig = 1; member = "signature"; }
+    else if (AILIB__AN_IS(type, tyn, "input_json_delta")) { kind = AILIB__AN_TOOL; member = "partial_json"; }
     else return;   /* citations_delta and future kinds */
+    if ((val = ailib_json_str(vv = ailib_json_get(d, member), &vn)) == NULL) {
+        ailib__shape_fail(s, vv, "a string", "$.delta.%s", member);
+        return;
+    }
     sl = ailib__slot_find(s, idx);
     if (!sl) {
         /* a delta without its block start: text and thinking can still be placed */
@@ -5549,12 +6035,20 @@ static void ailib__an_delta(ailib_stream *s, int64_t idx, const ailib_json *d) {
     }
 }
 
+static int ailib__an_known(const char *t, size_t tn) {
+    static const char *const known[] = { "content_block_delta", "content_block_start", "content_block_stop", "message_start",
+                                         "message_delta", "message_stop", "ping", "error" };
+    size_t i;
+    for (i = 0; i < sizeof known / sizeof known[0]; i++) if (ailib__an_eq(t, tn, known[i], strlen(known[i]))) return 1;
+    return 0;
+}
+
 static ailib_result ailib__an_event(ailib_stream *s, const char *ev, size_t evn, const ailib_json *root) {
     const ailib_json *k, *v, *delta = NULL, *block = NULL, *msg = NULL, *usage = NULL;
     const char *t = ev, *str;
     size_t tn = evn, n, sl;
     int64_t idx = -1;
-    if (!ailib_json_is_object(root)) return ailib__stream_fail(s, AILIB_DESERIALIZATION, "expected a JSON object in the Anthropic stream");
+    if (!ailib_json_is_object(root)) return ailib__shape_fail(s, root, "an object", "$");
     for (AILIB__MEMBERS(root, k, n)) {
         v = k + 1;
         if (AILIB__KEY(k, "type")) { if ((str = ailib_json_str(v, &sl)) != NULL) { t = str; tn = sl; } }
@@ -5563,6 +6057,15 @@ static ailib_result ailib__an_event(ailib_stream *s, const char *ev, size_t evn,
         else if (AILIB__KEY(k, "content_block")) block = v;
         else if (AILIB__KEY(k, "message")) msg = v;
         else if (AILIB__KEY(k, "usage")) usage = v;
+    }
+    if (!ailib__an_known(t, tn)) return AILIB_OK;   /* a future event type */
+    s->shaped = 1;
+    if (AILIB__AN_IS(t, tn, "message_start") && !ailib_json_is_object(msg)) return ailib__shape_fail(s, msg, "an object", "$.message");
+    if (AILIB__AN_IS(t, tn, "message_delta")) {
+        const ailib_json *sr = ailib_json_get(delta, "stop_reason");
+        if (!ailib__jopt(delta, AILIB_JSON_OBJECT)) return ailib__shape_fail(s, delta, "an object", "$.delta");
+        if (!ailib__jopt(usage, AILIB_JSON_OBJECT)) return ailib__shape_fail(s, usage, "an object", "$.usage");
+        if (!ailib__jopt(sr, AILIB_JSON_STRING)) return ailib__shape_fail(s, sr, "a string or null", "$.delta.stop_reason");
     }
     if (AILIB__AN_IS(t, tn, "content_block_delta")) ailib__an_delta(s, idx, delta);
     else if (AILIB__AN_IS(t, tn, "content_block_start")) ailib__an_block(s, idx, block, 0);
@@ -5584,7 +6087,7 @@ static ailib_result ailib__an_event(ailib_stream *s, const char *ev, size_t evn,
         ailib__acc_tool_end_all(&s->acc);
         s->complete = s->terminated = 1;
     } else if (AILIB__AN_IS(t, tn, "error")) return ailib__stream_provider_error(s, root);
-    return AILIB_OK;   /* ping and unknown events */
+    return s->fail;   /* ping; a shape error above */
 }
 
 static ailib_result ailib__an_parse(ailib_stream *s, const ailib_json *root) {
@@ -5592,7 +6095,7 @@ static ailib_result ailib__an_parse(ailib_stream *s, const ailib_json *root) {
     size_t n, sl;
     int64_t i = 0;
     const char *str;
-    if (!ailib_json_is_object(root)) return ailib__stream_fail(s, AILIB_DESERIALIZATION, "expected a JSON object from Anthropic");
+    if (!ailib_json_is_object(root)) return ailib__shape_fail(s, root, "an object", "$");
     for (AILIB__MEMBERS(root, k, n)) {
         v = k + 1;
         if (AILIB__KEY(k, "content")) content = v;
@@ -5603,7 +6106,13 @@ static ailib_result ailib__an_parse(ailib_stream *s, const ailib_json *root) {
         else if (AILIB__KEY(k, "type")) { if (ailib__jstr_eq(v, "error")) return ailib__stream_provider_error(s, root); }
         else if (AILIB__KEY(k, "error")) { if (ailib_json_is_object(v)) return ailib__stream_provider_error(s, root); }
     }
-    for (AILIB__ELEMS(content, e, n)) ailib__an_block(s, i++, e, 1);
+    if (!ailib_json_is_array(content)) return ailib__shape_fail(s, content, "an array of content blocks", "$.content");
+    if (!ailib__jopt(stop, AILIB_JSON_STRING)) return ailib__shape_fail(s, stop, "a string or null", "$.stop_reason");
+    if (!ailib__jopt(usage, AILIB_JSON_OBJECT)) return ailib__shape_fail(s, usage, "an object or null", "$.usage");
+    for (AILIB__ELEMS(content, e, n)) {
+        ailib__an_block(s, i++, e, 1);
+        if (s->fail != AILIB_OK) return s->fail;
+    }
     ailib__an_usage(s, usage);
     if ((str = ailib_json_str(stop, &sl)) != NULL) ailib__acc_finish(&s->acc, str, sl);
     ailib__acc_tool_end_all(&s->acc);
@@ -6282,25 +6791,37 @@ static void ailib__ge_text(ailib_stream *s, int thought, const char *t, size_t n
     if (sn) ailib__acc_signature(&s->acc, type, sig, sn);
 }
 
-static void ailib__ge_parts(ailib_stream *s, const ailib_json *parts) {
-    const ailib_json *e, *k, *fc;
-    size_t n, m, tn, sn;
+/* The parts of the first candidate; at is the path of the chunk ("$", or "$[i]" in an array). */
+static void ailib__ge_parts(ailib_stream *s, const ailib_json *parts, const char *at) {
+    const ailib_json *e, *k, *fc, *tv, *sv;
+    size_t n, m, tn, sn, i = 0;
     const char *t, *sig;
     int thought;
     for (AILIB__ELEMS(parts, e, n)) {
         t = sig = NULL;
         tn = sn = 0;
         thought = 0;
-        fc = NULL;
+        fc = tv = sv = NULL;
+        if (!ailib_json_is_object(e)) {
+            ailib__shape_fail(s, e, "an object", "%s.candidates[0].content.parts[%lu]", at, (unsigned long)i);
+            return;
+        }
         for (AILIB__MEMBERS(e, k, m)) {
-            if (AILIB__KEY(k, "text")) t = ailib_json_str(k + 1, &tn);
+            if (AILIB__KEY(k, "text")) t = ailib_json_str(tv = k + 1, &tn);
             else if (AILIB__KEY(k, "thought")) thought = ailib_json_bool(k + 1);
-            else if (AILIB__KEY(k, "thoughtSignature")) sig = ailib_json_str(k + 1, &sn);
+            else if (AILIB__KEY(k, "thoughtSignature")) sig = ailib_json_str(sv = k + 1, &sn);
             else if (AILIB__KEY(k, "functionCall")) fc = k + 1;
+        }
+        if (!ailib__jopt(tv, AILIB_JSON_STRING) || !ailib__jopt(sv, AILIB_JSON_STRING) || !ailib__jopt(fc, AILIB_JSON_OBJECT)) {
+            int bt = !ailib__jopt(tv, AILIB_JSON_STRING), bs = !bt && !ailib__jopt(sv, AILIB_JSON_STRING);
+            ailib__shape_fail(s, bt ? tv : bs ? sv : fc, bt || bs ? "a string" : "an object", "%s.candidates[0].content.parts[%lu].%s",
+                              at, (unsigned long)i, bt ? "text" : bs ? "thoughtSignature" : "functionCall");
+            return;
         }
         if (ailib_json_is_object(fc)) ailib__ge_call(s, fc, sig, sig ? sn : 0);
         else if (t || sig) ailib__ge_text(s, thought, t ? t : "", t ? tn : 0, sig, sig ? sn : 0);
         if (s->fail != AILIB_OK) return;
+        i++;
     }
 }
 
@@ -6321,10 +6842,12 @@ static void ailib__ge_usage(ailib_stream *s, const ailib_json *u) {
         else if (AILIB__KEY(k, "cachedContentTokenCount")) { cached = ailib_json_int(k + 1); rep |= AILIB_USAGE_CACHED; }
     }
     if (!rep) return;   /* Vertex sends {"trafficType":...} alone on early chunks */
-    if (d->input_tokens == prompt + tool && d->output_tokens == cand + thoughts && d->cached_input_tokens == cached &&
+    prompt = ailib__sat_add(prompt, tool);
+    cand = ailib__sat_add(cand, thoughts);
+    if (d->input_tokens == prompt && d->output_tokens == cand && d->cached_input_tokens == cached &&
         d->reasoning_tokens == thoughts && (d->reported & ~(uint32_t)AILIB_USAGE_TOTAL) == rep) return;   /* unchanged */
-    d->input_tokens = prompt + tool;
-    d->output_tokens = cand + thoughts;
+    d->input_tokens = prompt;
+    d->output_tokens = cand;
     d->cached_input_tokens = cached;
     d->reasoning_tokens = thoughts;
     d->cache_write_tokens = 0;
@@ -6336,6 +6859,7 @@ static void ailib__ge_usage(ailib_stream *s, const ailib_json *u) {
 static void ailib__ge_blocked(ailib_stream *s, const char *raw, size_t n) {
     ailib__acc *a = &s->acc;
     ailib_event ev;
+    if (a->too_large) return;
     ailib__acc_tool_end_all(a);
     a->finish = AILIB_FINISH_CONTENT_FILTER;
     if (!ailib__buf_set(&a->alloc, &a->finish_raw, raw, n)) a->oom = 1;
@@ -6345,12 +6869,24 @@ static void ailib__ge_blocked(ailib_stream *s, const char *raw, size_t n) {
     ailib__emit(a, &ev);
 }
 
-/* One GenerateContentResponse: a whole response, or a stream chunk with only the new parts. */
-static ailib_result ailib__ge_chunk(ailib_stream *s, const ailib_json *root) {
-    const ailib_json *k, *v, *cands = NULL, *usage = NULL, *pf = NULL, *cand, *fin = NULL;
+/* Shape rules (Gemini's reference and the recordings). A whole response is an object
+   with "candidates", a non-empty array of objects, or a "promptFeedback" object (a blocked
+   prompt has no candidates); its error form {"error":{...}} is the provider's error. The
+   array that streamGenerateContent sends without alt=sse is read as a stream's chunks, and
+   one of them must have candidates or promptFeedback. A stream chunk needs no member in
+   particular (one may carry only usageMetadata), but a stream needs one chunk with
+   candidates, usageMetadata, promptFeedback or an error. Where present: candidates an array
+   of objects; content an object (a candidate stopped for safety has none); parts an array of
+   objects (absent when MAX_TOKENS was spent on thoughts); text and thoughtSignature strings;
+   functionCall an object; finishReason a string; usageMetadata and promptFeedback objects. */
+
+/* One GenerateContentResponse: a whole response (whole = 1), or a stream chunk with only the
+   new parts; at is its path for shape errors. */
+static ailib_result ailib__ge_chunk(ailib_stream *s, const ailib_json *root, const char *at, int whole) {
+    const ailib_json *k, *v, *cands = NULL, *usage = NULL, *pf = NULL, *cand, *fin = NULL, *content = NULL, *parts;
     size_t n, sl, fl = 0;
     const char *str, *fs;
-    if (!ailib_json_is_object(root)) return ailib__stream_fail(s, AILIB_DESERIALIZATION, "expected a JSON object from Gemini");
+    if (!ailib_json_is_object(root)) return ailib__shape_fail(s, root, "an object", "%s", at);
     for (AILIB__MEMBERS(root, k, n)) {
         v = k + 1;
         if (AILIB__KEY(k, "candidates")) cands = v;
@@ -6360,11 +6896,23 @@ static ailib_result ailib__ge_chunk(ailib_stream *s, const ailib_json *root) {
         else if (AILIB__KEY(k, "promptFeedback")) pf = v;
         else if (AILIB__KEY(k, "error")) { if (!ailib_json_is_null(v)) return ailib__stream_provider_error(s, root); }
     }
+    if (!ailib__jopt(cands, AILIB_JSON_ARRAY)) return ailib__shape_fail(s, cands, "an array", "%s.candidates", at);
+    if (!ailib__jopt(usage, AILIB_JSON_OBJECT)) return ailib__shape_fail(s, usage, "an object", "%s.usageMetadata", at);
+    if (!ailib__jopt(pf, AILIB_JSON_OBJECT)) return ailib__shape_fail(s, pf, "an object", "%s.promptFeedback", at);
+    if (whole && !ailib_json_size(cands) && !pf)
+        return ailib__shape_fail(s, cands, "a non-empty array of candidates (or a promptFeedback)", "%s.candidates", at);
+    if (cands || usage || pf) s->shaped = 1;
     if ((cand = ailib_json_first(cands)) != NULL) {   /* candidateCount > 1: the first only */
+        if (!ailib_json_is_object(cand)) return ailib__shape_fail(s, cand, "an object", "%s.candidates[0]", at);
         for (AILIB__MEMBERS(cand, k, n)) {
-            if (AILIB__KEY(k, "content")) ailib__ge_parts(s, ailib_json_get(k + 1, "parts"));
+            if (AILIB__KEY(k, "content")) content = k + 1;
             else if (AILIB__KEY(k, "finishReason")) fin = k + 1;
         }
+        parts = ailib_json_get(content, "parts");
+        if (!ailib__jopt(content, AILIB_JSON_OBJECT)) return ailib__shape_fail(s, content, "an object", "%s.candidates[0].content", at);
+        if (!ailib__jopt(parts, AILIB_JSON_ARRAY)) return ailib__shape_fail(s, parts, "an array", "%s.candidates[0].content.parts", at);
+        if (!ailib__jopt(fin, AILIB_JSON_STRING)) return ailib__shape_fail(s, fin, "a string", "%s.candidates[0].finishReason", at);
+        ailib__ge_parts(s, parts, at);
         if (s->fail != AILIB_OK) return s->fail;
     }
     if (ailib_json_is_object(usage)) ailib__ge_usage(s, usage);
@@ -6380,23 +6928,30 @@ static ailib_result ailib__ge_chunk(ailib_stream *s, const ailib_json *root) {
 }
 
 /* A body may also be the JSON array streamGenerateContent sends without alt=sse. */
-static ailib_result ailib__ge_value(ailib_stream *s, const ailib_json *root) {
+static ailib_result ailib__ge_value(ailib_stream *s, const ailib_json *root, int whole) {
     const ailib_json *e;
-    size_t n;
+    size_t n, i = 0;
+    char at[32];
+    int answered = 0;
     ailib_result r = AILIB_OK;
-    if (!ailib_json_is_array(root)) return ailib__ge_chunk(s, root);
-    for (AILIB__ELEMS(root, e, n))
-        if ((r = ailib__ge_chunk(s, e)) != AILIB_OK) break;
+    if (!ailib_json_is_array(root)) return ailib__ge_chunk(s, root, "$", whole);
+    if (whole && !ailib_json_size(root)) return ailib__shape_fail(s, root, "an object, or a non-empty array of them", "$");
+    for (AILIB__ELEMS(root, e, n)) {
+        snprintf(at, sizeof at, "$[%lu]", (unsigned long)i++);
+        if ((r = ailib__ge_chunk(s, e, at, 0)) != AILIB_OK) return r;
+        answered |= ailib_json_size(ailib_json_get(e, "candidates")) || ailib_json_get(e, "promptFeedback");
+    }
+    if (whole && !answered) return ailib__shape_fail(s, root, "responses with candidates or a promptFeedback", "$");
     return r;
 }
 
 static ailib_result ailib__ge_event(ailib_stream *s, const char *ev, size_t evn, const ailib_json *root) {
     (void)ev; (void)evn;
-    return ailib__ge_value(s, root);
+    return ailib__ge_value(s, root, 0);
 }
 
 static ailib_result ailib__ge_parse(ailib_stream *s, const ailib_json *root) {
-    ailib_result r = ailib__ge_value(s, root);
+    ailib_result r = ailib__ge_value(s, root, 1);
     ailib__ge_stream_end(s);
     ailib__acc_tool_end_all(&s->acc);
     return r;
@@ -6650,14 +7205,27 @@ static void ailib__ol_text(ailib_stream *s, const char *t, size_t n) {
     else ailib__acc_text(&s->acc, t, n);
 }
 
+/* Shape rules (Ollama's API reference): a whole /api/chat response is an
+   object with a "message" object (/api/generate: a "response" string); {"error":"..."} is the
+   provider's error. A stream line needs no member in particular, but a stream needs one line
+   with message, response, done or an error. Where present: message an object; content,
+   thinking and response strings; tool_calls an array of objects (or null) whose function is
+   an object with a string name; done a boolean; done_reason a string. Null counts as absent. */
+
 /* A whole tool call: arguments arrive as an object and are kept as JSON text, written through
    the stream's scratch buffer (kept across lines: no allocation after warm-up). */
-static void ailib__ol_call(ailib_stream *s, const ailib_json *tc) {
-    const ailib_json *fn = ailib_json_get(tc, "function"), *args = ailib_json_get(fn, "arguments");
+static void ailib__ol_call(ailib_stream *s, const ailib_json *tc, size_t i) {
+    const ailib_json *fn = ailib_json_get(tc, "function"), *args = ailib_json_get(fn, "arguments"), *nv = ailib_json_get(fn, "name");
     size_t idn = 0, nn = 0, an = 0, call;
     const char *id = ailib_json_str(ailib_json_get(tc, "id"), &idn);
-    const char *name = ailib_json_str(ailib_json_get(fn, "name"), &nn);
+    const char *name = ailib_json_str(nv, &nn);
     const char *astr = ailib_json_str(args, &an);
+    if (!ailib_json_is_object(tc) || !ailib_json_is_object(fn) || !name) {
+        int bt = !ailib_json_is_object(tc), bf = !bt && !ailib_json_is_object(fn);
+        ailib__shape_fail(s, bt ? tc : bf ? fn : nv, bt || bf ? "an object" : "a string (the tool's name)",
+                          "$.message.tool_calls[%lu]%s", (unsigned long)i, bt ? "" : bf ? ".function" : ".function.name");
+        return;
+    }
     call = ailib__acc_tool_begin(&s->acc, id, idn, name, nn);
     if (call == (size_t)-1) return;
     if (astr) ailib__acc_tool_args(&s->acc, call, astr, an);
@@ -6680,31 +7248,38 @@ static void ailib__ol_call(ailib_stream *s, const ailib_json *tc) {
    whole response carries all three at once. */
 static void ailib__ol_message(ailib_stream *s, const ailib_json *m) {
     const ailib_json *k, *content = NULL, *thinking = NULL, *calls = NULL, *e;
-    size_t n, tl;
+    size_t n, tl, i = 0;
     const char *t;
     for (AILIB__MEMBERS(m, k, n)) {
         if (AILIB__KEY(k, "content")) content = k + 1;
         else if (AILIB__KEY(k, "thinking")) thinking = k + 1;
         else if (AILIB__KEY(k, "tool_calls")) calls = k + 1;
     }
+    if (!ailib__jopt(content, AILIB_JSON_STRING)) { ailib__shape_fail(s, content, "a string", "$.message.content"); return; }
+    if (!ailib__jopt(thinking, AILIB_JSON_STRING)) { ailib__shape_fail(s, thinking, "a string", "$.message.thinking"); return; }
+    if (!ailib__jopt(calls, AILIB_JSON_ARRAY)) { ailib__shape_fail(s, calls, "an array", "$.message.tool_calls"); return; }
     if ((t = ailib_json_str(thinking, &tl)) != NULL) ailib__acc_reasoning(&s->acc, t, tl);
     if ((t = ailib_json_str(content, &tl)) != NULL) ailib__ol_text(s, t, tl);
-    for (AILIB__ELEMS(calls, e, n)) ailib__ol_call(s, e);
+    for (AILIB__ELEMS(calls, e, n)) {
+        ailib__ol_call(s, e, i++);
+        if (s->fail != AILIB_OK) return;
+    }
 }
 
-/* One NDJSON line (or a whole stream:false body): /api/chat, and /api/generate's "response". */
-static ailib_result ailib__ol_chunk(ailib_stream *s, const ailib_json *root) {
-    const ailib_json *k, *v, *msg = NULL, *resp = NULL, *thinking = NULL, *reason = NULL, *pe = NULL, *ev = NULL;
+/* One NDJSON line (or a whole stream:false body, whole = 1): /api/chat, and /api/generate's
+   "response". */
+static ailib_result ailib__ol_chunk(ailib_stream *s, const ailib_json *root, int whole) {
+    const ailib_json *k, *v, *msg = NULL, *resp = NULL, *thinking = NULL, *reason = NULL, *pe = NULL, *ev = NULL, *dv = NULL;
     size_t n, sl;
     const char *str;
     int done = 0;
-    if (!ailib_json_is_object(root)) return ailib__stream_fail(s, AILIB_DESERIALIZATION, "expected a JSON object from Ollama");
+    if (!ailib_json_is_object(root)) return ailib__shape_fail(s, root, "an object", "$");
     for (AILIB__MEMBERS(root, k, n)) {
         v = k + 1;
         if (AILIB__KEY(k, "message")) msg = v;
         else if (AILIB__KEY(k, "response")) resp = v;
         else if (AILIB__KEY(k, "thinking")) thinking = v;
-        else if (AILIB__KEY(k, "done")) done = ailib_json_bool(v);
+        else if (AILIB__KEY(k, "done")) done = ailib_json_bool(dv = v);
         else if (AILIB__KEY(k, "done_reason")) reason = v;
         else if (AILIB__KEY(k, "created_at") && !s->acc.id_seed && (str = ailib_json_str(v, &sl)) != NULL)
             s->acc.id_seed = ailib__fnv(AILIB__FNV_INIT, str, sl);
@@ -6713,9 +7288,18 @@ static ailib_result ailib__ol_chunk(ailib_stream *s, const ailib_json *root) {
         else if (AILIB__KEY(k, "model")) { if ((str = ailib_json_str(v, &sl)) != NULL) ailib__acc_set_once(&s->acc, &s->acc.model, str, sl); }
         else if (AILIB__KEY(k, "error")) { if (!ailib_json_is_null(v)) return ailib__stream_provider_error(s, root); }
     }
+    if (!ailib__jopt(msg, AILIB_JSON_OBJECT)) return ailib__shape_fail(s, msg, "an object", "$.message");
+    if (!ailib__jopt(resp, AILIB_JSON_STRING)) return ailib__shape_fail(s, resp, "a string", "$.response");
+    if (!ailib__jopt(thinking, AILIB_JSON_STRING)) return ailib__shape_fail(s, thinking, "a string", "$.thinking");
+    if (!ailib_json_is_null(dv) && !ailib_json_is_bool(dv)) return ailib__shape_fail(s, dv, "a boolean", "$.done");
+    if (!ailib__jopt(reason, AILIB_JSON_STRING)) return ailib__shape_fail(s, reason, "a string", "$.done_reason");
+    if (whole && !ailib_json_is_object(msg) && !ailib_json_is_string(resp))
+        return ailib__shape_fail(s, msg, "an object (or a \"response\" string from /api/generate)", "$.message");
+    if (msg || resp || dv) s->shaped = 1;
     if ((str = ailib_json_str(thinking, &sl)) != NULL) ailib__acc_reasoning(&s->acc, str, sl);
     if ((str = ailib_json_str(resp, &sl)) != NULL) ailib__ol_text(s, str, sl);
     if (msg) ailib__ol_message(s, msg);
+    if (s->fail != AILIB_OK) return s->fail;
     if (done) {
         ailib_usage *u = &s->acc.usage;
         ailib__think_flush(&s->think, &s->acc);
@@ -6737,11 +7321,11 @@ static ailib_result ailib__ol_chunk(ailib_stream *s, const ailib_json *root) {
 
 static ailib_result ailib__ol_event(ailib_stream *s, const char *ev, size_t evn, const ailib_json *root) {
     (void)ev; (void)evn;
-    return ailib__ol_chunk(s, root);
+    return ailib__ol_chunk(s, root, 0);
 }
 
 static ailib_result ailib__ol_parse(ailib_stream *s, const ailib_json *root) {
-    ailib_result r = ailib__ol_chunk(s, root);
+    ailib_result r = ailib__ol_chunk(s, root, 1);
     ailib__think_flush(&s->think, &s->acc);
     ailib__acc_tool_end_all(&s->acc);
     return r;
@@ -6927,40 +7511,83 @@ static void ailib__co_usage(ailib_stream *s, const ailib_json *u) {
     ailib__acc_usage_emit(&s->acc);
 }
 
-/* A content object {"type","text"|"thinking"} of a stream delta or a whole message. */
-static void ailib__co_content(ailib_stream *s, const ailib_json *c) {
+/* Shape rules (Cohere's v2 reference and the recordings): a whole response is an object with a
+   "message" object ({"id","message":"..."}, a string message, is the provider's error); where
+   present, message.content is an array of objects (a plain string is taken too), tool_calls an
+   array of objects whose function is an object with a string name and string arguments,
+   tool_plan and finish_reason strings, usage an object. A stream needs one event of a known
+   type (message-start, content-start / -delta / -end, tool-plan-delta, tool-call-start /
+   -delta / -end, citation-start / -end, message-end, debug); where present, delta and
+   delta.message are objects, content an object whose text / thinking are strings, tool_calls
+   an object (or an array of them) as above but with the name only on the start, tool_plan and
+   finish_reason strings, usage an object. Null counts as absent. */
+
+/* A content object {"type","text"|"thinking"} of a stream delta or a whole message; at and i
+   (-1 for none) name where it is, for shape errors. */
+static void ailib__co_content(ailib_stream *s, const ailib_json *c, const char *at, long i) {
     const ailib_json *k;
     const char *str;
     size_t n, sl;
+    if (!ailib_json_is_object(c)) {
+        if (i < 0) ailib__shape_fail(s, c, "an object", "%s", at); else ailib__shape_fail(s, c, "an object", "%s[%ld]", at, i);
+        return;
+    }
     for (AILIB__MEMBERS(c, k, n)) {
-        if (AILIB__KEY(k, "text")) { if ((str = ailib_json_str(k + 1, &sl)) != NULL) ailib__acc_text(&s->acc, str, sl); }
-        else if (AILIB__KEY(k, "thinking")) { if ((str = ailib_json_str(k + 1, &sl)) != NULL) ailib__acc_reasoning(&s->acc, str, sl); }
+        int text = AILIB__KEY(k, "text");
+        if (!text && !AILIB__KEY(k, "thinking")) continue;
+        if ((str = ailib_json_str(k + 1, &sl)) != NULL) {
+            if (text) ailib__acc_text(&s->acc, str, sl); else ailib__acc_reasoning(&s->acc, str, sl);
+        } else if (!ailib_json_is_null(k + 1)) {
+            if (i < 0) ailib__shape_fail(s, k + 1, "a string", "%s.%s", at, text ? "text" : "thinking");
+            else ailib__shape_fail(s, k + 1, "a string", "%s[%ld].%s", at, i, text ? "text" : "thinking");
+            return;
+        }
     }
 }
 
 /* A tool call object {"id","type","function":{"name","arguments"}}: a new call when call is
-   (size_t)-1 (whole responses, tool-call-start), else more of that call. Returns the call
-   number, (size_t)-1 when out of memory. */
-static size_t ailib__co_tool(ailib_stream *s, const ailib_json *tc, size_t call) {
-    const ailib_json *fn = ailib_json_get(tc, "function");
+   (size_t)-1 (whole responses, tool-call-start), else more of that call; need_name for a whole
+   one. Returns the call number, (size_t)-1 when out of memory or of the wrong shape. */
+static size_t ailib__co_tool(ailib_stream *s, const ailib_json *tc, size_t call, int need_name, const char *at, long i) {
+    const ailib_json *fn = ailib_json_get(tc, "function"), *idv = ailib_json_get(tc, "id"), *nv = ailib_json_get(fn, "name"),
+                     *av = ailib_json_get(fn, "arguments"), *bad = NULL;
     size_t idn = 0, nn = 0, an = 0;
-    const char *id = ailib_json_str(ailib_json_get(tc, "id"), &idn);
-    const char *name = ailib_json_str(ailib_json_get(fn, "name"), &nn);
-    const char *args = ailib_json_str(ailib_json_get(fn, "arguments"), &an);
+    const char *id = ailib_json_str(idv, &idn), *name = ailib_json_str(nv, &nn), *args = ailib_json_str(av, &an);
+    const char *member = NULL, *expected = "an object";
+    char path[64];
+    if (!ailib_json_is_object(tc)) { bad = tc; member = ""; }
+    else if (need_name ? !ailib_json_is_object(fn) : !ailib__jopt(fn, AILIB_JSON_OBJECT)) { bad = fn; member = ".function"; }
+    else if (need_name ? !name : !ailib__jopt(nv, AILIB_JSON_STRING)) { bad = nv; member = ".function.name"; expected = "a string"; }
+    else if (!ailib__jopt(av, AILIB_JSON_STRING)) { bad = av; member = ".function.arguments"; expected = "a string"; }
+    else if (!ailib__jopt(idv, AILIB_JSON_STRING)) { bad = idv; member = ".id"; expected = "a string"; }
+    if (member) {
+        if (i < 0) snprintf(path, sizeof path, "%s", at); else snprintf(path, sizeof path, "%s[%ld]", at, i);
+        ailib__shape_fail(s, bad, expected, "%s%s", path, member);
+        return (size_t)-1;
+    }
     if (call == (size_t)-1) call = ailib__acc_tool_begin(&s->acc, id, idn, name, nn);
     else ailib__acc_tool_ident(&s->acc, call, id, idn, name, nn);
     if (call != (size_t)-1 && args) ailib__acc_tool_args(&s->acc, call, args, an);
     return call;
 }
 
+static int ailib__co_known(const char *t, size_t tn) {
+    static const char *const known[] = { "content-delta", "content-start", "content-end", "tool-plan-delta", "tool-call-start",
+                                         "tool-call-delta", "tool-call-end", "message-start", "message-end", "citation-start",
+                                         "citation-end", "debug" };
+    size_t i;
+    for (i = 0; i < sizeof known / sizeof known[0]; i++) if (ailib__co_eq(t, tn, known[i], strlen(known[i]))) return 1;
+    return 0;
+}
+
 static ailib_result ailib__co_event(ailib_stream *s, const char *ev, size_t evn, const ailib_json *root) {
-    const ailib_json *k, *v, *delta = NULL, *msg, *tc;
+    const ailib_json *k, *v, *delta = NULL, *msg, *tc, *x;
     const char *t = ev, *str;
     size_t tn = evn, n, sl;
     int64_t idx = -1;
     ailib__slot *slot;
     int start = 0;
-    if (!ailib_json_is_object(root)) return ailib__stream_fail(s, AILIB_DESERIALIZATION, "expected a JSON object in the Cohere stream");
+    if (!ailib_json_is_object(root)) return ailib__shape_fail(s, root, "an object", "$");
     for (AILIB__MEMBERS(root, k, n)) {
         v = k + 1;
         if (AILIB__KEY(k, "type")) { if ((str = ailib_json_str(v, &sl)) != NULL) { t = str; tn = sl; } }
@@ -6968,40 +7595,49 @@ static ailib_result ailib__co_event(ailib_stream *s, const char *ev, size_t evn,
         else if (AILIB__KEY(k, "delta")) delta = v;
         else if (AILIB__KEY(k, "id")) { if ((str = ailib_json_str(v, &sl)) != NULL) ailib__acc_set_once(&s->acc, &s->acc.id, str, sl); }
     }
+    if (!ailib__co_known(t, tn)) return AILIB_OK;   /* a future event type */
+    s->shaped = 1;
     msg = ailib_json_get(delta, "message");
-    if (AILIB__CO_IS(t, tn, "content-delta")) ailib__co_content(s, ailib_json_get(msg, "content"));
-    else if (AILIB__CO_IS(t, tn, "tool-plan-delta")) {
-        if ((str = ailib_json_str(ailib_json_get(msg, "tool_plan"), &sl)) != NULL) ailib__acc_reasoning(&s->acc, str, sl);
+    if (!ailib__jopt(delta, AILIB_JSON_OBJECT)) return ailib__shape_fail(s, delta, "an object", "$.delta");
+    if (!ailib__jopt(msg, AILIB_JSON_OBJECT)) return ailib__shape_fail(s, msg, "an object", "$.delta.message");
+    if ((start = AILIB__CO_IS(t, tn, "content-start")) != 0 || AILIB__CO_IS(t, tn, "content-delta")) {
+        if (start) ailib__acc_break(&s->acc);
+        if ((x = ailib_json_get(msg, "content")) != NULL && !ailib_json_is_null(x)) ailib__co_content(s, x, "$.delta.message.content", -1);
+    } else if (AILIB__CO_IS(t, tn, "tool-plan-delta")) {
+        if ((str = ailib_json_str(x = ailib_json_get(msg, "tool_plan"), &sl)) != NULL) ailib__acc_reasoning(&s->acc, str, sl);
+        else if (!ailib_json_is_null(x)) return ailib__shape_fail(s, x, "a string", "$.delta.message.tool_plan");
     } else if ((start = AILIB__CO_IS(t, tn, "tool-call-start")) != 0 || AILIB__CO_IS(t, tn, "tool-call-delta")) {
         /* index is the tool call's own number; a delta without its start still opens a call */
         tc = ailib_json_get(msg, "tool_calls");
         if (ailib_json_is_array(tc)) tc = ailib_json_first(tc);
+        if (!tc || ailib_json_is_null(tc)) return AILIB_OK;
         slot = start ? NULL : ailib__slot_find(s, idx);
-        if (slot) ailib__co_tool(s, tc, slot->call);
+        if (slot) ailib__co_tool(s, tc, slot->call, 0, "$.delta.message.tool_calls", -1);
         else {
-            size_t call = ailib__co_tool(s, tc, (size_t)-1);
+            size_t call = ailib__co_tool(s, tc, (size_t)-1, 0, "$.delta.message.tool_calls", -1);
             if (call != (size_t)-1) ailib__slot_add(s, idx, 0, call);
         }
     } else if (AILIB__CO_IS(t, tn, "tool-call-end")) {
         if ((slot = ailib__slot_find(s, idx)) != NULL) ailib__acc_tool_end(&s->acc, slot->call);
-    } else if (AILIB__CO_IS(t, tn, "content-start")) {
-        ailib__acc_break(&s->acc);
-        ailib__co_content(s, ailib_json_get(msg, "content"));
     } else if (AILIB__CO_IS(t, tn, "content-end")) ailib__acc_break(&s->acc);
     else if (AILIB__CO_IS(t, tn, "message-end")) {
-        ailib__co_usage(s, ailib_json_get(delta, "usage"));
-        if ((str = ailib_json_str(ailib_json_get(delta, "finish_reason"), &sl)) != NULL) ailib__acc_finish(&s->acc, str, sl);
+        const ailib_json *u = ailib_json_get(delta, "usage"), *fr = ailib_json_get(delta, "finish_reason");
+        if (!ailib__jopt(u, AILIB_JSON_OBJECT)) return ailib__shape_fail(s, u, "an object", "$.delta.usage");
+        if (!ailib__jopt(fr, AILIB_JSON_STRING)) return ailib__shape_fail(s, fr, "a string", "$.delta.finish_reason");
+        ailib__co_usage(s, u);
+        if ((str = ailib_json_str(fr, &sl)) != NULL) ailib__acc_finish(&s->acc, str, sl);
         ailib__acc_tool_end_all(&s->acc);
         s->complete = s->terminated = 1;
     }
-    return AILIB_OK;   /* message-start (id read above), citation-*, debug */
+    return s->fail;   /* message-start (id read above), citation-*, debug; a shape error */
 }
 
 static ailib_result ailib__co_parse(ailib_stream *s, const ailib_json *root) {
     const ailib_json *k, *v, *e, *msg = NULL, *fin = NULL, *usage = NULL, *content = NULL, *calls = NULL, *plan = NULL;
     size_t n, sl;
+    long i = 0;
     const char *str;
-    if (!ailib_json_is_object(root)) return ailib__stream_fail(s, AILIB_DESERIALIZATION, "expected a JSON object from Cohere");
+    if (!ailib_json_is_object(root)) return ailib__shape_fail(s, root, "an object", "$");
     for (AILIB__MEMBERS(root, k, n)) {
         v = k + 1;
         if (AILIB__KEY(k, "message")) msg = v;
@@ -7010,20 +7646,30 @@ static ailib_result ailib__co_parse(ailib_stream *s, const ailib_json *root) {
         else if (AILIB__KEY(k, "id")) { if ((str = ailib_json_str(v, &sl)) != NULL) ailib__acc_set_once(&s->acc, &s->acc.id, str, sl); }
     }
     if (ailib_json_is_string(msg)) return ailib__stream_provider_error(s, root);   /* {"id","message":"..."} */
+    if (!ailib_json_is_object(msg)) return ailib__shape_fail(s, msg, "an object", "$.message");
     for (AILIB__MEMBERS(msg, k, n)) {
         v = k + 1;
         if (AILIB__KEY(k, "content")) content = v;
         else if (AILIB__KEY(k, "tool_plan")) plan = v;
         else if (AILIB__KEY(k, "tool_calls")) calls = v;
     }
+    if (!ailib__jopt(content, AILIB_JSON_ARRAY) && !ailib_json_is_string(content))
+        return ailib__shape_fail(s, content, "an array of content objects", "$.message.content");
+    if (!ailib__jopt(plan, AILIB_JSON_STRING)) return ailib__shape_fail(s, plan, "a string", "$.message.tool_plan");
+    if (!ailib__jopt(calls, AILIB_JSON_ARRAY)) return ailib__shape_fail(s, calls, "an array", "$.message.tool_calls");
+    if (!ailib__jopt(fin, AILIB_JSON_STRING)) return ailib__shape_fail(s, fin, "a string", "$.finish_reason");
+    if (!ailib__jopt(usage, AILIB_JSON_OBJECT)) return ailib__shape_fail(s, usage, "an object", "$.usage");
     if ((str = ailib_json_str(plan, &sl)) != NULL) ailib__acc_reasoning(&s->acc, str, sl);
     if ((str = ailib_json_str(content, &sl)) != NULL) ailib__acc_text(&s->acc, str, sl);
     for (AILIB__ELEMS(content, e, n)) {
         ailib__acc_break(&s->acc);
-        ailib__co_content(s, e);
+        ailib__co_content(s, e, "$.message.content", i++);
+        if (s->fail != AILIB_OK) return s->fail;
     }
+    i = 0;
     for (AILIB__ELEMS(calls, e, n)) {
-        size_t call = ailib__co_tool(s, e, (size_t)-1);
+        size_t call = ailib__co_tool(s, e, (size_t)-1, 1, "$.message.tool_calls", i++);
+        if (s->fail != AILIB_OK) return s->fail;
         if (call != (size_t)-1) ailib__acc_tool_end(&s->acc, call);
     }
     ailib__co_usage(s, usage);
@@ -7351,18 +7997,38 @@ static void ailib__rs_usage(ailib_stream *s, const ailib_json *u) {
     ailib__acc_usage_emit(&s->acc);
 }
 
+/* Shape rules (the Responses API reference and the recordings): a whole response is an object with
+   "output", an array of objects each with a string "type"; an "error" object with no output,
+   or status "failed", is the provider's error. Where present: status a string; a message
+   item's content an array of objects whose text / refusal are strings; a function_call item's
+   name (required in a whole response), call_id, id and arguments strings; a reasoning item's
+   summary and content arrays of objects with string text; usage an object. A stream needs one
+   event whose type is "error" or starts with "response."; on the events read, delta (text,
+   reasoning and argument deltas) and arguments are strings, item (output_item.*) and response
+   (created ... failed) objects, a function_call item as above. Null counts as absent; other
+   item and event types are skipped whole (tool-progress events carry shapes of their own). */
+
 /* A function_call item (whole, or from output_item.added / .done): opens its call unless known,
    fills id (call_id) and name, takes the arguments when none were streamed, and ends it when
-   `end` is set. */
-static void ailib__rs_call_item(ailib_stream *s, const ailib_json *item, int end) {
-    size_t iln = 0, cn = 0, nn = 0, an = 0;
+   `end` is set. at is its path for shape errors; a whole response's item (whole) needs a name. */
+static void ailib__rs_call_item(ailib_stream *s, const ailib_json *item, int end, const char *at, int whole) {
+    static const char *const strs[] = { "name", "call_id", "id", "arguments" };
+    size_t iln = 0, cn = 0, nn = 0, an = 0, i;
     const char *iid = ailib_json_str(ailib_json_get(item, "id"), &iln);
     const char *cid = ailib_json_str(ailib_json_get(item, "call_id"), &cn);
     const char *name = ailib_json_str(ailib_json_get(item, "name"), &nn);
     const char *args = ailib_json_str(ailib_json_get(item, "arguments"), &an);
     ailib__slot *sl;
     const ailib__apart *p;
-    int64_t key = iid ? ailib__rs_key(iid, iln) : ailib__rs_key(cid ? cid : "", cn);
+    int64_t key;
+    for (i = 0; i < 4; i++) {
+        const ailib_json *v = ailib_json_get(item, strs[i]);
+        if (i == 0 && whole ? !ailib_json_is_string(v) : !ailib__jopt(v, AILIB_JSON_STRING)) {
+            ailib__shape_fail(s, v, "a string", "%s.%s", at, strs[i]);
+            return;
+        }
+    }
+    key = iid ? ailib__rs_key(iid, iln) : ailib__rs_key(cid ? cid : "", cn);
     if (!cid) { cid = iid; cn = iln; }   /* servers that omit call_id answer to the item id */
     if (!(sl = ailib__slot_find(s, key))) {
         size_t call = ailib__acc_tool_begin(&s->acc, cid, cid ? cn : 0, name, name ? nn : 0);
@@ -7445,15 +8111,31 @@ static void ailib__rs_ident(ailib_stream *s, const ailib_json *resp) {
 static ailib_result ailib__responses_event(ailib_stream *s, const char *ev, size_t evn, const ailib_json *root) {
     size_t tn = 0, dn = 0;
     const char *t = ailib_json_str(ailib_json_get(root, "type"), &tn), *d;
-    const ailib_json *item;
+    const ailib_json *item, *dv, *rv;
     ailib__slot *sl;
-    if (!ailib_json_is_object(root)) return ailib__stream_fail(s, AILIB_DESERIALIZATION, "expected a JSON object in a Responses API stream event");
+    int text, begun, ended;
+    if (!ailib_json_is_object(root)) return ailib__shape_fail(s, root, "an object", "$");
     if (!t) { t = ev; tn = evn; }             /* the payload's type, else the SSE event name */
-    if (AILIB__RS_IS(t, tn, "error")) return ailib__stream_provider_error(s, root);
+    if (AILIB__RS_IS(t, tn, "error")) { s->shaped = 1; return ailib__stream_provider_error(s, root); }
     if (tn < 9 || memcmp(t, "response.", 9) != 0) return AILIB_OK;
+    s->shaped = 1;
     t += 9; tn -= 9;
-    d = ailib_json_str(ailib_json_get(root, "delta"), &dn);
-    if (AILIB__RS_IS(t, tn, "output_text.delta") || AILIB__RS_IS(t, tn, "refusal.delta")) {
+    /* the members read below are checked where they are read: other events are skipped whole */
+    d = ailib_json_str(dv = ailib_json_get(root, "delta"), &dn);
+    item = ailib_json_get(root, "item");
+    rv = ailib_json_get(root, "response");
+    begun = AILIB__RS_IS(t, tn, "created") || AILIB__RS_IS(t, tn, "in_progress") || AILIB__RS_IS(t, tn, "queued");
+    ended = AILIB__RS_IS(t, tn, "completed") || AILIB__RS_IS(t, tn, "incomplete") || AILIB__RS_IS(t, tn, "failed");
+    if ((text = AILIB__RS_IS(t, tn, "output_text.delta") || AILIB__RS_IS(t, tn, "refusal.delta")) != 0 ||
+        AILIB__RS_IS(t, tn, "reasoning_summary_text.delta") || AILIB__RS_IS(t, tn, "reasoning_text.delta") ||
+        AILIB__RS_IS(t, tn, "function_call_arguments.delta")) {
+        if (!ailib__jopt(dv, AILIB_JSON_STRING)) return ailib__shape_fail(s, dv, "a string", "$.delta");
+    } else if (AILIB__RS_IS(t, tn, "output_item.added") || AILIB__RS_IS(t, tn, "output_item.done")) {
+        if (!ailib__jopt(item, AILIB_JSON_OBJECT)) return ailib__shape_fail(s, item, "an object", "$.item");
+    } else if ((begun || ended) && !ailib__jopt(rv, AILIB_JSON_OBJECT)) {
+        return ailib__shape_fail(s, rv, "an object", "$.response");
+    }
+    if (text) {
         if (d) ailib__acc_text(&s->acc, d, dn);
     } else if (AILIB__RS_IS(t, tn, "reasoning_summary_text.delta") || AILIB__RS_IS(t, tn, "reasoning_text.delta")) {
         if (d) ailib__acc_reasoning(&s->acc, d, dn);
@@ -7461,24 +8143,24 @@ static ailib_result ailib__responses_event(ailib_stream *s, const char *ev, size
         if (d && (sl = ailib__rs_call_slot(s, root)) != NULL) ailib__acc_tool_args(&s->acc, sl->call, d, dn);
     } else if (AILIB__RS_IS(t, tn, "function_call_arguments.done")) {
         /* the whole string; used only when no deltas came */
-        const char *a = ailib_json_str(ailib_json_get(root, "arguments"), &dn);
+        const ailib_json *av = ailib_json_get(root, "arguments");
+        const char *a = ailib_json_str(av, &dn);
         const ailib__apart *p;
+        if (!ailib__jopt(av, AILIB_JSON_STRING)) return ailib__shape_fail(s, av, "a string", "$.arguments");
         if (a && (sl = ailib__rs_call_slot(s, root)) != NULL && (p = ailib__acc_call(&s->acc, sl->call)) != NULL && !p->text.len)
             ailib__acc_tool_args(&s->acc, sl->call, a, dn);
     } else if (AILIB__RS_IS(t, tn, "reasoning_summary_part.added")) {
         ailib__acc_break(&s->acc);            /* each summary part is its own thinking part */
     } else if (AILIB__RS_IS(t, tn, "output_item.added") || AILIB__RS_IS(t, tn, "output_item.done")) {
         int done = t[12] == 'd';
-        const ailib_json *type;
-        item = ailib_json_get(root, "item");
-        type = ailib_json_get(item, "type");
-        if (ailib__jstr_eq(type, "function_call")) ailib__rs_call_item(s, item, done);
+        const ailib_json *type = ailib_json_get(item, "type");
+        if (ailib__jstr_eq(type, "function_call")) ailib__rs_call_item(s, item, done, "$.item", 0);
         else if (ailib__jstr_eq(type, "reasoning")) { if (done) ailib__rs_reasoning_end(s, item); else ailib__rs_reasoning_begin(s); }
         else if (!done) ailib__acc_break(&s->acc);   /* a new message item starts a new text part */
-    } else if (AILIB__RS_IS(t, tn, "created") || AILIB__RS_IS(t, tn, "in_progress") || AILIB__RS_IS(t, tn, "queued")) {
-        ailib__rs_ident(s, ailib_json_get(root, "response"));
-    } else if (AILIB__RS_IS(t, tn, "completed") || AILIB__RS_IS(t, tn, "incomplete") || AILIB__RS_IS(t, tn, "failed")) {
-        const ailib_json *resp = ailib_json_get(root, "response");
+    } else if (begun) {
+        ailib__rs_ident(s, rv);
+    } else if (ended) {
+        const ailib_json *resp = rv;
         ailib_result r;
         ailib__rs_ident(s, resp);
         ailib__acc_tool_end_all(&s->acc);
@@ -7487,42 +8169,69 @@ static ailib_result ailib__responses_event(ailib_stream *s, const char *ev, size
         s->complete = s->terminated = 1;
         return r;
     }
-    return AILIB_OK;
+    return s->fail;
 }
 
-/* One output item of a whole response. */
-static void ailib__rs_output_item(ailib_stream *s, const ailib_json *item) {
-    const ailib_json *type = ailib_json_get(item, "type"), *e, *txt;
-    size_t n, tl;
+/* Texts of the objects of arr (summary[], content[]): reasoning or text, in order. A
+   message's content also takes a refusal. at names the array for shape errors. */
+static void ailib__rs_texts(ailib_stream *s, const ailib_json *arr, int reasoning, int each_part, const char *at) {
+    const ailib_json *e, *txt;
+    size_t n, tl, i = 0;
     const char *str;
+    if (!ailib__jopt(arr, AILIB_JSON_ARRAY)) { ailib__shape_fail(s, arr, "an array", "%s", at); return; }
+    for (AILIB__ELEMS(arr, e, n)) {
+        if (!ailib_json_is_object(e)) { ailib__shape_fail(s, e, "an object", "%s[%lu]", at, (unsigned long)i); return; }
+        txt = ailib_json_get(e, "text");
+        if (!txt && !reasoning) txt = ailib_json_get(e, "refusal");
+        if (!ailib__jopt(txt, AILIB_JSON_STRING)) { ailib__shape_fail(s, txt, "a string", "%s[%lu].text", at, (unsigned long)i); return; }
+        if (each_part) ailib__acc_break(&s->acc);
+        if ((str = ailib_json_str(txt, &tl)) != NULL) {
+            if (reasoning) ailib__acc_reasoning(&s->acc, str, tl); else ailib__acc_text(&s->acc, str, tl);
+        }
+        i++;
+    }
+}
+
+/* One output item of a whole response; i is its place in output[]. */
+static void ailib__rs_output_item(ailib_stream *s, const ailib_json *item, size_t i) {
+    const ailib_json *type = ailib_json_get(item, "type");
+    char at[48];
+    snprintf(at, sizeof at, "$.output[%lu]", (unsigned long)i);
+    if (!ailib_json_is_object(item)) { ailib__shape_fail(s, item, "an object", "%s", at); return; }
+    if (!ailib_json_is_string(type)) { ailib__shape_fail(s, type, "a string (the item type)", "%s.type", at); return; }
     if (ailib__jstr_eq(type, "message")) {
         ailib__acc_break(&s->acc);
-        for (AILIB__ELEMS(ailib_json_get(item, "content"), e, n)) {
-            txt = ailib_json_get(e, "text");
-            if (!txt) txt = ailib_json_get(e, "refusal");
-            if ((str = ailib_json_str(txt, &tl)) != NULL) ailib__acc_text(&s->acc, str, tl);
-        }
+        memcpy(at + strlen(at), ".content", 9);
+        ailib__rs_texts(s, ailib_json_get(item, "content"), 0, 0, at);
     } else if (ailib__jstr_eq(type, "function_call")) {
-        ailib__rs_call_item(s, item, 1);
+        ailib__rs_call_item(s, item, 1, at, 1);
     } else if (ailib__jstr_eq(type, "reasoning")) {
+        size_t al = strlen(at);
         ailib__rs_reasoning_begin(s);
-        for (AILIB__ELEMS(ailib_json_get(item, "summary"), e, n)) {
-            ailib__acc_break(&s->acc);
-            if ((str = ailib_json_str(ailib_json_get(e, "text"), &tl)) != NULL) ailib__acc_reasoning(&s->acc, str, tl);
-        }
+        memcpy(at + al, ".summary", 9);
+        ailib__rs_texts(s, ailib_json_get(item, "summary"), 1, 1, at);
         /* open-weight models return the raw reasoning as content[] reasoning_text */
-        for (AILIB__ELEMS(ailib_json_get(item, "content"), e, n))
-            if ((str = ailib_json_str(ailib_json_get(e, "text"), &tl)) != NULL) ailib__acc_reasoning(&s->acc, str, tl);
-        ailib__rs_reasoning_end(s, item);
+        memcpy(at + al, ".content", 9);
+        if (s->fail == AILIB_OK) ailib__rs_texts(s, ailib_json_get(item, "content"), 1, 0, at);
+        if (s->fail == AILIB_OK) ailib__rs_reasoning_end(s, item);
     }
 }
 
 static ailib_result ailib__responses_parse(ailib_stream *s, const ailib_json *root) {
-    const ailib_json *e;
-    size_t n;
-    if (!ailib_json_is_object(root)) return ailib__stream_fail(s, AILIB_DESERIALIZATION, "expected a JSON object from the Responses API");
+    const ailib_json *e, *out, *st, *err;
+    size_t n, i = 0;
+    if (!ailib_json_is_object(root)) return ailib__shape_fail(s, root, "an object", "$");
+    out = ailib_json_get(root, "output");
+    st = ailib_json_get(root, "status");
+    err = ailib_json_get(root, "error");
+    if (ailib_json_is_object(err) && !out && !ailib_json_is_string(st)) return ailib__stream_provider_error(s, root);   /* {"error":{...}} */
+    if (!ailib__jopt(st, AILIB_JSON_STRING)) return ailib__shape_fail(s, st, "a string", "$.status");
+    if (!ailib_json_is_array(out) && !ailib__jstr_eq(st, "failed")) return ailib__shape_fail(s, out, "an array of output items", "$.output");
     ailib__rs_ident(s, root);
-    for (AILIB__ELEMS(ailib_json_get(root, "output"), e, n)) ailib__rs_output_item(s, e);
+    for (AILIB__ELEMS(out, e, n)) {
+        ailib__rs_output_item(s, e, i++);
+        if (s->fail != AILIB_OK) return s->fail;
+    }
     ailib__acc_tool_end_all(&s->acc);
     return ailib__rs_status(s, root, NULL, 0);
 }
@@ -7873,7 +8582,17 @@ static ailib_result ailib__bedrock_build(ailib__bctx *c) {
 
 /* --- reading ------------------------------------------------------------------------------ */
 
-/* usage: inputTokens excludes the cache; ours includes it (see ailib_usage). */
+/* Shape rules (the Converse API reference and the recordings): a whole
+   response is an object with "output", an object with a "message" object whose "content" is
+   an array of objects ({"message":"..."} with no output is the provider's error); where
+   present, text is a string, reasoningContent an object, toolUse an object with a string name,
+   stopReason a string, usage an object. A stream needs one event of a known type
+   (messageStart, contentBlockStart / Delta / Stop, messageStop, metadata); where present,
+   contentBlockDelta's delta is an object whose text is a string, toolUse an object with a
+   string input, reasoningContent an object; start and its toolUse are objects; stopReason a
+   string; usage an object. Null counts as absent. */
+
+/* usage: inputTokens excludes the cache; ours includes it (see ailib_usage; saturating). */
 static void ailib__br_usage(ailib_stream *s, const ailib_json *u) {
     const ailib_json *k, *v;
     size_t n;
@@ -7888,7 +8607,7 @@ static void ailib__br_usage(ailib_stream *s, const ailib_json *u) {
         else if (AILIB__KEY(k, "cacheReadInputTokens")) { cr = ailib_json_int(v); o->reported |= AILIB_USAGE_CACHED; }
         else if (AILIB__KEY(k, "cacheWriteInputTokens")) { cw = ailib_json_int(v); o->reported |= AILIB_USAGE_CACHE_WRITE; }
     }
-    o->input_tokens = in + cr + cw;
+    o->input_tokens = ailib__sat_add(ailib__sat_add(in, cr), cw);
     o->cached_input_tokens = cr;
     o->cache_write_tokens = cw;
     ailib__acc_usage_emit(&s->acc);
@@ -7924,16 +8643,29 @@ static void ailib__br_reasoning(ailib_stream *s, const ailib_json *rc) {
 }
 
 static void ailib__br_delta(ailib_stream *s, int64_t idx, const ailib_json *d) {
-    const ailib_json *k, *v;
+    const ailib_json *k, *v, *in;
     size_t n, sl;
     const char *str;
+    if (!ailib_json_is_object(d)) { ailib__shape_fail(s, d, "an object", "$.delta"); return; }
     for (AILIB__MEMBERS(d, k, n)) {
         v = k + 1;
-        if (AILIB__KEY(k, "text")) { if ((str = ailib_json_str(v, &sl)) != NULL) ailib__acc_text(&s->acc, str, sl); }
-        else if (AILIB__KEY(k, "reasoningContent")) ailib__br_reasoning(s, v);
-        else if (AILIB__KEY(k, "toolUse")) {
-            ailib__slot *slot = ailib__br_call(s, idx, v);
-            if (slot && (str = ailib_json_str(ailib_json_get(v, "input"), &sl)) != NULL) ailib__acc_tool_args(&s->acc, slot->call, str, sl);
+        if (ailib_json_is_null(v)) continue;
+        if (AILIB__KEY(k, "text")) {
+            if ((str = ailib_json_str(v, &sl)) == NULL) { ailib__shape_fail(s, v, "a string", "$.delta.text"); return; }
+            ailib__acc_text(&s->acc, str, sl);
+        } else if (AILIB__KEY(k, "reasoningContent")) {
+            if (!ailib_json_is_object(v)) { ailib__shape_fail(s, v, "an object", "$.delta.reasoningContent"); return; }
+            ailib__br_reasoning(s, v);
+        } else if (AILIB__KEY(k, "toolUse")) {
+            ailib__slot *slot;
+            in = ailib_json_get(v, "input");
+            if (!ailib_json_is_object(v) || !ailib__jopt(in, AILIB_JSON_STRING)) {
+                ailib__shape_fail(s, ailib_json_is_object(v) ? in : v, ailib_json_is_object(v) ? "a string" : "an object",
+                                  ailib_json_is_object(v) ? "$.delta.toolUse.input" : "$.delta.toolUse");
+                return;
+            }
+            slot = ailib__br_call(s, idx, v);
+            if (slot && (str = ailib_json_str(in, &sl)) != NULL) ailib__acc_tool_args(&s->acc, slot->call, str, sl);
         }
     }
 }
@@ -7946,23 +8678,35 @@ static ailib_result ailib__bedrock_event(ailib_stream *s, const char *ev, size_t
     size_t sn;
     const char *str;
     ailib__slot *sl;
-    if (!ailib_json_is_object(root)) return ailib__stream_fail(s, AILIB_DESERIALIZATION, "expected a JSON object in a Bedrock stream event");
-    if (AILIB__BR_IS(ev, evn, "contentBlockDelta")) ailib__br_delta(s, idx, ailib_json_get(root, "delta"));
-    else if (AILIB__BR_IS(ev, evn, "contentBlockStart")) {
-        const ailib_json *tu = ailib_json_path(root, "start", "toolUse", (const char *)NULL);
+    const ailib_json *v;
+    if (!ailib_json_is_object(root)) return ailib__shape_fail(s, root, "an object", "$");
+    if (AILIB__BR_IS(ev, evn, "messageStart")) s->shaped = 1;
+    else if (AILIB__BR_IS(ev, evn, "contentBlockDelta")) {
+        s->shaped = 1;
+        ailib__br_delta(s, idx, ailib_json_get(root, "delta"));
+    } else if (AILIB__BR_IS(ev, evn, "contentBlockStart")) {
+        const ailib_json *st = ailib_json_get(root, "start"), *tu = ailib_json_get(st, "toolUse");
+        s->shaped = 1;
+        if (!ailib__jopt(st, AILIB_JSON_OBJECT)) return ailib__shape_fail(s, st, "an object", "$.start");
+        if (!ailib__jopt(tu, AILIB_JSON_OBJECT)) return ailib__shape_fail(s, tu, "an object", "$.start.toolUse");
         ailib__acc_break(&s->acc);
         if (ailib_json_is_object(tu)) ailib__br_call(s, idx, tu);
     } else if (AILIB__BR_IS(ev, evn, "contentBlockStop")) {
+        s->shaped = 1;
         if ((sl = ailib__slot_find(s, idx)) != NULL) ailib__acc_tool_end(&s->acc, sl->call);
         else ailib__acc_break(&s->acc);
     } else if (AILIB__BR_IS(ev, evn, "messageStop")) {
+        s->shaped = 1;
+        if (!ailib__jopt(v = ailib_json_get(root, "stopReason"), AILIB_JSON_STRING)) return ailib__shape_fail(s, v, "a string", "$.stopReason");
         ailib__acc_tool_end_all(&s->acc);
-        if ((str = ailib_json_str(ailib_json_get(root, "stopReason"), &sn)) != NULL) ailib__acc_finish(&s->acc, str, sn);
+        if ((str = ailib_json_str(v, &sn)) != NULL) ailib__acc_finish(&s->acc, str, sn);
         s->complete = 1;                     /* metadata (usage) may still follow */
     } else if (AILIB__BR_IS(ev, evn, "metadata")) {
-        ailib__br_usage(s, ailib_json_get(root, "usage"));
+        s->shaped = 1;
+        if (!ailib__jopt(v = ailib_json_get(root, "usage"), AILIB_JSON_OBJECT)) return ailib__shape_fail(s, v, "an object", "$.usage");
+        ailib__br_usage(s, v);
     }
-    return AILIB_OK;
+    return s->fail;
 }
 
 /* A whole Converse response: output.message.content[], stopReason, usage. */
@@ -7971,15 +8715,35 @@ static ailib_result ailib__bedrock_parse(ailib_stream *s, const ailib_json *root
     size_t n, m, sl;
     const char *str;
     int64_t idx = 0;
-    if (!ailib_json_is_object(root)) return ailib__stream_fail(s, AILIB_DESERIALIZATION, "expected a JSON object from Bedrock");
+    const ailib_json *out, *msg, *v;
+    if (!ailib_json_is_object(root)) return ailib__shape_fail(s, root, "an object", "$");
     if (!ailib_json_get(root, "output") && ailib_json_get(root, "message")) return ailib__stream_provider_error(s, root);
+    out = ailib_json_get(root, "output");
+    msg = ailib_json_get(out, "message");
+    if (!ailib_json_is_object(out)) return ailib__shape_fail(s, out, "an object", "$.output");
+    if (!ailib_json_is_object(msg)) return ailib__shape_fail(s, msg, "an object", "$.output.message");
+    if (!ailib_json_is_array(content)) return ailib__shape_fail(s, content, "an array of content blocks", "$.output.message.content");
+    if (!ailib__jopt(v = ailib_json_get(root, "stopReason"), AILIB_JSON_STRING)) return ailib__shape_fail(s, v, "a string", "$.stopReason");
+    if (!ailib__jopt(v = ailib_json_get(root, "usage"), AILIB_JSON_OBJECT)) return ailib__shape_fail(s, v, "an object", "$.usage");
     for (AILIB__ELEMS(content, b, n)) {
+        if (!ailib_json_is_object(b)) return ailib__shape_fail(s, b, "an object", "$.output.message.content[%ld]", (long)idx);
         for (AILIB__MEMBERS(b, k, m)) {
-            const ailib_json *v = k + 1;
-            if (AILIB__KEY(k, "text")) { if ((str = ailib_json_str(v, &sl)) != NULL) ailib__acc_text(&s->acc, str, sl); }
-            else if (AILIB__KEY(k, "reasoningContent")) ailib__br_reasoning(s, v);
-            else if (AILIB__KEY(k, "toolUse")) {
-                ailib__slot *slot = ailib__br_call(s, idx, v);
+            v = k + 1;
+            if (ailib_json_is_null(v)) continue;
+            if (AILIB__KEY(k, "text")) {
+                if ((str = ailib_json_str(v, &sl)) == NULL) return ailib__shape_fail(s, v, "a string", "$.output.message.content[%ld].text", (long)idx);
+                ailib__acc_text(&s->acc, str, sl);
+            } else if (AILIB__KEY(k, "reasoningContent")) {
+                if (!ailib_json_is_object(v)) return ailib__shape_fail(s, v, "an object", "$.output.message.content[%ld].reasoningContent", (long)idx);
+                ailib__br_reasoning(s, v);
+            } else if (AILIB__KEY(k, "toolUse")) {
+                ailib__slot *slot;
+                if (!ailib_json_is_object(v) || !ailib_json_is_string(ailib_json_get(v, "name")))
+                    return ailib__shape_fail(s, ailib_json_is_object(v) ? ailib_json_get(v, "name") : v,
+                                             ailib_json_is_object(v) ? "a string (the tool's name)" : "an object",
+                                             ailib_json_is_object(v) ? "$.output.message.content[%ld].toolUse.name"
+                                                                     : "$.output.message.content[%ld].toolUse", (long)idx);
+                slot = ailib__br_call(s, idx, v);
                 const ailib_json *in = ailib_json_get(v, "input");
                 if (slot && in && !ailib_json_is_null(in)) {
                     ailib_json_writer w;
@@ -8039,6 +8803,7 @@ static ailib_result ailib__br_bad(ailib_stream *s, const char *fmt, ...) {
     if (n > 0 && (size_t)n < sizeof msg) vsnprintf(msg + n, sizeof msg - (size_t)n, fmt, ap);
     va_end(ap);
     ailib__stream_fail(s, AILIB_PROTOCOL, msg);
+    s->fail_err.byte_pos = (size_t)s->state[AILIB__BR_POS];
     if (s->err) s->err->byte_pos = (size_t)s->state[AILIB__BR_POS];
     return AILIB_PROTOCOL;
 }
@@ -8111,9 +8876,7 @@ static ailib_result ailib__br_exception(ailib_stream *s, const char *type, size_
         ailib__copy_trunc(e.message + ml + 2, sizeof e.message - ml - 2, e.provider_message, strlen(e.provider_message));
     }
     ailib__acc_error(&s->acc, &e);
-    s->fail = e.code;
-    if (s->err) *s->err = e;
-    return e.code;
+    return ailib__stream_fail_with(s, &e);
 }
 
 /* One complete frame f[0..total) whose prelude was checked: message CRC, headers, then the
@@ -8508,11 +9271,14 @@ AILIB_API ailib_result ailib_wire_error_parse(const ailib_endpoint *ep, int http
 }
 
 /* Parses a whole 2xx body with decoder s (reset first), which keeps its buffers for the next
-   body: the engine reuses one per client. The response takes the raw document. */
+   body: the engine reuses one per client. The response takes the raw document. The body's size
+   was capped where it was read, so the stream's cap on what is kept does not apply here. */
 static ailib_result ailib__response_parse_in(ailib_stream *s, const char *body, size_t len, ailib_response **out, ailib_error *err) {
     ailib_result r;
     ailib_error perr;
     ailib_json_parse_options o;
+    size_t limit;
+    char q[100];
     ailib_stream_reset(s);
     if (!s->doc) {
         memset(&o, 0, sizeof o);
@@ -8523,15 +9289,30 @@ static ailib_result ailib__response_parse_in(ailib_stream *s, const char *body, 
     r = ailib_json_doc_reparse(s->doc, body, len, &perr);
     if (r != AILIB_OK) {
         if (r == AILIB_OUT_OF_MEMORY) return ailib__fail(err, r, "out of memory");
-        ailib__fail(err, AILIB_DESERIALIZATION, "the provider's response is not valid JSON: %s", perr.message);
+        while (len && (*body == ' ' || *body == '\t' || *body == '\r' || *body == '\n')) { body++; len--; }
+        ailib__quote(q, sizeof q, body, len);
+        if (!len) ailib__fail(err, AILIB_DESERIALIZATION, "the %s response is empty: expected a JSON %s response", s->prov->name, s->ad->name);
+        else ailib__fail(err, AILIB_DESERIALIZATION, "the %s response is not valid JSON (%s)%s; it begins: %s", s->prov->name,
+                         perr.message, *body == '<' ? ": the server sent HTML (a proxy, a login or error page, or a wrong base URL?)" : "", q);
         if (err) err->byte_pos = perr.byte_pos;
+        /* broken encoding and nesting keep their own codes; anything else is not the reply */
+        if (len && (r == AILIB_JSON_UTF8 || r == AILIB_JSON_DEPTH)) {
+            if (err) err->code = r;
+            return r;
+        }
         return AILIB_DESERIALIZATION;
     }
     s->err = err;
+    s->cur = body;
+    s->cur_len = len;
+    limit = s->acc.limit;
+    s->acc.limit = (size_t)-1;
     r = s->ad->parse(s, ailib_json_doc_root(s->doc));
+    s->acc.limit = limit;
     s->err = NULL;
+    s->cur = NULL;
     if (r == AILIB_OK && s->acc.oom) r = ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory");
-    if (r == AILIB_OK) r = ailib__acc_build(&s->acc, AILIB_ORIGIN(s->prov->protocol), out, err);
+    if (r == AILIB_OK) r = ailib__acc_build(&s->acc, AILIB_ORIGIN(s->prov->protocol), NULL, 1, out, err);
     if (r == AILIB_OK) {
         (*out)->raw_doc = s->doc;      /* the response keeps the raw document */
         s->doc = NULL;
@@ -11744,6 +12525,13 @@ static void ailib__cb_done(void *ctx, ailib_result r, const char *message) {
         if (call->result == AILIB_CANCELLED || call->cancelled) {
             call->result = AILIB_CANCELLED;
             ailib__fail(&call->err, AILIB_CANCELLED, "the call was cancelled");
+        } else if (call->result != AILIB_OK) {
+            /* an error body in place of the stream, or an error before any output: retried
+               like its status while nothing reached the caller */
+            ailib__error_retype(&call->err, call->status, call->error_type);
+            call->result = call->err.code ? call->err.code : call->result;
+            ailib__call_retry_or_done(call);
+            return;
         }
     } else {
         /* the client's decoder, reused, when the call went where the client goes */
@@ -12239,6 +13027,7 @@ static ailib_result ailib__call_build(ailib_call *call, ailib_error *err) {
             ailib_stream_desc sd;
             memset(&sd, 0, sizeof sd);
             sd.model = model;
+            sd.max_response_bytes = c->max_response_bytes;   /* the cap covers streams (kept by resets) */
             if (!(call->stream = ailib_stream_create(&call->ep, &sd, err))) return err ? err->code : AILIB_OUT_OF_MEMORY;
         }
     }
