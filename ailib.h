@@ -12530,6 +12530,7 @@ static void ailib__cb_done(void *ctx, ailib_result r, const char *message) {
                like its status while nothing reached the caller */
             ailib__error_retype(&call->err, call->status, call->error_type);
             call->result = call->err.code ? call->err.code : call->result;
+            if (call->retry_after_ms >= 0 && call->err.retry_after_ms < 0) call->err.retry_after_ms = call->retry_after_ms;
             ailib__call_retry_or_done(call);
             return;
         }
@@ -12559,6 +12560,7 @@ static void ailib__cb_done(void *ctx, ailib_result r, const char *message) {
             /* an error envelope served with a 2xx: retried like the status it stands for */
             ailib__error_retype(&call->err, call->status, call->error_type);
             call->result = call->err.code ? call->err.code : call->result;
+            if (call->retry_after_ms >= 0 && call->err.retry_after_ms < 0) call->err.retry_after_ms = call->retry_after_ms;
             if (call->err.retryable) {
                 ailib_response_destroy(call->resp);
                 call->resp = NULL;
