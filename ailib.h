@@ -106,6 +106,16 @@
    err.retry_after_ms. Certificate failures (AILIB_TLS), refused URLs and replies that are
    not HTTP are never retried. Redirects are never followed (AILIB_CONFIGURATION names the
    target), so keys stay with the host you named; only http and https are spoken.
+
+   LIMITS, ROUTING AND BATCH
+   =========================
+   desc.max_in_flight, requests_per_minute, tokens_per_minute and rate_limit_headers give a
+   client a gate (>>gate): calls over a limit wait queued, in order, inside the call state
+   machine (ailib_call_get_phase() says QUEUED), or fail fast; the provider's rate-limit
+   headers pace the next calls. With AILIB_ENABLE_ROUTING a router (>>route) is a client
+   whose calls pick an endpoint by strategy and fall back to another endpoint and protocol
+   on failure; "route/<group>" names one from $AILIB_ROUTE_<GROUP>. ailib_chat_batch() runs
+   many requests over either with bounded concurrency (>>batch).
 */
 #ifndef AILIB_H_INCLUDED
 #define AILIB_H_INCLUDED
@@ -13696,6 +13706,7 @@ static void ailib__route_attempt(void *state, ailib_call *call) {
     }
     e->attempts++;
     e->last = call->result;
+    ailib__route_emit(rt, AILIB_ROUTE_EVENT_ATTEMPT, call, (size_t)rc->ep, AILIB_ROUTE_NONE, call->result, call->status, dur, e->state, e->state);
     cls = ailib__route_class(call);
     switch (cls) {
     case AILIB__RF_OK:
@@ -13725,7 +13736,6 @@ static void ailib__route_attempt(void *state, ailib_call *call) {
         break;
     default: break;
     }
-    ailib__route_emit(rt, AILIB_ROUTE_EVENT_ATTEMPT, call, (size_t)rc->ep, AILIB_ROUTE_NONE, call->result, call->status, dur, e->state, e->state);
 }
 
 static int ailib__route_fallback(void *state, ailib_call *call) {
