@@ -1214,7 +1214,8 @@ AILIB_API void ailib_batch_free(ailib_batch_item *items, size_t n);
    the client is created.
 
    ailib_embed and ailib_models on a router use its first endpoint: vectors of different
-   models do not mix, so embeddings never fall back. */
+   models do not mix, so embeddings never fall back. ailib_client_model() of a router is
+   "route/<name>"; ailib_client_provider() is its first endpoint's provider. */
 
 #define AILIB_ROUTE_MAX_ENDPOINTS 64
 #define AILIB_ROUTE_NONE ((size_t)-1)
@@ -11118,8 +11119,9 @@ static ailib_client *ailib__route_group_client(const ailib_client_desc *desc, co
    one place outside the sections that names them). Core features register only when the
    client's settings ask for them, so a plain client pays nothing. */
 static ailib_result ailib__features_init(ailib_client *c, const ailib_client_desc *desc, ailib_error *err) {
-    if (ailib__gate_wanted(desc) && ailib__gate_init(c, desc, err) != AILIB_OK) return err ? err->code : AILIB_OUT_OF_MEMORY;
-    return AILIB_OK;
+    ailib_result r = AILIB_OK;
+    if (ailib__gate_wanted(desc)) r = ailib__gate_init(c, desc, err);      /* core: when a limit is set */
+    return r;
 }
 
 /* A model string that a feature answers with a client of its own ("route/<group>": a router).
@@ -13411,15 +13413,18 @@ static size_t ailib__route_choose(ailib__router *rt, const ailib__rcall *rc, uin
     }
     case AILIB_ROUTE_LATENCY: {
         double bs = 0;
-        size_t cnt = 0, pick;
+        size_t cnt = 0, pick, idle = AILIB_ROUTE_NONE, least = AILIB_ROUTE_NONE;
         for (i = 0; i < n; i++) {
             const ailib__rep *e = &rt->eps[i];
             double s = (rc->call->desc.stream && e->ewma_first >= 0) ? e->ewma_first : e->ewma_total;
             if (!(set & AILIB__ROUTE_BIT(i))) continue;
             cnt++;
-            if (s < 0) return i;                 /* not measured yet: measure it */
+            if (least == AILIB_ROUTE_NONE || e->lim.in_flight < rt->eps[least].lim.in_flight) least = i;
+            if (s < 0) { if (idle == AILIB_ROUTE_NONE && !e->lim.in_flight) idle = i; continue; }
             if (best == AILIB_ROUTE_NONE || s < bs) { best = i; bs = s; }
         }
+        if (idle != AILIB_ROUTE_NONE) return idle;     /* not measured and nothing on it: measure it */
+        if (best == AILIB_ROUTE_NONE) return least;     /* none measured yet, each being measured: spread */
         if (cnt > 1 && (ailib__route_rand(rt) & 31) == 0) {   /* 1 in 32: anyone, so a recovered endpoint is seen */
             pick = (size_t)(ailib__route_unit(rt) * (double)cnt);
             for (i = 0; i < n; i++) if ((set & AILIB__ROUTE_BIT(i)) && pick-- == 0) return i;

@@ -570,6 +570,10 @@ TEST(route_strategy_distributions_over_1000_calls) {
     EXPECT_EQ(d.a + d.b + d.c, 1000);
     EXPECT_GE(d.b, 950);
     EXPECT_GE(d.a, 1); EXPECT_GE(d.c, 1);
+    /* lowest latency with 1,000 calls in flight before any is measured: spread, not all on
+       the first endpoint */
+    d = run_strategy(AILIB_ROUTE_LATENCY, NULL, 1, 0);
+    EXPECT_EQ(d.a, 334); EXPECT_EQ(d.b, 333); EXPECT_EQ(d.c, 333);
     /* lowest price: b is ten times cheaper than a, c's price is unknown */
     d = run_strategy(AILIB_ROUTE_PRICE, NULL, 0, 0);
     EXPECT_EQ(d.b, 1000);
