@@ -508,3 +508,48 @@ TEST(batch_concurrency_bound_and_stop) {
     ailib_client_destroy(c);
     fake_reset(&fc);
 }
+
+static fake_reply retry_once(void *user, const char *url, const char *body, int seq) {
+    fake_reply r;
+    (void)user; (void)url; (void)body;
+    memset(&r, 0, sizeof r);
+    if (seq == 0) { r.status = 503; r.headers = "retry-after-ms: 1\n"; }
+    return r;
+}
+
+/* A retry is a request to the provider: it takes from the request bucket too. */
+TEST(gate_retries_count_as_requests) {
+    fake_config fc;
+    ailib_transport tp;
+    ailib_client_desc d;
+    ailib_client *c;
+    ailib_message msg;
+    ailib_request req = prompt(&msg, "retry");
+    ailib_call *a, *b;
+    ailib_gate_info gi;
+    ailib_error err;
+    int64_t now = 0;
+    memset(&fc, 0, sizeof fc);
+    memset(&d, 0, sizeof d);
+    fc.answer = retry_once;
+    d.requests_per_minute = 3;
+    d.clock_ms = test_clock;
+    d.clock_user = &now;
+    ASSERT_TRUE((c = fake_client(&fc, &tp, &d)) != NULL);
+    ASSERT_EQ(ailib_chat(c, &req, NULL, &err), AILIB_OK);      /* a 503, then the retry: two requests */
+    EXPECT_EQ(fc.started, 2);
+    ASSERT_EQ(ailib_chat_start(c, &req, NULL, &a, NULL), AILIB_OK);
+    EXPECT_EQ(ailib_call_get_phase(a, NULL), AILIB_CALL_QUEUED);   /* the 503's retry-after holds the others too */
+    now += 1;
+    ailib_client_poll(c, 0);
+    EXPECT_EQ(fc.started, 3);                                  /* the third request of three */
+    ASSERT_EQ(ailib_chat_start(c, &req, NULL, &b, NULL), AILIB_OK);
+    EXPECT_EQ(ailib_call_get_phase(b, NULL), AILIB_CALL_QUEUED);
+    EXPECT_EQ(ailib_client_gate_info(c, &gi), AILIB_OK);
+    EXPECT_GT(gi.wait_ms, 19000);                              /* the bucket refills one request per 20 s */
+    EXPECT_LE(gi.wait_ms, 20000);
+    ailib_call_finish(a, NULL, NULL);
+    ailib_call_finish(b, NULL, NULL);
+    ailib_client_destroy(c);
+    fake_reset(&fc);
+}
