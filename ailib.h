@@ -1102,8 +1102,10 @@ AILIB_API char *ailib_quick_chat(const char *model, const char *prompt, ailib_er
    gate_fail_fast it fails at once with AILIB_RATE_LIMITED instead. The provider's rate-limit
    headers pace the next calls: when it says no requests (or too few tokens) remain until its
    reset time, new calls wait for that time, and a 429's retry-after holds every call of the
-   client, not only the one being retried. The whole-call deadline (timeout_ms) includes the
-   wait. Retries count as requests. Embeddings and model lists are not gated. */
+   client, not only the one being retried. A wait longer than desc.max_retry_wait_ms (a daily
+   quota's reset) is not waited for: the call fails at once with AILIB_RATE_LIMITED and the
+   wait in err.retry_after_ms. The whole-call deadline (timeout_ms) includes the wait.
+   Retries count as requests. Embeddings and model lists are not gated. */
 
 typedef enum ailib_call_phase {
     AILIB_CALL_RUNNING = 0,       /* sending the request or receiving the reply */
@@ -12908,8 +12910,13 @@ static ailib_result ailib__gate_prepare(void *state, ailib_call *call) {
         gc->admitted = 1;
         return AILIB_OK;
     }
-    if (g->fail_fast) {
-        if (why == AILIB__WAIT_SLOT)
+    if (g->fail_fast || (t > 0 && t - now > call->client->max_retry_wait_ms)) {
+        if (!g->fail_fast)
+            ailib__fail(&call->err, AILIB_RATE_LIMITED, "%s lets the next call go in %lld ms, more than desc.max_retry_wait_ms (%lld): "
+                        "not waited for", why == AILIB__WAIT_BUCKET ? "the client's rate limit" : why == AILIB__WAIT_HOLD ?
+                        "the provider's retry-after" : "the provider's rate limit", (long long)(t - now),
+                        (long long)call->client->max_retry_wait_ms);
+        else if (why == AILIB__WAIT_SLOT)
             ailib__fail(&call->err, AILIB_RATE_LIMITED, "the client has %d calls in flight (desc.max_in_flight): wait for one "
                         "to finish, raise the limit, or clear desc.gate_fail_fast to queue calls", g->lim.in_flight);
         else
@@ -13362,9 +13369,13 @@ static uint64_t ailib__route_scan(ailib__router *rt, ailib__rcall *rc, int64_t n
         if (ctx_check && e->context && rc->est_in > e->context) continue;
         if (!rc->force) {
             ailib__route_refresh(rt, i, now);
-            if (e->state == AILIB_ROUTE_OPEN || (e->state == AILIB_ROUTE_HALF_OPEN && e->probe)) {
-                int64_t r = e->state == AILIB_ROUTE_OPEN ? e->open_until : now + 1;
-                if (reopen && (!*reopen || r < *reopen)) *reopen = r;
+            if (e->state == AILIB_ROUTE_OPEN) {
+                if (reopen && (!*reopen || e->open_until < *reopen)) *reopen = e->open_until;
+                continue;
+            }
+            if (e->state == AILIB_ROUTE_HALF_OPEN && e->probe && use_limits) {   /* its probe's result decides: wait for it */
+                if (blocked) *blocked |= AILIB__ROUTE_BIT(i);
+                if (wake && *wake == 0) *wake = -1;
                 continue;
             }
         }
@@ -13574,15 +13585,20 @@ static ailib_result ailib__route_prepare(void *state, ailib_call *call) {
     }
     set = ailib__route_options(rt, rc, now, 1, &blocked, &wake, &reopen);
     if (set) { ailib__route_place(rt, rc, ailib__route_choose(rt, rc, set)); return AILIB_OK; }
-    if (blocked && !rt->fail_fast) {
+    if (blocked && !rt->fail_fast && !(wake > 0 && wake - now > rt->c->max_retry_wait_ms)) {
         ailib__route_enqueue(rt, rc);
         ailib__wake(call, &rt->clk, wake, now);
         if (!rc->waited++) ailib__route_emit(rt, AILIB_ROUTE_EVENT_NO_ENDPOINT, call, AILIB_ROUTE_NONE, AILIB_ROUTE_NONE, AILIB_PENDING, 0, 0, AILIB_ROUTE_CLOSED, AILIB_ROUTE_CLOSED);
         return AILIB_PENDING;
     }
     if (blocked) {
-        r = ailib__fail(&call->err, AILIB_RATE_LIMITED, "every endpoint of router '%s' is at its limits%s: clear fail_fast to queue calls",
-                        rt->name, wake > now ? " for now" : " (calls in flight)");
+        if (rt->fail_fast)
+            r = ailib__fail(&call->err, AILIB_RATE_LIMITED, "every endpoint of router '%s' is at its limits%s: clear fail_fast to queue calls",
+                            rt->name, wake > now ? " for now" : " (calls in flight)");
+        else
+            r = ailib__fail(&call->err, AILIB_RATE_LIMITED, "every endpoint of router '%s' is at its rate limits for %lld ms, more "
+                            "than max_retry_wait_ms (%lld): not waited for", rt->name, (long long)(wake - now),
+                            (long long)rt->c->max_retry_wait_ms);
         call->err.retry_after_ms = wake > now ? wake - now : -1;
         call->err.retryable = 1;
     } else if (reopen && !rc->force && reopen - now <= rt->c->max_retry_wait_ms && !rt->fail_fast) {

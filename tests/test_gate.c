@@ -255,6 +255,7 @@ static int64_t paced_wait(const char *headers, ailib_tristate headers_setting) {
     d.max_in_flight = headers_setting == AILIB_OFF ? 100 : 0;
     d.clock_ms = test_clock;
     d.clock_user = &now;
+    d.max_retry_wait_ms = 24 * 3600000;        /* wait for long resets too */
     c = fake_client(&fc, &tp, &d);
     if (!c) return -2;
     if (ailib_chat(c, &req, &r, NULL) != AILIB_OK) { ailib_client_destroy(c); fake_reset(&fc); return -3; }
@@ -359,7 +360,7 @@ TEST(gate_retry_after_holds_every_call) {
     d.api_key = "sk-test";
     d.base_url = base;
     d.max_in_flight = 8;
-    d.max_retry_wait_ms = 1;                   /* the 429 is not waited for: the call fails */
+    d.max_retries = -1;                        /* the 429 is not retried: the call fails */
     d.clock_ms = test_clock;
     d.clock_user = &now;
     ASSERT_TRUE((c = ailib_client_create(&d, &err)) != NULL);
@@ -550,6 +551,35 @@ TEST(gate_retries_count_as_requests) {
     EXPECT_LE(gi.wait_ms, 20000);
     ailib_call_finish(a, NULL, NULL);
     ailib_call_finish(b, NULL, NULL);
+    ailib_client_destroy(c);
+    fake_reset(&fc);
+}
+
+/* A reset further away than max_retry_wait_ms (a daily quota) is not waited for: the call
+   fails at once with the wait as its hint. */
+TEST(gate_long_provider_waits_fail_with_a_hint) {
+    fake_config fc;
+    ailib_transport tp;
+    ailib_client_desc d;
+    ailib_client *c;
+    ailib_message msg;
+    ailib_request req = prompt(&msg, "quota");
+    ailib_error err;
+    ailib_call *b = NULL;
+    int64_t now = 0;
+    memset(&fc, 0, sizeof fc);
+    memset(&d, 0, sizeof d);
+    fc.answer = pace_answer;
+    pace_headers = "x-ratelimit-remaining-requests-day: 0\nx-ratelimit-reset-requests-day: 3h\n";
+    d.rate_limit_headers = AILIB_ON;
+    d.clock_ms = test_clock;
+    d.clock_user = &now;
+    ASSERT_TRUE((c = fake_client(&fc, &tp, &d)) != NULL);
+    ASSERT_EQ(ailib_chat(c, &req, NULL, &err), AILIB_OK);
+    EXPECT_EQ(ailib_chat_start(c, &req, NULL, &b, &err), AILIB_RATE_LIMITED);
+    EXPECT_EQ(err.retry_after_ms, 3 * 3600000);
+    EXPECT_TRUE(strstr(err.message, "max_retry_wait_ms") != NULL);
+    EXPECT_EQ(fc.started, 1);
     ailib_client_destroy(c);
     fake_reset(&fc);
 }

@@ -27,6 +27,7 @@
     X(route_group_from_the_environment) \
     X(route_router_is_a_client) \
     X(route_create_checks_its_desc) \
+    X(route_half_open_lets_one_probe_through) \
 
 #if !AILIB_ENABLE_ROUTING
 #define ROUTE_SKIP(name) TEST_OFF(name)
@@ -794,6 +795,66 @@ TEST(route_all_open_waits_or_fails_with_a_hint) {
         ailib_client_destroy(c);
         fake_reset(&fc);
     }
+}
+
+static int probe_fail_first;
+static fake_reply probe_answer(void *user, const char *url, const char *body, int seq) {
+    fake_reply r;
+    (void)user; (void)url; (void)body;
+    memset(&r, 0, sizeof r);
+    if (seq < probe_fail_first) r.status = 500;
+    else r.hold = 1;
+    return r;
+}
+
+/* Half-open: one call is the probe; the next waits for its verdict instead of piling onto a
+   failing endpoint, and goes as soon as the probe succeeded. */
+TEST(route_half_open_lets_one_probe_through) {
+    fake_config fc;
+    ailib_transport tp;
+    ailib_client_desc cd;
+    ailib_route_endpoint eps[1];
+    ailib_router_desc rd;
+    ailib_client *c;
+    ailib_message msg;
+    ailib_request req = prompt(&msg, "probe");
+    ailib_call *x, *y;
+    ailib_error err;
+    ailib_route_health h;
+    int64_t now = 0, w = 0;
+    memset(&fc, 0, sizeof fc);
+    memset(&cd, 0, sizeof cd);
+    memset(eps, 0, sizeof eps);
+    memset(&rd, 0, sizeof rd);
+    probe_fail_first = 1;
+    fc.answer = probe_answer;
+    cd.clock_ms = test_clock;
+    cd.clock_user = &now;
+    cd.max_retries = -1;
+    rd.failure_threshold = 1;
+    rd.cooldown_ms = 1000;
+    ASSERT_TRUE((c = fake_router(&fc, &tp, eps, 1, &rd, &cd)) != NULL);
+    EXPECT_EQ(ailib_chat(c, &req, NULL, &err), AILIB_SERVER);     /* open */
+    now += 1000;                                                  /* half-open */
+    ASSERT_EQ(ailib_chat_start(c, &req, NULL, &x, &err), AILIB_OK);
+    ASSERT_EQ(ailib_chat_start(c, &req, NULL, &y, &err), AILIB_OK);
+    ailib_client_poll(c, 0);
+    EXPECT_EQ(fc.started, 2);                                     /* the probe only */
+    EXPECT_EQ(ailib_call_get_phase(y, &w), AILIB_CALL_QUEUED);
+    EXPECT_EQ(w, -1);                                             /* until the probe's end, not a timer */
+    EXPECT_EQ(ailib_router_health(c, 0, &h), AILIB_OK);
+    EXPECT_EQ(h.state, AILIB_ROUTE_HALF_OPEN);
+    fake_release(&fc, 1);                                         /* the probe succeeds: closed */
+    ailib_client_poll(c, 0);
+    EXPECT_EQ(fc.started, 3);
+    EXPECT_EQ(ailib_router_health(c, 0, &h), AILIB_OK);
+    EXPECT_EQ(h.state, AILIB_ROUTE_CLOSED);
+    fake_release(&fc, -1);
+    ailib_client_poll(c, 0);
+    EXPECT_EQ(ailib_call_finish(x, NULL, NULL), AILIB_OK);
+    EXPECT_EQ(ailib_call_finish(y, NULL, NULL), AILIB_OK);
+    ailib_client_destroy(c);
+    fake_reset(&fc);
 }
 
 TEST(route_request_model_pins_an_endpoint) {
