@@ -1184,7 +1184,8 @@ AILIB_API void ailib_batch_free(ailib_batch_item *items, size_t n);
    ailib_chat_batch take as they are; ailib_client_destroy() frees it. Each call picks an
    endpoint (provider + model, with its own key, base URL and limits) by the strategy, among
    the endpoints that are healthy and within their limits. Routing is a state of the call:
-   when every endpoint is at its limits the call waits queued (ailib_call_get_phase says so),
+   when every endpoint is at its limits the call waits queued (ailib_call_get_phase says so;
+   a wait longer than max_retry_wait_ms fails at once with AILIB_RATE_LIMITED and the hint),
    and a failure moves it on to the next endpoint, the request rebuilt for that endpoint's
    protocol (a conversation with tool calls and thinking carries over as it does between
    clients), before any output reached the caller:
