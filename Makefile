@@ -14,8 +14,10 @@ LIBDIR  ?= $(PREFIX)/lib
 VERSION := $(shell sed -n 's/^\#define AILIB_VERSION_STRING "\(.*\)"/\1/p' ailib.h)
 TEST_SRC := $(sort $(wildcard tests/test_*.c))
 HDRS    := ailib.h ailib_providers.h
-TEST_ALL := tests/impl.c tests/runner.c tests/replay.c tests/mockctl.c $(TEST_SRC)
-TEST_HDR := tests/test.h tests/replay.h tests/mockctl.h
+TEST_ALL := tests/impl.c tests/runner.c tests/replay.c tests/mockctl.c tests/fake_tp.c tools/ailib_batch.c $(TEST_SRC)
+TEST_HDR := tests/test.h tests/replay.h tests/mockctl.h tests/fake_tp.h tools/ailib_batch.h
+# The feature macros the test builds turn on (the compile matrix also runs the suite with them off)
+FEATURES ?= -DAILIB_ENABLE_ROUTING=1
 
 .PHONY: all test unit matrix asan valgrind tsan mock-smoke cli bench demo clean deps tools examples
 
@@ -45,11 +47,11 @@ $(B)/test_registry.h: $(TEST_SRC) | $(B)
 	@cmp -s $@.tmp $@ || mv $@.tmp $@; rm -f $@.tmp
 
 $(B)/tests: $(TEST_ALL) $(TEST_HDR) $(HDRS) $(B)/test_registry.h
-	$(CC) -std=c99 -D_POSIX_C_SOURCE=200809L $(CFLAGS) $(WARN) -I$(B) -I. $(TEST_ALL) -o $@ $(LIBS)
+	$(CC) -std=c99 -D_POSIX_C_SOURCE=200809L $(CFLAGS) $(WARN) $(FEATURES) -I$(B) -I. $(TEST_ALL) -o $@ $(LIBS)
 
 $(B)/tests-asan: $(TEST_ALL) $(TEST_HDR) $(HDRS) $(B)/test_registry.h
 	clang -std=c99 -D_POSIX_C_SOURCE=200809L -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
-	  -fno-omit-frame-pointer $(WARN) -I$(B) -I. $(TEST_ALL) -o $@ $(LIBS)
+	  -fno-omit-frame-pointer $(WARN) $(FEATURES) -I$(B) -I. $(TEST_ALL) -o $@ $(LIBS)
 
 $(B)/tsan-threads: tests/tsan_threads.c tests/mockctl.c tests/mockctl.h $(HDRS) | $(B)
 	clang -std=c99 -D_POSIX_C_SOURCE=200809L -O1 -g -fsanitize=thread $(WARN) -I. tests/tsan_threads.c tests/mockctl.c -o $@ $(LIBS)

@@ -102,7 +102,48 @@
    The error's message says what to do; provider fields keep what the provider said.
 
    THREADS AND CALLBACKS
-   ==============*/
+   =====================
+   No global state. Objects are not locked: one thread uses an object at a time; different
+   objects may be used on different threads freely. The one process-wide step is libcurl's
+   global init: call ailib_global_init() once, before any thread creates a client (a
+   single-threaded program may skip it: libcurl then initializes itself on first use). Two
+   functions are safe from any thread: ailib_client_wakeup() (while the client lives) and
+   ailib_call_cancel() (until the call is finished): the cancellation takes effect inside the
+   owner's next ailib_client_poll(), which the wakeup ends early.
+   Callbacks (stream events, the logger) run inside ailib_client_poll() and the blocking
+   calls. From a callback you may, on the same client: cancel or finish any of its calls
+   (a call finished before it is done is cancelled and freed once the callback returns),
+   start calls (they begin at the next poll), read events, and destroy the client (it goes
+   when the outermost poll or blocking call returns; that poll returns AILIB_CANCELLED and
+   the blocking call its call's result). You may not poll the same client or make a
+   blocking call on it from its callbacks: that returns AILIB_INVALID_ARGUMENT (use another
+   client, or ailib_chat_start). Anything on other clients is fine.
+
+   TIMEOUTS AND RETRIES
+   ====================
+   A call has a whole-call deadline (desc.timeout_ms, default $AI_TIMEOUT_SECS or 600 s)
+   across its attempts; a first-byte timeout (120 s for streamed calls; unary replies are
+   written when complete, so only the deadline bounds them) and an idle timeout inside a
+   response (60 s, or 300 s for a model that may reason silently). Retryable failures
+   (network errors, 408/409/429/5xx/529, timeouts before any byte) are retried up to
+   desc.max_retries (2) times with exponential backoff (0.5 s doubling to 8 s, jittered),
+   only while no output has reached the caller. A provider's retry hint (Retry-After,
+   retry-after-ms, Gemini RetryInfo) replaces the backoff when it is at most
+   desc.max_retry_wait_ms (60 s); a longer hint ends the call at once with the hint in
+   err.retry_after_ms. Certificate failures (AILIB_TLS), refused URLs and replies that are
+   not HTTP are never retried. Redirects are never followed (AILIB_CONFIGURATION names the
+   target), so keys stay with the host you named; only http and https are spoken.
+
+   LIMITS, ROUTING AND BATCH
+   =========================
+   desc.max_in_flight, requests_per_minute, tokens_per_minute and rate_limit_headers give a
+   client a gate (>>gate): calls over a limit wait queued, in order, inside the call state
+   machine (ailib_call_get_phase() says QUEUED), or fail fast; the provider's rate-limit
+   headers pace the next calls. With AILIB_ENABLE_ROUTING a router (>>route) is a client
+   whose calls pick an endpoint by strategy and fall back to another endpoint and protocol
+   on failure; "route/<group>" names one from $AILIB_ROUTE_<GROUP>. ailib_chat_batch() runs
+   many requests over either with bounded concurrency (>>batch).
+*/
 
 /* The implementation reads clock_gettime(CLOCK_MONOTONIC). Strict ISO modes (gcc/clang
    -std=c99, -std=c11) hide every POSIX name unless a feature-test macro asks for them, and
@@ -1019,6 +1060,25 @@ typedef struct ailib_client_desc {
     const ailib_transport *transport;/* (default: ailib_transport_curl()) */
     ailib_log_fn log;                /* (optional) off by default */
     void *log_user;
+    /* the gate: concurrency and rate limits of this client's chat calls (>>gate; all off at 0) */
+    int max_in_flight;               /* (default: 0, no limit) chat calls sent at once; more wait,
+                                        queued in the order they were started */
+    int gate_fail_fast;              /* (default: 0, wait) 1: a call over a limit fails at once with
+                                        AILIB_RATE_LIMITED (err.retry_after_ms: when to try again) */
+    int64_t requests_per_minute;     /* (default: 0, no limit) a client-side bucket; a full minute's
+                                        worth may go at once, then it refills continuously */
+    int64_t tokens_per_minute;       /* (default: 0, no limit) input tokens (estimated from the text,
+                                        4 bytes a token) + max_tokens per call, settled with the
+                                        reported usage when the call ends */
+    ailib_tristate rate_limit_headers;/* pace calls by the provider's x-ratelimit-remaining/reset-*,
+                                        anthropic-ratelimit-* and a 429's retry-after (default: on
+                                        when a limit above is set, and per endpoint for routers;
+                                        AILIB_ON alone turns it on) */
+    int64_t (*clock_ms)(void *user); /* (default: a monotonic clock) milliseconds of the clock the
+                                        gate's buckets and pacing and a router's health use, for
+                                        deterministic tests and simulations; the engine's own timers
+                                        (timeouts, retry waits) keep the system clock */
+    void *clock_user;
 } ailib_client_desc;
 
 /* The one process-wide step (wraps curl_global_init); call before creating clients on more
@@ -1307,6 +1367,298 @@ AILIB_API const ailib_provider_info *ailib_provider_suggest(const char *name);
 AILIB_API ailib_result ailib_request_check(const ailib_provider_info *provider, const char *model,
                                            const ailib_request *req, char *warning, size_t warning_cap,
                                            ailib_error *err);
+
+/* ============================================================================================
+   >>gate: concurrency and rate limits of a client's chat calls (core, off until asked for)
+   ============================================================================================
+   Set max_in_flight, requests_per_minute, tokens_per_minute or rate_limit_headers in the
+   client's desc and its chat calls pass a gate that is a state of the call itself: a call over
+   a limit waits queued (first started, first sent; ailib_chat_start still returns at once and
+   nothing blocks), and goes when a running call finishes or the bucket refills. With
+   gate_fail_fast it fails at once with AILIB_RATE_LIMITED instead. The provider's rate-limit
+   headers pace the next calls: when it says no requests (or too few tokens) remain until its
+   reset time, new calls wait for that time, and a 429's retry-after holds every call of the
+   client, not only the one being retried. A wait longer than desc.max_retry_wait_ms (a daily
+   quota's reset) is not waited for: the call fails at once with AILIB_RATE_LIMITED and the
+   wait in err.retry_after_ms. The whole-call deadline (timeout_ms) includes the wait.
+   Retries count as requests. Embeddings and model lists are not gated. */
+
+typedef enum ailib_call_phase {
+    AILIB_CALL_RUNNING = 0,       /* sending the request or receiving the reply */
+    AILIB_CALL_QUEUED,            /* held by a limit: the gate, a rate limit, a router's endpoints */
+    AILIB_CALL_RETRY_WAIT,        /* waiting to retry after a retryable failure */
+    AILIB_CALL_FINISHED           /* the result is final (queued events may remain) */
+} ailib_call_phase;
+
+/* Where a call is now. *wait_ms (optional): for QUEUED and RETRY_WAIT the time until it
+   expects to go on (-1: until a running call finishes), else 0. */
+AILIB_API ailib_call_phase ailib_call_get_phase(const ailib_call *call, int64_t *wait_ms);
+
+typedef struct ailib_gate_info {
+    int in_flight;                /* calls the gate let through that have not finished */
+    size_t queued;                /* calls waiting at the gate */
+    int64_t wait_ms;              /* how long the first queued call (or else a small new one) would
+                                     wait now; -1: until a running call finishes; 0: none */
+    int64_t requests_left;        /* what the provider's headers said last, -1 unknown */
+    int64_t tokens_left;
+} ailib_gate_info;
+
+/* The gate of a client: AILIB_OK and *out filled, or AILIB_NOT_FOUND when no limit is set
+   (no gate: *out zeroed, the lefts -1). */
+AILIB_API ailib_result ailib_client_gate_info(const ailib_client *c, ailib_gate_info *out);
+
+/* ============================================================================================
+   >>batch: many requests over one client or router, bounded concurrency, results in order
+   ============================================================================================ */
+
+typedef struct ailib_batch_item {
+    ailib_result result;           /* AILIB_OK, or what ended this request */
+    ailib_response *response;      /* the response (a streamed one that failed part-way keeps what
+                                      arrived), or NULL; free with ailib_response_destroy or
+                                      ailib_batch_free */
+    ailib_error error;             /* set when result is not AILIB_OK */
+} ailib_batch_item;
+
+typedef struct ailib_batch_progress {
+    size_t done;                   /* requests finished, failed ones included */
+    size_t failed;
+    size_t total;
+    int64_t input_tokens;          /* sums of the reported usage so far */
+    int64_t output_tokens;
+    int64_t elapsed_ms;
+} ailib_batch_progress;
+
+typedef struct ailib_batch_desc {
+    int concurrency;               /* (default: 8) calls in flight at once */
+    int stream;                    /* (default: 0) 1: streamed calls (their events are not delivered) */
+    /* (optional) each request as it finishes (in the order they finish) with its index; it may
+       take item->response (and set it to NULL) to keep memory flat over a long batch */
+    void (*on_item)(void *user, size_t index, ailib_batch_item *item);
+    /* (optional) after each finished request and at least every 250 ms; non-zero stops the
+       batch: calls in flight are cancelled, requests not started end AILIB_CANCELLED */
+    int (*on_progress)(void *user, const ailib_batch_progress *progress);
+    void *user;
+} ailib_batch_desc;
+
+/* Runs n requests over a client or a router, blocking until every one has finished: at most
+   desc.concurrency at a time (and within the client's gate). items (n, caller-owned) get each
+   request's result in input order; one request failing never stops the others. Returns
+   AILIB_OK when the batch ran to its end (each item says how its request went),
+   AILIB_CANCELLED when on_progress stopped it, AILIB_INVALID_ARGUMENT for bad arguments or a
+   call from inside a callback of the client, or the transport's own error. */
+AILIB_API ailib_result ailib_chat_batch(ailib_client *c, const ailib_request *reqs, size_t n,
+                                        const ailib_batch_desc *desc, ailib_batch_item *items, ailib_error *err);
+/* Destroys the responses of n items (and sets them to NULL). */
+AILIB_API void ailib_batch_free(ailib_batch_item *items, size_t n);
+
+#if AILIB_ENABLE_ROUTING
+/* ============================================================================================
+   >>route: routers (AILIB_ENABLE_ROUTING): endpoint groups, strategies, fall back, health
+   ============================================================================================
+   A router is a client whose calls are routed: ailib_router_create() returns an ailib_client
+   that ailib_chat, ailib_chat_stream, ailib_chat_start and the poll loop, ailib_chat_json and
+   ailib_chat_batch take as they are; ailib_client_destroy() frees it. Each call picks an
+   endpoint (provider + model, with its own key, base URL and limits) by the strategy, among
+   the endpoints that are healthy and within their limits. Routing is a state of the call:
+   when every endpoint is at its limits the call waits queued (ailib_call_get_phase says so;
+   a wait longer than max_retry_wait_ms fails at once with AILIB_RATE_LIMITED and the hint),
+   and a failure moves it on to the next endpoint, the request rebuilt for that endpoint's
+   protocol (a conversation with tool calls and thinking carries over as it does between
+   clients), before any output reached the caller:
+     - a retryable failure (network, timeout, 408/409/429/5xx/529) after its retries on the
+       endpoint (desc.client->max_retries, default 2; a 429 goes elsewhere at once when
+       another endpoint can take the call now), and an endpoint that is down or misconfigured
+       (401/403/404, quota, TLS, a broken reply);
+     - a context-window error: on to an endpoint whose context window (catalog, or
+       ailib_route_endpoint.context_window) is larger;
+     - with fallback_on_content_filter, a content-filter refusal (an error or a reply that
+       finished "content_filter" with nothing delivered yet).
+   Other errors (400 invalid request, cancellation) end the call as they would on a client.
+   The response (ailib_response_route) and the router (ailib_router_last_report, for the
+   error of a failed call) say which endpoint answered and list every attempt; a failed
+   call's err.message ends with the list too.
+
+   Health is passive, from results: failure_threshold consecutive failed attempts open an
+   endpoint's circuit breaker (skipped for cooldown_ms), then it turns half-open: the next
+   call that picks it is the probe (one at a time); success closes it, failure opens it again
+   for twice as long (up to 10 minutes). A 429 rests the endpoint for its retry-after (1 s
+   without one). Nothing is sent to probe unless you call ailib_router_probe(). Each
+   endpoint's rate-limit headers pace the calls sent to it. The clock is desc.client->clock_ms
+   (injectable), so tests and simulations drive the breaker without sleeping.
+
+   Route groups without code: a client created with model "route/<group>" (ailib_client_desc
+   .model or $AILIB_MODEL) is the router that the environment variable AILIB_ROUTE_<GROUP>
+   describes (<GROUP> upper-cased, other characters than letters and digits as '_'), in the
+   syntax of ailib_router_create_from_spec(). Nothing global: the variable is read once, when
+   the client is created.
+
+   ailib_embed and ailib_models on a router use its first endpoint: vectors of different
+   models do not mix, so embeddings never fall back. ailib_client_model() of a router is
+   "route/<name>"; ailib_client_provider() is its first endpoint's provider. */
+
+#define AILIB_ROUTE_MAX_ENDPOINTS 64
+#define AILIB_ROUTE_NONE ((size_t)-1)
+
+typedef enum ailib_route_strategy {
+    AILIB_ROUTE_FAILOVER = 0,      /* the first healthy endpoint in the order given */
+    AILIB_ROUTE_ROUND_ROBIN,       /* each in turn */
+    AILIB_ROUTE_WEIGHTED,          /* at random, in proportion to weight (weight 0: only when no
+                                      endpoint with a weight can take the call) */
+    AILIB_ROUTE_LEAST_BUSY,        /* the fewest calls in flight (ties in turn) */
+    AILIB_ROUTE_LATENCY,           /* the lowest observed latency: moving average of the time to
+                                      the first event for streamed calls, of the whole reply for
+                                      others; endpoints not measured yet first, and 1 call in 32
+                                      to a random endpoint so that a recovered one is noticed */
+    AILIB_ROUTE_PRICE              /* the lowest estimated price of this request (input tokens
+                                      estimated from its text, output = max_tokens or 500) from
+                                      the catalog's prices or the endpoint's own; unknown last */
+} ailib_route_strategy;
+
+/* "failover", "round_robin", "weighted", "least_busy", "latency", "price". */
+AILIB_API const char *ailib_route_strategy_name(ailib_route_strategy s);
+
+typedef struct ailib_route_endpoint {
+    const char *model;             /* (required) "provider/model" (a bare model with provider_info) */
+    const char *name;              /* (default: the model string; "#2", "#3" added to repeats) names
+                                      it in reports, events, messages, and as a request's model */
+    double weight;                 /* (default: 1) for AILIB_ROUTE_WEIGHTED; negative means 0 */
+    const char *base_url;          /* (default: <PROVIDER>_BASE_URL, else the catalog's) */
+    const char *api_key;           /* (default: $key_env, else the provider's key variable) */
+    const char *key_env;           /* (optional) the variable that holds this endpoint's key */
+    const char *api_version;       /* (optional) Azure api-version / anthropic-version */
+    const ailib_provider_info *provider_info;   /* (optional) your own provider row */
+    int max_in_flight;             /* (default: 0, no limit) calls at once on this endpoint */
+    int64_t requests_per_minute;   /* (default: 0, no limit) */
+    int64_t tokens_per_minute;     /* (default: 0, no limit) */
+    int64_t context_window;        /* (default: the catalog's; 0 there: unknown) tokens */
+    ailib_optf price_input;        /* (default: the catalog's) USD per million input tokens */
+    ailib_optf price_output;       /* (default: the catalog's) USD per million output tokens */
+} ailib_route_endpoint;
+
+typedef enum ailib_route_state {
+    AILIB_ROUTE_CLOSED = 0,        /* healthy: takes calls */
+    AILIB_ROUTE_OPEN,              /* failing: skipped until its cooldown ends */
+    AILIB_ROUTE_HALF_OPEN          /* cooldown over: the next call that picks it is the probe */
+} ailib_route_state;
+
+typedef struct ailib_route_health {
+    ailib_route_state state;
+    int consecutive_failures;
+    int64_t open_ms;               /* OPEN: ms until it turns half-open; else 0 */
+    int64_t limited_ms;            /* ms until its limits (rate, pacing, retry-after) let a call go; -1:
+                                      until one of its calls finishes; 0: now */
+    int in_flight;                 /* calls on it now */
+    uint64_t attempts, failures;   /* attempts sent to it and those that failed it (since creation or reset) */
+    double latency_ms;             /* moving average of the whole reply time; -1: none yet */
+    double first_event_ms;         /* moving average of the time to the first streamed event; -1: none yet */
+    int64_t requests_left;         /* what its rate-limit headers said last, -1 unknown */
+    int64_t tokens_left;
+    ailib_result last_result;      /* of its last attempt (AILIB_OK before any) */
+} ailib_route_health;
+
+typedef struct ailib_route_attempt {
+    size_t endpoint;               /* index of the endpoint, as given to ailib_router_create */
+    const char *name;              /* its name */
+    ailib_result result;           /* AILIB_OK for the attempt that answered */
+    int http_status;               /* 0 when the exchange got no status */
+    int64_t duration_ms;           /* from sending to the end of the attempt */
+} ailib_route_attempt;
+
+typedef struct ailib_route_report {
+    const char *router;            /* the router's name */
+    size_t endpoint;               /* the endpoint that answered, or AILIB_ROUTE_NONE */
+    const char *endpoint_name;     /* "" when none did */
+    size_t fallbacks;              /* times the call moved on to another endpoint */
+    size_t attempt_count;
+    const ailib_route_attempt *attempts;   /* every attempt, in order */
+} ailib_route_report;
+
+typedef enum ailib_route_event_type {
+    AILIB_ROUTE_EVENT_REQUEST = 0, /* a call arrived (no endpoint yet) */
+    AILIB_ROUTE_EVENT_SELECTED,    /* an endpoint takes the call: the first, or after a fall back */
+    AILIB_ROUTE_EVENT_ATTEMPT,     /* an attempt ended: result, http_status, duration_ms */
+    AILIB_ROUTE_EVENT_FALLBACK,    /* the call leaves endpoint `from` (result: why) for another */
+    AILIB_ROUTE_EVENT_HEALTH,      /* an endpoint's state changed from `previous` to `state` */
+    AILIB_ROUTE_EVENT_NO_ENDPOINT  /* no endpoint can take the call now (result: AILIB_PENDING when
+                                      it waits queued, else the error it fails with) */
+} ailib_route_event_type;
+
+typedef struct ailib_route_event {
+    ailib_route_event_type type;
+    const char *router;
+    size_t endpoint;               /* AILIB_ROUTE_NONE when none */
+    const char *endpoint_name;     /* "" when none */
+    size_t from;                   /* FALLBACK: the endpoint left */
+    ailib_result result;
+    int http_status;
+    int64_t duration_ms;
+    ailib_route_state state, previous;
+    const ailib_call *call;        /* the call concerned (NULL for HEALTH changes by ailib_router_reset) */
+} ailib_route_event;
+
+/* Runs inside ailib_client_poll / ailib_chat_start (the rules of THREADS AND CALLBACKS apply). */
+typedef void (*ailib_route_event_fn)(void *user, const ailib_route_event *ev);
+
+typedef struct ailib_router_desc {
+    const ailib_route_endpoint *endpoints;  /* (required) 1 to AILIB_ROUTE_MAX_ENDPOINTS */
+    size_t endpoint_count;
+    ailib_route_strategy strategy;          /* (default: AILIB_ROUTE_FAILOVER) */
+    const char *name;                       /* (default: "router") */
+    const ailib_client_desc *client;        /* (optional) the router client's settings: timeouts,
+                                               max_retries (per endpoint, before moving on), the gate
+                                               (router-wide limits), transport, allocator, logger,
+                                               clock. Its model, provider, key and base URL are not
+                                               used; rate_limit_headers is read per endpoint. */
+    int failure_threshold;                  /* (default: 3) consecutive failed attempts that open a breaker */
+    int64_t cooldown_ms;                    /* (default: 30000) how long a breaker stays open at first */
+    int fallback_on_content_filter;         /* (default: 0) 1: a refusal moves the call on too */
+    int no_fallback;                        /* (default: 0) 1: one endpoint per call, a failure ends it */
+    int fail_fast;                          /* (default: 0) 1: when every endpoint is at its limits the
+                                               call fails with AILIB_RATE_LIMITED instead of waiting */
+    int no_context_check;                   /* (default: 0) 1: do not pass over endpoints whose context
+                                               window is smaller than the request's estimated input */
+    ailib_route_event_fn on_event;          /* (optional) metrics and logs of the routing layer */
+    void *event_user;
+    uint64_t seed;                          /* (default: from the clock) of the random choices */
+} ailib_router_desc;
+
+/* Creates a router: every endpoint's provider, key and base URL are resolved now (a missing
+   key fails here, naming the endpoint and the variable). No network access. */
+AILIB_API ailib_client *ailib_router_create(const ailib_router_desc *desc, ailib_error *err);
+/* A router from a text, the syntax of AILIB_ROUTE_<GROUP>: items separated by ';', each either
+   router settings or an endpoint ("provider/model" then its settings), settings as key=value
+   words separated by spaces:
+       "strategy=latency; openai/gpt-4o-mini; groq/llama-3.3-70b-versatile weight=2 rpm=30;
+        anthropic/claude-haiku-4-5 key_env=ANTHROPIC_KEY_2 base_url=https://proxy.example/v1"
+   router: strategy=failover|round_robin|weighted|least_busy|latency|price, name=, failures=N,
+   cooldown_ms=N, content_filter_fallback=0|1, no_fallback=0|1, fail_fast=0|1, and the gate's
+   max_in_flight=N, rpm=N, tpm=N for the whole router; endpoint: name=, weight=, base_url=,
+   key_env=, api_version=, max_in_flight=, rpm=, tpm=, context=, price_in=, price_out=. Keys
+   never appear in the text: they come from key_env or the provider's variable. base (optional)
+   gives the client settings as in ailib_router_desc.client. */
+AILIB_API ailib_client *ailib_router_create_from_spec(const char *spec, const ailib_client_desc *base, ailib_error *err);
+/* 1 when c is a router. */
+AILIB_API int ailib_client_is_router(const ailib_client *c);
+AILIB_API size_t ailib_router_endpoint_count(const ailib_client *router);
+/* The endpoint's name (lives as long as the router), NULL when i is out of range. */
+AILIB_API const char *ailib_router_endpoint_name(const ailib_client *router, size_t i);
+/* The endpoint's health and load now. AILIB_NOT_FOUND when router is not one or i is out of range. */
+AILIB_API ailib_result ailib_router_health(const ailib_client *router, size_t i, ailib_route_health *out);
+/* Closes the endpoint's breaker and forgets its failures and latencies. */
+AILIB_API ailib_result ailib_router_reset(ailib_client *router, size_t i);
+/* Sends one tiny request (a one-word prompt, max_tokens 1) to endpoint i, whatever its state,
+   blocking, and updates its health from the result: the only request the router sends of its
+   own, and only when you call this. */
+AILIB_API ailib_result ailib_router_probe(ailib_client *router, size_t i, ailib_error *err);
+/* Which endpoint answered and every attempt; NULL when the response did not come from a
+   router. Lives as long as the response. */
+AILIB_API const ailib_route_report *ailib_response_route(const ailib_response *r);
+/* The same for a call of the poll API, so far (until ailib_call_finish). NULL when not routed. */
+AILIB_API const ailib_route_report *ailib_call_route(const ailib_call *call);
+/* The report of the call that finished last on this router (a blocking call that just
+   returned, failed ones included); lives until the next call finishes. NULL when none. */
+AILIB_API const ailib_route_report *ailib_router_last_report(const ailib_client *router);
+#endif /* AILIB_ENABLE_ROUTING */
 
 #ifdef __cplusplus
 } /* extern "C" */
@@ -3041,6 +3393,9 @@ struct ailib_response {
     int has_error;
     void **owned; size_t owned_count;   /* large buffers handed over by a finished stream, not
                                            copied (ailib_stream_take_response): freed here */
+#if AILIB_ENABLE_ROUTING
+    const ailib_route_report *route;   /* which endpoint answered and every attempt, in the arena */
+#endif
 };
 
 AILIB_API void ailib_response_destroy(ailib_response *r) {
@@ -11638,7 +11993,8 @@ typedef struct ailib__feature_vt {
     ailib_result (*request)(void *state, ailib_call *call);
     /* a normalized event before the caller gets it; it may be changed. Non-zero drops it. */
     int (*event)(void *state, ailib_call *call, ailib_event *ev);
-    /* an attempt ended: call->result (AILIB_OK included), call->err, call->status, timings */
+    /* an attempt ended: call->result (AILIB_OK included), call->err, call->status, timings.
+       Clearing call->err.retryable skips the retries left (a router goes elsewhere at once) */
     void (*attempt)(void *state, ailib_call *call);
     /* the call is about to fail for good (retries spent or not retryable, nothing delivered
        yet, not cancelled): non-zero to go on with a new attempt, after prepare, with the
@@ -11650,6 +12006,16 @@ typedef struct ailib__feature_vt {
     void (*release)(void *state, ailib_call *call);
     /* the client is destroyed */
     void (*destroy)(void *state);
+    /* an attempt goes out now (every try: the first, retries, after a fall back; not a reply
+       answered from memory) */
+    void (*send)(void *state, ailib_call *call);
+    /* a response header of the current attempt (inside the transport's callback; call->status
+       may not be set yet: libcurl reports it when the header block ends) */
+    void (*header)(void *state, ailib_call *call, const char *name, size_t nl, const char *value, size_t vl);
+    /* a complete 2xx reply was decoded (call->resp, or the stream's): non-zero refuses it, with
+       call->result and call->err set by the feature; the attempt then ends like an error reply
+       (retried when err.retryable, else the fall back hook is asked) */
+    int (*reply)(void *state, ailib_call *call);
 } ailib__feature_vt;
 
 typedef struct ailib__feature { const ailib__feature_vt *vt; void *state; } ailib__feature;
@@ -11850,11 +12216,34 @@ static int ailib__request_copy(ailib__arena *a, const ailib_request *src, ailib_
 
 /* --- the hook points: one call each from the engine -------------------------------------------- */
 
+/* The sections that plug in, declared here because they are written after >>engine. */
+static int ailib__gate_wanted(const ailib_client_desc *desc);
+static ailib_result ailib__gate_init(ailib_client *c, const ailib_client_desc *desc, ailib_error *err);
+#if AILIB_ENABLE_ROUTING
+static ailib_client *ailib__route_group_client(const ailib_client_desc *desc, const char *group, ailib_error *err);
+#endif
+
 /* The features a new client starts with: each enabled section adds its init line here (the
-   one place outside the sections that names them). */
+   one place outside the sections that names them). Core features register only when the
+   client's settings ask for them, so a plain client pays nothing. */
 static ailib_result ailib__features_init(ailib_client *c, const ailib_client_desc *desc, ailib_error *err) {
-    (void)c; (void)desc; (void)err;
-    return AILIB_OK;
+    ailib_result r = AILIB_OK;
+    if (ailib__gate_wanted(desc)) r = ailib__gate_init(c, desc, err);      /* core: when a limit is set */
+    return r;
+}
+
+/* A model string that a feature answers with a client of its own ("route/<group>": a router).
+   1 when it did: *out is that client, or NULL with err filled. */
+static int ailib__features_create(const ailib_client_desc *desc, const char *model, ailib_client **out, ailib_error *err) {
+    if (!model || strncmp(model, "route/", 6) != 0) return 0;
+#if AILIB_ENABLE_ROUTING
+    *out = ailib__route_group_client(desc, model + 6, err);
+#else
+    (void)desc;
+    *out = NULL;
+    ailib__fail(err, AILIB_CONFIGURATION, "'%s' asks for a route group: build with AILIB_ENABLE_ROUTING=1 (set globally)", model);
+#endif
+    return 1;
 }
 
 /* Adds a feature's table to a client (at creation, before any call). */
@@ -11917,6 +12306,27 @@ static void ailib__hook_release(ailib_call *call) {
     ailib_client *c = call->client;
     int i;
     for (i = 0; i < c->nfeat; i++) if (c->feat[i].vt->release) c->feat[i].vt->release(c->feat[i].state, call);
+}
+
+static void ailib__hook_send(ailib_call *call) {
+    ailib_client *c = call->client;
+    int i;
+    for (i = 0; i < c->nfeat; i++) if (c->feat[i].vt->send) c->feat[i].vt->send(c->feat[i].state, call);
+}
+
+static void ailib__hook_header(ailib_call *call, const char *name, size_t nl, const char *value, size_t vl) {
+    ailib_client *c = call->client;
+    int i;
+    for (i = 0; i < c->nfeat; i++) if (c->feat[i].vt->header) c->feat[i].vt->header(c->feat[i].state, call, name, nl, value, vl);
+}
+
+/* 1 when a feature refused a complete reply (call->result and call->err say why) */
+static int ailib__hook_reply(ailib_call *call) {
+    ailib_client *c = call->client;
+    int i;
+    for (i = 0; i < c->nfeat; i++)
+        if (c->feat[i].vt->reply && c->feat[i].vt->reply(c->feat[i].state, call)) return 1;
+    return 0;
 }
 
 /* Adds a header to the call's built request; its strings live in the call's request arena.
@@ -12126,6 +12536,7 @@ AILIB_API ailib_client *ailib_client_create(const ailib_client_desc *desc, ailib
     if (!desc) { memset(&zero, 0, sizeof zero); desc = &zero; }
     a = ailib__allocator(desc->allocator);
     model = desc->model && *desc->model ? desc->model : getenv("AILIB_MODEL");
+    if (ailib__features_create(desc, model, &c, err)) return c;    /* "route/<group>": a router */
     /* provider and model by the catalog's rules (>>convo): an explicit row, "provider/model",
        desc.provider, a provider name, or a bare model one provider lists */
     if (!(prov = ailib__client_model(desc, &model, err))) return NULL;
@@ -12422,6 +12833,7 @@ static void ailib__cb_header(void *ctx, const char *name, size_t nl, const char 
     }
     else if (ailib__hdr_is(name, nl, "x-should-retry"))
         call->should_retry = (vl == 4 && memcmp(value, "true", 4) == 0) ? 1 : 0;
+    ailib__hook_header(call, name, nl, value, vl);
 }
 
 static int ailib__cb_body(void *ctx, const char *data, size_t len) {
@@ -12569,6 +12981,7 @@ static void ailib__cb_done(void *ctx, ailib_result r, const char *message) {
             }
         }
     }
+    if (call->result == AILIB_OK && ailib__hook_reply(call)) { ailib__call_retry_or_done(call); return; }
     ailib__call_done(call);
 }
 
@@ -12596,6 +13009,7 @@ static void ailib__call_attempt(ailib_call *call) {
     call->attempt++;
     call->attempt_open = 1;
     if (call->canned) { call->canned_due = 1; return; }   /* played by the next poll */
+    ailib__hook_send(call);
     r = c->tp->start(c->tpi, &call->wr, &ailib__call_cbs, call, &call->handle, &call->err);
     if (r != AILIB_OK) {
         call->handle = NULL;
@@ -12665,8 +13079,9 @@ static int64_t ailib__backoff_ms(ailib_call *call) {
 
 static void ailib__call_retry_or_done(ailib_call *call) {
     ailib_client *c = call->client;
-    int retry = call->err.retryable;
-    ailib__attempt_closed(call);
+    int retry;
+    ailib__attempt_closed(call);             /* first: the attempt hook may rule the retries out */
+    retry = call->err.retryable;
     if (call->should_retry >= 0 && call->status) retry = call->should_retry;
     if (call->cancelled || call->delivered || call->attempt > c->max_retries || !retry) { ailib__call_fail(call); return; }
     if (call->err.retry_after_ms > c->max_retry_wait_ms) {
@@ -14573,6 +14988,1665 @@ static ailib_result ailib__client_check(ailib_client *c, const ailib_provider_in
     if (r == AILIB_OK && c->log && warning[0]) ailib__log(c, AILIB_LOG_WARN, "%s", warning);
     return r;
 }
+
+/* >>gate: the concurrency gate and rate limits (core) ========================================== */
+
+/* The clock of the gate and of routing health: the caller's (tests, simulations) or ours. */
+typedef struct ailib__clk { int64_t (*fn)(void *user); void *user; } ailib__clk;
+
+static int64_t ailib__clk_now(const ailib__clk *k) { return k->fn ? k->fn(k->user) : ailib__now_ms(); }
+
+/* A held call's wake-up: the engine's timers run on the system clock, so a wait measured on
+   the caller's clock is asked again at every poll instead. */
+static void ailib__wake(ailib_call *call, const ailib__clk *k, int64_t t, int64_t now) {
+    call->wake_at = (t > now && !k->fn) ? ailib__now_ms() + (t - now) : 0;
+}
+
+/* Estimated input tokens of a request, from its text (4 bytes a token); images and audio are
+   not counted, so the estimate never refuses a request for the size of its pictures. */
+static int64_t ailib__req_input_tokens(const ailib_request *r) {
+    size_t b = 0, i, j;
+    if (r->system) b += strlen(r->system);
+    for (i = 0; i < r->message_count; i++) {
+        const ailib_message *m = &r->messages[i];
+        if (!m->part_count && m->text) b += strlen(m->text);
+        for (j = 0; j < m->part_count; j++) {
+            const ailib_part *p = &m->parts[j];
+            if (p->type == AILIB_PART_IMAGE || p->type == AILIB_PART_AUDIO) continue;
+            b += ailib__slen(p->text, p->text_len) + ailib__slen(p->name, p->name_len);
+        }
+    }
+    for (i = 0; i < r->tool_count; i++) {
+        const ailib_tool *t = &r->tools[i];
+        b += (t->name ? strlen(t->name) : 0) + (t->description ? strlen(t->description) : 0) +
+             (t->parameters ? strlen(t->parameters) : 0);
+    }
+    return (int64_t)(b / 4) + 1;
+}
+
+/* One set of limits: calls in flight, request and token buckets, and what the provider's
+   headers said. The gate has one for the client; a router one per endpoint. Times are on
+   the ailib__clk of the owner. */
+typedef struct ailib__limits {
+    int max_in_flight, in_flight;          /* 0: no limit */
+    double rpm, tpm;                       /* refill per minute, 0: no bucket */
+    double req_level, tok_level;           /* the buckets now (tokens may go below 0: a debt) */
+    int64_t refilled;                      /* when they were last refilled */
+    int64_t h_req_left, h_req_reset;       /* the provider: requests left until its reset time (-1 unknown) */
+    int64_t h_tok_left, h_tok_reset;
+    int64_t hold_until;                    /* a 429's retry-after: nothing goes before */
+} ailib__limits;
+
+enum { AILIB__WAIT_NONE = 0, AILIB__WAIT_SLOT, AILIB__WAIT_HOLD, AILIB__WAIT_PROVIDER, AILIB__WAIT_BUCKET };
+
+static void ailib__limits_init(ailib__limits *l, int max_in_flight, int64_t rpm, int64_t tpm, int64_t now) {
+    memset(l, 0, sizeof *l);
+    l->max_in_flight = max_in_flight > 0 ? max_in_flight : 0;
+    l->rpm = rpm > 0 ? (double)rpm : 0;
+    l->tpm = tpm > 0 ? (double)tpm : 0;
+    l->req_level = l->rpm;
+    l->tok_level = l->tpm;
+    l->refilled = now;
+    l->h_req_left = l->h_tok_left = -1;
+}
+
+static void ailib__limits_refill(ailib__limits *l, int64_t now) {
+    if (now > l->refilled) {
+        double dt = (double)(now - l->refilled);
+        if (l->rpm > 0 && (l->req_level += l->rpm * dt / 60000.0) > l->rpm) l->req_level = l->rpm;
+        if (l->tpm > 0 && (l->tok_level += l->tpm * dt / 60000.0) > l->tpm) l->tok_level = l->tpm;
+    }
+    l->refilled = now;
+}
+
+/* When a call of `tokens` may go: 0 now; -1 when a running call must finish first; else the
+   clock time from which it may. *why (optional) says what holds it. */
+static int64_t ailib__limits_wait(ailib__limits *l, int64_t now, int64_t tokens, int *why) {
+    int64_t t = 0, w;
+    int y = AILIB__WAIT_NONE;
+    if (l->max_in_flight && l->in_flight >= l->max_in_flight) { if (why) *why = AILIB__WAIT_SLOT; return -1; }
+    ailib__limits_refill(l, now);
+    if (l->hold_until > now) { t = l->hold_until; y = AILIB__WAIT_HOLD; }
+    if (l->h_req_left >= 0) {
+        if (l->h_req_reset <= now) l->h_req_left = -1;
+        else if (l->h_req_left == 0 && l->h_req_reset > t) { t = l->h_req_reset; y = AILIB__WAIT_PROVIDER; }
+    }
+    if (l->h_tok_left >= 0) {
+        if (l->h_tok_reset <= now) l->h_tok_left = -1;
+        else if (tokens > l->h_tok_left && l->h_tok_reset > t) { t = l->h_tok_reset; y = AILIB__WAIT_PROVIDER; }
+    }
+    if (l->rpm > 0 && l->req_level < 1.0) {
+        w = now + (int64_t)ceil((1.0 - l->req_level) * 60000.0 / l->rpm);
+        if (w > t) { t = w; y = AILIB__WAIT_BUCKET; }
+    }
+    if (l->tpm > 0) {
+        double need = (double)tokens < l->tpm ? (double)tokens : l->tpm;   /* a call bigger than the bucket waits for a full one */
+        if (l->tok_level < need) {
+            w = now + (int64_t)ceil((need - l->tok_level) * 60000.0 / l->tpm);
+            if (w > t) { t = w; y = AILIB__WAIT_BUCKET; }
+        }
+    }
+    if (why) *why = y;
+    return t;
+}
+
+/* One more request sent (a retry counts too). */
+static void ailib__limits_request(ailib__limits *l) {
+    if (l->rpm > 0) l->req_level -= 1.0;
+    if (l->h_req_left > 0) l->h_req_left--;
+}
+
+/* A call goes: a slot, a request and its estimated tokens. */
+static void ailib__limits_take(ailib__limits *l, int64_t tokens) {
+    l->in_flight++;
+    ailib__limits_request(l);
+    if (l->tpm > 0) l->tok_level -= (double)tokens;
+    if (l->h_tok_left > 0) l->h_tok_left = l->h_tok_left > tokens ? l->h_tok_left - tokens : 0;
+}
+
+/* A call ended: its slot back, and the token bucket corrected by what the usage says it
+   really cost (resp may be NULL or report nothing). */
+static void ailib__limits_release(ailib__limits *l, int64_t charged, const ailib_response *resp) {
+    if (l->in_flight > 0) l->in_flight--;
+    if (l->tpm > 0 && resp && (resp->usage.reported & (AILIB_USAGE_INPUT | AILIB_USAGE_OUTPUT))) {
+        l->tok_level += (double)charged - (double)(resp->usage.input_tokens + resp->usage.output_tokens);
+        if (l->tok_level > l->tpm) l->tok_level = l->tpm;
+    }
+}
+
+/* What one attempt's headers said, so that a remaining and its reset pair up in any order and
+   several windows (per minute, per day) keep the tightest: -1 unknown. */
+typedef struct ailib__rl_seen { int64_t req_left, req_reset, tok_left, tok_reset; } ailib__rl_seen;
+
+static void ailib__rl_seen_reset(ailib__rl_seen *s) { s->req_left = s->req_reset = s->tok_left = s->tok_reset = -1; }
+
+static int ailib__hdr_prefix(const char *name, size_t n, const char *lit) {
+    size_t i, l = strlen(lit);
+    if (n < l) return 0;
+    for (i = 0; i < l; i++) if (tolower((unsigned char)name[i]) != lit[i]) return 0;
+    return 1;
+}
+
+/* Days since 1970-01-01 of a civil date. */
+static int64_t ailib__days_civil(int64_t y, int m, int d) {
+    int64_t era, yoe, doy, doe;
+    y -= m <= 2;
+    era = (y >= 0 ? y : y - 399) / 400;
+    yoe = y - era * 400;
+    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+/* A rate-limit reset value as ms from now: a duration ("1s", "6m0s", "20ms", "1h2m3.5s", or
+   plain seconds), an RFC 3339 time ("2026-05-01T12:00:30Z", Anthropic) or a Unix time in
+   seconds or ms. -1 when unreadable. */
+static int64_t ailib__rl_reset_ms(const char *v, size_t n) {
+    double total = 0;
+    size_t i = 0;
+    while (n && (v[n - 1] == ' ' || v[n - 1] == '\t')) n--;
+    while (i < n && (v[i] == ' ' || v[i] == '\t')) i++;
+    if (i == n || n - i > 64) return -1;
+    if (n - i >= 20 && v[i + 4] == '-' && (v[i + 10] == 'T' || v[i + 10] == 't')) {
+        const char *s = v + i;
+        int y = ailib__digits(s, 4), mo = ailib__digits(s + 5, 2), d = ailib__digits(s + 8, 2);
+        int hh = ailib__digits(s + 11, 2), mm = ailib__digits(s + 14, 2), ss = ailib__digits(s + 17, 2);
+        size_t k = 19;
+        int64_t when, off = 0;
+        double frac = 0, scale = 0.1;
+        if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || hh < 0 || hh > 23 || mm < 0 || mm > 59 || ss < 0 || ss > 60 ||
+            s[7] != '-' || s[13] != ':' || s[16] != ':') return -1;
+        if (k < n - i && s[k] == '.') for (k++; k < n - i && s[k] >= '0' && s[k] <= '9'; k++, scale /= 10) frac += (s[k] - '0') * scale;
+        if (k < n - i && (s[k] == '+' || s[k] == '-') && n - i - k == 6 && s[k + 3] == ':') {
+            int oh = ailib__digits(s + k + 1, 2), om = ailib__digits(s + k + 4, 2);
+            if (oh < 0 || om < 0) return -1;
+            off = (int64_t)(oh * 60 + om) * 60 * (s[k] == '+' ? 1 : -1);
+        } else if (!(k + 1 == n - i && (s[k] == 'Z' || s[k] == 'z'))) return -1;
+        when = (ailib__days_civil(y, mo, d) * 86400 + hh * 3600 + mm * 60 + ss - off) * 1000 + (int64_t)(frac * 1000);
+        when -= (int64_t)time(NULL) * 1000;
+        return when < 0 ? 0 : when > AILIB__MAX_MS ? AILIB__MAX_MS : when;
+    }
+    while (i < n) {
+        double num = 0, scale = 1, mult;
+        int digits = 0, frac = 0;
+        for (; i < n && ((v[i] >= '0' && v[i] <= '9') || (v[i] == '.' && !frac)); i++) {
+            if (v[i] == '.') { frac = 1; continue; }
+            digits = 1;
+            if (frac) { scale /= 10; num += (v[i] - '0') * scale; } else if (num < 1e15) num = num * 10 + (v[i] - '0');
+        }
+        if (!digits) return -1;
+        if (i == n) {                                   /* a bare number */
+            if (total > 0) return -1;
+            if (num >= 1e12) num -= (double)time(NULL) * 1000.0;             /* Unix time in ms */
+            else if (num >= 1e9) num = (num - (double)time(NULL)) * 1000.0;  /* Unix time in s */
+            else num *= 1000.0;
+            return ailib__clamp_i64(num, 0, AILIB__MAX_MS, -1);
+        }
+        if (n - i >= 2 && v[i] == 'm' && v[i + 1] == 's') { mult = 1; i += 2; }
+        else if (n - i >= 2 && (v[i] == 'u' || v[i] == 'n') && v[i + 1] == 's') { mult = v[i] == 'u' ? 0.001 : 0.000001; i += 2; }
+        else if (v[i] == 'h') { mult = 3600000; i++; }
+        else if (v[i] == 'm') { mult = 60000; i++; }
+        else if (v[i] == 's') { mult = 1000; i++; }
+        else return -1;
+        total += num * mult;
+    }
+    return ailib__clamp_i64(ceil(total), 0, AILIB__MAX_MS, -1);
+}
+
+/* A response header into the limits: the provider's remaining requests and tokens and their
+   reset times (OpenAI style x-ratelimit-*, with -minute/-day variants; Anthropic's
+   anthropic-ratelimit-*). A retry-after is read when the attempt ends (ailib__limits_hold). */
+static void ailib__limits_header(ailib__limits *l, ailib__rl_seen *s, int64_t now,
+                                 const char *name, size_t nl, const char *value, size_t vl) {
+    int kind = 0;        /* 1 requests left, 2 requests reset, 3 tokens left, 4 tokens reset */
+    int64_t v;
+    double d;
+    if (ailib__hdr_prefix(name, nl, "x-ratelimit-remaining-requests")) kind = 1;
+    else if (ailib__hdr_prefix(name, nl, "x-ratelimit-reset-requests")) kind = 2;
+    else if (ailib__hdr_prefix(name, nl, "x-ratelimit-remaining-tokens")) kind = 3;
+    else if (ailib__hdr_prefix(name, nl, "x-ratelimit-reset-tokens")) kind = 4;
+    else if (ailib__hdr_prefix(name, nl, "anthropic-ratelimit-")) {
+        const char *rest = name + 20;
+        size_t rn = nl - 20;
+        if (ailib__hdr_is(rest, rn, "requests-remaining")) kind = 1;
+        else if (ailib__hdr_is(rest, rn, "requests-reset")) kind = 2;
+        else if (ailib__hdr_is(rest, rn, "tokens-remaining") || ailib__hdr_is(rest, rn, "input-tokens-remaining")) kind = 3;
+        else if (ailib__hdr_is(rest, rn, "tokens-reset") || ailib__hdr_is(rest, rn, "input-tokens-reset")) kind = 4;
+    }
+    if (!kind) return;
+    if (kind == 1 || kind == 3) {
+        if (!ailib__decimal(value, vl, &d)) return;
+        v = ailib__clamp_i64(d, 0, INT64_MAX / 2, 0);
+    } else {
+        if ((v = ailib__rl_reset_ms(value, vl)) < 0) return;
+        v = now + v;
+    }
+    switch (kind) {
+    case 1: if (s->req_left < 0 || v < s->req_left) s->req_left = v; break;
+    case 2: if (v > s->req_reset) s->req_reset = v; break;
+    case 3: if (s->tok_left < 0 || v < s->tok_left) s->tok_left = v; break;
+    default: if (v > s->tok_reset) s->tok_reset = v; break;
+    }
+    /* a remaining without its reset (yet) lasts a minute, the common window */
+    if (s->req_left >= 0) { l->h_req_left = s->req_left; l->h_req_reset = s->req_reset >= 0 ? s->req_reset : now + 60000; }
+    if (s->tok_left >= 0) { l->h_tok_left = s->tok_left; l->h_tok_reset = s->tok_reset >= 0 ? s->tok_reset : now + 60000; }
+}
+
+/* An attempt that ended in a 429 (or an overload) with a retry hint (Retry-After, retry-after-ms,
+   Gemini's RetryInfo): nothing more goes to that provider before the hint says. */
+static void ailib__limits_hold(ailib__limits *l, const ailib_call *call, int64_t now) {
+    if ((call->result == AILIB_RATE_LIMITED || call->result == AILIB_OVERLOADED) && call->err.retry_after_ms >= 0 &&
+        now + call->err.retry_after_ms > l->hold_until) l->hold_until = now + call->err.retry_after_ms;
+}
+
+/* --- the gate: a feature of the client when its desc sets a limit -------------------------- */
+
+typedef struct ailib__gate_call {
+    ailib_call *call;
+    struct ailib__gate_call *next;         /* the wait queue, first started first */
+    int queued, admitted, sends;
+    int64_t tokens;                        /* charged to the token bucket */
+    ailib__rl_seen seen;
+} ailib__gate_call;
+
+typedef struct ailib__gate {
+    int idx;                               /* this feature's place in the client's table */
+    ailib_allocator alloc;
+    ailib__limits lim;
+    ailib__clk clk;
+    int fail_fast, headers;
+    ailib__gate_call *head, *tail;
+    size_t queued;
+} ailib__gate;
+
+static int ailib__gate_wanted(const ailib_client_desc *d) {
+    return d->max_in_flight > 0 || d->requests_per_minute > 0 || d->tokens_per_minute > 0 || d->rate_limit_headers == AILIB_ON;
+}
+
+static void ailib__gate_unlink(ailib__gate *g, ailib__gate_call *gc) {
+    ailib__gate_call **pp = &g->head, *prev = NULL;
+    if (!gc->queued) return;
+    while (*pp && *pp != gc) { prev = *pp; pp = &(*pp)->next; }
+    if (*pp) {
+        *pp = gc->next;
+        if (g->tail == gc) g->tail = prev;
+        g->queued--;
+    }
+    gc->queued = 0;
+    gc->next = NULL;
+}
+
+static ailib_result ailib__gate_prepare(void *state, ailib_call *call) {
+    ailib__gate *g = (ailib__gate *)state;
+    ailib__gate_call *gc = (ailib__gate_call *)call->fdata[g->idx];
+    int64_t now, t;
+    int why = AILIB__WAIT_SLOT;
+    if (!gc) {
+        if (!(gc = (ailib__gate_call *)ailib__arena_alloc(&call->req_arena, sizeof *gc)))
+            return ailib__fail(&call->err, AILIB_OUT_OF_MEMORY, "out of memory");
+        memset(gc, 0, sizeof *gc);
+        gc->call = call;
+        gc->tokens = ailib__req_input_tokens(&call->req) + (call->req.max_tokens > 0 ? call->req.max_tokens : 0);
+        ailib__rl_seen_reset(&gc->seen);
+        call->fdata[g->idx] = gc;
+    }
+    if (gc->admitted) return AILIB_OK;      /* asked again after a later feature held the call */
+    now = ailib__clk_now(&g->clk);
+    t = (g->head && g->head != gc) ? -1 : ailib__limits_wait(&g->lim, now, gc->tokens, &why);
+    if (t == 0) {
+        ailib__gate_unlink(g, gc);
+        ailib__limits_take(&g->lim, gc->tokens);
+        gc->admitted = 1;
+        return AILIB_OK;
+    }
+    if (g->fail_fast || (t > 0 && t - now > call->client->max_retry_wait_ms)) {
+        if (!g->fail_fast)
+            ailib__fail(&call->err, AILIB_RATE_LIMITED, "%s lets the next call go in %lld ms, more than desc.max_retry_wait_ms (%lld): "
+                        "not waited for", why == AILIB__WAIT_BUCKET ? "the client's rate limit" : why == AILIB__WAIT_HOLD ?
+                        "the provider's retry-after" : "the provider's rate limit", (long long)(t - now),
+                        (long long)call->client->max_retry_wait_ms);
+        else if (why == AILIB__WAIT_SLOT)
+            ailib__fail(&call->err, AILIB_RATE_LIMITED, "the client has %d calls in flight (desc.max_in_flight): wait for one "
+                        "to finish, raise the limit, or clear desc.gate_fail_fast to queue calls", g->lim.in_flight);
+        else
+            ailib__fail(&call->err, AILIB_RATE_LIMITED, "the client's rate limits (%s) let the next call go in %lld ms; clear "
+                        "desc.gate_fail_fast to queue calls", why == AILIB__WAIT_BUCKET ? "requests_per_minute / tokens_per_minute"
+                        : why == AILIB__WAIT_HOLD ? "the provider's retry-after" : "the provider's rate-limit headers",
+                        (long long)(t - now));
+        call->err.retryable = 1;
+        call->err.retry_after_ms = t > now ? t - now : -1;
+        return AILIB_RATE_LIMITED;
+    }
+    if (!gc->queued) {
+        gc->queued = 1;
+        gc->next = NULL;
+        if (g->tail) g->tail->next = gc; else g->head = gc;
+        g->tail = gc;
+        g->queued++;
+    }
+    ailib__wake(call, &g->clk, t, now);
+    return AILIB_PENDING;
+}
+
+/* The call leaves the gate (done, or freed before it ran): out of the queue, its slot back. */
+static void ailib__gate_leave(ailib__gate *g, ailib_call *call) {
+    ailib__gate_call *gc = (ailib__gate_call *)call->fdata[g->idx];
+    if (!gc) return;
+    ailib__gate_unlink(g, gc);
+    if (gc->admitted) ailib__limits_release(&g->lim, gc->tokens, call->resp);
+    gc->admitted = 0;
+}
+
+static void ailib__gate_done(void *state, ailib_call *call) { ailib__gate_leave((ailib__gate *)state, call); }
+static void ailib__gate_release(void *state, ailib_call *call) { ailib__gate_leave((ailib__gate *)state, call); }
+
+static void ailib__gate_send(void *state, ailib_call *call) {
+    ailib__gate *g = (ailib__gate *)state;
+    ailib__gate_call *gc = (ailib__gate_call *)call->fdata[g->idx];
+    if (!gc) return;                        /* not a chat call (embeddings, model list) */
+    if (gc->sends++ > 0) ailib__limits_request(&g->lim);   /* the first was counted when the gate let it through */
+    ailib__rl_seen_reset(&gc->seen);
+}
+
+static void ailib__gate_header(void *state, ailib_call *call, const char *name, size_t nl, const char *value, size_t vl) {
+    ailib__gate *g = (ailib__gate *)state;
+    ailib__gate_call *gc = (ailib__gate_call *)call->fdata[g->idx];
+    if (gc && g->headers) ailib__limits_header(&g->lim, &gc->seen, ailib__clk_now(&g->clk), name, nl, value, vl);
+}
+
+static void ailib__gate_attempt(void *state, ailib_call *call) {
+    ailib__gate *g = (ailib__gate *)state;
+    if (call->fdata[g->idx] && g->headers) ailib__limits_hold(&g->lim, call, ailib__clk_now(&g->clk));
+}
+
+static void ailib__gate_destroy(void *state) {
+    ailib__gate *g = (ailib__gate *)state;
+    ailib_allocator a = g->alloc;
+    ailib__free(&a, g);
+}
+
+static const ailib__feature_vt ailib__gate_vt = {
+    "gate", ailib__gate_prepare, NULL, NULL, ailib__gate_attempt, NULL, ailib__gate_done, ailib__gate_release, ailib__gate_destroy,
+    ailib__gate_send, ailib__gate_header, NULL
+};
+
+static ailib_result ailib__gate_init(ailib_client *c, const ailib_client_desc *desc, ailib_error *err) {
+    ailib__gate *g = (ailib__gate *)ailib__malloc(&c->alloc, sizeof *g);
+    int any = desc->max_in_flight > 0 || desc->requests_per_minute > 0 || desc->tokens_per_minute > 0;
+    if (!g) return ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory");
+    memset(g, 0, sizeof *g);
+    g->idx = c->nfeat;
+    g->alloc = c->alloc;
+    g->clk.fn = desc->clock_ms;
+    g->clk.user = desc->clock_user;
+    ailib__limits_init(&g->lim, desc->max_in_flight, desc->requests_per_minute, desc->tokens_per_minute, ailib__clk_now(&g->clk));
+    g->fail_fast = desc->gate_fail_fast != 0;
+    g->headers = desc->rate_limit_headers == AILIB_ON || (desc->rate_limit_headers == AILIB_DEFAULT && any);
+    if (ailib__client_add_feature(c, &ailib__gate_vt, g, err) != AILIB_OK) { ailib__free(&c->alloc, g); return AILIB_INVALID_ARGUMENT; }
+    return AILIB_OK;
+}
+
+static const ailib__gate *ailib__client_gate(const ailib_client *c) {
+    int i;
+    for (i = 0; c && i < c->nfeat; i++) if (c->feat[i].vt == &ailib__gate_vt) return (const ailib__gate *)c->feat[i].state;
+    return NULL;
+}
+
+AILIB_API ailib_result ailib_client_gate_info(const ailib_client *c, ailib_gate_info *out) {
+    const ailib__gate *g = ailib__client_gate(c);
+    ailib__limits l;
+    int64_t now, t;
+    if (!out) return AILIB_INVALID_ARGUMENT;
+    memset(out, 0, sizeof *out);
+    out->requests_left = out->tokens_left = -1;
+    if (!g) return AILIB_NOT_FOUND;
+    l = g->lim;                             /* a copy: reading never changes the gate */
+    now = ailib__clk_now(&g->clk);
+    t = ailib__limits_wait(&l, now, g->head ? g->head->tokens : 1, NULL);   /* the first in line, or a small call */
+    out->in_flight = g->lim.in_flight;
+    out->queued = g->queued;
+    out->wait_ms = t > now ? t - now : t < 0 ? -1 : 0;
+    out->requests_left = l.h_req_left;
+    out->tokens_left = l.h_tok_left;
+    return AILIB_OK;
+}
+
+AILIB_API ailib_call_phase ailib_call_get_phase(const ailib_call *call, int64_t *wait_ms) {
+    int64_t w = 0;
+    ailib_call_phase p = AILIB_CALL_RUNNING;
+    if (!call) p = AILIB_CALL_FINISHED;
+    else if (call->state == AILIB__QUEUED) {
+        p = AILIB_CALL_QUEUED;
+        w = call->wake_at ? call->wake_at - ailib__now_ms() : -1;
+        if (call->wake_at && w < 0) w = 0;
+    } else if (call->state == AILIB__RETRY_WAIT) {
+        p = AILIB_CALL_RETRY_WAIT;
+        w = call->retry_at - ailib__now_ms();
+        if (w < 0) w = 0;
+    } else if (call->state == AILIB__DONE) p = AILIB_CALL_FINISHED;
+    if (wait_ms) *wait_ms = w;
+    return p;
+}
+
+/* >>batch: many requests, bounded concurrency, results in input order ========================= */
+
+static int ailib__batch_ignore(void *u, const ailib_event *e) { (void)u; (void)e; return 0; }
+
+typedef struct ailib__batch_run {
+    ailib_client *c;
+    const ailib_batch_desc *d;
+    ailib_batch_item *items;
+    ailib_batch_progress p;
+    int64_t start, last_report;
+    int stop;
+} ailib__batch_run;
+
+/* The caller's callbacks run as the engine's do: a poll or blocking call on this client from
+   inside them is refused. */
+static void ailib__batch_report(ailib__batch_run *b, int64_t now) {
+    int stop;
+    b->last_report = now;
+    if (!b->d->on_progress) return;
+    b->p.elapsed_ms = now - b->start;
+    b->c->in_cb++;
+    stop = b->d->on_progress(b->d->user, &b->p);
+    b->c->in_cb--;
+    if (stop) b->stop = 1;
+}
+
+static void ailib__batch_finished(ailib__batch_run *b, size_t i) {
+    ailib_batch_item *it = &b->items[i];
+    const ailib_usage *u = it->response ? &it->response->usage : NULL;
+    b->p.done++;
+    if (it->result != AILIB_OK) b->p.failed++;
+    if (u) {
+        b->p.input_tokens = ailib__sat_add(b->p.input_tokens, u->input_tokens);
+        b->p.output_tokens = ailib__sat_add(b->p.output_tokens, u->output_tokens);
+    }
+    if (b->d->on_item) {
+        b->c->in_cb++;
+        b->d->on_item(b->d->user, i, it);
+        b->c->in_cb--;
+    }
+}
+
+AILIB_API ailib_result ailib_chat_batch(ailib_client *c, const ailib_request *reqs, size_t n,
+                                        const ailib_batch_desc *desc, ailib_batch_item *items, ailib_error *err) {
+    ailib__batch_run b;
+    ailib_batch_desc zero;
+    ailib_call **calls;
+    size_t *at, conc, next = 0, running = 0, k, i;
+    ailib_call_desc cd;
+    ailib_result res = AILIB_OK;
+    if (!c || (n && (!reqs || !items))) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_chat_batch: client, requests and items are required");
+    if (c->in_cb) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "%s", ailib__in_cb_msg);
+    if (!desc) { memset(&zero, 0, sizeof zero); desc = &zero; }
+    for (i = 0; i < n; i++) {
+        items[i].result = AILIB_PENDING;
+        items[i].response = NULL;
+        ailib_error_clear(&items[i].error);
+    }
+    conc = desc->concurrency > 0 ? (size_t)desc->concurrency : 8;
+    if (conc > n) conc = n ? n : 1;
+    calls = (ailib_call **)ailib__malloc(&c->alloc, conc * sizeof *calls);
+    at = (size_t *)ailib__malloc(&c->alloc, conc * sizeof *at);
+    if (!calls || !at) {
+        ailib__free(&c->alloc, calls);
+        ailib__free(&c->alloc, at);
+        return ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory");
+    }
+    for (k = 0; k < conc; k++) calls[k] = NULL;
+    memset(&b, 0, sizeof b);
+    b.c = c;
+    b.d = desc;
+    b.items = items;
+    b.p.total = n;
+    b.start = b.last_report = ailib__now_ms();
+    memset(&cd, 0, sizeof cd);
+    cd.stream = desc->stream;
+    cd.on_event = ailib__batch_ignore;          /* nothing queues: memory stays flat */
+    c->frames++;                                /* a callback that destroys the client only marks it */
+    for (;;) {
+        int64_t now;
+        size_t before = b.p.done;
+        for (k = 0; k < conc && next < n && !b.stop && !c->destroy_pending; k++) {
+            if (calls[k]) continue;
+            items[next].result = ailib_chat_start(c, &reqs[next], &cd, &calls[k], &items[next].error);
+            if (items[next].result != AILIB_OK) { calls[k] = NULL; ailib__batch_finished(&b, next++); k--; continue; }
+            at[k] = next++;
+            running++;
+        }
+        if (!running) break;
+        if (b.stop || c->destroy_pending) {
+            for (k = 0; k < conc; k++) if (calls[k]) ailib__call_cancel_now(calls[k]);
+        } else if ((res = ailib_client_poll(c, 100)) != AILIB_OK) {
+            ailib__fail(err, res, "ailib_chat_batch: the transport failed (%s): the calls in flight were cancelled", ailib_result_name(res));
+            for (k = 0; k < conc; k++) if (calls[k]) ailib__call_cancel_now(calls[k]);
+            b.stop = 2;
+        }
+        for (k = 0; k < conc; k++) {
+            if (!calls[k] || !ailib_call_done(calls[k])) continue;
+            i = at[k];
+            items[i].result = ailib_call_finish(calls[k], &items[i].response, &items[i].error);
+            calls[k] = NULL;
+            running--;
+            ailib__batch_finished(&b, i);
+        }
+        now = ailib__now_ms();
+        if (b.p.done != before || now - b.last_report >= 250) ailib__batch_report(&b, now);
+    }
+    for (i = 0; i < n; i++)
+        if (items[i].result == AILIB_PENDING) {
+            items[i].result = ailib__fail(&items[i].error, AILIB_CANCELLED, "the batch stopped before this request was sent");
+            b.p.done++;
+            b.p.failed++;
+        }
+    ailib__free(&c->alloc, calls);
+    ailib__free(&c->alloc, at);
+    if (b.stop == 1 || c->destroy_pending) res = ailib__fail(err, AILIB_CANCELLED, "ailib_chat_batch: stopped by on_progress%s",
+                                                             c->destroy_pending ? " (the client was destroyed)" : "");
+    ailib__frame_end(c);
+    return res;
+}
+
+AILIB_API void ailib_batch_free(ailib_batch_item *items, size_t n) {
+    size_t i;
+    for (i = 0; items && i < n; i++) { ailib_response_destroy(items[i].response); items[i].response = NULL; }
+}
+
+#if AILIB_ENABLE_ROUTING
+/* >>route: routers - endpoint groups, strategies, fall back, health (AILIB_ENABLE_ROUTING) ====== */
+
+/* One endpoint of a router: where it is, what it may take, how it has been doing. */
+typedef struct ailib__rep {
+    char *name, *model, *base_url, *api_key, *api_version;   /* owned */
+    ailib_endpoint ep;
+    double weight, price_in, price_out;    /* prices in USD per million tokens, < 0: unknown */
+    int64_t context;                       /* tokens, 0 unknown */
+    ailib__limits lim;
+    ailib_route_state state;
+    int fails;                             /* consecutive failed attempts */
+    int opens;                             /* times opened in a row (the cooldown doubles) */
+    int probe;                             /* a half-open probe call is on it */
+    int64_t open_until;
+    uint64_t attempts, failures;
+    double ewma_total, ewma_first;         /* ms, < 0: no sample yet */
+    ailib_result last;
+} ailib__rep;
+
+/* A call's routing: where it is, where it has been, what it may still try. In the call's
+   request arena, so it goes with the call. */
+typedef struct ailib__rcall {
+    ailib_call *call;
+    struct ailib__rcall *next;             /* the wait queue of calls no endpoint can take yet */
+    int ep;                                /* the endpoint it is on, -1 none */
+    int pinned;                            /* the one endpoint it may use (a request's model named it), -1 any */
+    int force;                             /* ailib_router_probe: its endpoint whatever the breaker says */
+    int queued, holds, probe, refused, held, releasing, waited, sends;
+    int ctx_over;                          /* a context-window error: only larger endpoints now */
+    uint64_t tried;                        /* endpoints this call has been on */
+    int64_t ctx_failed;                    /* context window of the endpoint that overflowed */
+    int64_t est_in, tokens;                /* estimated input tokens; what its limits are charged */
+    int64_t t_send, t_first;
+    ailib__rl_seen seen;
+    ailib_usage held_usage;                /* a usage event held back while a refusal may still move the call */
+    ailib_route_attempt *att;
+    size_t natt, catt, fallbacks;
+    ailib_route_report rep;
+} ailib__rcall;
+
+typedef struct ailib__router {
+    int idx;                               /* this feature's place in the client's table */
+    ailib_client *c;
+    ailib_allocator alloc;
+    char *name;
+    ailib__rep *eps;
+    size_t n;
+    ailib_route_strategy strategy;
+    int threshold, content_fb, no_fb, fail_fast, no_ctx;
+    int64_t cooldown;
+    ailib_route_event_fn on_event;
+    void *event_user;
+    ailib__clk clk;
+    uint64_t rng;
+    size_t rr;                             /* round robin cursor */
+    int probe_pin;                         /* ailib_router_probe's endpoint for the next call, -1 none */
+    ailib__rcall *head, *tail;
+    ailib_route_attempt *last_att;         /* the report of the call that finished last */
+    size_t last_cap;
+    ailib_route_report last;
+    int has_last;
+} ailib__router;
+
+#define AILIB__ROUTE_BIT(i) ((uint64_t)1 << (i))
+
+static uint64_t ailib__route_rand(ailib__router *rt) {
+    uint64_t x = rt->rng;
+    x ^= x >> 12; x ^= x << 25; x ^= x >> 27;
+    rt->rng = x;
+    return x * 0x2545F4914F6CDD1DULL;
+}
+
+/* A number in [0, 1). */
+static double ailib__route_unit(ailib__router *rt) { return (double)(ailib__route_rand(rt) >> 11) / 9007199254740992.0; }
+
+AILIB_API const char *ailib_route_strategy_name(ailib_route_strategy s) {
+    switch (s) {
+    case AILIB_ROUTE_FAILOVER: return "failover";
+    case AILIB_ROUTE_ROUND_ROBIN: return "round_robin";
+    case AILIB_ROUTE_WEIGHTED: return "weighted";
+    case AILIB_ROUTE_LEAST_BUSY: return "least_busy";
+    case AILIB_ROUTE_LATENCY: return "latency";
+    case AILIB_ROUTE_PRICE: return "price";
+    default: return "unknown";
+    }
+}
+
+static void ailib__route_emit(ailib__router *rt, ailib_route_event_type type, const ailib_call *call, size_t ep,
+                              size_t from, ailib_result res, int status, int64_t dur, ailib_route_state st, ailib_route_state prev) {
+    ailib_route_event ev;
+    if (!rt->on_event) return;
+    memset(&ev, 0, sizeof ev);
+    ev.type = type;
+    ev.router = rt->name;
+    ev.endpoint = ep;
+    ev.endpoint_name = ep < rt->n ? rt->eps[ep].name : "";
+    ev.from = from;
+    ev.result = res;
+    ev.http_status = status;
+    ev.duration_ms = dur;
+    ev.state = st;
+    ev.previous = prev;
+    ev.call = call;
+    rt->c->in_cb++;
+    rt->on_event(rt->event_user, &ev);
+    rt->c->in_cb--;
+}
+
+static void ailib__route_set_state(ailib__router *rt, size_t i, ailib_route_state st, const ailib_call *call) {
+    ailib_route_state prev = rt->eps[i].state;
+    if (prev == st) return;
+    rt->eps[i].state = st;
+    if (st == AILIB_ROUTE_CLOSED) { rt->eps[i].fails = 0; rt->eps[i].opens = 0; }
+    ailib__log(rt->c, st == AILIB_ROUTE_OPEN ? AILIB_LOG_WARN : AILIB_LOG_INFO, "router %s: endpoint %s is %s", rt->name, rt->eps[i].name,
+               st == AILIB_ROUTE_OPEN ? "open (skipped while it cools down)" : st == AILIB_ROUTE_HALF_OPEN ? "half-open (the next call probes it)" : "closed (healthy)");
+    ailib__route_emit(rt, AILIB_ROUTE_EVENT_HEALTH, call, i, AILIB_ROUTE_NONE, AILIB_OK, 0, 0, st, prev);
+}
+
+/* An open breaker turns half-open when its cooldown is over: read when it matters, no timer. */
+static void ailib__route_refresh(ailib__router *rt, size_t i, int64_t now) {
+    if (rt->eps[i].state == AILIB_ROUTE_OPEN && now >= rt->eps[i].open_until) ailib__route_set_state(rt, i, AILIB_ROUTE_HALF_OPEN, NULL);
+}
+
+static void ailib__route_open(ailib__router *rt, size_t i, int64_t now, const ailib_call *call) {
+    ailib__rep *e = &rt->eps[i];
+    int64_t cool = rt->cooldown;
+    int k;
+    for (k = 0; k < e->opens && cool < 600000; k++) cool *= 2;
+    if (cool > 600000) cool = 600000;
+    e->open_until = now + cool;
+    e->opens++;
+    ailib__route_set_state(rt, i, AILIB_ROUTE_OPEN, call);
+}
+
+/* --- what a failure means -------------------------------------------------------------------- */
+
+enum { AILIB__RF_OK = 0, AILIB__RF_CALLER, AILIB__RF_DOWN, AILIB__RF_RATE, AILIB__RF_CONTEXT, AILIB__RF_FILTER, AILIB__RF_CANCEL };
+
+/* The case-insensitive substring test of >>convo, on NUL-terminated strings. */
+static int ailib__has_words(const char *hay, const char *needle) {
+    return ailib__icontains(hay, strlen(hay), needle, strlen(needle));
+}
+
+/* The providers' ways of saying the request does not fit the model's context window. */
+static int ailib__context_exceeded(const ailib_error *e) {
+    static const char *const needles[] = {
+        "context length", "context_length", "context window", "maximum context", "prompt is too long",
+        "input token count", "too many tokens", "input is too long", "too large for model", "exceeds the context",
+        "reduce the length of the messages"
+    };
+    size_t i;
+    if (e->code == AILIB_TOO_LARGE) return e->http_status == 413;
+    if (e->code != AILIB_INVALID_REQUEST && e->code != AILIB_PROVIDER) return 0;
+    if (ailib__has_words(e->provider_code, "context_length_exceeded") || ailib__has_words(e->provider_code, "context_window_exceeded")) return 1;
+    for (i = 0; i < sizeof needles / sizeof needles[0]; i++)
+        if (ailib__has_words(e->provider_message, needles[i]) || ailib__has_words(e->message, needles[i])) return 1;
+    return 0;
+}
+
+static int ailib__route_class(const ailib_call *call) {
+    switch (call->result) {
+    case AILIB_OK: return AILIB__RF_OK;
+    case AILIB_CANCELLED: return AILIB__RF_CANCEL;
+    case AILIB_CONTENT_FILTER: return AILIB__RF_FILTER;
+    case AILIB_RATE_LIMITED: return AILIB__RF_RATE;
+    case AILIB_INVALID_REQUEST: case AILIB_TOO_LARGE: return ailib__context_exceeded(&call->err) ? AILIB__RF_CONTEXT : AILIB__RF_CALLER;
+    case AILIB_PROVIDER: return ailib__context_exceeded(&call->err) ? AILIB__RF_CONTEXT : AILIB__RF_DOWN;
+    case AILIB_INVALID_ARGUMENT: case AILIB_UNSUPPORTED: case AILIB_OUT_OF_MEMORY: case AILIB_SCHEMA_MISMATCH: case AILIB_PENDING:
+        return AILIB__RF_CALLER;
+    default: return AILIB__RF_DOWN;   /* network, timeout, 5xx, overload, auth, not found, quota, TLS, broken replies */
+    }
+}
+
+/* --- choosing an endpoint ---------------------------------------------------------------------- */
+
+/* Estimated price of the call on an endpoint (USD), or a huge number when unknown. */
+static double ailib__route_price(const ailib__rep *e, const ailib__rcall *rc, const ailib_request *req) {
+    double out = req->max_tokens > 0 ? (double)req->max_tokens : 500.0;
+    if (e->price_in < 0 || e->price_out < 0) return 1e300;
+    return (e->price_in * (double)rc->est_in + e->price_out * out) / 1e6;
+}
+
+/* Endpoints that could take the call now (a bit set). use_limits 0 ignores rate limits and
+   slots (is there anywhere to go at all?). *blocked gets those held only by their limits,
+   *wake the earliest time one of them frees (-1: only a running call's end frees one),
+   *reopen the earliest time an open breaker of an untried endpoint turns half-open. */
+static uint64_t ailib__route_scan(ailib__router *rt, ailib__rcall *rc, int64_t now, int use_limits, int ctx_check,
+                                  uint64_t *blocked, int64_t *wake, int64_t *reopen) {
+    uint64_t ok = 0;
+    size_t i;
+    for (i = 0; i < rt->n; i++) {
+        ailib__rep *e = &rt->eps[i];
+        int64_t t;
+        if (rc->pinned >= 0 && (int)i != rc->pinned) continue;
+        if (rc->tried & AILIB__ROUTE_BIT(i)) continue;
+        if (rc->ctx_over && e->context && e->context <= rc->ctx_failed) continue;
+        if (ctx_check && e->context && rc->est_in > e->context) continue;
+        if (!rc->force) {
+            ailib__route_refresh(rt, i, now);
+            if (e->state == AILIB_ROUTE_OPEN) {
+                if (reopen && (!*reopen || e->open_until < *reopen)) *reopen = e->open_until;
+                continue;
+            }
+            if (e->state == AILIB_ROUTE_HALF_OPEN && e->probe && use_limits) {   /* its probe's result decides: wait for it */
+                if (blocked) *blocked |= AILIB__ROUTE_BIT(i);
+                if (wake && *wake == 0) *wake = -1;
+                continue;
+            }
+        }
+        if (use_limits && (t = ailib__limits_wait(&e->lim, now, rc->tokens, NULL)) != 0) {
+            if (blocked) *blocked |= AILIB__ROUTE_BIT(i);
+            if (wake && (*wake == 0 || (t > 0 && (*wake < 0 || t < *wake)))) *wake = t;
+            continue;
+        }
+        ok |= AILIB__ROUTE_BIT(i);
+    }
+    return ok;
+}
+
+/* The strategy's pick among the set (not empty). */
+static size_t ailib__route_choose(ailib__router *rt, const ailib__rcall *rc, uint64_t set) {
+    size_t i, best = AILIB_ROUTE_NONE, n = rt->n;
+    const ailib_request *req = &rc->call->req;
+    switch (rt->strategy) {
+    case AILIB_ROUTE_ROUND_ROBIN:
+    case AILIB_ROUTE_LEAST_BUSY: {
+        /* the next one from the cursor; least busy: among those with the fewest calls on them */
+        int least = INT_MAX;
+        if (rt->strategy == AILIB_ROUTE_LEAST_BUSY)
+            for (i = 0; i < n; i++) if ((set & AILIB__ROUTE_BIT(i)) && rt->eps[i].lim.in_flight < least) least = rt->eps[i].lim.in_flight;
+        for (i = 0; i < n; i++) {
+            size_t k = (rt->rr + i) % n;
+            if (!(set & AILIB__ROUTE_BIT(k))) continue;
+            if (rt->strategy == AILIB_ROUTE_LEAST_BUSY && rt->eps[k].lim.in_flight != least) continue;
+            best = k;
+            break;
+        }
+        rt->rr = (best + 1) % n;
+        return best;
+    }
+    case AILIB_ROUTE_WEIGHTED: {
+        double sum = 0, r;
+        for (i = 0; i < n; i++) if ((set & AILIB__ROUTE_BIT(i)) && rt->eps[i].weight > 0) sum += rt->eps[i].weight;
+        if (sum <= 0) break;                  /* only weight-0 endpoints left: the first of them */
+        r = ailib__route_unit(rt) * sum;
+        for (i = 0; i < n; i++) {
+            if (!(set & AILIB__ROUTE_BIT(i)) || rt->eps[i].weight <= 0) continue;
+            best = i;
+            if ((r -= rt->eps[i].weight) < 0) break;
+        }
+        return best;
+    }
+    case AILIB_ROUTE_LATENCY: {
+        double bs = 0;
+        size_t cnt = 0, pick, idle = AILIB_ROUTE_NONE, least = AILIB_ROUTE_NONE;
+        for (i = 0; i < n; i++) {
+            const ailib__rep *e = &rt->eps[i];
+            double s = (rc->call->desc.stream && e->ewma_first >= 0) ? e->ewma_first : e->ewma_total;
+            if (!(set & AILIB__ROUTE_BIT(i))) continue;
+            cnt++;
+            if (least == AILIB_ROUTE_NONE || e->lim.in_flight < rt->eps[least].lim.in_flight) least = i;
+            if (s < 0) { if (idle == AILIB_ROUTE_NONE && !e->lim.in_flight) idle = i; continue; }
+            if (best == AILIB_ROUTE_NONE || s < bs) { best = i; bs = s; }
+        }
+        if (idle != AILIB_ROUTE_NONE) return idle;     /* not measured and nothing on it: measure it */
+        if (best == AILIB_ROUTE_NONE) return least;     /* none measured yet, each being measured: spread */
+        if (cnt > 1 && (ailib__route_rand(rt) & 31) == 0) {   /* 1 in 32: anyone, so a recovered endpoint is seen */
+            pick = (size_t)(ailib__route_unit(rt) * (double)cnt);
+            for (i = 0; i < n; i++) if ((set & AILIB__ROUTE_BIT(i)) && pick-- == 0) return i;
+        }
+        return best;
+    }
+    case AILIB_ROUTE_PRICE: {
+        double bp = 0;
+        for (i = 0; i < n; i++) {
+            double p;
+            if (!(set & AILIB__ROUTE_BIT(i))) continue;
+            p = ailib__route_price(&rt->eps[i], rc, req);
+            if (best == AILIB_ROUTE_NONE || p < bp) { best = i; bp = p; }
+        }
+        return best;
+    }
+    default: break;
+    }
+    for (i = 0; i < n; i++) if (set & AILIB__ROUTE_BIT(i)) return i;   /* failover: the first in order */
+    return AILIB_ROUTE_NONE;
+}
+
+/* The endpoints a call could go to now, the context pre-check relaxed when it leaves none. */
+static uint64_t ailib__route_options(ailib__router *rt, ailib__rcall *rc, int64_t now, int use_limits, uint64_t *blocked,
+                                     int64_t *wake, int64_t *reopen) {
+    uint64_t set = ailib__route_scan(rt, rc, now, use_limits, !rt->no_ctx, blocked, wake, reopen);
+    if (!set && !(blocked && *blocked) && !rt->no_ctx) set = ailib__route_scan(rt, rc, now, use_limits, 0, blocked, wake, reopen);
+    return set;
+}
+
+/* --- the call's life on the router ----------------------------------------------------------------- */
+
+static void ailib__route_unqueue(ailib__router *rt, ailib__rcall *rc) {
+    ailib__rcall **pp = &rt->head, *prev = NULL;
+    if (!rc->queued) return;
+    while (*pp && *pp != rc) { prev = *pp; pp = &(*pp)->next; }
+    if (*pp) { *pp = rc->next; if (rt->tail == rc) rt->tail = prev; }
+    rc->queued = 0;
+    rc->next = NULL;
+}
+
+static void ailib__route_enqueue(ailib__router *rt, ailib__rcall *rc) {
+    if (rc->queued) return;
+    rc->queued = 1;
+    rc->next = NULL;
+    if (rt->tail) rt->tail->next = rc; else rt->head = rc;
+    rt->tail = rc;
+}
+
+static void ailib__route_place(ailib__router *rt, ailib__rcall *rc, size_t i) {
+    ailib__rep *e = &rt->eps[i];
+    ailib_call *call = rc->call;
+    ailib__route_unqueue(rt, rc);
+    rc->ep = (int)i;
+    rc->tried |= AILIB__ROUTE_BIT(i);
+    rc->holds = 1;
+    rc->sends = 0;
+    rc->refused = 0;
+    rc->held = 0;
+    if (e->state == AILIB_ROUTE_HALF_OPEN) { e->probe = 1; rc->probe = 1; }
+    ailib__limits_take(&e->lim, rc->tokens);
+    call->ep = e->ep;
+    call->req.model = e->model;
+    ailib__route_emit(rt, AILIB_ROUTE_EVENT_SELECTED, call, i, AILIB_ROUTE_NONE, AILIB_OK, 0, 0, e->state, e->state);
+}
+
+/* The call leaves its endpoint (falls back, finishes, or is freed): slot and probe back. */
+static void ailib__route_leave(ailib__router *rt, ailib__rcall *rc) {
+    ailib__route_unqueue(rt, rc);
+    if (rc->holds) {
+        ailib__rep *e = &rt->eps[rc->ep];
+        ailib__limits_release(&e->lim, rc->tokens, rc->call->resp);
+        if (rc->probe) e->probe = 0;
+        rc->probe = 0;
+        rc->holds = 0;
+    }
+}
+
+/* The report so far; the endpoint is the one that answered (or delivered part of a reply
+   before failing), set once the call is done. */
+static void ailib__route_fill(const ailib__router *rt, const ailib__rcall *rc, ailib_route_report *rep) {
+    const ailib_call *call = rc->call;
+    int answered = rc->ep >= 0 && call->state == AILIB__DONE && (call->result == AILIB_OK || call->delivered);
+    rep->router = rt->name;
+    rep->endpoint = answered ? (size_t)rc->ep : AILIB_ROUTE_NONE;
+    rep->endpoint_name = rep->endpoint != AILIB_ROUTE_NONE ? rt->eps[rc->ep].name : "";
+    rep->fallbacks = rc->fallbacks;
+    rep->attempt_count = rc->natt;
+    rep->attempts = rc->att;
+}
+
+/* A request's model on a router: none (or the router's own "route/<name>") routes; an
+   endpoint's name or model string pins the call to that endpoint. */
+static ailib_result ailib__route_pin(ailib__router *rt, ailib__rcall *rc, const char *m) {
+    size_t i, found = AILIB_ROUTE_NONE, hits = 0;
+    char names[300];
+    size_t nl = 0;
+    if (!m || !*m || strcmp(m, rt->c->model) == 0) return AILIB_OK;
+    for (i = 0; i < rt->n; i++) if (strcmp(rt->eps[i].name, m) == 0) { rc->pinned = (int)i; return AILIB_OK; }
+    for (i = 0; i < rt->n; i++) {
+        const ailib__rep *e = &rt->eps[i];
+        size_t pl = strlen(e->ep.provider->name);
+        if (strcmp(e->model, m) == 0 || (strncmp(m, e->ep.provider->name, pl) == 0 && m[pl] == '/' && strcmp(m + pl + 1, e->model) == 0)) {
+            if (found == AILIB_ROUTE_NONE) found = i;
+            hits++;
+        }
+    }
+    if (hits == 1) { rc->pinned = (int)found; return AILIB_OK; }
+    names[0] = 0;
+    for (i = 0; i < rt->n && nl + 4 < sizeof names; i++)
+        nl += (size_t)snprintf(names + nl, sizeof names - nl, "%s%s", i ? ", " : "", rt->eps[i].name);
+    return ailib__fail(&rc->call->err, AILIB_CONFIGURATION,
+                       "router '%s' has %s endpoint '%s': leave request.model empty to route, or name one of: %s", rt->name,
+                       hits ? "more than one" : "no", m, names);
+}
+
+static ailib__rcall *ailib__route_call_new(ailib__router *rt, ailib_call *call) {
+    ailib__rcall *rc = (ailib__rcall *)ailib__arena_alloc(&call->req_arena, sizeof *rc);
+    if (!rc) { ailib__fail(&call->err, AILIB_OUT_OF_MEMORY, "out of memory"); return NULL; }
+    memset(rc, 0, sizeof *rc);
+    rc->call = call;
+    rc->ep = -1;
+    rc->pinned = -1;
+    rc->est_in = ailib__req_input_tokens(&call->req);
+    rc->tokens = rc->est_in + (call->req.max_tokens > 0 ? call->req.max_tokens : 0);
+    ailib__rl_seen_reset(&rc->seen);
+    if (ailib__route_pin(rt, rc, call->req.model) != AILIB_OK) return NULL;
+    if (rc->pinned >= 0 && rc->pinned == rt->probe_pin) { rc->force = 1; rt->probe_pin = -1; }   /* ailib_router_probe's call */
+    call->fdata[rt->idx] = rc;
+    ailib__route_emit(rt, AILIB_ROUTE_EVENT_REQUEST, call, AILIB_ROUTE_NONE, AILIB_ROUTE_NONE, AILIB_OK, 0, 0, AILIB_ROUTE_CLOSED, AILIB_ROUTE_CLOSED);
+    return rc;
+}
+
+static ailib_result ailib__route_prepare(void *state, ailib_call *call) {
+    ailib__router *rt = (ailib__router *)state;
+    ailib__rcall *rc = (ailib__rcall *)call->fdata[rt->idx];
+    uint64_t set, blocked = 0;
+    int64_t now, wake = 0, reopen = 0;
+    ailib_result r;
+    if (!rc && !(rc = ailib__route_call_new(rt, call))) return call->err.code ? call->err.code : AILIB_OUT_OF_MEMORY;
+    if (rc->holds) return AILIB_OK;           /* placed already: an earlier feature asked again */
+    now = ailib__clk_now(&rt->clk);
+    if (rt->head && rt->head != rc && !rc->fallbacks) {   /* others wait for an endpoint: in order */
+        ailib__route_enqueue(rt, rc);
+        call->wake_at = 0;
+        return AILIB_PENDING;
+    }
+    set = ailib__route_options(rt, rc, now, 1, &blocked, &wake, &reopen);
+    if (set) { ailib__route_place(rt, rc, ailib__route_choose(rt, rc, set)); return AILIB_OK; }
+    if (blocked && !rt->fail_fast && !(wake > 0 && wake - now > rt->c->max_retry_wait_ms)) {
+        ailib__route_enqueue(rt, rc);
+        ailib__wake(call, &rt->clk, wake, now);
+        if (!rc->waited++) ailib__route_emit(rt, AILIB_ROUTE_EVENT_NO_ENDPOINT, call, AILIB_ROUTE_NONE, AILIB_ROUTE_NONE, AILIB_PENDING, 0, 0, AILIB_ROUTE_CLOSED, AILIB_ROUTE_CLOSED);
+        return AILIB_PENDING;
+    }
+    if (blocked) {
+        if (rt->fail_fast)
+            r = ailib__fail(&call->err, AILIB_RATE_LIMITED, "every endpoint of router '%s' is at its limits%s: clear fail_fast to queue calls",
+                            rt->name, wake > now ? " for now" : " (calls in flight)");
+        else
+            r = ailib__fail(&call->err, AILIB_RATE_LIMITED, "every endpoint of router '%s' is at its rate limits for %lld ms, more "
+                            "than max_retry_wait_ms (%lld): not waited for", rt->name, (long long)(wake - now),
+                            (long long)rt->c->max_retry_wait_ms);
+        call->err.retry_after_ms = wake > now ? wake - now : -1;
+        call->err.retryable = 1;
+    } else if (reopen && !rc->force && reopen - now <= rt->c->max_retry_wait_ms && !rt->fail_fast) {
+        /* every endpoint left is cooling down, and soon back: wait, as for a retry hint */
+        ailib__route_enqueue(rt, rc);
+        ailib__wake(call, &rt->clk, reopen, now);
+        if (!rc->waited++) ailib__route_emit(rt, AILIB_ROUTE_EVENT_NO_ENDPOINT, call, AILIB_ROUTE_NONE, AILIB_ROUTE_NONE, AILIB_PENDING, 0, 0, AILIB_ROUTE_CLOSED, AILIB_ROUTE_CLOSED);
+        return AILIB_PENDING;
+    } else if (reopen) {
+        r = ailib__fail(&call->err, AILIB_OVERLOADED, "every endpoint of router '%s' is cooling down after failures; the first "
+                        "turns half-open in %lld ms", rt->name, (long long)(reopen - now));
+        call->err.retry_after_ms = reopen - now;
+        call->err.retryable = 1;
+    } else if (rc->ctx_over || (rc->pinned < 0 && !rt->no_ctx)) {
+        r = ailib__fail(&call->err, AILIB_INVALID_REQUEST, "no endpoint of router '%s' is left for this request (about %lld input "
+                        "tokens) after %lu attempts", rt->name, (long long)rc->est_in, (unsigned long)rc->natt);
+    } else {
+        r = ailib__fail(&call->err, AILIB_OVERLOADED, "no endpoint of router '%s' is left for this call", rt->name);
+    }
+    ailib__route_emit(rt, AILIB_ROUTE_EVENT_NO_ENDPOINT, call, AILIB_ROUTE_NONE, AILIB_ROUTE_NONE, r, 0, 0, AILIB_ROUTE_CLOSED, AILIB_ROUTE_CLOSED);
+    return r;
+}
+
+static void ailib__route_send(void *state, ailib_call *call) {
+    ailib__router *rt = (ailib__router *)state;
+    ailib__rcall *rc = (ailib__rcall *)call->fdata[rt->idx];
+    if (!rc || rc->ep < 0) return;
+    rc->t_send = ailib__clk_now(&rt->clk);
+    rc->t_first = 0;
+    ailib__rl_seen_reset(&rc->seen);
+    if (rc->sends++ > 0) ailib__limits_request(&rt->eps[rc->ep].lim);   /* a retry is a request too */
+}
+
+static void ailib__route_header(void *state, ailib_call *call, const char *name, size_t nl, const char *value, size_t vl) {
+    ailib__router *rt = (ailib__router *)state;
+    ailib__rcall *rc = (ailib__rcall *)call->fdata[rt->idx];
+    if (rc && rc->ep >= 0)
+        ailib__limits_header(&rt->eps[rc->ep].lim, &rc->seen, ailib__clk_now(&rt->clk), name, nl, value, vl);
+}
+
+/* 1 when the call has somewhere else to go (its limits aside). */
+static int ailib__route_can_move(ailib__router *rt, ailib__rcall *rc) {
+    if (rt->no_fb || rc->pinned >= 0) return 0;
+    return ailib__route_options(rt, rc, ailib__clk_now(&rt->clk), 0, NULL, NULL, NULL) != 0;
+}
+
+static void ailib__route_release_usage(ailib__rcall *rc) {
+    ailib_event u;
+    if (!rc->held) return;
+    rc->held = 0;
+    memset(&u, 0, sizeof u);
+    u.type = AILIB_EVENT_USAGE;
+    u.usage = &rc->held_usage;
+    rc->releasing = 1;
+    ailib__call_on_event(rc->call, &u);
+    rc->releasing = 0;
+}
+
+/* Streams: the time to the first content, and with fallback_on_content_filter, a refusal that
+   comes before anything else is kept from the caller (a usage event ahead of it is held back)
+   so the call can still move on. */
+static int ailib__route_event(void *state, ailib_call *call, ailib_event *ev) {
+    ailib__router *rt = (ailib__router *)state;
+    ailib__rcall *rc = (ailib__rcall *)call->fdata[rt->idx];
+    if (!rc || rc->ep < 0 || rc->releasing) return 0;
+    if (!rc->t_first && ev->type != AILIB_EVENT_USAGE && ev->type != AILIB_EVENT_ERROR) rc->t_first = ailib__clk_now(&rt->clk);
+    if (!rt->content_fb || call->delivered) return 0;
+    if (rc->refused) return 1;
+    if (ev->type == AILIB_EVENT_USAGE && ev->usage) { rc->held_usage = *ev->usage; rc->held = 1; return 1; }
+    if (ev->type == AILIB_EVENT_FINISH && ev->finish_reason == AILIB_FINISH_CONTENT_FILTER && ailib__route_can_move(rt, rc)) {
+        rc->refused = 1;
+        return 1;
+    }
+    ailib__route_release_usage(rc);
+    return 0;
+}
+
+static int ailib__route_reply(void *state, ailib_call *call) {
+    ailib__router *rt = (ailib__router *)state;
+    ailib__rcall *rc = (ailib__rcall *)call->fdata[rt->idx];
+    if (!rc || rc->ep < 0 || !rt->content_fb) return 0;
+    if (rc->refused || (!call->desc.stream && call->resp && call->resp->finish == AILIB_FINISH_CONTENT_FILTER && ailib__route_can_move(rt, rc))) {
+        const char *raw = call->resp ? call->resp->finish_raw : "content_filter";
+        call->result = ailib__fail(&call->err, AILIB_CONTENT_FILTER, "%s refused the request (finish reason '%s')",
+                                   rt->eps[rc->ep].name, raw ? raw : "");
+        call->err.retryable = 0;
+        ailib_response_destroy(call->resp);
+        call->resp = NULL;
+        rc->held = 0;
+        return 1;
+    }
+    ailib__route_release_usage(rc);
+    return 0;
+}
+
+static void ailib__route_ewma(double *avg, double sample) { *avg = *avg < 0 ? sample : *avg * 0.7 + sample * 0.3; }
+
+static void ailib__route_attempt(void *state, ailib_call *call) {
+    ailib__router *rt = (ailib__router *)state;
+    ailib__rcall *rc = (ailib__rcall *)call->fdata[rt->idx];
+    ailib__rep *e;
+    ailib_route_attempt *a;
+    int64_t now, dur;
+    int cls;
+    if (!rc || rc->ep < 0) return;
+    e = &rt->eps[rc->ep];
+    now = ailib__clk_now(&rt->clk);
+    dur = rc->t_send && now > rc->t_send ? now - rc->t_send : 0;
+    ailib__redact_error(&call->err, e->api_key);
+    if (rc->natt == rc->catt) {
+        size_t nc = rc->catt ? rc->catt * 2 : 4;
+        ailib_route_attempt *na = (ailib_route_attempt *)ailib__arena_alloc(&call->req_arena, nc * sizeof *na);
+        if (na) {
+            if (rc->natt) memcpy(na, rc->att, rc->natt * sizeof *na);
+            rc->att = na;
+            rc->catt = nc;
+        }
+    }
+    if (rc->natt < rc->catt) {
+        a = &rc->att[rc->natt++];
+        a->endpoint = (size_t)rc->ep;
+        a->name = e->name;
+        a->result = call->result;
+        a->http_status = call->status;
+        a->duration_ms = dur;
+    }
+    e->attempts++;
+    e->last = call->result;
+    ailib__route_emit(rt, AILIB_ROUTE_EVENT_ATTEMPT, call, (size_t)rc->ep, AILIB_ROUTE_NONE, call->result, call->status, dur, e->state, e->state);
+    cls = ailib__route_class(call);
+    switch (cls) {
+    case AILIB__RF_OK:
+        ailib__route_ewma(&e->ewma_total, (double)dur);
+        if (call->desc.stream && rc->t_first >= rc->t_send && rc->t_first) ailib__route_ewma(&e->ewma_first, (double)(rc->t_first - rc->t_send));
+        /* fall through */
+    case AILIB__RF_CALLER: case AILIB__RF_CONTEXT: case AILIB__RF_FILTER:
+        e->fails = 0;                          /* it answered: it is up */
+        if (e->state != AILIB_ROUTE_CLOSED) ailib__route_set_state(rt, (size_t)rc->ep, AILIB_ROUTE_CLOSED, call);
+        break;
+    case AILIB__RF_RATE: {
+        int64_t hint = call->err.retry_after_ms >= 0 ? call->err.retry_after_ms : 1000;
+        if (now + hint > e->lim.hold_until) e->lim.hold_until = now + hint;   /* it rests (1 s without a hint); it is not down */
+        if (e->state == AILIB_ROUTE_HALF_OPEN) ailib__route_set_state(rt, (size_t)rc->ep, AILIB_ROUTE_CLOSED, call);
+        if (call->err.retryable && !rt->no_fb && rc->pinned < 0 &&
+            ailib__route_options(rt, rc, now, 1, NULL, NULL, NULL)) call->err.retryable = 0;   /* go elsewhere now */
+        break;
+    }
+    case AILIB__RF_DOWN:
+        ailib__limits_hold(&e->lim, call, now);          /* a 503/529 that names a wait */
+        e->failures++;
+        e->fails++;
+        if (e->state == AILIB_ROUTE_HALF_OPEN || (e->state == AILIB_ROUTE_CLOSED && e->fails >= rt->threshold)) {
+            ailib__route_open(rt, (size_t)rc->ep, now, call);
+            if (!rt->no_fb && rc->pinned < 0) call->err.retryable = 0;   /* no retries on an open breaker */
+        }
+        break;
+    default: break;
+    }
+}
+
+static int ailib__route_fallback(void *state, ailib_call *call) {
+    ailib__router *rt = (ailib__router *)state;
+    ailib__rcall *rc = (ailib__rcall *)call->fdata[rt->idx];
+    ailib__rep *e;
+    int cls, from;
+    if (!rc || rc->ep < 0 || rt->no_fb || rc->pinned >= 0 || ailib__now_ms() >= call->deadline) return 0;
+    e = &rt->eps[rc->ep];
+    cls = ailib__route_class(call);
+    if (!(cls == AILIB__RF_DOWN || cls == AILIB__RF_RATE || cls == AILIB__RF_CONTEXT || (cls == AILIB__RF_FILTER && rt->content_fb)))
+        return 0;
+    if (cls == AILIB__RF_CONTEXT) {
+        rc->ctx_over = 1;
+        if (e->context > rc->ctx_failed) rc->ctx_failed = e->context;
+    }
+    if (!ailib__route_can_move(rt, rc)) return 0;
+    from = rc->ep;
+    ailib__route_leave(rt, rc);
+    rc->ep = -1;
+    rc->fallbacks++;
+    ailib__log(rt->c, AILIB_LOG_WARN, "router %s: %s failed (%s), falling back", rt->name, e->name, ailib_result_name(call->result));
+    ailib__route_emit(rt, AILIB_ROUTE_EVENT_FALLBACK, call, AILIB_ROUTE_NONE, (size_t)from, call->result, call->status, 0, e->state, e->state);
+    return 1;
+}
+
+/* A failed call's message ends with where it went: "[router r: a HTTP 503 x3, b AILIB_TIMEOUT]". */
+static void ailib__route_note(const ailib__router *rt, const ailib__rcall *rc, ailib_error *err) {
+    size_t ml = strlen(err->message), i = 0, cap = sizeof err->message;
+    if (!rc->natt || ml + 16 >= cap) return;
+    ml += (size_t)snprintf(err->message + ml, cap - ml, " [router %s:", rt->name);
+    while (i < rc->natt && ml + 4 < cap) {
+        const ailib_route_attempt *a = &rc->att[i];
+        size_t j = i + 1;
+        char what[48];
+        while (j < rc->natt && rc->att[j].endpoint == a->endpoint && rc->att[j].result == a->result && rc->att[j].http_status == a->http_status) j++;
+        if (a->http_status) snprintf(what, sizeof what, "HTTP %d", a->http_status);
+        else snprintf(what, sizeof what, "%s", a->result == AILIB_OK ? "ok" : ailib_result_name(a->result));
+        if (j - i > 1) ml += (size_t)snprintf(err->message + ml, cap - ml, "%s %s %s x%lu", i ? "," : "", a->name, what, (unsigned long)(j - i));
+        else ml += (size_t)snprintf(err->message + ml, cap - ml, "%s %s %s", i ? "," : "", a->name, what);
+        i = j;
+    }
+    if (ml + 2 < cap) memcpy(err->message + ml, "]", 2);
+    else ailib__copy_trunc(err->message, cap, err->message, strlen(err->message));
+}
+
+/* A copy of a report into an arena (the response's: it outlives the router). */
+static const ailib_route_report *ailib__route_report_copy(ailib__arena *a, const ailib_route_report *src) {
+    ailib_route_report *r = (ailib_route_report *)ailib__arena_alloc(a, sizeof *r);
+    ailib_route_attempt *at = src->attempt_count ? (ailib_route_attempt *)ailib__arena_alloc(a, src->attempt_count * sizeof *at) : NULL;
+    size_t i;
+    if (!r || (src->attempt_count && !at)) return NULL;
+    *r = *src;
+    r->router = ailib__arena_strn(a, src->router, strlen(src->router));
+    r->endpoint_name = ailib__arena_strn(a, src->endpoint_name, strlen(src->endpoint_name));
+    for (i = 0; i < src->attempt_count; i++) {
+        at[i] = src->attempts[i];
+        at[i].name = ailib__arena_strn(a, src->attempts[i].name, strlen(src->attempts[i].name));
+        if (!at[i].name) return NULL;
+    }
+    r->attempts = at;
+    return r->router && r->endpoint_name ? r : NULL;
+}
+
+static void ailib__route_done(void *state, ailib_call *call) {
+    ailib__router *rt = (ailib__router *)state;
+    ailib__rcall *rc = (ailib__rcall *)call->fdata[rt->idx];
+    size_t i;
+    if (!rc) return;
+    ailib__route_leave(rt, rc);
+    ailib__route_fill(rt, rc, &rc->rep);
+    if (rc->natt > rt->last_cap) {
+        ailib_route_attempt *na = (ailib_route_attempt *)ailib__realloc(&rt->alloc, rt->last_att, rt->last_cap * sizeof *na, rc->natt * sizeof *na);
+        if (na) { rt->last_att = na; rt->last_cap = rc->natt; }
+    }
+    rt->last = rc->rep;
+    rt->last.attempt_count = rc->natt <= rt->last_cap ? rc->natt : rt->last_cap;
+    if (rt->last.attempt_count) memcpy(rt->last_att, rc->att, rt->last.attempt_count * sizeof *rt->last_att);
+    rt->last.attempts = rt->last_att;
+    rt->has_last = 1;
+    if (call->resp) {
+        call->resp->route = ailib__route_report_copy(&call->resp->arena, &rc->rep);
+        for (i = 0; i < rt->n; i++) ailib__redact_error(&call->resp->error, rt->eps[i].api_key);
+    }
+    if (call->result != AILIB_OK) {
+        for (i = 0; i < rt->n; i++) ailib__redact_error(&call->err, rt->eps[i].api_key);
+        if (call->result != AILIB_CANCELLED) ailib__route_note(rt, rc, &call->err);
+    }
+}
+
+static void ailib__route_release(void *state, ailib_call *call) {
+    ailib__router *rt = (ailib__router *)state;
+    ailib__rcall *rc = (ailib__rcall *)call->fdata[rt->idx];
+    if (rc) ailib__route_leave(rt, rc);
+}
+
+static void ailib__route_free(ailib__router *rt) {
+    ailib_allocator a = rt->alloc;
+    size_t i;
+    for (i = 0; rt->eps && i < rt->n; i++) {
+        ailib__rep *e = &rt->eps[i];
+        ailib__free(&a, e->name);
+        ailib__free(&a, e->model);
+        ailib__free(&a, e->base_url);
+        if (e->api_key) { memset(e->api_key, 0, strlen(e->api_key)); ailib__free(&a, e->api_key); }
+        ailib__free(&a, e->api_version);
+    }
+    ailib__free(&a, rt->eps);
+    ailib__free(&a, rt->name);
+    ailib__free(&a, rt->last_att);
+    ailib__free(&a, rt);
+}
+
+static void ailib__route_destroy(void *state) { ailib__route_free((ailib__router *)state); }
+
+static const ailib__feature_vt ailib__route_vt = {
+    "route", ailib__route_prepare, NULL, ailib__route_event, ailib__route_attempt, ailib__route_fallback, ailib__route_done,
+    ailib__route_release, ailib__route_destroy, ailib__route_send, ailib__route_header, ailib__route_reply
+};
+
+/* --- creating a router --------------------------------------------------------------------------- */
+
+/* One endpoint from its desc: provider, model, key, base URL and version resolved as a client
+   resolves its own (desc, then the environment, then the catalog). */
+static ailib_result ailib__route_endpoint(ailib__router *rt, size_t i, const ailib_route_endpoint *d, ailib_error *err) {
+    ailib__rep *e = &rt->eps[i];
+    const ailib_allocator *a = &rt->alloc;
+    const ailib_provider_info *prov = d->provider_info;
+    const char *model = d->model, *slash, *key = NULL, *base, *env_base = NULL, *bad;
+    char keyvar[128], basevar[128], src[320], who[160];
+    const ailib_model_info *mi;
+    keyvar[0] = 0;
+    snprintf(who, sizeof who, "router '%s' endpoint %lu (%s)", rt->name, (unsigned long)i, model ? model : "no model");
+    if (!model || !*model) return ailib__fail(err, AILIB_CONFIGURATION, "%s: set .model to \"provider/model\"", who);
+    if (!prov) {
+        if (!(slash = strchr(model, '/')) || !(prov = ailib_provider_findn(model, (size_t)(slash - model))))
+            return ailib__fail(err, AILIB_CONFIGURATION, "%s: the model must be \"provider/model\" with a catalog provider "
+                               "(`ailib providers` lists them), or set .provider_info", who);
+        model = slash + 1;
+    } else if ((slash = strchr(model, '/')) != NULL && ailib_provider_findn(model, (size_t)(slash - model)) == prov) model = slash + 1;
+    if (!*model) return ailib__fail(err, AILIB_CONFIGURATION, "%s: the model id is empty", who);
+    if (d->api_key && *d->api_key) { key = d->api_key; snprintf(keyvar, sizeof keyvar, "endpoints[%lu].api_key", (unsigned long)i); }
+    else if (d->key_env && *d->key_env) {
+        key = getenv(d->key_env);
+        snprintf(keyvar, sizeof keyvar, "%s", d->key_env);
+        if (!key || !*key) return ailib__fail(err, AILIB_CONFIGURATION, "%s: no API key: set %s (its key_env)", who, d->key_env);
+    } else key = ailib__env_first(prov->api_key_env, keyvar, sizeof keyvar);
+    if (!key && prov->auth != AILIB_AUTH_NONE)
+        return ailib__fail(err, AILIB_CONFIGURATION, "%s: no API key: set %s, or the endpoint's api_key or key_env", who,
+                           prov->api_key_env ? prov->api_key_env : "a key");
+    if ((bad = ailib__ctl_byte(key)) != NULL || ailib__ctl_byte(d->api_version) || ailib__ctl_byte(d->name))
+        return ailib__fail(err, AILIB_CONFIGURATION, "%s: %s contains a control character (CR, LF, ...): remove it", who,
+                           bad ? keyvar : ailib__ctl_byte(d->name) ? "the name" : "api_version");
+    if (!(d->base_url && *d->base_url) && prov->base_url_env) env_base = ailib__env_first(prov->base_url_env, basevar, sizeof basevar);
+    base = d->base_url && *d->base_url ? d->base_url : env_base ? env_base : prov->base_url;
+    if (!base || !*base) return ailib__fail(err, AILIB_CONFIGURATION, "%s: provider '%s' has no base URL: set the endpoint's base_url", who, prov->name);
+    if (base == d->base_url) snprintf(src, sizeof src, "%s: base_url", who);
+    else if (base == env_base) snprintf(src, sizeof src, "%s: %s", who, basevar);
+    else snprintf(src, sizeof src, "%s: the catalog URL of '%s'", who, prov->name);
+    if (!(e->base_url = ailib__client_base(a, prov, base, src, base == prov->base_url, err))) return err ? err->code : AILIB_CONFIGURATION;
+    e->model = ailib__strdup(a, model);
+    e->api_key = key ? ailib__strdup(a, key) : NULL;
+    e->api_version = d->api_version && *d->api_version ? ailib__strdup(a, d->api_version) : NULL;
+    if (!e->model || (key && !e->api_key) || (d->api_version && *d->api_version && !e->api_version))
+        return ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory");
+    e->ep.provider = prov;
+    e->ep.base_url = e->base_url;
+    e->ep.api_key = e->api_key;
+    e->ep.api_version = e->api_version;
+    mi = ailib_model_find(prov->name, model);
+    e->weight = d->weight > 0 ? d->weight : d->weight < 0 ? 0 : 1;
+    e->context = d->context_window > 0 ? d->context_window : mi ? mi->context_window : 0;
+    e->price_in = d->price_input.set ? d->price_input.value : mi ? mi->price_input : -1;
+    e->price_out = d->price_output.set ? d->price_output.value : mi ? mi->price_output : -1;
+    e->ewma_total = e->ewma_first = -1;
+    ailib__limits_init(&e->lim, d->max_in_flight, d->requests_per_minute, d->tokens_per_minute, ailib__clk_now(&rt->clk));
+    return AILIB_OK;
+}
+
+/* Names: the given one or the model string; a repeat gets "#2", "#3", ... */
+static ailib_result ailib__route_name(ailib__router *rt, size_t i, const ailib_route_endpoint *d, ailib_error *err) {
+    char buf[300];
+    const char *base = d->name && *d->name ? d->name : d->model;
+    size_t j, k = 1;
+    if (!d->name || !*d->name) {
+        if (d->provider_info && !strchr(d->model, '/')) snprintf(buf, sizeof buf, "%s/%s", d->provider_info->name, d->model);
+        else snprintf(buf, sizeof buf, "%s", d->model);
+    } else snprintf(buf, sizeof buf, "%s", base);
+    for (;;) {
+        int clash = 0;
+        for (j = 0; j < i; j++) if (strcmp(rt->eps[j].name, buf) == 0) clash = 1;
+        if (!clash) break;
+        k++;
+        if (!d->name || !*d->name) {
+            if (d->provider_info && !strchr(d->model, '/')) snprintf(buf, sizeof buf, "%s/%s#%lu", d->provider_info->name, d->model, (unsigned long)k);
+            else snprintf(buf, sizeof buf, "%s#%lu", d->model, (unsigned long)k);
+        } else snprintf(buf, sizeof buf, "%s#%lu", base, (unsigned long)k);
+    }
+    if (!(rt->eps[i].name = ailib__strdup(&rt->alloc, buf))) return ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory");
+    return AILIB_OK;
+}
+
+static ailib__router *ailib__client_router(const ailib_client *c) {
+    int i;
+    for (i = 0; c && i < c->nfeat; i++) if (c->feat[i].vt == &ailib__route_vt) return (ailib__router *)c->feat[i].state;
+    return NULL;
+}
+
+AILIB_API ailib_client *ailib_router_create(const ailib_router_desc *desc, ailib_error *err) {
+    ailib_client_desc cd;
+    ailib__router *rt;
+    ailib_allocator a;
+    ailib_client *c;
+    size_t i;
+    char *model;
+    if (!desc || !desc->endpoints || !desc->endpoint_count) {
+        ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_router_create: set desc.endpoints and desc.endpoint_count (1 to %d)", AILIB_ROUTE_MAX_ENDPOINTS);
+        return NULL;
+    }
+    if (desc->endpoint_count > AILIB_ROUTE_MAX_ENDPOINTS) {
+        ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_router_create: %lu endpoints, at most %d", (unsigned long)desc->endpoint_count, AILIB_ROUTE_MAX_ENDPOINTS);
+        return NULL;
+    }
+    if ((unsigned)desc->strategy > (unsigned)AILIB_ROUTE_PRICE) {
+        ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_router_create: desc.strategy %d is not an ailib_route_strategy", (int)desc->strategy);
+        return NULL;
+    }
+    if (desc->client) cd = *desc->client; else memset(&cd, 0, sizeof cd);
+    a = ailib__allocator(cd.allocator);
+    if (!(rt = (ailib__router *)ailib__malloc(&a, sizeof *rt))) { ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory"); return NULL; }
+    memset(rt, 0, sizeof *rt);
+    rt->alloc = a;
+    rt->n = desc->endpoint_count;
+    rt->probe_pin = -1;
+    rt->clk.fn = cd.clock_ms;
+    rt->clk.user = cd.clock_user;
+    rt->name = ailib__strdup(&a, desc->name && *desc->name ? desc->name : "router");
+    rt->eps = (ailib__rep *)ailib__malloc(&a, rt->n * sizeof *rt->eps);
+    if (!rt->name || !rt->eps) { ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory"); goto fail; }
+    memset(rt->eps, 0, rt->n * sizeof *rt->eps);
+    if (ailib__ctl_byte(rt->name)) { ailib__fail(err, AILIB_CONFIGURATION, "router name contains a control character: remove it"); goto fail; }
+    for (i = 0; i < rt->n; i++) {
+        const ailib_route_endpoint *d = &desc->endpoints[i];
+        if (!d->model || !*d->model) {
+            ailib__fail(err, AILIB_CONFIGURATION, "router '%s' endpoint %lu: set .model to \"provider/model\"", rt->name, (unsigned long)i);
+            goto fail;
+        }
+        if (ailib__route_name(rt, i, d, err) != AILIB_OK || ailib__route_endpoint(rt, i, d, err) != AILIB_OK) goto fail;
+    }
+    rt->strategy = desc->strategy;
+    rt->threshold = desc->failure_threshold > 0 ? desc->failure_threshold : 3;
+    rt->cooldown = ailib__ms_setting(desc->cooldown_ms, 30000);
+    if (rt->cooldown <= 0) rt->cooldown = 1;
+    rt->content_fb = desc->fallback_on_content_filter != 0;
+    rt->no_fb = desc->no_fallback != 0;
+    rt->fail_fast = desc->fail_fast != 0;
+    rt->no_ctx = desc->no_context_check != 0;
+    rt->on_event = desc->on_event;
+    rt->event_user = desc->event_user;
+    rt->rng = desc->seed ? desc->seed : ((uint64_t)ailib__now_ms() * 0x9E3779B97F4A7C15ULL) | 1;
+    /* the router's client talks to the first endpoint (embeddings and model lists go there) */
+    cd.model = rt->eps[0].model;
+    cd.provider = NULL;
+    cd.provider_info = rt->eps[0].ep.provider;
+    cd.api_key = rt->eps[0].api_key;
+    cd.base_url = rt->eps[0].base_url;
+    cd.api_version = rt->eps[0].api_version;
+    cd.rate_limit_headers = AILIB_OFF;        /* read per endpoint here: one client-wide reading would mix providers */
+    if (!(c = ailib_client_create(&cd, err))) goto fail;
+    /* the client's model is the router's own name: a request naming it, or nothing, routes */
+    model = (char *)ailib__malloc(&c->alloc, strlen(rt->name) + 7);
+    if (!model) { ailib_client_destroy(c); ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory"); goto fail; }
+    memcpy(model, "route/", 6);
+    memcpy(model + 6, rt->name, strlen(rt->name) + 1);
+    ailib__free(&c->alloc, c->model);
+    c->model = model;
+    rt->c = c;
+    rt->idx = c->nfeat;
+    for (i = 0; i < rt->n; i++) rt->eps[i].ep.allocator = &c->alloc;
+    if (ailib__client_add_feature(c, &ailib__route_vt, rt, err) != AILIB_OK) { ailib_client_destroy(c); goto fail; }
+    if (c->log) ailib__log(c, AILIB_LOG_INFO, "router %s: %lu endpoints, strategy %s", rt->name, (unsigned long)rt->n, ailib_route_strategy_name(rt->strategy));
+    return c;
+fail:
+    ailib__route_free(rt);
+    return NULL;
+}
+
+/* --- route groups from text ------------------------------------------------------------------------ */
+
+static int ailib__route_num(const char *v, double *out) { return ailib__decimal(v, strlen(v), out); }
+
+static ailib_result ailib__route_spec_bad(ailib_error *err, const char *what, const char *word) {
+    return ailib__fail(err, AILIB_CONFIGURATION, "route spec: %s '%.80s' (see ailib_router_create_from_spec: items separated "
+                       "by ';', settings as key=value)", what, word);
+}
+
+/* One key=value of the router (in rd and cd) or of an endpoint (in ed). */
+static ailib_result ailib__route_spec_kv(char *word, ailib_router_desc *rd, ailib_client_desc *cd, ailib_route_endpoint *ed, ailib_error *err) {
+    char *v = strchr(word, '=');
+    double d = 0;
+    int num;
+    if (!v || v == word) return ailib__route_spec_bad(err, "expected key=value, got", word);
+    *v++ = 0;
+    num = ailib__route_num(v, &d);
+    if (ed) {
+        if (!strcmp(word, "name")) ed->name = v;
+        else if (!strcmp(word, "base_url")) ed->base_url = v;
+        else if (!strcmp(word, "key_env")) ed->key_env = v;
+        else if (!strcmp(word, "api_version")) ed->api_version = v;
+        else if (!num) return ailib__route_spec_bad(err, "not a number or an unknown endpoint setting", word);
+        else if (!strcmp(word, "weight")) ed->weight = d;
+        else if (!strcmp(word, "max_in_flight")) ed->max_in_flight = (int)ailib__clamp_i64(d, 0, INT_MAX, 0);
+        else if (!strcmp(word, "rpm")) ed->requests_per_minute = ailib__clamp_i64(d, 0, INT64_MAX / 2, 0);
+        else if (!strcmp(word, "tpm")) ed->tokens_per_minute = ailib__clamp_i64(d, 0, INT64_MAX / 2, 0);
+        else if (!strcmp(word, "context")) ed->context_window = ailib__clamp_i64(d, 0, INT64_MAX / 2, 0);
+        else if (!strcmp(word, "price_in")) ed->price_input = ailib_set(d);
+        else if (!strcmp(word, "price_out")) ed->price_output = ailib_set(d);
+        else return ailib__route_spec_bad(err, "unknown endpoint setting", word);
+        return AILIB_OK;
+    }
+    if (!strcmp(word, "strategy")) {
+        int s;
+        for (s = 0; s <= (int)AILIB_ROUTE_PRICE; s++) if (!strcmp(v, ailib_route_strategy_name((ailib_route_strategy)s))) break;
+        if (s > (int)AILIB_ROUTE_PRICE) return ailib__route_spec_bad(err, "unknown strategy (failover, round_robin, weighted, least_busy, latency, price)", v);
+        rd->strategy = (ailib_route_strategy)s;
+    } else if (!strcmp(word, "name")) rd->name = v;
+    else if (!num) return ailib__route_spec_bad(err, "not a number or an unknown router setting", word);
+    else if (!strcmp(word, "failures")) rd->failure_threshold = (int)ailib__clamp_i64(d, 0, INT_MAX, 0);
+    else if (!strcmp(word, "cooldown_ms")) rd->cooldown_ms = ailib__clamp_i64(d, 0, AILIB__MAX_MS, 0);
+    else if (!strcmp(word, "content_filter_fallback")) rd->fallback_on_content_filter = d != 0;
+    else if (!strcmp(word, "no_fallback")) rd->no_fallback = d != 0;
+    else if (!strcmp(word, "fail_fast")) rd->fail_fast = d != 0;
+    else if (!strcmp(word, "max_in_flight")) cd->max_in_flight = (int)ailib__clamp_i64(d, 0, INT_MAX, 0);
+    else if (!strcmp(word, "rpm")) cd->requests_per_minute = ailib__clamp_i64(d, 0, INT64_MAX / 2, 0);
+    else if (!strcmp(word, "tpm")) cd->tokens_per_minute = ailib__clamp_i64(d, 0, INT64_MAX / 2, 0);
+    else return ailib__route_spec_bad(err, "unknown router setting", word);
+    return AILIB_OK;
+}
+
+static ailib_client *ailib__route_from_spec(const char *spec, const ailib_client_desc *base, const char *name, ailib_error *err) {
+    ailib_router_desc rd;
+    ailib_client_desc cd;
+    ailib_route_endpoint eps[AILIB_ROUTE_MAX_ENDPOINTS];
+    ailib_allocator a;
+    ailib_client *c = NULL;
+    char *text, *item, *next;
+    size_t n = 0, len;
+    if (!spec) { ailib__fail(err, AILIB_INVALID_ARGUMENT, "route spec: the text is NULL"); return NULL; }
+    if (base) cd = *base; else memset(&cd, 0, sizeof cd);
+    cd.model = NULL;
+    a = ailib__allocator(cd.allocator);
+    len = strlen(spec);
+    if (!(text = (char *)ailib__malloc(&a, len + 1))) { ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory"); return NULL; }
+    memcpy(text, spec, len + 1);
+    memset(&rd, 0, sizeof rd);
+    rd.name = name;
+    for (item = text; item; item = next) {
+        char *w, *save;
+        int first = 1;
+        ailib_route_endpoint *ed = NULL;
+        if ((next = strchr(item, ';')) != NULL) *next++ = 0;
+        for (w = item; *w; w = save) {
+            while (*w == ' ' || *w == '\t' || *w == '\n' || *w == '\r') w++;
+            if (!*w) break;
+            save = w;
+            while (*save && *save != ' ' && *save != '\t' && *save != '\n' && *save != '\r') save++;
+            if (*save) *save++ = 0;
+            if (first && !strchr(w, '=')) {
+                if (n == AILIB_ROUTE_MAX_ENDPOINTS) { ailib__route_spec_bad(err, "too many endpoints at", w); goto done; }
+                ed = &eps[n++];
+                memset(ed, 0, sizeof *ed);
+                ed->model = w;
+            } else if (ailib__route_spec_kv(w, &rd, &cd, ed, err) != AILIB_OK) goto done;
+            first = 0;
+        }
+    }
+    if (!n) { ailib__fail(err, AILIB_CONFIGURATION, "route spec: no endpoint (write \"provider/model\" items separated by ';')"); goto done; }
+    rd.endpoints = eps;
+    rd.endpoint_count = n;
+    rd.client = &cd;
+    c = ailib_router_create(&rd, err);
+done:
+    ailib__free(&a, text);
+    return c;
+}
+
+AILIB_API ailib_client *ailib_router_create_from_spec(const char *spec, const ailib_client_desc *base, ailib_error *err) {
+    return ailib__route_from_spec(spec, base, NULL, err);
+}
+
+/* "route/<group>": the router of $AILIB_ROUTE_<GROUP>. */
+static ailib_client *ailib__route_group_client(const ailib_client_desc *desc, const char *group, ailib_error *err) {
+    char var[140];
+    size_t i, n = strlen(group);
+    const char *spec;
+    if (!n || n > 100) {
+        ailib__fail(err, AILIB_CONFIGURATION, "'route/%.100s': name a route group (1 to 100 characters) after route/", group);
+        return NULL;
+    }
+    memcpy(var, "AILIB_ROUTE_", 12);
+    for (i = 0; i < n; i++) var[12 + i] = isalnum((unsigned char)group[i]) ? (char)toupper((unsigned char)group[i]) : '_';
+    var[12 + n] = 0;
+    spec = getenv(var);
+    if (!spec || !*spec) {
+        ailib__fail(err, AILIB_CONFIGURATION, "route group '%s' is not defined: set %s to its endpoints, e.g. "
+                    "\"strategy=failover; openai/gpt-4o-mini; anthropic/claude-haiku-4-5\"", group, var);
+        return NULL;
+    }
+    return ailib__route_from_spec(spec, desc, group, err);
+}
+
+/* --- reading and steering a router ----------------------------------------------------------------- */
+
+AILIB_API int ailib_client_is_router(const ailib_client *c) { return ailib__client_router(c) != NULL; }
+
+AILIB_API size_t ailib_router_endpoint_count(const ailib_client *router) {
+    const ailib__router *rt = ailib__client_router(router);
+    return rt ? rt->n : 0;
+}
+
+AILIB_API const char *ailib_router_endpoint_name(const ailib_client *router, size_t i) {
+    const ailib__router *rt = ailib__client_router(router);
+    return rt && i < rt->n ? rt->eps[i].name : NULL;
+}
+
+AILIB_API ailib_result ailib_router_health(const ailib_client *router, size_t i, ailib_route_health *out) {
+    const ailib__router *rt = ailib__client_router(router);
+    const ailib__rep *e;
+    ailib__limits l;
+    int64_t now, t;
+    if (!out) return AILIB_INVALID_ARGUMENT;
+    memset(out, 0, sizeof *out);
+    if (!rt || i >= rt->n) return AILIB_NOT_FOUND;
+    e = &rt->eps[i];
+    now = ailib__clk_now(&rt->clk);
+    l = e->lim;
+    t = ailib__limits_wait(&l, now, 1, NULL);
+    out->state = e->state == AILIB_ROUTE_OPEN && now >= e->open_until ? AILIB_ROUTE_HALF_OPEN : e->state;
+    out->consecutive_failures = e->fails;
+    out->open_ms = out->state == AILIB_ROUTE_OPEN ? e->open_until - now : 0;
+    out->limited_ms = t > now ? t - now : t < 0 ? -1 : 0;
+    out->in_flight = e->lim.in_flight;
+    out->attempts = e->attempts;
+    out->failures = e->failures;
+    out->latency_ms = e->ewma_total;
+    out->first_event_ms = e->ewma_first;
+    out->requests_left = l.h_req_left;
+    out->tokens_left = l.h_tok_left;
+    out->last_result = e->last;
+    return AILIB_OK;
+}
+
+AILIB_API ailib_result ailib_router_reset(ailib_client *router, size_t i) {
+    ailib__router *rt = ailib__client_router(router);
+    ailib__rep *e;
+    if (!rt || i >= rt->n) return AILIB_NOT_FOUND;
+    e = &rt->eps[i];
+    ailib__route_set_state(rt, i, AILIB_ROUTE_CLOSED, NULL);
+    e->fails = e->opens = 0;
+    e->open_until = 0;
+    e->attempts = e->failures = 0;
+    e->ewma_total = e->ewma_first = -1;
+    e->last = AILIB_OK;
+    e->lim.hold_until = 0;
+    e->lim.h_req_left = e->lim.h_tok_left = -1;
+    return AILIB_OK;
+}
+
+AILIB_API ailib_result ailib_router_probe(ailib_client *router, size_t i, ailib_error *err) {
+    ailib__router *rt = ailib__client_router(router);
+    ailib_message msg;
+    ailib_request req;
+    ailib_response *r = NULL;
+    ailib_result res;
+    if (!rt || i >= rt->n) return ailib__fail(err, AILIB_NOT_FOUND, "ailib_router_probe: not a router, or no endpoint %lu", (unsigned long)i);
+    memset(&msg, 0, sizeof msg);
+    memset(&req, 0, sizeof req);
+    msg.role = AILIB_ROLE_USER;
+    msg.text = "ping";
+    req.messages = &msg;
+    req.message_count = 1;
+    req.max_tokens = 1;
+    req.model = rt->eps[i].name;              /* pinned to the endpoint... */
+    rt->probe_pin = (int)i;                   /* ...whatever its breaker says */
+    res = ailib_chat(router, &req, &r, err);
+    rt->probe_pin = -1;
+    ailib_response_destroy(r);
+    return res;
+}
+
+AILIB_API const ailib_route_report *ailib_response_route(const ailib_response *r) { return r ? r->route : NULL; }
+
+AILIB_API const ailib_route_report *ailib_call_route(const ailib_call *call) {
+    ailib__router *rt = call ? ailib__client_router(call->client) : NULL;
+    ailib__rcall *rc = rt ? (ailib__rcall *)call->fdata[rt->idx] : NULL;
+    if (!rc) return NULL;
+    ailib__route_fill(rt, rc, &rc->rep);
+    return &rc->rep;
+}
+
+AILIB_API const ailib_route_report *ailib_router_last_report(const ailib_client *router) {
+    const ailib__router *rt = ailib__client_router(router);
+    return rt && rt->has_last ? &rt->last : NULL;
+}
+#endif /* AILIB_ENABLE_ROUTING */
 
 #ifdef __cplusplus
 } /* extern "C" */

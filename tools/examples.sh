@@ -60,6 +60,7 @@ check vision     '^assistant: .+'
 check reasoning  '^\[reasoning\] .+'
 check structured '^name: .+'
 check embeddings '^[0-9]+ vectors of [0-9]+ dims'
+check routing    '^answered by: openai/gpt-4o-mini after 4 attempt'
 
 # Without AILIB_MODEL and AILIB_MOCK_URL an example says how to run it and exits 2.
 rc=0
