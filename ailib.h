@@ -62,6 +62,14 @@
                                cache, record and replay
    A feature that is off has no code and no declarations; none changes a public struct.
 
+   REQUEST HEADERS
+   ===============
+   Every request carries "User-Agent: ailib/<version>", the provider's auth and content
+   headers, then desc.headers (every call of the client) and request.headers (one call): a
+   name already set is replaced, an empty value removes the header. Names must be HTTP
+   tokens and values free of control bytes, so no header can split a request; credential
+   headers (Authorization, x-api-key, ...) are refused unless desc.allow_auth_headers is 1.
+
    MEMORY AND LIFETIMES
    ====================
    Nothing is global. Every object that allocates takes an optional ailib_allocator (zero
@@ -104,7 +112,8 @@
    retry-after-ms, Gemini RetryInfo) replaces the backoff when it is at most
    desc.max_retry_wait_ms (60 s); a longer hint ends the call at once with the hint in
    err.retry_after_ms. Certificate failures (AILIB_TLS), refused URLs and replies that are
-   not HTTP are never retried. Redirects are never followed (AILIB_CONFIGURATION names the
+   not HTTP are never retried. A request may set its own deadline and retries
+   (request.timeout_ms, request.max_retries; zero keeps the client's). Redirects are never followed (AILIB_CONFIGURATION names the
    target), so keys stay with the host you named; only http and https are spoken.
 */
 #ifndef AILIB_H_INCLUDED
@@ -619,6 +628,10 @@ AILIB_API ailib_opti ailib_set_int(int64_t v);
 
 typedef enum ailib_tristate { AILIB_DEFAULT = 0, AILIB_ON, AILIB_OFF } ailib_tristate;
 
+/* An HTTP header line: a built request's, or one you add (ailib_client_desc.headers,
+   ailib_request.headers). */
+typedef struct ailib_http_header { const char *name; const char *value; } ailib_http_header;
+
 typedef struct ailib_request {
     const char *model;                 /* model id as the provider spells it; "provider/model"
                                           is accepted and the provider part stripped when it
@@ -637,6 +650,13 @@ typedef struct ailib_request {
     const char *extra_json;            /* (optional) JSON object merged into the body last:
                                           its members replace same-named top-level members */
     const char *user;                  /* (optional) end-user id, where the provider takes one */
+    /* per-request overrides of the client's settings; zero means the client's */
+    const ailib_http_header *headers;  size_t header_count;
+                                       /* (optional) headers for this call, after the client's
+                                          desc.headers and under the same rules; one named like
+                                          a client header replaces it, an empty value removes it */
+    int64_t timeout_ms;                /* (default: desc.timeout_ms) this call's whole-call deadline */
+    int max_retries;                   /* (default: desc.max_retries; -1: none) this call's retries */
 } ailib_request;
 
 typedef enum ailib_finish_reason {
@@ -753,8 +773,6 @@ typedef struct ailib_endpoint {
     const char *api_version;               /* (optional) Azure api-version, Anthropic version */
     const ailib_allocator *allocator;      /* (optional) */
 } ailib_endpoint;
-
-typedef struct ailib_http_header { const char *name; const char *value; } ailib_http_header;
 
 #define AILIB_MAX_HEADERS 16
 
@@ -987,6 +1005,19 @@ typedef struct ailib_client_desc {
     const ailib_transport *transport;/* (default: ailib_transport_curl()) */
     ailib_log_fn log;                /* (optional) off by default */
     void *log_user;
+    const ailib_http_header *headers;/* (optional) headers sent with every request: Anthropic betas
+                                        (anthropic-beta), OpenAI-Organization / OpenAI-Project,
+                                        OpenRouter's HTTP-Referer / X-Title, a gateway's own header.
+                                        Requests carry "User-Agent: ailib/<version>" by default.
+                                        A name ailib also sets (User-Agent, Content-Type, ...)
+                                        replaces that header; an empty value removes it. Names
+                                        are HTTP tokens, values have no control bytes; credential
+                                        headers need allow_auth_headers. Copied at creation. */
+    size_t header_count;
+    int allow_auth_headers;          /* (default: 0) 1: desc.headers and request headers may set
+                                        Authorization, Proxy-Authorization, x-api-key, api-key or
+                                        x-goog-api-key (a gateway's or a token's auth in place of
+                                        the key; with one in desc.headers no key is required) */
 } ailib_client_desc;
 
 /* The one process-wide step (wraps curl_global_init); call before creating clients on more
@@ -1062,6 +1093,219 @@ AILIB_API ailib_result ailib_models(ailib_client *c, ailib_model_list **out, ail
 /* One line: "provider/model" and a prompt in, the answer's text out (free with ailib_free),
    NULL on failure with err filled. */
 AILIB_API char *ailib_quick_chat(const char *model, const char *prompt, ailib_error *err);
+
+#if AILIB_ENABLE_INTERCEPTORS
+/* ============================================================================================
+   >>intercept: the hook chain, a request log, a response cache, record and replay
+   ============================================================================================
+   (AILIB_ENABLE_INTERCEPTORS=1.) A client holds an ordered chain of interceptors; a router is
+   a client, so its chain sees every endpoint it goes to. Each interceptor has optional hooks,
+   run inside ailib_client_poll() (and the blocking calls) on the thread that drives the
+   client; they must not block, and may not poll the client (see THREADS AND CALLBACKS).
+
+     before_send   the normalized request, once per endpoint (the first attempt, after a fall
+                   back, after on_error asked to go again): rewrite it (strings you put in it
+                   come from ailib_intercept_strdup/alloc), refuse it (return a code), or answer
+                   it without the network (ailib_intercept_answer)
+     on_request    the built HTTP request: add or replace headers (ailib_intercept_set_header),
+                   or answer it (a cache does, keyed by these bytes)
+     on_event      each normalized stream event: look, change *ev, or return 1 to drop it
+     on_attempt    an attempt ended (the engine's retries each count): HTTP status, result
+     on_error      the call is about to fail for good (retries spent, nothing delivered):
+                   return 1 to go again from before_send after *wait_ms (answer it there, or
+                   here with ailib_intercept_answer, to turn the error into a reply)
+     on_done       the call is over, whatever happened: its result, response and error; the
+                   last hook of a call (free info->data here)
+
+   Order: before_send and on_request run first to last, and the first interceptor that
+   answers ends the walk (nothing after it sees the request); the hooks on the way back
+   (on_event, on_attempt, on_error, on_done) run last to first, every interceptor included,
+   with info->source naming who answered. An answer is played through the same decoders as
+   a reply from the network: a streamed call gets exactly the events it would have got.
+   Interceptors are added before the client's calls start (none may be running).
+
+   Built-ins, each added where you want it in the chain:
+     ailib_client_add_logger    JSON lines (a file or your function): requests, attempts,
+                                results; keys and credential headers always redacted; prompt
+                                and answer text only when asked
+     ailib_client_add_cache     an in-memory response cache (TTL, size bound) keyed by the
+                                request as it goes on the wire; streamed answers are replayed
+                                as streams
+     ailib_client_add_cassette  record the HTTP exchanges of a run to a file, replay them with
+                                no network, byte for byte with their chunk timing (tests of
+                                your application, demos, devices offline)
+   Cost with no interceptor: none (a client's chain is set up by its first interceptor). */
+
+/* What a hook knows about the call it runs for. The fields are the library's, except data. */
+typedef struct ailib_hook_info {
+    ailib_call *call;                /* the call (ailib_call_cancel works from a hook) */
+    const ailib_endpoint *endpoint;  /* where this endpoint's attempts go: provider row, base URL,
+                                        api_version; api_key is always NULL here */
+    const ailib_request *request;    /* the normalized request, as rewritten so far */
+    const char *model;               /* the model asked for */
+    int stream;                      /* 1 for a streamed call */
+    int attempt;                     /* the attempt: 1 for the first, 2 for the first retry, ...
+                                        (counted again from 1 after a fall back) */
+    int fallbacks;                   /* times the call started over (fall back, on_error) */
+    const char *source;              /* who answers the attempt: NULL the network, else the
+                                        answering interceptor's name ("cache", "cassette", ...) */
+    int64_t elapsed_ms;              /* since the call started */
+    void *data;                      /* yours: per call and interceptor, NULL at first, kept
+                                        between this call's hooks */
+} ailib_hook_info;
+
+/* An interceptor: every hook optional. Copied by ailib_client_add_interceptor. */
+typedef struct ailib_interceptor {
+    const char *name;                /* (default: "interceptor") in info->source and messages; static */
+    void *user;                      /* first argument of every hook */
+    /* return AILIB_OK to go on; another code refuses the call (fill err's message) */
+    ailib_result (*before_send)(void *user, ailib_hook_info *info, ailib_request *req, ailib_error *err);
+    ailib_result (*on_request)(void *user, ailib_hook_info *info, const ailib_wire_request *wr, ailib_error *err);
+    int (*on_event)(void *user, ailib_hook_info *info, ailib_event *ev);
+    void (*on_attempt)(void *user, ailib_hook_info *info, int http_status, const ailib_error *err);
+    int (*on_error)(void *user, ailib_hook_info *info, const ailib_error *err, int64_t *wait_ms);
+    void (*on_done)(void *user, ailib_hook_info *info, ailib_result result, const ailib_response *resp,
+                    const ailib_error *err);
+    void (*destroy)(void *user);     /* the client is destroyed (not called when the add failed) */
+} ailib_interceptor;
+
+/* Appends an interceptor to the client's chain. AILIB_INVALID_ARGUMENT while calls of the
+   client are running or from inside its callbacks; at most 16 per client. */
+AILIB_API ailib_result ailib_client_add_interceptor(ailib_client *c, const ailib_interceptor *ic, ailib_error *err);
+/* From before_send, on_request or on_error: this endpoint's attempts are answered from memory
+   with an HTTP status, header lines ("Name: value\n" each, may be NULL) and a body in the
+   provider's wire format (SSE for a streamed call). Copied. */
+AILIB_API ailib_result ailib_intercept_answer(ailib_hook_info *info, int http_status, const char *header_lines,
+                                              const char *body, size_t body_len, ailib_error *err);
+/* From on_request: sets a header of the request (replaces one of that name; an empty value
+   removes it). Credential headers are allowed here: an interceptor is explicit code. */
+AILIB_API ailib_result ailib_intercept_set_header(ailib_hook_info *info, const char *name, const char *value,
+                                                  ailib_error *err);
+/* Memory that lives as long as the call, for what before_send puts in the request. NULL
+   when out of memory. */
+AILIB_API void *ailib_intercept_alloc(ailib_hook_info *info, size_t size);
+AILIB_API char *ailib_intercept_strdup(ailib_hook_info *info, const char *s);
+
+/* --- the request log ---------------------------------------------------------------------- */
+
+/* One JSON object per line, written as things happen:
+     {"ts":"2026-05-04T10:20:30.123Z","event":"request","call":1,"provider":"openai",
+      "model":"gpt-4o-mini","stream":true,"method":"POST","url":"https://...","headers":{...},
+      "body_bytes":312}                                   (+ "body":{...} with bodies = 1)
+     {"ts":...,"event":"attempt","call":1,"attempt":1,"status":429,"result":"AILIB_RATE_LIMITED",
+      "ms":85,"source":"network","error":"..."}
+     {"ts":...,"event":"done","call":1,"result":"AILIB_OK","ms":912,"attempts":2,
+      "source":"network","model":"gpt-4o-mini-2024-07-18","finish":"stop","request_id":"...",
+      "usage":{"input":12,"output":40,"cached_input":0,"reasoning":0}}
+                                                          (+ "answer":"...", "reasoning":"...",
+                                                           "tool_calls":[...] with bodies = 1)
+   Credential headers show as "***"; the client's key and every credential header's value
+   are cut out of every line, whatever a server echoed. */
+typedef struct ailib_logger_desc {
+    const char *path;                /* append the lines to this file ... */
+    void (*write)(void *user, const char *line, size_t len);   /* ... or hand each line (ending
+                                        in "\n") to this function (one of the two is required) */
+    void *user;
+    int bodies;                      /* (default: 0) 1: also the request body, the answer text,
+                                        reasoning and tool calls (prompts and answers are private) */
+    int events;                      /* (default: 0) 1: also a line per stream event (its type and
+                                        size; its text too with bodies) */
+} ailib_logger_desc;
+
+AILIB_API ailib_result ailib_client_add_logger(ailib_client *c, const ailib_logger_desc *desc, ailib_error *err);
+
+/* --- the response cache ------------------------------------------------------------------- */
+
+/* Successful answers (2xx, complete) kept in memory and played again, as streams for streamed
+   calls. The key is the request as the cache's place in the chain sees it on the wire: the
+   provider, method, URL (credentials cut), headers other than credentials and User-Agent, and
+   the body: so the model, system prompt, every message part (text, images, audio, tool calls
+   and results, thinking), tools, tool choice, parallel tool calls, temperature, top_p, top_k,
+   presence and frequency penalties, seed, max_tokens, stop sequences, response format,
+   reasoning settings, extra_json, user, and whether the call streams (a streamed and a
+   unary call are cached apart: their bytes differ). Not in it: the API key, timeouts and
+   retries. A cache may serve several clients of one thread; it lives until
+   ailib_cache_destroy() and the last client that uses it are gone. */
+typedef struct ailib_cache ailib_cache;
+
+typedef struct ailib_cache_desc {
+    int64_t ttl_ms;                  /* (default: 0, no expiry) an entry older than this is a miss */
+    size_t max_bytes;                /* (default: 16 MiB) past it the least recently used entries
+                                        go; a larger answer is not kept */
+    const ailib_allocator *allocator;/* (optional) */
+} ailib_cache_desc;
+
+typedef struct ailib_cache_stats {
+    uint64_t hits, misses, stores, evictions, expirations;
+    size_t entries, bytes;
+} ailib_cache_stats;
+
+AILIB_API ailib_cache *ailib_cache_create(const ailib_cache_desc *desc, ailib_error *err);
+AILIB_API void ailib_cache_destroy(ailib_cache *cache);
+AILIB_API void ailib_cache_clear(ailib_cache *cache);
+AILIB_API void ailib_cache_get_stats(const ailib_cache *cache, ailib_cache_stats *out);
+AILIB_API ailib_result ailib_client_add_cache(ailib_client *c, ailib_cache *cache, ailib_error *err);
+
+/* --- record and replay: cassettes ----------------------------------------------------------- */
+
+/* A cassette holds HTTP exchanges: each request (method, URL, headers, body) and its reply
+   (status, headers, body bytes with the time each chunk arrived, how it ended: complete, a
+   network error, or left open by a timeout or a cancel). It sits next to the network
+   whatever its place in the chain, so it sees requests exactly as they go out. A request
+   is matched by method, URL path and query (the host is ignored unless
+   AILIB_CASSETTE_MATCH_HOST) and body; the n-th identical request gets the n-th reply
+   recorded for it. The file format is JSON lines (README: "Cassette files"). Keys never
+   reach it: credential headers are "***", credential URL parameters and any key a server
+   echoed are cut out. */
+typedef struct ailib_cassette ailib_cassette;
+
+typedef enum ailib_cassette_mode {
+    AILIB_CASSETTE_REPLAY = 0,       /* answer from the cassette, never the network; a request it
+                                        holds no reply for fails with AILIB_NOT_FOUND */
+    AILIB_CASSETTE_RECORD,           /* every exchange goes to the network and is written down
+                                        (the file is started afresh) */
+    AILIB_CASSETTE_RECORD_MISSING    /* replay what it holds, send and append what it does not */
+} ailib_cassette_mode;
+
+enum {
+    AILIB_CASSETTE_MATCH_HOST = 1,      /* also the scheme, host and port of the URL */
+    AILIB_CASSETTE_MATCH_ANY_BODY = 2   /* not the body: requests to one URL get its replies in order */
+};
+
+typedef struct ailib_cassette_desc {
+    ailib_cassette_mode mode;        /* (default: AILIB_CASSETTE_REPLAY) */
+    double pace;                     /* (default: 0, no waiting) replays with the recorded timing
+                                        times this: 1 as recorded, 0.5 twice as fast */
+    unsigned match;                  /* (default: 0) AILIB_CASSETTE_MATCH_* flags */
+    int repeat;                      /* (default: 0) 1: when every reply recorded for a request was
+                                        played, the last one is played again */
+    const char *text;                /* (optional) the cassette's content, instead of reading path
+                                        (a cassette bundled in your program or read by your I/O) */
+    size_t text_len;
+    const ailib_allocator *allocator;/* (optional) */
+} ailib_cassette_desc;
+
+typedef struct ailib_cassette_stats {
+    size_t exchanges;                /* held now: loaded and recorded */
+    size_t played;                   /* replies given from the cassette */
+    size_t recorded;                 /* exchanges sent to the network and added */
+    size_t unplayed;                 /* loaded exchanges never played (a test may want 0) */
+    size_t unmatched;                /* requests it held nothing for (replay mode) */
+} ailib_cassette_stats;
+
+/* Opens a cassette. path may be NULL: the cassette then lives in memory (read it back with
+   ailib_cassette_text()). A missing file is an error in REPLAY mode, an empty cassette in
+   RECORD_MISSING. Recorded exchanges are appended to the file as each one ends. */
+AILIB_API ailib_cassette *ailib_cassette_open(const char *path, const ailib_cassette_desc *desc, ailib_error *err);
+/* Gives the cassette up: it goes when the last client using it is destroyed. AILIB_OK, or
+   the first error writing the file met. */
+AILIB_API ailib_result ailib_cassette_close(ailib_cassette *cas, ailib_error *err);
+AILIB_API ailib_result ailib_client_add_cassette(ailib_client *c, ailib_cassette *cas, ailib_error *err);
+AILIB_API void ailib_cassette_get_stats(const ailib_cassette *cas, ailib_cassette_stats *out);
+/* The whole cassette in the file format (what it loaded and recorded); lives until the next
+   call on the cassette. NULL when out of memory. */
+AILIB_API const char *ailib_cassette_text(ailib_cassette *cas, size_t *len);
+#endif /* AILIB_ENABLE_INTERCEPTORS */
 
 #ifdef __cplusplus
 } /* extern "C" */
@@ -10578,13 +10822,32 @@ typedef struct ailib__feature_vt {
     void (*release)(void *state, ailib_call *call);
     /* the client is destroyed */
     void (*destroy)(void *state);
+    /* an attempt is about to go out (every attempt: retries too, and the raw exchanges of
+       embeddings and model lists, whose call has no fdata): may answer this attempt from
+       memory (ailib__call_answer), send it after all (ailib__call_unanswer), or fail it (a
+       code with call->err filled; retried when call->err.retryable says so) */
+    ailib_result (*send)(void *state, ailib_call *call);
 } ailib__feature_vt;
 
 typedef struct ailib__feature { const ailib__feature_vt *vt; void *state; } ailib__feature;
 
 /* A reply given from memory instead of the transport (a cache, a cassette): played through
-   the engine's own callbacks at the next poll, so its events are those of a real reply. */
-typedef struct ailib__canned { int status; ailib__buf headers; ailib__buf body; } ailib__canned;
+   the engine's own callbacks at the next poll, so its events are those of a real reply. A
+   recorded reply keeps its timing: body chunk i ends at byte ends[i] and is due at[i] ms after
+   the attempt started (the status and headers at head_ms); with n = 0 the body is one chunk,
+   due at once. end is how the exchange ends after the last chunk: AILIB_OK, a transport
+   failure played as such (end_msg), or AILIB_CANCELLED: left open, for the call's timers or
+   its caller to end, as happened when it was recorded. */
+typedef struct ailib__canned {
+    int status;
+    ailib__buf headers, body;
+    size_t *ends; int64_t *at; size_t n;
+    int64_t head_ms;
+    ailib_result end;
+    char end_msg[256];
+    size_t next;                    /* chunks played in this attempt */
+    int started;                    /* the status and headers of this attempt are played */
+} ailib__canned;
 
 /* A flag one thread sets and another reads (ailib_call_cancel from any thread). */
 #if defined(__GNUC__) || defined(__clang__)
@@ -10619,6 +10882,10 @@ struct ailib_client {
     ailib__buf spare_body;             /* a finished call's body buffer, for the next */
     ailib__feature feat[AILIB__MAX_FEATURES];   /* the enabled features, in call order */
     int nfeat;
+    ailib_http_header *headers;        /* desc.headers, copied (>>headers) */
+    size_t header_count;
+    char *header_store;
+    int allow_auth_headers;
     int in_cb;                         /* a callback of the caller's is running (depth) */
     int frames;                        /* polls and blocking loops in progress (depth) */
     int destroy_pending;               /* ailib_client_destroy came from inside: done when frames end */
@@ -10674,8 +10941,17 @@ struct ailib_call {
     int64_t wake_at;                /* a queued call: when a feature expects to let it go (0: any poll) */
     int canned_due;                 /* this attempt's canned reply is not played yet */
     int attempt_open;               /* the attempt hook has not run for this attempt */
+    int64_t timeout_ms;             /* whole-call deadline: the request's, else the client's */
+    int max_retries;                /* the request's, else the client's */
     void *fdata[AILIB__MAX_FEATURES];   /* each feature's per-call data */
 };
+
+/* >>headers (after the engine): extra request headers, the User-Agent, their checks */
+static ailib_result ailib__headers_init(ailib_client *c, const ailib_client_desc *desc, ailib_error *err);
+static int ailib__headers_carry_auth(const ailib_client_desc *desc);
+static void ailib__headers_free(ailib_client *c);
+static ailib_result ailib__headers_check(const ailib_http_header *h, size_t n, int allow_auth, const char *what, ailib_error *err);
+static ailib_result ailib__headers_apply(ailib_call *call, const ailib_request *req, ailib_error *err);
 
 /* Log lines never carry the key, whatever a message quoted. */
 static void ailib__log(ailib_client *c, ailib_log_level lvl, const char *fmt, ...) {
@@ -10771,6 +11047,15 @@ static int ailib__request_copy(ailib__arena *a, const ailib_request *src, ailib_
         for (i = 0; i < src->stop_count; i++) st[i] = ailib__adup(a, src->stop[i], src->stop[i] ? strlen(src->stop[i]) : 0, &ok);
         dst->stop = st;
     } else { dst->stop = NULL; dst->stop_count = 0; }
+    if (src->headers && src->header_count) {
+        ailib_http_header *h = (ailib_http_header *)ailib__arena_alloc(a, src->header_count * sizeof *h);
+        if (!h) return 0;
+        for (i = 0; i < src->header_count; i++) {
+            h[i].name = ailib__adup(a, src->headers[i].name, src->headers[i].name ? strlen(src->headers[i].name) : 0, &ok);
+            h[i].value = ailib__adup(a, src->headers[i].value, src->headers[i].value ? strlen(src->headers[i].value) : 0, &ok);
+        }
+        dst->headers = h;
+    } else { dst->headers = NULL; dst->header_count = 0; }
     return ok;
 }
 
@@ -10845,6 +11130,15 @@ static void ailib__hook_release(ailib_call *call) {
     for (i = 0; i < c->nfeat; i++) if (c->feat[i].vt->release) c->feat[i].vt->release(c->feat[i].state, call);
 }
 
+static ailib_result ailib__hook_send(ailib_call *call) {
+    ailib_client *c = call->client;
+    ailib_result r;
+    int i;
+    for (i = 0; i < c->nfeat; i++)
+        if (c->feat[i].vt->send && (r = c->feat[i].vt->send(c->feat[i].state, call)) != AILIB_OK) return r;
+    return AILIB_OK;
+}
+
 /* Adds a header to the call's built request; its strings live in the call's request arena.
    Control bytes are refused (no injection through a feature's or the caller's headers). */
 static AILIB__MAYBE_UNUSED ailib_result ailib__wr_header(ailib_call *call, const char *name, const char *value) {
@@ -10876,8 +11170,36 @@ static AILIB__MAYBE_UNUSED ailib_result ailib__call_answer(ailib_call *call, int
         call->canned = cn;
     }
     cn->status = status;
+    cn->n = 0;
+    cn->head_ms = 0;
+    cn->end = AILIB_OK;
+    cn->end_msg[0] = 0;
     if (!ailib__buf_set(a, &cn->headers, headers ? headers : "", headers ? hl : 0) || !ailib__buf_set(a, &cn->body, body ? body : "", body ? len : 0))
         return ailib__fail(&call->err, AILIB_OUT_OF_MEMORY, "out of memory");
+    return AILIB_OK;
+}
+
+/* The timing and ending of the reply ailib__call_answer just set (see ailib__canned): n
+   chunk ends (ascending, the last one the body's length) and their due times. */
+static AILIB__MAYBE_UNUSED ailib_result ailib__call_answer_timing(ailib_call *call, int64_t head_ms, const size_t *ends, const int64_t *at,
+                                                                  size_t n, ailib_result end, const char *message) {
+    const ailib_allocator *a = &call->client->alloc;
+    ailib__canned *cn = call->canned;
+    if (!cn) return AILIB_INVALID_ARGUMENT;
+    ailib__free(a, cn->ends);
+    ailib__free(a, cn->at);
+    cn->ends = NULL; cn->at = NULL; cn->n = 0;
+    if (n) {
+        cn->ends = (size_t *)ailib__malloc(a, n * sizeof *cn->ends);
+        cn->at = (int64_t *)ailib__malloc(a, n * sizeof *cn->at);
+        if (!cn->ends || !cn->at) return ailib__fail(&call->err, AILIB_OUT_OF_MEMORY, "out of memory");
+        memcpy(cn->ends, ends, n * sizeof *ends);
+        memcpy(cn->at, at, n * sizeof *at);
+        cn->n = n;
+    }
+    cn->head_ms = head_ms;
+    cn->end = end;
+    ailib__copy_trunc(cn->end_msg, sizeof cn->end_msg, message ? message : "", message ? strlen(message) : 0);
     return AILIB_OK;
 }
 
@@ -10885,7 +11207,16 @@ static void ailib__canned_free(const ailib_allocator *a, ailib__canned *cn) {
     if (!cn) return;
     ailib__free(a, cn->headers.p);
     ailib__free(a, cn->body.p);
+    ailib__free(a, cn->ends);
+    ailib__free(a, cn->at);
     ailib__free(a, cn);
+}
+
+/* The next attempt goes to the transport after all (a cassette that holds no reply for it). */
+static AILIB__MAYBE_UNUSED void ailib__call_unanswer(ailib_call *call) {
+    ailib__canned_free(&call->client->alloc, call->canned);
+    call->canned = NULL;
+    call->canned_due = 0;
 }
 
 static char *ailib__strdup(const ailib_allocator *a, const char *s) {
@@ -11071,7 +11402,7 @@ AILIB_API ailib_client *ailib_client_create(const ailib_client_desc *desc, ailib
     if (!model || !*model) model = prov->default_model;
     /* key: desc, then the provider's variables */
     key = desc->api_key && *desc->api_key ? desc->api_key : ailib__env_first(prov->api_key_env, keyvar, sizeof keyvar);
-    if (!key && prov->auth != AILIB_AUTH_NONE) {
+    if (!key && prov->auth != AILIB_AUTH_NONE && !ailib__headers_carry_auth(desc)) {
         /* "GEMINI_API_KEY GOOGLE_API_KEY" reads "GEMINI_API_KEY (or GOOGLE_API_KEY)" */
         char vars[192];
         const char *list = prov->api_key_env ? prov->api_key_env : "";
@@ -11151,6 +11482,7 @@ AILIB_API ailib_client *ailib_client_create(const ailib_client_desc *desc, ailib
     if (c->tp == ailib_transport_curl()) ailib_global_init();
     c->tpi = c->tp->create(c->tp->user, &tc, err);
     if (!c->tpi) goto fail;
+    if (ailib__headers_init(c, desc, err) != AILIB_OK) goto fail;
     if (ailib__features_init(c, desc, err) != AILIB_OK) goto fail;
     if (c->log) {
         char where[300];
@@ -11201,6 +11533,7 @@ static void ailib__client_free(ailib_client *c) {
     if (c->api_key) { memset(c->api_key, 0, strlen(c->api_key)); ailib__free(&a, c->api_key); }
     ailib__free(&a, c->api_version);
     ailib__free(&a, c->proxy);
+    ailib__headers_free(c);
     ailib__free(&a, c);
 }
 
@@ -11493,7 +11826,13 @@ static void ailib__call_attempt(ailib_call *call) {
     call->state = AILIB__RECEIVE;
     call->attempt++;
     call->attempt_open = 1;
-    if (call->canned) { call->canned_due = 1; return; }   /* played by the next poll */
+    if ((r = ailib__hook_send(call)) != AILIB_OK) { call->result = r; ailib__call_retry_or_done(call); return; }
+    if (call->canned) {                                    /* played by the next polls */
+        call->canned->next = 0;
+        call->canned->started = 0;
+        call->canned_due = 1;
+        return;
+    }
     r = c->tp->start(c->tpi, &call->wr, &ailib__call_cbs, call, &call->handle, &call->err);
     if (r != AILIB_OK) {
         call->handle = NULL;
@@ -11502,31 +11841,52 @@ static void ailib__call_attempt(ailib_call *call) {
     }
 }
 
-/* A reply from memory, through the same callbacks as the transport's. */
-static void ailib__canned_play(ailib_call *call) {
+/* When the next step of a reply from memory is due: its status and headers, or its next chunk. */
+static int64_t ailib__canned_due(const ailib_call *call) {
     const ailib__canned *cn = call->canned;
-    const char *h = ailib__buf_str(&cn->headers), *end = h + cn->headers.len;
-    call->canned_due = 0;
-    ailib__cb_status(call, cn->status);
-    while (h < end) {
-        const char *nl = (const char *)memchr(h, '\n', (size_t)(end - h)), *colon, *v;
-        if (!nl) nl = end;
-        colon = (const char *)memchr(h, ':', (size_t)(nl - h));
-        if (colon) {
-            for (v = colon + 1; v < nl && (*v == ' ' || *v == '\t'); v++) {}
-            ailib__cb_header(call, h, (size_t)(colon - h), v, (size_t)(nl - v));
+    if (!cn->started) return call->attempt_start + cn->head_ms;
+    return call->attempt_start + (cn->n && cn->next < cn->n ? cn->at[cn->next] : 0);
+}
+
+/* A reply from memory, through the same callbacks as the transport's: what is due by now. */
+static void ailib__canned_play(ailib_call *call, int64_t now) {
+    ailib__canned *cn = call->canned;
+    size_t chunks = cn->n ? cn->n : 1;
+    if (now < ailib__canned_due(call)) return;
+    if (!cn->started) {
+        const char *h = ailib__buf_str(&cn->headers), *end = h + cn->headers.len;
+        cn->started = 1;
+        if (cn->status) ailib__cb_status(call, cn->status);
+        while (h < end) {
+            const char *nl = (const char *)memchr(h, '\n', (size_t)(end - h)), *colon, *v;
+            if (!nl) nl = end;
+            colon = (const char *)memchr(h, ':', (size_t)(nl - h));
+            if (colon) {
+                for (v = colon + 1; v < nl && (*v == ' ' || *v == '\t'); v++) {}
+                ailib__cb_header(call, h, (size_t)(colon - h), v, (size_t)(nl - v));
+            }
+            h = nl + (nl < end);
         }
-        h = nl + (nl < end);
     }
-    if (cn->body.len && ailib__cb_body(call, cn->body.p, cn->body.len)) {
-        ailib__cb_done(call, call->cancelled ? AILIB_CANCELLED : AILIB_OK, "stopped");
-        return;
+    while (cn->next < chunks && now >= ailib__canned_due(call)) {
+        size_t from = cn->n && cn->next ? cn->ends[cn->next - 1] : 0, to = cn->n ? cn->ends[cn->next] : cn->body.len;
+        cn->next++;
+        if (to > cn->body.len) to = cn->body.len;
+        if (to > from && ailib__cb_body(call, cn->body.p + from, to - from)) {
+            call->canned_due = 0;
+            ailib__cb_done(call, call->cancelled ? AILIB_CANCELLED : AILIB_OK, "stopped");
+            return;
+        }
     }
-    ailib__cb_done(call, AILIB_OK, "");
+    if (cn->next < chunks) return;
+    call->canned_due = 0;
+    if (cn->end == AILIB_CANCELLED) return;     /* left open, as it was when recorded */
+    ailib__cb_done(call, cn->end, cn->end_msg);
 }
 
 /* The attempt hook, once per attempt, whatever ended it. */
 static void ailib__attempt_closed(ailib_call *call) {
+    call->canned_due = 0;
     if (!call->attempt_open) return;
     call->attempt_open = 0;
     ailib__hook_attempt(call);
@@ -11566,7 +11926,7 @@ static void ailib__call_retry_or_done(ailib_call *call) {
     int retry = call->err.retryable;
     ailib__attempt_closed(call);
     if (call->should_retry >= 0 && call->status) retry = call->should_retry;
-    if (call->cancelled || call->delivered || call->attempt > c->max_retries || !retry) { ailib__call_fail(call); return; }
+    if (call->cancelled || call->delivered || call->attempt > call->max_retries || !retry) { ailib__call_fail(call); return; }
     if (call->err.retry_after_ms > c->max_retry_wait_ms) {
         /* a wait longer than the caller allows: give the hint back instead of parking the call */
         size_t ml = strlen(call->err.message);
@@ -11579,7 +11939,7 @@ static void ailib__call_retry_or_done(ailib_call *call) {
     call->retry_at = ailib__now_ms() + ailib__backoff_ms(call);
     if (call->retry_at >= call->deadline) { ailib__call_fail(call); return; }
     ailib__log(c, AILIB_LOG_WARN, "%s failed (%s), retry %d of %d in %lld ms", call->ep.provider->name, ailib_result_name(call->result),
-               call->attempt, c->max_retries, (long long)(call->retry_at - ailib__now_ms()));
+               call->attempt, call->max_retries, (long long)(call->retry_at - ailib__now_ms()));
     if (call->handle) { c->tp->release(c->tpi, call->handle); call->handle = NULL; }
     call->state = AILIB__RETRY_WAIT;
 }
@@ -11616,8 +11976,8 @@ static void ailib__call_timers(ailib_call *call, int64_t now) {
     if (call->state == AILIB__RETRY_WAIT && now >= call->retry_at) { ailib__call_attempt(call); return; }
     if (call->state != AILIB__RECEIVE) return;
     if (now >= call->deadline) {
-        call->result = ailib__fail(&call->err, AILIB_TIMEOUT, "the call took longer than %lld ms: raise desc.timeout_ms",
-                                   (long long)c->timeout_ms);
+        call->result = ailib__fail(&call->err, AILIB_TIMEOUT, "the call took longer than %lld ms: raise %s",
+                                   (long long)call->timeout_ms, call->timeout_ms == c->timeout_ms ? "desc.timeout_ms" : "request.timeout_ms");
     } else if (!call->got_byte && call->first_byte_ms && now - call->attempt_start >= call->first_byte_ms) {
         call->result = ailib__fail(&call->err, AILIB_TIMEOUT, "no response from %s within %lld ms: raise desc.first_byte_timeout_ms",
                                    call->ep.provider->name, (long long)call->first_byte_ms);
@@ -11637,13 +11997,14 @@ static int ailib__next_timer(ailib_client *c, int64_t now, int cap) {
     int64_t best = cap;
     for (call = c->calls; call; call = call->next) {
         int64_t t = -1;
-        if ((call->state == AILIB__SEND || call->canned_due || AILIB__FLAG_GET(&call->cancel_req)) && call->state != AILIB__DONE) return 0;
+        if ((call->state == AILIB__SEND || AILIB__FLAG_GET(&call->cancel_req)) && call->state != AILIB__DONE) return 0;
         if (call->state == AILIB__RETRY_WAIT) t = call->retry_at;
         else if (call->state == AILIB__QUEUED) t = call->wake_at && call->wake_at < call->deadline ? call->wake_at : call->deadline;
         else if (call->state == AILIB__RECEIVE) {
             t = call->deadline;
             if (!call->got_byte && call->first_byte_ms && call->attempt_start + call->first_byte_ms < t) t = call->attempt_start + call->first_byte_ms;
             if (call->got_byte && call->idle_ms && call->last_byte + call->idle_ms < t) t = call->last_byte + call->idle_ms;
+            if (call->canned_due && ailib__canned_due(call) < t) t = ailib__canned_due(call);
         }
         if (t >= 0 && t - now < best) best = t - now;
     }
@@ -11665,8 +12026,10 @@ static void ailib__calls_tick(ailib_client *c) {
         if (call->state != AILIB__DONE && AILIB__FLAG_GET(&call->cancel_req)) ailib__call_cancel_now(call);
         else if (call->state == AILIB__SEND) ailib__call_attempt(call);
         else if (call->state == AILIB__QUEUED) { if (!call->wake_at || now >= call->wake_at || now >= call->deadline) ailib__call_unqueue(call, now); }
-        else if (call->state == AILIB__RECEIVE && call->canned_due) ailib__canned_play(call);
-        else ailib__call_timers(call, now);
+        else {
+            if (call->state == AILIB__RECEIVE && call->canned_due) ailib__canned_play(call, now);
+            ailib__call_timers(call, now);
+        }
         if (call->orphan && call->state == AILIB__DONE) ailib__call_free(call);
     }
 }
@@ -11721,7 +12084,7 @@ static void ailib__call_launch(ailib_client *c, ailib_call *call) {
     if (c->calls) c->calls->prev = call;
     c->calls = call;
     c->active++;
-    call->deadline = ailib__now_ms() + c->timeout_ms;
+    call->deadline = ailib__now_ms() + call->timeout_ms;
     if (call->state == AILIB__QUEUED) return;     /* a feature holds it: the poll asks again */
     if (c->in_cb) call->state = AILIB__SEND;     /* inside a callback the transport is busy: the poll starts it */
     else ailib__call_attempt(call);
@@ -11748,6 +12111,8 @@ static void ailib__frame_end(ailib_client *c) {
 /* A non-chat exchange (embeddings, model list) through the same engine: retries, timeouts
    and error mapping included. Takes over wr; on success *status and *body (caller frees
    with the client's allocator) hold the answer. */
+static void ailib__call_release(ailib_call *call);
+
 static ailib_result ailib__raw_call(ailib_client *c, ailib_wire_request *wr, int *status, ailib__buf *body, ailib_error *err) {
     ailib_call *call;
     ailib_result r;
@@ -11764,9 +12129,12 @@ static ailib_result ailib__raw_call(ailib_client *c, ailib_wire_request *wr, int
     call->ep = c->ep;
     call->req_arena.alloc = c->alloc;
     call->start_ms = ailib__now_ms();
+    call->timeout_ms = c->timeout_ms;
+    call->max_retries = c->max_retries;
     call->wr = *wr;
     memset(wr, 0, sizeof *wr);
     ailib__call_timeouts(c, call, 0);
+    if ((r = ailib__headers_apply(call, NULL, err)) != AILIB_OK) { ailib__call_release(call); return r; }
     ailib__call_launch(c, call);
     c->frames++;
     ailib__wait(c, call);
@@ -11902,6 +12270,7 @@ static ailib_result ailib__call_build(ailib_call *call, ailib_error *err) {
     ailib_result r;
     ailib_wire_request_deinit(&call->wr);
     if ((r = ailib_wire_request_build(&call->ep, &call->req, call->desc.stream, &call->wr, err)) != AILIB_OK) return r;
+    if ((r = ailib__headers_apply(call, &call->req, err)) != AILIB_OK) return r;
     if (call->desc.stream) {
         if (call->stream && call->stream->prov->protocol != p->protocol) { ailib_stream_destroy(call->stream); call->stream = NULL; }
         if (!call->stream && c->spare && c->spare->prov->protocol == p->protocol) {
@@ -11940,7 +12309,7 @@ static void ailib__call_unqueue(ailib_call *call, int64_t now) {
     ailib_result r;
     if (now >= call->deadline) {
         call->result = ailib__fail(&call->err, AILIB_TIMEOUT, "the call waited in the queue longer than %lld ms: raise "
-                                   "desc.timeout_ms or the limits that hold it", (long long)call->client->timeout_ms);
+                                   "desc.timeout_ms (or request.timeout_ms) or the limits that hold it", (long long)call->timeout_ms);
         ailib__call_done(call);
         return;
     }
@@ -11969,6 +12338,8 @@ AILIB_API ailib_result ailib_chat_start(ailib_client *c, const ailib_request *re
     if (!out) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_chat_start: out is NULL");
     *out = NULL;
     if (!c || !req) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_chat_start: client and request are required");
+    if (req->header_count && (r = ailib__headers_check(req->headers, req->header_count, c->allow_auth_headers, "request.headers", err)) != AILIB_OK)
+        return r;
     local = *req;
     if (local.model && *local.model) {
         const char *slash = strchr(local.model, '/');
@@ -11984,6 +12355,8 @@ AILIB_API ailib_result ailib_chat_start(ailib_client *c, const ailib_request *re
     call->ep = c->ep;
     call->req_arena.alloc = c->alloc;
     call->start_ms = ailib__now_ms();
+    call->timeout_ms = req->timeout_ms > 0 ? ailib__ms_setting(req->timeout_ms, 0) : c->timeout_ms;
+    call->max_retries = req->max_retries < 0 ? 0 : req->max_retries ? req->max_retries : c->max_retries;
     ailib_error_clear(&call->err);
     if (desc) call->desc = *desc;
     if (c->nfeat) {
@@ -12214,6 +12587,161 @@ AILIB_API char *ailib_quick_chat(const char *model, const char *prompt, ailib_er
     ailib_response_destroy(r);
     ailib_client_destroy(c);
     return out;
+}
+
+/* >>headers: extra request headers, the User-Agent, per-request overrides (core) ============== */
+
+/* Every request says who sends it unless a header replaces it (an empty value removes it). */
+static const char ailib__user_agent[] = "ailib/" AILIB_VERSION_STRING;
+
+/* 1 for the headers that carry a provider credential: setting one replaces or doubles the
+   key's header, so desc.allow_auth_headers has to ask for it. */
+static int ailib__hdr_is_auth(const char *n) {
+    size_t l = strlen(n);
+    return ailib__ieq(n, l, "authorization") || ailib__ieq(n, l, "proxy-authorization") || ailib__ieq(n, l, "x-api-key") ||
+           ailib__ieq(n, l, "api-key") || ailib__ieq(n, l, "x-goog-api-key");
+}
+
+/* An RFC 9110 token: what a header name may be made of. */
+static int ailib__hdr_token(const char *n) {
+    if (!n || !*n) return 0;
+    for (; *n; n++) {
+        unsigned char ch = (unsigned char)*n;
+        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || strchr("!#$%&'*+-.^_`|~", ch)))
+            return 0;
+    }
+    return 1;
+}
+
+/* Checks a list of extra headers (desc.headers or request.headers, named by what). Bad input
+   is refused with the entry's index and what to change; no header can split a request or
+   quietly replace the key's. */
+static ailib_result ailib__headers_check(const ailib_http_header *h, size_t n, int allow_auth, const char *what, ailib_error *err) {
+    ailib_result code = strcmp(what, "desc.headers") == 0 ? AILIB_CONFIGURATION : AILIB_INVALID_ARGUMENT;
+    size_t i;
+    if (n && !h) return ailib__fail(err, code, "%s is NULL but its count is %lu", what, (unsigned long)n);
+    if (n > AILIB_MAX_HEADERS) return ailib__fail(err, code, "%s has %lu entries: at most %d headers go in a request", what,
+                                                  (unsigned long)n, AILIB_MAX_HEADERS);
+    for (i = 0; i < n; i++) {
+        const char *name = h[i].name, *bad;
+        size_t nl;
+        if (!ailib__hdr_token(name))
+            return ailib__fail(err, code, "%s[%lu] has %s: a header name is letters, digits and !#$%%&'*+-.^_`|~", what,
+                               (unsigned long)i, !name || !*name ? "no name" : "a name that is not an HTTP token");
+        if ((bad = ailib__ctl_byte(h[i].value)) != NULL)
+            return ailib__fail(err, code, "%s[%lu] ('%.64s') has a %s in its value: remove it", what, (unsigned long)i, name,
+                               *bad == '\r' || *bad == '\n' ? "line break (CR or LF)" : "control character");
+        nl = strlen(name);
+        if (ailib__ieq(name, nl, "content-length") || ailib__ieq(name, nl, "transfer-encoding"))
+            return ailib__fail(err, code, "%s[%lu] sets '%s': the transport frames the body itself, leave it out", what,
+                               (unsigned long)i, name);
+        if (!allow_auth && ailib__hdr_is_auth(name))
+            return ailib__fail(err, code, "%s[%lu] sets '%s', a credential header: set desc.allow_auth_headers = 1 if it is "
+                               "meant to carry the auth (a gateway's, a token's), or pass the key as desc.api_key", what,
+                               (unsigned long)i, name);
+    }
+    return AILIB_OK;
+}
+
+/* 1 when desc.headers brings the auth itself (allowed, and a credential header with a value):
+   the client then needs no key. */
+static int ailib__headers_carry_auth(const ailib_client_desc *desc) {
+    size_t i;
+    if (!desc->allow_auth_headers || !desc->headers) return 0;
+    for (i = 0; i < desc->header_count; i++)
+        if (desc->headers[i].name && ailib__hdr_is_auth(desc->headers[i].name) && desc->headers[i].value && *desc->headers[i].value)
+            return 1;
+    return 0;
+}
+
+/* The client's copy of desc.headers: one block, the array then the strings. */
+static ailib_result ailib__headers_init(ailib_client *c, const ailib_client_desc *desc, ailib_error *err) {
+    size_t i, bytes = 0, o;
+    ailib_result r;
+    c->allow_auth_headers = desc->allow_auth_headers != 0;
+    if (!desc->header_count) return AILIB_OK;
+    if ((r = ailib__headers_check(desc->headers, desc->header_count, c->allow_auth_headers, "desc.headers", err)) != AILIB_OK) return r;
+    for (i = 0; i < desc->header_count; i++)
+        bytes += strlen(desc->headers[i].name) + 1 + (desc->headers[i].value ? strlen(desc->headers[i].value) : 0) + 1;
+    c->headers = (ailib_http_header *)ailib__malloc(&c->alloc, desc->header_count * sizeof *c->headers);
+    c->header_store = (char *)ailib__malloc(&c->alloc, bytes);
+    if (!c->headers || !c->header_store) return ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory");
+    for (i = 0, o = 0; i < desc->header_count; i++) {
+        const char *v = desc->headers[i].value ? desc->headers[i].value : "";
+        size_t nl = strlen(desc->headers[i].name) + 1, vl = strlen(v) + 1;
+        memcpy(c->header_store + o, desc->headers[i].name, nl);
+        c->headers[i].name = c->header_store + o;
+        o += nl;
+        memcpy(c->header_store + o, v, vl);
+        c->headers[i].value = c->header_store + o;
+        o += vl;
+    }
+    c->header_count = desc->header_count;
+    return AILIB_OK;
+}
+
+static void ailib__headers_free(ailib_client *c) {
+    ailib__free(&c->alloc, c->headers);
+    ailib__free(&c->alloc, c->header_store);
+    c->headers = NULL;
+    c->header_store = NULL;
+    c->header_count = 0;
+}
+
+/* Header names compare without regard to case. */
+static int ailib__hdr_same(const char *a, const char *b) {
+    for (; *a && *b; a++, b++) if (tolower((unsigned char)*a) != tolower((unsigned char)*b)) return 0;
+    return *a == *b;
+}
+
+/* Sets a header of the built request: replaces one of the same name (any case), removes it
+   when value is empty, else appends. The strings must outlive the call's attempts. */
+static ailib_result ailib__wr_set(ailib_wire_request *wr, const char *name, const char *value, ailib_error *err) {
+    size_t i;
+    for (i = 0; i < wr->header_count; i++) {
+        if (ailib__hdr_same(wr->headers[i].name, name)) {
+            if (!*value) {
+                memmove(&wr->headers[i], &wr->headers[i + 1], (wr->header_count - i - 1) * sizeof wr->headers[0]);
+                wr->header_count--;
+            } else {
+                wr->headers[i].name = name;
+                wr->headers[i].value = value;
+            }
+            return AILIB_OK;
+        }
+    }
+    if (!*value) return AILIB_OK;
+    if (wr->header_count == AILIB_MAX_HEADERS)
+        return ailib__fail(err, AILIB_TOO_LARGE, "more than %d request headers with '%.64s' (the provider's own, User-Agent, "
+                           "desc.headers, request.headers and interceptors' together): send fewer", AILIB_MAX_HEADERS, name);
+    wr->headers[wr->header_count].name = name;
+    wr->headers[wr->header_count].value = value;
+    wr->header_count++;
+    return AILIB_OK;
+}
+
+/* The headers a built request gets on top of the provider's: the User-Agent, desc.headers,
+   then request.headers (req, when a chat). Client strings live as long as the client; a
+   request's are copied into the call's arena unless the call keeps its own request. */
+static ailib_result ailib__headers_apply(ailib_call *call, const ailib_request *req, ailib_error *err) {
+    ailib_client *c = call->client;
+    ailib_wire_request *wr = &call->wr;
+    ailib_result r;
+    size_t i;
+    if ((r = ailib__wr_set(wr, "User-Agent", ailib__user_agent, err)) != AILIB_OK) return r;
+    for (i = 0; i < c->header_count; i++)
+        if ((r = ailib__wr_set(wr, c->headers[i].name, c->headers[i].value, err)) != AILIB_OK) return r;
+    if (!req || !req->headers) return AILIB_OK;
+    for (i = 0; i < req->header_count; i++) {
+        const char *n = req->headers[i].name, *v = req->headers[i].value ? req->headers[i].value : "";
+        if (!call->keep_req) {
+            n = ailib__arena_strn(&call->req_arena, n, strlen(n));
+            v = ailib__arena_strn(&call->req_arena, v, strlen(v));
+            if (!n || !v) return ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory");
+        }
+        if ((r = ailib__wr_set(wr, n, v, err)) != AILIB_OK) return r;
+    }
+    return AILIB_OK;
 }
 
 #ifdef __cplusplus
