@@ -9,7 +9,7 @@ HDRS    := ailib.h ailib_providers.h
 TEST_ALL := tests/impl.c tests/runner.c tests/replay.c tests/mockctl.c $(TEST_SRC)
 TEST_HDR := tests/test.h tests/replay.h tests/mockctl.h
 
-.PHONY: all test unit matrix asan valgrind tsan mock-smoke cli bench demo clean deps tools examples
+.PHONY: all test unit unit-intercept matrix asan valgrind tsan mock-smoke cli bench demo clean deps tools examples
 
 all: $(B)/tests tools
 
@@ -35,6 +35,15 @@ $(B)/test_registry.h: $(TEST_SRC) | $(B)
 $(B)/tests: $(TEST_ALL) $(TEST_HDR) $(HDRS) $(B)/test_registry.h
 	$(CC) -std=c99 -D_POSIX_C_SOURCE=200809L $(CFLAGS) $(WARN) -I$(B) -I. $(TEST_ALL) -o $@ $(LIBS)
 
+# The suite with AILIB_ENABLE_INTERCEPTORS=1: the interceptor tests run (the plain build skips
+# them) and every other test passes with the chain compiled in.
+$(B)/tests-intercept: $(TEST_ALL) $(TEST_HDR) $(HDRS) $(B)/test_registry.h
+	$(CC) -std=c99 -D_POSIX_C_SOURCE=200809L -DAILIB_ENABLE_INTERCEPTORS=1 $(CFLAGS) $(WARN) -I$(B) -I. $(TEST_ALL) -o $@ $(LIBS)
+
+$(B)/tests-asan-intercept: $(TEST_ALL) $(TEST_HDR) $(HDRS) $(B)/test_registry.h
+	clang -std=c99 -D_POSIX_C_SOURCE=200809L -DAILIB_ENABLE_INTERCEPTORS=1 -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
+	  -fno-omit-frame-pointer $(WARN) -I$(B) -I. $(TEST_ALL) -o $@ $(LIBS)
+
 $(B)/tests-asan: $(TEST_ALL) $(TEST_HDR) $(HDRS) $(B)/test_registry.h
 	clang -std=c99 -D_POSIX_C_SOURCE=200809L -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
 	  -fno-omit-frame-pointer $(WARN) -I$(B) -I. $(TEST_ALL) -o $@ $(LIBS)
@@ -51,14 +60,23 @@ unit: $(B)/tests $(B)/ailib-mock $(B)/locale/de_DE.UTF-8
 	@echo "== unit, replay and loopback integration tests"
 	@LOCPATH=$(CURDIR)/$(B)/locale ./$(B)/tests
 
-asan: $(B)/tests-asan $(B)/ailib-mock $(B)/locale/de_DE.UTF-8
+unit-intercept: $(B)/tests-intercept $(B)/ailib-mock $(B)/locale/de_DE.UTF-8
+	@echo "== the suite again with AILIB_ENABLE_INTERCEPTORS=1"
+	@LOCPATH=$(CURDIR)/$(B)/locale ./$(B)/tests-intercept
+
+asan: $(B)/tests-asan $(B)/tests-asan-intercept $(B)/ailib-mock $(B)/locale/de_DE.UTF-8
 	@echo "== all tests under AddressSanitizer + UndefinedBehaviorSanitizer"
 	@LOCPATH=$(CURDIR)/$(B)/locale LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ./$(B)/tests-asan --quick
+	@echo "== the interceptor and header tests under ASan + UBSan, AILIB_ENABLE_INTERCEPTORS=1"
+	@LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ./$(B)/tests-asan-intercept --quick intercept_ headers_
 
-valgrind: $(B)/tests $(B)/ailib-mock $(B)/locale/de_DE.UTF-8
+valgrind: $(B)/tests $(B)/tests-intercept $(B)/ailib-mock $(B)/locale/de_DE.UTF-8
 	@echo "== all tests under valgrind"
 	@LOCPATH=$(CURDIR)/$(B)/locale AILIB_TEST_QUICK=1 valgrind -q --suppressions=$(CURDIR)/tests/valgrind.supp --error-exitcode=99 --leak-check=full --show-leak-kinds=all \
 	  --errors-for-leak-kinds=all ./$(B)/tests
+	@echo "== the interceptor tests under valgrind, AILIB_ENABLE_INTERCEPTORS=1"
+	@AILIB_TEST_QUICK=1 valgrind -q --suppressions=$(CURDIR)/tests/valgrind.supp --error-exitcode=99 --leak-check=full --show-leak-kinds=all \
+	  --errors-for-leak-kinds=all ./$(B)/tests-intercept intercept_
 
 tsan: $(B)/tsan-threads $(B)/ailib-mock
 	@echo "== one client per thread on 4 threads under ThreadSanitizer"
@@ -87,7 +105,7 @@ matrix:
 
 # The last line printed is the plain run's own "N passed, N failed" summary.
 test: deps
-	@$(MAKE) --no-print-directory matrix mock-smoke cli asan valgrind tsan examples
+	@$(MAKE) --no-print-directory matrix mock-smoke cli asan valgrind tsan examples unit-intercept
 	@$(MAKE) --no-print-directory unit
 
 demo: deps
