@@ -13191,15 +13191,18 @@ static int ailib__hdr_secret(const char *name, size_t n) {
 
 /* The secrets of one exchange: the client's key and the value of every credential header
    (and the part after its scheme word: "Bearer sk-..." gives "sk-..." too). All are
-   NUL-terminated; shorter than 4 bytes they cannot be told from text and are not kept. */
+   NUL-terminated. Shorter than 8 bytes they are no recognizable key but could be ordinary
+   words of a body ("mock", "test"), which a cut would corrupt: those are not looked for in
+   text (credential headers show "***" whatever their length). */
 #define AILIB__SECRETS_MAX (2 * AILIB_MAX_HEADERS + 2)
+#define AILIB__SECRET_MIN 8
 typedef struct ailib__secrets { const char *s[AILIB__SECRETS_MAX]; int n; } ailib__secrets;
 
 static void ailib__secrets_add(ailib__secrets *sx, const char *v) {
     const char *sp;
-    if (!v || strlen(v) < 4 || sx->n == AILIB__SECRETS_MAX) return;
+    if (!v || strlen(v) < AILIB__SECRET_MIN || sx->n == AILIB__SECRETS_MAX) return;
     sx->s[sx->n++] = v;
-    if ((sp = strrchr(v, ' ')) != NULL && strlen(sp + 1) >= 4 && sx->n < AILIB__SECRETS_MAX) sx->s[sx->n++] = sp + 1;
+    if ((sp = strrchr(v, ' ')) != NULL && strlen(sp + 1) >= AILIB__SECRET_MIN && sx->n < AILIB__SECRETS_MAX) sx->s[sx->n++] = sp + 1;
 }
 
 static void ailib__secrets_of(ailib__secrets *sx, const ailib_client *c, const ailib_wire_request *wr) {
@@ -14460,10 +14463,11 @@ static ailib_result ailib__tap_install(ailib__chain *ch, ailib_error *err) {
     return AILIB_OK;
 }
 
-static void ailib__jw_head_pairs(ailib_json_writer *w, const char *h, size_t len, int from_lines) {
+/* "Name: value\n" lines as [[name, value], ...], credential values as "***". */
+static void ailib__jw_head_pairs(ailib_json_writer *w, const char *h, size_t len) {
     const char *end = h + len;
     ailib_json_write_array_begin(w);
-    while (from_lines && h < end) {
+    while (h < end) {
         const char *nl = (const char *)memchr(h, '\n', (size_t)(end - h)), *colon, *v;
         if (!nl) nl = end;
         colon = (const char *)memchr(h, ':', (size_t)(nl - h));
@@ -14527,7 +14531,7 @@ static void ailib__cassette_record(ailib_cassette *cas, ailib_client *c, ailib__
     ailib_json_write_key(&w, "head_ms");
     ailib_json_write_int(&w, x->head_ms < 0 ? 0 : x->head_ms);
     ailib_json_write_key(&w, "headers");
-    ailib__jw_head_pairs(&w, ailib__buf_str(&x->head), x->head.len, 1);
+    ailib__jw_head_pairs(&w, ailib__buf_str(&x->head), x->head.len);
     ailib_json_write_key(&w, "body");
     ailib__jw_bytes(&w, rbody, rl);
     ailib_json_write_key(&w, "chunks");

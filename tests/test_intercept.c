@@ -1262,6 +1262,75 @@ static void cassette_in_memory_and_bad_text(void) {
     EXPECT_TRUE(strstr(err.message, "last chunk") != NULL);
 }
 
+/* A cache above a replaying cassette keeps what the cassette played, as it keeps what the
+   network gave: the second identical request is a cache hit in the replay as it was live. And
+   a key too short to tell from text (4 bytes) is not cut out of the bodies it appears in. */
+static void cassette_under_a_cache(void) {
+    mock_server own;
+    char path[256];
+    ailib_client_desc d;
+    ailib_cassette *cas;
+    ailib_cache *k;
+    ailib_client *c;
+    ailib_message msg;
+    ailib_request req = ask(&msg, "cache over tape");
+    ailib_response *r = NULL;
+    ailib_error err;
+    ailib_cache_stats st;
+    ailib_cassette_stats cs;
+    int pass, i;
+    tmp_path(path, sizeof path, "cached.cassette");
+    ASSERT_TRUE(mock_start(&own, NULL));
+    memset(&d, 0, sizeof d);
+    d.api_key = "mock";
+    for (pass = 0; pass < 2; pass++) {
+        ASSERT_TRUE((cas = cas_open(path, pass ? AILIB_CASSETTE_REPLAY : AILIB_CASSETTE_RECORD, 0)) != NULL);
+        ASSERT_TRUE((k = ailib_cache_create(NULL, &err)) != NULL);
+        ASSERT_TRUE((c = client_at(&own, NULL, "openai/gpt-4o-mini", &d)) != NULL);
+        ASSERT_EQ(ailib_client_add_cache(c, k, &err), AILIB_OK);
+        ASSERT_EQ(ailib_client_add_cassette(c, cas, &err), AILIB_OK);
+        for (i = 0; i < 2; i++) {
+            ASSERT_EQ(ailib_chat_stream(c, &req, NULL, NULL, &r, &err), AILIB_OK);
+            EXPECT_STR_EQ(ailib_response_text(r, NULL), "Hello from ailib-mock. You said: cache over tape");
+            ailib_response_destroy(r);
+        }
+        ailib_cache_get_stats(k, &st);
+        EXPECT_EQ(st.hits, 1);
+        ailib_cassette_get_stats(cas, &cs);
+        EXPECT_EQ(pass ? cs.played : cs.recorded, 1);
+        EXPECT_EQ(cs.unmatched, 0);
+        ailib_client_destroy(c);
+        ailib_cache_destroy(k);
+        ailib_cassette_close(cas, NULL);
+        if (pass == 0) mock_stop(&own);
+    }
+    remove(path);
+}
+
+static ailib_result refuse_request(void *user, ailib_hook_info *info, const ailib_wire_request *wr, ailib_error *err) {
+    (void)user; (void)info; (void)wr;
+    snprintf(err->message, sizeof err->message, "the request hook says no");
+    return AILIB_UNSUPPORTED;
+}
+
+/* A refusal from on_request reaches the caller with its message (it once came back empty). */
+static void chain_refuse_on_request(void) {
+    ailib_client *c = mclient(NULL);
+    ailib_interceptor ic;
+    ailib_message msg;
+    ailib_request req = ask(&msg, "x");
+    ailib_response *r = NULL;
+    ailib_error err;
+    ASSERT_TRUE(c != NULL);
+    memset(&ic, 0, sizeof ic);
+    ic.on_request = refuse_request;
+    ASSERT_EQ(ailib_client_add_interceptor(c, &ic, &err), AILIB_OK);
+    EXPECT_EQ(ailib_chat(c, &req, &r, &err), AILIB_UNSUPPORTED);
+    EXPECT_EQ(err.code, AILIB_UNSUPPORTED);
+    EXPECT_STR_EQ(err.message, "the request hook says no");
+    ailib_client_destroy(c);
+}
+
 #endif /* AILIB_ENABLE_INTERCEPTORS */
 
 TEST(intercept_chain_order_unary) { ICPT_RUN(chain_order_unary); }
@@ -1283,3 +1352,5 @@ TEST(intercept_cassette_record_missing) { ICPT_RUN(cassette_record_missing); }
 TEST(intercept_cassette_retries_and_failures) { ICPT_RUN(cassette_retries_and_failures); }
 TEST(intercept_cassette_pace_and_open_ends) { ICPT_RUN(cassette_pace_and_open_ends); }
 TEST(intercept_cassette_in_memory_and_bad_text) { ICPT_RUN(cassette_in_memory_and_bad_text); }
+TEST(intercept_cassette_under_a_cache) { ICPT_RUN(cassette_under_a_cache); }
+TEST(intercept_refuse_on_request) { ICPT_RUN(chain_refuse_on_request); }
