@@ -12790,6 +12790,8 @@ typedef struct ailib__chain {
 /* What the chain keeps per call. */
 typedef struct ailib__icall {
     ailib__chain *ch;
+    int n;                           /* interceptors when the call started (the chain may grow
+                                        while a finished call waits for ailib_call_finish) */
     ailib_endpoint ep;               /* info->endpoint: call->ep without the key */
     int answered_by;                 /* the interceptor that answered this endpoint, -1 none */
     int answer_kept;                 /* on_error answered: the next before_send round keeps it */
@@ -12827,7 +12829,7 @@ static ailib__icall *ailib__icall_of(const ailib_hook_info *info) {
 /* Every info of the call gets the fields that changed. */
 static void ailib__icall_sync(ailib__icall *ic, ailib_call *call, int attempt) {
     int i;
-    for (i = 0; i < ic->ch->n; i++) {
+    for (i = 0; i < ic->n; i++) {
         ailib_hook_info *in = &ic->info[i];
         in->attempt = attempt;
         in->fallbacks = call->fallbacks;
@@ -12843,6 +12845,7 @@ static ailib__icall *ailib__icall_new(ailib__chain *ch, ailib_call *call) {
     if (!ic) return NULL;
     memset(ic, 0, sizeof *ic + (n - 1) * sizeof(ailib_hook_info));
     ic->ch = ch;
+    ic->n = ch->n;
     ic->answered_by = -1;
     for (i = 0; i < ch->n; i++) {
         ic->info[i].call = call;
@@ -12902,7 +12905,7 @@ static ailib_result ailib__icpt_prepare(void *state, ailib_call *call) {
     ic->source = NULL;
     ic->cap_want = ic->cap_ok = 0;
     ailib__icall_sync(ic, call, call->attempt + 1);
-    for (i = 0; i < ch->n && ic->answered_by < 0; i++) {
+    for (i = 0; i < ic->n && ic->answered_by < 0; i++) {
         const ailib__ientry *e = &ch->e[i];
         if (!e->pub.before_send) continue;
         ic->phase = AILIB__IP_BEFORE;
@@ -12925,7 +12928,7 @@ static ailib_result ailib__icpt_request(void *state, ailib_call *call) {
     ailib_result r = AILIB_OK;
     int i;
     if (!ic || ic->answered_by >= 0) return AILIB_OK;     /* answered before it was built: nothing goes out */
-    for (i = 0; i < ch->n && ic->answered_by < 0; i++) {
+    for (i = 0; i < ic->n && ic->answered_by < 0; i++) {
         const ailib__ientry *e = &ch->e[i];
         if (!e->pub.on_request) continue;
         ic->phase = AILIB__IP_REQUEST;
@@ -12967,7 +12970,7 @@ static int ailib__icpt_event(void *state, ailib_call *call, ailib_event *ev) {
     ailib__icall *ic;
     int i, drop = 0;
     if (!ch->any_event || !(ic = (ailib__icall *)call->fdata[ch->slot])) return 0;
-    for (i = ch->n - 1; i >= 0 && !drop; i--) {
+    for (i = ic->n - 1; i >= 0 && !drop; i--) {
         const ailib__ientry *e = &ch->e[i];
         if (!e->pub.on_event) continue;
         if (e->kind == AILIB__IK_USER) AILIB__USER_HOOK(call->client, drop = e->pub.on_event(e->pub.user, &ic->info[i], ev));
@@ -12991,7 +12994,7 @@ static void ailib__icpt_attempt(void *state, ailib_call *call) {
     int i;
     if (!ic || !ch->any_attempt) return;
     ailib__icpt_err(call, &e);
-    for (i = ch->n - 1; i >= 0; i--) {
+    for (i = ic->n - 1; i >= 0; i--) {
         const ailib__ientry *en = &ch->e[i];
         if (!en->pub.on_attempt) continue;
         if (en->kind == AILIB__IK_USER) AILIB__USER_HOOK(call->client, en->pub.on_attempt(en->pub.user, &ic->info[i], call->status, &e));
@@ -13008,7 +13011,7 @@ static int ailib__icpt_fallback(void *state, ailib_call *call) {
     int i, again = 0;
     if (!ic || ic->again >= AILIB__ICPT_AGAIN) return 0;
     ailib__icpt_err(call, &e);
-    for (i = ch->n - 1; i >= 0 && !again; i--) {
+    for (i = ic->n - 1; i >= 0 && !again; i--) {
         const ailib__ientry *en = &ch->e[i];
         int64_t wait = 0;
         int before = ic->answered_by;
@@ -13037,7 +13040,7 @@ static void ailib__icpt_run_done(ailib__chain *ch, ailib_call *call, ailib__ical
     ailib__icpt_err(call, &e);
     e.code = result;
     ailib__icall_sync(ic, call, call->attempt);
-    for (i = ch->n - 1; i >= 0; i--) {
+    for (i = ic->n - 1; i >= 0; i--) {
         const ailib__ientry *en = &ch->e[i];
         if (!en->pub.on_done) continue;
         ic->phase = AILIB__IP_OTHER;
