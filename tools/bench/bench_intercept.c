@@ -106,7 +106,8 @@ int main(void) {
     summarize(pe, RUNS, &ge);
     printf("== bench_intercept: AILIB_ENABLE_INTERCEPTORS=0 vs =1 linked in one program, thread CPU time, medians of %d runs\n", RUNS);
     printf("   the feature path (tight loops; the budgets):\n");
-    printf("     per call, the 6 hook points: off %7.2f ns  on, empty chain %7.2f ns  difference %+6.2f ns (budget <= 50; off vs off %.2f)\n",
+    printf("     per call (6 hook points; a chain adds the request copy): off %7.2f ns  on, empty chain %7.2f ns  difference %+6.2f ns"
+           " (budget <= 50; off vs off %.2f)\n",
            gc.off, gc.on, gc.diff, gc.noise);
     printf("       a chain of one interceptor (on_event only): %7.2f ns (%+.2f)\n", gc.one, gc.one - gc.off);
     printf("     per stream event, its delivery: off %7.2f ns  on, empty chain %7.2f ns  difference %+6.2f ns (budget <= 5; off vs off %.2f)\n",
