@@ -16,8 +16,9 @@ TEST_SRC := $(sort $(wildcard tests/test_*.c))
 HDRS    := ailib.h ailib_providers.h
 TEST_ALL := tests/impl.c tests/runner.c tests/replay.c tests/mockctl.c tests/fake_tp.c tools/ailib_batch.c $(TEST_SRC)
 TEST_HDR := tests/test.h tests/replay.h tests/mockctl.h tests/fake_tp.h tools/ailib_batch.h
-# The feature macros the test builds turn on (the compile matrix also runs the suite with them off)
-FEATURES ?= -DAILIB_ENABLE_ROUTING=1
+# The feature macros the test builds turn on, all of them (the compile matrix builds every
+# combination and runs the suite with them all off)
+FEATURES ?= -DAILIB_ENABLE_ROUTING=1 -DAILIB_ENABLE_INTERCEPTORS=1
 
 .PHONY: all test unit matrix asan valgrind tsan mock-smoke cli bench demo clean deps tools examples
 

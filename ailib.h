@@ -87,6 +87,13 @@
    set a feature-test macro (that file then also sees the other POSIX names), and declares
    clock_gettime itself on Linux when it comes later. The MSVC "use the _s functions" warning
    (C4996) is silenced inside the implementation only.
+   REQUEST HEADERS
+   ===============
+   Every request carries "User-Agent: ailib/<version>", the provider's auth and content
+   headers, then desc.headers (every call of the client) and request.headers (one call): a
+   name already set is replaced, an empty value removes the header. Names must be HTTP
+   tokens and values free of control bytes, so no header can split a request; credential
+   headers (Authorization, x-api-key, ...) are refused unless desc.allow_auth_headers is 1.
 
    MEMORY AND LIFETIMES
    ====================
@@ -131,7 +138,8 @@
    retry-after-ms, Gemini RetryInfo) replaces the backoff when it is at most
    desc.max_retry_wait_ms (60 s); a longer hint ends the call at once with the hint in
    err.retry_after_ms. Certificate failures (AILIB_TLS), refused URLs and replies that are
-   not HTTP are never retried. Redirects are never followed (AILIB_CONFIGURATION names the
+   not HTTP are never retried. A request may set its own deadline and retries
+   (request.timeout_ms, request.max_retries; zero keeps the client's). Redirects are never followed (AILIB_CONFIGURATION names the
    target), so keys stay with the host you named; only http and https are spoken.
 
    LIMITS, ROUTING AND BATCH
@@ -675,6 +683,10 @@ AILIB_API ailib_opti ailib_set_int(int64_t v);
 
 typedef enum ailib_tristate { AILIB_DEFAULT = 0, AILIB_ON, AILIB_OFF } ailib_tristate;
 
+/* An HTTP header line: a built request's, or one you add (ailib_client_desc.headers,
+   ailib_request.headers). */
+typedef struct ailib_http_header { const char *name; const char *value; } ailib_http_header;
+
 typedef struct ailib_request {
     const char *model;                 /* model id as the provider spells it; "provider/model"
                                           is accepted and the provider part stripped when it
@@ -693,6 +705,13 @@ typedef struct ailib_request {
     const char *extra_json;            /* (optional) JSON object merged into the body last:
                                           its members replace same-named top-level members */
     const char *user;                  /* (optional) end-user id, where the provider takes one */
+    /* per-request overrides of the client's settings; zero means the client's */
+    const ailib_http_header *headers;  size_t header_count;
+                                       /* (optional) headers for this call, after the client's
+                                          desc.headers and under the same rules; one named like
+                                          a client header replaces it, an empty value removes it */
+    int64_t timeout_ms;                /* (default: desc.timeout_ms) this call's whole-call deadline */
+    int max_retries;                   /* (default: desc.max_retries; -1: none) this call's retries */
 } ailib_request;
 
 typedef enum ailib_finish_reason {
@@ -809,8 +828,6 @@ typedef struct ailib_endpoint {
     const char *api_version;               /* (optional) Azure api-version, Anthropic version */
     const ailib_allocator *allocator;      /* (optional) */
 } ailib_endpoint;
-
-typedef struct ailib_http_header { const char *name; const char *value; } ailib_http_header;
 
 #define AILIB_MAX_HEADERS 16
 
@@ -1079,6 +1096,19 @@ typedef struct ailib_client_desc {
                                         deterministic tests and simulations; the engine's own timers
                                         (timeouts, retry waits) keep the system clock */
     void *clock_user;
+    const ailib_http_header *headers;/* (optional) headers sent with every request: Anthropic betas
+                                        (anthropic-beta), OpenAI-Organization / OpenAI-Project,
+                                        OpenRouter's HTTP-Referer / X-Title, a gateway's own header.
+                                        Requests carry "User-Agent: ailib/<version>" by default.
+                                        A name ailib also sets (User-Agent, Content-Type, ...)
+                                        replaces that header; an empty value removes it. Names
+                                        are HTTP tokens, values have no control bytes; credential
+                                        headers need allow_auth_headers. Copied at creation. */
+    size_t header_count;
+    int allow_auth_headers;          /* (default: 0) 1: desc.headers and request headers may set
+                                        Authorization, Proxy-Authorization, x-api-key, api-key or
+                                        x-goog-api-key (a gateway's or a token's auth in place of
+                                        the key; with one in desc.headers no key is required) */
 } ailib_client_desc;
 
 /* The one process-wide step (wraps curl_global_init); call before creating clients on more
@@ -1659,6 +1689,218 @@ AILIB_API const ailib_route_report *ailib_call_route(const ailib_call *call);
    returned, failed ones included); lives until the next call finishes. NULL when none. */
 AILIB_API const ailib_route_report *ailib_router_last_report(const ailib_client *router);
 #endif /* AILIB_ENABLE_ROUTING */
+#if AILIB_ENABLE_INTERCEPTORS
+/* ============================================================================================
+   >>intercept: the hook chain, a request log, a response cache, record and replay
+   ============================================================================================
+   (AILIB_ENABLE_INTERCEPTORS=1.) A client holds an ordered chain of interceptors; a router is
+   a client, so its chain sees every endpoint it goes to. Each interceptor has optional hooks,
+   run inside ailib_client_poll() (and the blocking calls) on the thread that drives the
+   client; they must not block, and may not poll the client (see THREADS AND CALLBACKS).
+
+     before_send   the normalized request, once per endpoint (the first attempt, after a fall
+                   back, after on_error asked to go again): rewrite it (strings you put in it
+                   come from ailib_intercept_strdup/alloc), refuse it (return a code), or answer
+                   it without the network (ailib_intercept_answer)
+     on_request    the built HTTP request: add or replace headers (ailib_intercept_set_header),
+                   or answer it (a cache does, keyed by these bytes)
+     on_event      each normalized stream event: look, change *ev, or return 1 to drop it
+     on_attempt    an attempt ended (the engine's retries each count): HTTP status, result
+     on_error      the call is about to fail for good (retries spent, nothing delivered):
+                   return 1 to go again from before_send after *wait_ms (answer it there, or
+                   here with ailib_intercept_answer, to turn the error into a reply)
+     on_done       the call is over, whatever happened: its result, response and error; the
+                   last hook of a call (free info->data here)
+
+   Order: before_send and on_request run first to last, and the first interceptor that
+   answers ends the walk (nothing after it sees the request); the hooks on the way back
+   (on_event, on_attempt, on_error, on_done) run last to first, every interceptor included,
+   with info->source naming who answered. An answer is played through the same decoders as
+   a reply from the network: a streamed call gets exactly the events it would have got.
+   Interceptors are added before the client's calls start (none may be running).
+
+   Built-ins, each added where you want it in the chain:
+     ailib_client_add_logger    JSON lines (a file or your function): requests, attempts,
+                                results; keys and credential headers always redacted; prompt
+                                and answer text only when asked
+     ailib_client_add_cache     an in-memory response cache (TTL, size bound) keyed by the
+                                request as it goes on the wire; streamed answers are replayed
+                                as streams
+     ailib_client_add_cassette  record the HTTP exchanges of a run to a file, replay them with
+                                no network, byte for byte with their chunk timing (tests of
+                                your application, demos, devices offline)
+   Cost with no interceptor: none (a client's chain is set up by its first interceptor). */
+
+/* What a hook knows about the call it runs for. The fields are the library's, except data. */
+typedef struct ailib_hook_info {
+    ailib_call *call;                /* the call (ailib_call_cancel works from a hook) */
+    const ailib_endpoint *endpoint;  /* where this endpoint's attempts go: provider row, base URL,
+                                        api_version; api_key is always NULL here */
+    const ailib_request *request;    /* the normalized request, as rewritten so far */
+    const char *model;               /* the model asked for */
+    int stream;                      /* 1 for a streamed call */
+    int attempt;                     /* the attempt: 1 for the first, 2 for the first retry, ...
+                                        (counted again from 1 after a fall back) */
+    int fallbacks;                   /* times the call started over (fall back, on_error) */
+    const char *source;              /* who answers the attempt: NULL the network, else the
+                                        answering interceptor's name ("cache", "cassette", ...) */
+    int64_t elapsed_ms;              /* since the call started */
+    void *data;                      /* yours: per call and interceptor, NULL at first, kept
+                                        between this call's hooks */
+} ailib_hook_info;
+
+/* An interceptor: every hook optional. Copied by ailib_client_add_interceptor. */
+typedef struct ailib_interceptor {
+    const char *name;                /* (default: "interceptor") in info->source and messages; static */
+    void *user;                      /* first argument of every hook */
+    /* return AILIB_OK to go on; another code refuses the call (fill err's message) */
+    ailib_result (*before_send)(void *user, ailib_hook_info *info, ailib_request *req, ailib_error *err);
+    ailib_result (*on_request)(void *user, ailib_hook_info *info, const ailib_wire_request *wr, ailib_error *err);
+    int (*on_event)(void *user, ailib_hook_info *info, ailib_event *ev);
+    void (*on_attempt)(void *user, ailib_hook_info *info, int http_status, const ailib_error *err);
+    int (*on_error)(void *user, ailib_hook_info *info, const ailib_error *err, int64_t *wait_ms);
+    void (*on_done)(void *user, ailib_hook_info *info, ailib_result result, const ailib_response *resp,
+                    const ailib_error *err);
+    void (*destroy)(void *user);     /* the client is destroyed (not called when the add failed) */
+} ailib_interceptor;
+
+/* Appends an interceptor to the client's chain. AILIB_INVALID_ARGUMENT while calls of the
+   client are running or from inside its callbacks; at most 16 per client. */
+AILIB_API ailib_result ailib_client_add_interceptor(ailib_client *c, const ailib_interceptor *ic, ailib_error *err);
+/* From before_send, on_request or on_error: this endpoint's attempts are answered from memory
+   with an HTTP status, header lines ("Name: value\n" each, may be NULL) and a body in the
+   provider's wire format (SSE for a streamed call). Copied. */
+AILIB_API ailib_result ailib_intercept_answer(ailib_hook_info *info, int http_status, const char *header_lines,
+                                              const char *body, size_t body_len, ailib_error *err);
+/* From on_request: sets a header of the request (replaces one of that name; an empty value
+   removes it). Credential headers are allowed here: an interceptor is explicit code. */
+AILIB_API ailib_result ailib_intercept_set_header(ailib_hook_info *info, const char *name, const char *value,
+                                                  ailib_error *err);
+/* Memory that lives as long as the call, for what before_send puts in the request. NULL
+   when out of memory. */
+AILIB_API void *ailib_intercept_alloc(ailib_hook_info *info, size_t size);
+AILIB_API char *ailib_intercept_strdup(ailib_hook_info *info, const char *s);
+
+/* --- the request log ---------------------------------------------------------------------- */
+
+/* One JSON object per line, written as things happen:
+     {"ts":"2026-05-04T10:20:30.123Z","event":"request","call":1,"provider":"openai",
+      "model":"gpt-4o-mini","stream":true,"method":"POST","url":"https://...","headers":{...},
+      "body_bytes":312}                                   (+ "body":{...} with bodies = 1)
+     {"ts":...,"event":"attempt","call":1,"attempt":1,"status":429,"result":"AILIB_RATE_LIMITED",
+      "ms":85,"source":"network","error":"..."}
+     {"ts":...,"event":"done","call":1,"result":"AILIB_OK","ms":912,"attempts":2,
+      "source":"network","model":"gpt-4o-mini-2024-07-18","finish":"stop","request_id":"...",
+      "usage":{"input":12,"output":40,"cached_input":0,"reasoning":0}}
+                                                          (+ "answer":"...", "reasoning":"...",
+                                                           "tool_calls":[...] with bodies = 1)
+   Credential headers show as "***"; the client's key and every credential header's value
+   are cut out of every line, whatever a server echoed. */
+typedef struct ailib_logger_desc {
+    const char *path;                /* append the lines to this file ... */
+    void (*write)(void *user, const char *line, size_t len);   /* ... or hand each line (ending
+                                        in "\n") to this function (one of the two is required) */
+    void *user;
+    int bodies;                      /* (default: 0) 1: also the request body, the answer text,
+                                        reasoning and tool calls (prompts and answers are private) */
+    int events;                      /* (default: 0) 1: also a line per stream event (its type and
+                                        size; its text too with bodies) */
+} ailib_logger_desc;
+
+AILIB_API ailib_result ailib_client_add_logger(ailib_client *c, const ailib_logger_desc *desc, ailib_error *err);
+
+/* --- the response cache ------------------------------------------------------------------- */
+
+/* Successful answers (2xx, complete) kept in memory and played again, as streams for streamed
+   calls. The key is the request as the cache's place in the chain sees it on the wire: the
+   provider, method, URL (credentials cut), headers other than credentials and User-Agent, and
+   the body: so the model, system prompt, every message part (text, images, audio, tool calls
+   and results, thinking), tools, tool choice, parallel tool calls, temperature, top_p, top_k,
+   presence and frequency penalties, seed, max_tokens, stop sequences, response format,
+   reasoning settings, extra_json, user, and whether the call streams (a streamed and a
+   unary call are cached apart: their bytes differ). Not in it: the API key, timeouts and
+   retries. A cache may serve several clients of one thread; it lives until
+   ailib_cache_destroy() and the last client that uses it are gone. */
+typedef struct ailib_cache ailib_cache;
+
+typedef struct ailib_cache_desc {
+    int64_t ttl_ms;                  /* (default: 0, no expiry) an entry older than this is a miss */
+    size_t max_bytes;                /* (default: 16 MiB) past it the least recently used entries
+                                        go; a larger answer is not kept */
+    const ailib_allocator *allocator;/* (optional) */
+} ailib_cache_desc;
+
+typedef struct ailib_cache_stats {
+    uint64_t hits, misses, stores, evictions, expirations;
+    size_t entries, bytes;
+} ailib_cache_stats;
+
+AILIB_API ailib_cache *ailib_cache_create(const ailib_cache_desc *desc, ailib_error *err);
+AILIB_API void ailib_cache_destroy(ailib_cache *cache);
+AILIB_API void ailib_cache_clear(ailib_cache *cache);
+AILIB_API void ailib_cache_get_stats(const ailib_cache *cache, ailib_cache_stats *out);
+AILIB_API ailib_result ailib_client_add_cache(ailib_client *c, ailib_cache *cache, ailib_error *err);
+
+/* --- record and replay: cassettes ----------------------------------------------------------- */
+
+/* A cassette holds HTTP exchanges: each request (method, URL, headers, body) and its reply
+   (status, headers, body bytes with the time each chunk arrived, how it ended: complete, a
+   network error, or left open by a timeout or a cancel). It sits next to the network
+   whatever its place in the chain, so it sees requests exactly as they go out. A request
+   is matched by method, URL path and query (the host is ignored unless
+   AILIB_CASSETTE_MATCH_HOST) and body; the n-th identical request gets the n-th reply
+   recorded for it. The file format is JSON lines (README: "Cassette files"). Keys never
+   reach it: credential headers are "***", credential URL parameters and any key a server
+   echoed are cut out. */
+typedef struct ailib_cassette ailib_cassette;
+
+typedef enum ailib_cassette_mode {
+    AILIB_CASSETTE_REPLAY = 0,       /* answer from the cassette, never the network; a request it
+                                        holds no reply for fails with AILIB_NOT_FOUND */
+    AILIB_CASSETTE_RECORD,           /* every exchange goes to the network and is written down
+                                        (the file is started afresh) */
+    AILIB_CASSETTE_RECORD_MISSING    /* replay what it holds, send and append what it does not */
+} ailib_cassette_mode;
+
+enum {
+    AILIB_CASSETTE_MATCH_HOST = 1,      /* also the scheme, host and port of the URL */
+    AILIB_CASSETTE_MATCH_ANY_BODY = 2   /* not the body: requests to one URL get its replies in order */
+};
+
+typedef struct ailib_cassette_desc {
+    ailib_cassette_mode mode;        /* (default: AILIB_CASSETTE_REPLAY) */
+    double pace;                     /* (default: 0, no waiting) replays with the recorded timing
+                                        times this: 1 as recorded, 0.5 twice as fast */
+    unsigned match;                  /* (default: 0) AILIB_CASSETTE_MATCH_* flags */
+    int repeat;                      /* (default: 0) 1: when every reply recorded for a request was
+                                        played, the last one is played again */
+    const char *text;                /* (optional) the cassette's content, instead of reading path
+                                        (a cassette bundled in your program or read by your I/O) */
+    size_t text_len;
+    const ailib_allocator *allocator;/* (optional) */
+} ailib_cassette_desc;
+
+typedef struct ailib_cassette_stats {
+    size_t exchanges;                /* held now: loaded and recorded */
+    size_t played;                   /* replies given from the cassette */
+    size_t recorded;                 /* exchanges sent to the network and added */
+    size_t unplayed;                 /* loaded exchanges never played (a test may want 0) */
+    size_t unmatched;                /* requests it held nothing for (replay mode) */
+} ailib_cassette_stats;
+
+/* Opens a cassette. path may be NULL: the cassette then lives in memory (read it back with
+   ailib_cassette_text()). A missing file is an error in REPLAY mode, an empty cassette in
+   RECORD_MISSING. Recorded exchanges are appended to the file as each one ends. */
+AILIB_API ailib_cassette *ailib_cassette_open(const char *path, const ailib_cassette_desc *desc, ailib_error *err);
+/* Gives the cassette up: it goes when the last client using it is destroyed. AILIB_OK, or
+   the first error writing the file met. */
+AILIB_API ailib_result ailib_cassette_close(ailib_cassette *cas, ailib_error *err);
+AILIB_API ailib_result ailib_client_add_cassette(ailib_client *c, ailib_cassette *cas, ailib_error *err);
+AILIB_API void ailib_cassette_get_stats(const ailib_cassette *cas, ailib_cassette_stats *out);
+/* The whole cassette in the file format (what it loaded and recorded); lives until the next
+   call on the cassette. NULL when out of memory. */
+AILIB_API const char *ailib_cassette_text(ailib_cassette *cas, size_t *len);
+#endif /* AILIB_ENABLE_INTERCEPTORS */
 
 #ifdef __cplusplus
 } /* extern "C" */
@@ -12006,9 +12248,11 @@ typedef struct ailib__feature_vt {
     void (*release)(void *state, ailib_call *call);
     /* the client is destroyed */
     void (*destroy)(void *state);
-    /* an attempt goes out now (every try: the first, retries, after a fall back; not a reply
-       answered from memory) */
-    void (*send)(void *state, ailib_call *call);
+    /* an attempt is about to go out (every attempt: retries too, and the raw exchanges of
+       embeddings and model lists, whose call has no fdata): may answer this attempt from
+       memory (ailib__call_answer), send it after all (ailib__call_unanswer), or fail it (a
+       code with call->err filled; retried when call->err.retryable says so) */
+    ailib_result (*send)(void *state, ailib_call *call);
     /* a response header of the current attempt (inside the transport's callback; call->status
        may not be set yet: libcurl reports it when the header block ends) */
     void (*header)(void *state, ailib_call *call, const char *name, size_t nl, const char *value, size_t vl);
@@ -12021,8 +12265,22 @@ typedef struct ailib__feature_vt {
 typedef struct ailib__feature { const ailib__feature_vt *vt; void *state; } ailib__feature;
 
 /* A reply given from memory instead of the transport (a cache, a cassette): played through
-   the engine's own callbacks at the next poll, so its events are those of a real reply. */
-typedef struct ailib__canned { int status; ailib__buf headers; ailib__buf body; } ailib__canned;
+   the engine's own callbacks at the next poll, so its events are those of a real reply. A
+   recorded reply keeps its timing: body chunk i ends at byte ends[i] and is due at[i] ms after
+   the attempt started (the status and headers at head_ms); with n = 0 the body is one chunk,
+   due at once. end is how the exchange ends after the last chunk: AILIB_OK, a transport
+   failure played as such (end_msg), or AILIB_CANCELLED: left open, for the call's timers or
+   its caller to end, as happened when it was recorded. */
+typedef struct ailib__canned {
+    int status;
+    ailib__buf headers, body;
+    size_t *ends; int64_t *at; size_t n;
+    int64_t head_ms;
+    ailib_result end;
+    char end_msg[256];
+    size_t next;                    /* chunks played in this attempt */
+    int started;                    /* the status and headers of this attempt are played */
+} ailib__canned;
 
 /* A flag one thread sets and another reads (ailib_call_cancel from any thread). */
 #if defined(__GNUC__) || defined(__clang__)
@@ -12057,6 +12315,10 @@ struct ailib_client {
     ailib__buf spare_body;             /* a finished call's body buffer, for the next */
     ailib__feature feat[AILIB__MAX_FEATURES];   /* the enabled features, in call order */
     int nfeat;
+    ailib_http_header *headers;        /* desc.headers, copied (>>headers) */
+    size_t header_count;
+    char *header_store;
+    int allow_auth_headers;
     int in_cb;                         /* a callback of the caller's is running (depth) */
     int frames;                        /* polls and blocking loops in progress (depth) */
     int destroy_pending;               /* ailib_client_destroy came from inside: done when frames end */
@@ -12114,8 +12376,17 @@ struct ailib_call {
     int canned_due;                 /* this attempt's canned reply is not played yet */
     int attempt_open;               /* the attempt hook has not run for this attempt */
     int held_error;                 /* an ERROR event came before any output: not delivered yet */
+    int64_t timeout_ms;             /* whole-call deadline: the request's, else the client's */
+    int max_retries;                /* the request's, else the client's */
     void *fdata[AILIB__MAX_FEATURES];   /* each feature's per-call data */
 };
+
+/* >>headers (after the engine): extra request headers, the User-Agent, their checks */
+static ailib_result ailib__headers_init(ailib_client *c, const ailib_client_desc *desc, ailib_error *err);
+static int ailib__headers_carry_auth(const ailib_client_desc *desc);
+static void ailib__headers_free(ailib_client *c);
+static ailib_result ailib__headers_check(const ailib_http_header *h, size_t n, int allow_auth, const char *what, ailib_error *err);
+static ailib_result ailib__headers_apply(ailib_call *call, const ailib_request *req, ailib_error *err);
 
 /* Log lines never carry the key, whatever a message quoted. */
 static void ailib__log(ailib_client *c, ailib_log_level lvl, const char *fmt, ...) {
@@ -12211,6 +12482,15 @@ static int ailib__request_copy(ailib__arena *a, const ailib_request *src, ailib_
         for (i = 0; i < src->stop_count; i++) st[i] = ailib__adup(a, src->stop[i], src->stop[i] ? strlen(src->stop[i]) : 0, &ok);
         dst->stop = st;
     } else { dst->stop = NULL; dst->stop_count = 0; }
+    if (src->headers && src->header_count) {
+        ailib_http_header *h = (ailib_http_header *)ailib__arena_alloc(a, src->header_count * sizeof *h);
+        if (!h) return 0;
+        for (i = 0; i < src->header_count; i++) {
+            h[i].name = ailib__adup(a, src->headers[i].name, src->headers[i].name ? strlen(src->headers[i].name) : 0, &ok);
+            h[i].value = ailib__adup(a, src->headers[i].value, src->headers[i].value ? strlen(src->headers[i].value) : 0, &ok);
+        }
+        dst->headers = h;
+    } else { dst->headers = NULL; dst->header_count = 0; }
     return ok;
 }
 
@@ -12308,10 +12588,13 @@ static void ailib__hook_release(ailib_call *call) {
     for (i = 0; i < c->nfeat; i++) if (c->feat[i].vt->release) c->feat[i].vt->release(c->feat[i].state, call);
 }
 
-static void ailib__hook_send(ailib_call *call) {
+static ailib_result ailib__hook_send(ailib_call *call) {
     ailib_client *c = call->client;
+    ailib_result r;
     int i;
-    for (i = 0; i < c->nfeat; i++) if (c->feat[i].vt->send) c->feat[i].vt->send(c->feat[i].state, call);
+    for (i = 0; i < c->nfeat; i++)
+        if (c->feat[i].vt->send && (r = c->feat[i].vt->send(c->feat[i].state, call)) != AILIB_OK) return r;
+    return AILIB_OK;
 }
 
 static void ailib__hook_header(ailib_call *call, const char *name, size_t nl, const char *value, size_t vl) {
@@ -12360,8 +12643,36 @@ static AILIB__MAYBE_UNUSED ailib_result ailib__call_answer(ailib_call *call, int
         call->canned = cn;
     }
     cn->status = status;
+    cn->n = 0;
+    cn->head_ms = 0;
+    cn->end = AILIB_OK;
+    cn->end_msg[0] = 0;
     if (!ailib__buf_set(a, &cn->headers, headers ? headers : "", headers ? hl : 0) || !ailib__buf_set(a, &cn->body, body ? body : "", body ? len : 0))
         return ailib__fail(&call->err, AILIB_OUT_OF_MEMORY, "out of memory");
+    return AILIB_OK;
+}
+
+/* The timing and ending of the reply ailib__call_answer just set (see ailib__canned): n
+   chunk ends (ascending, the last one the body's length) and their due times. */
+static AILIB__MAYBE_UNUSED ailib_result ailib__call_answer_timing(ailib_call *call, int64_t head_ms, const size_t *ends, const int64_t *at,
+                                                                  size_t n, ailib_result end, const char *message) {
+    const ailib_allocator *a = &call->client->alloc;
+    ailib__canned *cn = call->canned;
+    if (!cn) return AILIB_INVALID_ARGUMENT;
+    ailib__free(a, cn->ends);
+    ailib__free(a, cn->at);
+    cn->ends = NULL; cn->at = NULL; cn->n = 0;
+    if (n) {
+        cn->ends = (size_t *)ailib__malloc(a, n * sizeof *cn->ends);
+        cn->at = (int64_t *)ailib__malloc(a, n * sizeof *cn->at);
+        if (!cn->ends || !cn->at) return ailib__fail(&call->err, AILIB_OUT_OF_MEMORY, "out of memory");
+        memcpy(cn->ends, ends, n * sizeof *ends);
+        memcpy(cn->at, at, n * sizeof *at);
+        cn->n = n;
+    }
+    cn->head_ms = head_ms;
+    cn->end = end;
+    ailib__copy_trunc(cn->end_msg, sizeof cn->end_msg, message ? message : "", message ? strlen(message) : 0);
     return AILIB_OK;
 }
 
@@ -12369,7 +12680,16 @@ static void ailib__canned_free(const ailib_allocator *a, ailib__canned *cn) {
     if (!cn) return;
     ailib__free(a, cn->headers.p);
     ailib__free(a, cn->body.p);
+    ailib__free(a, cn->ends);
+    ailib__free(a, cn->at);
     ailib__free(a, cn);
+}
+
+/* The next attempt goes to the transport after all (a cassette that holds no reply for it). */
+static AILIB__MAYBE_UNUSED void ailib__call_unanswer(ailib_call *call) {
+    ailib__canned_free(&call->client->alloc, call->canned);
+    call->canned = NULL;
+    call->canned_due = 0;
 }
 
 static char *ailib__strdup(const ailib_allocator *a, const char *s) {
@@ -12542,7 +12862,7 @@ AILIB_API ailib_client *ailib_client_create(const ailib_client_desc *desc, ailib
     if (!(prov = ailib__client_model(desc, &model, err))) return NULL;
     /* key: desc, then the provider's variables */
     key = desc->api_key && *desc->api_key ? desc->api_key : ailib__env_first(prov->api_key_env, keyvar, sizeof keyvar);
-    if (!key && prov->auth != AILIB_AUTH_NONE) {
+    if (!key && prov->auth != AILIB_AUTH_NONE && !ailib__headers_carry_auth(desc)) {
         /* "GEMINI_API_KEY GOOGLE_API_KEY" reads "GEMINI_API_KEY (or GOOGLE_API_KEY)" */
         char vars[192];
         const char *list = prov->api_key_env ? prov->api_key_env : "";
@@ -12622,6 +12942,7 @@ AILIB_API ailib_client *ailib_client_create(const ailib_client_desc *desc, ailib
     if (c->tp == ailib_transport_curl()) ailib_global_init();
     c->tpi = c->tp->create(c->tp->user, &tc, err);
     if (!c->tpi) goto fail;
+    if (ailib__headers_init(c, desc, err) != AILIB_OK) goto fail;
     if (ailib__features_init(c, desc, err) != AILIB_OK) goto fail;
     if (c->log) {
         char where[300];
@@ -12672,6 +12993,7 @@ static void ailib__client_free(ailib_client *c) {
     if (c->api_key) { memset(c->api_key, 0, strlen(c->api_key)); ailib__free(&a, c->api_key); }
     ailib__free(&a, c->api_version);
     ailib__free(&a, c->proxy);
+    ailib__headers_free(c);
     ailib__free(&a, c);
 }
 
@@ -13008,8 +13330,13 @@ static void ailib__call_attempt(ailib_call *call) {
     call->state = AILIB__RECEIVE;
     call->attempt++;
     call->attempt_open = 1;
-    if (call->canned) { call->canned_due = 1; return; }   /* played by the next poll */
-    ailib__hook_send(call);
+    if ((r = ailib__hook_send(call)) != AILIB_OK) { call->result = r; ailib__call_retry_or_done(call); return; }
+    if (call->canned) {                                    /* played by the next polls */
+        call->canned->next = 0;
+        call->canned->started = 0;
+        call->canned_due = 1;
+        return;
+    }
     r = c->tp->start(c->tpi, &call->wr, &ailib__call_cbs, call, &call->handle, &call->err);
     if (r != AILIB_OK) {
         call->handle = NULL;
@@ -13018,31 +13345,52 @@ static void ailib__call_attempt(ailib_call *call) {
     }
 }
 
-/* A reply from memory, through the same callbacks as the transport's. */
-static void ailib__canned_play(ailib_call *call) {
+/* When the next step of a reply from memory is due: its status and headers, or its next chunk. */
+static int64_t ailib__canned_due(const ailib_call *call) {
     const ailib__canned *cn = call->canned;
-    const char *h = ailib__buf_str(&cn->headers), *end = h + cn->headers.len;
-    call->canned_due = 0;
-    ailib__cb_status(call, cn->status);
-    while (h < end) {
-        const char *nl = (const char *)memchr(h, '\n', (size_t)(end - h)), *colon, *v;
-        if (!nl) nl = end;
-        colon = (const char *)memchr(h, ':', (size_t)(nl - h));
-        if (colon) {
-            for (v = colon + 1; v < nl && (*v == ' ' || *v == '\t'); v++) {}
-            ailib__cb_header(call, h, (size_t)(colon - h), v, (size_t)(nl - v));
+    if (!cn->started) return call->attempt_start + cn->head_ms;
+    return call->attempt_start + (cn->n && cn->next < cn->n ? cn->at[cn->next] : 0);
+}
+
+/* A reply from memory, through the same callbacks as the transport's: what is due by now. */
+static void ailib__canned_play(ailib_call *call, int64_t now) {
+    ailib__canned *cn = call->canned;
+    size_t chunks = cn->n ? cn->n : 1;
+    if (now < ailib__canned_due(call)) return;
+    if (!cn->started) {
+        const char *h = ailib__buf_str(&cn->headers), *end = h + cn->headers.len;
+        cn->started = 1;
+        if (cn->status) ailib__cb_status(call, cn->status);
+        while (h < end) {
+            const char *nl = (const char *)memchr(h, '\n', (size_t)(end - h)), *colon, *v;
+            if (!nl) nl = end;
+            colon = (const char *)memchr(h, ':', (size_t)(nl - h));
+            if (colon) {
+                for (v = colon + 1; v < nl && (*v == ' ' || *v == '\t'); v++) {}
+                ailib__cb_header(call, h, (size_t)(colon - h), v, (size_t)(nl - v));
+            }
+            h = nl + (nl < end);
         }
-        h = nl + (nl < end);
     }
-    if (cn->body.len && ailib__cb_body(call, cn->body.p, cn->body.len)) {
-        ailib__cb_done(call, call->cancelled ? AILIB_CANCELLED : AILIB_OK, "stopped");
-        return;
+    while (cn->next < chunks && now >= ailib__canned_due(call)) {
+        size_t from = cn->n && cn->next ? cn->ends[cn->next - 1] : 0, to = cn->n ? cn->ends[cn->next] : cn->body.len;
+        cn->next++;
+        if (to > cn->body.len) to = cn->body.len;
+        if (to > from && ailib__cb_body(call, cn->body.p + from, to - from)) {
+            call->canned_due = 0;
+            ailib__cb_done(call, call->cancelled ? AILIB_CANCELLED : AILIB_OK, "stopped");
+            return;
+        }
     }
-    ailib__cb_done(call, AILIB_OK, "");
+    if (cn->next < chunks) return;
+    call->canned_due = 0;
+    if (cn->end == AILIB_CANCELLED) return;     /* left open, as it was when recorded */
+    ailib__cb_done(call, cn->end, cn->end_msg);
 }
 
 /* The attempt hook, once per attempt, whatever ended it. */
 static void ailib__attempt_closed(ailib_call *call) {
+    call->canned_due = 0;
     if (!call->attempt_open) return;
     call->attempt_open = 0;
     ailib__hook_attempt(call);
@@ -13083,7 +13431,7 @@ static void ailib__call_retry_or_done(ailib_call *call) {
     ailib__attempt_closed(call);             /* first: the attempt hook may rule the retries out */
     retry = call->err.retryable;
     if (call->should_retry >= 0 && call->status) retry = call->should_retry;
-    if (call->cancelled || call->delivered || call->attempt > c->max_retries || !retry) { ailib__call_fail(call); return; }
+    if (call->cancelled || call->delivered || call->attempt > call->max_retries || !retry) { ailib__call_fail(call); return; }
     if (call->err.retry_after_ms > c->max_retry_wait_ms) {
         /* a wait longer than the caller allows: give the hint back instead of parking the call */
         size_t ml = strlen(call->err.message);
@@ -13096,7 +13444,7 @@ static void ailib__call_retry_or_done(ailib_call *call) {
     call->retry_at = ailib__now_ms() + ailib__backoff_ms(call);
     if (call->retry_at >= call->deadline) { ailib__call_fail(call); return; }
     ailib__log(c, AILIB_LOG_WARN, "%s failed (%s), retry %d of %d in %lld ms", call->ep.provider->name, ailib_result_name(call->result),
-               call->attempt, c->max_retries, (long long)(call->retry_at - ailib__now_ms()));
+               call->attempt, call->max_retries, (long long)(call->retry_at - ailib__now_ms()));
     if (call->handle) { c->tp->release(c->tpi, call->handle); call->handle = NULL; }
     call->state = AILIB__RETRY_WAIT;
 }
@@ -13142,8 +13490,8 @@ static void ailib__call_timers(ailib_call *call, int64_t now) {
     if (call->state == AILIB__RETRY_WAIT && now >= call->retry_at) { ailib__call_attempt(call); return; }
     if (call->state != AILIB__RECEIVE) return;
     if (now >= call->deadline) {
-        call->result = ailib__fail(&call->err, AILIB_TIMEOUT, "the call took longer than %lld ms: raise desc.timeout_ms",
-                                   (long long)c->timeout_ms);
+        call->result = ailib__fail(&call->err, AILIB_TIMEOUT, "the call took longer than %lld ms: raise %s",
+                                   (long long)call->timeout_ms, call->timeout_ms == c->timeout_ms ? "desc.timeout_ms" : "request.timeout_ms");
     } else if (!call->got_byte && call->first_byte_ms && now - call->attempt_start >= call->first_byte_ms) {
         call->result = ailib__fail(&call->err, AILIB_TIMEOUT, "no response from %s within %lld ms: raise desc.first_byte_timeout_ms",
                                    call->ep.provider->name, (long long)call->first_byte_ms);
@@ -13163,13 +13511,14 @@ static int ailib__next_timer(ailib_client *c, int64_t now, int cap) {
     int64_t best = cap;
     for (call = c->calls; call; call = call->next) {
         int64_t t = -1;
-        if ((call->state == AILIB__SEND || call->canned_due || AILIB__FLAG_GET(&call->cancel_req)) && call->state != AILIB__DONE) return 0;
+        if ((call->state == AILIB__SEND || AILIB__FLAG_GET(&call->cancel_req)) && call->state != AILIB__DONE) return 0;
         if (call->state == AILIB__RETRY_WAIT) t = call->retry_at;
         else if (call->state == AILIB__QUEUED) t = call->wake_at && call->wake_at < call->deadline ? call->wake_at : call->deadline;
         else if (call->state == AILIB__RECEIVE) {
             t = call->deadline;
             if (!call->got_byte && call->first_byte_ms && call->attempt_start + call->first_byte_ms < t) t = call->attempt_start + call->first_byte_ms;
             if (call->got_byte && call->idle_ms && call->last_byte + call->idle_ms < t) t = call->last_byte + call->idle_ms;
+            if (call->canned_due && ailib__canned_due(call) < t) t = ailib__canned_due(call);
         }
         if (t >= 0 && t - now < best) best = t - now;
     }
@@ -13191,8 +13540,10 @@ static void ailib__calls_tick(ailib_client *c) {
         if (call->state != AILIB__DONE && AILIB__FLAG_GET(&call->cancel_req)) ailib__call_cancel_now(call);
         else if (call->state == AILIB__SEND) ailib__call_attempt(call);
         else if (call->state == AILIB__QUEUED) { if (!call->wake_at || now >= call->wake_at || now >= call->deadline) ailib__call_unqueue(call, now); }
-        else if (call->state == AILIB__RECEIVE && call->canned_due) ailib__canned_play(call);
-        else ailib__call_timers(call, now);
+        else {
+            if (call->state == AILIB__RECEIVE && call->canned_due) ailib__canned_play(call, now);
+            ailib__call_timers(call, now);
+        }
         if (call->orphan && call->state == AILIB__DONE) ailib__call_free(call);
     }
 }
@@ -13247,7 +13598,7 @@ static void ailib__call_launch(ailib_client *c, ailib_call *call) {
     if (c->calls) c->calls->prev = call;
     c->calls = call;
     c->active++;
-    call->deadline = ailib__now_ms() + c->timeout_ms;
+    call->deadline = ailib__now_ms() + call->timeout_ms;
     if (call->state == AILIB__QUEUED) return;     /* a feature holds it: the poll asks again */
     if (c->in_cb) call->state = AILIB__SEND;     /* inside a callback the transport is busy: the poll starts it */
     else ailib__call_attempt(call);
@@ -13274,6 +13625,8 @@ static void ailib__frame_end(ailib_client *c) {
 /* A non-chat exchange (embeddings, model list) through the same engine: retries, timeouts
    and error mapping included. Takes over wr; on success *status and *body (caller frees
    with the client's allocator) hold the answer. */
+static void ailib__call_release(ailib_call *call);
+
 static ailib_result ailib__raw_call(ailib_client *c, ailib_wire_request *wr, int *status, ailib__buf *body, ailib_error *err) {
     ailib_call *call;
     ailib_result r;
@@ -13290,9 +13643,12 @@ static ailib_result ailib__raw_call(ailib_client *c, ailib_wire_request *wr, int
     call->ep = c->ep;
     call->req_arena.alloc = c->alloc;
     call->start_ms = ailib__now_ms();
+    call->timeout_ms = c->timeout_ms;
+    call->max_retries = c->max_retries;
     call->wr = *wr;
     memset(wr, 0, sizeof *wr);
     ailib__call_timeouts(c, call, 0);
+    if ((r = ailib__headers_apply(call, NULL, err)) != AILIB_OK) { ailib__call_release(call); return r; }
     ailib__call_launch(c, call);
     c->frames++;
     ailib__wait(c, call);
@@ -13430,6 +13786,7 @@ static ailib_result ailib__call_build(ailib_call *call, ailib_error *err) {
     /* the catalog's checks, before anything is sent to this endpoint */
     if ((r = ailib__client_check(c, p, &call->req, err)) != AILIB_OK) return r;
     if ((r = ailib_wire_request_build(&call->ep, &call->req, call->desc.stream, &call->wr, err)) != AILIB_OK) return r;
+    if ((r = ailib__headers_apply(call, &call->req, err)) != AILIB_OK) return r;
     if (call->desc.stream) {
         if (call->stream && call->stream->prov->protocol != p->protocol) { ailib_stream_destroy(call->stream); call->stream = NULL; }
         if (!call->stream && c->spare && c->spare->prov->protocol == p->protocol) {
@@ -13449,7 +13806,8 @@ static ailib_result ailib__call_build(ailib_call *call, ailib_error *err) {
         }
     }
     ailib__call_timeouts(c, call, ailib__may_reason(p, model, &call->req));
-    return ailib__hook_request(call);
+    if ((r = ailib__hook_request(call)) != AILIB_OK && err && err != &call->err) *err = call->err;   /* a feature's refusal, told */
+    return r;
 }
 
 /* The first attempt's preparation: features pick the endpoint and may refuse or answer, then
@@ -13469,7 +13827,7 @@ static void ailib__call_unqueue(ailib_call *call, int64_t now) {
     ailib_result r;
     if (now >= call->deadline) {
         call->result = ailib__fail(&call->err, AILIB_TIMEOUT, "the call waited in the queue longer than %lld ms: raise "
-                                   "desc.timeout_ms or the limits that hold it", (long long)call->client->timeout_ms);
+                                   "desc.timeout_ms (or request.timeout_ms) or the limits that hold it", (long long)call->timeout_ms);
         ailib__call_done(call);
         return;
     }
@@ -13498,6 +13856,8 @@ AILIB_API ailib_result ailib_chat_start(ailib_client *c, const ailib_request *re
     if (!out) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_chat_start: out is NULL");
     *out = NULL;
     if (!c || !req) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_chat_start: client and request are required");
+    if (req->header_count && (r = ailib__headers_check(req->headers, req->header_count, c->allow_auth_headers, "request.headers", err)) != AILIB_OK)
+        return r;
     local = *req;
     if (local.model && *local.model) {
         const char *slash = strchr(local.model, '/');
@@ -13513,6 +13873,8 @@ AILIB_API ailib_result ailib_chat_start(ailib_client *c, const ailib_request *re
     call->ep = c->ep;
     call->req_arena.alloc = c->alloc;
     call->start_ms = ailib__now_ms();
+    call->timeout_ms = req->timeout_ms > 0 ? ailib__ms_setting(req->timeout_ms, 0) : c->timeout_ms;
+    call->max_retries = req->max_retries < 0 ? 0 : req->max_retries ? req->max_retries : c->max_retries;
     ailib_error_clear(&call->err);
     if (desc) call->desc = *desc;
     if (c->nfeat) {
@@ -15340,12 +15702,13 @@ static void ailib__gate_leave(ailib__gate *g, ailib_call *call) {
 static void ailib__gate_done(void *state, ailib_call *call) { ailib__gate_leave((ailib__gate *)state, call); }
 static void ailib__gate_release(void *state, ailib_call *call) { ailib__gate_leave((ailib__gate *)state, call); }
 
-static void ailib__gate_send(void *state, ailib_call *call) {
+static ailib_result ailib__gate_send(void *state, ailib_call *call) {
     ailib__gate *g = (ailib__gate *)state;
     ailib__gate_call *gc = (ailib__gate_call *)call->fdata[g->idx];
-    if (!gc) return;                        /* not a chat call (embeddings, model list) */
+    if (!gc) return AILIB_OK;               /* not a chat call (embeddings, model list) */
     if (gc->sends++ > 0) ailib__limits_request(&g->lim);   /* the first was counted when the gate let it through */
     ailib__rl_seen_reset(&gc->seen);
+    return AILIB_OK;
 }
 
 static void ailib__gate_header(void *state, ailib_call *call, const char *name, size_t nl, const char *value, size_t vl) {
@@ -16007,14 +16370,15 @@ static ailib_result ailib__route_prepare(void *state, ailib_call *call) {
     return r;
 }
 
-static void ailib__route_send(void *state, ailib_call *call) {
+static ailib_result ailib__route_send(void *state, ailib_call *call) {
     ailib__router *rt = (ailib__router *)state;
     ailib__rcall *rc = (ailib__rcall *)call->fdata[rt->idx];
-    if (!rc || rc->ep < 0) return;
+    if (!rc || rc->ep < 0) return AILIB_OK;
     rc->t_send = ailib__clk_now(&rt->clk);
     rc->t_first = 0;
     ailib__rl_seen_reset(&rc->seen);
     if (rc->sends++ > 0) ailib__limits_request(&rt->eps[rc->ep].lim);   /* a retry is a request too */
+    return AILIB_OK;
 }
 
 static void ailib__route_header(void *state, ailib_call *call, const char *name, size_t nl, const char *value, size_t vl) {
@@ -16647,6 +17011,1989 @@ AILIB_API const ailib_route_report *ailib_router_last_report(const ailib_client 
     return rt && rt->has_last ? &rt->last : NULL;
 }
 #endif /* AILIB_ENABLE_ROUTING */
+/* >>headers: extra request headers, the User-Agent, per-request overrides (core) ============== */
+
+/* Every request says who sends it unless a header replaces it (an empty value removes it). */
+static const char ailib__user_agent[] = "ailib/" AILIB_VERSION_STRING;
+
+/* 1 for the headers that carry a provider credential: setting one replaces or doubles the
+   key's header, so desc.allow_auth_headers has to ask for it. */
+static int ailib__hdr_is_auth(const char *n) {
+    size_t l = strlen(n);
+    return ailib__ieq(n, l, "authorization") || ailib__ieq(n, l, "proxy-authorization") || ailib__ieq(n, l, "x-api-key") ||
+           ailib__ieq(n, l, "api-key") || ailib__ieq(n, l, "x-goog-api-key");
+}
+
+/* An RFC 9110 token: what a header name may be made of. */
+static int ailib__hdr_token(const char *n) {
+    if (!n || !*n) return 0;
+    for (; *n; n++) {
+        unsigned char ch = (unsigned char)*n;
+        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || strchr("!#$%&'*+-.^_`|~", ch)))
+            return 0;
+    }
+    return 1;
+}
+
+/* Checks a list of extra headers (desc.headers or request.headers, named by what). Bad input
+   is refused with the entry's index and what to change; no header can split a request or
+   quietly replace the key's. */
+static ailib_result ailib__headers_check(const ailib_http_header *h, size_t n, int allow_auth, const char *what, ailib_error *err) {
+    ailib_result code = strcmp(what, "desc.headers") == 0 ? AILIB_CONFIGURATION : AILIB_INVALID_ARGUMENT;
+    size_t i;
+    if (n && !h) return ailib__fail(err, code, "%s is NULL but its count is %lu", what, (unsigned long)n);
+    if (n > AILIB_MAX_HEADERS) return ailib__fail(err, code, "%s has %lu entries: at most %d headers go in a request", what,
+                                                  (unsigned long)n, AILIB_MAX_HEADERS);
+    for (i = 0; i < n; i++) {
+        const char *name = h[i].name, *bad;
+        size_t nl;
+        if (!ailib__hdr_token(name))
+            return ailib__fail(err, code, "%s[%lu] has %s: a header name is letters, digits and !#$%%&'*+-.^_`|~", what,
+                               (unsigned long)i, !name || !*name ? "no name" : "a name that is not an HTTP token");
+        if ((bad = ailib__ctl_byte(h[i].value)) != NULL)
+            return ailib__fail(err, code, "%s[%lu] ('%.64s') has a %s in its value: remove it", what, (unsigned long)i, name,
+                               *bad == '\r' || *bad == '\n' ? "line break (CR or LF)" : "control character");
+        nl = strlen(name);
+        if (ailib__ieq(name, nl, "content-length") || ailib__ieq(name, nl, "transfer-encoding"))
+            return ailib__fail(err, code, "%s[%lu] sets '%s': the transport frames the body itself, leave it out", what,
+                               (unsigned long)i, name);
+        if (!allow_auth && ailib__hdr_is_auth(name))
+            return ailib__fail(err, code, "%s[%lu] sets '%s', a credential header: set desc.allow_auth_headers = 1 if it is "
+                               "meant to carry the auth (a gateway's, a token's), or pass the key as desc.api_key", what,
+                               (unsigned long)i, name);
+    }
+    return AILIB_OK;
+}
+
+/* 1 when desc.headers brings the auth itself (allowed, and a credential header with a value):
+   the client then needs no key. */
+static int ailib__headers_carry_auth(const ailib_client_desc *desc) {
+    size_t i;
+    if (!desc->allow_auth_headers || !desc->headers) return 0;
+    for (i = 0; i < desc->header_count; i++)
+        if (desc->headers[i].name && ailib__hdr_is_auth(desc->headers[i].name) && desc->headers[i].value && *desc->headers[i].value)
+            return 1;
+    return 0;
+}
+
+/* The client's copy of desc.headers: one block, the array then the strings. */
+static ailib_result ailib__headers_init(ailib_client *c, const ailib_client_desc *desc, ailib_error *err) {
+    size_t i, bytes = 0, o;
+    ailib_result r;
+    c->allow_auth_headers = desc->allow_auth_headers != 0;
+    if (!desc->header_count) return AILIB_OK;
+    if ((r = ailib__headers_check(desc->headers, desc->header_count, c->allow_auth_headers, "desc.headers", err)) != AILIB_OK) return r;
+    for (i = 0; i < desc->header_count; i++)
+        bytes += strlen(desc->headers[i].name) + 1 + (desc->headers[i].value ? strlen(desc->headers[i].value) : 0) + 1;
+    c->headers = (ailib_http_header *)ailib__malloc(&c->alloc, desc->header_count * sizeof *c->headers);
+    c->header_store = (char *)ailib__malloc(&c->alloc, bytes);
+    if (!c->headers || !c->header_store) return ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory");
+    for (i = 0, o = 0; i < desc->header_count; i++) {
+        const char *v = desc->headers[i].value ? desc->headers[i].value : "";
+        size_t nl = strlen(desc->headers[i].name) + 1, vl = strlen(v) + 1;
+        memcpy(c->header_store + o, desc->headers[i].name, nl);
+        c->headers[i].name = c->header_store + o;
+        o += nl;
+        memcpy(c->header_store + o, v, vl);
+        c->headers[i].value = c->header_store + o;
+        o += vl;
+    }
+    c->header_count = desc->header_count;
+    return AILIB_OK;
+}
+
+static void ailib__headers_free(ailib_client *c) {
+    ailib__free(&c->alloc, c->headers);
+    ailib__free(&c->alloc, c->header_store);
+    c->headers = NULL;
+    c->header_store = NULL;
+    c->header_count = 0;
+}
+
+/* Header names compare without regard to case. */
+static int ailib__hdr_same(const char *a, const char *b) {
+    for (; *a && *b; a++, b++) if (tolower((unsigned char)*a) != tolower((unsigned char)*b)) return 0;
+    return *a == *b;
+}
+
+/* Sets a header of the built request: replaces one of the same name (any case), removes it
+   when value is empty, else appends. The strings must outlive the call's attempts. */
+static ailib_result ailib__wr_set(ailib_wire_request *wr, const char *name, const char *value, ailib_error *err) {
+    size_t i;
+    for (i = 0; i < wr->header_count; i++) {
+        if (ailib__hdr_same(wr->headers[i].name, name)) {
+            if (!*value) {
+                memmove(&wr->headers[i], &wr->headers[i + 1], (wr->header_count - i - 1) * sizeof wr->headers[0]);
+                wr->header_count--;
+            } else {
+                wr->headers[i].name = name;
+                wr->headers[i].value = value;
+            }
+            return AILIB_OK;
+        }
+    }
+    if (!*value) return AILIB_OK;
+    if (wr->header_count == AILIB_MAX_HEADERS)
+        return ailib__fail(err, AILIB_TOO_LARGE, "more than %d request headers with '%.64s' (the provider's own, User-Agent, "
+                           "desc.headers, request.headers and interceptors' together): send fewer", AILIB_MAX_HEADERS, name);
+    wr->headers[wr->header_count].name = name;
+    wr->headers[wr->header_count].value = value;
+    wr->header_count++;
+    return AILIB_OK;
+}
+
+/* The headers a built request gets on top of the provider's: the User-Agent, desc.headers,
+   then request.headers (req, when a chat). Client strings live as long as the client; a
+   request's are copied into the call's arena unless the call keeps its own request. */
+static ailib_result ailib__headers_apply(ailib_call *call, const ailib_request *req, ailib_error *err) {
+    ailib_client *c = call->client;
+    ailib_wire_request *wr = &call->wr;
+    ailib_result r;
+    size_t i;
+    if ((r = ailib__wr_set(wr, "User-Agent", ailib__user_agent, err)) != AILIB_OK) return r;
+    for (i = 0; i < c->header_count; i++)
+        if ((r = ailib__wr_set(wr, c->headers[i].name, c->headers[i].value, err)) != AILIB_OK) return r;
+    if (!req || !req->headers) return AILIB_OK;
+    for (i = 0; i < req->header_count; i++) {
+        const char *n = req->headers[i].name, *v = req->headers[i].value ? req->headers[i].value : "";
+        if (!call->keep_req) {
+            n = ailib__arena_strn(&call->req_arena, n, strlen(n));
+            v = ailib__arena_strn(&call->req_arena, v, strlen(v));
+            if (!n || !v) return ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory");
+        }
+        if ((r = ailib__wr_set(wr, n, v, err)) != AILIB_OK) return r;
+    }
+    return AILIB_OK;
+}
+
+#if AILIB_ENABLE_INTERCEPTORS
+/* >>intercept: the hook chain, a request log, a response cache, record and replay ============ */
+
+/* A client's chain is one feature table (ailib__icpt_vt), registered by the client's first
+   interceptor, cache or cassette: a client without any has no table, so its calls pay nothing.
+   Per call the feature keeps an ailib__icall (call->fdata[slot]) with one ailib_hook_info per
+   interceptor. Replies from memory (answers, cache hits, cassette replays) go through
+   ailib__call_answer; the bytes of replies from the network reach the cache and the cassette
+   through a tap: a transport that wraps the client's and sees each exchange whole. */
+
+#include <errno.h>
+
+#define AILIB__ICPT_MAX 16          /* interceptors per client */
+#define AILIB__ICPT_AGAIN 16        /* times on_error may send a call round again */
+
+enum { AILIB__IK_USER = 0, AILIB__IK_LOGGER, AILIB__IK_CACHE };
+enum { AILIB__IP_NONE = 0, AILIB__IP_BEFORE, AILIB__IP_REQUEST, AILIB__IP_ERROR, AILIB__IP_OTHER };
+
+typedef struct ailib__ientry { ailib_interceptor pub; int kind; } ailib__ientry;
+
+struct ailib__chain;
+
+/* The tap: a transport around the client's own, installed for a cache or a cassette. */
+typedef struct ailib__tapx ailib__tapx;
+typedef struct ailib__tap {
+    struct ailib__chain *ch;         /* NULL once the chain is gone (the transport goes last) */
+    const ailib_transport *inner;
+    void *ii;
+    ailib_allocator alloc;
+    ailib__tapx *free_list;
+} ailib__tap;
+
+typedef struct ailib__chain {
+    ailib_client *c;
+    int slot;                        /* the feature's index in c->feat */
+    ailib__ientry e[AILIB__ICPT_MAX];
+    int n;
+    int any_event, any_attempt, any_done;   /* some interceptor has that hook */
+    ailib_cassette *cas;             /* at most one per client */
+    ailib__tap *tap;                 /* installed for a cache or a cassette */
+} ailib__chain;
+
+/* What the chain keeps per call. */
+typedef struct ailib__icall {
+    ailib__chain *ch;
+    int n;                           /* interceptors when the call started (the chain may grow
+                                        while a finished call waits for ailib_call_finish) */
+    ailib_endpoint ep;               /* info->endpoint: call->ep without the key */
+    int answered_by;                 /* the interceptor that answered this endpoint, -1 none */
+    int answer_kept;                 /* on_error answered: the next before_send round keeps it */
+    int phase, cur;                  /* the hook running and its interceptor (ailib_intercept_*) */
+    int again;                       /* rounds on_error asked for */
+    int64_t again_wait;
+    int done;                        /* on_done ran */
+    const char *source;              /* who answers the current attempt */
+    /* the cache: the key this call misses under, and the reply captured for it by the tap */
+    ailib_cache *cache;
+    ailib__buf ckey;
+    int cap_want, cap_ok, cap_status;
+    ailib__buf cap_head, cap_body;
+    ailib_hook_info info[1];         /* one per interceptor (allocated with the struct) */
+} ailib__icall;
+
+static ailib_result ailib__icpt_prepare(void *state, ailib_call *call);
+
+/* The client's chain: the feature whose prepare is the chain's. */
+static ailib__chain *ailib__chain_of(const ailib_client *c) {
+    int i;
+    for (i = 0; i < c->nfeat; i++) if (c->feat[i].vt->prepare == ailib__icpt_prepare) return (ailib__chain *)c->feat[i].state;
+    return NULL;
+}
+
+static ailib__icall *ailib__icall_of(const ailib_hook_info *info) {
+    ailib__chain *ch;
+    if (!info || !info->call || !(ch = ailib__chain_of(info->call->client))) return NULL;
+    return (ailib__icall *)info->call->fdata[ch->slot];
+}
+
+/* A hook of the caller's runs as a callback: a poll of the same client from it is refused. */
+#define AILIB__USER_HOOK(c, expr) do { (c)->in_cb++; expr; (c)->in_cb--; } while (0)
+
+/* Every info of the call gets the fields that changed. */
+static void ailib__icall_sync(ailib__icall *ic, ailib_call *call, int attempt) {
+    int i;
+    for (i = 0; i < ic->n; i++) {
+        ailib_hook_info *in = &ic->info[i];
+        in->attempt = attempt;
+        in->fallbacks = call->fallbacks;
+        in->source = ic->source;
+        in->model = call->req.model && *call->req.model ? call->req.model : call->client->model;
+    }
+}
+
+static ailib__icall *ailib__icall_new(ailib__chain *ch, ailib_call *call) {
+    size_t n = ch->n ? (size_t)ch->n : 1;
+    ailib__icall *ic = (ailib__icall *)ailib__malloc(&call->client->alloc, sizeof *ic + (n - 1) * sizeof(ailib_hook_info));
+    int i;
+    if (!ic) return NULL;
+    memset(ic, 0, sizeof *ic + (n - 1) * sizeof(ailib_hook_info));
+    ic->ch = ch;
+    ic->n = ch->n;
+    ic->answered_by = -1;
+    for (i = 0; i < ch->n; i++) {
+        ic->info[i].call = call;
+        ic->info[i].endpoint = &ic->ep;
+        ic->info[i].request = &call->req;
+        ic->info[i].stream = call->desc.stream;
+    }
+    return ic;
+}
+
+static void ailib__icall_free(const ailib_allocator *a, ailib__icall *ic) {
+    ailib__free(a, ic->ckey.p);
+    ailib__free(a, ic->cap_head.p);
+    ailib__free(a, ic->cap_body.p);
+    ailib__free(a, ic);
+}
+
+static const char *ailib__ientry_name(const ailib__ientry *e) { return e->pub.name && *e->pub.name ? e->pub.name : "interceptor"; }
+
+/* --- the hook points ------------------------------------------------------------------------ */
+
+/* The model of a request that names another provider than the endpoint's: without features
+   the engine refuses it at the start; with a chain it is refused here, unless a feature
+   before the chain (routing) sent the call elsewhere. */
+static ailib_result ailib__icpt_check_provider(ailib_call *call) {
+    ailib_client *c = call->client;
+    const char *m = call->req.model, *slash;
+    const ailib_provider_info *other;
+    if (!m || call->ep.provider != c->prov || !(slash = strchr(m, '/'))) return AILIB_OK;
+    other = ailib_provider_findn(m, (size_t)(slash - m));
+    if (!other || other == c->prov) return AILIB_OK;
+    return ailib__fail(&call->err, AILIB_CONFIGURATION, "this client talks to '%s' but the request names '%s': create a client for "
+                       "that provider", c->prov->name, other->name);
+}
+
+static ailib_result ailib__icpt_prepare(void *state, ailib_call *call) {
+    ailib__chain *ch = (ailib__chain *)state;
+    ailib_client *c = call->client;
+    ailib__icall *ic = (ailib__icall *)call->fdata[ch->slot];
+    ailib_result r = AILIB_OK;
+    int i;
+    if (!ic) {
+        if (!(ic = ailib__icall_new(ch, call))) return ailib__fail(&call->err, AILIB_OUT_OF_MEMORY, "out of memory");
+        call->fdata[ch->slot] = ic;
+    }
+    if (ic->again_wait > 0) {                 /* on_error asked to wait before going again */
+        call->wake_at = ailib__now_ms() + ic->again_wait;
+        ic->again_wait = 0;
+        return AILIB_PENDING;
+    }
+    ic->ep = call->ep;
+    ic->ep.api_key = NULL;
+    if ((r = ailib__icpt_check_provider(call)) != AILIB_OK) return r;
+    if (ic->answer_kept) { ic->answer_kept = 0; ailib__icall_sync(ic, call, call->attempt + 1); return AILIB_OK; }
+    if (ic->answered_by >= 0 && call->canned) ailib__call_unanswer(call);   /* a new round decides afresh */
+    ic->answered_by = -1;
+    ic->source = NULL;
+    ic->cap_want = ic->cap_ok = 0;
+    ailib__icall_sync(ic, call, call->attempt + 1);
+    for (i = 0; i < ic->n && ic->answered_by < 0; i++) {
+        const ailib__ientry *e = &ch->e[i];
+        if (!e->pub.before_send) continue;
+        ic->phase = AILIB__IP_BEFORE;
+        ic->cur = i;
+        AILIB__USER_HOOK(c, r = e->pub.before_send(e->pub.user, &ic->info[i], &call->req, &call->err));
+        ic->phase = AILIB__IP_NONE;
+        if (r != AILIB_OK) {
+            if (r != AILIB_PENDING && !call->err.message[0])
+                ailib__fail(&call->err, r, "interceptor '%s' refused the request (%s)", ailib__ientry_name(e), ailib_result_name(r));
+            if (r != AILIB_PENDING) call->err.code = r;
+            return r;
+        }
+    }
+    return AILIB_OK;
+}
+
+static ailib_result ailib__icpt_request(void *state, ailib_call *call) {
+    ailib__chain *ch = (ailib__chain *)state;
+    ailib__icall *ic = (ailib__icall *)call->fdata[ch->slot];
+    ailib_result r = AILIB_OK;
+    int i;
+    if (!ic || ic->answered_by >= 0) return AILIB_OK;     /* answered before it was built: nothing goes out */
+    for (i = 0; i < ic->n && ic->answered_by < 0; i++) {
+        const ailib__ientry *e = &ch->e[i];
+        if (!e->pub.on_request) continue;
+        ic->phase = AILIB__IP_REQUEST;
+        ic->cur = i;
+        if (e->kind == AILIB__IK_USER) AILIB__USER_HOOK(call->client, r = e->pub.on_request(e->pub.user, &ic->info[i], &call->wr, &call->err));
+        else r = e->pub.on_request(e->pub.user, &ic->info[i], &call->wr, &call->err);
+        ic->phase = AILIB__IP_NONE;
+        if (r != AILIB_OK) {
+            if (!call->err.message[0])
+                ailib__fail(&call->err, r, "interceptor '%s' refused the request (%s)", ailib__ientry_name(e), ailib_result_name(r));
+            call->err.code = r;
+            return r;
+        }
+    }
+    return AILIB_OK;
+}
+
+static ailib_result ailib__cassette_send(ailib_cassette *cas, ailib_call *call, ailib__icall *ic);
+
+/* Each attempt: who answers it (an answer given for this endpoint, else the cassette, else
+   the network), and the attempt number every hook will see. */
+static ailib_result ailib__icpt_send(void *state, ailib_call *call) {
+    ailib__chain *ch = (ailib__chain *)state;
+    ailib__icall *ic = call->raw ? NULL : (ailib__icall *)call->fdata[ch->slot];
+    ailib_result r = AILIB_OK;
+    if (ic && ic->answered_by >= 0) {
+        ic->source = ailib__ientry_name(&ch->e[ic->answered_by]);
+    } else {
+        if (ic) ic->source = NULL;
+        if (ch->cas) r = ailib__cassette_send(ch->cas, call, ic);
+    }
+    if (ic) ailib__icall_sync(ic, call, call->attempt);
+    return r;
+}
+
+/* The way back runs last to first. */
+static int ailib__icpt_event(void *state, ailib_call *call, ailib_event *ev) {
+    ailib__chain *ch = (ailib__chain *)state;
+    ailib__icall *ic;
+    int i, drop = 0;
+    if (!ch->any_event || !(ic = (ailib__icall *)call->fdata[ch->slot])) return 0;
+    for (i = ic->n - 1; i >= 0 && !drop; i--) {
+        const ailib__ientry *e = &ch->e[i];
+        if (!e->pub.on_event) continue;
+        if (e->kind == AILIB__IK_USER) AILIB__USER_HOOK(call->client, drop = e->pub.on_event(e->pub.user, &ic->info[i], ev));
+        else drop = e->pub.on_event(e->pub.user, &ic->info[i], ev);
+    }
+    return drop;
+}
+
+/* The error as the hooks see it: its code is the call's result. */
+static void ailib__icpt_err(const ailib_call *call, ailib_error *e) {
+    *e = call->err;
+    e->code = call->result;
+    if (call->status && !e->http_status && call->result != AILIB_OK) e->http_status = call->status;
+    ailib__redact_error(e, call->client->api_key);
+}
+
+static void ailib__icpt_attempt(void *state, ailib_call *call) {
+    ailib__chain *ch = (ailib__chain *)state;
+    ailib__icall *ic = (ailib__icall *)call->fdata[ch->slot];
+    ailib_error e;
+    int i;
+    if (!ic || !ch->any_attempt) return;
+    ailib__icpt_err(call, &e);
+    for (i = ic->n - 1; i >= 0; i--) {
+        const ailib__ientry *en = &ch->e[i];
+        if (!en->pub.on_attempt) continue;
+        if (en->kind == AILIB__IK_USER) AILIB__USER_HOOK(call->client, en->pub.on_attempt(en->pub.user, &ic->info[i], call->status, &e));
+        else en->pub.on_attempt(en->pub.user, &ic->info[i], call->status, &e);
+    }
+}
+
+/* The call is about to fail for good: on_error may send it round again (after a wait, with
+   an answer given now or by before_send). Bounded, so a hook that always says yes ends. */
+static int ailib__icpt_fallback(void *state, ailib_call *call) {
+    ailib__chain *ch = (ailib__chain *)state;
+    ailib__icall *ic = (ailib__icall *)call->fdata[ch->slot];
+    ailib_error e;
+    int i, again = 0;
+    if (!ic || ic->again >= AILIB__ICPT_AGAIN) return 0;
+    ailib__icpt_err(call, &e);
+    for (i = ic->n - 1; i >= 0 && !again; i--) {
+        const ailib__ientry *en = &ch->e[i];
+        int64_t wait = 0;
+        int before = ic->answered_by;
+        if (!en->pub.on_error) continue;
+        ic->phase = AILIB__IP_ERROR;
+        ic->cur = i;
+        AILIB__USER_HOOK(call->client, again = en->pub.on_error(en->pub.user, &ic->info[i], &e, &wait));
+        ic->phase = AILIB__IP_NONE;
+        if (again) {
+            ic->again++;
+            ic->again_wait = wait > 0 ? (wait > AILIB__MAX_MS ? AILIB__MAX_MS : wait) : 0;
+            ic->answer_kept = ic->answered_by >= 0 && ic->answered_by != before ? 1 : 0;
+            if (ic->answer_kept && ic->again_wait) ic->again_wait = 0;   /* an answer is played at once */
+        } else if (ic->answered_by != before) {
+            ic->answered_by = before;     /* an answer without "go again" is not played */
+        }
+    }
+    return again;
+}
+
+static void ailib__icpt_run_done(ailib__chain *ch, ailib_call *call, ailib__icall *ic, ailib_result result) {
+    ailib_error e;
+    int i;
+    ic->done = 1;
+    if (!ch->any_done) return;
+    ailib__icpt_err(call, &e);
+    e.code = result;
+    ailib__icall_sync(ic, call, call->attempt);
+    for (i = ic->n - 1; i >= 0; i--) {
+        const ailib__ientry *en = &ch->e[i];
+        if (!en->pub.on_done) continue;
+        ic->phase = AILIB__IP_OTHER;
+        ic->cur = i;
+        if (en->kind == AILIB__IK_USER)
+            AILIB__USER_HOOK(call->client, en->pub.on_done(en->pub.user, &ic->info[i], result, call->resp, &e));
+        else en->pub.on_done(en->pub.user, &ic->info[i], result, call->resp, &e);
+        ic->phase = AILIB__IP_NONE;
+    }
+}
+
+static void ailib__icpt_done(void *state, ailib_call *call) {
+    ailib__chain *ch = (ailib__chain *)state;
+    ailib__icall *ic = (ailib__icall *)call->fdata[ch->slot];
+    if (ic && !ic->done) ailib__icpt_run_done(ch, call, ic, call->result);
+}
+
+/* A call refused before it was linked ends here without the done hook: on_done still runs. */
+static void ailib__icpt_release(void *state, ailib_call *call) {
+    ailib__chain *ch = (ailib__chain *)state;
+    ailib__icall *ic = (ailib__icall *)call->fdata[ch->slot];
+    if (!ic) return;
+    if (!ic->done) {
+        ailib_result r = call->result != AILIB_OK ? call->result : call->err.code != AILIB_OK ? call->err.code : AILIB_CANCELLED;
+        ailib__icpt_run_done(ch, call, ic, r);
+    }
+    ailib__icall_free(&call->client->alloc, ic);
+    call->fdata[ch->slot] = NULL;
+}
+
+static void ailib__logger_free(void *user);
+static void ailib__cache_unref(ailib_cache *cache);
+static void ailib__cassette_unref(ailib_cassette *cas);
+
+static void ailib__icpt_destroy(void *state) {
+    ailib__chain *ch = (ailib__chain *)state;
+    const ailib_allocator *a = &ch->c->alloc;
+    int i;
+    for (i = ch->n - 1; i >= 0; i--) {
+        ailib__ientry *e = &ch->e[i];
+        if (e->kind == AILIB__IK_LOGGER) ailib__logger_free(e->pub.user);
+        else if (e->kind == AILIB__IK_CACHE) ailib__cache_unref((ailib_cache *)e->pub.user);
+        else if (e->pub.destroy) e->pub.destroy(e->pub.user);
+    }
+    if (ch->cas) ailib__cassette_unref(ch->cas);
+    if (ch->tap) ch->tap->ch = NULL;                     /* the tap outlives the chain: the transport goes last */
+    ailib__free(a, ch);
+}
+
+static const ailib__feature_vt ailib__icpt_vt = {
+    "intercept", ailib__icpt_prepare, ailib__icpt_request, ailib__icpt_event, ailib__icpt_attempt, ailib__icpt_fallback,
+    ailib__icpt_done, ailib__icpt_release, ailib__icpt_destroy, ailib__icpt_send, NULL, NULL
+};
+
+/* The client's chain, made and registered on first use. Nothing changes while calls run. */
+static ailib__chain *ailib__chain_get(ailib_client *c, const char *fn, ailib_error *err) {
+    ailib__chain *ch;
+    if (!c) { ailib__fail(err, AILIB_INVALID_ARGUMENT, "%s: client is NULL", fn); return NULL; }
+    if (c->active || c->in_cb) {
+        ailib__fail(err, AILIB_INVALID_ARGUMENT, "%s: the client has calls running%s: add interceptors, caches and cassettes "
+                    "before starting calls", fn, c->in_cb ? " (this is one of its callbacks)" : "");
+        return NULL;
+    }
+    if ((ch = ailib__chain_of(c)) != NULL) return ch;
+    if (!(ch = (ailib__chain *)ailib__malloc(&c->alloc, sizeof *ch))) { ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory"); return NULL; }
+    memset(ch, 0, sizeof *ch);
+    ch->c = c;
+    ch->slot = c->nfeat;
+    if (ailib__client_add_feature(c, &ailib__icpt_vt, ch, err) != AILIB_OK) { ailib__free(&c->alloc, ch); return NULL; }
+    return ch;
+}
+
+static ailib_result ailib__chain_add(ailib_client *c, const ailib_interceptor *ic, int kind, const char *fn, ailib_error *err) {
+    ailib__chain *ch = ailib__chain_get(c, fn, err);
+    if (!ch) return err ? err->code : AILIB_INVALID_ARGUMENT;
+    if (ch->n == AILIB__ICPT_MAX) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "%s: a client holds at most %d interceptors", fn, AILIB__ICPT_MAX);
+    ch->e[ch->n].pub = *ic;
+    ch->e[ch->n].kind = kind;
+    if (ic->on_event) ch->any_event = 1;
+    if (ic->on_attempt) ch->any_attempt = 1;
+    if (ic->on_done) ch->any_done = 1;
+    ch->n++;
+    return AILIB_OK;
+}
+
+AILIB_API ailib_result ailib_client_add_interceptor(ailib_client *c, const ailib_interceptor *ic, ailib_error *err) {
+    if (!ic) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_client_add_interceptor: interceptor is NULL");
+    return ailib__chain_add(c, ic, AILIB__IK_USER, "ailib_client_add_interceptor", err);
+}
+
+AILIB_API ailib_result ailib_intercept_answer(ailib_hook_info *info, int http_status, const char *header_lines, const char *body,
+                                              size_t body_len, ailib_error *err) {
+    ailib__icall *ic = ailib__icall_of(info);
+    ailib_result r;
+    if (!ic || (ic->phase != AILIB__IP_BEFORE && ic->phase != AILIB__IP_REQUEST && ic->phase != AILIB__IP_ERROR))
+        return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_intercept_answer: only from before_send, on_request or on_error");
+    if (http_status < 100 || http_status > 999)
+        return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_intercept_answer: %d is not an HTTP status", http_status);
+    if ((r = ailib__call_answer(info->call, http_status, header_lines, header_lines ? strlen(header_lines) : 0, body, body_len)) != AILIB_OK) {
+        if (err) *err = info->call->err;
+        return r;
+    }
+    ic->answered_by = ic->cur;
+    ic->source = ailib__ientry_name(&ic->ch->e[ic->cur]);
+    return AILIB_OK;
+}
+
+AILIB_API ailib_result ailib_intercept_set_header(ailib_hook_info *info, const char *name, const char *value, ailib_error *err) {
+    ailib__icall *ic = ailib__icall_of(info);
+    ailib_call *call;
+    char *n, *v;
+    if (!ic || ic->phase != AILIB__IP_REQUEST) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_intercept_set_header: only from on_request");
+    call = info->call;
+    if (!value) value = "";
+    if (!ailib__hdr_token(name)) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_intercept_set_header: the name is not an HTTP token");
+    if (ailib__ctl_byte(value))
+        return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_intercept_set_header: the value of '%.64s' has a control character (CR, LF, ...)", name);
+    n = ailib__arena_strn(&call->req_arena, name, strlen(name));
+    v = ailib__arena_strn(&call->req_arena, value, strlen(value));
+    if (!n || !v) return ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory");
+    return ailib__wr_set(&call->wr, n, v, err);
+}
+
+AILIB_API void *ailib_intercept_alloc(ailib_hook_info *info, size_t size) {
+    if (!info || !info->call) return NULL;
+    return ailib__arena_alloc(&info->call->req_arena, size);
+}
+
+AILIB_API char *ailib_intercept_strdup(ailib_hook_info *info, const char *s) {
+    if (!info || !info->call || !s) return NULL;
+    return ailib__arena_strn(&info->call->req_arena, s, strlen(s));
+}
+
+/* --- secrets: what never reaches a log line or a cassette ------------------------------------- */
+
+/* 1 when a header's name says its value is a credential (Authorization, x-api-key,
+   x-goog-api-key, Cookie, X-Amz-Security-Token, a gateway's *-Key, ...). "tokens" is not
+   "token": rate-limit headers count tokens and are kept. */
+static int ailib__hdr_secret(const char *name, size_t n) {
+    static const char *const words[] = { "auth", "key", "secret", "pass", "cookie", "credential", "session", "signature", "token" };
+    size_t w, i, j;
+    for (w = 0; w < sizeof words / sizeof words[0]; w++) {
+        size_t wl = strlen(words[w]);
+        for (i = 0; i + wl <= n; i++) {
+            for (j = 0; j < wl && tolower((unsigned char)name[i + j]) == words[w][j]; j++) {}
+            if (j == wl && !(w == 8 && i + wl < n && tolower((unsigned char)name[i + wl]) == 's')) return 1;
+        }
+    }
+    return 0;
+}
+
+/* The secrets of one exchange: the client's key and the value of every credential header
+   (and the part after its scheme word: "Bearer sk-..." gives "sk-..." too). All are
+   NUL-terminated. Shorter than 8 bytes they are no recognizable key but could be ordinary
+   words of a body ("mock", "test"), which a cut would corrupt: those are not looked for in
+   text (credential headers show "***" whatever their length). */
+#define AILIB__SECRETS_MAX (2 * AILIB_MAX_HEADERS + 2)
+#define AILIB__SECRET_MIN 8
+typedef struct ailib__secrets { const char *s[AILIB__SECRETS_MAX]; int n; } ailib__secrets;
+
+static void ailib__secrets_add(ailib__secrets *sx, const char *v) {
+    const char *sp;
+    if (!v || strlen(v) < AILIB__SECRET_MIN || sx->n == AILIB__SECRETS_MAX) return;
+    sx->s[sx->n++] = v;
+    if ((sp = strrchr(v, ' ')) != NULL && strlen(sp + 1) >= AILIB__SECRET_MIN && sx->n < AILIB__SECRETS_MAX) sx->s[sx->n++] = sp + 1;
+}
+
+static void ailib__secrets_of(ailib__secrets *sx, const ailib_client *c, const ailib_wire_request *wr) {
+    size_t i;
+    sx->n = 0;
+    ailib__secrets_add(sx, c->api_key);
+    for (i = 0; wr && i < wr->header_count; i++)
+        if (ailib__hdr_secret(wr->headers[i].name, strlen(wr->headers[i].name))) ailib__secrets_add(sx, wr->headers[i].value);
+    for (i = 0; i < c->header_count; i++)
+        if (ailib__hdr_secret(c->headers[i].name, strlen(c->headers[i].name))) ailib__secrets_add(sx, c->headers[i].value);
+}
+
+/* Cuts every secret out of a NUL-terminated text, in place (ailib__redact_secret's rule: the
+   whole secret, or a run of 10 or more of its first bytes, becomes "***"). */
+static void ailib__secrets_cut(const ailib__secrets *sx, char *text) {
+    int i;
+    for (i = 0; i < sx->n; i++) ailib__redact_secret(text, sx->s[i]);
+}
+
+/* The same over bytes (a body, maybe binary), in place; returns the new length. ends (n of
+   them, ascending offsets into the bytes) are moved with the bytes they follow. */
+static size_t ailib__secrets_cut_bytes(const ailib__secrets *sx, char *p, size_t len, size_t *ends, size_t ne) {
+    int s;
+    for (s = 0; s < sx->n; s++) {
+        const char *sec = sx->s[s];
+        size_t sl = strlen(sec), min = sl < 10 ? sl : 10, i = 0, o = 0, j = 0;
+        if (!memchr(p, sec[0], len)) continue;
+        while (i < len) {
+            while (j < ne && ends[j] <= i) ends[j++] = o;
+            if (p[i] == sec[0]) {
+                size_t k = 0;
+                while (i + k < len && k < sl && p[i + k] == sec[k]) k++;
+                if (k >= min) { memcpy(p + o, "***", 3); o += 3; i += k; continue; }
+            }
+            p[o++] = p[i++];
+        }
+        while (j < ne) ends[j++] = o;
+        len = o;
+    }
+    return len;
+}
+
+/* --- small codecs for logs and cassettes ------------------------------------------------------ */
+
+static int ailib__utf8_ok(const char *s, size_t n) {
+    const unsigned char *p = (const unsigned char *)s, *end = p + n;
+    while (p < end) {
+        size_t k;
+        if (*p < 0x80) { p++; continue; }
+        if (!(k = ailib__utf8_seq(p, end))) return 0;
+        p += k;
+    }
+    return 1;
+}
+
+static int ailib__b64_enc(const ailib_allocator *a, ailib__buf *b, const char *data, size_t n) {
+    const unsigned char *d = (const unsigned char *)data;
+    char q[4];
+    size_t i;
+    for (i = 0; i < n; i += 3) {
+        uint32_t v = (uint32_t)d[i] << 16 | (i + 1 < n ? (uint32_t)d[i + 1] << 8 : 0) | (i + 2 < n ? d[i + 2] : 0);
+        q[0] = ailib__b64chars[v >> 18];
+        q[1] = ailib__b64chars[(v >> 12) & 63];
+        q[2] = i + 1 < n ? ailib__b64chars[(v >> 6) & 63] : '=';
+        q[3] = i + 2 < n ? ailib__b64chars[v & 63] : '=';
+        if (!ailib__buf_add(a, b, q, 4)) return 0;
+    }
+    return ailib__buf_add(a, b, "", 0);
+}
+
+/* Decodes base64 (padding optional) into out (room for n / 4 * 3 + 3); the length, or
+   (size_t)-1 when it is not base64. */
+static size_t ailib__b64_dec(const char *s, size_t n, char *out) {
+    uint32_t acc = 0;
+    int bits = 0;
+    size_t i, o = 0;
+    while (n && s[n - 1] == '=') n--;
+    for (i = 0; i < n; i++) {
+        int v = ailib__b64_val((unsigned char)s[i]);
+        if (v < 0) return (size_t)-1;
+        acc = (acc << 6) | (uint32_t)v;
+        bits += 6;
+        if (bits >= 8) { bits -= 8; out[o++] = (char)(acc >> bits); acc &= (1u << bits) - 1; }
+    }
+    return o;
+}
+
+/* A string value: as text when it is UTF-8, else {"base64":"..."}. */
+static void ailib__jw_bytes(ailib_json_writer *w, const char *p, size_t n) {
+    ailib__buf b = {0, 0, 0};
+    if (ailib__utf8_ok(p, n)) { ailib_json_write_stringn(w, p, n); return; }
+    ailib_json_write_object_begin(w);
+    ailib_json_write_key(w, "base64");
+    if (ailib__b64_enc(&w->alloc, &b, p, n)) ailib_json_write_stringn(w, b.p, b.len);
+    else ailib_json_write_null(w);
+    ailib_json_write_object_end(w);
+    ailib__free(&w->alloc, b.p);
+}
+
+/* The wall clock as ISO 8601 UTC with milliseconds ("2026-05-04T10:20:30.123Z"), without
+   gmtime (not thread-safe) or a locale. */
+static void ailib__iso_now(char *out, size_t cap) {
+    int64_t sec, ms, days, rem, z, era, doe, yoe, y, doy, mp, d, m;
+#if defined(_WIN32)
+    FILETIME ft;
+    uint64_t t;
+    GetSystemTimeAsFileTime(&ft);
+    t = ((uint64_t)ft.dwHighDateTime << 32 | ft.dwLowDateTime) / 10000 - 11644473600000ull;
+    sec = (int64_t)(t / 1000); ms = (int64_t)(t % 1000);
+#elif defined(__unix__) || defined(__APPLE__)
+    struct timeval tv;
+    gettimeofday(&tv, NULL);
+    sec = (int64_t)tv.tv_sec; ms = (int64_t)tv.tv_usec / 1000;
+#else
+    sec = (int64_t)time(NULL); ms = 0;
+#endif
+    days = sec / 86400; rem = sec % 86400;
+    if (rem < 0) { rem += 86400; days--; }
+    /* civil date from days since 1970-01-01 (proleptic Gregorian) */
+    z = days + 719468;
+    era = (z >= 0 ? z : z - 146096) / 146097;
+    doe = z - era * 146097;
+    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    y = yoe + era * 400;
+    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    mp = (5 * doy + 2) / 153;
+    d = doy - (153 * mp + 2) / 5 + 1;
+    m = mp < 10 ? mp + 3 : mp - 9;
+    y += m <= 2;
+    snprintf(out, cap, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld.%03lldZ", (long long)y, (long long)m, (long long)d,
+             (long long)(rem / 3600), (long long)(rem / 60 % 60), (long long)(rem % 60), (long long)ms);
+}
+
+/* --- the request log ---------------------------------------------------------------------------- */
+
+typedef struct ailib__logger {
+    ailib_client *c;
+    FILE *f;
+    void (*write)(void *user, const char *line, size_t len);
+    void *user;
+    int bodies, events;
+    uint64_t calls;
+    ailib_json_writer w;
+    ailib__buf out;
+} ailib__logger;
+
+typedef struct ailib__lcall { uint64_t id; } ailib__lcall;
+
+static ailib__lcall *ailib__log_call(ailib__logger *lg, ailib_hook_info *info) {
+    ailib__lcall *lc = (ailib__lcall *)info->data;
+    if (!lc && (lc = (ailib__lcall *)ailib_intercept_alloc(info, sizeof *lc)) != NULL) {
+        lc->id = ++lg->calls;
+        info->data = lc;
+    }
+    return lc;
+}
+
+static void ailib__log_begin(ailib__logger *lg, const char *event, ailib_hook_info *info) {
+    ailib__lcall *lc = ailib__log_call(lg, info);
+    char ts[96];
+    ailib__iso_now(ts, sizeof ts);
+    ailib_json_writer_reset(&lg->w);
+    ailib_json_write_object_begin(&lg->w);
+    ailib_json_write_key(&lg->w, "ts");
+    ailib_json_write_string(&lg->w, ts);
+    ailib_json_write_key(&lg->w, "event");
+    ailib_json_write_string(&lg->w, event);
+    ailib_json_write_key(&lg->w, "call");
+    ailib_json_write_int(&lg->w, lc ? (int64_t)lc->id : 0);
+}
+
+/* Ends the line, cuts the secrets out of it and writes it. */
+static void ailib__log_end(ailib__logger *lg, ailib_call *call) {
+    ailib__secrets sx;
+    ailib_json_write_object_end(&lg->w);
+    if (ailib_json_writer_finish(&lg->w) != AILIB_OK) return;
+    ailib__secrets_of(&sx, lg->c, call ? &call->wr : NULL);
+    ailib__secrets_cut(&sx, lg->w.buf);
+    if (!ailib__buf_set(&lg->c->alloc, &lg->out, lg->w.buf, strlen(lg->w.buf)) || !ailib__buf_add(&lg->c->alloc, &lg->out, "\n", 1))
+        return;
+    if (lg->write) AILIB__USER_HOOK(lg->c, lg->write(lg->user, lg->out.p, lg->out.len));
+    else if (lg->f) { fwrite(lg->out.p, 1, lg->out.len, lg->f); fflush(lg->f); }
+}
+
+static void ailib__log_kv(ailib__logger *lg, const char *k, const char *v) {
+    ailib_json_write_key(&lg->w, k);
+    ailib_json_write_string(&lg->w, v);
+}
+
+static void ailib__log_ki(ailib__logger *lg, const char *k, int64_t v) {
+    ailib_json_write_key(&lg->w, k);
+    ailib_json_write_int(&lg->w, v);
+}
+
+static ailib_result ailib__log_before(void *user, ailib_hook_info *info, ailib_request *req, ailib_error *err) {
+    (void)req; (void)err;
+    ailib__log_call((ailib__logger *)user, info);
+    return AILIB_OK;
+}
+
+static ailib_result ailib__log_request(void *user, ailib_hook_info *info, const ailib_wire_request *wr, ailib_error *err) {
+    ailib__logger *lg = (ailib__logger *)user;
+    size_t i, ul = strlen(wr->url) * 2 + 16;
+    char *url = (char *)ailib__malloc(&lg->c->alloc, ul);
+    (void)err;
+    ailib__log_begin(lg, "request", info);
+    ailib__log_kv(lg, "provider", info->endpoint->provider->name);
+    ailib__log_kv(lg, "model", info->model);
+    ailib_json_write_key(&lg->w, "stream");
+    ailib_json_write_bool(&lg->w, info->stream);
+    ailib__log_kv(lg, "method", wr->method);
+    if (url) ailib__url_redact(url, ul, wr->url);
+    ailib__log_kv(lg, "url", url ? url : "");
+    ailib__free(&lg->c->alloc, url);
+    ailib_json_write_key(&lg->w, "headers");
+    ailib_json_write_object_begin(&lg->w);
+    for (i = 0; i < wr->header_count; i++)
+        ailib__log_kv(lg, wr->headers[i].name, ailib__hdr_secret(wr->headers[i].name, strlen(wr->headers[i].name)) ? "***" : wr->headers[i].value);
+    ailib_json_write_object_end(&lg->w);
+    ailib__log_ki(lg, "body_bytes", (int64_t)wr->body_len);
+    if (lg->bodies && wr->body) {
+        ailib_json_doc *d = NULL;
+        ailib_json_parse_options o;
+        memset(&o, 0, sizeof o);
+        o.allocator = &lg->c->alloc;
+        ailib_json_write_key(&lg->w, "body");
+        if (ailib_json_parse(wr->body, wr->body_len, &o, &d, NULL) == AILIB_OK) ailib_json_write_value(&lg->w, ailib_json_doc_root(d));
+        else ailib__jw_bytes(&lg->w, wr->body, wr->body_len);
+        ailib_json_doc_destroy(d);
+    }
+    ailib__log_end(lg, info->call);
+    return AILIB_OK;
+}
+
+static void ailib__log_attempt(void *user, ailib_hook_info *info, int http_status, const ailib_error *err) {
+    ailib__logger *lg = (ailib__logger *)user;
+    ailib_call *call = info->call;
+    ailib__log_begin(lg, "attempt", info);
+    ailib__log_ki(lg, "attempt", info->attempt);
+    ailib__log_ki(lg, "status", http_status);
+    ailib__log_kv(lg, "result", ailib_result_name(err->code));
+    ailib__log_ki(lg, "ms", ailib__now_ms() - call->attempt_start);
+    ailib__log_kv(lg, "source", info->source ? info->source : "network");
+    if (call->request_id[0]) ailib__log_kv(lg, "request_id", call->request_id);
+    if (err->code != AILIB_OK) {
+        ailib__log_kv(lg, "error", err->message);
+        ailib_json_write_key(&lg->w, "retryable");
+        ailib_json_write_bool(&lg->w, err->retryable);
+    }
+    ailib__log_end(lg, call);
+}
+
+static const char *ailib__event_name(ailib_event_type t) {
+    switch (t) {
+    case AILIB_EVENT_TEXT_DELTA: return "text_delta";
+    case AILIB_EVENT_REASONING_DELTA: return "reasoning_delta";
+    case AILIB_EVENT_TOOL_CALL_BEGIN: return "tool_call_begin";
+    case AILIB_EVENT_TOOL_CALL_DELTA: return "tool_call_delta";
+    case AILIB_EVENT_TOOL_CALL_END: return "tool_call_end";
+    case AILIB_EVENT_USAGE: return "usage";
+    case AILIB_EVENT_FINISH: return "finish";
+    case AILIB_EVENT_ERROR: return "error";
+    default: return "none";
+    }
+}
+
+static int ailib__log_event(void *user, ailib_hook_info *info, ailib_event *ev) {
+    ailib__logger *lg = (ailib__logger *)user;
+    ailib__log_begin(lg, "stream", info);
+    ailib__log_ki(lg, "attempt", info->attempt);
+    ailib__log_kv(lg, "type", ailib__event_name(ev->type));
+    if (ev->type >= AILIB_EVENT_TOOL_CALL_BEGIN && ev->type <= AILIB_EVENT_TOOL_CALL_END) ailib__log_ki(lg, "index", (int64_t)ev->index);
+    if (ev->text) {
+        ailib__log_ki(lg, "bytes", (int64_t)ev->text_len);
+        if (lg->bodies) { ailib_json_write_key(&lg->w, "text"); ailib__jw_bytes(&lg->w, ev->text, ev->text_len); }
+    }
+    if (ev->type == AILIB_EVENT_FINISH) ailib__log_kv(lg, "finish", ailib_finish_reason_name(ev->finish_reason));
+    if (ev->type == AILIB_EVENT_ERROR && ev->error) ailib__log_kv(lg, "error", ev->error->message);
+    ailib__log_end(lg, info->call);
+    return 0;
+}
+
+static void ailib__log_done(void *user, ailib_hook_info *info, ailib_result result, const ailib_response *resp, const ailib_error *err) {
+    ailib__logger *lg = (ailib__logger *)user;
+    ailib_call *call = info->call;
+    ailib__log_begin(lg, "done", info);
+    ailib__log_kv(lg, "result", ailib_result_name(result));
+    ailib__log_ki(lg, "ms", ailib__now_ms() - call->start_ms);
+    ailib__log_ki(lg, "attempts", call->attempt);
+    if (call->fallbacks) ailib__log_ki(lg, "fallbacks", call->fallbacks);
+    ailib__log_kv(lg, "source", info->source ? info->source : call->attempt ? "network" : "none");
+    ailib__log_kv(lg, "model", resp && resp->model && resp->model[0] ? resp->model : info->model);
+    if (resp) {
+        const ailib_usage *u = &resp->usage;
+        ailib__log_kv(lg, "finish", ailib_finish_reason_name(resp->finish));
+        if (resp->request_id && resp->request_id[0]) ailib__log_kv(lg, "request_id", resp->request_id);
+        ailib_json_write_key(&lg->w, "usage");
+        ailib_json_write_object_begin(&lg->w);
+        ailib__log_ki(lg, "input", u->input_tokens);
+        ailib__log_ki(lg, "output", u->output_tokens);
+        ailib__log_ki(lg, "cached_input", u->cached_input_tokens);
+        ailib__log_ki(lg, "cache_write", u->cache_write_tokens);
+        ailib__log_ki(lg, "reasoning", u->reasoning_tokens);
+        ailib_json_write_object_end(&lg->w);
+    }
+    if (result != AILIB_OK) {
+        ailib__log_kv(lg, "error", err->message);
+        if (err->http_status) ailib__log_ki(lg, "status", err->http_status);
+    }
+    if (lg->bodies && resp) {
+        size_t i, n;
+        const char *t = ailib_response_text(resp, &n);
+        ailib_json_write_key(&lg->w, "answer");
+        ailib__jw_bytes(&lg->w, t, n);
+        t = ailib_response_reasoning(resp, &n);
+        if (n) { ailib_json_write_key(&lg->w, "reasoning"); ailib__jw_bytes(&lg->w, t, n); }
+        if (ailib_response_tool_call_count(resp)) {
+            ailib_json_write_key(&lg->w, "tool_calls");
+            ailib_json_write_array_begin(&lg->w);
+            for (i = 0; i < ailib_response_tool_call_count(resp); i++) {
+                const ailib_tool_call *tc = ailib_response_tool_call(resp, i);
+                ailib_json_write_object_begin(&lg->w);
+                ailib_json_write_key(&lg->w, "id");
+                ailib_json_write_stringn(&lg->w, tc->id, tc->id_len);
+                ailib_json_write_key(&lg->w, "name");
+                ailib_json_write_stringn(&lg->w, tc->name, tc->name_len);
+                ailib_json_write_key(&lg->w, "arguments");
+                ailib__jw_bytes(&lg->w, tc->arguments, tc->arguments_len);
+                ailib_json_write_object_end(&lg->w);
+            }
+            ailib_json_write_array_end(&lg->w);
+        }
+    }
+    ailib__log_end(lg, call);
+}
+
+static void ailib__logger_free(void *user) {
+    ailib__logger *lg = (ailib__logger *)user;
+    ailib_allocator a;
+    if (!lg) return;
+    a = lg->c->alloc;
+    if (lg->f) fclose(lg->f);
+    ailib_json_writer_deinit(&lg->w);
+    ailib__free(&a, lg->out.p);
+    ailib__free(&a, lg);
+}
+
+AILIB_API ailib_result ailib_client_add_logger(ailib_client *c, const ailib_logger_desc *desc, ailib_error *err) {
+    ailib__logger *lg;
+    ailib_interceptor ic;
+    ailib_result r;
+    if (!c || !desc || (!desc->write && !(desc->path && *desc->path)))
+        return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_client_add_logger: set desc.path (a file to append to) or desc.write");
+    if (!(lg = (ailib__logger *)ailib__malloc(&c->alloc, sizeof *lg))) return ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory");
+    memset(lg, 0, sizeof *lg);
+    lg->c = c;
+    lg->write = desc->write;
+    lg->user = desc->user;
+    lg->bodies = desc->bodies != 0;
+    lg->events = desc->events != 0;
+    ailib_json_writer_init(&lg->w, &c->alloc);
+    if (!lg->write && !(lg->f = fopen(desc->path, "ab"))) {
+        r = ailib__fail(err, AILIB_CONFIGURATION, "ailib_client_add_logger: cannot open '%s' to append to it (%s): check the "
+                        "directory exists and is writable", desc->path, strerror(errno));
+        ailib__logger_free(lg);
+        return r;
+    }
+    memset(&ic, 0, sizeof ic);
+    ic.name = "logger";
+    ic.user = lg;
+    ic.before_send = ailib__log_before;
+    ic.on_request = ailib__log_request;
+    ic.on_attempt = ailib__log_attempt;
+    ic.on_event = lg->events ? ailib__log_event : NULL;
+    ic.on_done = ailib__log_done;
+    if ((r = ailib__chain_add(c, &ic, AILIB__IK_LOGGER, "ailib_client_add_logger", err)) != AILIB_OK) ailib__logger_free(lg);
+    return r;
+}
+
+/* --- the response cache ------------------------------------------------------------------------ */
+
+/* An entry and its bytes in one block: the key, the reply's header lines, its body. */
+typedef struct ailib__centry {
+    struct ailib__centry *hnext;         /* the hash bucket's chain */
+    struct ailib__centry *newer, *older; /* the use order: mru first */
+    uint64_t hash;
+    int64_t stored_at;
+    int status;
+    size_t klen, hlen, blen, bytes;
+    char *key, *head, *body;
+} ailib__centry;
+
+struct ailib_cache {
+    ailib_allocator alloc;
+    int64_t ttl_ms;
+    size_t max_bytes;
+    ailib__centry **tab;
+    size_t tcap;                         /* buckets, a power of two */
+    ailib__centry *mru, *lru;
+    ailib_cache_stats st;
+    int refs;                            /* the owner's and one per client */
+};
+
+AILIB_API ailib_cache *ailib_cache_create(const ailib_cache_desc *desc, ailib_error *err) {
+    ailib_allocator a = ailib__allocator(desc ? desc->allocator : NULL);
+    ailib_cache *k = (ailib_cache *)ailib__malloc(&a, sizeof *k);
+    if (!k) { ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory"); return NULL; }
+    memset(k, 0, sizeof *k);
+    k->alloc = a;
+    k->ttl_ms = desc && desc->ttl_ms > 0 ? desc->ttl_ms : 0;
+    k->max_bytes = desc && desc->max_bytes ? desc->max_bytes : (size_t)16 << 20;
+    k->refs = 1;
+    return k;
+}
+
+static void ailib__cache_unlink(ailib_cache *k, ailib__centry *e) {
+    ailib__centry **pp = &k->tab[e->hash & (k->tcap - 1)];
+    while (*pp && *pp != e) pp = &(*pp)->hnext;
+    if (*pp) *pp = e->hnext;
+    if (e->newer) e->newer->older = e->older; else k->mru = e->older;
+    if (e->older) e->older->newer = e->newer; else k->lru = e->newer;
+    k->st.entries--;
+    k->st.bytes -= e->bytes;
+    ailib__free(&k->alloc, e);
+}
+
+AILIB_API void ailib_cache_clear(ailib_cache *k) {
+    if (!k) return;
+    while (k->lru) ailib__cache_unlink(k, k->lru);
+}
+
+static void ailib__cache_unref(ailib_cache *k) {
+    if (!k || --k->refs > 0) return;
+    ailib_cache_clear(k);
+    ailib__free(&k->alloc, k->tab);
+    ailib__free(&k->alloc, k);
+}
+
+AILIB_API void ailib_cache_destroy(ailib_cache *k) { ailib__cache_unref(k); }
+
+AILIB_API void ailib_cache_get_stats(const ailib_cache *k, ailib_cache_stats *out) {
+    if (!out) return;
+    if (k) *out = k->st; else memset(out, 0, sizeof *out);
+}
+
+static ailib__centry *ailib__cache_find(ailib_cache *k, const char *key, size_t kl, uint64_t h) {
+    ailib__centry *e;
+    if (!k->tcap) return NULL;
+    for (e = k->tab[h & (k->tcap - 1)]; e; e = e->hnext)
+        if (e->hash == h && e->klen == kl && memcmp(e->key, key, kl) == 0) return e;
+    return NULL;
+}
+
+static void ailib__cache_touch(ailib_cache *k, ailib__centry *e) {
+    if (k->mru == e) return;
+    if (e->newer) e->newer->older = e->older;
+    if (e->older) e->older->newer = e->newer; else k->lru = e->newer;
+    e->newer = NULL;
+    e->older = k->mru;
+    if (k->mru) k->mru->newer = e;
+    k->mru = e;
+    if (!k->lru) k->lru = e;
+}
+
+/* Keeps a reply under its key: the least recently used go while the bound is passed; a reply
+   larger than the bound is not kept. */
+static void ailib__cache_store(ailib_cache *k, const ailib__buf *key, int status, const ailib__buf *head, const ailib__buf *body) {
+    uint64_t h = ailib__fnv(AILIB__FNV_INIT, key->p, key->len);
+    size_t bytes = sizeof(ailib__centry) + key->len + head->len + body->len + 3;
+    ailib__centry *e;
+    if (bytes > k->max_bytes) return;
+    if ((e = ailib__cache_find(k, key->p, key->len, h)) != NULL) ailib__cache_unlink(k, e);
+    while (k->lru && k->st.bytes + bytes > k->max_bytes) { ailib__cache_unlink(k, k->lru); k->st.evictions++; }
+    if (k->st.entries + 1 > k->tcap) {               /* rehash into twice the buckets */
+        size_t ncap = k->tcap ? k->tcap * 2 : 64, i;
+        ailib__centry **nt = (ailib__centry **)ailib__malloc(&k->alloc, ncap * sizeof *nt);
+        if (!nt) return;
+        memset(nt, 0, ncap * sizeof *nt);
+        for (i = 0; i < k->tcap; i++) {
+            ailib__centry *x = k->tab[i], *nx;
+            for (; x; x = nx) { nx = x->hnext; x->hnext = nt[x->hash & (ncap - 1)]; nt[x->hash & (ncap - 1)] = x; }
+        }
+        ailib__free(&k->alloc, k->tab);
+        k->tab = nt;
+        k->tcap = ncap;
+    }
+    if (!(e = (ailib__centry *)ailib__malloc(&k->alloc, bytes))) return;
+    memset(e, 0, sizeof *e);
+    e->hash = h;
+    e->stored_at = ailib__now_ms();
+    e->status = status;
+    e->bytes = bytes;
+    e->key = (char *)(e + 1);
+    e->klen = key->len;
+    memcpy(e->key, key->p, key->len);
+    e->head = e->key + key->len + 1;
+    e->hlen = head->len;
+    if (head->len) memcpy(e->head, head->p, head->len);
+    e->body = e->head + head->len + 1;
+    e->blen = body->len;
+    if (body->len) memcpy(e->body, body->p, body->len);
+    e->key[e->klen] = e->head[e->hlen] = e->body[e->blen] = 0;
+    e->hnext = k->tab[h & (k->tcap - 1)];
+    k->tab[h & (k->tcap - 1)] = e;
+    e->older = k->mru;
+    if (k->mru) k->mru->newer = e;
+    k->mru = e;
+    if (!k->lru) k->lru = e;
+    k->st.entries++;
+    k->st.bytes += bytes;
+    k->st.stores++;
+}
+
+/* The key: the request as it goes on the wire at the cache's place in the chain (see the
+   declaration for what that covers). */
+static int ailib__cache_key(ailib_call *call, const ailib_wire_request *wr, ailib__buf *key) {
+    const ailib_allocator *a = &call->client->alloc;
+    size_t i, ul = strlen(wr->url) * 2 + 16;
+    char *url = (char *)ailib__malloc(a, ul);
+    int ok;
+    if (!url) return 0;
+    ailib__url_redact(url, ul, wr->url);
+    key->len = 0;
+    ok = ailib__buf_add(a, key, call->ep.provider->name, strlen(call->ep.provider->name)) && ailib__buf_add(a, key, "\n", 1) &&
+         ailib__buf_add(a, key, wr->method, strlen(wr->method)) && ailib__buf_add(a, key, " ", 1) &&
+         ailib__buf_add(a, key, url, strlen(url)) && ailib__buf_add(a, key, "\n", 1);
+    ailib__free(a, url);
+    for (i = 0; ok && i < wr->header_count; i++) {
+        const char *n = wr->headers[i].name, *v = wr->headers[i].value;
+        if (ailib__hdr_secret(n, strlen(n)) || ailib__hdr_same(n, "user-agent")) continue;
+        ok = ailib__buf_add(a, key, n, strlen(n)) && ailib__buf_add(a, key, ": ", 2) && ailib__buf_add(a, key, v, strlen(v)) &&
+             ailib__buf_add(a, key, "\n", 1);
+    }
+    return ok && ailib__buf_add(a, key, "\n", 1) && ailib__buf_add(a, key, wr->body ? wr->body : "", wr->body_len);
+}
+
+static ailib_result ailib__cache_on_request(void *user, ailib_hook_info *info, const ailib_wire_request *wr, ailib_error *err) {
+    ailib_cache *k = (ailib_cache *)user;
+    ailib__icall *ic = ailib__icall_of(info);
+    ailib__centry *e;
+    uint64_t h;
+    if (!ic) return AILIB_OK;
+    if (!ailib__cache_key(info->call, wr, &ic->ckey)) return ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory");
+    h = ailib__fnv(AILIB__FNV_INIT, ic->ckey.p, ic->ckey.len);
+    e = ailib__cache_find(k, ic->ckey.p, ic->ckey.len, h);
+    if (e && k->ttl_ms && ailib__now_ms() - e->stored_at >= k->ttl_ms) {
+        ailib__cache_unlink(k, e);
+        k->st.expirations++;
+        e = NULL;
+    }
+    if (!e) {
+        k->st.misses++;
+        ic->cache = k;
+        ic->cap_want = 1;          /* the tap keeps this call's reply for the store */
+        return AILIB_OK;
+    }
+    k->st.hits++;
+    ailib__cache_touch(k, e);
+    ic->cap_want = 0;
+    return ailib_intercept_answer(info, e->status, e->hlen ? e->head : NULL, e->body, e->blen, err);
+}
+
+static void ailib__cache_on_done(void *user, ailib_hook_info *info, ailib_result result, const ailib_response *resp, const ailib_error *err) {
+    ailib_cache *k = (ailib_cache *)user;
+    ailib__icall *ic = ailib__icall_of(info);
+    (void)resp; (void)err;
+    if (!ic || ic->cache != k || result != AILIB_OK || !ic->cap_ok || info->call->cancelled) return;
+    ailib__cache_store(k, &ic->ckey, ic->cap_status, &ic->cap_head, &ic->cap_body);
+    ic->cap_ok = 0;
+}
+
+static ailib_result ailib__tap_install(ailib__chain *ch, ailib_error *err);
+static void ailib__cap_set(const ailib_allocator *a, ailib__icall *ic, ailib_result end, int status, const char *head, size_t hl,
+                           const char *body, size_t bl);
+
+AILIB_API ailib_result ailib_client_add_cache(ailib_client *c, ailib_cache *k, ailib_error *err) {
+    ailib_interceptor ic;
+    ailib__chain *ch;
+    ailib_result r;
+    int i;
+    if (!k) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_client_add_cache: cache is NULL (ailib_cache_create)");
+    if (!(ch = ailib__chain_get(c, "ailib_client_add_cache", err))) return err ? err->code : AILIB_INVALID_ARGUMENT;
+    for (i = 0; i < ch->n; i++)
+        if (ch->e[i].kind == AILIB__IK_CACHE) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_client_add_cache: the client has a cache already");
+    if ((r = ailib__tap_install(ch, err)) != AILIB_OK) return r;
+    memset(&ic, 0, sizeof ic);
+    ic.name = "cache";
+    ic.user = k;
+    ic.on_request = ailib__cache_on_request;
+    ic.on_done = ailib__cache_on_done;
+    if ((r = ailib__chain_add(c, &ic, AILIB__IK_CACHE, "ailib_client_add_cache", err)) != AILIB_OK) return r;
+    k->refs++;
+    return AILIB_OK;
+}
+
+/* --- record and replay: cassettes ---------------------------------------------------------------
+
+   One exchange per line (JSON), after a first line that names the format:
+     {"ailib_cassette":1,"ailib":"0.1.0"}
+     {"request":{"method":"POST","url":"https://api.openai.com/v1/chat/completions",
+                 "headers":[["Content-Type","application/json"],["Authorization","***"]],
+                 "body":"{\"model\":...}"},
+      "response":{"status":200,"head_ms":210,"headers":[["content-type","text/event-stream"]],
+                  "body":"data: {...}\n\n...","chunks":[[212,118],[260,236]],"end":"ok"}}
+   Bodies that are not UTF-8 are {"base64":"..."}. chunks: [ms after the request went out,
+   offset in body where the chunk ends]. end: "ok", "open" (stopped by a timeout or a cancel:
+   replayed up to there and left open), or a result name with "end_message" (a network
+   error, played as such). Lines that start with # are comments. */
+
+typedef struct ailib__cx {
+    size_t line_no;                  /* in the file or text loaded (0: recorded by this run) */
+    char *line; size_t line_len;     /* the exchange as written */
+    const char *method, *url;
+    const char *body; size_t body_len;
+    uint64_t mhash;                  /* of what matching compares */
+    int status;
+    const char *head; size_t head_len;   /* "Name: value\n" lines */
+    const char *rbody; size_t rbody_len;
+    size_t *ends; int64_t *at; size_t n;
+    int64_t head_ms;
+    ailib_result end;
+    const char *end_msg;
+    int played;
+} ailib__cx;
+
+struct ailib_cassette {
+    ailib_allocator alloc;
+    ailib_cassette_mode mode;
+    double pace;
+    unsigned match;
+    int repeat;
+    char *path;                      /* NULL: in memory only */
+    FILE *f;                         /* recordings are appended here */
+    ailib__arena arena;              /* the exchanges */
+    ailib__cx **x;
+    size_t n, cap;
+    size_t played, recorded, unmatched;
+    ailib_result werr;               /* the first failure writing the file */
+    char werr_msg[256];
+    ailib__buf text;
+    int refs;                        /* the owner's and one per client */
+};
+
+static const char ailib__cas_head[] = "{\"ailib_cassette\":1,\"ailib\":\"" AILIB_VERSION_STRING "\"}";
+
+/* What of a URL matching compares: from the path on, or all of it with MATCH_HOST. */
+static const char *ailib__cas_urlpart(const ailib_cassette *cas, const char *url) {
+    const char *p;
+    if ((cas->match & AILIB_CASSETTE_MATCH_HOST) || !(p = strstr(url, "://"))) return url;
+    p += 3;
+    return p + strcspn(p, "/?#");
+}
+
+static uint64_t ailib__cas_hash(const ailib_cassette *cas, const char *method, const char *url, const char *body, size_t bl) {
+    const char *u = ailib__cas_urlpart(cas, url);
+    uint64_t h = ailib__fnv(AILIB__FNV_INIT, method, strlen(method));
+    h = ailib__fnv(h, "\n", 1);
+    h = ailib__fnv(h, u, strlen(u));
+    if (!(cas->match & AILIB_CASSETTE_MATCH_ANY_BODY)) h = ailib__fnv(ailib__fnv(h, "\n", 1), body, bl);
+    return h;
+}
+
+static int ailib__cas_same(const ailib_cassette *cas, const ailib__cx *x, const char *method, const char *url, const char *body, size_t bl) {
+    return strcmp(x->method, method) == 0 && strcmp(ailib__cas_urlpart(cas, x->url), ailib__cas_urlpart(cas, url)) == 0 &&
+           ((cas->match & AILIB_CASSETTE_MATCH_ANY_BODY) || (x->body_len == bl && memcmp(x->body, body, bl) == 0));
+}
+
+/* A string or {"base64":...} value into the arena; "" when absent. 0 when malformed. */
+static int ailib__cas_bytes(ailib__arena *a, const ailib_json *v, const char **out, size_t *len) {
+    const char *s;
+    size_t n;
+    char *d;
+    *out = "";
+    *len = 0;
+    if (!v) return 1;
+    if ((s = ailib_json_str(v, &n)) != NULL) {
+        if (!(d = ailib__arena_strn(a, s, n))) return 0;
+        *out = d; *len = n;
+        return 1;
+    }
+    if (!(s = ailib_json_str(ailib_json_get(v, "base64"), &n)) || !(d = (char *)ailib__arena_alloc(a, n / 4 * 3 + 4))) return 0;
+    if ((*len = ailib__b64_dec(s, n, d)) == (size_t)-1) return 0;
+    d[*len] = 0;
+    *out = d;
+    return 1;
+}
+
+static ailib_result ailib__cas_bad(ailib_cassette *cas, size_t line_no, const char *what, ailib_error *err) {
+    return ailib__fail(err, AILIB_DESERIALIZATION, "cassette '%s' line %lu: %s: fix the line or record the cassette again",
+                       cas->path ? cas->path : "(in memory)", (unsigned long)line_no, what);
+}
+
+/* "Name: value\n" lines from [[name, value], ...]. */
+static int ailib__cas_head_lines(ailib__arena *a, const ailib_json *arr, const char **out, size_t *len) {
+    const ailib_json *p = ailib_json_first(arr);
+    size_t i, k = ailib_json_size(arr), total = 0;
+    char *d, *o;
+    for (i = 0; i < k; i++, p = ailib_json_next(p)) {
+        size_t nl, vl;
+        if (!ailib_json_str(ailib_json_at(p, 0), &nl) || !ailib_json_str(ailib_json_at(p, 1), &vl)) return 0;
+        total += nl + vl + 3;
+    }
+    if (!(d = (char *)ailib__arena_alloc(a, total + 1))) return 0;
+    for (i = 0, o = d, p = ailib_json_first(arr); i < k; i++, p = ailib_json_next(p)) {
+        size_t nl, vl;
+        const char *n = ailib_json_str(ailib_json_at(p, 0), &nl), *v = ailib_json_str(ailib_json_at(p, 1), &vl);
+        if (memchr(n, '\n', nl) || memchr(v, '\n', vl) || memchr(n, ':', nl)) return 0;
+        memcpy(o, n, nl); o += nl;
+        *o++ = ':'; *o++ = ' ';
+        memcpy(o, v, vl); o += vl;
+        *o++ = '\n';
+    }
+    *o = 0;
+    *out = d;
+    *len = total;
+    return 1;
+}
+
+static ailib_result ailib__cas_end_code(const char *s) {
+    int r;
+    if (!s || !strcmp(s, "ok")) return AILIB_OK;
+    if (!strcmp(s, "open")) return AILIB_CANCELLED;
+    for (r = 1; r < AILIB_RESULT_COUNT; r++) if (!strcmp(s, ailib_result_name((ailib_result)r))) return (ailib_result)r;
+    return AILIB_RESULT_COUNT;
+}
+
+/* One line of a cassette into an exchange (nothing when it is the format line or a comment). */
+static ailib_result ailib__cas_parse(ailib_cassette *cas, const char *line, size_t len, size_t line_no, ailib__cx **out, ailib_error *err) {
+    ailib__arena *a = &cas->arena;
+    ailib_json_doc *d = NULL;
+    ailib_json_parse_options o;
+    const ailib_json *root, *rq, *rs, *ch, *p;
+    ailib__cx *x;
+    ailib_error pe;
+    const char *s;
+    size_t i;
+    ailib_result r = AILIB_OK;
+    *out = NULL;
+    memset(&o, 0, sizeof o);
+    o.allocator = &cas->alloc;
+    if (ailib_json_parse(line, len, &o, &d, &pe) != AILIB_OK) {
+        char what[300];
+        snprintf(what, sizeof what, "not JSON (%.200s at byte %lu)", pe.message, (unsigned long)pe.byte_pos);
+        return ailib__cas_bad(cas, line_no, what, err);
+    }
+    root = ailib_json_doc_root(d);
+    if ((p = ailib_json_get(root, "ailib_cassette")) != NULL) {
+        if (ailib_json_int(p) != 1) r = ailib__cas_bad(cas, line_no, "a cassette format this ailib does not read (it reads format 1)", err);
+        ailib_json_doc_destroy(d);
+        return r;
+    }
+    rq = ailib_json_get(root, "request");
+    rs = ailib_json_get(root, "response");
+    if (!ailib_json_is_object(rq) || !ailib_json_is_object(rs)) { ailib_json_doc_destroy(d); return ailib__cas_bad(cas, line_no, "no request or response object", err); }
+    if (!(x = (ailib__cx *)ailib__arena_alloc(a, sizeof *x))) goto oom;
+    memset(x, 0, sizeof *x);
+    x->line_no = line_no;
+    if (!(x->line = ailib__arena_strn(a, line, len))) goto oom;
+    x->line_len = len;
+    if (!(s = ailib_json_str(ailib_json_get(rq, "method"), NULL)) || !(x->method = ailib__arena_strn(a, s, strlen(s)))) { r = ailib__cas_bad(cas, line_no, "request.method missing", err); goto done; }
+    if (!(s = ailib_json_str(ailib_json_get(rq, "url"), NULL)) || !(x->url = ailib__arena_strn(a, s, strlen(s)))) { r = ailib__cas_bad(cas, line_no, "request.url missing", err); goto done; }
+    if (!ailib__cas_bytes(a, ailib_json_get(rq, "body"), &x->body, &x->body_len)) { r = ailib__cas_bad(cas, line_no, "request.body is neither a string nor {\"base64\":...}", err); goto done; }
+    x->status = (int)ailib_json_int(ailib_json_get(rs, "status"));
+    x->head_ms = ailib_json_int(ailib_json_get(rs, "head_ms"));
+    if (x->status < 0 || x->status > 999 || x->head_ms < 0) { r = ailib__cas_bad(cas, line_no, "response.status or head_ms out of range", err); goto done; }
+    if (!ailib__cas_head_lines(a, ailib_json_get(rs, "headers"), &x->head, &x->head_len)) { r = ailib__cas_bad(cas, line_no, "response.headers is not [[name, value], ...]", err); goto done; }
+    if (!ailib__cas_bytes(a, ailib_json_get(rs, "body"), &x->rbody, &x->rbody_len)) { r = ailib__cas_bad(cas, line_no, "response.body is neither a string nor {\"base64\":...}", err); goto done; }
+    ch = ailib_json_get(rs, "chunks");
+    if ((x->n = ailib_json_size(ch)) != 0) {
+        x->ends = (size_t *)ailib__arena_alloc(a, x->n * sizeof *x->ends);
+        x->at = (int64_t *)ailib__arena_alloc(a, x->n * sizeof *x->at);
+        if (!x->ends || !x->at) goto oom;
+        for (i = 0, p = ailib_json_first(ch); i < x->n; i++, p = ailib_json_next(p)) {
+            int64_t ms = ailib_json_int(ailib_json_at(p, 0)), end = ailib_json_int(ailib_json_at(p, 1));
+            if (ms < 0 || end < 0 || (size_t)end > x->rbody_len || (i && (size_t)end < x->ends[i - 1])) {
+                r = ailib__cas_bad(cas, line_no, "response.chunks is not [[ms, end offset], ...] in order within the body", err);
+                goto done;
+            }
+            x->at[i] = ms;
+            x->ends[i] = (size_t)end;
+        }
+        if (x->ends[x->n - 1] != x->rbody_len) { r = ailib__cas_bad(cas, line_no, "the last chunk does not end where the body does", err); goto done; }
+    }
+    x->end = ailib__cas_end_code(ailib_json_str(ailib_json_get(rs, "end"), NULL));
+    if (x->end == AILIB_RESULT_COUNT) { r = ailib__cas_bad(cas, line_no, "response.end is not \"ok\", \"open\" or a result name", err); goto done; }
+    s = ailib_json_str(ailib_json_get(rs, "end_message"), NULL);
+    if (!(x->end_msg = ailib__arena_strn(a, s ? s : "", s ? strlen(s) : 0))) goto oom;
+    x->mhash = ailib__cas_hash(cas, x->method, x->url, x->body, x->body_len);
+    *out = x;
+    goto done;
+oom:
+    r = ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory");
+done:
+    ailib_json_doc_destroy(d);
+    return r;
+}
+
+static ailib_result ailib__cas_push(ailib_cassette *cas, ailib__cx *x, ailib_error *err) {
+    if (cas->n == cas->cap) {
+        size_t ncap = cas->cap ? cas->cap * 2 : 16;
+        ailib__cx **nx = (ailib__cx **)ailib__realloc(&cas->alloc, cas->x, cas->cap * sizeof *nx, ncap * sizeof *nx);
+        if (!nx) return ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory");
+        cas->x = nx;
+        cas->cap = ncap;
+    }
+    cas->x[cas->n++] = x;
+    return AILIB_OK;
+}
+
+/* Loads a cassette's text: one exchange per line. */
+static ailib_result ailib__cas_load(ailib_cassette *cas, const char *text, size_t len, ailib_error *err) {
+    size_t pos = 0, line_no = 0;
+    ailib_result r;
+    while (pos < len) {
+        const char *nl = (const char *)memchr(text + pos, '\n', len - pos);
+        size_t end = nl ? (size_t)(nl - text) : len, e = end, b = pos;
+        ailib__cx *x;
+        line_no++;
+        pos = end + 1;
+        while (b < e && (text[b] == ' ' || text[b] == '\t' || text[b] == '\r')) b++;
+        while (e > b && (text[e - 1] == ' ' || text[e - 1] == '\t' || text[e - 1] == '\r')) e--;
+        if (b == e || text[b] == '#') continue;
+        if ((r = ailib__cas_parse(cas, text + b, e - b, line_no, &x, err)) != AILIB_OK) return r;
+        if (x && (r = ailib__cas_push(cas, x, err)) != AILIB_OK) return r;
+    }
+    return AILIB_OK;
+}
+
+static void ailib__cas_write(ailib_cassette *cas, const char *s, size_t n) {
+    if (!cas->f || cas->werr != AILIB_OK) return;
+    if (fwrite(s, 1, n, cas->f) != n || fputc('\n', cas->f) == EOF || fflush(cas->f) != 0) {
+        cas->werr = AILIB_CONFIGURATION;
+        snprintf(cas->werr_msg, sizeof cas->werr_msg, "cassette '%s': writing failed (%s): check the disk and the path",
+                 cas->path, strerror(errno));
+    }
+}
+
+static void ailib__cassette_unref(ailib_cassette *cas) {
+    ailib_allocator a;
+    if (!cas || --cas->refs > 0) return;
+    a = cas->alloc;
+    if (cas->f) fclose(cas->f);
+    ailib__arena_free(&cas->arena);
+    ailib__free(&a, cas->x);
+    ailib__free(&a, cas->text.p);
+    ailib__free(&a, cas->path);
+    ailib__free(&a, cas);
+}
+
+AILIB_API ailib_cassette *ailib_cassette_open(const char *path, const ailib_cassette_desc *desc, ailib_error *err) {
+    ailib_cassette_desc zero;
+    ailib_allocator a;
+    ailib_cassette *cas;
+    char *file = NULL;
+    size_t flen = 0;
+    int fresh = 1;
+    if (!desc) { memset(&zero, 0, sizeof zero); desc = &zero; }
+    if (desc->mode < AILIB_CASSETTE_REPLAY || desc->mode > AILIB_CASSETTE_RECORD_MISSING || !(desc->pace >= 0)) {
+        ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_cassette_open: desc.mode must be a AILIB_CASSETTE_* mode and desc.pace 0 or more");
+        return NULL;
+    }
+    if (!path && !desc->text && desc->mode == AILIB_CASSETTE_REPLAY) {
+        ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_cassette_open: replay needs a path or desc.text");
+        return NULL;
+    }
+    a = ailib__allocator(desc->allocator);
+    if (!(cas = (ailib_cassette *)ailib__malloc(&a, sizeof *cas))) { ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory"); return NULL; }
+    memset(cas, 0, sizeof *cas);
+    cas->alloc = a;
+    cas->arena.alloc = a;
+    cas->mode = desc->mode;
+    cas->pace = desc->pace;
+    cas->match = desc->match;
+    cas->repeat = desc->repeat != 0;
+    cas->refs = 1;
+    if (path && !(cas->path = ailib__strdup(&a, path))) { ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory"); goto fail; }
+    if (desc->mode != AILIB_CASSETTE_RECORD) {
+        if (desc->text) {
+            if (ailib__cas_load(cas, desc->text, desc->text_len ? desc->text_len : strlen(desc->text), err) != AILIB_OK) goto fail;
+        } else if (path) {
+            FILE *f = fopen(path, "rb");
+            long n;
+            if (!f && desc->mode == AILIB_CASSETTE_REPLAY) {
+                ailib__fail(err, AILIB_NOT_FOUND, "cassette '%s' cannot be read (%s): record it first (AILIB_CASSETTE_RECORD or "
+                            "AILIB_CASSETTE_RECORD_MISSING), or check the path", path, strerror(errno));
+                goto fail;
+            }
+            if (f) {
+                if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0 ||
+                    !(file = (char *)ailib__malloc(&a, (size_t)n + 1)) || fread(file, 1, (size_t)n, f) != (size_t)n) {
+                    fclose(f);
+                    ailib__fail(err, AILIB_CONFIGURATION, "cassette '%s' cannot be read: check the file", path);
+                    goto fail;
+                }
+                fclose(f);
+                flen = (size_t)n;
+                fresh = flen == 0;
+                if (ailib__cas_load(cas, file, flen, err) != AILIB_OK) goto fail;
+                ailib__free(&a, file);
+                file = NULL;
+            }
+        }
+    }
+    if (path && desc->mode != AILIB_CASSETTE_REPLAY) {
+        if (!(cas->f = fopen(path, desc->mode == AILIB_CASSETTE_RECORD ? "wb" : "ab"))) {
+            ailib__fail(err, AILIB_CONFIGURATION, "cassette '%s' cannot be written (%s): check the directory exists and is writable",
+                        path, strerror(errno));
+            goto fail;
+        }
+        if (desc->mode == AILIB_CASSETTE_RECORD || fresh) ailib__cas_write(cas, ailib__cas_head, sizeof ailib__cas_head - 1);
+    }
+    return cas;
+fail:
+    ailib__free(&a, file);
+    ailib__cassette_unref(cas);
+    return NULL;
+}
+
+AILIB_API ailib_result ailib_cassette_close(ailib_cassette *cas, ailib_error *err) {
+    ailib_result r;
+    if (!cas) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_cassette_close: cassette is NULL");
+    r = cas->werr;
+    if (r != AILIB_OK) ailib__fail(err, r, "%s", cas->werr_msg);
+    ailib__cassette_unref(cas);
+    return r;
+}
+
+AILIB_API void ailib_cassette_get_stats(const ailib_cassette *cas, ailib_cassette_stats *out) {
+    size_t i;
+    if (!out) return;
+    memset(out, 0, sizeof *out);
+    if (!cas) return;
+    out->exchanges = cas->n;
+    out->played = cas->played;
+    out->recorded = cas->recorded;
+    out->unmatched = cas->unmatched;
+    for (i = 0; i < cas->n; i++) if (cas->x[i]->line_no && !cas->x[i]->played) out->unplayed++;
+}
+
+AILIB_API const char *ailib_cassette_text(ailib_cassette *cas, size_t *len) {
+    size_t i;
+    int ok;
+    if (len) *len = 0;
+    if (!cas) return NULL;
+    ok = ailib__buf_set(&cas->alloc, &cas->text, ailib__cas_head, sizeof ailib__cas_head - 1) && ailib__buf_add(&cas->alloc, &cas->text, "\n", 1);
+    for (i = 0; ok && i < cas->n; i++)
+        ok = ailib__buf_add(&cas->alloc, &cas->text, cas->x[i]->line, cas->x[i]->line_len) && ailib__buf_add(&cas->alloc, &cas->text, "\n", 1);
+    if (!ok) return NULL;
+    if (len) *len = cas->text.len;
+    return cas->text.p;
+}
+
+AILIB_API ailib_result ailib_client_add_cassette(ailib_client *c, ailib_cassette *cas, ailib_error *err) {
+    ailib__chain *ch;
+    ailib_result r;
+    if (!cas) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_client_add_cassette: cassette is NULL (ailib_cassette_open)");
+    if (!(ch = ailib__chain_get(c, "ailib_client_add_cassette", err))) return err ? err->code : AILIB_INVALID_ARGUMENT;
+    if (ch->cas) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_client_add_cassette: the client has a cassette already");
+    if ((r = ailib__tap_install(ch, err)) != AILIB_OK) return r;
+    ch->cas = cas;
+    cas->refs++;
+    return AILIB_OK;
+}
+
+/* The request of an attempt as matching sees it: URL and body with credentials cut. Both
+   strings are allocated (the caller frees them). */
+static int ailib__cas_live(ailib_call *call, char **url, char **body, size_t *bl) {
+    const ailib_allocator *a = &call->client->alloc;
+    const ailib_wire_request *wr = &call->wr;
+    ailib__secrets sx;
+    size_t ul = strlen(wr->url) * 2 + 16;
+    *url = (char *)ailib__malloc(a, ul);
+    *body = (char *)ailib__malloc(a, wr->body_len + 1);
+    if (!*url || !*body) { ailib__free(a, *url); ailib__free(a, *body); return 0; }
+    ailib__url_redact(*url, ul, wr->url);
+    if (wr->body_len) memcpy(*body, wr->body, wr->body_len);
+    (*body)[wr->body_len] = 0;
+    ailib__secrets_of(&sx, call->client, wr);
+    *bl = ailib__secrets_cut_bytes(&sx, *body, wr->body_len, NULL, 0);
+    return 1;
+}
+
+/* Up to 40 bytes of s around pos, printable, for a message. */
+static void ailib__cas_snip(char *out, size_t cap, const char *s, size_t n, size_t pos) {
+    size_t from = pos > 16 ? pos - 16 : 0, i, o = 0;
+    if (from) o += (size_t)snprintf(out, cap, "...");
+    for (i = from; i < n && i < from + 40 && o + 2 < cap; i++) out[o++] = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '.';
+    if (i < n && o + 4 < cap) { memcpy(out + o, "...", 3); o += 3; }
+    out[o < cap ? o : cap - 1] = 0;
+}
+
+/* Why nothing matched, for the error: no exchange to that URL, the closest body and where it
+   differs, or every reply for it already played. */
+static void ailib__cas_why(ailib_cassette *cas, const char *method, const char *url, const char *body, size_t bl, char *out, size_t cap) {
+    const ailib__cx *best = NULL;
+    size_t i, best_at = 0, same = 0, first_other = (size_t)-1;
+    for (i = 0; i < cas->n; i++) {
+        const ailib__cx *x = cas->x[i];
+        size_t k = 0;
+        if (strcmp(x->method, method) != 0 || strcmp(ailib__cas_urlpart(cas, x->url), ailib__cas_urlpart(cas, url)) != 0) {
+            if (first_other == (size_t)-1) first_other = i;
+            continue;
+        }
+        if (ailib__cas_same(cas, x, method, url, body, bl)) { same++; continue; }
+        while (k < x->body_len && k < bl && x->body[k] == body[k]) k++;
+        if (!best || k > best_at) { best = x; best_at = k; }
+    }
+    if (same) snprintf(out, cap, "its %lu repl%s for this request %s played already (desc.repeat = 1 plays the last again)",
+                       (unsigned long)same, same == 1 ? "y" : "ies", same == 1 ? "was" : "were all");
+    else if (best) {
+        char rec[64], got[64];
+        ailib__cas_snip(rec, sizeof rec, best->body, best->body_len, best_at);
+        ailib__cas_snip(got, sizeof got, body, bl, best_at);
+        if (best->line_no) snprintf(out, cap, "the closest recorded request (line %lu) differs from byte %lu of the body: recorded "
+                                    "\"%s\", sent \"%s\"", (unsigned long)best->line_no, (unsigned long)best_at, rec, got);
+        else snprintf(out, cap, "the closest request recorded in this run differs from byte %lu of the body: recorded \"%s\", "
+                      "sent \"%s\"", (unsigned long)best_at, rec, got);
+    } else if (first_other != (size_t)-1)
+        snprintf(out, cap, "none of its %lu exchanges goes to that URL (the first: %s %.80s)", (unsigned long)cas->n,
+                 cas->x[first_other]->method, ailib__cas_urlpart(cas, cas->x[first_other]->url));
+    else snprintf(out, cap, "it holds no exchange at all");
+}
+
+/* An attempt's reply from the cassette, or the network (recording), or AILIB_NOT_FOUND. */
+static ailib_result ailib__cassette_send(ailib_cassette *cas, ailib_call *call, ailib__icall *ic) {
+    const ailib_allocator *a = &call->client->alloc;
+    ailib__cx *hit = NULL, *last = NULL;
+    char *url, *body, why[400];
+    size_t bl, i;
+    uint64_t h;
+    ailib_result r = AILIB_OK;
+    if (cas->mode == AILIB_CASSETTE_RECORD) return AILIB_OK;
+    if (!ailib__cas_live(call, &url, &body, &bl)) return ailib__fail(&call->err, AILIB_OUT_OF_MEMORY, "out of memory");
+    h = ailib__cas_hash(cas, call->wr.method, url, body, bl);
+    for (i = 0; i < cas->n && !hit; i++) {
+        ailib__cx *x = cas->x[i];
+        if (x->mhash != h || !ailib__cas_same(cas, x, call->wr.method, url, body, bl)) continue;
+        if (!x->played) hit = x; else last = x;
+    }
+    if (!hit && cas->repeat) hit = last;
+    if (hit) {
+        int64_t stack[64], *at = hit->n <= 64 ? stack : (int64_t *)ailib__malloc(a, hit->n * sizeof *at);
+        hit->played = 1;
+        cas->played++;
+        if (!at) r = ailib__fail(&call->err, AILIB_OUT_OF_MEMORY, "out of memory");
+        else {
+            for (i = 0; i < hit->n; i++) at[i] = (int64_t)((double)hit->at[i] * cas->pace);
+            r = ailib__call_answer(call, hit->status, hit->head, hit->head_len, hit->rbody, hit->rbody_len);
+            if (r == AILIB_OK)
+                r = ailib__call_answer_timing(call, (int64_t)((double)hit->head_ms * cas->pace), hit->ends, at, hit->n, hit->end, hit->end_msg);
+            if (at != stack) ailib__free(a, at);
+        }
+        if (ic) ic->source = "cassette";
+        if (ic && ic->cap_want) ailib__cap_set(a, ic, hit->end, hit->status, hit->head, hit->head_len, hit->rbody, hit->rbody_len);
+    } else if (cas->mode == AILIB_CASSETTE_RECORD_MISSING) {
+        if (call->canned) ailib__call_unanswer(call);     /* this attempt goes out, and is recorded */
+    } else {
+        const char *u = ailib__cas_urlpart(cas, url);
+        cas->unmatched++;
+        ailib__cas_why(cas, call->wr.method, url, body, bl, why, sizeof why);
+        r = ailib__fail(&call->err, AILIB_NOT_FOUND, "cassette '%s' holds no reply for %s %.120s (%lu-byte body): %s. Record it "
+                        "(AILIB_CASSETTE_RECORD_MISSING), or look at what changed in the request", cas->path ? cas->path : "(in memory)",
+                        call->wr.method, *u ? u : "/", (unsigned long)bl, why);
+        call->err.retryable = 0;
+    }
+    ailib__free(a, url);
+    ailib__free(a, body);
+    return r;
+}
+
+/* --- the tap: each exchange with the network, whole, for the cache and the cassette ------------- */
+
+/* The reply a cache miss gets (from the network, or a cassette below the cache), kept for the
+   store when it is a complete 2xx: header lines without cookies or credentials, the body. */
+static void ailib__cap_set(const ailib_allocator *a, ailib__icall *ic, ailib_result end, int status, const char *head, size_t hl,
+                           const char *body, size_t bl) {
+    const char *h = head, *e = head + hl;
+    int ok;
+    ic->cap_ok = 0;
+    if (end != AILIB_OK || status < 200 || status > 299) return;
+    ok = ailib__buf_set(a, &ic->cap_body, body ? body : "", bl) && ailib__buf_set(a, &ic->cap_head, "", 0);
+    while (ok && h < e) {
+        const char *nl = (const char *)memchr(h, '\n', (size_t)(e - h)), *colon = (const char *)memchr(h, ':', (size_t)(e - h));
+        if (!nl) nl = e;
+        if (!colon || colon > nl || !ailib__hdr_secret(h, (size_t)(colon - h))) ok = ailib__buf_add(a, &ic->cap_head, h, (size_t)(nl - h) + (nl < e));
+        h = nl + (nl < e);
+    }
+    ic->cap_ok = ok;
+    ic->cap_status = status;
+}
+
+struct ailib__tapx {
+    ailib__tap *tap;
+    void *h;                         /* the inner transport's handle */
+    const ailib_http_callbacks *cb;
+    void *ctx;                       /* the engine's: the call */
+    const ailib_wire_request *req;   /* valid until on_done (the transport contract) */
+    int keep;                        /* someone wants the bytes */
+    int64_t t0, head_ms;
+    int status;
+    ailib__buf head, body;
+    size_t *ends; int64_t *at; size_t n, ncap;
+    ailib__tapx *next;
+};
+
+static void ailib__tap_alive(ailib__tapx *x) { if (x->head_ms < 0) x->head_ms = ailib__now_ms() - x->t0; }
+
+static void ailib__tap_status(void *ctx, int status) {
+    ailib__tapx *x = (ailib__tapx *)ctx;
+    if (x->keep) { x->status = status; ailib__tap_alive(x); }
+    x->cb->on_status(x->ctx, status);
+}
+
+static void ailib__tap_header(void *ctx, const char *name, size_t nl, const char *value, size_t vl) {
+    ailib__tapx *x = (ailib__tapx *)ctx;
+    if (x->keep) {
+        const ailib_allocator *a = &x->tap->alloc;
+        ailib__tap_alive(x);
+        if (!ailib__buf_add(a, &x->head, name, nl) || !ailib__buf_add(a, &x->head, ": ", 2) || !ailib__buf_add(a, &x->head, value, vl) ||
+            !ailib__buf_add(a, &x->head, "\n", 1)) x->keep = 0;
+    }
+    x->cb->on_header(x->ctx, name, nl, value, vl);
+}
+
+static int ailib__tap_body(void *ctx, const char *data, size_t len) {
+    ailib__tapx *x = (ailib__tapx *)ctx;
+    if (x->keep && len) {
+        const ailib_allocator *a = &x->tap->alloc;
+        ailib__tap_alive(x);
+        if (x->n == x->ncap) {
+            size_t nc = x->ncap ? x->ncap * 2 : 64;
+            size_t *ne = (size_t *)ailib__realloc(a, x->ends, x->ncap * sizeof *ne, nc * sizeof *ne);
+            int64_t *na = ne ? (int64_t *)ailib__realloc(a, x->at, x->ncap * sizeof *na, nc * sizeof *na) : NULL;
+            if (ne) x->ends = ne;
+            if (na) { x->at = na; x->ncap = nc; }
+        }
+        if (x->n < x->ncap && ailib__buf_add(a, &x->body, data, len)) {
+            x->ends[x->n] = x->body.len;
+            x->at[x->n++] = ailib__now_ms() - x->t0;
+        } else x->keep = 0;
+    }
+    return x->cb->on_body(x->ctx, data, len);
+}
+
+static void ailib__cassette_record(ailib_cassette *cas, ailib_client *c, ailib__tapx *x, ailib_result r, const char *message);
+
+/* The exchange is over: the cassette writes it down, the call's cache entry gets the reply
+   (a complete 2xx), then the engine hears of it. */
+static void ailib__tap_done(void *ctx, ailib_result r, const char *message) {
+    ailib__tapx *x = (ailib__tapx *)ctx;
+    ailib__chain *ch = x->tap->ch;
+    ailib_call *call = (ailib_call *)x->ctx;
+    if (x->keep && ch) {
+        ailib__icall *ic = call->raw ? NULL : (ailib__icall *)call->fdata[ch->slot];
+        if (ch->cas && ch->cas->mode != AILIB_CASSETTE_REPLAY) ailib__cassette_record(ch->cas, ch->c, x, r, message);
+        if (ic && ic->cap_want) ailib__cap_set(&ch->c->alloc, ic, r, x->status, ailib__buf_str(&x->head), x->head.len, x->body.p, x->body.len);
+    }
+    x->keep = 0;
+    x->cb->on_done(x->ctx, r, message);
+}
+
+static const ailib_http_callbacks ailib__tap_cbs = { ailib__tap_status, ailib__tap_header, ailib__tap_body, ailib__tap_done };
+
+static void *ailib__tap_create(void *user, const ailib_transport_config *cfg, ailib_error *err) {
+    (void)user; (void)cfg;
+    ailib__fail(err, AILIB_INVALID_ARGUMENT, "the interceptors' tap wraps a client's transport and is not made on its own");
+    return NULL;
+}
+
+static void ailib__tap_destroy(void *t) {
+    ailib__tap *tap = (ailib__tap *)t;
+    ailib__tapx *x;
+    tap->inner->destroy(tap->ii);
+    while ((x = tap->free_list) != NULL) {
+        tap->free_list = x->next;
+        ailib__free(&tap->alloc, x->head.p);
+        ailib__free(&tap->alloc, x->body.p);
+        ailib__free(&tap->alloc, x->ends);
+        ailib__free(&tap->alloc, x->at);
+        ailib__free(&tap->alloc, x);
+    }
+    ailib__free(&tap->alloc, tap);
+}
+
+static ailib_result ailib__tap_start(void *t, const ailib_wire_request *req, const ailib_http_callbacks *cb, void *ctx, void **handle,
+                                     ailib_error *err) {
+    ailib__tap *tap = (ailib__tap *)t;
+    ailib__tapx *x = tap->free_list;
+    ailib_call *call = (ailib_call *)ctx;
+    ailib__chain *ch = tap->ch;
+    ailib__icall *ic = ch && !call->raw ? (ailib__icall *)call->fdata[ch->slot] : NULL;
+    ailib_result r;
+    if (x) tap->free_list = x->next;
+    else {
+        if (!(x = (ailib__tapx *)ailib__malloc(&tap->alloc, sizeof *x))) return ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory");
+        memset(x, 0, sizeof *x);
+    }
+    x->tap = tap;
+    x->cb = cb;
+    x->ctx = ctx;
+    x->req = req;
+    x->keep = ch && ((ch->cas && ch->cas->mode != AILIB_CASSETTE_REPLAY) || (ic && ic->cap_want));
+    x->t0 = ailib__now_ms();
+    x->head_ms = -1;
+    x->status = 0;
+    x->head.len = x->body.len = 0;
+    x->n = 0;
+    x->next = NULL;
+    if ((r = tap->inner->start(tap->ii, req, &ailib__tap_cbs, x, &x->h, err)) != AILIB_OK) {
+        x->next = tap->free_list;
+        tap->free_list = x;
+        return r;
+    }
+    *handle = x;
+    return AILIB_OK;
+}
+
+static ailib_result ailib__tap_poll(void *t, int timeout_ms) { ailib__tap *tap = (ailib__tap *)t; return tap->inner->poll(tap->ii, timeout_ms); }
+
+static void ailib__tap_cancel(void *t, void *h) {
+    ailib__tap *tap = (ailib__tap *)t;
+    tap->inner->cancel(tap->ii, ((ailib__tapx *)h)->h);
+}
+
+static void ailib__tap_wakeup(void *t) {
+    ailib__tap *tap = (ailib__tap *)t;
+    if (tap->inner->wakeup) tap->inner->wakeup(tap->ii);
+}
+
+static void ailib__tap_release(void *t, void *h) {
+    ailib__tap *tap = (ailib__tap *)t;
+    ailib__tapx *x = (ailib__tapx *)h;
+    if (!x) return;
+    tap->inner->release(tap->ii, x->h);
+    x->keep = 0;
+    x->next = tap->free_list;
+    tap->free_list = x;
+}
+
+static const ailib_transport ailib__tap_tp = {
+    ailib__tap_create, ailib__tap_destroy, ailib__tap_start, ailib__tap_poll, ailib__tap_cancel, ailib__tap_wakeup, ailib__tap_release, NULL
+};
+
+/* The client's transport goes inside the tap (no call is running: checked by the caller). */
+static ailib_result ailib__tap_install(ailib__chain *ch, ailib_error *err) {
+    ailib_client *c = ch->c;
+    ailib__tap *tap;
+    if (ch->tap) return AILIB_OK;
+    if (!(tap = (ailib__tap *)ailib__malloc(&c->alloc, sizeof *tap))) return ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory");
+    memset(tap, 0, sizeof *tap);
+    tap->ch = ch;
+    tap->inner = c->tp;
+    tap->ii = c->tpi;
+    tap->alloc = c->alloc;
+    c->tp = &ailib__tap_tp;
+    c->tpi = tap;
+    ch->tap = tap;
+    return AILIB_OK;
+}
+
+/* "Name: value\n" lines as [[name, value], ...], credential values as "***". */
+static void ailib__jw_head_pairs(ailib_json_writer *w, const char *h, size_t len) {
+    const char *end = h + len;
+    ailib_json_write_array_begin(w);
+    while (h < end) {
+        const char *nl = (const char *)memchr(h, '\n', (size_t)(end - h)), *colon, *v;
+        if (!nl) nl = end;
+        colon = (const char *)memchr(h, ':', (size_t)(nl - h));
+        if (colon) {
+            for (v = colon + 1; v < nl && (*v == ' ' || *v == '\t'); v++) {}
+            ailib_json_write_array_begin(w);
+            ailib_json_write_stringn(w, h, (size_t)(colon - h));
+            if (ailib__hdr_secret(h, (size_t)(colon - h))) ailib_json_write_string(w, "***");
+            else ailib__jw_bytes(w, v, (size_t)(nl - v));
+            ailib_json_write_array_end(w);
+        }
+        h = nl + (nl < end);
+    }
+    ailib_json_write_array_end(w);
+}
+
+/* Writes an exchange down: the line (credentials cut), the file, the cassette in memory. */
+static void ailib__cassette_record(ailib_cassette *cas, ailib_client *c, ailib__tapx *x, ailib_result r, const char *message) {
+    const ailib_allocator *a = &c->alloc;
+    const ailib_wire_request *req = x->req;
+    ailib__secrets sx;
+    ailib_json_writer w;
+    size_t ul = strlen(req->url) * 2 + 16, bl, rl, i, *ends = NULL;
+    char *url = (char *)ailib__malloc(a, ul), *body = (char *)ailib__malloc(a, req->body_len + 1);
+    char *rbody = (char *)ailib__malloc(a, x->body.len + 1), *line;
+    ailib__cx *cx = NULL;
+    ailib_error e;
+    if (x->n) ends = (size_t *)ailib__malloc(a, x->n * sizeof *ends);
+    if (!url || !body || !rbody || (x->n && !ends)) goto done;
+    ailib__secrets_of(&sx, c, req);
+    ailib__url_redact(url, ul, req->url);
+    if (req->body_len) memcpy(body, req->body, req->body_len);
+    bl = ailib__secrets_cut_bytes(&sx, body, req->body_len, NULL, 0);
+    if (x->body.len) memcpy(rbody, x->body.p, x->body.len);
+    if (x->n) memcpy(ends, x->ends, x->n * sizeof *ends);
+    rl = ailib__secrets_cut_bytes(&sx, rbody, x->body.len, ends, x->n);
+    ailib_json_writer_init(&w, a);
+    ailib_json_write_object_begin(&w);
+    ailib_json_write_key(&w, "request");
+    ailib_json_write_object_begin(&w);
+    ailib_json_write_key(&w, "method");
+    ailib_json_write_string(&w, req->method);
+    ailib_json_write_key(&w, "url");
+    ailib_json_write_string(&w, url);
+    ailib_json_write_key(&w, "headers");
+    ailib_json_write_array_begin(&w);
+    for (i = 0; i < req->header_count; i++) {
+        ailib_json_write_array_begin(&w);
+        ailib_json_write_string(&w, req->headers[i].name);
+        ailib_json_write_string(&w, ailib__hdr_secret(req->headers[i].name, strlen(req->headers[i].name)) ? "***" : req->headers[i].value);
+        ailib_json_write_array_end(&w);
+    }
+    ailib_json_write_array_end(&w);
+    ailib_json_write_key(&w, "body");
+    ailib__jw_bytes(&w, body, bl);
+    ailib_json_write_object_end(&w);
+    ailib_json_write_key(&w, "response");
+    ailib_json_write_object_begin(&w);
+    ailib_json_write_key(&w, "status");
+    ailib_json_write_int(&w, x->status);
+    ailib_json_write_key(&w, "head_ms");
+    ailib_json_write_int(&w, x->head_ms < 0 ? 0 : x->head_ms);
+    ailib_json_write_key(&w, "headers");
+    ailib__jw_head_pairs(&w, ailib__buf_str(&x->head), x->head.len);
+    ailib_json_write_key(&w, "body");
+    ailib__jw_bytes(&w, rbody, rl);
+    ailib_json_write_key(&w, "chunks");
+    ailib_json_write_array_begin(&w);
+    for (i = 0; i < x->n; i++) {
+        if (i && ends[i] == ends[i - 1]) continue;      /* a chunk made of nothing but a cut secret */
+        ailib_json_write_array_begin(&w);
+        ailib_json_write_int(&w, x->at[i]);
+        ailib_json_write_int(&w, (int64_t)ends[i]);
+        ailib_json_write_array_end(&w);
+    }
+    ailib_json_write_array_end(&w);
+    ailib_json_write_key(&w, "end");
+    ailib_json_write_string(&w, r == AILIB_OK ? "ok" : r == AILIB_CANCELLED ? "open" : ailib_result_name(r));
+    if (r != AILIB_OK && r != AILIB_CANCELLED) {
+        ailib_json_write_key(&w, "end_message");
+        ailib_json_write_string(&w, message ? message : "");
+    }
+    ailib_json_write_object_end(&w);
+    ailib_json_write_object_end(&w);
+    if (ailib_json_writer_finish(&w) == AILIB_OK) {
+        line = w.buf;
+        ailib__secrets_cut(&sx, line);            /* whatever else echoed a key: headers, messages */
+        if (ailib__cas_parse(cas, line, strlen(line), 0, &cx, &e) == AILIB_OK && cx && ailib__cas_push(cas, cx, &e) == AILIB_OK) {
+            cx->played = 1;                          /* this run's own: not played again in it */
+            cas->recorded++;
+            ailib__cas_write(cas, cx->line, cx->line_len);
+        }
+    }
+    ailib_json_writer_deinit(&w);
+done:
+    ailib__free(a, url);
+    ailib__free(a, body);
+    ailib__free(a, rbody);
+    ailib__free(a, ends);
+}
+
+#endif /* AILIB_ENABLE_INTERCEPTORS */
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -61,6 +61,7 @@ check reasoning  '^\[reasoning\] .+'
 check structured '^name: .+'
 check embeddings '^[0-9]+ vectors of [0-9]+ dims'
 check routing    '^answered by: openai/gpt-4o-mini after 4 attempt'
+check interceptors '^cache: 1 hit, 1 miss'
 
 # Without AILIB_MODEL and AILIB_MOCK_URL an example says how to run it and exits 2.
 rc=0
@@ -70,6 +71,9 @@ else fail "usage message without AILIB_MODEL" "exit $rc, $(cat "$work/usage.out"
 fi
 
 stop_mock
+
+# With no server at all: a recorded conversation replayed from examples/replay_test.cassette.
+check replay_test '^ok: 2 replies replayed with no network'
 
 # Every example is valid C++11 too.
 if command -v "$CXX" >/dev/null 2>&1; then

@@ -21,6 +21,9 @@ printf '#define AILIB_NO_CURL\n#define AILIB_IMPLEMENTATION\n#include "ailib.h"\
 clock_main='int main(void) {\n    int64_t a = ailib__now_ms(), b = ailib__now_ms(), wall = (int64_t)time(NULL) * 1000;\n    return !(a > 0 && b >= a && a < wall / 2);\n}\n'
 printf "#define AILIB_STATIC\n#define AILIB_IMPLEMENTATION\n#include \"ailib.h\"\n#include <time.h>\n$clock_main" > $B/clock_first.c
 printf "#include <stdio.h>\n#include <time.h>\n#define AILIB_STATIC\n#define AILIB_IMPLEMENTATION\n#include \"ailib.h\"\n#if defined(__linux__) && !defined(AILIB__LINUX_CLOCK_DECLARED)\n#error the declared clock_gettime was expected here\n#endif\n$clock_main" > $B/clock_after.c
+# AILIB_ENABLE_INTERCEPTORS=1: the implementation, and its declarations used from C and C++
+printf '#define AILIB_ENABLE_INTERCEPTORS 1\n#define AILIB_IMPLEMENTATION\n#include "ailib.h"\n' > $B/impl-icpt.c
+printf '#define AILIB_ENABLE_INTERCEPTORS 1\n#define AILIB_IMPLEMENTATION\n#include "ailib.h"\n' > $B/impl-icpt.cpp
 for cc in gcc clang; do
   case $cc in gcc) cxx=g++ ;; clang) cxx=clang++ ;; esac
   $cc -std=c99 $W -I. -c $B/impl.c -o $B/impl-$cc-c99.o
@@ -43,6 +46,19 @@ for cc in gcc clang; do
       echo "matrix: $f-$cc reads the wall clock"; exit 1
     fi
   done
+  $cc -std=c99 $W -I. -c $B/impl-icpt.c -o $B/impl-icpt-$cc-c99.o
+  $cxx -std=c++11 $W -I. -c $B/impl-icpt.cpp -o $B/impl-icpt-$cc-cxx11.o
+  $cc -std=c99 $W -I. -c tests/matrix_intercept.c -o $B/use-icpt-$cc.o
+  $cxx -std=c++11 $W -I. -x c++ -c tests/matrix_intercept.c -o $B/use-icpt-$cc-cxx.o
+  $cc $B/use-icpt-$cc.o $B/impl-icpt-$cc-c99.o -o $B/use-icpt-$cc -lcurl -lm
+  ./$B/use-icpt-$cc
+  $cxx $B/use-icpt-$cc-cxx.o $B/impl-icpt-$cc-cxx11.o -o $B/use-icpt-$cc-cxx -lcurl -lm
+  ./$B/use-icpt-$cc-cxx
+  # off means gone: no symbol of the chain, the log, the cache or the cassettes
+  if nm $B/impl-$cc-c99.o $B/impl-$cc-cxx11.o | grep -iE 'intercept|cassette|ailib_cache|ailib__cache|icpt|ailib__tap|ailib__log_|logger'; then
+    echo "AILIB_ENABLE_INTERCEPTORS=0 left the symbols above in the object ($cc)"; exit 1
+  fi
+  nm $B/impl-icpt-$cc-c99.o | grep -q ailib_client_add_cassette
 done
 # What users build without -Werror (make tools, make examples) is held to it here.
 gcc -std=c99 -D_POSIX_C_SOURCE=200809L $W -I. -fsyntax-only tools/ailib.c
@@ -88,4 +104,4 @@ for m in 0 1; do
   ./$B/suite-cxx11-route$m > $B/suite.out 2>&1 || { cat $B/suite.out; exit 1; }
   tail -1 $B/suite.out
 done
-echo "== compile matrix: gcc, clang x C99, C++11 x -Wall -Wextra -Wpedantic -Werror -Wshadow; AILIB_STATIC; AILIB_NO_CURL (no -lcurl); two-file builds; monotonic clock under -std=c99; tools and examples at -Werror$win; AILIB_ENABLE_ROUTING 0/1 (no routing symbol when 0), the suite with it off (C99) and on/off (C++11): ok"
+echo "== compile matrix: gcc, clang x C99, C++11 x -Wall -Wextra -Wpedantic -Werror -Wshadow; AILIB_STATIC; AILIB_NO_CURL (no -lcurl); two-file builds; monotonic clock under -std=c99; tools and examples at -Werror$win; AILIB_ENABLE_ROUTING 0/1 (no routing symbol when 0), the suite with it off (C99) and on/off (C++11); AILIB_ENABLE_INTERCEPTORS on (a replay through a chain, C and C++) and off (no symbol left): ok"

@@ -25,3 +25,11 @@ cc -std=c99 -O2 -Wall -Wno-unused-function -I. tools/bench/bench_linear.c -o bui
 # over an in-process transport (budget: a routed call costs <= 1 us more than a direct one)
 cc -std=c99 -O2 -Wall -Wno-unused-function -I. tools/bench/bench_route.c -o build/bench_route -lcurl -lm
 ./build/bench_route
+# bench_intercept: what AILIB_ENABLE_INTERCEPTORS costs a call and a stream event, the macro off
+# and on linked into one program (two static copies of ailib), with an empty chain and with one
+# interceptor
+BI="-std=c99 -D_POSIX_C_SOURCE=200809L -O2 -Wall -Wno-unused-function -Wno-maybe-uninitialized -I."
+cc $BI -DSIDE=off -DAILIB_ENABLE_INTERCEPTORS=0 -c tools/bench/bench_intercept_side.c -o build/bench_intercept_off.o
+cc $BI -DSIDE=on -DAILIB_ENABLE_INTERCEPTORS=1 -c tools/bench/bench_intercept_side.c -o build/bench_intercept_on.o
+cc $BI tools/bench/bench_intercept.c build/bench_intercept_off.o build/bench_intercept_on.o -o build/bench_intercept -lcurl -lm
+./build/bench_intercept
