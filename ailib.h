@@ -662,11 +662,19 @@ typedef struct ailib_usage {
     int64_t cache_write_tokens;     /* written to a prompt cache */
     int64_t reasoning_tokens;       /* part of output_tokens */
     uint32_t reported;              /* AILIB_USAGE_* bits */
+    int64_t cache_write_1h_tokens;  /* the part of cache_write_tokens written for one hour
+                                       (Anthropic cache_creation.ephemeral_1h_input_tokens,
+                                       Bedrock cacheDetails ttl 1h), billed higher than the
+                                       5-minute writes that make up the rest */
+    int64_t billed_input_tokens;    /* what the provider bills, where it reports that apart from
+                                       what the model saw (Cohere billed_units; bit BILLED) */
+    int64_t billed_output_tokens;
 } ailib_usage;
 
 enum {
     AILIB_USAGE_INPUT = 1u << 0, AILIB_USAGE_OUTPUT = 1u << 1, AILIB_USAGE_TOTAL = 1u << 2,
-    AILIB_USAGE_CACHED = 1u << 3, AILIB_USAGE_CACHE_WRITE = 1u << 4, AILIB_USAGE_REASONING = 1u << 5
+    AILIB_USAGE_CACHED = 1u << 3, AILIB_USAGE_CACHE_WRITE = 1u << 4, AILIB_USAGE_REASONING = 1u << 5,
+    AILIB_USAGE_CACHE_WRITE_1H = 1u << 6, AILIB_USAGE_BILLED = 1u << 7
 };
 
 /* A tool call of a response. arguments is the raw JSON text as the model produced it ("{}"
@@ -5139,14 +5147,19 @@ static void ailib__an_usage(ailib_stream *s, const ailib_json *u) {
         else if (AILIB__KEY(k, "cache_read_input_tokens")) { raw->cached_input_tokens = ailib_json_int(v); raw->reported |= AILIB_USAGE_CACHED; }
         else if (AILIB__KEY(k, "cache_creation_input_tokens")) { raw->cache_write_tokens = ailib_json_int(v); raw->reported |= AILIB_USAGE_CACHE_WRITE; }
     }
+    /* the 1-hour part of the writes (the rest are 5-minute writes), priced apart */
+    v = ailib_json_get(ailib_json_get(u, "cache_creation"), "ephemeral_1h_input_tokens");
+    if (ailib_json_is_number(v)) { raw->cache_write_1h_tokens = ailib_json_int(v); raw->reported |= AILIB_USAGE_CACHE_WRITE_1H; }
     in = raw->input_tokens + raw->cached_input_tokens + raw->cache_write_tokens;
     rep = (int64_t)(out->reported & ~(uint32_t)AILIB_USAGE_TOTAL);
     if (out->input_tokens == in && out->output_tokens == raw->output_tokens && out->cached_input_tokens == raw->cached_input_tokens &&
-        out->cache_write_tokens == raw->cache_write_tokens && rep == (int64_t)raw->reported) return;
+        out->cache_write_tokens == raw->cache_write_tokens && out->cache_write_1h_tokens == raw->cache_write_1h_tokens &&
+        rep == (int64_t)raw->reported) return;
     out->input_tokens = in;
     out->output_tokens = raw->output_tokens;
     out->cached_input_tokens = raw->cached_input_tokens;
     out->cache_write_tokens = raw->cache_write_tokens;
+    out->cache_write_1h_tokens = raw->cache_write_1h_tokens;
     out->reported = raw->reported;
     ailib__acc_usage_emit(&s->acc);
 }
@@ -6650,6 +6663,13 @@ static void ailib__co_usage(ailib_stream *s, const ailib_json *u) {
             out->reported |= AILIB_USAGE_CACHED;
         }
     }
+    /* what is billed, kept apart: Cohere bills far fewer input tokens than the model saw */
+    for (AILIB__MEMBERS(billed, k, n)) {
+        v = k + 1;
+        if (!ailib_json_is_number(v)) continue;
+        if (AILIB__KEY(k, "input_tokens")) { out->billed_input_tokens = ailib_json_int(v); out->reported |= AILIB_USAGE_BILLED; }
+        else if (AILIB__KEY(k, "output_tokens")) { out->billed_output_tokens = ailib_json_int(v); out->reported |= AILIB_USAGE_BILLED; }
+    }
     src = ailib_json_is_object(tokens) ? tokens : billed;
     for (AILIB__MEMBERS(src, k, n)) {
         v = k + 1;
@@ -7620,6 +7640,15 @@ static void ailib__br_usage(ailib_stream *s, const ailib_json *u) {
         else if (AILIB__KEY(k, "outputTokens")) { o->output_tokens = ailib_json_int(v); o->reported |= AILIB_USAGE_OUTPUT; }
         else if (AILIB__KEY(k, "cacheReadInputTokens")) { cr = ailib_json_int(v); o->reported |= AILIB_USAGE_CACHED; }
         else if (AILIB__KEY(k, "cacheWriteInputTokens")) { cw = ailib_json_int(v); o->reported |= AILIB_USAGE_CACHE_WRITE; }
+        else if (AILIB__KEY(k, "cacheDetails")) {       /* writes by TTL: the 1-hour ones are priced apart */
+            const ailib_json *e;
+            size_t m;
+            for (AILIB__ELEMS(v, e, m))
+                if (ailib__jstr_eq(ailib_json_get(e, "ttl"), "1h") && ailib_json_is_number(ailib_json_get(e, "inputTokens"))) {
+                    o->cache_write_1h_tokens = ailib_json_int(ailib_json_get(e, "inputTokens"));
+                    o->reported |= AILIB_USAGE_CACHE_WRITE_1H;
+                }
+        }
     }
     o->input_tokens = in + cr + cw;
     o->cached_input_tokens = cr;
@@ -12170,6 +12199,9 @@ AILIB_API ailib_result ailib_chat_json(ailib_client *c, const ailib_request *req
         u->cached_input_tokens = ailib__sat_add(u->cached_input_tokens, v->cached_input_tokens);
         u->cache_write_tokens = ailib__sat_add(u->cache_write_tokens, v->cache_write_tokens);
         u->reasoning_tokens = ailib__sat_add(u->reasoning_tokens, v->reasoning_tokens);
+        u->cache_write_1h_tokens = ailib__sat_add(u->cache_write_1h_tokens, v->cache_write_1h_tokens);
+        u->billed_input_tokens = ailib__sat_add(u->billed_input_tokens, v->billed_input_tokens);
+        u->billed_output_tokens = ailib__sat_add(u->billed_output_tokens, v->billed_output_tokens);
         u->reported |= v->reported;
         res = ailib_response_json(r2, &req->response_format, value, err);
         if (res == AILIB_SCHEMA_MISMATCH && err) {
