@@ -8,6 +8,8 @@ TEST_SRC := $(sort $(wildcard tests/test_*.c))
 HDRS    := ailib.h ailib_providers.h
 TEST_ALL := tests/impl.c tests/runner.c tests/replay.c tests/mockctl.c $(TEST_SRC)
 TEST_HDR := tests/test.h tests/replay.h tests/mockctl.h
+# The feature macros the test binary is built with (set globally: every test file sees them).
+FEATURES ?= -DAILIB_ENABLE_COST=1
 
 .PHONY: all test unit matrix asan valgrind tsan mock-smoke cli bench demo clean deps tools examples
 
@@ -33,11 +35,11 @@ $(B)/test_registry.h: $(TEST_SRC) | $(B)
 	@cmp -s $@.tmp $@ || mv $@.tmp $@; rm -f $@.tmp
 
 $(B)/tests: $(TEST_ALL) $(TEST_HDR) $(HDRS) $(B)/test_registry.h
-	$(CC) -std=c99 -D_POSIX_C_SOURCE=200809L $(CFLAGS) $(WARN) -I$(B) -I. $(TEST_ALL) -o $@ $(LIBS)
+	$(CC) -std=c99 -D_POSIX_C_SOURCE=200809L $(CFLAGS) $(WARN) $(FEATURES) -I$(B) -I. $(TEST_ALL) -o $@ $(LIBS)
 
 $(B)/tests-asan: $(TEST_ALL) $(TEST_HDR) $(HDRS) $(B)/test_registry.h
 	clang -std=c99 -D_POSIX_C_SOURCE=200809L -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
-	  -fno-omit-frame-pointer $(WARN) -I$(B) -I. $(TEST_ALL) -o $@ $(LIBS)
+	  -fno-omit-frame-pointer $(WARN) $(FEATURES) -I$(B) -I. $(TEST_ALL) -o $@ $(LIBS)
 
 $(B)/tsan-threads: tests/tsan_threads.c tests/mockctl.c tests/mockctl.h $(HDRS) | $(B)
 	clang -std=c99 -D_POSIX_C_SOURCE=200809L -O1 -g -fsanitize=thread $(WARN) -I. tests/tsan_threads.c tests/mockctl.c -o $@ $(LIBS)
