@@ -13419,6 +13419,7 @@ AILIB_API ailib_metrics *ailib_metrics_create(const ailib_metrics_desc *desc, ai
     m->alloc = a;
     m->d = *desc;
     m->refs = 1;
+    m->post[0].m = m->post[1].m = m;
     m->start_unix_ns = ailib__mx_unix_ns();
     m->seed = (uint64_t)m->start_unix_ns ^ ((uint64_t)ailib__mx_mono_ns() << 17) ^ (uint64_t)(size_t)m;
     if (!m->seed) m->seed = 1;
