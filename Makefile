@@ -79,7 +79,11 @@ EX_BINS := $(patsubst examples/%.c,$(B)/ex_%,$(wildcard examples/*.c))
 $(B)/ex_%: examples/%.c $(HDRS) | $(B)
 	$(CC) -std=c99 $(CFLAGS) $(WARN) -I. $< -o $@ -lcurl -lm
 
-examples: $(EX_BINS) $(B)/ailib-mock
+# A tiny OTLP/HTTP collector: examples/metrics.c exports to it offline.
+$(B)/otlp-recv: tools/otlp-recv.c | $(B)
+	$(CC) -std=c99 -D_POSIX_C_SOURCE=200809L -O2 $(WARN) tools/otlp-recv.c -o $@
+
+examples: $(EX_BINS) $(B)/ailib-mock $(B)/otlp-recv
 	@echo "== examples/ against ailib-mock"
 	@sh tools/examples.sh
 

@@ -12656,6 +12656,10 @@ static int64_t ailib__mx_mono_ns(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+#elif defined(__unix__) || defined(__APPLE__)
+    struct timeval tv;                 /* strict ISO modes hide clock_gettime: microseconds then */
+    gettimeofday(&tv, NULL);
+    return (int64_t)tv.tv_sec * 1000000000 + (int64_t)tv.tv_usec * 1000;
 #else
     return ailib__now_ms() * 1000000;
 #endif
@@ -12773,6 +12777,7 @@ struct ailib_metrics {
     ailib__mx_series **series; size_t nseries, cap_series;
     uint32_t *slots; size_t nslots;     /* open addressing: series index + 1, 0 empty */
     int64_t start_unix_ns;
+    int64_t unix_minus_mono;        /* wall clock = monotonic clock + this (one clock read per stamp) */
     /* export */
     char *url_metrics, *url_traces;
     ailib_http_header headers[AILIB_MAX_HEADERS];
@@ -12821,36 +12826,64 @@ static void ailib__mx_unref(ailib_metrics *m) {
 
 /* --- totals ------------------------------------------------------------------------------------- */
 
+/* A hash of bytes, eight at a time (keys and API keys are short; this runs per call). */
 static uint64_t ailib__mx_fnv(const char *s, size_t n) {
-    uint64_t h = 14695981039346656037ULL;
-    size_t i;
-    for (i = 0; i < n; i++) { h ^= (unsigned char)s[i]; h *= 1099511628211ULL; }
+    uint64_t h = 14695981039346656037ULL ^ (uint64_t)n;
+    while (n >= 8) {
+        uint64_t w;
+        memcpy(&w, s, 8);
+        h = (h ^ w) * 0x9E3779B97F4A7C15ULL;
+        h ^= h >> 29;
+        s += 8;
+        n -= 8;
+    }
+    while (n--) { h ^= (unsigned char)*s++; h *= 1099511628211ULL; }
+    h ^= h >> 32;
     return h;
 }
 
-/* The canonical key of a point (name, unit, kind, then type, key and value of each attribute,
-   NUL-separated) into out; its length, or 0 when it needs more than cap bytes. */
-static size_t ailib__mx_key(char *out, size_t cap, const ailib_metric *p) {
+/* The canonical key of a point: name, unit and kind, then type, key and value of each
+   attribute, NUL-separated. These write its head and its attributes into out and return the
+   length; when more than cap bytes are needed, 0 (the head) or (size_t)-1 (the attributes). */
+static size_t ailib__mx_key_head(char *out, size_t cap, const ailib_metric *p) {
+    size_t nl = strlen(p->name), ul = p->unit ? strlen(p->unit) : 0;
+    if (nl + ul + 3 > cap) return 0;
+    memcpy(out, p->name, nl + 1);
+    if (ul) memcpy(out + nl + 1, p->unit, ul);
+    out[nl + 1 + ul] = 0;
+    out[nl + ul + 2] = (char)('0' + (int)p->kind);
+    return nl + ul + 3;
+}
+
+static size_t ailib__mx_key_attrs(char *out, size_t cap, const ailib_attr *attrs, size_t n) {
     size_t o = 0, i;
     char num[48];
-#define AILIB__MX_PUT(s, n) do { size_t ailib__n = (n); if (o + ailib__n > cap) return 0; memcpy(out + o, (s), ailib__n); o += ailib__n; } while (0)
-    AILIB__MX_PUT(p->name, strlen(p->name) + 1);
-    AILIB__MX_PUT(p->unit ? p->unit : "", strlen(p->unit ? p->unit : "") + 1);
-    num[0] = (char)('0' + (int)p->kind);
-    AILIB__MX_PUT(num, 1);
-    for (i = 0; i < p->attr_count; i++) {
-        const ailib_attr *at = &p->attrs[i];
-        const char *v = at->str ? at->str : "";
-        size_t vl;
-        char t = (char)('0' + (int)at->type);
+    for (i = 0; i < n; i++) {
+        const ailib_attr *at = &attrs[i];
+        const char *v = at->str ? at->str : "", *k = at->key ? at->key : "";
+        size_t vl, kl = strlen(k);
         if (at->type == AILIB_ATTR_INT || at->type == AILIB_ATTR_BOOL) { vl = ailib__fmt_i64(num, at->i); num[vl] = 0; v = num; }
         else if (at->type == AILIB_ATTR_DOUBLE) { vl = ailib__fmt_double(num, at->d); num[vl] = 0; v = num; }
-        AILIB__MX_PUT(&t, 1);
-        AILIB__MX_PUT(at->key ? at->key : "", strlen(at->key ? at->key : "") + 1);
-        AILIB__MX_PUT(v, strlen(v) + 1);
+        else vl = strlen(v);
+        if (o + kl + vl + 3 > cap) return (size_t)-1;
+        out[o++] = (char)('0' + (int)at->type);
+        memcpy(out + o, k, kl + 1);
+        o += kl + 1;
+        memcpy(out + o, v, vl);
+        out[o + vl] = 0;
+        o += vl + 1;
     }
-#undef AILIB__MX_PUT
     return o;
+}
+
+/* The whole key; the first nblob attributes come serialized already in blob (bl bytes). */
+static size_t ailib__mx_key(char *out, size_t cap, const ailib_metric *p, const char *blob, size_t bl, size_t nblob) {
+    size_t h = ailib__mx_key_head(out, cap, p), r;
+    if (!h || h + bl > cap) return 0;
+    if (bl) memcpy(out + h, blob, bl);
+    if (nblob >= p->attr_count) return h + bl;
+    r = ailib__mx_key_attrs(out + h + bl, cap - h - bl, p->attrs + nblob, p->attr_count - nblob);
+    return r == (size_t)-1 ? 0 : h + bl + r;
 }
 
 static int ailib__mx_grow_slots(ailib_metrics *m) {
@@ -12934,49 +12967,85 @@ static ailib__mx_series *ailib__mx_series_get(ailib_metrics *m, const ailib_metr
     return s;
 }
 
-/* Adds a point (or a whole per-call histogram, hist) to its total. */
-static void ailib__mx_total(ailib_metrics *m, const ailib_metric *p, const ailib__mx_hist *hist) {
+/* The series a client's calls used last, by key: a client's calls mostly repeat the same
+   attributes, so most points skip the hash and the table. Series never move or go. */
+#define AILIB__MX_CACHE 8
+typedef struct ailib__mx_cache {
+    struct { ailib__mx_series *s; size_t len; char key[512]; } e[AILIB__MX_CACHE];
+    int next;
+} ailib__mx_cache;
+
+/* The series of a point: from the client's cache, else from the table (made on first use,
+   under the lock). NULL when out of memory or when no totals are kept. */
+static ailib__mx_series *ailib__mx_resolve(ailib_metrics *m, const ailib_metric *p, const char *blob, size_t bl, size_t nblob,
+                                           ailib__mx_cache *cache) {
     char small[512], *key = small;
     size_t kl, cap = sizeof small;
-    ailib__mx_series *s;
-    if (m->d.no_totals) return;
+    ailib__mx_series *s = NULL;
+    int i;
+    if (m->d.no_totals) return NULL;
     /* the key on the stack when it fits (always, for the built-in points) */
-    while (!(kl = ailib__mx_key(key, cap, p))) {
+    while (!(kl = ailib__mx_key(key, cap, p, blob, bl, nblob))) {
         if (key != small) ailib__free(&m->alloc, key);
-        if (cap >= ((size_t)1 << 20) || !(key = (char *)ailib__malloc(&m->alloc, cap *= 4))) return;
+        if (cap >= ((size_t)1 << 20) || !(key = (char *)ailib__malloc(&m->alloc, cap *= 4))) return NULL;
     }
-    AILIB__LOCK(&m->lock);
-    s = ailib__mx_series_get(m, p, key, kl);
-    if (s && s->kind == AILIB_METRIC_COUNTER) { s->sum += p->value; s->count++; }
-    else if (s && hist) {
-        size_t i;
+    for (i = 0; cache && i < AILIB__MX_CACHE; i++)
+        if (cache->e[i].len == kl && cache->e[i].s && !memcmp(cache->e[i].key, key, kl)) { s = cache->e[i].s; break; }
+    if (!s) {
+        AILIB__LOCK(&m->lock);
+        s = ailib__mx_series_get(m, p, key, kl);
+        AILIB__UNLOCK(&m->lock);
+        if (s && cache && kl <= sizeof cache->e[0].key) {
+            i = cache->next;
+            cache->next = (cache->next + 1) % AILIB__MX_CACHE;
+            cache->e[i].s = s;
+            cache->e[i].len = kl;
+            memcpy(cache->e[i].key, key, kl);
+        }
+    }
+    if (key != small) ailib__free(&m->alloc, key);
+    return s;
+}
+
+/* Adds a value (or a whole per-call histogram, hist) to a series, the lock held. */
+static void ailib__mx_apply(ailib__mx_series *s, double v, const ailib__mx_hist *hist) {
+    size_t i;
+    if (s->kind == AILIB_METRIC_COUNTER) { s->sum += v; s->count++; return; }
+    if (hist) {
         if (s->nb == AILIB__MX_NB) for (i = 0; i <= AILIB__MX_NB; i++) s->buckets[i] += hist->counts[i];
         if (!s->count || hist->min < s->min) s->min = hist->min;
         if (!s->count || hist->max > s->max) s->max = hist->max;
         s->sum += hist->sum;
         s->count += hist->count;
-    } else if (s) {
-        size_t i = 0;
-        while (i < s->nb && p->value > s->bounds[i]) i++;
-        s->buckets[i]++;
-        if (!s->count || p->value < s->min) s->min = p->value;
-        if (!s->count || p->value > s->max) s->max = p->value;
-        s->sum += p->value;
-        s->count++;
+        return;
     }
+    i = 0;
+    while (i < s->nb && v > s->bounds[i]) i++;
+    s->buckets[i]++;
+    if (!s->count || v < s->min) s->min = v;
+    if (!s->count || v > s->max) s->max = v;
+    s->sum += v;
+    s->count++;
+}
+
+/* Adds a point (or a whole per-call histogram, hist) to its total. */
+static void ailib__mx_total(ailib_metrics *m, const ailib_metric *p, const ailib__mx_hist *hist, ailib__mx_cache *cache) {
+    ailib__mx_series *s = ailib__mx_resolve(m, p, NULL, 0, 0, cache);
+    if (!s) return;
+    AILIB__LOCK(&m->lock);
+    ailib__mx_apply(s, p->value, hist);
     AILIB__UNLOCK(&m->lock);
-    if (key != small) ailib__free(&m->alloc, key);
 }
 
 /* Callback and total of one point. */
-static void ailib__mx_point(ailib_metrics *m, const ailib_metric *p) {
+static void ailib__mx_point(ailib_metrics *m, const ailib_metric *p, ailib__mx_cache *cache) {
     if (m->d.on_metric && !AILIB__FLAG_GET(&m->detached)) m->d.on_metric(m->d.user, p);
-    ailib__mx_total(m, p, NULL);
+    ailib__mx_total(m, p, NULL, cache);
 }
 
 AILIB_API void ailib_metrics_record(ailib_metrics *m, const ailib_metric *point) {
     if (!m || !point || !point->name || !*point->name || point->value != point->value) return;
-    ailib__mx_point(m, point);
+    ailib__mx_point(m, point, NULL);
 }
 
 /* --- OTLP JSON ---------------------------------------------------------------------------------- */
@@ -13421,6 +13490,7 @@ AILIB_API ailib_metrics *ailib_metrics_create(const ailib_metrics_desc *desc, ai
     m->refs = 1;
     m->post[0].m = m->post[1].m = m;
     m->start_unix_ns = ailib__mx_unix_ns();
+    m->unix_minus_mono = m->start_unix_ns - ailib__mx_mono_ns();
     m->seed = (uint64_t)m->start_unix_ns ^ ((uint64_t)ailib__mx_mono_ns() << 17) ^ (uint64_t)(size_t)m;
     if (!m->seed) m->seed = 1;
     if (m->d.export_interval_ms <= 0) m->d.export_interval_ms = 5000;
@@ -13595,6 +13665,15 @@ AILIB_API char *ailib_metrics_prometheus(ailib_metrics *m, size_t *len) {
 
 #define AILIB__MX_NOTES 4
 
+/* The series of a client's last call's points, valid while the attributes (blob) repeat:
+   keyed by the point's static name and extra attribute value, so that a call like the last
+   one finds its totals with one comparison. */
+typedef struct ailib__mx_memo {
+    size_t bl, n;
+    char blob[448];
+    struct { const char *name, *extra; ailib__mx_series *s; } e[8];
+} ailib__mx_memo;
+
 /* A client's view of its metrics object. */
 typedef struct ailib__mx_client {
     ailib_metrics *m;
@@ -13606,6 +13685,10 @@ typedef struct ailib__mx_client {
     const char *base;               /* the base URL server/port were read from */
     char server[128];
     int64_t port;
+    ailib__mx_cache cache;          /* the series of its recent points */
+    const char *prov_name;          /* gen_ai.provider.name of the client's own endpoint */
+    ailib__mx_memo last, early;     /* its last call's series: with the final attributes, and
+                                       with those known when chunks came */
 } ailib__mx_client;
 
 /* A call's span and timings. */
@@ -13613,6 +13696,7 @@ typedef struct ailib__mx_call {
     uint8_t trace[16], span[8];
     int reported;
     int64_t start_unix_ns, start_mono_ns, last_chunk_ns, ttfc_ns;
+    int64_t last_chunk_ms;          /* the engine's last-byte stamp (ms) when the last chunk came */
     ailib__mx_hist chunks;          /* time per output chunk, merged into the totals when done */
     int nnotes;
     struct { const char *span_key, *counter, *unit; double v; } notes[AILIB__MX_NOTES];
@@ -13723,7 +13807,8 @@ static size_t ailib__mx_base_attrs(ailib__mx_client *mc, const ailib_call *call,
                                    char *host, int64_t *port, const char *etype) {
     size_t n = 0;
     ailib__mx_attr_s(a, &n, "gen_ai.operation.name", call->ep.provider->protocol == AILIB_PROTOCOL_GEMINI ? "generate_content" : "chat");
-    ailib__mx_attr_s(a, &n, "gen_ai.provider.name", ailib__mx_provider(&call->ep));
+    ailib__mx_attr_s(a, &n, "gen_ai.provider.name", call->ep.provider == mc->c->prov && call->ep.base_url == mc->base ? mc->prov_name
+                                                    : ailib__mx_provider(&call->ep));
     ailib__mx_attr_s(a, &n, "gen_ai.request.model", ailib__mx_req_model(call));
     if (final && call->resp && call->resp->model && *call->resp->model) ailib__mx_attr_s(a, &n, "gen_ai.response.model", call->resp->model);
     ailib__mx_where(mc, call, host, 128, port);
@@ -13745,9 +13830,48 @@ static const char ailib__mx_d_tok[] = "Number of input and output tokens used.";
 static const char ailib__mx_d_ttfc[] = "Time to receive the first chunk, from the request to the first chunk of the response stream.";
 static const char ailib__mx_d_tpoc[] = "Time per output chunk, between the ends of consecutive chunks.";
 
+/* The series of a point of a call whose attributes repeat the last call's (nb of them, in
+   blob): found by its static name and extra attribute, else resolved and remembered. */
+static ailib__mx_series *ailib__mx_last(ailib__mx_client *mc, ailib__mx_memo *mm, const ailib_metric *p, size_t nb, const char *blob,
+                                        size_t bl) {
+    const char *extra = p->attr_count > nb ? p->attrs[nb].str : NULL;
+    ailib__mx_series *s;
+    size_t i;
+    if (!nb) return ailib__mx_resolve(mc->m, p, NULL, 0, 0, &mc->cache);
+    for (i = 0; i < mm->n; i++)
+        if (mm->e[i].name == p->name && mm->e[i].extra == extra) return mm->e[i].s;
+    s = ailib__mx_resolve(mc->m, p, blob, bl, nb, &mc->cache);
+    if (s && mm->n < 8 && p->attr_count <= nb + 1) {
+        mm->e[mm->n].name = p->name;
+        mm->e[mm->n].extra = extra;
+        mm->e[mm->n].s = s;
+        mm->n++;
+    }
+    return s;
+}
+
+/* The attributes of a call's points as a key blob (nb of them), and the memo made valid for
+   them. Returns how many attributes the blob holds (0: too long to share, keyed whole). */
+static size_t ailib__mx_blob(ailib__mx_memo *mm, const ailib_attr *a, size_t nb, char *blob, size_t cap, size_t *bl) {
+    size_t n = ailib__mx_key_attrs(blob, cap, a, nb);
+    if (n == (size_t)-1) { *bl = 0; mm->n = 0; mm->bl = 0; return 0; }
+    *bl = n;
+    if (mm->bl != n || memcmp(mm->blob, blob, n) != 0) {
+        mm->n = 0;
+        mm->bl = n;
+        memcpy(mm->blob, blob, n);
+    }
+    return nb;
+}
+
+/* 1 when someone takes spans: a callback, or the OTLP exporter. */
+static int ailib__mx_wants_spans(const ailib_metrics *m) {
+    return (m->d.on_span && !AILIB__FLAG_GET(&m->detached)) || m->url_traces;
+}
+
 /* Everything a call says when it ends (done, or refused before it began): the duration, the
    tokens, the chunk timings, the notes of other features, the call's span; then exports that
-   are due start. */
+   are due start. The totals of a call are added under one lock. */
 static void ailib__mx_report(ailib__mx_client *mc, ailib_call *call, ailib__mx_call *k, ailib_result res) {
     ailib_metrics *m = mc->m;
     ailib_attr a[32];
@@ -13756,30 +13880,41 @@ static void ailib__mx_report(ailib__mx_client *mc, ailib_call *call, ailib__mx_c
     char host[128], et[48], name[160];
     int64_t port = 0, end_mono = ailib__mx_mono_ns();
     const ailib_usage *u = call->resp ? &call->resp->usage : NULL;
-    size_t nb, n, i;
+    ailib__mx_series *ser[4 + AILIB__MX_NOTES];
+    double val[4 + AILIB__MX_NOTES];
+    const ailib__mx_hist *hist[4 + AILIB__MX_NOTES];
+    size_t nb, n, i, ns = 0;
+    char blob[448];
+    size_t bl, nb_blob;
     k->reported = 1;
-    ailib__mx_error_type(res, et, sizeof et);
+    et[0] = 0;
+    if (res != AILIB_OK) ailib__mx_error_type(res, et, sizeof et);
     nb = ailib__mx_base_attrs(mc, call, 1, res, a, host, &port, et);
+    bl = 0;
+    nb_blob = m->d.no_totals ? 0 : ailib__mx_blob(&mc->last, a, nb, blob, sizeof blob, &bl);
+#define AILIB__MX_ADD(v, h) do { if (m->d.on_metric && !AILIB__FLAG_GET(&m->detached) && !(h)) m->d.on_metric(m->d.user, &p); \
+                                 if (!m->d.no_totals && (ser[ns] = ailib__mx_last(mc, &mc->last, &p, nb_blob, blob, bl)) != NULL) { \
+                                     val[ns] = (v); hist[ns] = (h); ns++; } } while (0)
     ailib__mx_hist_point(&p, "gen_ai.client.operation.duration", "s", ailib__mx_d_dur, (double)(end_mono - k->start_mono_ns) / 1e9, a, nb,
                          ailib__mx_sec_bounds);
-    ailib__mx_point(m, &p);
+    AILIB__MX_ADD(p.value, NULL);
     if (u && (u->reported & (AILIB_USAGE_INPUT | AILIB_USAGE_OUTPUT | AILIB_USAGE_BILLED))) {
         int billed = (u->reported & AILIB_USAGE_BILLED) != 0;     /* billable counts where they differ */
         n = nb;
         ailib__mx_attr_s(a, &n, "gen_ai.token.type", "input");
         ailib__mx_hist_point(&p, "gen_ai.client.token.usage", "{token}", ailib__mx_d_tok,
                              (double)(billed ? u->billed_input_tokens : u->input_tokens), a, n, ailib__mx_tok_bounds);
-        ailib__mx_point(m, &p);
+        AILIB__MX_ADD(p.value, NULL);
         a[nb].str = "output";
         p.value = (double)(billed ? u->billed_output_tokens : u->output_tokens);
-        ailib__mx_point(m, &p);
+        AILIB__MX_ADD(p.value, NULL);
     }
     for (i = 0; i < (size_t)k->nnotes; i++) {
         if (!k->notes[i].counter) continue;
         memset(&p, 0, sizeof p);
         p.name = k->notes[i].counter; p.unit = k->notes[i].unit; p.kind = AILIB_METRIC_COUNTER; p.value = k->notes[i].v;
         p.attrs = a; p.attr_count = nb;
-        ailib__mx_point(m, &p);
+        AILIB__MX_ADD(p.value, NULL);
     }
     if (k->ttfc_ns > 0 || k->chunks.count) {
         /* chunk timings: their callbacks ran as the chunks came; here their totals, with the
@@ -13787,51 +13922,66 @@ static void ailib__mx_report(ailib__mx_client *mc, ailib_call *call, ailib__mx_c
         char h2[128];
         int64_t p2;
         ailib_attr e[8];
-        size_t ne = ailib__mx_base_attrs(mc, call, 0, AILIB_OK, e, h2, &p2, "");
+        size_t ne = ailib__mx_base_attrs(mc, call, 0, AILIB_OK, e, h2, &p2, ""), ebl = 0, enb;
+        enb = m->d.no_totals ? 0 : ailib__mx_blob(&mc->early, e, ne, blob, sizeof blob, &ebl);
         if (k->ttfc_ns > 0) {
             ailib__mx_hist_point(&p, "gen_ai.client.operation.time_to_first_chunk", "s", ailib__mx_d_ttfc, (double)k->ttfc_ns / 1e9, e, ne,
                                  ailib__mx_sec_bounds);
-            ailib__mx_total(m, &p, NULL);
+            if (!m->d.no_totals && (ser[ns] = ailib__mx_last(mc, &mc->early, &p, enb, blob, ebl)) != NULL) { val[ns] = p.value; hist[ns] = NULL; ns++; }
         }
         if (k->chunks.count) {
             ailib__mx_hist_point(&p, "gen_ai.client.operation.time_per_output_chunk", "s", ailib__mx_d_tpoc, 0, e, ne, ailib__mx_sec_bounds);
-            ailib__mx_total(m, &p, &k->chunks);
+            if (!m->d.no_totals && (ser[ns] = ailib__mx_last(mc, &mc->early, &p, enb, blob, ebl)) != NULL) { val[ns] = 0; hist[ns] = &k->chunks; ns++; }
         }
     }
-    /* the call's span */
-    n = nb;
-    if (call->resp) {
-        const ailib_response *r = call->resp;
-        if (r->id && *r->id) ailib__mx_attr_s(a, &n, "gen_ai.response.id", r->id);
-        if (r->finish != AILIB_FINISH_NONE) {
-            ailib__mx_attr_s(a, &n, "gen_ai.response.finish_reasons", ailib_finish_reason_name(r->finish));
-            a[n - 1].type = AILIB_ATTR_STRING_LIST;
-        }
-        if (u->reported & AILIB_USAGE_INPUT) ailib__mx_attr_i(a, &n, "gen_ai.usage.input_tokens", u->input_tokens);
-        if (u->reported & AILIB_USAGE_OUTPUT) ailib__mx_attr_i(a, &n, "gen_ai.usage.output_tokens", u->output_tokens);
-        if (u->reported & AILIB_USAGE_CACHED) ailib__mx_attr_i(a, &n, "gen_ai.usage.cache_read.input_tokens", u->cached_input_tokens);
-        if (u->reported & AILIB_USAGE_CACHE_WRITE) ailib__mx_attr_i(a, &n, "gen_ai.usage.cache_creation.input_tokens", u->cache_write_tokens);
-        if (u->reported & AILIB_USAGE_REASONING) ailib__mx_attr_i(a, &n, "gen_ai.usage.reasoning.output_tokens", u->reasoning_tokens);
+#undef AILIB__MX_ADD
+    if (ns) {
+        AILIB__LOCK(&m->lock);
+        for (i = 0; i < ns; i++) ailib__mx_apply(ser[i], val[i], hist[i]);
+        AILIB__UNLOCK(&m->lock);
     }
-    if (call->req.max_tokens > 0) ailib__mx_attr_i(a, &n, "gen_ai.request.max_tokens", call->req.max_tokens);
-    if (call->req.temperature.set) ailib__mx_attr_d(a, &n, "gen_ai.request.temperature", call->req.temperature.value);
-    if (call->req.top_p.set) ailib__mx_attr_d(a, &n, "gen_ai.request.top_p", call->req.top_p.value);
-    if (call->attempt > 1) ailib__mx_attr_i(a, &n, "ailib.attempts", call->attempt);
-    for (i = 0; i < (size_t)k->nnotes && n < sizeof a / sizeof a[0]; i++)
-        if (k->notes[i].span_key) ailib__mx_attr_d(a, &n, k->notes[i].span_key, k->notes[i].v);
-    memset(&sp, 0, sizeof sp);
-    snprintf(name, sizeof name, "%s %s", a[0].str, ailib__mx_req_model(call));
-    sp.name = name;
-    ailib__mx_hex(sp.trace_id, k->trace, 16);
-    ailib__mx_hex(sp.span_id, k->span, 8);
-    if (mc->has_parent) ailib__mx_hex(sp.parent_span_id, mc->pspan, 8);
-    sp.start_unix_ns = k->start_unix_ns;
-    sp.end_unix_ns = k->start_unix_ns + (end_mono - k->start_mono_ns);
-    sp.error = res != AILIB_OK;
-    sp.status_message = sp.error ? call->err.message : "";
-    sp.attrs = a;
-    sp.attr_count = n;
-    ailib__mx_span(m, &sp);
+    if (ailib__mx_wants_spans(m)) {
+        /* the call's span */
+        size_t ml;
+        const char *rm = ailib__mx_req_model(call);
+        n = nb;
+        if (call->resp) {
+            const ailib_response *r = call->resp;
+            if (r->id && *r->id) ailib__mx_attr_s(a, &n, "gen_ai.response.id", r->id);
+            if (r->finish != AILIB_FINISH_NONE) {
+                ailib__mx_attr_s(a, &n, "gen_ai.response.finish_reasons", ailib_finish_reason_name(r->finish));
+                a[n - 1].type = AILIB_ATTR_STRING_LIST;
+            }
+            if (u->reported & AILIB_USAGE_INPUT) ailib__mx_attr_i(a, &n, "gen_ai.usage.input_tokens", u->input_tokens);
+            if (u->reported & AILIB_USAGE_OUTPUT) ailib__mx_attr_i(a, &n, "gen_ai.usage.output_tokens", u->output_tokens);
+            if (u->reported & AILIB_USAGE_CACHED) ailib__mx_attr_i(a, &n, "gen_ai.usage.cache_read.input_tokens", u->cached_input_tokens);
+            if (u->reported & AILIB_USAGE_CACHE_WRITE) ailib__mx_attr_i(a, &n, "gen_ai.usage.cache_creation.input_tokens", u->cache_write_tokens);
+            if (u->reported & AILIB_USAGE_REASONING) ailib__mx_attr_i(a, &n, "gen_ai.usage.reasoning.output_tokens", u->reasoning_tokens);
+        }
+        if (call->req.max_tokens > 0) ailib__mx_attr_i(a, &n, "gen_ai.request.max_tokens", call->req.max_tokens);
+        if (call->req.temperature.set) ailib__mx_attr_d(a, &n, "gen_ai.request.temperature", call->req.temperature.value);
+        if (call->req.top_p.set) ailib__mx_attr_d(a, &n, "gen_ai.request.top_p", call->req.top_p.value);
+        if (call->attempt > 1) ailib__mx_attr_i(a, &n, "ailib.attempts", call->attempt);
+        for (i = 0; i < (size_t)k->nnotes && n < sizeof a / sizeof a[0]; i++)
+            if (k->notes[i].span_key) ailib__mx_attr_d(a, &n, k->notes[i].span_key, k->notes[i].v);
+        memset(&sp, 0, sizeof sp);
+        /* "<operation> <request model>" */
+        ml = strlen(a[0].str);
+        memcpy(name, a[0].str, ml);
+        name[ml] = ' ';
+        ailib__copy_trunc(name + ml + 1, sizeof name - ml - 1, rm, strlen(rm));
+        sp.name = name;
+        ailib__mx_hex(sp.trace_id, k->trace, 16);
+        ailib__mx_hex(sp.span_id, k->span, 8);
+        if (mc->has_parent) ailib__mx_hex(sp.parent_span_id, mc->pspan, 8);
+        sp.start_unix_ns = k->start_unix_ns;
+        sp.end_unix_ns = k->start_unix_ns + (end_mono - k->start_mono_ns);
+        sp.error = res != AILIB_OK;
+        sp.status_message = sp.error ? call->err.message : "";
+        sp.attrs = a;
+        sp.attr_count = n;
+        ailib__mx_span(m, &sp);
+    }
     ailib__mx_pump(m);
 }
 
@@ -13844,11 +13994,13 @@ static ailib_result ailib__mx_prepare(void *state, ailib_call *call) {
     if (i < 0 || call->fdata[i]) return AILIB_OK;      /* prepared again after a fall back: same span */
     if (!(k = (ailib__mx_call *)ailib__arena_alloc(&call->req_arena, sizeof *k))) return AILIB_OK;   /* unreported, not refused */
     memset(k, 0, sizeof *k);
-    if (mc->has_parent) memcpy(k->trace, mc->ptrace, 16);
-    else ailib__mx_ids(&mc->rng, k->trace, 16);
-    ailib__mx_ids(&mc->rng, k->span, 8);
-    k->start_unix_ns = ailib__mx_unix_ns();
+    if (mc->has_parent || ailib__mx_wants_spans(mc->m)) {     /* ids only for spans and traceparent */
+        if (mc->has_parent) memcpy(k->trace, mc->ptrace, 16);
+        else ailib__mx_ids(&mc->rng, k->trace, 16);
+        ailib__mx_ids(&mc->rng, k->span, 8);
+    }
     k->start_mono_ns = ailib__mx_mono_ns();
+    k->start_unix_ns = k->start_mono_ns + mc->m->unix_minus_mono;
     call->fdata[i] = k;
     return AILIB_OK;
 }
@@ -13884,7 +14036,10 @@ static int ailib__mx_event(void *state, ailib_call *call, ailib_event *ev) {
                                ev->type != AILIB_EVENT_TOOL_CALL_BEGIN && ev->type != AILIB_EVENT_TOOL_CALL_DELTA)) return 0;
     i = ailib__mx_slot(call->client);
     if (i < 0 || !(k = (ailib__mx_call *)call->fdata[i])) return 0;
-    now = ailib__mx_mono_ns();
+    /* a chunk that came in the same millisecond of the engine's clock as the last one (the same
+       network read, as a rule) follows it by 0: the clock is read once per read, not per event */
+    now = k->last_chunk_ns && call->last_byte == k->last_chunk_ms ? k->last_chunk_ns : ailib__mx_mono_ns();
+    k->last_chunk_ms = call->last_byte;
     if (!k->last_chunk_ns) { k->ttfc_ns = now - k->start_mono_ns; if (k->ttfc_ns < 1) k->ttfc_ns = 1; v = (double)k->ttfc_ns / 1e9; }
     else { v = (double)(now - k->last_chunk_ns) / 1e9; ailib__mx_hist_add(&k->chunks, ailib__mx_sec_bounds, AILIB__MX_NB, v); }
     if (mc->m->d.on_metric && !AILIB__FLAG_GET(&mc->m->detached)) {
@@ -13910,9 +14065,10 @@ static void ailib__mx_attempt(void *state, ailib_call *call) {
     ailib_span sp;
     uint8_t id[8];
     char host[128], et[48];
-    int64_t port = 0, now = ailib__mx_mono_ns();
+    int64_t port = 0, now;
     size_t n = 0;
-    if (!k) return;
+    if (!k || !ailib__mx_wants_spans(mc->m)) return;
+    now = ailib__mx_mono_ns();
     ailib__mx_attr_s(a, &n, "http.request.method", "POST");
     ailib__mx_where(mc, call, host, sizeof host, &port);
     if (*host) { ailib__mx_attr_s(a, &n, "server.address", host); ailib__mx_attr_i(a, &n, "server.port", port); }
@@ -14020,6 +14176,7 @@ AILIB_API ailib_result ailib_client_set_metrics(ailib_client *c, ailib_metrics *
     if (!mc->rng) mc->rng = 1;
     mc->base = c->ep.base_url ? c->ep.base_url : c->prov->base_url;
     ailib__mx_server(mc->base ? mc->base : "", mc->server, sizeof mc->server, &mc->port);
+    mc->prov_name = ailib__mx_provider(&c->ep);
     if ((r = ailib__client_add_feature(c, &ailib__mx_vt, mc, err)) != AILIB_OK) {
         ailib__mx_unref(m);
         ailib__free(&c->alloc, mc);
@@ -14208,62 +14365,59 @@ static int64_t ailib__clamp_tok(int64_t v, int64_t hi) { return v < 0 ? 0 : v > 
 
 AILIB_API ailib_result ailib_cost_with(const ailib_price *p, const ailib_usage *u, ailib_price_tier tier, ailib_cost *out) {
     double pin, pc, pw, pw1, po, f = 1.0;
-    int64_t in, cached, write, w1h, w5, plain, outp, reas;
-    ailib_cost c;
-    memset(&c, 0, sizeof c);
+    int64_t in, cached, written, w1h, w5, plain, outp, reas;
+    ailib_cost *c = out;
     if (!out) return AILIB_INVALID_ARGUMENT;
-    if (!p || !u) { c.flags = AILIB_COST_NO_PRICE; *out = c; return AILIB_INVALID_ARGUMENT; }
-    if (p->date) ailib__copy_trunc(c.price_date, sizeof c.price_date, p->date, strlen(p->date));
+    memset(c, 0, sizeof *c);
+    if (!p || !u) { c->flags = AILIB_COST_NO_PRICE; return AILIB_INVALID_ARGUMENT; }
+    if (p->date) ailib__copy_trunc(c->price_date, sizeof c->price_date, p->date, strlen(p->date));
     if (!(u->reported & (AILIB_USAGE_INPUT | AILIB_USAGE_OUTPUT | AILIB_USAGE_BILLED))) {
-        c.flags = AILIB_COST_NO_USAGE;
-        *out = c;
+        c->flags = AILIB_COST_NO_USAGE;
         return AILIB_NOT_FOUND;
     }
-    if (p->free) { c.known = 1; c.flags = AILIB_COST_FREE; *out = c; return AILIB_OK; }
+    if (p->free) { c->known = 1; c->flags = AILIB_COST_FREE; return AILIB_OK; }
     if (!(p->input > 0 || p->output > 0 || p->cached_input > 0 || p->cache_write > 0)) {
-        c.flags = AILIB_COST_NO_PRICE;
-        *out = c;
+        c->flags = AILIB_COST_NO_PRICE;
         return AILIB_NOT_FOUND;
     }
     pin = p->input; pc = p->cached_input; pw = p->cache_write; pw1 = p->cache_write_1h; po = p->output;
     in = u->input_tokens < 0 ? 0 : u->input_tokens;
     if (p->long_above > 0 && in > p->long_above) {
-        /* every token of a long prompt bills at the long prices; a 1-hour write keeps its
+        /* every token of a long prompt bills at the long prices; a 1-hour written keeps its
            ratio to the input price */
-        c.flags |= AILIB_COST_LONG_CONTEXT;
+        c->flags |= AILIB_COST_LONG_CONTEXT;
         if (p->long_input > 0) { if (pw1 > 0 && pin > 0) pw1 = pw1 * p->long_input / pin; pin = p->long_input; }
         if (p->long_cached_input > 0) pc = p->long_cached_input;
         if (p->long_cache_write > 0) pw = p->long_cache_write;
         if (p->long_output > 0) po = p->long_output;
     }
-    if (tier == AILIB_PRICE_BATCH && p->batch_factor > 0) { f = p->batch_factor; c.flags |= AILIB_COST_BATCH; }
+    if (tier == AILIB_PRICE_BATCH && p->batch_factor > 0) { f = p->batch_factor; c->flags |= AILIB_COST_BATCH; }
     outp = u->output_tokens < 0 ? 0 : u->output_tokens;
     if (u->reported & AILIB_USAGE_BILLED) {
         /* what the provider bills, where it says so apart from what the model saw */
-        c.flags |= AILIB_COST_BILLED;
-        c.input = (double)(u->billed_input_tokens < 0 ? 0 : u->billed_input_tokens) * pin;
+        c->flags |= AILIB_COST_BILLED;
+        c->input = (double)(u->billed_input_tokens < 0 ? 0 : u->billed_input_tokens) * pin;
         outp = u->billed_output_tokens < 0 ? 0 : u->billed_output_tokens;
     } else {
         cached = ailib__clamp_tok(u->cached_input_tokens, in);
-        write = ailib__clamp_tok(u->cache_write_tokens, in - cached);
-        w1h = ailib__clamp_tok(u->cache_write_1h_tokens, write);
-        w5 = write - w1h;
-        plain = in - cached - write;
-        if (cached && !(pc > 0)) { pc = pin; c.flags |= AILIB_COST_APPROX; }
-        if (w5 && !(pw > 0)) { pw = pin; c.flags |= AILIB_COST_APPROX; }
-        if (w1h && !(pw1 > 0)) { pw1 = pw > 0 ? pw : pin; c.flags |= AILIB_COST_APPROX; }
-        c.input = (double)plain * pin;
-        c.cached_input = (double)cached * pc;
-        c.cache_write = (double)w5 * pw + (double)w1h * pw1;
+        written = ailib__clamp_tok(u->cache_write_tokens, in - cached);
+        w1h = ailib__clamp_tok(u->cache_write_1h_tokens, written);
+        w5 = written - w1h;
+        plain = in - cached - written;
+        if (cached && !(pc > 0)) { pc = pin; c->flags |= AILIB_COST_APPROX; }
+        if (w5 && !(pw > 0)) { pw = pin; c->flags |= AILIB_COST_APPROX; }
+        if (w1h && !(pw1 > 0)) { pw1 = pw > 0 ? pw : pin; c->flags |= AILIB_COST_APPROX; }
+        c->input = (double)plain * pin;
+        c->cached_input = (double)cached * pc;
+        c->cache_write = (double)w5 * pw + (double)w1h * pw1;
     }
     reas = ailib__clamp_tok(u->reasoning_tokens, outp);
-    c.output = (double)outp * po;
-    c.reasoning = (double)reas * po;
+    c->output = (double)outp * po;
+    c->reasoning = (double)reas * po;
     /* prices are per million tokens */
-    c.input *= f / 1e6; c.cached_input *= f / 1e6; c.cache_write *= f / 1e6; c.output *= f / 1e6; c.reasoning *= f / 1e6;
-    c.total = c.input + c.cached_input + c.cache_write + c.output;
-    c.known = 1;
-    *out = c;
+    c->input *= f / 1e6; c->cached_input *= f / 1e6; c->cache_write *= f / 1e6; c->output *= f / 1e6; c->reasoning *= f / 1e6;
+    c->total = c->input + c->cached_input + c->cache_write + c->output;
+    c->known = 1;
     return AILIB_OK;
 }
 
@@ -14430,6 +14584,7 @@ struct ailib_ledger {
     ailib_ledger_entry *rows; size_t nrows, cap;
     ailib__budget budgets[AILIB__MAX_BUDGETS];
     size_t nbudgets;
+    long has_budgets;               /* set once a budget is added (budgets never go): read without the lock */
 };
 
 static int64_t ailib__ledger_now(const ailib_ledger *l) { return l->clock ? l->clock(l->clock_user) : (int64_t)time(NULL); }
@@ -14605,7 +14760,7 @@ typedef struct ailib__warn { void (*fn)(void *, const ailib_budget_status *); vo
 static size_t ailib__ledger_commit(ailib_ledger *l, const char *provider, const char *model, uint64_t key, const ailib_usage *u,
                                    const ailib_cost *c, int failed, int sent, double est, size_t nreserved, ailib__warn *w, size_t nw) {
     size_t i, fired = 0;
-    int64_t now = ailib__ledger_now(l);
+    int64_t now = AILIB__FLAG_GET(&l->has_budgets) ? ailib__ledger_now(l) : 0;
     double spend = c && c->known ? c->total : 0;
     AILIB__LOCK(&l->lock);
     if (sent) {
@@ -14709,6 +14864,7 @@ AILIB_API ailib_result ailib_ledger_add_budget(ailib_ledger *l, const ailib_budg
     nb->on_warn = b->on_warn;
     nb->user = b->user;
     l->nbudgets++;
+    AILIB__FLAG_SET(&l->has_budgets);
     AILIB__UNLOCK(&l->lock);
     return AILIB_OK;
 }
@@ -14827,7 +14983,13 @@ typedef struct ailib__cost_client {
     ailib_price_tier tier;
     ailib__cost_memo memo[AILIB__COST_MEMO];
     int nmemo, next_memo;
+    uint64_t key_hash;              /* of the client's own key */
 } ailib__cost_client;
+
+/* The hash of the key a call goes out with (per-key budgets). */
+static uint64_t ailib__cost_key(const ailib__cost_client *cc, const ailib_call *call) {
+    return call->ep.api_key == cc->c->api_key ? cc->key_hash : ailib__key_hash(call->ep.api_key);
+}
 
 /* A call's reservation. */
 typedef struct ailib__cost_call {
@@ -14994,7 +15156,7 @@ static ailib_result ailib__cost_prepare(void *state, ailib_call *call) {
     ailib_estimate e;
     char msg[sizeof call->err.message], what[200];
     int nl = ailib__cost_ledgers(cc, ls), i, any = 0, slot = -1;
-    for (i = 0; i < nl; i++) if (ailib_ledger_budget_count(ls[i])) any = 1;
+    for (i = 0; i < nl; i++) if (AILIB__FLAG_GET(&ls[i]->has_budgets)) any = 1;
     ailib__cost_of_client(call->client, &slot);
     k = slot >= 0 ? (ailib__cost_call *)call->fdata[slot] : NULL;
     if (k) ailib__cost_unhold(k);
@@ -15007,7 +15169,7 @@ static ailib_result ailib__cost_prepare(void *state, ailib_call *call) {
     ailib__cost_estimate(cc, call->ep.provider, &call->req, &e);
     snprintf(what, sizeof what, "%lld input tokens estimated and %lld output at most, %s/%s", (long long)e.input_tokens,
              (long long)e.output_tokens, call->ep.provider->name, ailib__cost_req_model(cc->c, &call->req, call->ep.provider));
-    k->key = ailib__key_hash(call->ep.api_key);
+    k->key = ailib__cost_key(cc, call);
     k->est = e.worst_case.total;
     k->nl = 0;
     msg[0] = 0;
@@ -15032,7 +15194,7 @@ static void ailib__cost_done(void *state, ailib_call *call) {
     ailib_ledger *ls[AILIB__MAX_LEDGERS];
     ailib__warn w[AILIB__MAX_WARN];
     ailib_cost cost;
-    ailib_price used;
+    const ailib_cost *cp;
     const char *req_model;
     const ailib_usage *u = call->resp ? &call->resp->usage : NULL;
     size_t fired = 0;
@@ -15041,26 +15203,28 @@ static void ailib__cost_done(void *state, ailib_call *call) {
     ailib__cost_of_client(call->client, &slot);
     k = slot >= 0 ? (ailib__cost_call *)call->fdata[slot] : NULL;
     req_model = ailib__cost_req_model(cc->c, &call->req, call->ep.provider);
-    memset(&cost, 0, sizeof cost);
     if (u) {
-        ailib__cost_price(cc, call->ep.provider, call->resp->model, req_model, u, &cost, &used);
-        if (call->result != AILIB_OK) cost.flags |= AILIB_COST_PARTIAL;
-        call->resp->has_cost = 1;
-        call->resp->cost = cost;
-        call->resp->cost_usage = *u;
-        call->resp->price = used;
-        call->resp->tier = cc->tier;
+        ailib_response *r = call->resp;
+        ailib__cost_price(cc, call->ep.provider, r->model, req_model, u, &r->cost, &r->price);
+        if (call->result != AILIB_OK) r->cost.flags |= AILIB_COST_PARTIAL;
+        r->has_cost = 1;
+        r->cost_usage = *u;
+        r->tier = cc->tier;
+        cp = &r->cost;
+    } else {
+        memset(&cost, 0, sizeof cost);
+        cp = &cost;
     }
     nl = ailib__cost_ledgers(cc, ls);
     for (i = 0; i < nl; i++) {
         int j, held = -1;
         for (j = 0; k && k->held && j < k->nl; j++) if (k->ledgers[j] == ls[i]) held = j;
-        fired += ailib__ledger_commit(ls[i], call->ep.provider->name, req_model, k && k->held ? k->key : ailib__key_hash(call->ep.api_key), u,
-                                      &cost, call->result != AILIB_OK, 1, held >= 0 ? k->est : 0, held >= 0 ? k->nres[held] : 0,
+        fired += ailib__ledger_commit(ls[i], call->ep.provider->name, req_model, k && k->held ? k->key : ailib__cost_key(cc, call), u,
+                                      cp, call->result != AILIB_OK, 1, held >= 0 ? k->est : 0, held >= 0 ? k->nres[held] : 0,
                                       w + fired, AILIB__MAX_WARN - fired);
     }
     if (k) k->held = 0;
-    if (cost.known) ailib__mx_note(call, "ailib.cost.usd", "ailib.client.cost", "USD", cost.total);
+    if (cp->known) ailib__mx_note(call, "ailib.cost.usd", "ailib.client.cost", "USD", cp->total);
     call->client->in_cb++;
     ailib__fire_warnings(w, fired);
     call->client->in_cb--;
@@ -15112,6 +15276,7 @@ static ailib_result ailib__cost_init(ailib_client *c, const ailib_client_desc *d
     if (!(cc = (ailib__cost_client *)ailib__malloc(&c->alloc, sizeof *cc))) return ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory");
     memset(cc, 0, sizeof *cc);
     cc->c = c;
+    cc->key_hash = ailib__key_hash(c->api_key);
     if (d == 1) { cc->has_default = 1; ailib__price_default(&cc->dflt); }
     memset(&ld, 0, sizeof ld);
     ld.allocator = &c->alloc;

@@ -440,9 +440,9 @@ TEST(metrics_retries_and_errors) {
     ailib_metrics_destroy(m);
 }
 
-#if AILIB_ENABLE_COST
 /* A call a budget refused is a failed operation with no attempt. */
 TEST(metrics_budget_refusal_reported) {
+#if AILIB_ENABLE_COST
     coll col;
     ailib_metrics *m = collecting(&col, 0);
     ailib_client *c = mx_client("openai/gpt-4o-mini", NULL, m, 0);
@@ -464,10 +464,10 @@ TEST(metrics_budget_refusal_reported) {
     EXPECT_STR_EQ(attr(&g->a, "error.type"), "quota_exceeded");
     ailib_client_destroy(c);
     ailib_metrics_destroy(m);
-}
 #else
-TEST(metrics_budget_refusal_reported) { TEST_SKIP("built with AILIB_ENABLE_COST=0"); }
+    TEST_SKIP("built with AILIB_ENABLE_COST=0");
 #endif
+}
 
 TEST(metrics_traceparent_propagated) {
     coll col;
@@ -795,4 +795,36 @@ TEST(metrics_lifecycle) {
     EXPECT_EQ(ailib_client_set_metrics(c, NULL, &err), AILIB_OK);               /* detached: freed now */
     ASSERT_EQ(ailib_chat(c, &req, NULL, &err), AILIB_OK);
     ailib_client_destroy(c);
+}
+
+/* Totals keep one series per attribute set, also when a client's calls change attributes
+   between calls (a client remembers the series of its last call's attributes). */
+TEST(metrics_totals_follow_attributes) {
+    coll col;
+    ailib_metrics *m = collecting(&col, 0);
+    ailib_client *c = mx_client("openai/gpt-4o-mini", NULL, m, 0);
+    static const char *models[] = { "gpt-4o-mini", "gpt-4.1-mini", "gpt-4o-mini", "gpt-4o-mini" };
+    ailib_error err;
+    char *text, want[512];
+    int i;
+    ASSERT_TRUE(c != NULL);
+    for (i = 0; i < 4; i++) {
+        ailib_message msg;
+        ailib_request req = one(&msg, "x");
+        req.model = models[i];
+        ASSERT_EQ(ailib_chat(c, &req, NULL, &err), AILIB_OK);
+    }
+    text = ailib_metrics_prometheus(m, NULL);
+    ASSERT_TRUE(text != NULL);
+    snprintf(want, sizeof want, "gen_ai_client_operation_duration_seconds_count{gen_ai_operation_name=\"chat\",gen_ai_provider_name=\"openai\","
+             "gen_ai_request_model=\"gpt-4o-mini\",gen_ai_response_model=\"gpt-4o-mini\",server_address=\"127.0.0.1\",server_port=\"%d\"} 3\n",
+             need_mock()->port);
+    EXPECT_TRUE(strstr(text, want) != NULL);
+    snprintf(want, sizeof want, "gen_ai_client_operation_duration_seconds_count{gen_ai_operation_name=\"chat\",gen_ai_provider_name=\"openai\","
+             "gen_ai_request_model=\"gpt-4.1-mini\",gen_ai_response_model=\"gpt-4.1-mini\",server_address=\"127.0.0.1\",server_port=\"%d\"} 1\n",
+             need_mock()->port);
+    EXPECT_TRUE(strstr(text, want) != NULL);
+    ailib_free(text);
+    ailib_client_destroy(c);
+    ailib_metrics_destroy(m);
 }

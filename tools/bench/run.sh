@@ -21,3 +21,16 @@ cc -std=c99 -D_POSIX_C_SOURCE=200809L -O2 -Wall -Wno-unused-function -I. tools/b
 # naive consumer (re-copying / re-scanning the accumulated prefix per delta) as the same-run reference
 cc -std=c99 -O2 -Wall -Wno-unused-function -I. tools/bench/bench_linear.c -o build/bench_linear -lcurl -lm
 ./build/bench_linear
+# bench_cost: the CPU a call pays for the cost feature and a metrics object, against a plain build
+# in the same process (the library compiled twice, static, into two objects)
+BC="cc -std=c99 -D_POSIX_C_SOURCE=200809L -O2 -Wall -Wno-unused-function -Wno-maybe-uninitialized -I."
+$BC -DBENCH_SIDE=0 -c tools/bench/bench_cost_side.c -o build/bench_cost_plain.o
+$BC -DBENCH_SIDE=1 -DAILIB_ENABLE_COST=1 -c tools/bench/bench_cost_side.c -o build/bench_cost_featured.o
+$BC tools/bench/bench_cost.c build/bench_cost_plain.o build/bench_cost_featured.o -o build/bench_cost -lcurl -lm -lpthread
+./build/bench_cost
+# bench_estimate: the token estimate against the providers' counts, when a sample is given
+# (AILIB_ESTIMATE_SAMPLE=path/to/sample.jsonl, made by tools/bench/estimate_sample.py)
+if [ -n "$AILIB_ESTIMATE_SAMPLE" ] && [ -f "$AILIB_ESTIMATE_SAMPLE" ]; then
+  cc -std=c99 -O2 -Wall -Wno-unused-function -I. tools/bench/bench_estimate.c -o build/bench_estimate -lcurl -lm
+  ./build/bench_estimate "$AILIB_ESTIMATE_SAMPLE"
+fi
