@@ -62,9 +62,14 @@ valgrind: $(B)/tests $(B)/ailib-mock $(B)/locale/de_DE.UTF-8
 	@LOCPATH=$(CURDIR)/$(B)/locale AILIB_TEST_QUICK=1 valgrind -q --suppressions=$(CURDIR)/tests/valgrind.supp --error-exitcode=99 --leak-check=full --show-leak-kinds=all \
 	  --errors-for-leak-kinds=all ./$(B)/tests
 
-tsan: $(B)/tsan-threads $(B)/ailib-mock
+# One metrics object and one ledger shared by clients on four threads.
+$(B)/tsan-shared: tests/tsan_shared.c tests/mockctl.c tests/mockctl.h $(HDRS) | $(B)
+	clang -std=c99 -D_POSIX_C_SOURCE=200809L -O1 -g -fsanitize=thread $(WARN) $(FEATURES) -I. tests/tsan_shared.c tests/mockctl.c -o $@ $(LIBS)
+
+tsan: $(B)/tsan-threads $(B)/tsan-shared $(B)/ailib-mock
 	@echo "== one client per thread on 4 threads under ThreadSanitizer"
 	@./$(B)/tsan-threads
+	@./$(B)/tsan-shared
 
 cli: $(B)/ailib $(B)/ailib-mock
 	@echo "== the ailib command: models PROVIDER against ailib-mock"

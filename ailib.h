@@ -13241,6 +13241,7 @@ static void ailib__mx_cb_done(void *ctx, ailib_result r, const char *message) {
     ailib_metrics *m = p->m;
     p->result = r;
     p->finished = 1;
+    AILIB__LOCK(&m->lock);          /* the counters are read by ailib_metrics_stats_get on any thread */
     if (r == AILIB_OK && p->status >= 200 && p->status < 300) {
         m->st.exports_ok++;
         m->st.spans_exported += p->nspans;
@@ -13249,6 +13250,7 @@ static void ailib__mx_cb_done(void *ctx, ailib_result r, const char *message) {
         if (r != AILIB_OK) snprintf(m->last_error, sizeof m->last_error, "%.100s: %.140s", p->wr.url, message ? message : "");
         else snprintf(m->last_error, sizeof m->last_error, "%.200s answered HTTP %d", p->wr.url, p->status);
     }
+    AILIB__UNLOCK(&m->lock);
 }
 
 static ailib_http_callbacks ailib__mx_cbs = { ailib__mx_cb_status, ailib__mx_cb_header, ailib__mx_cb_body, ailib__mx_cb_done };
@@ -13302,8 +13304,10 @@ static void ailib__mx_export(ailib_metrics *m, int force) {
         if (m->tp == ailib_transport_curl()) ailib_global_init();
         ailib_error_clear(&e);
         if (!(m->tpi = m->tp->create(m->tp->user, &tc, &e))) {
+            AILIB__LOCK(&m->lock);
             m->st.exports_failed++;
             snprintf(m->last_error, sizeof m->last_error, "the OTLP transport could not be created: %.200s", e.message);
+            AILIB__UNLOCK(&m->lock);
             return;
         }
     }

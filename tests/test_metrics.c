@@ -163,11 +163,7 @@ static void *rx_main(void *arg) {
         pf[0].fd = r->lfd; pf[0].events = POLLIN; pf[0].revents = 0;
         for (i = 0; i < nc; i++) { pf[i + 1].fd = conns[i].fd; pf[i + 1].events = POLLIN; pf[i + 1].revents = 0; }
         if (poll(pf, (nfds_t)(nc + 1), 20) < 0 && errno != EINTR) break;
-        if ((pf[0].revents & POLLIN) && nc < 8) {
-            int fd = accept(r->lfd, NULL, NULL);
-            if (fd >= 0) { memset(&conns[nc], 0, sizeof conns[nc]); conns[nc].fd = fd; nc++; }
-        }
-        for (i = 0; i < nc; i++) {
+        for (i = 0; i < nc; i++) {            /* the connections that were polled (a new one waits a turn) */
             rx_conn *c = &conns[i];
             if (pf[i + 1].revents & (POLLIN | POLLHUP)) {
                 char tmp[65536];
@@ -176,6 +172,7 @@ static void *rx_main(void *arg) {
                     close(c->fd);
                     free(c->buf);
                     conns[i] = conns[--nc];
+                    pf[i + 1] = pf[nc + 1];
                     i--;
                     continue;
                 }
@@ -188,6 +185,10 @@ static void *rx_main(void *arg) {
                 c->buf[c->len] = 0;
             }
             rx_serve(r, c);
+        }
+        if ((pf[0].revents & POLLIN) && nc < 8) {
+            int fd = accept(r->lfd, NULL, NULL);
+            if (fd >= 0) { memset(&conns[nc], 0, sizeof conns[nc]); conns[nc].fd = fd; nc++; }
         }
     }
     for (i = 0; i < nc; i++) { close(conns[i].fd); free(conns[i].buf); }
