@@ -13676,6 +13676,13 @@ typedef struct ailib__mx_memo {
     size_t bl, n;
     char blob[448];
     struct { const char *name, *extra; ailib__mx_series *s; } e[8];
+    size_t na;                      /* the attributes the blob was made of, to compare without */
+    const char *keys[12];           /* making it again: keys are static strings */
+    int types[12];
+    int64_t ints[12];
+    double dbls[12];
+    size_t soff[12];
+    char strs[448];
 } ailib__mx_memo;
 
 /* A client's view of its metrics object. */
@@ -13854,17 +13861,48 @@ static ailib__mx_series *ailib__mx_last(ailib__mx_client *mc, ailib__mx_memo *mm
     return s;
 }
 
-/* The attributes of a call's points as a key blob (nb of them), and the memo made valid for
-   them. Returns how many attributes the blob holds (0: too long to share, keyed whole). */
-static size_t ailib__mx_blob(ailib__mx_memo *mm, const ailib_attr *a, size_t nb, char *blob, size_t cap, size_t *bl) {
-    size_t n = ailib__mx_key_attrs(blob, cap, a, nb);
-    if (n == (size_t)-1) { *bl = 0; mm->n = 0; mm->bl = 0; return 0; }
-    *bl = n;
-    if (mm->bl != n || memcmp(mm->blob, blob, n) != 0) {
-        mm->n = 0;
-        mm->bl = n;
-        memcpy(mm->blob, blob, n);
+/* 1 when the attributes are those the memo's blob was made of (keys compared by address:
+   they are static strings). */
+static int ailib__mx_memo_same(const ailib__mx_memo *mm, const ailib_attr *a, size_t nb) {
+    size_t i;
+    if (!mm->bl || mm->na != nb) return 0;
+    for (i = 0; i < nb; i++) {
+        if (mm->keys[i] != a[i].key || mm->types[i] != (int)a[i].type) return 0;
+        if (a[i].type == AILIB_ATTR_INT || a[i].type == AILIB_ATTR_BOOL) { if (mm->ints[i] != a[i].i) return 0; }
+        else if (a[i].type == AILIB_ATTR_DOUBLE) { if (memcmp(&mm->dbls[i], &a[i].d, sizeof a[i].d) != 0) return 0; }
+        else if (strcmp(mm->strs + mm->soff[i], a[i].str ? a[i].str : "") != 0) return 0;
     }
+    return 1;
+}
+
+/* The attributes of a call's points as a key blob (nb of them), and the memo made valid for
+   them; *blob points at it (in the memo). Returns how many attributes the blob holds (0: too
+   long to share, each key made whole). */
+static size_t ailib__mx_blob(ailib__mx_memo *mm, const ailib_attr *a, size_t nb, const char **blob, size_t *bl) {
+    size_t n, i, o = 0;
+    *blob = mm->blob;
+    if (ailib__mx_memo_same(mm, a, nb)) { *bl = mm->bl; return nb; }
+    mm->n = 0;
+    mm->bl = 0;
+    mm->na = 0;
+    n = nb <= 12 ? ailib__mx_key_attrs(mm->blob, sizeof mm->blob, a, nb) : (size_t)-1;
+    if (n == (size_t)-1 || !n) { *bl = 0; return 0; }
+    for (i = 0; i < nb; i++) {
+        const char *v = a[i].str ? a[i].str : "";
+        size_t vl = (a[i].type == AILIB_ATTR_STRING || a[i].type == AILIB_ATTR_STRING_LIST) ? strlen(v) : 0;
+        if (o + vl + 1 > sizeof mm->strs) { *bl = 0; return 0; }
+        mm->keys[i] = a[i].key;
+        mm->types[i] = (int)a[i].type;
+        mm->ints[i] = a[i].i;
+        mm->dbls[i] = a[i].d;
+        mm->soff[i] = o;
+        memcpy(mm->strs + o, v, vl);
+        mm->strs[o + vl] = 0;
+        o += vl + 1;
+    }
+    mm->na = nb;
+    mm->bl = n;
+    *bl = n;
     return nb;
 }
 
@@ -13888,14 +13926,14 @@ static void ailib__mx_report(ailib__mx_client *mc, ailib_call *call, ailib__mx_c
     double val[4 + AILIB__MX_NOTES];
     const ailib__mx_hist *hist[4 + AILIB__MX_NOTES];
     size_t nb, n, i, ns = 0;
-    char blob[448];
+    const char *blob = NULL;
     size_t bl, nb_blob;
     k->reported = 1;
     et[0] = 0;
     if (res != AILIB_OK) ailib__mx_error_type(res, et, sizeof et);
     nb = ailib__mx_base_attrs(mc, call, 1, res, a, host, &port, et);
     bl = 0;
-    nb_blob = m->d.no_totals ? 0 : ailib__mx_blob(&mc->last, a, nb, blob, sizeof blob, &bl);
+    nb_blob = m->d.no_totals ? 0 : ailib__mx_blob(&mc->last, a, nb, &blob, &bl);
 #define AILIB__MX_ADD(v, h) do { if (m->d.on_metric && !AILIB__FLAG_GET(&m->detached) && !(h)) m->d.on_metric(m->d.user, &p); \
                                  if (!m->d.no_totals && (ser[ns] = ailib__mx_last(mc, &mc->last, &p, nb_blob, blob, bl)) != NULL) { \
                                      val[ns] = (v); hist[ns] = (h); ns++; } } while (0)
@@ -13927,15 +13965,16 @@ static void ailib__mx_report(ailib__mx_client *mc, ailib_call *call, ailib__mx_c
         int64_t p2;
         ailib_attr e[8];
         size_t ne = ailib__mx_base_attrs(mc, call, 0, AILIB_OK, e, h2, &p2, ""), ebl = 0, enb;
-        enb = m->d.no_totals ? 0 : ailib__mx_blob(&mc->early, e, ne, blob, sizeof blob, &ebl);
+        const char *eblob = NULL;
+        enb = m->d.no_totals ? 0 : ailib__mx_blob(&mc->early, e, ne, &eblob, &ebl);
         if (k->ttfc_ns > 0) {
             ailib__mx_hist_point(&p, "gen_ai.client.operation.time_to_first_chunk", "s", ailib__mx_d_ttfc, (double)k->ttfc_ns / 1e9, e, ne,
                                  ailib__mx_sec_bounds);
-            if (!m->d.no_totals && (ser[ns] = ailib__mx_last(mc, &mc->early, &p, enb, blob, ebl)) != NULL) { val[ns] = p.value; hist[ns] = NULL; ns++; }
+            if (!m->d.no_totals && (ser[ns] = ailib__mx_last(mc, &mc->early, &p, enb, eblob, ebl)) != NULL) { val[ns] = p.value; hist[ns] = NULL; ns++; }
         }
         if (k->chunks.count) {
             ailib__mx_hist_point(&p, "gen_ai.client.operation.time_per_output_chunk", "s", ailib__mx_d_tpoc, 0, e, ne, ailib__mx_sec_bounds);
-            if (!m->d.no_totals && (ser[ns] = ailib__mx_last(mc, &mc->early, &p, enb, blob, ebl)) != NULL) { val[ns] = 0; hist[ns] = &k->chunks; ns++; }
+            if (!m->d.no_totals && (ser[ns] = ailib__mx_last(mc, &mc->early, &p, enb, eblob, ebl)) != NULL) { val[ns] = 0; hist[ns] = &k->chunks; ns++; }
         }
     }
 #undef AILIB__MX_ADD

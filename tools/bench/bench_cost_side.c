@@ -1,7 +1,7 @@
 /* bench_cost_side.c - one side of bench_cost: the whole library compiled static into this
    object, once plain (BENCH_SIDE 0: AILIB_ENABLE_COST=0, no metrics) and once with the cost
    feature and a metrics object on the client (BENCH_SIDE 1), so that both run in the same
-   process on the same in-memory transport. Exposes bench_run_plain / bench_run_featured. */
+   process on the same in-memory transport. Exposes bench_open/batch/close_plain and _featured. */
 #ifndef _POSIX_C_SOURCE
 #define _POSIX_C_SOURCE 200809L
 #endif
@@ -12,12 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-#if BENCH_SIDE
-#  define BENCH_RUN bench_run_featured
-#else
-#  define BENCH_RUN bench_run_plain
-#endif
 
 /* --- an in-memory transport: every exchange is answered inside the next poll --------------------- */
 
@@ -97,20 +91,27 @@ static double cpu_ns(void) {
     return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
 }
 
-/* n sequential calls (streamed when stream is set) on one client; CPU ns per call. mode 1 on
-   the featured side adds a budget, so every call is estimated and reserved. */
-double BENCH_RUN(int n, int stream, int mode) {
-    static char prompt[257];
-    ailib_client_desc d;
-    ailib_client *c;
-    ailib_message msgs[2];
-    ailib_request req;
-    ailib_error err;
-    double t0, t1;
-    int i;
 #if BENCH_SIDE
-    ailib_metrics *m = ailib_metrics_create(NULL, &err);
+#  define BENCH_OPEN bench_open_featured
+#  define BENCH_BATCH bench_batch_featured
+#  define BENCH_CLOSE bench_close_featured
+#else
+#  define BENCH_OPEN bench_open_plain
+#  define BENCH_BATCH bench_batch_plain
+#  define BENCH_CLOSE bench_close_plain
 #endif
+
+typedef struct bench_side { ailib_client *c; ailib_metrics *m; ailib_message msgs[2]; ailib_request req; int stream; long calls; } bench_side;
+static char prompt[257];
+
+/* A client for the runs: plain, or with the cost feature and a metrics object (totals kept, no
+   callbacks, no export). mode 1 adds a budget (every call estimated and reserved); mode 2 is the
+   cost feature without a metrics object. 50 warm-up calls. */
+void *BENCH_OPEN(int stream, int mode) {
+    ailib_client_desc d;
+    ailib_error err;
+    bench_side *b = (bench_side *)calloc(1, sizeof *b);
+    int i;
     if (!stream_len) build_stream();
     memset(prompt, 'a', 256);
     for (i = 5; i < 256; i += 6) prompt[i] = ' ';
@@ -118,51 +119,66 @@ double BENCH_RUN(int n, int stream, int mode) {
     d.model = "openai/gpt-4o-mini";
     d.api_key = "bench";
     d.transport = &mt_vt;
-    if (!(c = ailib_client_create(&d, &err))) { fprintf(stderr, "bench_cost: %s\n", err.message); exit(1); }
+    if (!b || !(b->c = ailib_client_create(&d, &err))) { fprintf(stderr, "bench_cost: %s\n", err.message); exit(1); }
 #if BENCH_SIDE
-    if (mode != 2 && (!m || ailib_client_set_metrics(c, m, &err) != AILIB_OK)) { fprintf(stderr, "bench_cost: %s\n", err.message); exit(1); }
+    if (mode != 2 && (!(b->m = ailib_metrics_create(NULL, &err)) || ailib_client_set_metrics(b->c, b->m, &err) != AILIB_OK)) {
+        fprintf(stderr, "bench_cost: %s\n", err.message);
+        exit(1);
+    }
     if (mode == 1) {
-        ailib_budget b;
-        memset(&b, 0, sizeof b);
-        b.limit_usd = 1e9;
-        ailib_ledger_add_budget(ailib_client_ledger(c), &b, &err);
+        ailib_budget bu;
+        memset(&bu, 0, sizeof bu);
+        bu.limit_usd = 1e9;
+        ailib_ledger_add_budget(ailib_client_ledger(b->c), &bu, &err);
     }
 #else
     (void)mode;
 #endif
-    memset(msgs, 0, sizeof msgs);
-    memset(&req, 0, sizeof req);
-    msgs[0].role = AILIB_ROLE_USER; msgs[0].text = prompt;
-    msgs[1].role = AILIB_ROLE_ASSISTANT; msgs[1].text = "Noted.";
-    req.system = "You are terse.";
-    req.messages = msgs;
-    req.message_count = 2;
-    req.max_tokens = 200;
-    for (i = 0; i < 50; i++) {                           /* warm buffers */
+    b->msgs[0].role = AILIB_ROLE_USER; b->msgs[0].text = prompt;
+    b->msgs[1].role = AILIB_ROLE_ASSISTANT; b->msgs[1].text = "Noted.";
+    b->req.system = "You are terse.";
+    b->req.messages = b->msgs;
+    b->req.message_count = 2;
+    b->req.max_tokens = 200;
+    b->stream = stream;
+    for (i = 0; i < 50; i++) {
         ailib_response *r = NULL;
-        if ((stream ? ailib_chat_stream(c, &req, NULL, NULL, &r, &err) : ailib_chat(c, &req, &r, &err)) != AILIB_OK) {
+        if ((stream ? ailib_chat_stream(b->c, &b->req, NULL, NULL, &r, &err) : ailib_chat(b->c, &b->req, &r, &err)) != AILIB_OK) {
             fprintf(stderr, "bench_cost: %s\n", err.message); exit(1);
         }
         ailib_response_destroy(r);
     }
-    t0 = cpu_ns();
+    b->calls = 50;
+    return b;
+}
+
+/* n calls; CPU ns per call. */
+double BENCH_BATCH(void *h, int n) {
+    bench_side *b = (bench_side *)h;
+    ailib_error err;
+    double t0 = cpu_ns(), t1;
+    int i;
     for (i = 0; i < n; i++) {
         ailib_response *r = NULL;
-        if (stream) ailib_chat_stream(c, &req, NULL, NULL, &r, &err);
-        else ailib_chat(c, &req, &r, &err);
+        if (b->stream) ailib_chat_stream(b->c, &b->req, NULL, NULL, &r, &err);
+        else ailib_chat(b->c, &b->req, &r, &err);
         ailib_response_destroy(r);
     }
     t1 = cpu_ns();
-#if BENCH_SIDE
-    {
-        ailib_ledger_entry e;
-        ailib_ledger_total(ailib_client_ledger(c), &e);
-        if (e.requests != n + 50 || !(e.cost > 0)) { fprintf(stderr, "bench_cost: the ledger did not record every call\n"); exit(1); }
-    }
-#endif
-    ailib_client_destroy(c);
-#if BENCH_SIDE
-    ailib_metrics_destroy(m);
-#endif
+    b->calls += n;
     return (t1 - t0) / n;
+}
+
+void BENCH_CLOSE(void *h) {
+    bench_side *b = (bench_side *)h;
+#if BENCH_SIDE
+    ailib_ledger_entry e;
+    ailib_ledger_total(ailib_client_ledger(b->c), &e);
+    if (e.requests != b->calls || !(e.cost > 0)) { fprintf(stderr, "bench_cost: the ledger did not record every call\n"); exit(1); }
+#endif
+    ailib_client_destroy(b->c);
+#if BENCH_SIDE
+    ailib_metrics_destroy(b->m);
+#endif
+    free(b);
 }
