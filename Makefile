@@ -18,7 +18,7 @@ TEST_ALL := tests/impl.c tests/runner.c tests/replay.c tests/mockctl.c tests/fak
 TEST_HDR := tests/test.h tests/replay.h tests/mockctl.h tests/fake_tp.h tools/ailib_batch.h
 # The feature macros the test builds turn on, all of them (the compile matrix builds every
 # combination and runs the suite with them all off)
-FEATURES ?= -DAILIB_ENABLE_ROUTING=1 -DAILIB_ENABLE_INTERCEPTORS=1
+FEATURES ?= -DAILIB_ENABLE_ROUTING=1 -DAILIB_ENABLE_COST=1 -DAILIB_ENABLE_INTERCEPTORS=1
 
 .PHONY: all test unit matrix asan valgrind tsan mock-smoke cli bench demo clean deps tools examples
 
@@ -75,9 +75,14 @@ valgrind: $(B)/tests $(B)/ailib-mock $(B)/locale/de_DE.UTF-8
 	@LOCPATH=$(CURDIR)/$(B)/locale AILIB_TEST_QUICK=1 valgrind -q --suppressions=$(CURDIR)/tests/valgrind.supp --error-exitcode=99 --leak-check=full --show-leak-kinds=all \
 	  --errors-for-leak-kinds=all ./$(B)/tests
 
-tsan: $(B)/tsan-threads $(B)/ailib-mock
+# One metrics object and one ledger shared by clients on four threads.
+$(B)/tsan-shared: tests/tsan_shared.c tests/mockctl.c tests/mockctl.h $(HDRS) | $(B)
+	clang -std=c99 -D_POSIX_C_SOURCE=200809L -O1 -g -fsanitize=thread $(WARN) $(FEATURES) -I. tests/tsan_shared.c tests/mockctl.c -o $@ $(LIBS)
+
+tsan: $(B)/tsan-threads $(B)/tsan-shared $(B)/ailib-mock
 	@echo "== one client per thread on 4 threads under ThreadSanitizer"
 	@./$(B)/tsan-threads
+	@./$(B)/tsan-shared
 
 cli: $(B)/ailib $(B)/ailib-mock
 	@echo "== the ailib command: models PROVIDER against ailib-mock"
@@ -94,7 +99,11 @@ EX_BINS := $(patsubst examples/%.c,$(B)/ex_%,$(wildcard examples/*.c))
 $(B)/ex_%: examples/%.c $(HDRS) | $(B)
 	$(CC) -std=c99 $(CFLAGS) $(UWARN) -I. $< -o $@ -lcurl -lm
 
-examples: $(EX_BINS) $(B)/ailib-mock
+# A tiny OTLP/HTTP collector: examples/metrics.c exports to it offline.
+$(B)/otlp-recv: tools/otlp-recv.c | $(B)
+	$(CC) -std=c99 -D_POSIX_C_SOURCE=200809L -O2 $(WARN) tools/otlp-recv.c -o $@
+
+examples: $(EX_BINS) $(B)/ailib-mock $(B)/otlp-recv
 	@echo "== examples/ against ailib-mock"
 	@sh tools/examples.sh
 

@@ -737,11 +737,19 @@ typedef struct ailib_usage {
     int64_t cache_write_tokens;     /* written to a prompt cache */
     int64_t reasoning_tokens;       /* part of output_tokens */
     uint32_t reported;              /* AILIB_USAGE_* bits */
+    int64_t cache_write_1h_tokens;  /* the part of cache_write_tokens written for one hour
+                                       (Anthropic cache_creation.ephemeral_1h_input_tokens,
+                                       Bedrock cacheDetails ttl 1h), billed higher than the
+                                       5-minute writes that make up the rest */
+    int64_t billed_input_tokens;    /* what the provider bills, where it reports that apart from
+                                       what the model saw (Cohere billed_units; bit BILLED) */
+    int64_t billed_output_tokens;
 } ailib_usage;
 
 enum {
     AILIB_USAGE_INPUT = 1u << 0, AILIB_USAGE_OUTPUT = 1u << 1, AILIB_USAGE_TOTAL = 1u << 2,
-    AILIB_USAGE_CACHED = 1u << 3, AILIB_USAGE_CACHE_WRITE = 1u << 4, AILIB_USAGE_REASONING = 1u << 5
+    AILIB_USAGE_CACHED = 1u << 3, AILIB_USAGE_CACHE_WRITE = 1u << 4, AILIB_USAGE_REASONING = 1u << 5,
+    AILIB_USAGE_CACHE_WRITE_1H = 1u << 6, AILIB_USAGE_BILLED = 1u << 7
 };
 
 /* A tool call of a response. arguments is the raw JSON text as the model produced it ("{}"
@@ -1901,6 +1909,358 @@ AILIB_API void ailib_cassette_get_stats(const ailib_cassette *cas, ailib_cassett
    call on the cassette. NULL when out of memory. */
 AILIB_API const char *ailib_cassette_text(ailib_cassette *cas, size_t *len);
 #endif /* AILIB_ENABLE_INTERCEPTORS */
+
+/* ============================================================================================
+   >>metrics: OpenTelemetry GenAI metrics and spans, OTLP/HTTP JSON export, Prometheus text
+   ============================================================================================
+   An ailib_metrics object watches the calls of the clients attached to it and reports them
+   under the names of the OpenTelemetry GenAI semantic conventions:
+     gen_ai.client.operation.duration             histogram, s, every call
+     gen_ai.client.token.usage                    histogram, {token}, gen_ai.token.type "input" /
+                                                  "output", when the provider reported usage
+                                                  (billed counts where it reports them apart)
+     gen_ai.client.operation.time_to_first_chunk  histogram, s, streamed calls: from the call's
+                                                  start to its first content event
+     gen_ai.client.operation.time_per_output_chunk histogram, s, streamed calls: between one
+                                                  content event and the next
+   with the attributes gen_ai.operation.name ("chat"; "generate_content" on Gemini),
+   gen_ai.provider.name (the convention's names: "openai", "anthropic", "gcp.gemini",
+   "aws.bedrock", "azure.ai.openai", "mistral_ai", "x_ai", ...; ailib's own name for the
+   others), gen_ai.request.model, gen_ai.response.model, server.address, server.port and,
+   when the call failed, error.type (the ailib_result name in lower case without "AILIB_":
+   "rate_limited", "timeout", "quota_exceeded", ...). Chunk timings carry the attributes known
+   when the chunk arrives (no response model, no error type). ailib adds
+   ailib.client.cost (counter, USD, AILIB_ENABLE_COST builds, calls with a known cost).
+   Spans: one per call ("chat <model>", kind CLIENT) with the same attributes plus
+   gen_ai.response.id, gen_ai.response.finish_reasons, gen_ai.usage.* and the request's
+   max_tokens / temperature / top_p, and one child span per attempt (an HTTP exchange, "POST",
+   with http.response.status_code and http.request.resend_count).
+   Where it goes: your callbacks (each measurement as it is made, each span as it ends), the
+   totals kept in the object (ailib_metrics_prometheus() writes them as Prometheus text), and,
+   when an endpoint is configured, OTLP/HTTP JSON posts to a collector (cumulative metrics and
+   batched spans) over the library's own transport, started and driven from inside your
+   clients' polls without ever waiting, and from ailib_metrics_poll()/flush().
+   Threads: one object may serve clients on many threads (its state is locked); its callbacks
+   run on the thread of the client whose call they report. */
+
+typedef enum ailib_attr_type {
+    AILIB_ATTR_STRING = 0,
+    AILIB_ATTR_INT,
+    AILIB_ATTR_DOUBLE,
+    AILIB_ATTR_BOOL,
+    AILIB_ATTR_STRING_LIST          /* a list of one string (gen_ai.response.finish_reasons) */
+} ailib_attr_type;
+
+/* One attribute of a measurement or a span. */
+typedef struct ailib_attr {
+    const char *key;
+    ailib_attr_type type;
+    const char *str;                /* STRING, STRING_LIST */
+    int64_t i;                      /* INT, BOOL (0 or 1) */
+    double d;                       /* DOUBLE */
+} ailib_attr;
+
+typedef enum ailib_metric_kind { AILIB_METRIC_HISTOGRAM = 0, AILIB_METRIC_COUNTER } ailib_metric_kind;
+
+/* One measurement. */
+typedef struct ailib_metric {
+    const char *name;               /* "gen_ai.client.operation.duration" */
+    const char *unit;               /* "s", "{token}", "USD" */
+    const char *description;        /* (optional) */
+    ailib_metric_kind kind;
+    double value;                   /* a counter's increment, or a histogram's sample */
+    const ailib_attr *attrs; size_t attr_count;
+    const double *bounds; size_t bound_count;   /* histograms: ascending bucket bounds (default:
+                                                   the GenAI duration bounds 0.01 .. 81.92) */
+} ailib_metric;
+
+/* A span that ended. Strings and attributes live until the callback returns. */
+typedef struct ailib_span {
+    const char *name;               /* "chat gpt-4o-mini" (a call) or "POST" (an attempt) */
+    char trace_id[33];              /* 32 lowercase hex digits */
+    char span_id[17];
+    char parent_span_id[17];        /* "" for a root span */
+    int64_t start_unix_ns, end_unix_ns;
+    int attempt;                    /* 0: the call's span; n >= 1: its n-th attempt */
+    int error;                      /* 1: ended in an error (the OTLP status ERROR) */
+    const char *status_message;     /* the error's message; "" without an error */
+    const ailib_attr *attrs; size_t attr_count;
+} ailib_span;
+
+typedef struct ailib_metrics ailib_metrics;
+
+typedef struct ailib_metrics_desc {
+    void (*on_metric)(void *user, const ailib_metric *m);   /* (optional) each measurement */
+    void (*on_span)(void *user, const ailib_span *s);       /* (optional) each span that ended */
+    void *user;
+    int no_totals;                  /* (default: 0) 1: keep no totals (then nothing for
+                                       ailib_metrics_prometheus() nor OTLP metrics) */
+    const char *otlp_endpoint;      /* (default: $OTEL_EXPORTER_OTLP_ENDPOINT; unset: no export)
+                                       the collector's base URL, e.g. "http://localhost:4318":
+                                       /v1/metrics and /v1/traces are appended.
+                                       $OTEL_EXPORTER_OTLP_METRICS_ENDPOINT / _TRACES_ENDPOINT
+                                       are used as they are. $OTEL_SDK_DISABLED=true: none. */
+    const char *otlp_headers;       /* (default: $OTEL_EXPORTER_OTLP_HEADERS) "name=value,..."
+                                       (values percent-decoded), e.g. an authorization header */
+    const char *service_name;       /* (default: $OTEL_SERVICE_NAME, else "unknown_service:ailib") */
+    int64_t export_interval_ms;     /* (default: 5000) how often a call's end starts an export */
+    int64_t export_timeout_ms;      /* (default: 10000) one export's bound, and the longest
+                                       ailib_metrics_destroy() waits for the last one */
+    size_t max_queued_spans;        /* (default: 2048) ended spans waiting for export; more are
+                                       dropped and counted (ailib_metrics_stats) */
+    const ailib_transport *transport;   /* (default: ailib_transport_curl()) */
+    const ailib_allocator *allocator;   /* (optional) */
+} ailib_metrics_desc;
+
+typedef struct ailib_metrics_stats {
+    uint64_t series;                /* distinct (name, attributes) totals kept */
+    uint64_t spans_exported, spans_dropped;
+    uint64_t exports_ok, exports_failed;   /* OTLP posts answered 2xx, and not */
+    int exporting;                  /* 1 when an OTLP endpoint is configured */
+} ailib_metrics_stats;
+
+/* Creates a metrics object (no network access). Attach it to clients before their first call. */
+AILIB_API ailib_metrics *ailib_metrics_create(const ailib_metrics_desc *desc, ailib_error *err);
+/* Exports what is pending (waiting at most export_timeout_ms) and frees the object once no
+   client uses it any more; its callbacks are not called after this returns. */
+AILIB_API void ailib_metrics_destroy(ailib_metrics *m);
+/* The client's calls are reported to m from now on (before the client's first call; NULL
+   detaches). Many clients may share one metrics object. */
+AILIB_API ailib_result ailib_client_set_metrics(ailib_client *c, ailib_metrics *m, ailib_error *err);
+/* The W3C trace context of the caller's current span ("00-<32 hex>-<16 hex>-<2 hex>", and an
+   optional tracestate): calls started from now on are its children, and each request carries
+   traceparent (with the call's own span id) and tracestate headers. NULL clears it. Needs a
+   metrics object on the client (one without callbacks, totals or export costs little). */
+AILIB_API ailib_result ailib_client_set_traceparent(ailib_client *c, const char *traceparent, const char *tracestate,
+                                                    ailib_error *err);
+/* Records a measurement of your own (or of another layer: routing events) like the built-in
+   ones: callbacks, totals, Prometheus and OTLP. */
+AILIB_API void ailib_metrics_record(ailib_metrics *m, const ailib_metric *point);
+/* The totals as Prometheus text exposition format (0.0.4): names with '.' as '_', a unit
+   suffix ("_seconds", none for "{...}" units, "_total" for counters), histograms as
+   cumulative _bucket{le=...}, _sum and _count. Free with ailib_free(); NULL when out of memory. */
+AILIB_API char *ailib_metrics_prometheus(ailib_metrics *m, size_t *len);
+/* Starts an export when one is due and moves the ones under way along, waiting for the network
+   at most timeout_ms (0: never). For loops that want exports to progress between calls. */
+AILIB_API ailib_result ailib_metrics_poll(ailib_metrics *m, int timeout_ms);
+/* Exports everything now and waits for the answers, at most timeout_ms. AILIB_TIMEOUT when they
+   did not all arrive; AILIB_NETWORK when a post failed (err says why). */
+AILIB_API ailib_result ailib_metrics_flush(ailib_metrics *m, int timeout_ms, ailib_error *err);
+AILIB_API void ailib_metrics_stats_get(ailib_metrics *m, ailib_metrics_stats *out);
+
+#if AILIB_ENABLE_COST
+/* ============================================================================================
+   >>cost: the cost of every response, estimates, ledgers and budgets (AILIB_ENABLE_COST)
+   ============================================================================================
+   Every response of a client carries its cost in USD (ailib_response_cost), priced from its
+   model's row and its normalized usage (wire_formats.md 0.3), so that no token is counted
+   twice or priced as the wrong kind on any protocol:
+       cost = (input - cache reads - cache writes) x input     + cache reads x cached input
+            + 5-minute cache writes x cache write               + 1-hour writes x 1-hour write
+            + output x output                                   (reasoning is part of output)
+   Cohere bills fewer tokens than its model saw: where a provider reports billed counts apart
+   (usage.billed_*), those are priced. A prompt longer than a model's long-context threshold
+   bills every token of the call at the long-context prices; batch-tier prices apply when the
+   client is set to them (ailib_client_set_price_tier). A kind with no price of its own is
+   priced as its nearest kind (cache reads and writes as input, 1-hour writes as 5-minute ones)
+   and the cost says AILIB_COST_APPROX.
+   Where prices come from, first match wins (USD per million tokens, as the catalog):
+     1. ailib_client_set_price(c, model, &price)
+     2. AILIB_PRICE_<PROVIDER>_<MODEL>: "provider/model" upper-cased, every other character
+        than A-Z and 0-9 as '_' (openai/gpt-4o-mini: AILIB_PRICE_OPENAI_GPT_4O_MINI), value
+        "input=0.15,cached=0.075,write=0.1875,write_1h=0.3,output=0.6" (each key optional)
+     3. the catalog (ailib_providers.h): model rows, price rows (1-hour writes, long-context
+        tiers, free models), batch rows; local servers (no key needed) cost nothing
+     4. COST_INPUT_PER_1K and COST_OUTPUT_PER_1K (USD per 1000 tokens, both set): the price of
+        every model the steps above do not price
+   A model priced nowhere has an unknown cost: known = 0 and AILIB_COST_NO_PRICE, never 0 USD.
+   The response model is priced when the catalog or an override knows it (a dated snapshot
+   finds its row), else the requested one. The environment is read when a client is created.
+   Ledgers total what calls spent (requests, tokens by kind, USD) by provider and model; every
+   client has its own and may feed shared ones (a router's, a team's). Budgets on a ledger
+   (total, per UTC day or month, for the whole ledger or for each API key apart) refuse a call
+   before anything is sent (AILIB_QUOTA_EXCEEDED, the numbers in the message) when what was
+   spent, plus the worst case of the calls under way, plus this call's worst case (its
+   estimated input and its max_tokens) would pass the limit; a warning callback fires when the
+   spend crosses a threshold. A budget is never exceeded by more than the error of the input
+   estimate (README: "Cost and budgets"). */
+
+/* Prices of one model, USD per million tokens. */
+typedef struct ailib_price {
+    double input;                   /* uncached input */
+    double cached_input;            /* read from a prompt cache (0: priced as input) */
+    double cache_write;             /* written to a prompt cache; Anthropic: 5-minute writes (0: as input) */
+    double cache_write_1h;          /* written to a 1-hour cache (0: as cache_write) */
+    double output;                  /* output, reasoning included */
+    int64_t long_above;             /* prompts of more input tokens bill at the long_ prices (0: no tier) */
+    double long_input, long_cached_input, long_cache_write, long_output;   /* (0: the standard one) */
+    double batch_factor;            /* batch-tier price = factor x price (0: no batch tier) */
+    int free;                       /* 1: costs nothing (all prices 0 mean free, not unknown) */
+    const char *date;               /* (optional) "YYYY-MM-DD" the prices were read */
+} ailib_price;
+
+typedef enum ailib_price_tier {
+    AILIB_PRICE_STANDARD = 0,
+    AILIB_PRICE_BATCH               /* the providers' asynchronous batch APIs (also OpenAI flex) */
+} ailib_price_tier;
+
+enum {                              /* ailib_cost.flags */
+    AILIB_COST_NO_PRICE     = 1u << 0,   /* the model has no price: unknown */
+    AILIB_COST_NO_USAGE     = 1u << 1,   /* the provider reported no usage: unknown */
+    AILIB_COST_APPROX       = 1u << 2,   /* a kind without a price of its own was priced as its nearest */
+    AILIB_COST_LONG_CONTEXT = 1u << 3,   /* the long-context prices applied */
+    AILIB_COST_BATCH        = 1u << 4,   /* batch-tier prices */
+    AILIB_COST_FREE         = 1u << 5,   /* the model costs nothing */
+    AILIB_COST_OVERRIDE     = 1u << 6,   /* prices from ailib_client_set_price */
+    AILIB_COST_ENV          = 1u << 7,   /* prices from AILIB_PRICE_<PROVIDER>_<MODEL> */
+    AILIB_COST_DEFAULT      = 1u << 8,   /* prices from COST_INPUT_PER_1K / COST_OUTPUT_PER_1K */
+    AILIB_COST_ESTIMATE     = 1u << 9,   /* a worst case before sending, not a bill */
+    AILIB_COST_PARTIAL      = 1u << 10,  /* the usage so far: a call under way, or cut short */
+    AILIB_COST_BILLED       = 1u << 11   /* priced on the provider's billed counts (usage.billed_*) */
+};
+
+/* A cost in USD, by token kind. */
+typedef struct ailib_cost {
+    double total;                   /* the sum of the four parts below */
+    double input;                   /* uncached input */
+    double cached_input;            /* cache reads */
+    double cache_write;             /* cache writes, 5-minute and 1-hour */
+    double output;                  /* output, reasoning included */
+    double reasoning;               /* the part of output spent on reasoning (already in output) */
+    int known;                      /* 0: unknown (AILIB_COST_NO_PRICE or NO_USAGE): every amount is 0 */
+    uint32_t flags;                 /* AILIB_COST_* */
+    char model[96];                 /* the model that was priced, as the price source names it */
+    char price_date[16];            /* when its prices were read ("" when not said) */
+} ailib_cost;
+
+/* The cost of a response of a client's call (the client's prices, the response's usage).
+   AILIB_OK when known; AILIB_NOT_FOUND when not (out says why), also for responses that did
+   not come from a client (price those with ailib_cost_of). */
+AILIB_API ailib_result ailib_response_cost(const ailib_response *r, ailib_cost *out);
+/* The cost of a call so far (from the usage events it has seen): callable while it runs, from
+   its events' callbacks too. AILIB_COST_PARTIAL until it is done. */
+AILIB_API ailib_result ailib_call_cost(const ailib_call *call, ailib_cost *out);
+/* A usage priced with a client's prices (model NULL: the client's model), e.g. for a stream
+   callback's AILIB_EVENT_USAGE. */
+AILIB_API ailib_result ailib_client_usage_cost(ailib_client *c, const char *model, const ailib_usage *u, ailib_cost *out);
+/* Without a client: the catalog's and the environment's prices of provider/model. */
+AILIB_API ailib_result ailib_cost_of(const char *provider, const char *model, const ailib_usage *u, ailib_price_tier tier,
+                                     ailib_cost *out);
+/* A usage priced with the given prices (no lookup at all). */
+AILIB_API ailib_result ailib_cost_with(const ailib_price *p, const ailib_usage *u, ailib_price_tier tier, ailib_cost *out);
+/* The prices the catalog and the environment give provider/model; AILIB_NOT_FOUND when none. */
+AILIB_API ailib_result ailib_price_find(const char *provider, const char *model, ailib_price *out);
+/* The prices a client uses for a model (NULL: its own), overrides included. */
+AILIB_API ailib_result ailib_client_price(ailib_client *c, const char *model, ailib_price *out);
+/* Prices for a model (NULL: the client's) on this client, before all others; they apply to
+   the model and its dated snapshots. p NULL removes the override. */
+AILIB_API ailib_result ailib_client_set_price(ailib_client *c, const char *model, const ailib_price *p, ailib_error *err);
+/* The tier the client's calls are billed at (default: AILIB_PRICE_STANDARD). */
+AILIB_API void ailib_client_set_price_tier(ailib_client *c, ailib_price_tier tier);
+
+/* --- estimates before sending --------------------------------------------------------------- */
+
+/* A fast estimate of a request's input tokens (text, tool definitions and calls, per-message
+   overhead; 1600 per image, 1 per kilobyte of audio), with no tokenizer and no network. Its
+   error against the providers' own counts is in the README ("Cost and budgets"). */
+AILIB_API int64_t ailib_estimate_tokens(const ailib_request *req);
+
+typedef struct ailib_estimate {
+    int64_t input_tokens;           /* ailib_estimate_tokens() */
+    int64_t output_tokens;          /* the most the call may produce: max_tokens; without it what
+                                       the adapter sends (Anthropic, Bedrock: 4096 + the
+                                       thinking budget), else the catalog's max output, else 4096 */
+    ailib_cost worst_case;          /* input at the uncached price, output_tokens at the output
+                                       price (AILIB_COST_ESTIMATE); known = 0 when unpriced */
+} ailib_estimate;
+
+/* The estimate and worst-case cost of a request on a client (its model and prices). */
+AILIB_API ailib_result ailib_client_estimate(ailib_client *c, const ailib_request *req, ailib_estimate *out, ailib_error *err);
+/* The provider's own count of a request's input tokens (blocking, one HTTP call): Anthropic
+   POST /messages/count_tokens, Gemini :countTokens. AILIB_UNSUPPORTED on other protocols
+   (use ailib_estimate_tokens). */
+AILIB_API ailib_result ailib_count_tokens(ailib_client *c, const ailib_request *req, int64_t *tokens, ailib_error *err);
+
+/* --- ledgers and budgets -------------------------------------------------------------------- */
+
+typedef struct ailib_ledger ailib_ledger;
+
+typedef struct ailib_ledger_desc {
+    const ailib_allocator *allocator;        /* (optional) */
+    int64_t (*clock)(void *user);            /* (default: time(NULL)) seconds since the epoch, UTC:
+                                                budget windows follow it (tests, simulations) */
+    void *clock_user;
+} ailib_ledger_desc;
+
+/* Totals of one provider and model (or of everything). */
+typedef struct ailib_ledger_entry {
+    char provider[32];
+    char model[96];
+    int64_t requests;               /* calls that were sent (refused ones are not) */
+    int64_t failed;                 /* of which ended in an error */
+    int64_t unpriced;               /* of which had an unknown cost (their spend is not in cost) */
+    int64_t input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens;
+    double cost;                    /* USD */
+} ailib_ledger_entry;
+
+/* A ledger to share between clients (and their threads: it is locked). */
+AILIB_API ailib_ledger *ailib_ledger_create(const ailib_ledger_desc *desc, ailib_error *err);
+/* Frees the ledger once no client uses it any more. */
+AILIB_API void ailib_ledger_destroy(ailib_ledger *l);
+/* The client's own ledger (every client with the cost feature has one; it lives as long as
+   the client). */
+AILIB_API ailib_ledger *ailib_client_ledger(ailib_client *c);
+/* The client's calls are also recorded in (and checked against the budgets of) l; up to 4
+   shared ledgers per client, added before its first call. */
+AILIB_API ailib_result ailib_client_add_ledger(ailib_client *c, ailib_ledger *l, ailib_error *err);
+AILIB_API size_t ailib_ledger_count(ailib_ledger *l);
+/* The i-th (provider, model) row, in order of first use; 0 when i is out of range. */
+AILIB_API int ailib_ledger_entry_at(ailib_ledger *l, size_t i, ailib_ledger_entry *out);
+/* Every row summed (provider and model ""). */
+AILIB_API void ailib_ledger_total(ailib_ledger *l, ailib_ledger_entry *out);
+/* Records spend that did not go through a client of the ledger (a provider batch job's
+   results, another process's report): one request of provider/model with this usage and cost
+   (cost NULL: priced with ailib_cost_of at the standard tier). */
+AILIB_API ailib_result ailib_ledger_record(ailib_ledger *l, const char *provider, const char *model, const ailib_usage *u,
+                                           const ailib_cost *cost, ailib_error *err);
+
+typedef enum ailib_budget_window {
+    AILIB_BUDGET_TOTAL = 0,         /* since the budget was added */
+    AILIB_BUDGET_DAY,               /* per calendar day, UTC */
+    AILIB_BUDGET_MONTH              /* per calendar month, UTC */
+} ailib_budget_window;
+
+typedef struct ailib_budget_status {
+    const char *name;               /* the budget's name */
+    double limit;                   /* USD */
+    double spent;                   /* in the current window */
+    double in_flight;               /* the worst cases of the calls under way */
+    double fraction;                /* spent / limit */
+    ailib_budget_window window;
+    int64_t window_start, window_end;   /* unix seconds, UTC (0 and 0 for AILIB_BUDGET_TOTAL) */
+    char key_id[24];                /* per-key budgets: "key:" and 16 hex digits of the key's
+                                       hash (keys themselves are never kept); "" otherwise */
+} ailib_budget_status;
+
+typedef struct ailib_budget {
+    const char *name;               /* (default: "budget N") in messages and warnings */
+    double limit_usd;               /* (required) > 0 */
+    ailib_budget_window window;     /* (default: AILIB_BUDGET_TOTAL) */
+    int per_key;                    /* (default: 0) 1: each API key has this limit apart */
+    double warn_at;                 /* (default: 0.8) fraction of the limit whose crossing calls
+                                       on_warn (once per window and key); >= 1: never */
+    void (*on_warn)(void *user, const ailib_budget_status *s);   /* (optional) on the thread
+                                       of the client whose call crossed it, inside its poll */
+    void *user;
+} ailib_budget;
+
+/* Adds a budget to a ledger (up to 8). Spend recorded before it does not count against it. */
+AILIB_API ailib_result ailib_ledger_add_budget(ailib_ledger *l, const ailib_budget *b, ailib_error *err);
+AILIB_API size_t ailib_ledger_budget_count(ailib_ledger *l);
+/* The state of the i-th budget; for a per-key budget, of api_key's share (NULL: the first key
+   seen). AILIB_NOT_FOUND when i is out of range. */
+AILIB_API ailib_result ailib_ledger_budget_status(ailib_ledger *l, size_t i, const char *api_key, ailib_budget_status *out);
+#endif /* AILIB_ENABLE_COST */
 
 #ifdef __cplusplus
 } /* extern "C" */
@@ -3637,6 +3997,13 @@ struct ailib_response {
                                            copied (ailib_stream_take_response): freed here */
 #if AILIB_ENABLE_ROUTING
     const ailib_route_report *route;   /* which endpoint answered and every attempt, in the arena */
+#endif
+#if AILIB_ENABLE_COST
+    int has_cost;                   /* >>cost: priced when its call was done */
+    ailib_cost cost;                /* ... for this usage */
+    ailib_usage cost_usage;
+    ailib_price price;              /* ... at these prices (usage added later is priced with them) */
+    ailib_price_tier tier;
 #endif
 };
 
@@ -6472,14 +6839,19 @@ static void ailib__an_usage(ailib_stream *s, const ailib_json *u) {
         else if (AILIB__KEY(k, "cache_read_input_tokens")) { raw->cached_input_tokens = ailib_json_int(v); raw->reported |= AILIB_USAGE_CACHED; }
         else if (AILIB__KEY(k, "cache_creation_input_tokens")) { raw->cache_write_tokens = ailib_json_int(v); raw->reported |= AILIB_USAGE_CACHE_WRITE; }
     }
+    /* the 1-hour part of the writes (the rest are 5-minute writes), priced apart */
+    v = ailib_json_get(ailib_json_get(u, "cache_creation"), "ephemeral_1h_input_tokens");
+    if (ailib_json_is_number(v)) { raw->cache_write_1h_tokens = ailib_json_int(v); raw->reported |= AILIB_USAGE_CACHE_WRITE_1H; }
     in = ailib__sat_add(ailib__sat_add(raw->input_tokens, raw->cached_input_tokens), raw->cache_write_tokens);
     rep = (int64_t)(out->reported & ~(uint32_t)AILIB_USAGE_TOTAL);
     if (out->input_tokens == in && out->output_tokens == raw->output_tokens && out->cached_input_tokens == raw->cached_input_tokens &&
-        out->cache_write_tokens == raw->cache_write_tokens && rep == (int64_t)raw->reported) return;
+        out->cache_write_tokens == raw->cache_write_tokens && out->cache_write_1h_tokens == raw->cache_write_1h_tokens &&
+        rep == (int64_t)raw->reported) return;
     out->input_tokens = in;
     out->output_tokens = raw->output_tokens;
     out->cached_input_tokens = raw->cached_input_tokens;
     out->cache_write_tokens = raw->cache_write_tokens;
+    out->cache_write_1h_tokens = raw->cache_write_1h_tokens;
     out->reported = raw->reported;
     ailib__acc_usage_emit(&s->acc);
 }
@@ -8098,6 +8470,13 @@ static void ailib__co_usage(ailib_stream *s, const ailib_json *u) {
             out->reported |= AILIB_USAGE_CACHED;
         }
     }
+    /* what is billed, kept apart: Cohere bills far fewer input tokens than the model saw */
+    for (AILIB__MEMBERS(billed, k, n)) {
+        v = k + 1;
+        if (!ailib_json_is_number(v)) continue;
+        if (AILIB__KEY(k, "input_tokens")) { out->billed_input_tokens = ailib_json_int(v); out->reported |= AILIB_USAGE_BILLED; }
+        else if (AILIB__KEY(k, "output_tokens")) { out->billed_output_tokens = ailib_json_int(v); out->reported |= AILIB_USAGE_BILLED; }
+    }
     src = ailib_json_is_object(tokens) ? tokens : billed;
     for (AILIB__MEMBERS(src, k, n)) {
         v = k + 1;
@@ -9203,6 +9582,15 @@ static void ailib__br_usage(ailib_stream *s, const ailib_json *u) {
         else if (AILIB__KEY(k, "outputTokens")) { o->output_tokens = ailib_json_int(v); o->reported |= AILIB_USAGE_OUTPUT; }
         else if (AILIB__KEY(k, "cacheReadInputTokens")) { cr = ailib_json_int(v); o->reported |= AILIB_USAGE_CACHED; }
         else if (AILIB__KEY(k, "cacheWriteInputTokens")) { cw = ailib_json_int(v); o->reported |= AILIB_USAGE_CACHE_WRITE; }
+        else if (AILIB__KEY(k, "cacheDetails")) {       /* writes by TTL: the 1-hour ones are priced apart */
+            const ailib_json *e;
+            size_t m;
+            for (AILIB__ELEMS(v, e, m))
+                if (ailib__jstr_eq(ailib_json_get(e, "ttl"), "1h") && ailib_json_is_number(ailib_json_get(e, "inputTokens"))) {
+                    o->cache_write_1h_tokens = ailib_json_int(ailib_json_get(e, "inputTokens"));
+                    o->reported |= AILIB_USAGE_CACHE_WRITE_1H;
+                }
+        }
     }
     o->input_tokens = ailib__sat_add(ailib__sat_add(in, cr), cw);
     o->cached_input_tokens = cr;
@@ -12212,6 +12600,23 @@ static int64_t ailib__now_ms(void) {
 #endif
 }
 
+/* Wall-clock nanoseconds since the epoch (span times, log stamps): POSIX's realtime clock;
+   elsewhere (Windows without <windows.h>, which this header does not include) whole seconds
+   from time(). */
+static AILIB__MAYBE_UNUSED int64_t ailib__wall_ns(void) {
+#if defined(CLOCK_REALTIME) && !defined(_WIN32)
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+#elif defined(AILIB__LINUX_CLOCK_DECLARED)
+    struct ailib__timespec ts;
+    clock_gettime(0, &ts);                 /* CLOCK_REALTIME */
+    return (int64_t)ts.tv_sec * 1000000000 + (int64_t)ts.tv_nsec;
+#else
+    return (int64_t)time(NULL) * 1000000000;
+#endif
+}
+
 /* --- feature seams (DESIGN.md 4) ---------------------------------------------------------------
    Routing, cost and interceptors are sections of their own, each behind its macro. A feature
    fills one table at client creation (ailib__client_add_feature); the engine calls every
@@ -12220,7 +12625,7 @@ static int64_t ailib__now_ms(void) {
    the client, never inside the transport's own callbacks for prepare/request, and may read
    and change the call's fields below. */
 
-#define AILIB__MAX_FEATURES 4
+#define AILIB__MAX_FEATURES 8
 
 typedef struct ailib__feature_vt {
     const char *name;
@@ -12502,6 +12907,9 @@ static ailib_result ailib__gate_init(ailib_client *c, const ailib_client_desc *d
 #if AILIB_ENABLE_ROUTING
 static ailib_client *ailib__route_group_client(const ailib_client_desc *desc, const char *group, ailib_error *err);
 #endif
+#if AILIB_ENABLE_COST
+static ailib_result ailib__cost_init(ailib_client *c, const ailib_client_desc *desc, ailib_error *err);
+#endif
 
 /* The features a new client starts with: each enabled section adds its init line here (the
    one place outside the sections that names them). Core features register only when the
@@ -12509,6 +12917,9 @@ static ailib_client *ailib__route_group_client(const ailib_client_desc *desc, co
 static ailib_result ailib__features_init(ailib_client *c, const ailib_client_desc *desc, ailib_error *err) {
     ailib_result r = AILIB_OK;
     if (ailib__gate_wanted(desc)) r = ailib__gate_init(c, desc, err);      /* core: when a limit is set */
+#if AILIB_ENABLE_COST
+    if (r == AILIB_OK) r = ailib__cost_init(c, desc, err);
+#endif
     return r;
 }
 
@@ -12524,6 +12935,14 @@ static int ailib__features_create(const ailib_client_desc *desc, const char *mod
     ailib__fail(err, AILIB_CONFIGURATION, "'%s' asks for a route group: build with AILIB_ENABLE_ROUTING=1 (set globally)", model);
 #endif
     return 1;
+}
+
+/* 1 when a feature may send the client's calls elsewhere (it has a fall back hook): then a
+   request may name another provider than the client's. */
+static int ailib__client_any_provider(const ailib_client *c) {
+    int i;
+    for (i = 0; i < c->nfeat; i++) if (c->feat[i].vt->fallback) return 1;
+    return 0;
 }
 
 /* Adds a feature's table to a client (at creation, before any call). */
@@ -13862,7 +14281,7 @@ AILIB_API ailib_result ailib_chat_start(ailib_client *c, const ailib_request *re
     if (local.model && *local.model) {
         const char *slash = strchr(local.model, '/');
         const ailib_provider_info *other = slash ? ailib_provider_findn(local.model, (size_t)(slash - local.model)) : NULL;
-        if (other && other != c->prov && !c->nfeat)
+        if (other && other != c->prov && !ailib__client_any_provider(c))
             return ailib__fail(err, AILIB_CONFIGURATION, "this client talks to '%s' but the request names '%s': create a client for that provider",
                                c->prov->name, other->name);
     } else local.model = c->model;
@@ -14061,6 +14480,9 @@ AILIB_API ailib_result ailib_chat_json(ailib_client *c, const ailib_request *req
         u->cached_input_tokens = ailib__sat_add(u->cached_input_tokens, v->cached_input_tokens);
         u->cache_write_tokens = ailib__sat_add(u->cache_write_tokens, v->cache_write_tokens);
         u->reasoning_tokens = ailib__sat_add(u->reasoning_tokens, v->reasoning_tokens);
+        u->cache_write_1h_tokens = ailib__sat_add(u->cache_write_1h_tokens, v->cache_write_1h_tokens);
+        u->billed_input_tokens = ailib__sat_add(u->billed_input_tokens, v->billed_input_tokens);
+        u->billed_output_tokens = ailib__sat_add(u->billed_output_tokens, v->billed_output_tokens);
         u->reported |= v->reported;
         res = ailib_response_json(r2, &req->response_format, value, err);
         if (res == AILIB_SCHEMA_MISMATCH && err) {
@@ -17730,19 +18152,8 @@ static void ailib__jw_bytes(ailib_json_writer *w, const char *p, size_t n) {
    gmtime (not thread-safe) or a locale. */
 static void ailib__iso_now(char *out, size_t cap) {
     int64_t sec, ms, days, rem, z, era, doe, yoe, y, doy, mp, d, m;
-#if defined(_WIN32)
-    FILETIME ft;
-    uint64_t t;
-    GetSystemTimeAsFileTime(&ft);
-    t = ((uint64_t)ft.dwHighDateTime << 32 | ft.dwLowDateTime) / 10000 - 11644473600000ull;
-    sec = (int64_t)(t / 1000); ms = (int64_t)(t % 1000);
-#elif defined(__unix__) || defined(__APPLE__)
-    struct timeval tv;
-    gettimeofday(&tv, NULL);
-    sec = (int64_t)tv.tv_sec; ms = (int64_t)tv.tv_usec / 1000;
-#else
-    sec = (int64_t)time(NULL); ms = 0;
-#endif
+    int64_t now = ailib__wall_ns() / 1000000;
+    sec = now / 1000; ms = now % 1000;
     days = sec / 86400; rem = sec % 86400;
     if (rem < 0) { rem += 86400; days--; }
     /* civil date from days since 1970-01-01 (proleptic Gregorian) */
@@ -18994,6 +19405,2932 @@ done:
 }
 
 #endif /* AILIB_ENABLE_INTERCEPTORS */
+
+/* >>metrics: GenAI metrics and spans, OTLP/HTTP JSON export, Prometheus text ================== */
+
+/* --- clocks, ids, a lock ------------------------------------------------------------------------ */
+
+/* Wall-clock nanoseconds since the epoch, for span times. */
+static int64_t ailib__mx_unix_ns(void) { return ailib__wall_ns(); }
+
+/* Monotonic nanoseconds, the same clock as ailib__now_ms() where there is one, so the engine's
+   millisecond stamps convert. */
+static int64_t ailib__mx_mono_ns(void) {
+#if defined(CLOCK_MONOTONIC) && !defined(AILIB_NOW_MS) && !defined(_WIN32) && !defined(__APPLE__)
+    struct timespec ts;                /* the clock ailib__now_ms() reads, in nanoseconds */
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+#else
+    return ailib__now_ms() * 1000000;
+#endif
+}
+
+/* A spin lock for state shared by clients on several threads (metrics totals, ledgers): the
+   sections it guards are short and never call out. Without atomics (other compilers) objects
+   shared between threads are not safe. */
+#if defined(__GNUC__) || defined(__clang__)
+#  define AILIB__LOCK(p) do { while (__atomic_exchange_n((p), 1L, __ATOMIC_ACQUIRE)) {} } while (0)
+#  define AILIB__TRYLOCK(p) (__atomic_exchange_n((p), 1L, __ATOMIC_ACQUIRE) == 0)
+#  define AILIB__UNLOCK(p) __atomic_store_n((p), 0L, __ATOMIC_RELEASE)
+#elif defined(_MSC_VER)
+#  define AILIB__LOCK(p) do { while (_InterlockedExchange((volatile long *)(p), 1L)) {} } while (0)
+#  define AILIB__TRYLOCK(p) (_InterlockedExchange((volatile long *)(p), 1L) == 0)
+#  define AILIB__UNLOCK(p) _InterlockedExchange((volatile long *)(p), 0L)
+#else
+#  define AILIB__LOCK(p) (*(p) = 1L)
+#  define AILIB__TRYLOCK(p) (*(p) ? 0 : (*(p) = 1L, 1))
+#  define AILIB__UNLOCK(p) (*(p) = 0L)
+#endif
+
+/* xorshift64*: trace and span ids need to be unique, not secret. */
+static uint64_t ailib__mx_rand(uint64_t *s) {
+    uint64_t x = *s;
+    x ^= x >> 12; x ^= x << 25; x ^= x >> 27;
+    *s = x;
+    return x * 2685821657736338717ULL;
+}
+
+static void ailib__mx_hex(char *out, const uint8_t *b, size_t n) {
+    static const char hx[] = "0123456789abcdef";
+    size_t i;
+    for (i = 0; i < n; i++) { out[2 * i] = hx[b[i] >> 4]; out[2 * i + 1] = hx[b[i] & 15]; }
+    out[2 * n] = 0;
+}
+
+static int ailib__mx_unhex(const char *s, uint8_t *out, size_t n) {
+    size_t i;
+    int nz = 0;
+    for (i = 0; i < 2 * n; i++) {
+        int c = s[i], v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+        if (v < 0) return 0;
+        if (i & 1) out[i / 2] = (uint8_t)(out[i / 2] | v); else out[i / 2] = (uint8_t)(v << 4);
+        nz |= v;
+    }
+    return nz ? 1 : -1;     /* -1: all zero, which W3C forbids */
+}
+
+static void ailib__mx_ids(uint64_t *rng, uint8_t *b, size_t n) {
+    size_t i;
+    for (i = 0; i < n; i += 8) {
+        uint64_t r = ailib__mx_rand(rng);
+        size_t j;
+        for (j = 0; j < 8 && i + j < n; j++) b[i + j] = (uint8_t)(r >> (8 * j));
+    }
+}
+
+/* --- the object --------------------------------------------------------------------------------- */
+
+/* The GenAI conventions' bucket bounds: seconds (0.01 doubling to 81.92) and tokens (1 to 4^13). */
+static const double ailib__mx_sec_bounds[] = { 0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92 };
+static const double ailib__mx_tok_bounds[] = { 1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864 };
+#define AILIB__MX_NB 14
+
+/* A histogram being filled: one per call for chunk times, merged into the totals once. */
+typedef struct ailib__mx_hist { uint64_t counts[AILIB__MX_NB + 1]; double sum, min, max; uint64_t count; } ailib__mx_hist;
+
+static void ailib__mx_hist_add(ailib__mx_hist *h, const double *bounds, size_t nb, double v) {
+    size_t i = 0;
+    while (i < nb && v > bounds[i]) i++;
+    h->counts[i]++;
+    if (!h->count || v < h->min) h->min = v;
+    if (!h->count || v > h->max) h->max = v;
+    h->sum += v;
+    h->count++;
+}
+
+/* One (name, attributes) total. Everything lives in one block: the canonical key (name, unit,
+   then type, key and value of each attribute, NUL-separated) that the attributes point into,
+   the description, the bounds and the buckets. */
+typedef struct ailib__mx_series {
+    uint64_t hash;
+    const char *key; size_t key_len;
+    const char *name, *unit, *desc;
+    ailib_metric_kind kind;
+    ailib_attr *attrs; size_t nattr;
+    double sum, min, max;
+    uint64_t count;
+    const double *bounds; size_t nb;
+    uint64_t *buckets;
+    int64_t start_ns;
+} ailib__mx_series;
+
+/* An OTLP post under way. */
+typedef struct ailib__mx_post {
+    struct ailib_metrics *m;
+    int busy, finished;
+    void *handle;
+    int status;
+    ailib_result result;
+    ailib_wire_request wr;
+    ailib__buf body;
+    uint64_t nspans;
+} ailib__mx_post;
+
+struct ailib_metrics {
+    ailib_allocator alloc;
+    ailib_metrics_desc d;
+    long lock;                      /* totals, span queue, counters */
+    long xlock;                     /* the exporter: one thread drives its transport at a time */
+    long refs;                      /* the user's, and one per client */
+    long detached;                  /* ailib_metrics_destroy was called: no more callbacks */
+    uint64_t seed;
+    ailib__mx_series **series; size_t nseries, cap_series;
+    uint32_t *slots; size_t nslots;     /* open addressing: series index + 1, 0 empty */
+    int64_t start_unix_ns;
+    int64_t unix_minus_mono;        /* wall clock = monotonic clock + this (one clock read per stamp) */
+    /* export */
+    char *url_metrics, *url_traces;
+    ailib_http_header headers[AILIB_MAX_HEADERS];
+    size_t header_count;
+    ailib__buf hstore;              /* the headers' strings */
+    ailib__buf resource;            /* the OTLP resource and scope JSON, written once */
+    ailib__buf spans;               /* queued spans as JSON objects, comma-separated */
+    uint64_t nqueued;
+    ailib_json_writer sw;           /* writes one span at a time */
+    const ailib_transport *tp;
+    void *tpi;
+    ailib__mx_post post[2];         /* metrics, traces */
+    int64_t next_export_ns;
+    ailib_metrics_stats st;
+    char last_error[256];
+};
+
+static void ailib__mx_free(ailib_metrics *m) {
+    ailib_allocator a = m->alloc;
+    size_t i;
+    for (i = 0; i < 2; i++) {
+        if (m->post[i].handle && m->tpi) m->tp->release(m->tpi, m->post[i].handle);
+        ailib__free(&a, m->post[i].body.p);
+    }
+    if (m->tpi) m->tp->destroy(m->tpi);
+    for (i = 0; i < m->nseries; i++) ailib__free(&a, m->series[i]);
+    ailib__free(&a, m->series);
+    ailib__free(&a, m->slots);
+    ailib__free(&a, m->url_metrics);
+    ailib__free(&a, m->url_traces);
+    ailib__free(&a, m->hstore.p);
+    ailib__free(&a, m->resource.p);
+    ailib__free(&a, m->spans.p);
+    ailib_json_writer_deinit(&m->sw);
+    ailib__free(&a, m);
+}
+
+/* Drops a reference; the last one frees. */
+static void ailib__mx_unref(ailib_metrics *m) {
+    long left;
+    AILIB__LOCK(&m->lock);
+    left = --m->refs;
+    AILIB__UNLOCK(&m->lock);
+    if (!left) ailib__mx_free(m);
+}
+
+/* --- totals ------------------------------------------------------------------------------------- */
+
+/* A hash of bytes, eight at a time (keys and API keys are short; this runs per call). */
+static uint64_t ailib__mx_fnv(const char *s, size_t n) {
+    uint64_t h = 14695981039346656037ULL ^ (uint64_t)n;
+    while (n >= 8) {
+        uint64_t w;
+        memcpy(&w, s, 8);
+        h = (h ^ w) * 0x9E3779B97F4A7C15ULL;
+        h ^= h >> 29;
+        s += 8;
+        n -= 8;
+    }
+    while (n--) { h ^= (unsigned char)*s++; h *= 1099511628211ULL; }
+    h ^= h >> 32;
+    return h;
+}
+
+/* The canonical key of a point: name, unit and kind, then type, key and value of each
+   attribute, NUL-separated. These write its head and its attributes into out and return the
+   length; when more than cap bytes are needed, 0 (the head) or (size_t)-1 (the attributes). */
+static size_t ailib__mx_key_head(char *out, size_t cap, const ailib_metric *p) {
+    size_t nl = strlen(p->name), ul = p->unit ? strlen(p->unit) : 0;
+    if (nl + ul + 3 > cap) return 0;
+    memcpy(out, p->name, nl + 1);
+    if (ul) memcpy(out + nl + 1, p->unit, ul);
+    out[nl + 1 + ul] = 0;
+    out[nl + ul + 2] = (char)('0' + (int)p->kind);
+    return nl + ul + 3;
+}
+
+static size_t ailib__mx_key_attrs(char *out, size_t cap, const ailib_attr *attrs, size_t n) {
+    size_t o = 0, i;
+    char num[48];
+    for (i = 0; i < n; i++) {
+        const ailib_attr *at = &attrs[i];
+        const char *v = at->str ? at->str : "", *k = at->key ? at->key : "";
+        size_t vl, kl = strlen(k);
+        if (at->type == AILIB_ATTR_INT || at->type == AILIB_ATTR_BOOL) { vl = ailib__fmt_i64(num, at->i); num[vl] = 0; v = num; }
+        else if (at->type == AILIB_ATTR_DOUBLE) { vl = ailib__fmt_double(num, at->d); num[vl] = 0; v = num; }
+        else vl = strlen(v);
+        if (o + kl + vl + 3 > cap) return (size_t)-1;
+        out[o++] = (char)('0' + (int)at->type);
+        memcpy(out + o, k, kl + 1);
+        o += kl + 1;
+        memcpy(out + o, v, vl);
+        out[o + vl] = 0;
+        o += vl + 1;
+    }
+    return o;
+}
+
+/* The whole key; the first nblob attributes come serialized already in blob (bl bytes). */
+static size_t ailib__mx_key(char *out, size_t cap, const ailib_metric *p, const char *blob, size_t bl, size_t nblob) {
+    size_t h = ailib__mx_key_head(out, cap, p), r;
+    if (!h || h + bl > cap) return 0;
+    if (bl) memcpy(out + h, blob, bl);
+    if (nblob >= p->attr_count) return h + bl;
+    r = ailib__mx_key_attrs(out + h + bl, cap - h - bl, p->attrs + nblob, p->attr_count - nblob);
+    return r == (size_t)-1 ? 0 : h + bl + r;
+}
+
+static int ailib__mx_grow_slots(ailib_metrics *m) {
+    size_t n = m->nslots ? m->nslots * 2 : 64, i;
+    uint32_t *s = (uint32_t *)ailib__malloc(&m->alloc, n * sizeof *s);
+    if (!s) return 0;
+    memset(s, 0, n * sizeof *s);
+    for (i = 0; i < m->nseries; i++) {
+        size_t j = (size_t)m->series[i]->hash & (n - 1);
+        while (s[j]) j = (j + 1) & (n - 1);
+        s[j] = (uint32_t)(i + 1);
+    }
+    ailib__free(&m->alloc, m->slots);
+    m->slots = s;
+    m->nslots = n;
+    return 1;
+}
+
+/* The series of a key (made on first use), the lock held. NULL when out of memory. */
+static ailib__mx_series *ailib__mx_series_get(ailib_metrics *m, const ailib_metric *p, const char *key, size_t kl) {
+    uint64_t h = ailib__mx_fnv(key, kl);
+    size_t j, i, sz, dl, nb = 0, na = p->attr_count;
+    ailib__mx_series *s;
+    char *blk, *at;
+    const double *bounds = NULL;
+    if (m->nslots) {
+        for (j = (size_t)h & (m->nslots - 1); m->slots[j]; j = (j + 1) & (m->nslots - 1)) {
+            s = m->series[m->slots[j] - 1];
+            if (s->hash == h && s->key_len == kl && !memcmp(s->key, key, kl)) return s;
+        }
+    }
+    if ((m->nseries + 1) * 2 > m->nslots && !ailib__mx_grow_slots(m)) return NULL;
+    if (m->nseries == m->cap_series) {
+        size_t nc = m->cap_series ? m->cap_series * 2 : 32;
+        ailib__mx_series **ns = (ailib__mx_series **)ailib__realloc(&m->alloc, m->series, m->cap_series * sizeof *ns, nc * sizeof *ns);
+        if (!ns) return NULL;
+        m->series = ns;
+        m->cap_series = nc;
+    }
+    if (p->kind == AILIB_METRIC_HISTOGRAM) {
+        bounds = p->bounds && p->bound_count ? p->bounds : ailib__mx_sec_bounds;
+        nb = p->bounds && p->bound_count ? p->bound_count : AILIB__MX_NB;
+    }
+    dl = p->description ? strlen(p->description) + 1 : 1;
+    sz = sizeof *s + na * sizeof(ailib_attr) + nb * sizeof(double) + (nb + 1) * sizeof(uint64_t) + kl + dl;
+    if (!(blk = (char *)ailib__malloc(&m->alloc, sz))) return NULL;
+    memset(blk, 0, sz);
+    s = (ailib__mx_series *)blk;
+    s->attrs = (ailib_attr *)(blk + sizeof *s);
+    s->bounds = (const double *)(blk + sizeof *s + na * sizeof(ailib_attr));
+    s->buckets = (uint64_t *)(blk + sizeof *s + na * sizeof(ailib_attr) + nb * sizeof(double));
+    at = blk + sizeof *s + na * sizeof(ailib_attr) + nb * sizeof(double) + (nb + 1) * sizeof(uint64_t);
+    memcpy(at, key, kl);
+    s->key = at;
+    s->key_len = kl;
+    s->hash = h;
+    s->name = at;
+    s->unit = at + strlen(at) + 1;
+    memcpy(at + kl, p->description ? p->description : "", dl);
+    s->desc = at + kl;
+    s->kind = p->kind;
+    if (nb) memcpy((double *)s->bounds, bounds, nb * sizeof(double));
+    s->nb = nb;
+    /* attribute strings point into the key copy: after name, unit and kind come
+       (type, key, value) triples */
+    at = (char *)s->unit + strlen(s->unit) + 2;
+    for (i = 0; i < na; i++) {
+        s->attrs[i] = p->attrs[i];
+        s->attrs[i].key = at + 1;
+        at += strlen(at + 1) + 2;
+        if (p->attrs[i].type == AILIB_ATTR_STRING || p->attrs[i].type == AILIB_ATTR_STRING_LIST) s->attrs[i].str = at;
+        else s->attrs[i].str = NULL;
+        at += strlen(at) + 1;
+    }
+    s->nattr = na;
+    s->start_ns = ailib__mx_unix_ns();
+    m->series[m->nseries++] = s;
+    for (j = (size_t)h & (m->nslots - 1); m->slots[j]; j = (j + 1) & (m->nslots - 1)) {}
+    m->slots[j] = (uint32_t)m->nseries;
+    m->st.series = m->nseries;
+    return s;
+}
+
+/* The series a client's calls used last, by key: a client's calls mostly repeat the same
+   attributes, so most points skip the hash and the table. Series never move or go. */
+#define AILIB__MX_CACHE 8
+typedef struct ailib__mx_cache {
+    struct { ailib__mx_series *s; size_t len; char key[512]; } e[AILIB__MX_CACHE];
+    int next;
+} ailib__mx_cache;
+
+/* The series of a point: from the client's cache, else from the table (made on first use,
+   under the lock). NULL when out of memory or when no totals are kept. */
+static ailib__mx_series *ailib__mx_resolve(ailib_metrics *m, const ailib_metric *p, const char *blob, size_t bl, size_t nblob,
+                                           ailib__mx_cache *cache) {
+    char small[512], *key = small;
+    size_t kl, cap = sizeof small;
+    ailib__mx_series *s = NULL;
+    int i;
+    if (m->d.no_totals) return NULL;
+    /* the key on the stack when it fits (always, for the built-in points) */
+    while (!(kl = ailib__mx_key(key, cap, p, blob, bl, nblob))) {
+        if (key != small) ailib__free(&m->alloc, key);
+        if (cap >= ((size_t)1 << 20) || !(key = (char *)ailib__malloc(&m->alloc, cap *= 4))) return NULL;
+    }
+    for (i = 0; cache && i < AILIB__MX_CACHE; i++)
+        if (cache->e[i].len == kl && cache->e[i].s && !memcmp(cache->e[i].key, key, kl)) { s = cache->e[i].s; break; }
+    if (!s) {
+        AILIB__LOCK(&m->lock);
+        s = ailib__mx_series_get(m, p, key, kl);
+        AILIB__UNLOCK(&m->lock);
+        if (s && cache && kl <= sizeof cache->e[0].key) {
+            i = cache->next;
+            cache->next = (cache->next + 1) % AILIB__MX_CACHE;
+            cache->e[i].s = s;
+            cache->e[i].len = kl;
+            memcpy(cache->e[i].key, key, kl);
+        }
+    }
+    if (key != small) ailib__free(&m->alloc, key);
+    return s;
+}
+
+/* Adds a value (or a whole per-call histogram, hist) to a series, the lock held. */
+static void ailib__mx_apply(ailib__mx_series *s, double v, const ailib__mx_hist *hist) {
+    size_t i;
+    if (s->kind == AILIB_METRIC_COUNTER) { s->sum += v; s->count++; return; }
+    if (hist) {
+        if (s->nb == AILIB__MX_NB) for (i = 0; i <= AILIB__MX_NB; i++) s->buckets[i] += hist->counts[i];
+        if (!s->count || hist->min < s->min) s->min = hist->min;
+        if (!s->count || hist->max > s->max) s->max = hist->max;
+        s->sum += hist->sum;
+        s->count += hist->count;
+        return;
+    }
+    i = 0;
+    while (i < s->nb && v > s->bounds[i]) i++;
+    s->buckets[i]++;
+    if (!s->count || v < s->min) s->min = v;
+    if (!s->count || v > s->max) s->max = v;
+    s->sum += v;
+    s->count++;
+}
+
+/* Adds a point (or a whole per-call histogram, hist) to its total. */
+static void ailib__mx_total(ailib_metrics *m, const ailib_metric *p, const ailib__mx_hist *hist, ailib__mx_cache *cache) {
+    ailib__mx_series *s = ailib__mx_resolve(m, p, NULL, 0, 0, cache);
+    if (!s) return;
+    AILIB__LOCK(&m->lock);
+    ailib__mx_apply(s, p->value, hist);
+    AILIB__UNLOCK(&m->lock);
+}
+
+/* Callback and total of one point. */
+static void ailib__mx_point(ailib_metrics *m, const ailib_metric *p, ailib__mx_cache *cache) {
+    if (m->d.on_metric && !AILIB__FLAG_GET(&m->detached)) m->d.on_metric(m->d.user, p);
+    ailib__mx_total(m, p, NULL, cache);
+}
+
+AILIB_API void ailib_metrics_record(ailib_metrics *m, const ailib_metric *point) {
+    if (!m || !point || !point->name || !*point->name || point->value != point->value) return;
+    ailib__mx_point(m, point, NULL);
+}
+
+/* --- OTLP JSON ---------------------------------------------------------------------------------- */
+
+static void ailib__mx_w_i64str(ailib_json_writer *w, int64_t v) {
+    char b[24];
+    size_t n = ailib__fmt_i64(b, v);
+    ailib_json_write_stringn(w, b, n);
+}
+
+/* An attribute list: [{"key":..,"value":{"stringValue":..}}, ...] (OTLP JSON: ints as strings). */
+static void ailib__mx_w_attrs(ailib_json_writer *w, const ailib_attr *a, size_t n) {
+    size_t i;
+    ailib_json_write_array_begin(w);
+    for (i = 0; i < n; i++) {
+        ailib_json_write_object_begin(w);
+        ailib_json_write_key(w, "key"); ailib_json_write_string(w, a[i].key);
+        ailib_json_write_key(w, "value");
+        ailib_json_write_object_begin(w);
+        switch (a[i].type) {
+        case AILIB_ATTR_INT: ailib_json_write_key(w, "intValue"); ailib__mx_w_i64str(w, a[i].i); break;
+        case AILIB_ATTR_DOUBLE: ailib_json_write_key(w, "doubleValue"); ailib_json_write_double(w, a[i].d == a[i].d ? a[i].d : 0); break;
+        case AILIB_ATTR_BOOL: ailib_json_write_key(w, "boolValue"); ailib_json_write_bool(w, a[i].i != 0); break;
+        case AILIB_ATTR_STRING_LIST:
+            ailib_json_write_key(w, "arrayValue");
+            ailib_json_write_object_begin(w);
+            ailib_json_write_key(w, "values");
+            ailib_json_write_array_begin(w);
+            ailib_json_write_object_begin(w);
+            ailib_json_write_key(w, "stringValue"); ailib_json_write_string(w, a[i].str ? a[i].str : "");
+            ailib_json_write_object_end(w);
+            ailib_json_write_array_end(w);
+            ailib_json_write_object_end(w);
+            break;
+        default: ailib_json_write_key(w, "stringValue"); ailib_json_write_string(w, a[i].str ? a[i].str : ""); break;
+        }
+        ailib_json_write_object_end(w);
+        ailib_json_write_object_end(w);
+    }
+    ailib_json_write_array_end(w);
+}
+
+/* "resource":{...},"scope":{...} pieces, written once at create. */
+static int ailib__mx_resource(ailib_metrics *m, const char *service) {
+    ailib_json_writer w;
+    ailib_attr a[4];
+    size_t n = 0, len;
+    char *out;
+    memset(a, 0, sizeof a);
+    a[0].key = "service.name"; a[0].str = service;
+    a[1].key = "telemetry.sdk.name"; a[1].str = "ailib";
+    a[2].key = "telemetry.sdk.language"; a[2].str = "c";
+    a[3].key = "telemetry.sdk.version"; a[3].str = AILIB_VERSION_STRING;
+    ailib_json_writer_init(&w, &m->alloc);
+    ailib_json_write_object_begin(&w);
+    ailib_json_write_key(&w, "attributes");
+    ailib__mx_w_attrs(&w, a, 4);
+    ailib_json_write_object_end(&w);
+    if (ailib_json_writer_finish(&w) != AILIB_OK) { ailib_json_writer_deinit(&w); return 0; }
+    out = ailib_json_writer_take(&w, &len);
+    n = ailib__buf_add(&m->alloc, &m->resource, out, len);
+    ailib__free(&m->alloc, out);
+    ailib_json_writer_deinit(&w);
+    return (int)n;
+}
+
+static int ailib__mx_wrap_begin(ailib_metrics *m, ailib__buf *b, const char *res_key, const char *scope_key, const char *list_key) {
+    const ailib_allocator *a = &m->alloc;
+    static const char scope[] = "\"scope\":{\"name\":\"ailib\",\"version\":\"" AILIB_VERSION_STRING "\"},";
+    b->len = 0;
+    return ailib__buf_add(a, b, "{\"", 2) && ailib__buf_add(a, b, res_key, strlen(res_key)) && ailib__buf_add(a, b, "\":[{\"resource\":", 15) &&
+           ailib__buf_add(a, b, m->resource.p, m->resource.len) && ailib__buf_add(a, b, ",\"", 2) &&
+           ailib__buf_add(a, b, scope_key, strlen(scope_key)) && ailib__buf_add(a, b, "\":[{", 4) &&
+           ailib__buf_add(a, b, scope, sizeof scope - 1) && ailib__buf_add(a, b, "\"", 1) &&
+           ailib__buf_add(a, b, list_key, strlen(list_key)) && ailib__buf_add(a, b, "\":[", 3);
+}
+
+/* The totals as an ExportMetricsServiceRequest (cumulative temporality), the lock held. One
+   metric per name, every series of that name as its data points. */
+static int ailib__mx_metrics_json(ailib_metrics *m, ailib__buf *b) {
+    ailib_json_writer w;
+    size_t i, j, len;
+    int64_t now = ailib__mx_unix_ns();
+    char *out;
+    int ok, first = 1;
+    uint8_t *done;
+    if (!m->nseries) return 0;
+    if (!(done = (uint8_t *)ailib__malloc(&m->alloc, m->nseries))) return 0;
+    memset(done, 0, m->nseries);
+    ok = ailib__mx_wrap_begin(m, b, "resourceMetrics", "scopeMetrics", "metrics");
+    ailib_json_writer_init(&w, &m->alloc);
+    for (i = 0; ok && i < m->nseries; i++) {
+        const ailib__mx_series *s = m->series[i];
+        if (done[i]) continue;
+        ailib_json_writer_reset(&w);
+        ailib_json_write_object_begin(&w);
+        ailib_json_write_key(&w, "name"); ailib_json_write_string(&w, s->name);
+        if (*s->desc) { ailib_json_write_key(&w, "description"); ailib_json_write_string(&w, s->desc); }
+        ailib_json_write_key(&w, "unit"); ailib_json_write_string(&w, s->unit);
+        ailib_json_write_key(&w, s->kind == AILIB_METRIC_COUNTER ? "sum" : "histogram");
+        ailib_json_write_object_begin(&w);
+        ailib_json_write_key(&w, "aggregationTemporality"); ailib_json_write_int(&w, 2);
+        if (s->kind == AILIB_METRIC_COUNTER) { ailib_json_write_key(&w, "isMonotonic"); ailib_json_write_bool(&w, 1); }
+        ailib_json_write_key(&w, "dataPoints");
+        ailib_json_write_array_begin(&w);
+        for (j = i; j < m->nseries; j++) {
+            const ailib__mx_series *t = m->series[j];
+            size_t k;
+            if (done[j] || t->kind != s->kind || strcmp(t->name, s->name) != 0) continue;
+            done[j] = 1;
+            ailib_json_write_object_begin(&w);
+            ailib_json_write_key(&w, "attributes"); ailib__mx_w_attrs(&w, t->attrs, t->nattr);
+            ailib_json_write_key(&w, "startTimeUnixNano"); ailib__mx_w_i64str(&w, t->start_ns);
+            ailib_json_write_key(&w, "timeUnixNano"); ailib__mx_w_i64str(&w, now);
+            if (t->kind == AILIB_METRIC_COUNTER) { ailib_json_write_key(&w, "asDouble"); ailib_json_write_double(&w, t->sum); }
+            else {
+                ailib_json_write_key(&w, "count"); ailib__mx_w_i64str(&w, (int64_t)t->count);
+                ailib_json_write_key(&w, "sum"); ailib_json_write_double(&w, t->sum);
+                ailib_json_write_key(&w, "bucketCounts");
+                ailib_json_write_array_begin(&w);
+                for (k = 0; k <= t->nb; k++) ailib__mx_w_i64str(&w, (int64_t)t->buckets[k]);
+                ailib_json_write_array_end(&w);
+                ailib_json_write_key(&w, "explicitBounds");
+                ailib_json_write_array_begin(&w);
+                for (k = 0; k < t->nb; k++) ailib_json_write_double(&w, t->bounds[k]);
+                ailib_json_write_array_end(&w);
+                if (t->count) {
+                    ailib_json_write_key(&w, "min"); ailib_json_write_double(&w, t->min);
+                    ailib_json_write_key(&w, "max"); ailib_json_write_double(&w, t->max);
+                }
+            }
+            ailib_json_write_object_end(&w);
+        }
+        ailib_json_write_array_end(&w);
+        ailib_json_write_object_end(&w);
+        ailib_json_write_object_end(&w);
+        if (ailib_json_writer_finish(&w) != AILIB_OK) { ok = 0; break; }
+        out = w.buf; len = w.len;
+        ok = (first || ailib__buf_add(&m->alloc, b, ",", 1)) && ailib__buf_add(&m->alloc, b, out, len);
+        first = 0;
+    }
+    ailib_json_writer_deinit(&w);
+    ailib__free(&m->alloc, done);
+    return ok && ailib__buf_add(&m->alloc, b, "]}]}]}", 6);
+}
+
+/* Queues an ended span as OTLP JSON, the lock held. */
+static void ailib__mx_queue_span(ailib_metrics *m, const ailib_span *sp) {
+    ailib_json_writer *w = &m->sw;
+    if (!m->url_traces) return;
+    if (m->nqueued >= m->d.max_queued_spans) { m->st.spans_dropped++; return; }
+    ailib_json_writer_reset(w);
+    ailib_json_write_object_begin(w);
+    ailib_json_write_key(w, "traceId"); ailib_json_write_string(w, sp->trace_id);
+    ailib_json_write_key(w, "spanId"); ailib_json_write_string(w, sp->span_id);
+    if (sp->parent_span_id[0]) { ailib_json_write_key(w, "parentSpanId"); ailib_json_write_string(w, sp->parent_span_id); }
+    ailib_json_write_key(w, "name"); ailib_json_write_string(w, sp->name);
+    ailib_json_write_key(w, "kind"); ailib_json_write_int(w, 3);    /* SPAN_KIND_CLIENT */
+    ailib_json_write_key(w, "startTimeUnixNano"); ailib__mx_w_i64str(w, sp->start_unix_ns);
+    ailib_json_write_key(w, "endTimeUnixNano"); ailib__mx_w_i64str(w, sp->end_unix_ns);
+    ailib_json_write_key(w, "attributes"); ailib__mx_w_attrs(w, sp->attrs, sp->attr_count);
+    if (sp->error) {
+        ailib_json_write_key(w, "status");
+        ailib_json_write_object_begin(w);
+        ailib_json_write_key(w, "code"); ailib_json_write_int(w, 2);        /* STATUS_CODE_ERROR */
+        ailib_json_write_key(w, "message"); ailib_json_write_string(w, sp->status_message ? sp->status_message : "");
+        ailib_json_write_object_end(w);
+    }
+    ailib_json_write_object_end(w);
+    if (ailib_json_writer_finish(w) != AILIB_OK) { m->st.spans_dropped++; return; }
+    if ((m->nqueued && !ailib__buf_add(&m->alloc, &m->spans, ",", 1)) || !ailib__buf_add(&m->alloc, &m->spans, w->buf, w->len)) {
+        m->st.spans_dropped++;
+        return;
+    }
+    m->nqueued++;
+}
+
+static void ailib__mx_span(ailib_metrics *m, const ailib_span *sp) {
+    if (m->d.on_span && !AILIB__FLAG_GET(&m->detached)) m->d.on_span(m->d.user, sp);
+    if (!m->url_traces) return;
+    AILIB__LOCK(&m->lock);
+    ailib__mx_queue_span(m, sp);
+    AILIB__UNLOCK(&m->lock);
+}
+
+/* --- the exporter: OTLP/HTTP JSON posts over the library's transport ------------------------------ */
+
+static void ailib__mx_cb_status(void *ctx, int status) { ((ailib__mx_post *)ctx)->status = status; }
+static void ailib__mx_cb_header(void *ctx, const char *n, size_t nl, const char *v, size_t vl) { (void)ctx; (void)n; (void)nl; (void)v; (void)vl; }
+static int ailib__mx_cb_body(void *ctx, const char *d, size_t n) { (void)ctx; (void)d; (void)n; return 0; }
+static void ailib__mx_cb_done(void *ctx, ailib_result r, const char *message) {
+    ailib__mx_post *p = (ailib__mx_post *)ctx;
+    ailib_metrics *m = p->m;
+    p->result = r;
+    p->finished = 1;
+    AILIB__LOCK(&m->lock);          /* the counters are read by ailib_metrics_stats_get on any thread */
+    if (r == AILIB_OK && p->status >= 200 && p->status < 300) {
+        m->st.exports_ok++;
+        m->st.spans_exported += p->nspans;
+    } else {
+        m->st.exports_failed++;
+        if (r != AILIB_OK) snprintf(m->last_error, sizeof m->last_error, "%.100s: %.140s", p->wr.url, message ? message : "");
+        else snprintf(m->last_error, sizeof m->last_error, "%.200s answered HTTP %d", p->wr.url, p->status);
+    }
+    AILIB__UNLOCK(&m->lock);
+}
+
+static ailib_http_callbacks ailib__mx_cbs = { ailib__mx_cb_status, ailib__mx_cb_header, ailib__mx_cb_body, ailib__mx_cb_done };
+
+/* Releases finished posts, the exporter lock held. */
+static void ailib__mx_reap(ailib_metrics *m) {
+    int i;
+    for (i = 0; i < 2; i++) {
+        ailib__mx_post *p = &m->post[i];
+        if (p->busy && p->finished) {
+            if (p->handle) m->tp->release(m->tpi, p->handle);
+            p->handle = NULL;
+            p->busy = 0;
+        }
+    }
+}
+
+static void ailib__mx_send(ailib_metrics *m, ailib__mx_post *p, char *url) {
+    ailib_error e;
+    p->wr.method = "POST";
+    p->wr.url = url;
+    memcpy(p->wr.headers, m->headers, sizeof m->headers);
+    p->wr.header_count = m->header_count;
+    p->wr.body = p->body.p;
+    p->wr.body_len = p->body.len;
+    p->wr.stream = 0;
+    p->wr.alloc = m->alloc;
+    p->status = 0;
+    p->finished = 0;
+    p->busy = 1;
+    ailib_error_clear(&e);
+    if (m->tp->start(m->tpi, &p->wr, &ailib__mx_cbs, p, &p->handle, &e) != AILIB_OK) {
+        p->handle = NULL;
+        ailib__mx_cb_done(p, e.code ? e.code : AILIB_NETWORK, e.message);
+    }
+}
+
+/* Starts the posts that are due (force: now), the exporter lock held. Never waits. */
+static void ailib__mx_export(ailib_metrics *m, int force) {
+    int64_t now = ailib__mx_mono_ns();
+    if (!m->url_metrics && !m->url_traces) return;
+    if (!force && now < m->next_export_ns) return;
+    m->next_export_ns = now + m->d.export_interval_ms * 1000000;
+    if (!m->tpi) {
+        ailib_transport_config tc;
+        ailib_error e;
+        memset(&tc, 0, sizeof tc);
+        tc.connect_timeout_ms = m->d.export_timeout_ms < 10000 ? m->d.export_timeout_ms : 10000;
+        tc.timeout_ms = m->d.export_timeout_ms;
+        tc.allocator = &m->alloc;
+        if (m->tp == ailib_transport_curl()) ailib_global_init();
+        ailib_error_clear(&e);
+        if (!(m->tpi = m->tp->create(m->tp->user, &tc, &e))) {
+            AILIB__LOCK(&m->lock);
+            m->st.exports_failed++;
+            snprintf(m->last_error, sizeof m->last_error, "the OTLP transport could not be created: %.200s", e.message);
+            AILIB__UNLOCK(&m->lock);
+            return;
+        }
+    }
+    if (m->url_metrics && !m->post[0].busy) {
+        int ok;
+        AILIB__LOCK(&m->lock);
+        ok = ailib__mx_metrics_json(m, &m->post[0].body);
+        AILIB__UNLOCK(&m->lock);
+        m->post[0].nspans = 0;
+        if (ok) ailib__mx_send(m, &m->post[0], m->url_metrics);
+    }
+    if (m->url_traces && !m->post[1].busy) {
+        int ok = 0;
+        ailib__mx_post *p = &m->post[1];
+        AILIB__LOCK(&m->lock);
+        if (m->nqueued) {
+            ok = ailib__mx_wrap_begin(m, &p->body, "resourceSpans", "scopeSpans", "spans") &&
+                 ailib__buf_add(&m->alloc, &p->body, m->spans.p, m->spans.len) && ailib__buf_add(&m->alloc, &p->body, "]}]}]}", 6);
+            p->nspans = m->nqueued;
+            if (!ok) m->st.spans_dropped += m->nqueued;
+            m->spans.len = 0;
+            m->nqueued = 0;
+        }
+        AILIB__UNLOCK(&m->lock);
+        if (ok) ailib__mx_send(m, p, m->url_traces);
+    }
+}
+
+/* Moves exports along from inside a call's hooks: never waits, and skips when another thread
+   drives the exporter. */
+static void ailib__mx_pump(ailib_metrics *m) {
+    if ((!m->url_metrics && !m->url_traces) || !AILIB__TRYLOCK(&m->xlock)) return;
+    if (m->tpi && (m->post[0].busy || m->post[1].busy)) { m->tp->poll(m->tpi, 0); ailib__mx_reap(m); }
+    ailib__mx_export(m, 0);
+    if (m->tpi && (m->post[0].busy || m->post[1].busy)) { m->tp->poll(m->tpi, 0); ailib__mx_reap(m); }
+    AILIB__UNLOCK(&m->xlock);
+}
+
+AILIB_API ailib_result ailib_metrics_poll(ailib_metrics *m, int timeout_ms) {
+    if (!m) return AILIB_INVALID_ARGUMENT;
+    if ((!m->url_metrics && !m->url_traces) || !AILIB__TRYLOCK(&m->xlock)) return AILIB_OK;
+    ailib__mx_export(m, 0);
+    if (m->tpi && (m->post[0].busy || m->post[1].busy)) { m->tp->poll(m->tpi, timeout_ms > 0 ? timeout_ms : 0); ailib__mx_reap(m); }
+    AILIB__UNLOCK(&m->xlock);
+    return AILIB_OK;
+}
+
+AILIB_API ailib_result ailib_metrics_flush(ailib_metrics *m, int timeout_ms, ailib_error *err) {
+    int64_t end;
+    uint64_t failed;
+    if (!m) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_metrics_flush: m is NULL");
+    if (!m->url_metrics && !m->url_traces) return AILIB_OK;
+    end = ailib__mx_mono_ns() + (int64_t)(timeout_ms > 0 ? timeout_ms : 0) * 1000000;
+    AILIB__LOCK(&m->xlock);
+    failed = m->st.exports_failed;
+    /* posts under way first, then one of everything that is left */
+    while (m->tpi && (m->post[0].busy || m->post[1].busy) && ailib__mx_mono_ns() < end) {
+        int64_t left = (end - ailib__mx_mono_ns()) / 1000000;
+        m->tp->poll(m->tpi, (int)(left > 100 ? 100 : left < 1 ? 1 : left));
+        ailib__mx_reap(m);
+    }
+    if (!m->post[0].busy && !m->post[1].busy) ailib__mx_export(m, 1);
+    while (m->tpi && (m->post[0].busy || m->post[1].busy) && ailib__mx_mono_ns() < end) {
+        int64_t left = (end - ailib__mx_mono_ns()) / 1000000;
+        m->tp->poll(m->tpi, (int)(left > 100 ? 100 : left < 1 ? 1 : left));
+        ailib__mx_reap(m);
+    }
+    if (m->post[0].busy || m->post[1].busy) {
+        AILIB__UNLOCK(&m->xlock);
+        return ailib__fail(err, AILIB_TIMEOUT, "the OTLP export did not finish within %d ms: raise the timeout or check the collector",
+                           timeout_ms);
+    }
+    if (m->st.exports_failed != failed) {
+        ailib_result r = ailib__fail(err, AILIB_NETWORK, "an OTLP export failed: %s", m->last_error);
+        AILIB__UNLOCK(&m->xlock);
+        return r;
+    }
+    AILIB__UNLOCK(&m->xlock);
+    return AILIB_OK;
+}
+
+AILIB_API void ailib_metrics_stats_get(ailib_metrics *m, ailib_metrics_stats *out) {
+    if (!out) return;
+    memset(out, 0, sizeof *out);
+    if (!m) return;
+    AILIB__LOCK(&m->lock);
+    *out = m->st;
+    out->exporting = m->url_metrics || m->url_traces;
+    AILIB__UNLOCK(&m->lock);
+}
+
+/* --- configuration ------------------------------------------------------------------------------ */
+
+static const char *ailib__mx_env(const char *name) {
+    const char *v = getenv(name);
+    return v && *v ? v : NULL;
+}
+
+/* base + path, without a doubled slash; NULL when out of memory. */
+static char *ailib__mx_url(const ailib_allocator *a, const char *base, const char *path) {
+    size_t bl = strlen(base), pl = path ? strlen(path) : 0;
+    char *u;
+    while (path && bl && base[bl - 1] == '/') bl--;
+    if (!(u = (char *)ailib__malloc(a, bl + pl + 1))) return NULL;
+    memcpy(u, base, bl);
+    if (pl) memcpy(u + bl, path, pl);
+    u[bl + pl] = 0;
+    return u;
+}
+
+static int ailib__mx_hexval(int c) {
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* "name=value,name2=value2" (values percent-decoded, spaces around trimmed) into headers. */
+static ailib_result ailib__mx_headers(ailib_metrics *m, const char *spec, ailib_error *err) {
+    const char *p = spec;
+    size_t offs[AILIB_MAX_HEADERS][2], n = 0, i;
+    m->hstore.len = 0;
+    if (!ailib__buf_add(&m->alloc, &m->hstore, "Content-Type", 13) || !ailib__buf_add(&m->alloc, &m->hstore, "application/json", 17))
+        return ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory");
+    offs[n][0] = 0; offs[n][1] = 13; n++;
+    while (p && *p) {
+        const char *end = strchr(p, ','), *eq;
+        size_t kn, k0;
+        if (!end) end = p + strlen(p);
+        eq = (const char *)memchr(p, '=', (size_t)(end - p));
+        if (eq) {
+            const char *ks = p, *ke = eq, *vs = eq + 1, *ve = end;
+            while (ks < ke && *ks == ' ') ks++;
+            while (ke > ks && ke[-1] == ' ') ke--;
+            while (vs < ve && *vs == ' ') vs++;
+            while (ve > vs && ve[-1] == ' ') ve--;
+            kn = (size_t)(ke - ks);
+            if (!kn || n == AILIB_MAX_HEADERS)
+                return ailib__fail(err, AILIB_CONFIGURATION, "OTLP headers: an empty name, or more than %d headers, in \"%.60s\"",
+                                   AILIB_MAX_HEADERS - 1, spec);
+            k0 = m->hstore.len;
+            if (!ailib__buf_add(&m->alloc, &m->hstore, ks, kn) || !ailib__buf_add(&m->alloc, &m->hstore, "", 1))
+                return ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory");
+            offs[n][0] = k0; offs[n][1] = m->hstore.len;
+            for (; vs < ve; vs++) {
+                char c = *vs;
+                if (c == '%' && ve - vs >= 3 && ailib__mx_hexval(vs[1]) >= 0 && ailib__mx_hexval(vs[2]) >= 0) {
+                    c = (char)(ailib__mx_hexval(vs[1]) * 16 + ailib__mx_hexval(vs[2]));
+                    vs += 2;
+                }
+                if ((unsigned char)c < 0x20 || c == 0x7f)
+                    return ailib__fail(err, AILIB_CONFIGURATION, "OTLP headers: the value of '%.*s' has a control character", (int)kn, ks);
+                if (!ailib__buf_add(&m->alloc, &m->hstore, &c, 1)) return ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory");
+            }
+            if (!ailib__buf_add(&m->alloc, &m->hstore, "", 1)) return ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory");
+            for (i = offs[n][0]; i < offs[n][1] - 1; i++) {
+                char c = m->hstore.p[i];
+                if ((unsigned char)c <= 0x20 || c == ':' || c == 0x7f)
+                    return ailib__fail(err, AILIB_CONFIGURATION, "OTLP headers: '%.*s' is not a header name", (int)kn, ks);
+            }
+            n++;
+        }
+        p = *end ? end + 1 : end;
+    }
+    /* the store is final now: point the headers into it */
+    m->headers[0].name = m->hstore.p;
+    m->headers[0].value = m->hstore.p + 13;
+    for (i = 1; i < n; i++) {
+        m->headers[i].name = m->hstore.p + offs[i][0];
+        m->headers[i].value = m->hstore.p + offs[i][1];
+    }
+    m->header_count = n;
+    return AILIB_OK;
+}
+
+AILIB_API ailib_metrics *ailib_metrics_create(const ailib_metrics_desc *desc, ailib_error *err) {
+    ailib_metrics_desc zero;
+    ailib_allocator a;
+    ailib_metrics *m;
+    const char *ep, *mep, *tep, *svc, *hdr, *off;
+    if (!desc) { memset(&zero, 0, sizeof zero); desc = &zero; }
+    a = ailib__allocator(desc->allocator);
+    if (!(m = (ailib_metrics *)ailib__malloc(&a, sizeof *m))) { ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory"); return NULL; }
+    memset(m, 0, sizeof *m);
+    m->alloc = a;
+    m->d = *desc;
+    m->refs = 1;
+    m->post[0].m = m->post[1].m = m;
+    m->start_unix_ns = ailib__mx_unix_ns();
+    m->unix_minus_mono = m->start_unix_ns - ailib__mx_mono_ns();
+    m->seed = (uint64_t)m->start_unix_ns ^ ((uint64_t)ailib__mx_mono_ns() << 17) ^ (uint64_t)(size_t)m;
+    if (!m->seed) m->seed = 1;
+    if (m->d.export_interval_ms <= 0) m->d.export_interval_ms = 5000;
+    if (m->d.export_timeout_ms <= 0) m->d.export_timeout_ms = 10000;
+    if (!m->d.max_queued_spans) m->d.max_queued_spans = 2048;
+    ailib_json_writer_init(&m->sw, &m->alloc);
+    /* OTLP: the desc, else the standard variables */
+    off = ailib__mx_env("OTEL_SDK_DISABLED");
+    ep = desc->otlp_endpoint && *desc->otlp_endpoint ? desc->otlp_endpoint : ailib__mx_env("OTEL_EXPORTER_OTLP_ENDPOINT");
+    mep = desc->otlp_endpoint && *desc->otlp_endpoint ? NULL : ailib__mx_env("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT");
+    tep = desc->otlp_endpoint && *desc->otlp_endpoint ? NULL : ailib__mx_env("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT");
+    if (off && (!strcmp(off, "true") || !strcmp(off, "TRUE") || !strcmp(off, "1")) && !(desc->otlp_endpoint && *desc->otlp_endpoint))
+        ep = mep = tep = NULL;
+    if (ep || mep || tep) {
+        const char *bad = NULL;
+        ailib_result r;
+        if ((ep && (ailib__ctl_byte(ep) || !ailib__http_scheme(ep))) || (mep && (ailib__ctl_byte(mep) || !ailib__http_scheme(mep))) ||
+            (tep && (ailib__ctl_byte(tep) || !ailib__http_scheme(tep))))
+            bad = "an OTLP endpoint is not an http:// or https:// URL (or has a control character): fix desc.otlp_endpoint or "
+                  "OTEL_EXPORTER_OTLP_ENDPOINT";
+        m->tp = desc->transport ? desc->transport : ailib_transport_curl();
+        if (!bad && !m->tp) bad = "OTLP export needs a transport: this build has no libcurl (AILIB_NO_CURL), so set desc.transport or "
+                                 "unset OTEL_EXPORTER_OTLP_ENDPOINT";
+        if (bad) { ailib__fail(err, AILIB_CONFIGURATION, "%s", bad); ailib__mx_free(m); return NULL; }
+        m->url_metrics = mep ? ailib__mx_url(&a, mep, NULL) : ailib__mx_url(&a, ep, "/v1/metrics");
+        m->url_traces = tep ? ailib__mx_url(&a, tep, NULL) : ailib__mx_url(&a, ep, "/v1/traces");
+        if (m->d.no_totals) { ailib__free(&a, m->url_metrics); m->url_metrics = NULL; }
+        svc = desc->service_name && *desc->service_name ? desc->service_name : ailib__mx_env("OTEL_SERVICE_NAME");
+        hdr = desc->otlp_headers ? desc->otlp_headers : ailib__mx_env("OTEL_EXPORTER_OTLP_HEADERS");
+        if ((r = ailib__mx_headers(m, hdr, err)) != AILIB_OK) { ailib__mx_free(m); return NULL; }
+        if (!m->url_traces || (!m->d.no_totals && !m->url_metrics) || !ailib__mx_resource(m, svc ? svc : "unknown_service:ailib")) {
+            ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory");
+            ailib__mx_free(m);
+            return NULL;
+        }
+        m->next_export_ns = ailib__mx_mono_ns() + m->d.export_interval_ms * 1000000;
+    }
+    return m;
+}
+
+AILIB_API void ailib_metrics_destroy(ailib_metrics *m) {
+    if (!m) return;
+    AILIB__FLAG_SET(&m->detached);
+    if (m->url_metrics || m->url_traces) ailib_metrics_flush(m, (int)(m->d.export_timeout_ms > INT_MAX ? INT_MAX : m->d.export_timeout_ms), NULL);
+    ailib__mx_unref(m);
+}
+
+/* --- Prometheus text ---------------------------------------------------------------------------- */
+
+/* The exposition name of a metric: [a-zA-Z0-9_:] kept, the rest '_', then the unit's suffix
+   (OpenTelemetry's Prometheus mapping: "s" seconds, "{...}" none, "By" bytes, others lower
+   case) unless the name ends in it, then _total for counters. */
+static int ailib__mx_prom_name(const ailib_allocator *a, ailib__buf *b, const ailib__mx_series *s) {
+    char suf[48];
+    size_t i, n = strlen(s->name), sl = 0;
+    const char *u = s->unit;
+    b->len = 0;
+    for (i = 0; i < n; i++) {
+        char c = s->name[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == ':')) c = '_';
+        if ((i == 0 && c >= '0' && c <= '9' && !ailib__buf_add(a, b, "_", 1)) || !ailib__buf_add(a, b, &c, 1)) return 0;
+    }
+    if (!strcmp(u, "s")) { memcpy(suf, "_seconds", 9); sl = 8; }
+    else if (!strcmp(u, "ms")) { memcpy(suf, "_milliseconds", 14); sl = 13; }
+    else if (!strcmp(u, "By")) { memcpy(suf, "_bytes", 7); sl = 6; }
+    else if (*u && *u != '{' && strcmp(u, "1") != 0) {
+        suf[sl++] = '_';
+        for (i = 0; u[i] && sl < sizeof suf - 1; i++) {
+            char c = (char)tolower((unsigned char)u[i]);
+            suf[sl++] = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ? c : '_';
+        }
+    }
+    if (sl && !(b->len >= sl && !memcmp(b->p + b->len - sl, suf, sl)) && !ailib__buf_add(a, b, suf, sl)) return 0;
+    if (s->kind == AILIB_METRIC_COUNTER && !(b->len >= 6 && !memcmp(b->p + b->len - 6, "_total", 6)) && !ailib__buf_add(a, b, "_total", 6)) return 0;
+    return 1;
+}
+
+/* {key="value",...,le="x"}: label names sanitized, values escaped (\\ \" \n). */
+static int ailib__mx_prom_labels(const ailib_allocator *a, ailib__buf *b, const ailib__mx_series *s, const char *le) {
+    size_t i, j;
+    int ok = 1, any = 0;
+    char num[48];
+    for (i = 0; ok && i < s->nattr; i++) {
+        const ailib_attr *at = &s->attrs[i];
+        const char *v = at->str ? at->str : "";
+        size_t vl;
+        if (at->type == AILIB_ATTR_INT) { vl = ailib__fmt_i64(num, at->i); num[vl] = 0; v = num; }
+        else if (at->type == AILIB_ATTR_BOOL) v = at->i ? "true" : "false";
+        else if (at->type == AILIB_ATTR_DOUBLE) { vl = ailib__fmt_double(num, at->d); num[vl] = 0; v = num; }
+        ok = ailib__buf_add(a, b, any ? "," : "{", 1);
+        any = 1;
+        for (j = 0; ok && at->key[j]; j++) {
+            char c = at->key[j];
+            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')) c = '_';
+            ok = ailib__buf_add(a, b, &c, 1);
+        }
+        ok = ok && ailib__buf_add(a, b, "=\"", 2);
+        for (j = 0; ok && v[j]; j++) {
+            if (v[j] == '\\') ok = ailib__buf_add(a, b, "\\\\", 2);
+            else if (v[j] == '"') ok = ailib__buf_add(a, b, "\\\"", 2);
+            else if (v[j] == '\n') ok = ailib__buf_add(a, b, "\\n", 2);
+            else ok = ailib__buf_add(a, b, v + j, 1);
+        }
+        ok = ok && ailib__buf_add(a, b, "\"", 1);
+    }
+    if (ok && le) ok = ailib__buf_add(a, b, any ? ",le=\"" : "{le=\"", 5) && ailib__buf_add(a, b, le, strlen(le)) && ailib__buf_add(a, b, "\"", 1), any = 1;
+    if (ok && any) ok = ailib__buf_add(a, b, "}", 1);
+    return ok;
+}
+
+static int ailib__mx_prom_num(const ailib_allocator *a, ailib__buf *b, double v) {
+    char num[48];
+    size_t n = v != v ? (memcpy(num, "NaN", 3), 3) : ailib__fmt_double(num, v);
+    return ailib__buf_add(a, b, " ", 1) && ailib__buf_add(a, b, num, n) && ailib__buf_add(a, b, "\n", 1);
+}
+
+AILIB_API char *ailib_metrics_prometheus(ailib_metrics *m, size_t *len) {
+    ailib__buf b = { NULL, 0, 0 }, nm = { NULL, 0, 0 };
+    ailib_allocator a = ailib__allocator(NULL);    /* the caller frees with ailib_free */
+    size_t i, j, k;
+    int ok = 1;
+    uint8_t *done = NULL;
+    if (len) *len = 0;
+    if (!m) return NULL;
+    AILIB__LOCK(&m->lock);
+    if (m->nseries && !(done = (uint8_t *)ailib__malloc(&a, m->nseries))) ok = 0;
+    if (done) memset(done, 0, m->nseries);
+    ok = ok && ailib__buf_add(&a, &b, "", 0);
+    for (i = 0; ok && i < m->nseries; i++) {
+        const ailib__mx_series *s = m->series[i];
+        if (done[i]) continue;
+        ok = ailib__mx_prom_name(&a, &nm, s);
+        if (*s->desc) ok = ok && ailib__buf_add(&a, &b, "# HELP ", 7) && ailib__buf_add(&a, &b, nm.p, nm.len) &&
+                           ailib__buf_add(&a, &b, " ", 1) && ailib__buf_add(&a, &b, s->desc, strlen(s->desc)) && ailib__buf_add(&a, &b, "\n", 1);
+        ok = ok && ailib__buf_add(&a, &b, "# TYPE ", 7) && ailib__buf_add(&a, &b, nm.p, nm.len) &&
+             ailib__buf_add(&a, &b, s->kind == AILIB_METRIC_COUNTER ? " counter\n" : " histogram\n", s->kind == AILIB_METRIC_COUNTER ? 9 : 11);
+        for (j = i; ok && j < m->nseries; j++) {
+            const ailib__mx_series *t = m->series[j];
+            if (done[j] || t->kind != s->kind || strcmp(t->name, s->name) != 0 || strcmp(t->unit, s->unit) != 0) continue;
+            done[j] = 1;
+            if (t->kind == AILIB_METRIC_COUNTER) {
+                ok = ailib__buf_add(&a, &b, nm.p, nm.len) && ailib__mx_prom_labels(&a, &b, t, NULL) && ailib__mx_prom_num(&a, &b, t->sum);
+                continue;
+            }
+            {
+                uint64_t cum = 0;
+                char le[48];
+                for (k = 0; ok && k <= t->nb; k++) {
+                    size_t ll;
+                    cum += t->buckets[k];
+                    if (k < t->nb) { ll = ailib__fmt_double(le, t->bounds[k]); le[ll] = 0; }
+                    else memcpy(le, "+Inf", 5);
+                    ok = ailib__buf_add(&a, &b, nm.p, nm.len) && ailib__buf_add(&a, &b, "_bucket", 7) &&
+                         ailib__mx_prom_labels(&a, &b, t, le) && ailib__mx_prom_num(&a, &b, (double)cum);
+                }
+                ok = ok && ailib__buf_add(&a, &b, nm.p, nm.len) && ailib__buf_add(&a, &b, "_sum", 4) &&
+                     ailib__mx_prom_labels(&a, &b, t, NULL) && ailib__mx_prom_num(&a, &b, t->sum);
+                ok = ok && ailib__buf_add(&a, &b, nm.p, nm.len) && ailib__buf_add(&a, &b, "_count", 6) &&
+                     ailib__mx_prom_labels(&a, &b, t, NULL) && ailib__mx_prom_num(&a, &b, (double)t->count);
+            }
+        }
+    }
+    AILIB__UNLOCK(&m->lock);
+    ailib__free(&a, done);
+    ailib__free(&a, nm.p);
+    if (!ok) { ailib__free(&a, b.p); return NULL; }
+    if (len) *len = b.len;
+    return b.p;
+}
+
+/* --- the feature: hooks on a client's calls ------------------------------------------------------ */
+
+#define AILIB__MX_NOTES 4
+
+/* The series of a client's last call's points, valid while the attributes (blob) repeat:
+   keyed by the point's static name and extra attribute value, so that a call like the last
+   one finds its totals with one comparison. */
+typedef struct ailib__mx_memo {
+    size_t bl, n;
+    char blob[448];
+    struct { const char *name, *extra; ailib__mx_series *s; } e[8];
+    size_t na;                      /* the attributes the blob was made of, to compare without */
+    const char *keys[12];           /* making it again: keys are static strings */
+    int types[12];
+    int64_t ints[12];
+    double dbls[12];
+    size_t soff[12];
+    char strs[448];
+} ailib__mx_memo;
+
+/* A client's view of its metrics object. */
+typedef struct ailib__mx_client {
+    ailib_metrics *m;
+    ailib_client *c;
+    uint64_t rng;
+    int has_parent;
+    uint8_t ptrace[16], pspan[8], pflags;
+    char tracestate[513];
+    const char *base;               /* the base URL server/port were read from */
+    char server[128];
+    int64_t port;
+    ailib__mx_cache cache;          /* the series of its recent points */
+    const char *prov_name;          /* gen_ai.provider.name of the client's own endpoint */
+    ailib__mx_memo last, early;     /* its last call's series: with the final attributes, and
+                                       with those known when chunks came */
+} ailib__mx_client;
+
+/* A call's span and timings. */
+typedef struct ailib__mx_call {
+    uint8_t trace[16], span[8];
+    int reported;
+    int64_t start_unix_ns, start_mono_ns, last_chunk_ns, ttfc_ns;
+    int64_t last_chunk_ms;          /* the engine's last-byte stamp (ms) when the last chunk came */
+    ailib__mx_hist chunks;          /* time per output chunk, merged into the totals when done */
+    int nnotes;
+    struct { const char *span_key, *counter, *unit; double v; } notes[AILIB__MX_NOTES];
+} ailib__mx_call;
+
+static ailib_result ailib__mx_prepare(void *state, ailib_call *call);
+
+/* The metrics feature's slot on a client, or -1. */
+static int ailib__mx_slot(const ailib_client *c) {
+    int i;
+    for (i = 0; i < c->nfeat; i++) if (c->feat[i].vt->prepare == ailib__mx_prepare) return i;
+    return -1;
+}
+
+/* A number another feature knows about a call (its cost, a routing decision), reported with it
+   when it is done: an attribute of its span (span_key) and, with counter set, a counter with
+   the call's attributes. Nothing happens when the client has no metrics. */
+static AILIB__MAYBE_UNUSED void ailib__mx_note(ailib_call *call, const char *span_key, const char *counter, const char *unit, double v) {
+    int i = ailib__mx_slot(call->client);
+    ailib__mx_call *k;
+    if (i < 0 || !(k = (ailib__mx_call *)call->fdata[i]) || k->nnotes == AILIB__MX_NOTES || v != v) return;
+    k->notes[k->nnotes].span_key = span_key;
+    k->notes[k->nnotes].counter = counter;
+    k->notes[k->nnotes].unit = unit;
+    k->notes[k->nnotes].v = v;
+    k->nnotes++;
+}
+
+/* host and port of a URL ("https://h:8443/v1" -> h, 8443; default 443 / 80). */
+static void ailib__mx_server(const char *url, char *host, size_t cap, int64_t *port) {
+    const char *p = strstr(url, "://"), *h, *e, *at;
+    int https = !strncmp(url, "https", 5);
+    host[0] = 0;
+    *port = https ? 443 : 80;
+    h = p ? p + 3 : url;
+    for (e = h; *e && *e != '/' && *e != '?' && *e != '#'; e++) {}
+    for (at = h; at < e; at++) if (*at == '@') h = at + 1;
+    if (*h == '[') {
+        const char *cl = (const char *)memchr(h, ']', (size_t)(e - h));
+        if (!cl) return;
+        ailib__copy_trunc(host, cap, h + 1, (size_t)(cl - h - 1));
+        h = cl + 1;
+        if (*h == ':') { *port = 0; for (h++; h < e && *h >= '0' && *h <= '9'; h++) *port = *port * 10 + (*h - '0'); }
+        return;
+    }
+    for (p = h; p < e && *p != ':'; p++) {}
+    ailib__copy_trunc(host, cap, h, (size_t)(p - h));
+    if (p < e && *p == ':') { *port = 0; for (p++; p < e && *p >= '0' && *p <= '9' && *port < 100000; p++) *port = *port * 10 + (*p - '0'); }
+}
+
+/* gen_ai.provider.name: the convention's well-known values where one applies. */
+static const char *ailib__mx_provider(const ailib_endpoint *ep) {
+    static const char *const map[][2] = {
+        {"openai", "openai"}, {"openai-responses", "openai"}, {"azure", "azure.ai.openai"}, {"anthropic", "anthropic"},
+        {"gemini", "gcp.gemini"}, {"bedrock", "aws.bedrock"}, {"cohere", "cohere"}, {"deepseek", "deepseek"}, {"groq", "groq"},
+        {"mistral", "mistral_ai"}, {"perplexity", "perplexity"}, {"xai", "x_ai"}
+    };
+    size_t i;
+    const char *n = ep->provider->name;
+    if (ep->provider->protocol == AILIB_PROTOCOL_GEMINI && ep->base_url && strstr(ep->base_url, "aiplatform.googleapis.com")) return "gcp.vertex_ai";
+    for (i = 0; i < sizeof map / sizeof map[0]; i++) if (!strcmp(map[i][0], n)) return map[i][1];
+    return n;
+}
+
+/* The model a call asked for, without a "provider/" prefix that names its endpoint. */
+static const char *ailib__mx_req_model(const ailib_call *call) {
+    const char *m = call->req.model && *call->req.model ? call->req.model : call->client->model;
+    const char *slash = strchr(m, '/');
+    if (slash && ailib_provider_findn(m, (size_t)(slash - m)) == call->ep.provider) m = slash + 1;
+    return m;
+}
+
+static void ailib__mx_error_type(ailib_result r, char *out, size_t cap) {
+    const char *n = ailib_result_name(r);
+    size_t i;
+    if (!strncmp(n, "AILIB_", 6)) n += 6;
+    for (i = 0; n[i] && i + 1 < cap; i++) out[i] = (char)tolower((unsigned char)n[i]);
+    out[i] = 0;
+}
+
+static void ailib__mx_attr_s(ailib_attr *a, size_t *n, const char *key, const char *v) {
+    memset(&a[*n], 0, sizeof a[*n]);
+    a[*n].key = key; a[*n].type = AILIB_ATTR_STRING; a[*n].str = v;
+    (*n)++;
+}
+static void ailib__mx_attr_i(ailib_attr *a, size_t *n, const char *key, int64_t v) {
+    memset(&a[*n], 0, sizeof a[*n]);
+    a[*n].key = key; a[*n].type = AILIB_ATTR_INT; a[*n].i = v;
+    (*n)++;
+}
+static void ailib__mx_attr_d(ailib_attr *a, size_t *n, const char *key, double v) {
+    memset(&a[*n], 0, sizeof a[*n]);
+    a[*n].key = key; a[*n].type = AILIB_ATTR_DOUBLE; a[*n].d = v;
+    (*n)++;
+}
+
+/* server.address and server.port of the call's endpoint (cached for the client's own). */
+static void ailib__mx_where(ailib__mx_client *mc, const ailib_call *call, char *host, size_t cap, int64_t *port) {
+    const char *base = call->ep.base_url ? call->ep.base_url : call->ep.provider->base_url;
+    if (base == mc->base) { ailib__copy_trunc(host, cap, mc->server, strlen(mc->server)); *port = mc->port; return; }
+    ailib__mx_server(base ? base : "", host, cap, port);
+}
+
+/* The attributes every measurement of a call carries; final adds what is known only at its
+   end (the response's model, the error type). Strings point into the call, its response,
+   host and etype. */
+static size_t ailib__mx_base_attrs(ailib__mx_client *mc, const ailib_call *call, int final, ailib_result res, ailib_attr *a,
+                                   char *host, int64_t *port, const char *etype) {
+    size_t n = 0;
+    ailib__mx_attr_s(a, &n, "gen_ai.operation.name", call->ep.provider->protocol == AILIB_PROTOCOL_GEMINI ? "generate_content" : "chat");
+    ailib__mx_attr_s(a, &n, "gen_ai.provider.name", call->ep.provider == mc->c->prov && call->ep.base_url == mc->base ? mc->prov_name
+                                                    : ailib__mx_provider(&call->ep));
+    ailib__mx_attr_s(a, &n, "gen_ai.request.model", ailib__mx_req_model(call));
+    if (final && call->resp && call->resp->model && *call->resp->model) ailib__mx_attr_s(a, &n, "gen_ai.response.model", call->resp->model);
+    ailib__mx_where(mc, call, host, 128, port);
+    if (*host) { ailib__mx_attr_s(a, &n, "server.address", host); ailib__mx_attr_i(a, &n, "server.port", *port); }
+    if (final && res != AILIB_OK) ailib__mx_attr_s(a, &n, "error.type", etype);
+    return n;
+}
+
+static void ailib__mx_hist_point(ailib_metric *p, const char *name, const char *unit, const char *desc, double v, const ailib_attr *a, size_t n,
+                                 const double *bounds) {
+    memset(p, 0, sizeof *p);
+    p->name = name; p->unit = unit; p->description = desc; p->kind = AILIB_METRIC_HISTOGRAM; p->value = v;
+    p->attrs = a; p->attr_count = n;
+    p->bounds = bounds; p->bound_count = AILIB__MX_NB;
+}
+
+static const char ailib__mx_d_dur[] = "GenAI operation duration.";
+static const char ailib__mx_d_tok[] = "Number of input and output tokens used.";
+static const char ailib__mx_d_ttfc[] = "Time to receive the first chunk, from the request to the first chunk of the response stream.";
+static const char ailib__mx_d_tpoc[] = "Time per output chunk, between the ends of consecutive chunks.";
+
+/* The series of a point of a call whose attributes repeat the last call's (nb of them, in
+   blob): found by its static name and extra attribute, else resolved and remembered. */
+static ailib__mx_series *ailib__mx_last(ailib__mx_client *mc, ailib__mx_memo *mm, const ailib_metric *p, size_t nb, const char *blob,
+                                        size_t bl) {
+    const char *extra = p->attr_count > nb ? p->attrs[nb].str : NULL;
+    ailib__mx_series *s;
+    size_t i;
+    if (!nb) return ailib__mx_resolve(mc->m, p, NULL, 0, 0, &mc->cache);
+    for (i = 0; i < mm->n; i++)
+        if (mm->e[i].name == p->name && mm->e[i].extra == extra) return mm->e[i].s;
+    s = ailib__mx_resolve(mc->m, p, blob, bl, nb, &mc->cache);
+    if (s && mm->n < 8 && p->attr_count <= nb + 1) {
+        mm->e[mm->n].name = p->name;
+        mm->e[mm->n].extra = extra;
+        mm->e[mm->n].s = s;
+        mm->n++;
+    }
+    return s;
+}
+
+/* 1 when the attributes are those the memo's blob was made of (keys compared by address:
+   they are static strings). */
+static int ailib__mx_memo_same(const ailib__mx_memo *mm, const ailib_attr *a, size_t nb) {
+    size_t i;
+    if (!mm->bl || mm->na != nb) return 0;
+    for (i = 0; i < nb; i++) {
+        if (mm->keys[i] != a[i].key || mm->types[i] != (int)a[i].type) return 0;
+        if (a[i].type == AILIB_ATTR_INT || a[i].type == AILIB_ATTR_BOOL) { if (mm->ints[i] != a[i].i) return 0; }
+        else if (a[i].type == AILIB_ATTR_DOUBLE) { if (memcmp(&mm->dbls[i], &a[i].d, sizeof a[i].d) != 0) return 0; }
+        else if (strcmp(mm->strs + mm->soff[i], a[i].str ? a[i].str : "") != 0) return 0;
+    }
+    return 1;
+}
+
+/* The attributes of a call's points as a key blob (nb of them), and the memo made valid for
+   them; *blob points at it (in the memo). Returns how many attributes the blob holds (0: too
+   long to share, each key made whole). */
+static size_t ailib__mx_blob(ailib__mx_memo *mm, const ailib_attr *a, size_t nb, const char **blob, size_t *bl) {
+    size_t n, i, o = 0;
+    *blob = mm->blob;
+    if (ailib__mx_memo_same(mm, a, nb)) { *bl = mm->bl; return nb; }
+    mm->n = 0;
+    mm->bl = 0;
+    mm->na = 0;
+    n = nb <= 12 ? ailib__mx_key_attrs(mm->blob, sizeof mm->blob, a, nb) : (size_t)-1;
+    if (n == (size_t)-1 || !n) { *bl = 0; return 0; }
+    for (i = 0; i < nb; i++) {
+        const char *v = a[i].str ? a[i].str : "";
+        size_t vl = (a[i].type == AILIB_ATTR_STRING || a[i].type == AILIB_ATTR_STRING_LIST) ? strlen(v) : 0;
+        if (o + vl + 1 > sizeof mm->strs) { *bl = 0; return 0; }
+        mm->keys[i] = a[i].key;
+        mm->types[i] = (int)a[i].type;
+        mm->ints[i] = a[i].i;
+        mm->dbls[i] = a[i].d;
+        mm->soff[i] = o;
+        memcpy(mm->strs + o, v, vl);
+        mm->strs[o + vl] = 0;
+        o += vl + 1;
+    }
+    mm->na = nb;
+    mm->bl = n;
+    *bl = n;
+    return nb;
+}
+
+/* 1 when someone takes spans: a callback, or the OTLP exporter. */
+static int ailib__mx_wants_spans(const ailib_metrics *m) {
+    return (m->d.on_span && !AILIB__FLAG_GET(&m->detached)) || m->url_traces;
+}
+
+/* Everything a call says when it ends (done, or refused before it began): the duration, the
+   tokens, the chunk timings, the notes of other features, the call's span; then exports that
+   are due start. The totals of a call are added under one lock. */
+static void ailib__mx_report(ailib__mx_client *mc, ailib_call *call, ailib__mx_call *k, ailib_result res) {
+    ailib_metrics *m = mc->m;
+    ailib_attr a[32];
+    ailib_metric p;
+    ailib_span sp;
+    char host[128], et[48], name[160];
+    int64_t port = 0, end_mono = ailib__mx_mono_ns();
+    const ailib_usage *u = call->resp ? &call->resp->usage : NULL;
+    ailib__mx_series *ser[4 + AILIB__MX_NOTES];
+    double val[4 + AILIB__MX_NOTES];
+    const ailib__mx_hist *hist[4 + AILIB__MX_NOTES];
+    size_t nb, n, i, ns = 0;
+    const char *blob = NULL;
+    size_t bl, nb_blob;
+    k->reported = 1;
+    et[0] = 0;
+    if (res != AILIB_OK) ailib__mx_error_type(res, et, sizeof et);
+    nb = ailib__mx_base_attrs(mc, call, 1, res, a, host, &port, et);
+    bl = 0;
+    nb_blob = m->d.no_totals ? 0 : ailib__mx_blob(&mc->last, a, nb, &blob, &bl);
+#define AILIB__MX_ADD(v, h) do { if (m->d.on_metric && !AILIB__FLAG_GET(&m->detached) && !(h)) m->d.on_metric(m->d.user, &p); \
+                                 if (!m->d.no_totals && (ser[ns] = ailib__mx_last(mc, &mc->last, &p, nb_blob, blob, bl)) != NULL) { \
+                                     val[ns] = (v); hist[ns] = (h); ns++; } } while (0)
+    ailib__mx_hist_point(&p, "gen_ai.client.operation.duration", "s", ailib__mx_d_dur, (double)(end_mono - k->start_mono_ns) / 1e9, a, nb,
+                         ailib__mx_sec_bounds);
+    AILIB__MX_ADD(p.value, NULL);
+    if (u && (u->reported & (AILIB_USAGE_INPUT | AILIB_USAGE_OUTPUT | AILIB_USAGE_BILLED))) {
+        int billed = (u->reported & AILIB_USAGE_BILLED) != 0;     /* billable counts where they differ */
+        n = nb;
+        ailib__mx_attr_s(a, &n, "gen_ai.token.type", "input");
+        ailib__mx_hist_point(&p, "gen_ai.client.token.usage", "{token}", ailib__mx_d_tok,
+                             (double)(billed ? u->billed_input_tokens : u->input_tokens), a, n, ailib__mx_tok_bounds);
+        AILIB__MX_ADD(p.value, NULL);
+        a[nb].str = "output";
+        p.value = (double)(billed ? u->billed_output_tokens : u->output_tokens);
+        AILIB__MX_ADD(p.value, NULL);
+    }
+    for (i = 0; i < (size_t)k->nnotes; i++) {
+        if (!k->notes[i].counter) continue;
+        memset(&p, 0, sizeof p);
+        p.name = k->notes[i].counter; p.unit = k->notes[i].unit; p.kind = AILIB_METRIC_COUNTER; p.value = k->notes[i].v;
+        p.attrs = a; p.attr_count = nb;
+        AILIB__MX_ADD(p.value, NULL);
+    }
+    if (k->ttfc_ns > 0 || k->chunks.count) {
+        /* chunk timings: their callbacks ran as the chunks came; here their totals, with the
+           attributes they had then */
+        char h2[128];
+        int64_t p2;
+        ailib_attr e[8];
+        size_t ne = ailib__mx_base_attrs(mc, call, 0, AILIB_OK, e, h2, &p2, ""), ebl = 0, enb;
+        const char *eblob = NULL;
+        enb = m->d.no_totals ? 0 : ailib__mx_blob(&mc->early, e, ne, &eblob, &ebl);
+        if (k->ttfc_ns > 0) {
+            ailib__mx_hist_point(&p, "gen_ai.client.operation.time_to_first_chunk", "s", ailib__mx_d_ttfc, (double)k->ttfc_ns / 1e9, e, ne,
+                                 ailib__mx_sec_bounds);
+            if (!m->d.no_totals && (ser[ns] = ailib__mx_last(mc, &mc->early, &p, enb, eblob, ebl)) != NULL) { val[ns] = p.value; hist[ns] = NULL; ns++; }
+        }
+        if (k->chunks.count) {
+            ailib__mx_hist_point(&p, "gen_ai.client.operation.time_per_output_chunk", "s", ailib__mx_d_tpoc, 0, e, ne, ailib__mx_sec_bounds);
+            if (!m->d.no_totals && (ser[ns] = ailib__mx_last(mc, &mc->early, &p, enb, eblob, ebl)) != NULL) { val[ns] = 0; hist[ns] = &k->chunks; ns++; }
+        }
+    }
+#undef AILIB__MX_ADD
+    if (ns) {
+        AILIB__LOCK(&m->lock);
+        for (i = 0; i < ns; i++) ailib__mx_apply(ser[i], val[i], hist[i]);
+        AILIB__UNLOCK(&m->lock);
+    }
+    if (ailib__mx_wants_spans(m)) {
+        /* the call's span */
+        size_t ml;
+        const char *rm = ailib__mx_req_model(call);
+        n = nb;
+        if (call->resp) {
+            const ailib_response *r = call->resp;
+            if (r->id && *r->id) ailib__mx_attr_s(a, &n, "gen_ai.response.id", r->id);
+            if (r->finish != AILIB_FINISH_NONE) {
+                ailib__mx_attr_s(a, &n, "gen_ai.response.finish_reasons", ailib_finish_reason_name(r->finish));
+                a[n - 1].type = AILIB_ATTR_STRING_LIST;
+            }
+            if (u->reported & AILIB_USAGE_INPUT) ailib__mx_attr_i(a, &n, "gen_ai.usage.input_tokens", u->input_tokens);
+            if (u->reported & AILIB_USAGE_OUTPUT) ailib__mx_attr_i(a, &n, "gen_ai.usage.output_tokens", u->output_tokens);
+            if (u->reported & AILIB_USAGE_CACHED) ailib__mx_attr_i(a, &n, "gen_ai.usage.cache_read.input_tokens", u->cached_input_tokens);
+            if (u->reported & AILIB_USAGE_CACHE_WRITE) ailib__mx_attr_i(a, &n, "gen_ai.usage.cache_creation.input_tokens", u->cache_write_tokens);
+            if (u->reported & AILIB_USAGE_REASONING) ailib__mx_attr_i(a, &n, "gen_ai.usage.reasoning.output_tokens", u->reasoning_tokens);
+        }
+        if (call->req.max_tokens > 0) ailib__mx_attr_i(a, &n, "gen_ai.request.max_tokens", call->req.max_tokens);
+        if (call->req.temperature.set) ailib__mx_attr_d(a, &n, "gen_ai.request.temperature", call->req.temperature.value);
+        if (call->req.top_p.set) ailib__mx_attr_d(a, &n, "gen_ai.request.top_p", call->req.top_p.value);
+        if (call->attempt > 1) ailib__mx_attr_i(a, &n, "ailib.attempts", call->attempt);
+        for (i = 0; i < (size_t)k->nnotes && n < sizeof a / sizeof a[0]; i++)
+            if (k->notes[i].span_key) ailib__mx_attr_d(a, &n, k->notes[i].span_key, k->notes[i].v);
+        memset(&sp, 0, sizeof sp);
+        /* "<operation> <request model>" */
+        ml = strlen(a[0].str);
+        memcpy(name, a[0].str, ml);
+        name[ml] = ' ';
+        ailib__copy_trunc(name + ml + 1, sizeof name - ml - 1, rm, strlen(rm));
+        sp.name = name;
+        ailib__mx_hex(sp.trace_id, k->trace, 16);
+        ailib__mx_hex(sp.span_id, k->span, 8);
+        if (mc->has_parent) ailib__mx_hex(sp.parent_span_id, mc->pspan, 8);
+        sp.start_unix_ns = k->start_unix_ns;
+        sp.end_unix_ns = k->start_unix_ns + (end_mono - k->start_mono_ns);
+        sp.error = res != AILIB_OK;
+        sp.status_message = sp.error ? call->err.message : "";
+        sp.attrs = a;
+        sp.attr_count = n;
+        ailib__mx_span(m, &sp);
+    }
+    ailib__mx_pump(m);
+}
+
+/* --- the hooks ---------------------------------------------------------------------------------- */
+
+static ailib_result ailib__mx_prepare(void *state, ailib_call *call) {
+    ailib__mx_client *mc = (ailib__mx_client *)state;
+    int i = ailib__mx_slot(call->client);
+    ailib__mx_call *k;
+    if (i < 0 || call->fdata[i]) return AILIB_OK;      /* prepared again after a fall back: same span */
+    if (!(k = (ailib__mx_call *)ailib__arena_alloc(&call->req_arena, sizeof *k))) return AILIB_OK;   /* unreported, not refused */
+    memset(k, 0, sizeof *k);
+    if (mc->has_parent || ailib__mx_wants_spans(mc->m)) {     /* ids only for spans and traceparent */
+        if (mc->has_parent) memcpy(k->trace, mc->ptrace, 16);
+        else ailib__mx_ids(&mc->rng, k->trace, 16);
+        ailib__mx_ids(&mc->rng, k->span, 8);
+    }
+    k->start_mono_ns = ailib__mx_mono_ns();
+    k->start_unix_ns = k->start_mono_ns + mc->m->unix_minus_mono;
+    call->fdata[i] = k;
+    return AILIB_OK;
+}
+
+/* traceparent: the caller's trace, this call's span as the parent of what the server does. */
+static ailib_result ailib__mx_request(void *state, ailib_call *call) {
+    ailib__mx_client *mc = (ailib__mx_client *)state;
+    int i = ailib__mx_slot(call->client);
+    ailib__mx_call *k = i >= 0 ? (ailib__mx_call *)call->fdata[i] : NULL;
+    char tp[64], fl[3];
+    ailib_result r;
+    if (!k || !mc->has_parent) return AILIB_OK;
+    memcpy(tp, "00-", 3);
+    ailib__mx_hex(tp + 3, k->trace, 16);
+    tp[35] = '-';
+    ailib__mx_hex(tp + 36, k->span, 8);
+    tp[52] = '-';
+    ailib__mx_hex(fl, &mc->pflags, 1);
+    memcpy(tp + 53, fl, 3);
+    if ((r = ailib__wr_header(call, "traceparent", tp)) != AILIB_OK) return r;
+    if (mc->tracestate[0] && (r = ailib__wr_header(call, "tracestate", mc->tracestate)) != AILIB_OK) return r;
+    return AILIB_OK;
+}
+
+/* Chunk timings of streamed calls: content events only (text, reasoning, tool calls). */
+static int ailib__mx_event(void *state, ailib_call *call, ailib_event *ev) {
+    ailib__mx_client *mc = (ailib__mx_client *)state;
+    int i;
+    ailib__mx_call *k;
+    int64_t now;
+    double v;
+    if (!call->desc.stream || (ev->type != AILIB_EVENT_TEXT_DELTA && ev->type != AILIB_EVENT_REASONING_DELTA &&
+                               ev->type != AILIB_EVENT_TOOL_CALL_BEGIN && ev->type != AILIB_EVENT_TOOL_CALL_DELTA)) return 0;
+    i = ailib__mx_slot(call->client);
+    if (i < 0 || !(k = (ailib__mx_call *)call->fdata[i])) return 0;
+    /* a chunk that came in the same millisecond of the engine's clock as the last one (the same
+       network read, as a rule) follows it by 0: the clock is read once per read, not per event */
+    now = k->last_chunk_ns && call->last_byte == k->last_chunk_ms ? k->last_chunk_ns : ailib__mx_mono_ns();
+    k->last_chunk_ms = call->last_byte;
+    if (!k->last_chunk_ns) { k->ttfc_ns = now - k->start_mono_ns; if (k->ttfc_ns < 1) k->ttfc_ns = 1; v = (double)k->ttfc_ns / 1e9; }
+    else { v = (double)(now - k->last_chunk_ns) / 1e9; ailib__mx_hist_add(&k->chunks, ailib__mx_sec_bounds, AILIB__MX_NB, v); }
+    if (mc->m->d.on_metric && !AILIB__FLAG_GET(&mc->m->detached)) {
+        ailib_attr a[8];
+        ailib_metric p;
+        char host[128];
+        int64_t port;
+        size_t n = ailib__mx_base_attrs(mc, call, 0, AILIB_OK, a, host, &port, "");
+        if (!k->last_chunk_ns) ailib__mx_hist_point(&p, "gen_ai.client.operation.time_to_first_chunk", "s", ailib__mx_d_ttfc, v, a, n, ailib__mx_sec_bounds);
+        else ailib__mx_hist_point(&p, "gen_ai.client.operation.time_per_output_chunk", "s", ailib__mx_d_tpoc, v, a, n, ailib__mx_sec_bounds);
+        mc->m->d.on_metric(mc->m->d.user, &p);
+    }
+    k->last_chunk_ns = now;
+    return 0;
+}
+
+/* One child span per attempt: an HTTP exchange (or a reply from memory). */
+static void ailib__mx_attempt(void *state, ailib_call *call) {
+    ailib__mx_client *mc = (ailib__mx_client *)state;
+    int i = ailib__mx_slot(call->client);
+    ailib__mx_call *k = i >= 0 ? (ailib__mx_call *)call->fdata[i] : NULL;
+    ailib_attr a[8];
+    ailib_span sp;
+    uint8_t id[8];
+    char host[128], et[48];
+    int64_t port = 0, now;
+    size_t n = 0;
+    if (!k || !ailib__mx_wants_spans(mc->m)) return;
+    now = ailib__mx_mono_ns();
+    ailib__mx_attr_s(a, &n, "http.request.method", "POST");
+    ailib__mx_where(mc, call, host, sizeof host, &port);
+    if (*host) { ailib__mx_attr_s(a, &n, "server.address", host); ailib__mx_attr_i(a, &n, "server.port", port); }
+    if (call->status > 0) ailib__mx_attr_i(a, &n, "http.response.status_code", call->status);
+    if (call->attempt > 1) ailib__mx_attr_i(a, &n, "http.request.resend_count", call->attempt - 1);
+    if (call->result != AILIB_OK) {
+        if (call->status >= 400) snprintf(et, sizeof et, "%d", call->status);
+        else ailib__mx_error_type(call->result, et, sizeof et);
+        ailib__mx_attr_s(a, &n, "error.type", et);
+    }
+    memset(&sp, 0, sizeof sp);
+    sp.name = "POST";
+    ailib__mx_hex(sp.trace_id, k->trace, 16);
+    ailib__mx_ids(&mc->rng, id, 8);
+    ailib__mx_hex(sp.span_id, id, 8);
+    ailib__mx_hex(sp.parent_span_id, k->span, 8);
+    sp.start_unix_ns = k->start_unix_ns + (call->attempt_start * 1000000 - k->start_mono_ns);
+    if (sp.start_unix_ns < k->start_unix_ns) sp.start_unix_ns = k->start_unix_ns;
+    sp.end_unix_ns = k->start_unix_ns + (now - k->start_mono_ns);
+    sp.attempt = call->attempt;
+    sp.error = call->result != AILIB_OK;
+    sp.status_message = sp.error ? call->err.message : "";
+    sp.attrs = a;
+    sp.attr_count = n;
+    ailib__mx_span(mc->m, &sp);
+}
+
+static void ailib__mx_done(void *state, ailib_call *call) {
+    int i = ailib__mx_slot(call->client);
+    ailib__mx_call *k = i >= 0 ? (ailib__mx_call *)call->fdata[i] : NULL;
+    if (!k || k->reported) return;
+    ailib__mx_report((ailib__mx_client *)state, call, k, call->result);
+}
+
+/* A call that goes without having been done was refused before it began (a budget, a bad
+   request): it is reported as a failed operation. Raw exchanges (embeddings, model lists) are
+   not reported. */
+static void ailib__mx_release(void *state, ailib_call *call) {
+    ailib__mx_client *mc = (ailib__mx_client *)state;
+    int i = ailib__mx_slot(call->client);
+    ailib__mx_call *k = i >= 0 ? (ailib__mx_call *)call->fdata[i] : NULL, tmp;
+    ailib_result res;
+    if (call->raw || (k && k->reported)) return;
+    if (!k) {
+        int64_t now = ailib__mx_mono_ns();
+        k = &tmp;
+        memset(k, 0, sizeof *k);
+        if (mc->has_parent) memcpy(k->trace, mc->ptrace, 16);
+        else ailib__mx_ids(&mc->rng, k->trace, 16);
+        ailib__mx_ids(&mc->rng, k->span, 8);
+        k->start_mono_ns = call->start_ms * 1000000 < now ? call->start_ms * 1000000 : now;
+        k->start_unix_ns = ailib__mx_unix_ns() - (now - k->start_mono_ns);
+    }
+    res = call->result != AILIB_OK ? call->result : call->err.code != AILIB_OK ? call->err.code : AILIB_CANCELLED;
+    ailib__mx_report(mc, call, k, res);
+}
+
+static void ailib__mx_destroy(void *state) {
+    ailib__mx_client *mc = (ailib__mx_client *)state;
+    ailib_allocator a = mc->c->alloc;
+    ailib__mx_unref(mc->m);
+    ailib__free(&a, mc);
+}
+
+static const ailib__feature_vt ailib__mx_vt = {
+    "metrics", ailib__mx_prepare, ailib__mx_request, ailib__mx_event, ailib__mx_attempt, NULL, ailib__mx_done, ailib__mx_release,
+    ailib__mx_destroy, NULL, NULL, NULL
+};
+
+AILIB_API ailib_result ailib_client_set_metrics(ailib_client *c, ailib_metrics *m, ailib_error *err) {
+    ailib__mx_client *mc;
+    ailib_result r;
+    int i;
+    if (!c) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_client_set_metrics: c is NULL");
+    if (c->calls) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_client_set_metrics: the client has calls not finished yet: "
+                                     "attach metrics before starting calls");
+    i = ailib__mx_slot(c);
+    if (!m) {
+        if (i >= 0) {
+            ailib__mx_destroy(c->feat[i].state);
+            for (; i + 1 < c->nfeat; i++) c->feat[i] = c->feat[i + 1];
+            c->nfeat--;
+        }
+        return AILIB_OK;
+    }
+    AILIB__LOCK(&m->lock);
+    m->refs++;
+    AILIB__UNLOCK(&m->lock);
+    if (i >= 0) {
+        mc = (ailib__mx_client *)c->feat[i].state;
+        ailib__mx_unref(mc->m);
+        mc->m = m;
+        return AILIB_OK;
+    }
+    if (!(mc = (ailib__mx_client *)ailib__malloc(&c->alloc, sizeof *mc))) {
+        ailib__mx_unref(m);
+        return ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory");
+    }
+    memset(mc, 0, sizeof *mc);
+    mc->m = m;
+    mc->c = c;
+    AILIB__LOCK(&m->lock);
+    mc->rng = ailib__mx_rand(&m->seed) ^ (uint64_t)(size_t)c;
+    AILIB__UNLOCK(&m->lock);
+    if (!mc->rng) mc->rng = 1;
+    mc->base = c->ep.base_url ? c->ep.base_url : c->prov->base_url;
+    ailib__mx_server(mc->base ? mc->base : "", mc->server, sizeof mc->server, &mc->port);
+    mc->prov_name = ailib__mx_provider(&c->ep);
+    if ((r = ailib__client_add_feature(c, &ailib__mx_vt, mc, err)) != AILIB_OK) {
+        ailib__mx_unref(m);
+        ailib__free(&c->alloc, mc);
+        return r;
+    }
+    return AILIB_OK;
+}
+
+AILIB_API ailib_result ailib_client_set_traceparent(ailib_client *c, const char *traceparent, const char *tracestate, ailib_error *err) {
+    ailib__mx_client *mc;
+    uint8_t trace[16], span[8], fl;
+    int i;
+    if (!c) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_client_set_traceparent: c is NULL");
+    if ((i = ailib__mx_slot(c)) < 0)
+        return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_client_set_traceparent: the client has no metrics object: attach one "
+                           "first (ailib_client_set_metrics)");
+    mc = (ailib__mx_client *)c->feat[i].state;
+    if (!traceparent || !*traceparent) { mc->has_parent = 0; mc->tracestate[0] = 0; return AILIB_OK; }
+    if (strlen(traceparent) != 55 || strncmp(traceparent, "00-", 3) != 0 || traceparent[35] != '-' || traceparent[52] != '-' ||
+        ailib__mx_unhex(traceparent + 3, trace, 16) != 1 || ailib__mx_unhex(traceparent + 36, span, 8) != 1 ||
+        ailib__mx_unhex(traceparent + 53, &fl, 1) == 0)
+        return ailib__fail(err, AILIB_INVALID_ARGUMENT, "traceparent '%.60s' is not a W3C trace context: expected "
+                           "00-<32 hex digits, not all 0>-<16 hex digits, not all 0>-<2 hex digits>", traceparent);
+    if (tracestate && (ailib__ctl_byte(tracestate) || strlen(tracestate) >= sizeof mc->tracestate))
+        return ailib__fail(err, AILIB_INVALID_ARGUMENT, "tracestate has a control character or is longer than 512 bytes");
+    memcpy(mc->ptrace, trace, 16);
+    memcpy(mc->pspan, span, 8);
+    mc->pflags = fl;
+    mc->has_parent = 1;
+    ailib__copy_trunc(mc->tracestate, sizeof mc->tracestate, tracestate ? tracestate : "", tracestate ? strlen(tracestate) : 0);
+    return AILIB_OK;
+}
+
+#if AILIB_ENABLE_COST
+/* >>cost: the cost of every response, estimates, ledgers and budgets ========================== */
+
+/* --- prices: the catalog's extra rows ------------------------------------------------------------ */
+
+typedef struct ailib__price_row {
+    const char *provider, *model;
+    int free;
+    double write_1h;
+    int64_t long_above;
+    double long_in, long_cached, long_write, long_out;
+} ailib__price_row;
+
+static const ailib__price_row ailib__price_rows[] = {
+#define AILIB__X(prov, model, fr, w1h, above, li, lc, lw, lo) { prov, model, fr, w1h, above, li, lc, lw, lo },
+    AILIB_PRICE_ROWS(AILIB__X)
+#undef AILIB__X
+};
+
+typedef struct ailib__batch_row { const char *provider; double factor; } ailib__batch_row;
+static const ailib__batch_row ailib__batch_rows[] = {
+#define AILIB__B(prov, f) { prov, f },
+    AILIB_BATCH_ROWS(AILIB__B)
+#undef AILIB__B
+};
+
+typedef struct ailib__alias_row { const char *provider, *as; } ailib__alias_row;
+static const ailib__alias_row ailib__alias_rows[] = {
+#define AILIB__A(prov, as) { prov, as },
+    AILIB_PRICE_ALIAS_ROWS(AILIB__A)
+#undef AILIB__A
+};
+
+/* The catalog's prices of provider/model: the model row, its price row, the provider's batch
+   factor; a local server (no key needed) costs nothing. 0 when the catalog does not price it.
+   name gets the row's model id. */
+static int ailib__price_catalog(const char *provider, const char *model, ailib_price *out, char *name, size_t cap) {
+    const ailib_provider_info *pi = ailib_provider_find(provider);
+    const ailib_model_info *mi = ailib_model_find(provider, model);
+    const char *rowprov = provider;
+    size_t i;
+    memset(out, 0, sizeof *out);
+    for (i = 0; !mi && i < sizeof ailib__alias_rows / sizeof ailib__alias_rows[0]; i++)
+        if (!strcmp(ailib__alias_rows[i].provider, provider)) { rowprov = ailib__alias_rows[i].as; mi = ailib_model_find(rowprov, model); }
+    for (i = 0; i < sizeof ailib__batch_rows / sizeof ailib__batch_rows[0]; i++)
+        if (!strcmp(ailib__batch_rows[i].provider, provider)) out->batch_factor = ailib__batch_rows[i].factor;
+    if (!mi) {
+        if (pi && pi->auth == AILIB_AUTH_NONE) { out->free = 1; ailib__copy_trunc(name, cap, model, strlen(model)); return 1; }
+        return 0;
+    }
+    out->input = mi->price_input;
+    out->cached_input = mi->price_cached_input;
+    out->cache_write = mi->price_cache_write;
+    out->output = mi->price_output;
+    out->date = mi->price_date;
+    for (i = 0; i < sizeof ailib__price_rows / sizeof ailib__price_rows[0]; i++) {
+        const ailib__price_row *x = &ailib__price_rows[i];
+        if (strcmp(x->provider, rowprov) != 0 || strcmp(x->model, mi->name) != 0) continue;
+        out->free = x->free;
+        out->cache_write_1h = x->write_1h;
+        out->long_above = x->long_above;
+        out->long_input = x->long_in; out->long_cached_input = x->long_cached; out->long_cache_write = x->long_write; out->long_output = x->long_out;
+    }
+    if (pi && pi->auth == AILIB_AUTH_NONE) out->free = 1;
+    ailib__copy_trunc(name, cap, mi->name, strlen(mi->name));
+    return out->free || out->input > 0 || out->cached_input > 0 || out->cache_write > 0 || out->output > 0;
+}
+
+/* "input=0.15,cached=0.075,write=0.1875,write_1h=0.3,output=0.6" (USD per million; commas,
+   semicolons or spaces between). 1 when every item reads; *bad names the first that does not. */
+static int ailib__price_parse(const char *s, ailib_price *p, const char **bad) {
+    memset(p, 0, sizeof *p);
+    *bad = s;
+    while (*s) {
+        const char *e, *eq;
+        double v;
+        size_t kl;
+        while (*s == ',' || *s == ';' || *s == ' ') s++;
+        if (!*s) break;
+        for (e = s; *e && *e != ',' && *e != ';' && *e != ' '; e++) {}
+        *bad = s;
+        if (!(eq = (const char *)memchr(s, '=', (size_t)(e - s))) || !ailib__decimal(eq + 1, (size_t)(e - eq - 1), &v)) return 0;
+        kl = (size_t)(eq - s);
+#define AILIB__PK(lit) (kl == sizeof(lit) - 1 && !memcmp(s, lit, kl))
+        if (AILIB__PK("input")) p->input = v;
+        else if (AILIB__PK("cached") || AILIB__PK("cached_input")) p->cached_input = v;
+        else if (AILIB__PK("write") || AILIB__PK("cache_write")) p->cache_write = v;
+        else if (AILIB__PK("write_1h") || AILIB__PK("cache_write_1h")) p->cache_write_1h = v;
+        else if (AILIB__PK("output")) p->output = v;
+        else return 0;
+#undef AILIB__PK
+        s = e;
+    }
+    return 1;
+}
+
+/* AILIB_PRICE_<PROVIDER>_<MODEL> for provider/model into name (cap bytes). */
+static void ailib__price_env_name(const char *provider, const char *model, char *name, size_t cap) {
+    size_t o = 0, i;
+    const char *parts[2];
+    memcpy(name, "AILIB_PRICE_", 12);
+    o = 12;
+    parts[0] = provider; parts[1] = model;
+    for (i = 0; i < 2; i++) {
+        const char *p = parts[i];
+        if (i && o + 1 < cap) name[o++] = '_';
+        for (; *p && o + 1 < cap; p++) {
+            char c = *p;
+            name[o++] = (c >= 'a' && c <= 'z') ? (char)(c - 32) : ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) ? c : '_';
+        }
+    }
+    name[o] = 0;
+}
+
+/* The environment's price of provider/model: 1 found, 0 none, -1 malformed (*bad says where). */
+static int ailib__price_env(const char *provider, const char *model, ailib_price *p, const char **bad) {
+    char name[256];
+    const char *v;
+    ailib__price_env_name(provider, model, name, sizeof name);
+    if (!(v = getenv(name)) || !*v) return 0;
+    return ailib__price_parse(v, p, bad) ? 1 : -1;
+}
+
+/* COST_INPUT_PER_1K and COST_OUTPUT_PER_1K, both set: 1; neither: 0; one, or unreadable: -1. */
+static int ailib__price_default(ailib_price *p) {
+    const char *i = getenv("COST_INPUT_PER_1K"), *o = getenv("COST_OUTPUT_PER_1K");
+    double di, dout;
+    memset(p, 0, sizeof *p);
+    if ((!i || !*i) && (!o || !*o)) return 0;
+    if (!i || !o || !ailib__decimal(i, strlen(i), &di) || !ailib__decimal(o, strlen(o), &dout)) return -1;
+    p->input = di * 1000.0;
+    p->output = dout * 1000.0;
+    return 1;
+}
+
+AILIB_API ailib_result ailib_price_find(const char *provider, const char *model, ailib_price *out) {
+    char name[96];
+    const char *bad;
+    ailib_price tmp;
+    if (!out) return AILIB_INVALID_ARGUMENT;
+    memset(out, 0, sizeof *out);
+    if (!provider || !model) return AILIB_INVALID_ARGUMENT;
+    if (ailib__price_env(provider, model, out, &bad) == 1) return AILIB_OK;
+    if (ailib__price_catalog(provider, model, out, name, sizeof name)) return AILIB_OK;
+    if (ailib__price_default(&tmp) == 1) { *out = tmp; return AILIB_OK; }
+    memset(out, 0, sizeof *out);
+    return AILIB_NOT_FOUND;
+}
+
+/* --- prices to a cost ---------------------------------------------------------------------------- */
+
+static int64_t ailib__clamp_tok(int64_t v, int64_t hi) { return v < 0 ? 0 : v > hi ? hi : v; }
+
+AILIB_API ailib_result ailib_cost_with(const ailib_price *p, const ailib_usage *u, ailib_price_tier tier, ailib_cost *out) {
+    double pin, pc, pw, pw1, po, f = 1.0;
+    int64_t in, cached, written, w1h, w5, plain, outp, reas;
+    ailib_cost *c = out;
+    if (!out) return AILIB_INVALID_ARGUMENT;
+    memset(c, 0, sizeof *c);
+    if (!p || !u) { c->flags = AILIB_COST_NO_PRICE; return AILIB_INVALID_ARGUMENT; }
+    if (p->date) ailib__copy_trunc(c->price_date, sizeof c->price_date, p->date, strlen(p->date));
+    if (!(u->reported & (AILIB_USAGE_INPUT | AILIB_USAGE_OUTPUT | AILIB_USAGE_BILLED))) {
+        c->flags = AILIB_COST_NO_USAGE;
+        return AILIB_NOT_FOUND;
+    }
+    if (p->free) { c->known = 1; c->flags = AILIB_COST_FREE; return AILIB_OK; }
+    if (!(p->input > 0 || p->output > 0 || p->cached_input > 0 || p->cache_write > 0)) {
+        c->flags = AILIB_COST_NO_PRICE;
+        return AILIB_NOT_FOUND;
+    }
+    pin = p->input; pc = p->cached_input; pw = p->cache_write; pw1 = p->cache_write_1h; po = p->output;
+    in = u->input_tokens < 0 ? 0 : u->input_tokens;
+    if (p->long_above > 0 && in > p->long_above) {
+        /* every token of a long prompt bills at the long prices; a 1-hour written keeps its
+           ratio to the input price */
+        c->flags |= AILIB_COST_LONG_CONTEXT;
+        if (p->long_input > 0) { if (pw1 > 0 && pin > 0) pw1 = pw1 * p->long_input / pin; pin = p->long_input; }
+        if (p->long_cached_input > 0) pc = p->long_cached_input;
+        if (p->long_cache_write > 0) pw = p->long_cache_write;
+        if (p->long_output > 0) po = p->long_output;
+    }
+    if (tier == AILIB_PRICE_BATCH && p->batch_factor > 0) { f = p->batch_factor; c->flags |= AILIB_COST_BATCH; }
+    outp = u->output_tokens < 0 ? 0 : u->output_tokens;
+    if (u->reported & AILIB_USAGE_BILLED) {
+        /* what the provider bills, where it says so apart from what the model saw */
+        c->flags |= AILIB_COST_BILLED;
+        c->input = (double)(u->billed_input_tokens < 0 ? 0 : u->billed_input_tokens) * pin;
+        outp = u->billed_output_tokens < 0 ? 0 : u->billed_output_tokens;
+    } else {
+        cached = ailib__clamp_tok(u->cached_input_tokens, in);
+        written = ailib__clamp_tok(u->cache_write_tokens, in - cached);
+        w1h = ailib__clamp_tok(u->cache_write_1h_tokens, written);
+        w5 = written - w1h;
+        plain = in - cached - written;
+        if (cached && !(pc > 0)) { pc = pin; c->flags |= AILIB_COST_APPROX; }
+        if (w5 && !(pw > 0)) { pw = pin; c->flags |= AILIB_COST_APPROX; }
+        if (w1h && !(pw1 > 0)) { pw1 = pw > 0 ? pw : pin; c->flags |= AILIB_COST_APPROX; }
+        c->input = (double)plain * pin;
+        c->cached_input = (double)cached * pc;
+        c->cache_write = (double)w5 * pw + (double)w1h * pw1;
+    }
+    reas = ailib__clamp_tok(u->reasoning_tokens, outp);
+    c->output = (double)outp * po;
+    c->reasoning = (double)reas * po;
+    /* prices are per million tokens */
+    c->input *= f / 1e6; c->cached_input *= f / 1e6; c->cache_write *= f / 1e6; c->output *= f / 1e6; c->reasoning *= f / 1e6;
+    c->total = c->input + c->cached_input + c->cache_write + c->output;
+    c->known = 1;
+    return AILIB_OK;
+}
+
+AILIB_API ailib_result ailib_cost_of(const char *provider, const char *model, const ailib_usage *u, ailib_price_tier tier, ailib_cost *out) {
+    ailib_price p;
+    char name[96];
+    const char *bad;
+    uint32_t src = 0;
+    ailib_result r;
+    if (!out) return AILIB_INVALID_ARGUMENT;
+    if (!provider || !model || !u) { memset(out, 0, sizeof *out); out->flags = AILIB_COST_NO_PRICE; return AILIB_INVALID_ARGUMENT; }
+    name[0] = 0;
+    if (ailib__price_env(provider, model, &p, &bad) == 1) { src = AILIB_COST_ENV; ailib__copy_trunc(name, sizeof name, model, strlen(model)); }
+    else if (!ailib__price_catalog(provider, model, &p, name, sizeof name)) {
+        if (ailib__price_default(&p) != 1) {
+            memset(out, 0, sizeof *out);
+            out->flags = AILIB_COST_NO_PRICE;
+            ailib__copy_trunc(out->model, sizeof out->model, model, strlen(model));
+            return AILIB_NOT_FOUND;
+        }
+        src = AILIB_COST_DEFAULT;
+        ailib__copy_trunc(name, sizeof name, model, strlen(model));
+    }
+    r = ailib_cost_with(&p, u, tier, out);
+    out->flags |= src;
+    ailib__copy_trunc(out->model, sizeof out->model, name, strlen(name));
+    return r;
+}
+
+/* USD for messages: fixed point, up to 6 decimals, in any locale. */
+static void ailib__usd(char *out, size_t cap, double v) {
+    int64_t micro = ailib__clamp_i64(v * 1e6 + (v < 0 ? -0.5 : 0.5), INT64_MIN / 2, INT64_MAX / 2, 0);
+    int64_t whole, frac;
+    char fr[8];
+    int i;
+    const char *sign = micro < 0 ? "-" : "";
+    if (micro < 0) micro = -micro;
+    whole = micro / 1000000;
+    frac = micro % 1000000;
+    for (i = 5; i >= 0; i--) { fr[i] = (char)('0' + frac % 10); frac /= 10; }
+    fr[6] = 0;
+    for (i = 5; i > 1 && fr[i] == '0'; i--) fr[i] = 0;     /* at least two decimals */
+    snprintf(out, cap, "%s%lld.%s", sign, (long long)whole, fr);
+}
+
+/* --- token estimates ----------------------------------------------------------------------------- */
+
+/* Tokens of a text, approximated from its characters the way the providers' BPE vocabularies
+   cut it: an ASCII word (with the space before it) is one token up to 12 letters, one more per
+   4 letters beyond; digits go by threes; runs of punctuation by threes; a run of line breaks or
+   of 2+ spaces is one token; a CJK or other 3-byte character one token, a 2-byte one half, a
+   4-byte one (emoji) two. No table, no allocation: linear in bytes. The constants were fitted
+   on recorded requests (tools/bench/estimate_sample.py, README "Cost and budgets"). */
+static int64_t ailib__est_text(const char *s, size_t n) {
+    int64_t t2 = 0;     /* half tokens */
+    size_t i = 0, j;
+    while (i < n) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c | 32) >= 'a' && (c | 32) <= 'z') {
+            for (j = i; j < n && (((unsigned char)s[j] | 32) >= 'a' && ((unsigned char)s[j] | 32) <= 'z'); j++) {}
+            t2 += 2 * (1 + (j - i > 12 ? (int64_t)(j - i - 12 + 3) / 4 : 0));
+            i = j;
+        } else if (c >= '0' && c <= '9') {
+            for (j = i; j < n && s[j] >= '0' && s[j] <= '9'; j++) {}
+            t2 += 2 * ((int64_t)(j - i + 2) / 3);
+            i = j;
+        } else if (c == ' ') {
+            for (j = i; j < n && s[j] == ' '; j++) {}
+            if (j - i > 1) t2 += 2;
+            i = j;
+        } else if (c == '\n' || c == '\r' || c == '\t') {
+            for (j = i; j < n && (s[j] == '\n' || s[j] == '\r' || s[j] == '\t'); j++) {}
+            t2 += 2;
+            i = j;
+        } else if (c < 0x80) {
+            for (j = i; j < n && (unsigned char)s[j] < 0x80 && s[j] > ' ' && !(((unsigned char)s[j] | 32) >= 'a' && ((unsigned char)s[j] | 32) <= 'z') &&
+                        !(s[j] >= '0' && s[j] <= '9'); j++) {}
+            if (j == i) j = i + 1;          /* a control character */
+            t2 += 2 * ((int64_t)(j - i + 2) / 3);
+            i = j;
+        } else {
+            if (c >= 0xF0) { t2 += 4; i += 4; }
+            else if (c >= 0xE0) { t2 += 2; i += 3; }
+            else if (c >= 0xC0) { t2 += 1; i += 2; }
+            else i++;                        /* a stray continuation byte */
+        }
+    }
+    return (t2 + 1) / 2;
+}
+
+static int64_t ailib__est_str(const char *s, size_t n) { return s ? ailib__est_text(s, n ? n : strlen(s)) : 0; }
+
+/* What a protocol adds around the text, in tokens (fitted like the text constants): per
+   request, per message, per tool definition and per tool call; whether a structured-output
+   schema and signatures (per 10 bytes) are counted as input. */
+typedef struct ailib__est_profile { int per_req, per_msg, per_tool, per_call, schema, sig_per_10; } ailib__est_profile;
+
+static const ailib__est_profile ailib__est_default = { 3, 3, 0, 8, 1, 0 };      /* OpenAI and its dialects */
+
+static ailib__est_profile ailib__est_profile_of(const ailib_provider_info *p) {
+    static const ailib__est_profile anthropic = { 7, 4, 16, 8, 1, 0 }, gemini = { 0, 1, 0, 0, 0, 1 };
+    if (p && p->protocol == AILIB_PROTOCOL_ANTHROPIC) return anthropic;
+    if (p && p->protocol == AILIB_PROTOCOL_GEMINI) return gemini;
+    return ailib__est_default;
+}
+
+static int64_t ailib__estimate(const ailib_request *req, const ailib__est_profile *pf) {
+    int64_t t = pf->per_req;
+    size_t i, j;
+    if (req->system && *req->system) t += pf->per_msg + ailib__est_str(req->system, 0);
+    for (i = 0; req->messages && i < req->message_count; i++) {
+        const ailib_message *m = &req->messages[i];
+        t += pf->per_msg;
+        if (!m->part_count) t += ailib__est_str(m->text, 0);
+        for (j = 0; m->parts && j < m->part_count; j++) {
+            const ailib_part *p = &m->parts[j];
+            if (pf->sig_per_10 && p->signature) t += (int64_t)(ailib__slen(p->signature, p->signature_len) / 10);
+            switch (p->type) {
+            case AILIB_PART_IMAGE: t += 1600; break;
+            case AILIB_PART_AUDIO: t += (int64_t)(p->data_len / 1000) + 1; break;
+            case AILIB_PART_REDACTED_THINKING: t += (int64_t)(ailib__slen(p->text, p->text_len) / 4); break;   /* opaque data */
+            case AILIB_PART_TOOL_CALL: t += pf->per_call + ailib__est_str(p->name, p->name_len) + ailib__est_str(p->text, p->text_len); break;
+            default: t += ailib__est_str(p->text, p->text_len); break;
+            }
+        }
+    }
+    for (i = 0; req->tools && i < req->tool_count; i++) {
+        const ailib_tool *tl = &req->tools[i];
+        t += pf->per_tool + ailib__est_str(tl->name, 0) + ailib__est_str(tl->description, 0) + ailib__est_str(tl->parameters, 0);
+    }
+    if (pf->schema && req->response_format.schema) t += pf->per_tool + ailib__est_str(req->response_format.schema, 0);
+    return t;
+}
+
+AILIB_API int64_t ailib_estimate_tokens(const ailib_request *req) { return req ? ailib__estimate(req, &ailib__est_default) : 0; }
+
+/* --- ledgers ------------------------------------------------------------------------------------- */
+
+#define AILIB__MAX_BUDGETS 8
+#define AILIB__MAX_LEDGERS 5        /* the client's own and 4 shared */
+
+typedef struct ailib__bslot {
+    uint64_t key;                   /* the API key's hash (0: the whole ledger) */
+    int64_t period;                 /* the window the spend belongs to */
+    double spent, reserved;
+    int warned;                     /* the warning fired in this period */
+} ailib__bslot;
+
+typedef struct ailib__budget {
+    char name[64];
+    double limit, warn_at;
+    ailib_budget_window window;
+    int per_key;
+    void (*on_warn)(void *user, const ailib_budget_status *s);
+    void *user;
+    ailib__bslot *slots; size_t nslots, cap;
+} ailib__budget;
+
+struct ailib_ledger {
+    ailib_allocator alloc;
+    long lock, refs;
+    int64_t (*clock)(void *user);
+    void *clock_user;
+    ailib_ledger_entry *rows; size_t nrows, cap;
+    ailib__budget budgets[AILIB__MAX_BUDGETS];
+    size_t nbudgets;
+    long has_budgets;               /* set once a budget is added (budgets never go): read without the lock */
+};
+
+static int64_t ailib__ledger_now(const ailib_ledger *l) { return l->clock ? l->clock(l->clock_user) : (int64_t)time(NULL); }
+
+/* Days since 1970-01-01 of a civil date, and back (proleptic Gregorian, UTC). */
+static int64_t ailib__days_from_civil(int64_t y, int64_t m, int64_t d) {
+    int64_t era, yoe, doy, doe;
+    y -= m <= 2;
+    era = (y >= 0 ? y : y - 399) / 400;
+    yoe = y - era * 400;
+    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static void ailib__civil_from_days(int64_t z, int64_t *y, int64_t *m) {
+    int64_t era, doe, yoe, doy, mp;
+    z += 719468;
+    era = (z >= 0 ? z : z - 146096) / 146097;
+    doe = z - era * 146097;
+    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    mp = (5 * doy + 2) / 153;
+    *m = mp < 10 ? mp + 3 : mp - 9;
+    *y = yoe + era * 400 + (*m <= 2);
+}
+
+static int64_t ailib__floor_div(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
+
+/* The window of a moment: its number, and its bounds in unix seconds. */
+static int64_t ailib__period(ailib_budget_window w, int64_t t, int64_t *start, int64_t *end) {
+    int64_t day = ailib__floor_div(t, 86400), y, m;
+    if (start) *start = 0;
+    if (end) *end = 0;
+    if (w == AILIB_BUDGET_DAY) {
+        if (start) *start = day * 86400;
+        if (end) *end = (day + 1) * 86400;
+        return day;
+    }
+    if (w == AILIB_BUDGET_MONTH) {
+        ailib__civil_from_days(day, &y, &m);
+        if (start) *start = ailib__days_from_civil(y, m, 1) * 86400;
+        if (end) *end = (m == 12 ? ailib__days_from_civil(y + 1, 1, 1) : ailib__days_from_civil(y, m + 1, 1)) * 86400;
+        return y * 12 + m - 1;
+    }
+    return 0;
+}
+
+/* The slot of a key in a budget, rolled into the current window (the lock held). Calls under
+   way keep their reservations across a new window: they still may spend. */
+static ailib__bslot *ailib__bslot_get(ailib_ledger *l, ailib__budget *b, uint64_t key, int64_t now, int make) {
+    size_t i;
+    ailib__bslot *s = NULL;
+    int64_t per = ailib__period(b->window, now, NULL, NULL);
+    if (!b->per_key) key = 0;
+    for (i = 0; i < b->nslots; i++) if (b->slots[i].key == key) { s = &b->slots[i]; break; }
+    if (!s) {
+        if (!make) return NULL;
+        if (b->nslots == b->cap) {
+            size_t nc = b->cap ? b->cap * 2 : 4;
+            ailib__bslot *ns = (ailib__bslot *)ailib__realloc(&l->alloc, b->slots, b->cap * sizeof *ns, nc * sizeof *ns);
+            if (!ns) return NULL;
+            b->slots = ns;
+            b->cap = nc;
+        }
+        s = &b->slots[b->nslots++];
+        memset(s, 0, sizeof *s);
+        s->key = key;
+        s->period = per;
+    }
+    if (s->period != per) { s->period = per; s->spent = 0; s->warned = 0; }
+    return s;
+}
+
+static void ailib__key_id(char *out, size_t cap, uint64_t key) {
+    uint8_t b[8];
+    int i;
+    char hx[17];
+    for (i = 0; i < 8; i++) b[i] = (uint8_t)(key >> (56 - 8 * i));
+    ailib__mx_hex(hx, b, 8);
+    snprintf(out, cap, "key:%s", hx);
+}
+
+static void ailib__bstatus(const ailib__budget *b, const ailib__bslot *s, int64_t now, ailib_budget_status *st) {
+    memset(st, 0, sizeof *st);
+    st->name = b->name;
+    st->limit = b->limit;
+    st->spent = s ? s->spent : 0;
+    st->in_flight = s ? s->reserved : 0;
+    st->fraction = b->limit > 0 ? st->spent / b->limit : 0;
+    st->window = b->window;
+    ailib__period(b->window, now, &st->window_start, &st->window_end);
+    if (b->per_key && s) ailib__key_id(st->key_id, sizeof st->key_id, s->key);
+}
+
+/* The hash a key is known by (FNV-1a; 0 is kept for "no key"). */
+static uint64_t ailib__key_hash(const char *key) {
+    uint64_t h;
+    if (!key || !*key) return 1;
+    h = ailib__mx_fnv(key, strlen(key));
+    return h ? h : 1;
+}
+
+AILIB_API ailib_ledger *ailib_ledger_create(const ailib_ledger_desc *desc, ailib_error *err) {
+    ailib_allocator a = ailib__allocator(desc ? desc->allocator : NULL);
+    ailib_ledger *l = (ailib_ledger *)ailib__malloc(&a, sizeof *l);
+    if (!l) { ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory"); return NULL; }
+    memset(l, 0, sizeof *l);
+    l->alloc = a;
+    l->refs = 1;
+    if (desc) { l->clock = desc->clock; l->clock_user = desc->clock_user; }
+    return l;
+}
+
+static void ailib__ledger_unref(ailib_ledger *l) {
+    long left;
+    size_t i;
+    ailib_allocator a;
+    if (!l) return;
+    AILIB__LOCK(&l->lock);
+    left = --l->refs;
+    AILIB__UNLOCK(&l->lock);
+    if (left) return;
+    a = l->alloc;
+    for (i = 0; i < l->nbudgets; i++) ailib__free(&a, l->budgets[i].slots);
+    ailib__free(&a, l->rows);
+    ailib__free(&a, l);
+}
+
+AILIB_API void ailib_ledger_destroy(ailib_ledger *l) { ailib__ledger_unref(l); }
+
+/* The row of provider/model (made on first use), the lock held. */
+static ailib_ledger_entry *ailib__ledger_row(ailib_ledger *l, const char *provider, const char *model) {
+    size_t i;
+    ailib_ledger_entry *e;
+    for (i = l->nrows; i-- > 0;)
+        if (!strcmp(l->rows[i].provider, provider) && !strncmp(l->rows[i].model, model, sizeof l->rows[i].model - 1) &&
+            strlen(model) == strlen(l->rows[i].model))
+            return &l->rows[i];
+    if (l->nrows == l->cap) {
+        size_t nc = l->cap ? l->cap * 2 : 8;
+        ailib_ledger_entry *nr = (ailib_ledger_entry *)ailib__realloc(&l->alloc, l->rows, l->cap * sizeof *nr, nc * sizeof *nr);
+        if (!nr) return NULL;
+        l->rows = nr;
+        l->cap = nc;
+    }
+    e = &l->rows[l->nrows++];
+    memset(e, 0, sizeof *e);
+    ailib__copy_trunc(e->provider, sizeof e->provider, provider, strlen(provider));
+    ailib__copy_trunc(e->model, sizeof e->model, model, strlen(model));
+    return e;
+}
+
+static void ailib__entry_add(ailib_ledger_entry *e, const ailib_usage *u, const ailib_cost *c, int failed) {
+    e->requests++;
+    if (failed) e->failed++;
+    if (u) {
+        e->input_tokens = ailib__sat_add(e->input_tokens, u->input_tokens);
+        e->cached_input_tokens = ailib__sat_add(e->cached_input_tokens, u->cached_input_tokens);
+        e->cache_write_tokens = ailib__sat_add(e->cache_write_tokens, u->cache_write_tokens);
+        e->output_tokens = ailib__sat_add(e->output_tokens, u->output_tokens);
+        e->reasoning_tokens = ailib__sat_add(e->reasoning_tokens, u->reasoning_tokens);
+    }
+    if (c && c->known) e->cost += c->total;
+    else if (u && (u->reported & (AILIB_USAGE_INPUT | AILIB_USAGE_OUTPUT | AILIB_USAGE_BILLED))) e->unpriced++;
+}
+
+#define AILIB__MAX_WARN 8
+typedef struct ailib__warn { void (*fn)(void *, const ailib_budget_status *); void *user; ailib_budget_status st; } ailib__warn;
+
+/* Records a call's spend: its row, and every budget's window (its reservation est, if it held
+   one, given back). Warnings that became due are collected for after the lock. */
+static size_t ailib__ledger_commit(ailib_ledger *l, const char *provider, const char *model, uint64_t key, const ailib_usage *u,
+                                   const ailib_cost *c, int failed, int sent, double est, size_t nreserved, ailib__warn *w, size_t nw) {
+    size_t i, fired = 0;
+    int64_t now = AILIB__FLAG_GET(&l->has_budgets) ? ailib__ledger_now(l) : 0;
+    double spend = c && c->known ? c->total : 0;
+    AILIB__LOCK(&l->lock);
+    if (sent) {
+        ailib_ledger_entry *e = ailib__ledger_row(l, provider, model);
+        if (e) ailib__entry_add(e, u, c, failed);
+    }
+    for (i = 0; i < l->nbudgets; i++) {
+        ailib__budget *b = &l->budgets[i];
+        ailib__bslot *s = ailib__bslot_get(l, b, key, now, 1);
+        if (!s) continue;
+        if (i < nreserved) { s->reserved -= est; if (s->reserved < 1e-12) s->reserved = 0; }
+        s->spent += spend;
+        if (spend > 0 && !s->warned && b->warn_at < 1 && s->spent >= b->warn_at * b->limit) {
+            s->warned = 1;
+            if (b->on_warn && fired < nw) {
+                w[fired].fn = b->on_warn;
+                w[fired].user = b->user;
+                ailib__bstatus(b, s, now, &w[fired].st);
+                fired++;
+            }
+        }
+    }
+    AILIB__UNLOCK(&l->lock);
+    return fired;
+}
+
+/* Reserves est in every budget of l for a call, or says which one it would exceed (the lock
+   held inside). 1 reserved (*n budgets), 0 refused (msg says why). */
+static int ailib__ledger_reserve(ailib_ledger *l, uint64_t key, double est, int est_known, const char *what, size_t *n, char *msg, size_t cap) {
+    size_t i;
+    int64_t now = ailib__ledger_now(l);
+    AILIB__LOCK(&l->lock);
+    *n = l->nbudgets;
+    for (i = 0; i < l->nbudgets; i++) {
+        ailib__budget *b = &l->budgets[i];
+        ailib__bslot *s = ailib__bslot_get(l, b, key, now, 1);
+        char lim[24], sp[24], fl[24], es[24], per[48], kid[24];
+        if (!est_known) {
+            snprintf(msg, cap, "budget '%.40s' cannot be kept: the cost of %.180s is unknown: give it a price (ailib_client_set_price, "
+                     "or AILIB_PRICE_<PROVIDER>_<MODEL>)", b->name, what);
+            break;
+        }
+        if (!s) { snprintf(msg, cap, "out of memory"); break; }
+        if (s->spent + s->reserved + est <= b->limit) continue;
+        ailib__usd(lim, sizeof lim, b->limit);
+        ailib__usd(sp, sizeof sp, s->spent);
+        ailib__usd(fl, sizeof fl, s->reserved);
+        ailib__usd(es, sizeof es, est);
+        kid[0] = 0;
+        if (b->per_key) ailib__key_id(kid, sizeof kid, s->key);
+        snprintf(per, sizeof per, "%s%s%s", b->window == AILIB_BUDGET_DAY ? " per day (UTC)" : b->window == AILIB_BUDGET_MONTH ?
+                 " per month (UTC)" : "", b->per_key ? " for " : "", kid);
+        snprintf(msg, cap, "budget '%.40s' (USD %s%s) would be exceeded: spent %s, in flight %s, this call may cost up to %s (%.180s): "
+                 "raise the limit, lower max_tokens%s", b->name, lim, per, sp, fl, es, what,
+                 b->window == AILIB_BUDGET_DAY ? ", or wait for the next day" : b->window == AILIB_BUDGET_MONTH ? ", or wait for the next month" : "");
+        break;
+    }
+    if (i == l->nbudgets) {
+        for (i = 0; i < l->nbudgets; i++) {
+            ailib__bslot *s = ailib__bslot_get(l, &l->budgets[i], key, now, 1);
+            if (s) s->reserved += est;
+        }
+        AILIB__UNLOCK(&l->lock);
+        return 1;
+    }
+    AILIB__UNLOCK(&l->lock);
+    return 0;
+}
+
+static void ailib__ledger_unreserve(ailib_ledger *l, uint64_t key, double est, size_t n) {
+    size_t i;
+    int64_t now = ailib__ledger_now(l);
+    AILIB__LOCK(&l->lock);
+    for (i = 0; i < n && i < l->nbudgets; i++) {
+        ailib__bslot *s = ailib__bslot_get(l, &l->budgets[i], key, now, 0);
+        if (s) { s->reserved -= est; if (s->reserved < 1e-12) s->reserved = 0; }
+    }
+    AILIB__UNLOCK(&l->lock);
+}
+
+AILIB_API ailib_result ailib_ledger_add_budget(ailib_ledger *l, const ailib_budget *b, ailib_error *err) {
+    ailib__budget *nb;
+    if (!l || !b) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_ledger_add_budget: ledger and budget are required");
+    if (!(b->limit_usd > 0) || b->limit_usd != b->limit_usd || b->limit_usd > 1e15)
+        return ailib__fail(err, AILIB_INVALID_ARGUMENT, "budget.limit_usd must be a positive number of USD");
+    if (b->warn_at < 0 || b->warn_at != b->warn_at) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "budget.warn_at must be 0 (default 0.8) or a positive fraction");
+    if ((int)b->window < 0 || b->window > AILIB_BUDGET_MONTH) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "budget.window is not an ailib_budget_window");
+    AILIB__LOCK(&l->lock);
+    if (l->nbudgets == AILIB__MAX_BUDGETS) {
+        AILIB__UNLOCK(&l->lock);
+        return ailib__fail(err, AILIB_INVALID_ARGUMENT, "a ledger holds at most %d budgets", AILIB__MAX_BUDGETS);
+    }
+    nb = &l->budgets[l->nbudgets];
+    memset(nb, 0, sizeof *nb);
+    if (b->name && *b->name) ailib__copy_trunc(nb->name, sizeof nb->name, b->name, strlen(b->name));
+    else snprintf(nb->name, sizeof nb->name, "budget %d", (int)l->nbudgets + 1);
+    nb->limit = b->limit_usd;
+    nb->warn_at = b->warn_at > 0 ? b->warn_at : 0.8;
+    nb->window = b->window;
+    nb->per_key = b->per_key != 0;
+    nb->on_warn = b->on_warn;
+    nb->user = b->user;
+    l->nbudgets++;
+    AILIB__FLAG_SET(&l->has_budgets);
+    AILIB__UNLOCK(&l->lock);
+    return AILIB_OK;
+}
+
+AILIB_API size_t ailib_ledger_budget_count(ailib_ledger *l) {
+    size_t n;
+    if (!l) return 0;
+    AILIB__LOCK(&l->lock);
+    n = l->nbudgets;
+    AILIB__UNLOCK(&l->lock);
+    return n;
+}
+
+AILIB_API ailib_result ailib_ledger_budget_status(ailib_ledger *l, size_t i, const char *api_key, ailib_budget_status *out) {
+    ailib__bslot *s;
+    ailib__budget *b;
+    int64_t now;
+    if (!out) return AILIB_INVALID_ARGUMENT;
+    memset(out, 0, sizeof *out);
+    if (!l) return AILIB_INVALID_ARGUMENT;
+    now = ailib__ledger_now(l);
+    AILIB__LOCK(&l->lock);
+    if (i >= l->nbudgets) { AILIB__UNLOCK(&l->lock); return AILIB_NOT_FOUND; }
+    b = &l->budgets[i];
+    if (b->per_key && !api_key) s = b->nslots ? ailib__bslot_get(l, b, b->slots[0].key, now, 0) : NULL;
+    else s = ailib__bslot_get(l, b, ailib__key_hash(api_key), now, 0);
+    ailib__bstatus(b, s, now, out);
+    if (b->per_key && !s && api_key) ailib__key_id(out->key_id, sizeof out->key_id, ailib__key_hash(api_key));
+    AILIB__UNLOCK(&l->lock);
+    return AILIB_OK;
+}
+
+AILIB_API size_t ailib_ledger_count(ailib_ledger *l) {
+    size_t n;
+    if (!l) return 0;
+    AILIB__LOCK(&l->lock);
+    n = l->nrows;
+    AILIB__UNLOCK(&l->lock);
+    return n;
+}
+
+AILIB_API int ailib_ledger_entry_at(ailib_ledger *l, size_t i, ailib_ledger_entry *out) {
+    int ok;
+    if (!out) return 0;
+    memset(out, 0, sizeof *out);
+    if (!l) return 0;
+    AILIB__LOCK(&l->lock);
+    ok = i < l->nrows;
+    if (ok) *out = l->rows[i];
+    AILIB__UNLOCK(&l->lock);
+    return ok;
+}
+
+AILIB_API void ailib_ledger_total(ailib_ledger *l, ailib_ledger_entry *out) {
+    size_t i;
+    if (!out) return;
+    memset(out, 0, sizeof *out);
+    if (!l) return;
+    AILIB__LOCK(&l->lock);
+    for (i = 0; i < l->nrows; i++) {
+        const ailib_ledger_entry *e = &l->rows[i];
+        out->requests += e->requests;
+        out->failed += e->failed;
+        out->unpriced += e->unpriced;
+        out->input_tokens = ailib__sat_add(out->input_tokens, e->input_tokens);
+        out->cached_input_tokens = ailib__sat_add(out->cached_input_tokens, e->cached_input_tokens);
+        out->cache_write_tokens = ailib__sat_add(out->cache_write_tokens, e->cache_write_tokens);
+        out->output_tokens = ailib__sat_add(out->output_tokens, e->output_tokens);
+        out->reasoning_tokens = ailib__sat_add(out->reasoning_tokens, e->reasoning_tokens);
+        out->cost += e->cost;
+    }
+    AILIB__UNLOCK(&l->lock);
+}
+
+static void ailib__fire_warnings(const ailib__warn *w, size_t n) {
+    size_t i;
+    for (i = 0; i < n; i++) w[i].fn(w[i].user, &w[i].st);
+}
+
+AILIB_API ailib_result ailib_ledger_record(ailib_ledger *l, const char *provider, const char *model, const ailib_usage *u,
+                                           const ailib_cost *cost, ailib_error *err) {
+    ailib_cost c;
+    ailib__warn w[AILIB__MAX_WARN];
+    size_t n;
+    if (!l || !provider || !model || !u) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_ledger_record: ledger, provider, model and usage are required");
+    if (!cost) { ailib_cost_of(provider, model, u, AILIB_PRICE_STANDARD, &c); cost = &c; }
+    n = ailib__ledger_commit(l, provider, model, 0, u, cost, 0, 1, 0, 0, w, AILIB__MAX_WARN);
+    ailib__fire_warnings(w, n);
+    return AILIB_OK;
+}
+
+/* --- the feature: a client's prices, ledgers and budgets ------------------------------------------ */
+
+typedef struct ailib__cost_ovr { char model[96]; ailib_price p; char date[16]; } ailib__cost_ovr;
+
+/* A resolved price, cached per model name: lookups in the catalog are linear. */
+typedef struct ailib__cost_memo {
+    const ailib_provider_info *prov;
+    char model[96];
+    int found;                      /* 1 priced, 0 not (the default may still apply) */
+    ailib_price p;
+    uint32_t src;                   /* AILIB_COST_OVERRIDE / ENV, or 0 for the catalog */
+    char priced_as[96], date[16];
+} ailib__cost_memo;
+
+#define AILIB__COST_MEMO 8
+
+typedef struct ailib__cost_client {
+    ailib_client *c;
+    ailib_ledger *own;
+    ailib_ledger *shared[AILIB__MAX_LEDGERS - 1];
+    int nshared;
+    ailib__cost_ovr *ovr; size_t novr, cap_ovr;
+    int has_default;
+    ailib_price dflt;
+    ailib_price_tier tier;
+    ailib__cost_memo memo[AILIB__COST_MEMO];
+    int nmemo, next_memo;
+    uint64_t key_hash;              /* of the client's own key */
+} ailib__cost_client;
+
+/* The hash of the key a call goes out with (per-key budgets). */
+static uint64_t ailib__cost_key(const ailib__cost_client *cc, const ailib_call *call) {
+    return call->ep.api_key == cc->c->api_key ? cc->key_hash : ailib__key_hash(call->ep.api_key);
+}
+
+/* A call's reservation. */
+typedef struct ailib__cost_call {
+    int held;                       /* reservations held in ledgers[0..nl) */
+    double est;
+    uint64_t key;
+    ailib_ledger *ledgers[AILIB__MAX_LEDGERS];
+    size_t nres[AILIB__MAX_LEDGERS];
+    int nl;
+} ailib__cost_call;
+
+static void ailib__cost_done(void *state, ailib_call *call);
+
+static ailib__cost_client *ailib__cost_of_client(const ailib_client *c, int *slot) {
+    int i;
+    for (i = 0; c && i < c->nfeat; i++)
+        if (c->feat[i].vt->done == ailib__cost_done) { if (slot) *slot = i; return (ailib__cost_client *)c->feat[i].state; }
+    return NULL;
+}
+
+/* An override for model: exact, else the longest that prefixes it at a '-', '@' or ':'. */
+static const ailib__cost_ovr *ailib__cost_ovr_find(const ailib__cost_client *cc, const char *model) {
+    const ailib__cost_ovr *best = NULL;
+    size_t i, bl = 0, ml = strlen(model);
+    for (i = 0; i < cc->novr; i++) {
+        size_t n = strlen(cc->ovr[i].model);
+        if (n == ml && !memcmp(cc->ovr[i].model, model, n)) return &cc->ovr[i];
+        if (n < ml && n > bl && !memcmp(cc->ovr[i].model, model, n) && (model[n] == '-' || model[n] == '@' || model[n] == ':')) {
+            best = &cc->ovr[i];
+            bl = n;
+        }
+    }
+    return best;
+}
+
+/* The prices of one model name: override, environment, catalog (not the default). */
+static const ailib__cost_memo *ailib__cost_lookup(ailib__cost_client *cc, const ailib_provider_info *prov, const char *model) {
+    ailib__cost_memo *mm;
+    const ailib__cost_ovr *o;
+    const char *bad;
+    int i;
+    size_t ml = strlen(model);
+    for (i = 0; i < cc->nmemo; i++)
+        if (cc->memo[i].prov == prov && !strncmp(cc->memo[i].model, model, sizeof cc->memo[i].model) && ml < sizeof cc->memo[i].model)
+            return &cc->memo[i];
+    mm = &cc->memo[cc->next_memo];
+    cc->next_memo = (cc->next_memo + 1) % AILIB__COST_MEMO;
+    if (cc->nmemo < AILIB__COST_MEMO) cc->nmemo++;
+    memset(mm, 0, sizeof *mm);
+    mm->prov = prov;
+    ailib__copy_trunc(mm->model, sizeof mm->model, model, ml);
+    if ((o = ailib__cost_ovr_find(cc, model)) != NULL) {
+        mm->found = 1; mm->p = o->p; mm->src = AILIB_COST_OVERRIDE;
+        ailib__copy_trunc(mm->priced_as, sizeof mm->priced_as, o->model, strlen(o->model));
+        ailib__copy_trunc(mm->date, sizeof mm->date, o->date, strlen(o->date));
+    } else if (ailib__price_env(prov->name, model, &mm->p, &bad) == 1) {
+        mm->found = 1; mm->src = AILIB_COST_ENV;
+        ailib__copy_trunc(mm->priced_as, sizeof mm->priced_as, model, ml);
+    } else if (ailib__price_catalog(prov->name, model, &mm->p, mm->priced_as, sizeof mm->priced_as)) {
+        mm->found = 1;
+        if (mm->p.date) ailib__copy_trunc(mm->date, sizeof mm->date, mm->p.date, strlen(mm->p.date));
+    }
+    mm->p.date = NULL;          /* the memo's date string is the one to use */
+    if (ml >= sizeof mm->model) mm->model[0] = 0;     /* too long to match again: looked up each time */
+    return mm;
+}
+
+/* The model a request asks for on an endpoint, without a "provider/" prefix naming it. */
+static const char *ailib__cost_req_model(const ailib_client *c, const ailib_request *req, const ailib_provider_info *prov) {
+    const char *m = req && req->model && *req->model ? req->model : c->model;
+    const char *slash = strchr(m, '/');
+    if (slash && ailib_provider_findn(m, (size_t)(slash - m)) == prov) m = slash + 1;
+    return m;
+}
+
+/* Prices usage: the response's model when something prices it, else the requested one, else
+   the environment's default. */
+static ailib_result ailib__cost_price(ailib__cost_client *cc, const ailib_provider_info *prov, const char *resp_model, const char *req_model,
+                                      const ailib_usage *u, ailib_cost *out, ailib_price *used) {
+    const ailib__cost_memo *mm = NULL;
+    ailib_result r;
+    if (resp_model && *resp_model) { mm = ailib__cost_lookup(cc, prov, resp_model); if (!mm->found) mm = NULL; }
+    if (!mm && req_model && *req_model) { mm = ailib__cost_lookup(cc, prov, req_model); if (!mm->found) mm = NULL; }
+    if (!mm) {
+        if (!cc->has_default) {
+            memset(out, 0, sizeof *out);
+            out->flags = AILIB_COST_NO_PRICE;
+            if (req_model) ailib__copy_trunc(out->model, sizeof out->model, req_model, strlen(req_model));
+            if (used) memset(used, 0, sizeof *used);
+            return AILIB_NOT_FOUND;
+        }
+        r = ailib_cost_with(&cc->dflt, u, cc->tier, out);
+        out->flags |= AILIB_COST_DEFAULT;
+        if (req_model) ailib__copy_trunc(out->model, sizeof out->model, req_model, strlen(req_model));
+        if (used) *used = cc->dflt;
+        return r;
+    }
+    r = ailib_cost_with(&mm->p, u, cc->tier, out);
+    out->flags |= mm->src;
+    ailib__copy_trunc(out->model, sizeof out->model, mm->priced_as, strlen(mm->priced_as));
+    ailib__copy_trunc(out->price_date, sizeof out->price_date, mm->date, strlen(mm->date));
+    if (used) *used = mm->p;
+    return r;
+}
+
+/* The most a request may produce on an endpoint (see ailib_estimate). */
+static int64_t ailib__est_output(const ailib_provider_info *prov, const char *model, const ailib_request *req) {
+    const ailib_model_info *mi;
+    if (req->max_tokens > 0) return req->max_tokens;
+    if (prov->protocol == AILIB_PROTOCOL_ANTHROPIC) {
+        int64_t b = req->reasoning.budget_tokens;
+        return b > 0 && 4096 <= b ? b + 4096 : 4096;
+    }
+    if (prov->protocol == AILIB_PROTOCOL_BEDROCK && req->reasoning.budget_tokens > 0) return req->reasoning.budget_tokens + 4096;
+    mi = ailib_model_find(prov->name, model);
+    return mi && mi->max_output > 0 ? mi->max_output : 4096;
+}
+
+/* Anthropic adds a system prompt of its own when tools are offered: 346 tokens with
+   tool_choice auto or none, 313 with any or a named tool (its tool-use pricing table). */
+static int64_t ailib__est_protocol(const ailib_provider_info *prov, const ailib_request *req) {
+    if (prov->protocol == AILIB_PROTOCOL_ANTHROPIC && req->tool_count)
+        return req->tool_choice.mode == AILIB_TOOL_CHOICE_REQUIRED || req->tool_choice.mode == AILIB_TOOL_CHOICE_NAMED ? 313 : 346;
+    return 0;
+}
+
+static void ailib__cost_estimate(ailib__cost_client *cc, const ailib_provider_info *prov, const ailib_request *req, ailib_estimate *e) {
+    const char *model = ailib__cost_req_model(cc->c, req, prov);
+    ailib_usage u;
+    ailib__est_profile pf = ailib__est_profile_of(prov);
+    memset(e, 0, sizeof *e);
+    e->input_tokens = ailib__estimate(req, &pf) + ailib__est_protocol(prov, req);
+    e->output_tokens = ailib__est_output(prov, model, req);
+    memset(&u, 0, sizeof u);
+    u.input_tokens = e->input_tokens;
+    u.output_tokens = e->output_tokens;
+    u.total_tokens = ailib__sat_add(u.input_tokens, u.output_tokens);
+    u.reported = AILIB_USAGE_INPUT | AILIB_USAGE_OUTPUT | AILIB_USAGE_TOTAL;
+    ailib__cost_price(cc, prov, NULL, model, &u, &e->worst_case, NULL);
+    e->worst_case.flags |= AILIB_COST_ESTIMATE;
+}
+
+/* The ledgers a client's calls go to: its own, then the shared ones. */
+static int ailib__cost_ledgers(const ailib__cost_client *cc, ailib_ledger **out) {
+    int i, n = 0;
+    out[n++] = cc->own;
+    for (i = 0; i < cc->nshared; i++) out[n++] = cc->shared[i];
+    return n;
+}
+
+static void ailib__cost_unhold(ailib__cost_call *k) {
+    int i;
+    if (!k->held) return;
+    for (i = 0; i < k->nl; i++) ailib__ledger_unreserve(k->ledgers[i], k->key, k->est, k->nres[i]);
+    k->held = 0;
+}
+
+/* Before anything is sent: when a ledger of the client has budgets, the call's worst case is
+   reserved in all of them, or the call is refused. Again after a fall back (new endpoint). */
+static ailib_result ailib__cost_prepare(void *state, ailib_call *call) {
+    ailib__cost_client *cc = (ailib__cost_client *)state;
+    ailib_ledger *ls[AILIB__MAX_LEDGERS];
+    ailib__cost_call *k;
+    ailib_estimate e;
+    char msg[sizeof call->err.message], what[200];
+    int nl = ailib__cost_ledgers(cc, ls), i, any = 0, slot = -1;
+    for (i = 0; i < nl; i++) if (AILIB__FLAG_GET(&ls[i]->has_budgets)) any = 1;
+    ailib__cost_of_client(call->client, &slot);
+    k = slot >= 0 ? (ailib__cost_call *)call->fdata[slot] : NULL;
+    if (k) ailib__cost_unhold(k);
+    if (!any) return AILIB_OK;
+    if (!k) {
+        if (!(k = (ailib__cost_call *)ailib__arena_alloc(&call->req_arena, sizeof *k))) return ailib__fail(&call->err, AILIB_OUT_OF_MEMORY, "out of memory");
+        memset(k, 0, sizeof *k);
+        call->fdata[slot] = k;
+    }
+    ailib__cost_estimate(cc, call->ep.provider, &call->req, &e);
+    snprintf(what, sizeof what, "%lld input tokens estimated and %lld output at most, %s/%s", (long long)e.input_tokens,
+             (long long)e.output_tokens, call->ep.provider->name, ailib__cost_req_model(cc->c, &call->req, call->ep.provider));
+    k->key = ailib__cost_key(cc, call);
+    k->est = e.worst_case.total;
+    k->nl = 0;
+    msg[0] = 0;
+    for (i = 0; i < nl; i++) {
+        if (!ailib__ledger_reserve(ls[i], k->key, k->est, e.worst_case.known, what, &k->nres[i], msg, sizeof msg)) break;
+        k->ledgers[k->nl++] = ls[i];
+        k->held = 1;
+    }
+    if (i < nl) {
+        ailib__cost_unhold(k);
+        call->err.retryable = 0;
+        return ailib__fail(&call->err, AILIB_QUOTA_EXCEEDED, "%s", msg);
+    }
+    return AILIB_OK;
+}
+
+/* The call is done: its cost goes on its response, into its ledgers and budgets (giving back
+   the reservation), and to the metrics when the client has them. */
+static void ailib__cost_done(void *state, ailib_call *call) {
+    ailib__cost_client *cc = (ailib__cost_client *)state;
+    ailib__cost_call *k;
+    ailib_ledger *ls[AILIB__MAX_LEDGERS];
+    ailib__warn w[AILIB__MAX_WARN];
+    ailib_cost cost;
+    const ailib_cost *cp;
+    const char *req_model;
+    const ailib_usage *u = call->resp ? &call->resp->usage : NULL;
+    size_t fired = 0;
+    int nl, i, slot = -1;
+    if (call->raw) return;
+    ailib__cost_of_client(call->client, &slot);
+    k = slot >= 0 ? (ailib__cost_call *)call->fdata[slot] : NULL;
+    req_model = ailib__cost_req_model(cc->c, &call->req, call->ep.provider);
+    if (u) {
+        ailib_response *r = call->resp;
+        ailib__cost_price(cc, call->ep.provider, r->model, req_model, u, &r->cost, &r->price);
+        if (call->result != AILIB_OK) r->cost.flags |= AILIB_COST_PARTIAL;
+        r->has_cost = 1;
+        r->cost_usage = *u;
+        r->tier = cc->tier;
+        cp = &r->cost;
+    } else {
+        memset(&cost, 0, sizeof cost);
+        cp = &cost;
+    }
+    nl = ailib__cost_ledgers(cc, ls);
+    for (i = 0; i < nl; i++) {
+        int j, held = -1;
+        for (j = 0; k && k->held && j < k->nl; j++) if (k->ledgers[j] == ls[i]) held = j;
+        fired += ailib__ledger_commit(ls[i], call->ep.provider->name, req_model, k && k->held ? k->key : ailib__cost_key(cc, call), u,
+                                      cp, call->result != AILIB_OK, 1, held >= 0 ? k->est : 0, held >= 0 ? k->nres[held] : 0,
+                                      w + fired, AILIB__MAX_WARN - fired);
+    }
+    if (k) k->held = 0;
+    if (cp->known) ailib__mx_note(call, "ailib.cost.usd", "ailib.client.cost", "USD", cp->total);
+    call->client->in_cb++;
+    ailib__fire_warnings(w, fired);
+    call->client->in_cb--;
+}
+
+/* A call freed without being done (refused later, or its client destroyed) gives its
+   reservation back. */
+static void ailib__cost_release(void *state, ailib_call *call) {
+    int slot = -1;
+    ailib__cost_call *k;
+    (void)state;
+    ailib__cost_of_client(call->client, &slot);
+    k = slot >= 0 ? (ailib__cost_call *)call->fdata[slot] : NULL;
+    if (k) ailib__cost_unhold(k);
+}
+
+static void ailib__cost_destroy(void *state) {
+    ailib__cost_client *cc = (ailib__cost_client *)state;
+    ailib_allocator a = cc->c->alloc;
+    int i;
+    ailib__ledger_unref(cc->own);
+    for (i = 0; i < cc->nshared; i++) ailib__ledger_unref(cc->shared[i]);
+    ailib__free(&a, cc->ovr);
+    ailib__free(&a, cc);
+}
+
+static const ailib__feature_vt ailib__cost_vt = {
+    "cost", ailib__cost_prepare, NULL, NULL, NULL, NULL, ailib__cost_done, ailib__cost_release, ailib__cost_destroy,
+    NULL, NULL, NULL
+};
+
+/* The cost feature of a new client: its own ledger, and the environment's prices read once
+   (a malformed price for the client's model fails the creation, naming the variable). */
+static ailib_result ailib__cost_init(ailib_client *c, const ailib_client_desc *desc, ailib_error *err) {
+    ailib__cost_client *cc;
+    ailib_ledger_desc ld;
+    ailib_price tmp;
+    const char *bad;
+    int d;
+    (void)desc;
+    if ((d = ailib__price_default(&tmp)) < 0)
+        return ailib__fail(err, AILIB_CONFIGURATION, "COST_INPUT_PER_1K and COST_OUTPUT_PER_1K must both be set to a number of USD per "
+                           "1000 tokens (or neither)");
+    if (ailib__price_env(c->prov->name, c->model, &tmp, &bad) < 0) {
+        char name[256];
+        ailib__price_env_name(c->prov->name, c->model, name, sizeof name);
+        return ailib__fail(err, AILIB_CONFIGURATION, "%s: cannot read '%.40s': write input=N,cached=N,write=N,write_1h=N,output=N "
+                           "(USD per million tokens, each optional)", name, bad);
+    }
+    if (!(cc = (ailib__cost_client *)ailib__malloc(&c->alloc, sizeof *cc))) return ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory");
+    memset(cc, 0, sizeof *cc);
+    cc->c = c;
+    cc->key_hash = ailib__key_hash(c->api_key);
+    if (d == 1) { cc->has_default = 1; ailib__price_default(&cc->dflt); }
+    memset(&ld, 0, sizeof ld);
+    ld.allocator = &c->alloc;
+    if (!(cc->own = ailib_ledger_create(&ld, err))) { ailib__free(&c->alloc, cc); return AILIB_OUT_OF_MEMORY; }
+    if (ailib__client_add_feature(c, &ailib__cost_vt, cc, err) != AILIB_OK) {
+        ailib__ledger_unref(cc->own);
+        ailib__free(&c->alloc, cc);
+        return err ? err->code : AILIB_INVALID_ARGUMENT;
+    }
+    return AILIB_OK;
+}
+
+/* --- the public face -------------------------------------------------------------------------------- */
+
+AILIB_API ailib_ledger *ailib_client_ledger(ailib_client *c) {
+    ailib__cost_client *cc = ailib__cost_of_client(c, NULL);
+    return cc ? cc->own : NULL;
+}
+
+AILIB_API ailib_result ailib_client_add_ledger(ailib_client *c, ailib_ledger *l, ailib_error *err) {
+    ailib__cost_client *cc = ailib__cost_of_client(c, NULL);
+    int i;
+    if (!cc || !l) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_client_add_ledger: client and ledger are required");
+    if (c->calls) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_client_add_ledger: the client has calls not finished yet: add "
+                                     "ledgers before starting calls");
+    for (i = 0; i < cc->nshared; i++) if (cc->shared[i] == l) return AILIB_OK;
+    if (l == cc->own) return AILIB_OK;
+    if (cc->nshared == AILIB__MAX_LEDGERS - 1)
+        return ailib__fail(err, AILIB_INVALID_ARGUMENT, "a client feeds at most %d shared ledgers", AILIB__MAX_LEDGERS - 1);
+    AILIB__LOCK(&l->lock);
+    l->refs++;
+    AILIB__UNLOCK(&l->lock);
+    cc->shared[cc->nshared++] = l;
+    return AILIB_OK;
+}
+
+AILIB_API ailib_result ailib_client_set_price(ailib_client *c, const char *model, const ailib_price *p, ailib_error *err) {
+    ailib__cost_client *cc = ailib__cost_of_client(c, NULL);
+    size_t i;
+    if (!cc) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_client_set_price: c is NULL");
+    if (!model || !*model) model = c->model;
+    if (strlen(model) >= sizeof cc->ovr[0].model) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "model name longer than 95 bytes");
+    if (p && (p->input < 0 || p->cached_input < 0 || p->cache_write < 0 || p->cache_write_1h < 0 || p->output < 0 ||
+              p->input != p->input || p->output != p->output || p->cached_input != p->cached_input))
+        return ailib__fail(err, AILIB_INVALID_ARGUMENT, "prices must be numbers >= 0 (USD per million tokens)");
+    cc->nmemo = 0;
+    cc->next_memo = 0;
+    for (i = 0; i < cc->novr; i++) if (!strcmp(cc->ovr[i].model, model)) break;
+    if (!p) {
+        if (i < cc->novr) { cc->ovr[i] = cc->ovr[cc->novr - 1]; cc->novr--; }
+        return AILIB_OK;
+    }
+    if (i == cc->novr) {
+        if (cc->novr == cc->cap_ovr) {
+            size_t nc = cc->cap_ovr ? cc->cap_ovr * 2 : 4;
+            ailib__cost_ovr *no = (ailib__cost_ovr *)ailib__realloc(&c->alloc, cc->ovr, cc->cap_ovr * sizeof *no, nc * sizeof *no);
+            if (!no) return ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory");
+            cc->ovr = no;
+            cc->cap_ovr = nc;
+        }
+        cc->novr++;
+    }
+    memset(&cc->ovr[i], 0, sizeof cc->ovr[i]);
+    ailib__copy_trunc(cc->ovr[i].model, sizeof cc->ovr[i].model, model, strlen(model));
+    cc->ovr[i].p = *p;
+    if (p->date) ailib__copy_trunc(cc->ovr[i].date, sizeof cc->ovr[i].date, p->date, strlen(p->date));
+    cc->ovr[i].p.date = NULL;
+    return AILIB_OK;
+}
+
+AILIB_API void ailib_client_set_price_tier(ailib_client *c, ailib_price_tier tier) {
+    ailib__cost_client *cc = ailib__cost_of_client(c, NULL);
+    if (cc) cc->tier = tier;
+}
+
+AILIB_API ailib_result ailib_client_price(ailib_client *c, const char *model, ailib_price *out) {
+    ailib__cost_client *cc = ailib__cost_of_client(c, NULL);
+    const ailib__cost_memo *mm;
+    if (!out) return AILIB_INVALID_ARGUMENT;
+    memset(out, 0, sizeof *out);
+    if (!cc) return AILIB_INVALID_ARGUMENT;
+    mm = ailib__cost_lookup(cc, c->prov, model && *model ? model : c->model);
+    if (mm->found) { *out = mm->p; out->date = mm->date[0] ? mm->date : NULL; return AILIB_OK; }
+    if (cc->has_default) { *out = cc->dflt; return AILIB_OK; }
+    return AILIB_NOT_FOUND;
+}
+
+AILIB_API ailib_result ailib_client_usage_cost(ailib_client *c, const char *model, const ailib_usage *u, ailib_cost *out) {
+    ailib__cost_client *cc = ailib__cost_of_client(c, NULL);
+    if (!out) return AILIB_INVALID_ARGUMENT;
+    if (!cc || !u) { memset(out, 0, sizeof *out); out->flags = AILIB_COST_NO_PRICE; return AILIB_INVALID_ARGUMENT; }
+    return ailib__cost_price(cc, c->prov, NULL, model && *model ? model : c->model, u, out, NULL);
+}
+
+AILIB_API ailib_result ailib_response_cost(const ailib_response *r, ailib_cost *out) {
+    ailib_usage d;
+    ailib_cost extra;
+    const ailib_usage *u, *s;
+    if (!out) return AILIB_INVALID_ARGUMENT;
+    memset(out, 0, sizeof *out);
+    if (!r || !r->has_cost) { out->flags = AILIB_COST_NO_PRICE; return AILIB_NOT_FOUND; }
+    *out = r->cost;
+    u = &r->usage;
+    s = &r->cost_usage;
+    if (!memcmp(u, s, sizeof *u) || !out->known) return out->known ? AILIB_OK : AILIB_NOT_FOUND;
+    /* usage added after the call (ailib_chat_json adds its first round's): priced apart with the
+       same prices, so each call's own long-context tier holds */
+    memset(&d, 0, sizeof d);
+    d.input_tokens = u->input_tokens - s->input_tokens;
+    d.output_tokens = u->output_tokens - s->output_tokens;
+    d.cached_input_tokens = u->cached_input_tokens - s->cached_input_tokens;
+    d.cache_write_tokens = u->cache_write_tokens - s->cache_write_tokens;
+    d.cache_write_1h_tokens = u->cache_write_1h_tokens - s->cache_write_1h_tokens;
+    d.reasoning_tokens = u->reasoning_tokens - s->reasoning_tokens;
+    d.billed_input_tokens = u->billed_input_tokens - s->billed_input_tokens;
+    d.billed_output_tokens = u->billed_output_tokens - s->billed_output_tokens;
+    d.reported = u->reported;
+    if (ailib_cost_with(&r->price, &d, r->tier, &extra) == AILIB_OK) {
+        out->input += extra.input;
+        out->cached_input += extra.cached_input;
+        out->cache_write += extra.cache_write;
+        out->output += extra.output;
+        out->reasoning += extra.reasoning;
+        out->total = out->input + out->cached_input + out->cache_write + out->output;
+        out->flags |= extra.flags & (AILIB_COST_APPROX | AILIB_COST_LONG_CONTEXT | AILIB_COST_BILLED);
+    }
+    return AILIB_OK;
+}
+
+AILIB_API ailib_result ailib_call_cost(const ailib_call *call, ailib_cost *out) {
+    ailib__cost_client *cc;
+    const ailib_usage *u;
+    ailib_result r;
+    if (!out) return AILIB_INVALID_ARGUMENT;
+    memset(out, 0, sizeof *out);
+    if (!call) return AILIB_INVALID_ARGUMENT;
+    if (call->state == AILIB__DONE && call->resp) return ailib_response_cost(call->resp, out);
+    if (!(cc = ailib__cost_of_client(call->client, NULL))) { out->flags = AILIB_COST_NO_PRICE; return AILIB_NOT_FOUND; }
+    u = call->stream ? &call->stream->acc.usage : NULL;
+    if (!u) { out->flags = AILIB_COST_NO_USAGE | AILIB_COST_PARTIAL; return AILIB_NOT_FOUND; }
+    r = ailib__cost_price(cc, call->ep.provider, ailib__buf_str(&call->stream->acc.model), ailib__cost_req_model(cc->c, &call->req, call->ep.provider), u, out, NULL);
+    out->flags |= AILIB_COST_PARTIAL;
+    return r;
+}
+
+AILIB_API ailib_result ailib_client_estimate(ailib_client *c, const ailib_request *req, ailib_estimate *out, ailib_error *err) {
+    ailib__cost_client *cc = ailib__cost_of_client(c, NULL);
+    if (out) memset(out, 0, sizeof *out);
+    if (!cc || !req || !out) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_client_estimate: client, request and out are required");
+    ailib__cost_estimate(cc, c->prov, req, out);
+    return AILIB_OK;
+}
+
+/* count_tokens bodies: Anthropic takes the Messages body's model, messages, system, tools,
+   tool_choice and thinking only; Gemini wraps the generateContent body with its model. */
+static ailib_result ailib__count_body(const ailib_provider_info *p, const ailib_wire_request *wr, ailib_json_writer *w, ailib_error *err) {
+    ailib_json_doc *d = NULL;
+    const ailib_json *root, *k;
+    size_t n;
+    ailib_result r;
+    if ((r = ailib_json_parse(wr->body, wr->body_len, NULL, &d, err)) != AILIB_OK) return r;
+    root = ailib_json_doc_root(d);
+    ailib_json_write_object_begin(w);
+    if (p->protocol == AILIB_PROTOCOL_ANTHROPIC) {
+        for (AILIB__MEMBERS(root, k, n)) {
+            if (AILIB__KEY(k, "model") || AILIB__KEY(k, "messages") || AILIB__KEY(k, "system") || AILIB__KEY(k, "tools") ||
+                AILIB__KEY(k, "tool_choice") || AILIB__KEY(k, "thinking")) {
+                ailib_json_write_keyn(w, k->u.s, AILIB__JLEN(k));
+                ailib_json_write_value(w, k + 1);
+            }
+        }
+    } else {
+        const char *mp = strstr(wr->url, "/models/"), *colon;
+        ailib_json_write_key(w, "generateContentRequest");
+        ailib_json_write_object_begin(w);
+        if (mp && (colon = strchr(mp + 8, ':')) != NULL) {
+            char model[256];
+            snprintf(model, sizeof model, "models/%.*s", (int)(colon - mp - 8), mp + 8);
+            ailib_json_write_key(w, "model");
+            ailib_json_write_string(w, model);
+        }
+        for (AILIB__MEMBERS(root, k, n)) { ailib_json_write_keyn(w, k->u.s, AILIB__JLEN(k)); ailib_json_write_value(w, k + 1); }
+        ailib_json_write_object_end(w);
+    }
+    ailib_json_write_object_end(w);
+    ailib_json_doc_destroy(d);
+    return ailib_json_writer_finish(w);
+}
+
+AILIB_API ailib_result ailib_count_tokens(ailib_client *c, const ailib_request *req, int64_t *tokens, ailib_error *err) {
+    ailib_wire_request wr, cw;
+    ailib_json_writer w;
+    ailib__buf store = { NULL, 0, 0 }, body;
+    const ailib_provider_info *p;
+    size_t i, offs[AILIB_MAX_HEADERS][2], ul;
+    const char *suffix, *cut;
+    ailib_json_doc *d = NULL;
+    int status = 0;
+    ailib_result r;
+    if (tokens) *tokens = 0;
+    if (!c || !req || !tokens) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_count_tokens: client, request and tokens are required");
+    p = c->prov;
+    if (p->protocol != AILIB_PROTOCOL_ANTHROPIC && p->protocol != AILIB_PROTOCOL_GEMINI)
+        return ailib__fail(err, AILIB_UNSUPPORTED, "%s has no token-counting endpoint: use ailib_estimate_tokens()", p->name);
+    if ((r = ailib_wire_request_build(&c->ep, req, 0, &wr, err)) != AILIB_OK) return r;
+    ailib_json_writer_init(&w, &c->alloc);
+    if ((r = ailib__count_body(p, &wr, &w, err)) != AILIB_OK) {
+        ailib_json_writer_deinit(&w);
+        ailib_wire_request_deinit(&wr);
+        return ailib__fail(err, r, "could not write the count_tokens body");
+    }
+    /* the URL: .../messages -> .../messages/count_tokens; .../models/M:generateContent -> :countTokens */
+    if (p->protocol == AILIB_PROTOCOL_ANTHROPIC) { suffix = "/count_tokens"; cut = wr.url + strlen(wr.url); }
+    else { suffix = ":countTokens"; cut = strrchr(wr.url, ':'); if (!cut || strchr(cut, '/')) cut = wr.url + strlen(wr.url); }
+    ul = (size_t)(cut - wr.url);
+    if (!ailib__buf_add(&c->alloc, &store, wr.url, ul) || !ailib__buf_add(&c->alloc, &store, suffix, strlen(suffix) + 1)) goto oom;
+    for (i = 0; i < wr.header_count; i++) {
+        offs[i][0] = store.len;
+        if (!ailib__buf_add(&c->alloc, &store, wr.headers[i].name, strlen(wr.headers[i].name) + 1)) goto oom;
+        offs[i][1] = store.len;
+        if (!ailib__buf_add(&c->alloc, &store, wr.headers[i].value, strlen(wr.headers[i].value) + 1)) goto oom;
+    }
+    memset(&cw, 0, sizeof cw);
+    cw.method = "POST";
+    cw.storage_ = store.p;
+    cw.url = store.p;
+    for (i = 0; i < wr.header_count; i++) { cw.headers[i].name = store.p + offs[i][0]; cw.headers[i].value = store.p + offs[i][1]; }
+    cw.header_count = wr.header_count;
+    cw.body = ailib_json_writer_take(&w, &cw.body_len);
+    cw.alloc = wr.alloc;
+    ailib_json_writer_deinit(&w);
+    ailib_wire_request_deinit(&wr);
+    if ((r = ailib__raw_call(c, &cw, &status, &body, err)) != AILIB_OK) return r;
+    r = ailib_json_parse(body.p ? body.p : "", body.len, NULL, &d, err);
+    if (r == AILIB_OK) {
+        const ailib_json *root = ailib_json_doc_root(d), *v = ailib_json_get(root, p->protocol == AILIB_PROTOCOL_ANTHROPIC ? "input_tokens" : "totalTokens");
+        if (ailib_json_is_number(v)) *tokens = ailib_json_int(v);
+        else r = ailib__fail(err, AILIB_DESERIALIZATION, "the token count reply of %s has no %s", p->name,
+                             p->protocol == AILIB_PROTOCOL_ANTHROPIC ? "input_tokens" : "totalTokens");
+    }
+    ailib_json_doc_destroy(d);
+    ailib__free(&c->alloc, body.p);
+    return r;
+oom:
+    ailib__free(&c->alloc, store.p);
+    ailib_json_writer_deinit(&w);
+    ailib_wire_request_deinit(&wr);
+    return ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory");
+}
+#endif /* AILIB_ENABLE_COST */
 
 #ifdef __cplusplus
 } /* extern "C" */

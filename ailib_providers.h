@@ -30,7 +30,23 @@
                    is free or unknown: its comment says which.
      price_date    the date the price was read: 2026-11-22 for prices confirmed on that day through
                    the providers' pages (or pages quoting them); otherwise the date the source states.
-   Prices change; ailib's cost feature lets callers override them from the environment. */
+   Prices change; ailib's cost feature lets callers override them from code and the environment.
+
+   Price rows  X(provider, model, free, cache_write_1h, long_above, long_input, long_cached_input,
+                 long_cache_write, long_output)  (read by the cost feature, AILIB_ENABLE_COST)
+     what a model row's four prices cannot say: one row per model that needs it, same lookup.
+     free          1: the model costs nothing (its all-zero prices mean free, not unknown). A model
+                   whose prices are all 0 without this is unknown: its cost says so, never 0.
+     cache_write_1h USD per million tokens written to a 1-hour cache (Anthropic: 2 x input;
+                   cache_write above is the 5-minute write); 0 = priced as cache_write.
+     long_above    prompts of more input tokens than this (cached and written included) bill every
+                   token of the call at the long_* prices; 0 = no long-context tier.
+     long_*        the long-context prices; a long_ price of 0 keeps the standard one.
+   Alias rows  A(provider, priced_as): a provider that serves another provider's models (the same
+                 models through another protocol) is priced from that provider's rows.
+   Batch rows  B(provider, factor)
+     factor        batch-tier price = factor x standard price, for every token kind (the
+                   providers' asynchronous batch APIs; ailib_cost options say when it applies). */
 #ifndef AILIB_PROVIDERS_H_INCLUDED
 #define AILIB_PROVIDERS_H_INCLUDED
 
@@ -217,5 +233,54 @@
     /* ollama - local models cost nothing (0 = free) */ \
     M("ollama", "llama3.2",         131072, 0, AILIB_CAP_TOOLS, 0, 0, 0, 0, "2026-11-22") \
     M("ollama", "nomic-embed-text", 8192, 0, AILIB_CAP_EMBEDDING, 0, 0, 0, 0, "2026-11-22")
+
+/* X(provider, model, free, cache_write_1h, long_above, long_input, long_cached_input, long_cache_write, long_output) */
+#define AILIB_PRICE_ROWS(X) \
+    /* openai - the pricing page's Standard tier is for prompts <= 272K tokens; longer prompts bill input and \
+       cache x2, output x1.5 (the section comment above); gpt-4.1-mini and gpt-4o-mini have one tier */ \
+    X("openai", "gpt-6.2-astra", 0, 0, 272000, 16.00, 0.80, 0, 60.00) \
+    X("openai", "gpt-6.2-sol",   0, 0, 272000, 4.00, 0.20, 5.00, 15.00) \
+    X("openai", "gpt-6.1-sol",   0, 0, 272000, 4.00, 0.20, 5.00, 15.00) \
+    X("openai", "gpt-6-astra",   0, 0, 272000, 20.00, 2.00, 25.00, 75.00) \
+    X("openai", "gpt-6-sol",     0, 0, 272000, 4.00, 0.40, 5.00, 15.00) \
+    X("openai", "gpt-6-luna",    0, 0, 272000, 0.20, 0.02, 0.25, 0.75) \
+    /* anthropic - platform.claude.com pricing: 1-hour cache writes cost 2 x base input (5-minute writes \
+       1.25 x, in the model rows); Haiku 5.5 bills prompts over 100K at 0.50 / 0.05 / 0.625 / 2.50 */ \
+    X("anthropic", "claude-fable-5-1",  0, 20.00, 0, 0, 0, 0, 0) \
+    X("anthropic", "claude-opus-5-5",   0, 8.00, 0, 0, 0, 0, 0) \
+    X("anthropic", "claude-opus-5",     0, 10.00, 0, 0, 0, 0, 0) \
+    X("anthropic", "claude-sonnet-5-5", 0, 4.00, 0, 0, 0, 0, 0) \
+    X("anthropic", "claude-sonnet-5",   0, 4.00, 0, 0, 0, 0, 0) \
+    X("anthropic", "claude-haiku-5-5",  0, 0.20, 100000, 0.50, 0.05, 0.625, 2.50) \
+    X("anthropic", "claude-haiku-4-5",  0, 2.00, 0, 0, 0, 0, 0) \
+    X("anthropic", "claude-sonnet-4-5", 0, 6.00, 0, 0, 0, 0, 0) \
+    /* gemini - Pro prompts over 200K bill 4.00 / 18.00 (cached price not found: the long tier keeps 0) */ \
+    X("gemini", "gemini-3.1-pro-preview", 0, 0, 200000, 4.00, 0, 0, 18.00) \
+    /* xai - prompts over ~200K tokens bill input x2 (only input is said to change) */ \
+    X("xai", "grok-4.7", 0, 0, 200000, 4.00, 0, 0, 0) \
+    X("xai", "grok-4.6", 0, 0, 200000, 4.00, 0, 0, 0) \
+    X("xai", "grok-4.3", 0, 0, 200000, 2.50, 0, 0, 0) \
+    /* qwen - qwen3.7-plus above 256K input tokens; minimax - MiniMax-M3 above 512K */ \
+    X("qwen", "qwen3.7-plus", 0, 0, 256000, 2.00, 0.20, 2.50, 6.00) \
+    X("minimax", "MiniMax-M3", 0, 0, 512000, 0.60, 0.12, 0, 2.40) \
+    /* free models (their model rows' zeros mean free, not unknown) */ \
+    X("zai", "glm-4.7-flash", 1, 0, 0, 0, 0, 0, 0) \
+    X("zhipu", "glm-4.7-flash", 1, 0, 0, 0, 0, 0, 0) \
+    X("ollama", "llama3.2", 1, 0, 0, 0, 0, 0, 0) \
+    X("ollama", "nomic-embed-text", 1, 0, 0, 0, 0, 0, 0)
+
+/* B(provider, factor): the asynchronous batch APIs bill half the standard price - OpenAI Batch API
+   (platform pricing page, "Batch"), Anthropic Message Batches (pricing page, "Batch processing"),
+   Gemini Batch Mode (ai.google.dev batch-mode page), Mistral batch inference (docs.mistral.ai) */
+#define AILIB_BATCH_ROWS(B) \
+    B("openai", 0.5) \
+    B("openai-responses", 0.5) \
+    B("anthropic", 0.5) \
+    B("gemini", 0.5) \
+    B("mistral", 0.5)
+
+/* A(provider, priced_as): a provider that serves another row's models at that row's prices */
+#define AILIB_PRICE_ALIAS_ROWS(A) \
+    A("openai-responses", "openai")
 
 #endif /* AILIB_PROVIDERS_H_INCLUDED */

@@ -231,7 +231,8 @@ TEST(anthropic_whole_text_cache_usage) {
     EXPECT_EQ(u->output_tokens, 9);
     EXPECT_EQ(u->total_tokens, 4530);
     EXPECT_EQ(u->reasoning_tokens, 0);
-    EXPECT_EQ(u->reported, AILIB_USAGE_INPUT | AILIB_USAGE_OUTPUT | AILIB_USAGE_TOTAL | AILIB_USAGE_CACHED | AILIB_USAGE_CACHE_WRITE);
+    EXPECT_EQ(u->reported, AILIB_USAGE_INPUT | AILIB_USAGE_OUTPUT | AILIB_USAGE_TOTAL | AILIB_USAGE_CACHED | AILIB_USAGE_CACHE_WRITE |
+                           AILIB_USAGE_CACHE_WRITE_1H);          /* cache_creation: 0 written for one hour */
     EXPECT_TRUE(ailib_response_raw(resp) != NULL);
     EXPECT_EQ(ailib_response_error(resp) == NULL, 1);
     ailib_response_destroy(resp);

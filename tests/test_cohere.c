@@ -74,7 +74,7 @@ TEST(cohere_fixture_tool_plan_tool_calls) {
     EXPECT_EQ(u->cached_input_tokens, 1504);
     EXPECT_EQ(u->cache_write_tokens, 0);
     EXPECT_EQ(u->reasoning_tokens, 0);
-    EXPECT_EQ(u->reported, AILIB_USAGE_INPUT | AILIB_USAGE_OUTPUT | AILIB_USAGE_TOTAL | AILIB_USAGE_CACHED);
+    EXPECT_EQ(u->reported, AILIB_USAGE_INPUT | AILIB_USAGE_OUTPUT | AILIB_USAGE_TOTAL | AILIB_USAGE_CACHED | AILIB_USAGE_BILLED);
     EXPECT_EQ(replay_count(&r, "R "), 27);
     EXPECT_EQ(replay_count(&r, "B 0 weather_e8p4pn45zt0t weather"), 1);
     EXPECT_EQ(replay_count(&r, "B 1 cityAttractions_pyxssbwnq9fq cityAttractions"), 1);
@@ -154,7 +154,7 @@ TEST(cohere_whole_tool_calls) {
     EXPECT_EQ(u->output_tokens, 45);
     EXPECT_EQ(u->total_tokens, 865);
     EXPECT_EQ(u->cached_input_tokens, 512);
-    EXPECT_EQ(u->reported, AILIB_USAGE_INPUT | AILIB_USAGE_OUTPUT | AILIB_USAGE_TOTAL | AILIB_USAGE_CACHED);
+    EXPECT_EQ(u->reported, AILIB_USAGE_INPUT | AILIB_USAGE_OUTPUT | AILIB_USAGE_TOTAL | AILIB_USAGE_CACHED | AILIB_USAGE_BILLED);
     ailib_response_destroy(resp);
 }
 
@@ -225,7 +225,7 @@ TEST(cohere_stream_billed_units_fallback_and_citations) {
     EXPECT_EQ(u->output_tokens, 12);
     EXPECT_EQ(u->total_tokens, 20);
     EXPECT_EQ(u->cached_input_tokens, 0);
-    EXPECT_EQ(u->reported, AILIB_USAGE_INPUT | AILIB_USAGE_OUTPUT | AILIB_USAGE_TOTAL);
+    EXPECT_EQ(u->reported, AILIB_USAGE_INPUT | AILIB_USAGE_OUTPUT | AILIB_USAGE_TOTAL | AILIB_USAGE_BILLED);
     EXPECT_EQ(replay_count(&r, "T "), 2);
     EXPECT_EQ(replay_count(&r, "U 8 12 20 0 0 0"), 1);
     replay_free(&r);

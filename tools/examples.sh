@@ -9,9 +9,12 @@ if [ ! -x "$MOCK" ]; then echo "examples: $MOCK is missing: run 'make examples'"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/ailib-examples.XXXXXX") || exit 1
 pid=
+rpid=
 stop_mock() {
     [ -z "$pid" ] || { kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; }
     pid=
+    [ -z "$rpid" ] || { kill "$rpid" 2>/dev/null; wait "$rpid" 2>/dev/null; }
+    rpid=
 }
 # An EXIT trap does not run when a signal kills the shell: turn those signals into exits.
 trap 'stop_mock; rm -rf "$work"' EXIT
@@ -62,6 +65,27 @@ check structured '^name: .+'
 check embeddings '^[0-9]+ vectors of [0-9]+ dims'
 check routing    '^answered by: openai/gpt-4o-mini after 4 attempt'
 check interceptors '^cache: 1 hit, 1 miss'
+check cost       '^call 3: refused before sending: budget .example.'
+
+# examples/metrics.c exports to a local OTLP collector (build/otlp-recv), which keeps each post
+mkdir -p "$work/otlp"
+./build/otlp-recv --out "$work/otlp" >"$work/recv.out" &
+rpid=$!
+tries=0
+until grep -q 'listening on http' "$work/recv.out" 2>/dev/null; do
+    tries=$((tries + 1))
+    if [ "$tries" -gt 100 ] || ! kill -0 "$rpid" 2>/dev/null; then echo "examples: otlp-recv did not start" >&2; exit 1; fi
+    sleep 0.1
+done
+OTEL_EXPORTER_OTLP_ENDPOINT=$(sed -n 's/^.*listening on //p' "$work/recv.out")
+OTEL_SERVICE_NAME=ailib-example
+export OTEL_EXPORTER_OTLP_ENDPOINT OTEL_SERVICE_NAME
+check metrics    '^span chat gpt-4o-mini trace=4bf92f3577b34da6a3ce929d0e0e4736 .* parent=00f067aa0ba902b7 '
+unset OTEL_EXPORTER_OTLP_ENDPOINT OTEL_SERVICE_NAME
+if grep -q '"gen_ai.client.operation.duration"' "$work"/otlp/*-metrics.json 2>/dev/null &&
+   grep -q '"ailib-example"' "$work"/otlp/*-traces.json 2>/dev/null; then pass "metrics exported over OTLP to otlp-recv"
+else fail "metrics exported over OTLP to otlp-recv" "no metrics and traces posts in $work/otlp: $(ls "$work/otlp")"
+fi
 
 # Without AILIB_MODEL and AILIB_MOCK_URL an example says how to run it and exits 2.
 rc=0

@@ -21,9 +21,6 @@ printf '#define AILIB_NO_CURL\n#define AILIB_IMPLEMENTATION\n#include "ailib.h"\
 clock_main='int main(void) {\n    int64_t a = ailib__now_ms(), b = ailib__now_ms(), wall = (int64_t)time(NULL) * 1000;\n    return !(a > 0 && b >= a && a < wall / 2);\n}\n'
 printf "#define AILIB_STATIC\n#define AILIB_IMPLEMENTATION\n#include \"ailib.h\"\n#include <time.h>\n$clock_main" > $B/clock_first.c
 printf "#include <stdio.h>\n#include <time.h>\n#define AILIB_STATIC\n#define AILIB_IMPLEMENTATION\n#include \"ailib.h\"\n#if defined(__linux__) && !defined(AILIB__LINUX_CLOCK_DECLARED)\n#error the declared clock_gettime was expected here\n#endif\n$clock_main" > $B/clock_after.c
-# AILIB_ENABLE_INTERCEPTORS=1: the implementation, and its declarations used from C and C++
-printf '#define AILIB_ENABLE_INTERCEPTORS 1\n#define AILIB_IMPLEMENTATION\n#include "ailib.h"\n' > $B/impl-icpt.c
-printf '#define AILIB_ENABLE_INTERCEPTORS 1\n#define AILIB_IMPLEMENTATION\n#include "ailib.h"\n' > $B/impl-icpt.cpp
 for cc in gcc clang; do
   case $cc in gcc) cxx=g++ ;; clang) cxx=clang++ ;; esac
   $cc -std=c99 $W -I. -c $B/impl.c -o $B/impl-$cc-c99.o
@@ -46,19 +43,6 @@ for cc in gcc clang; do
       echo "matrix: $f-$cc reads the wall clock"; exit 1
     fi
   done
-  $cc -std=c99 $W -I. -c $B/impl-icpt.c -o $B/impl-icpt-$cc-c99.o
-  $cxx -std=c++11 $W -I. -c $B/impl-icpt.cpp -o $B/impl-icpt-$cc-cxx11.o
-  $cc -std=c99 $W -I. -c tests/matrix_intercept.c -o $B/use-icpt-$cc.o
-  $cxx -std=c++11 $W -I. -x c++ -c tests/matrix_intercept.c -o $B/use-icpt-$cc-cxx.o
-  $cc $B/use-icpt-$cc.o $B/impl-icpt-$cc-c99.o -o $B/use-icpt-$cc -lcurl -lm
-  ./$B/use-icpt-$cc
-  $cxx $B/use-icpt-$cc-cxx.o $B/impl-icpt-$cc-cxx11.o -o $B/use-icpt-$cc-cxx -lcurl -lm
-  ./$B/use-icpt-$cc-cxx
-  # off means gone: no symbol of the chain, the log, the cache or the cassettes
-  if nm $B/impl-$cc-c99.o $B/impl-$cc-cxx11.o | grep -iE 'intercept|cassette|ailib_cache|ailib__cache|icpt|ailib__tap|ailib__log_|logger'; then
-    echo "AILIB_ENABLE_INTERCEPTORS=0 left the symbols above in the object ($cc)"; exit 1
-  fi
-  nm $B/impl-icpt-$cc-c99.o | grep -q ailib_client_add_cassette
 done
 # What users build without -Werror (make tools, make examples) is held to it here.
 gcc -std=c99 -D_POSIX_C_SOURCE=200809L $W -I. -fsyntax-only tools/ailib.c
@@ -73,28 +57,51 @@ if command -v x86_64-w64-mingw32-gcc >/dev/null 2>&1; then
   x86_64-w64-mingw32-gcc -std=c99 $W -I. $B/win_after.c -o $B/win_after.exe
   win="; Windows (MinGW-w64, AILIB_NO_CURL, compiled and linked, not run)"
 fi
-# AILIB_ENABLE_ROUTING=1: the header and the implementation, both compilers, both languages;
-# off (above), the object has no routing symbol at all
-for cc in gcc clang; do
-  case $cc in gcc) cxx=g++ ;; clang) cxx=clang++ ;; esac
-  $cc -std=c99 $W -DAILIB_ENABLE_ROUTING=1 -I. -c $B/impl.c -o $B/impl-$cc-c99-route.o
-  $cxx -std=c++11 $W -DAILIB_ENABLE_ROUTING=1 -I. -c $B/impl.cpp -o $B/impl-$cc-cxx11-route.o
-  $cc -std=c99 $W -DAILIB_ENABLE_ROUTING=1 -I. -c tests/matrix_use.c -o $B/use-$cc-route.o
-  $cc $B/use-$cc-route.o $B/impl-$cc-c99-route.o -o $B/use-$cc-route -lcurl -lm
-  ./$B/use-$cc-route
-  for o in $B/impl-$cc-c99.o $B/impl-$cc-cxx11.o; do
-    if nm $o | grep -i 'rout'; then echo "$o: routing symbols in a build without AILIB_ENABLE_ROUTING"; exit 1; fi
+# --- the feature macros -----------------------------------------------------------------------
+# Every combination of AILIB_ENABLE_ROUTING, _COST and _INTERCEPTORS: the implementation as C99
+# (gcc, clang) and C++11 (g++), warning-free; the public declarations used from a second
+# translation unit (the core's, and each enabled feature's own) linked and run in C and C++;
+# with a feature off, not one of its symbols in the object file.
+route_syms='rout'
+cost_syms='ailib_+(cost|price|ledger|budget|estimate|count_tokens|bslot|key_hash|usd|est_)'
+icpt_syms='intercept|cassette|ailib_cache|ailib__cache|icpt|ailib__tap|ailib__log_|logger'
+combos=0
+for r in 0 1; do for k in 0 1; do for i in 0 1; do
+  D="-DAILIB_ENABLE_ROUTING=$r -DAILIB_ENABLE_COST=$k -DAILIB_ENABLE_INTERCEPTORS=$i"
+  o=$B/combo-$r$k$i
+  gcc -std=c99 $W $D -I. -c $B/impl.c -o $o-gcc.o
+  clang -std=c99 $W $D -I. -c $B/impl.c -o $o-clang.o
+  g++ -std=c++11 $W $D -I. -c $B/impl.cpp -o $o-cxx.o
+  uses="tests/matrix_use.c"
+  [ $k = 1 ] && uses="$uses tests/matrix_cost.c"
+  [ $i = 1 ] && uses="$uses tests/matrix_intercept.c"
+  for u in $uses; do
+    n=$(basename $u .c)
+    gcc -std=c99 $W $D -I. -c $u -o $o-$n.o
+    gcc $o-$n.o $o-gcc.o -o $o-$n -lcurl -lm
+    ./$o-$n
+    g++ -x c++ -std=c++11 $W $D -I. -c $u -o $o-$n-cxx.o
+    g++ $o-$n-cxx.o $o-cxx.o -o $o-$n-cxx -lcurl -lm
+    ./$o-$n-cxx
   done
-  nm $B/impl-$cc-c99-route.o | grep -q ailib_router_create
-done
-# The test suite with the routing macro off, in C99, all of it (make unit runs it with the
-# macro on); and in C++11 with it on and off, the tests of routing, the gate and batch (their
-# own registry, so the build stays small).
+  [ $r = 1 ] && nm $o-gcc.o | grep -q ' T ailib_router_create$'
+  [ $k = 1 ] && nm $o-gcc.o | grep -q ' T ailib_response_cost$'
+  [ $i = 1 ] && nm $o-gcc.o | grep -q ' T ailib_client_add_cassette$'
+  for obj in $o-gcc.o $o-clang.o $o-cxx.o; do
+    if [ $r = 0 ] && nm $obj | grep -i "$route_syms"; then echo "matrix: routing symbols in $obj ($D)"; exit 1; fi
+    if [ $k = 0 ] && nm $obj | grep -Ei "$cost_syms"; then echo "matrix: cost symbols in $obj ($D)"; exit 1; fi
+    if [ $i = 0 ] && nm $obj | grep -iE "$icpt_syms"; then echo "matrix: interceptor symbols in $obj ($D)"; exit 1; fi
+  done
+  combos=$((combos + 1))
+done; done; done
+# The whole test suite with every feature off, in C99 (make unit runs it with all on), and the
+# tests of routing, the gate and batch in C++11 with routing on and off (their own registry, so
+# the build stays small).
 make -s build/test_registry.h build/ailib-mock
 S="tests/impl.c tests/runner.c tests/replay.c tests/mockctl.c tests/fake_tp.c tools/ailib_batch.c"
-gcc -std=c99 -D_POSIX_C_SOURCE=200809L -O0 $W -DAILIB_ENABLE_ROUTING=0 -Ibuild -I. $S tests/test_*.c -o $B/suite-c99-noroute -lcurl -lm -lpthread
-./$B/suite-c99-noroute > $B/suite.out 2>&1 || { cat $B/suite.out; exit 1; }
-tail -1 $B/suite.out
+gcc -std=c99 -D_POSIX_C_SOURCE=200809L -O0 $W -Ibuild -I. $S tests/test_*.c -o $B/suite-c99-off -lcurl -lm -lpthread
+./$B/suite-c99-off > $B/suite.out 2>&1 || { cat $B/suite.out; exit 1; }
+echo "   the suite with every feature off: $(tail -1 $B/suite.out)"
 mkdir -p $B/sub
 F="tests/test_route.c tests/test_gate.c tests/test_batchfile.c"
 grep -ho '^TEST([A-Za-z0-9_]*)' $F | sed 's/^TEST(\(.*\))/X(\1)/' > $B/sub/test_registry.h
@@ -102,6 +109,6 @@ for m in 0 1; do
   g++ -x c++ -std=c++11 -D_POSIX_C_SOURCE=200809L -O0 $W -DAILIB_ENABLE_ROUTING=$m -I$B/sub -I. $S $F -o $B/suite-cxx11-route$m \
     -lcurl -lm -lpthread
   ./$B/suite-cxx11-route$m > $B/suite.out 2>&1 || { cat $B/suite.out; exit 1; }
-  tail -1 $B/suite.out
+  echo "   routing, gate and batch tests in C++11, routing $m: $(tail -1 $B/suite.out)"
 done
-echo "== compile matrix: gcc, clang x C99, C++11 x -Wall -Wextra -Wpedantic -Werror -Wshadow; AILIB_STATIC; AILIB_NO_CURL (no -lcurl); two-file builds; monotonic clock under -std=c99; tools and examples at -Werror$win; AILIB_ENABLE_ROUTING 0/1 (no routing symbol when 0), the suite with it off (C99) and on/off (C++11); AILIB_ENABLE_INTERCEPTORS on (a replay through a chain, C and C++) and off (no symbol left): ok"
+echo "== compile matrix: gcc, clang x C99, C++11 x -Wall -Wextra -Wpedantic -Werror -Wshadow; AILIB_STATIC; AILIB_NO_CURL (no -lcurl); two-file builds; monotonic clock under -std=c99; tools and examples at -Werror$win; the $combos combinations of the feature macros (no symbol of a feature that is off); the suite with every feature off: ok"

@@ -33,3 +33,16 @@ cc $BI -DSIDE=off -DAILIB_ENABLE_INTERCEPTORS=0 -c tools/bench/bench_intercept_s
 cc $BI -DSIDE=on -DAILIB_ENABLE_INTERCEPTORS=1 -c tools/bench/bench_intercept_side.c -o build/bench_intercept_on.o
 cc $BI tools/bench/bench_intercept.c build/bench_intercept_off.o build/bench_intercept_on.o -o build/bench_intercept -lcurl -lm
 ./build/bench_intercept
+# bench_cost: the CPU a call pays for the cost feature and a metrics object, against a plain build
+# in the same process (the library compiled twice, static, into two objects)
+BC="cc -std=c99 -D_POSIX_C_SOURCE=200809L -O2 -Wall -Wno-unused-function -Wno-maybe-uninitialized -I."
+$BC -DBENCH_SIDE=0 -c tools/bench/bench_cost_side.c -o build/bench_cost_plain.o
+$BC -DBENCH_SIDE=1 -DAILIB_ENABLE_COST=1 -c tools/bench/bench_cost_side.c -o build/bench_cost_featured.o
+$BC tools/bench/bench_cost.c build/bench_cost_plain.o build/bench_cost_featured.o -o build/bench_cost -lcurl -lm -lpthread
+./build/bench_cost
+# bench_estimate: the token estimate against the providers' counts, when a sample is given
+# (AILIB_ESTIMATE_SAMPLE=path/to/sample.jsonl, made by tools/bench/estimate_sample.py)
+if [ -n "$AILIB_ESTIMATE_SAMPLE" ] && [ -f "$AILIB_ESTIMATE_SAMPLE" ]; then
+  cc -std=c99 -O2 -Wall -Wno-unused-function -I. tools/bench/bench_estimate.c -o build/bench_estimate -lcurl -lm
+  ./build/bench_estimate "$AILIB_ESTIMATE_SAMPLE"
+fi
