@@ -456,7 +456,11 @@ enum {
        unless reasoning is turned off (effort none). */
     AILIB_Q_NO_FORCED_TOOL_THINKING = 1u << 19,
     AILIB_Q_NO_ENCODING_FORMAT    = 1u << 20, /* embeddings: encoding_format is not accepted */
-    AILIB_Q_OUTPUT_DIMENSION      = 1u << 21  /* embeddings: dimensions is spelled output_dimension */
+    AILIB_Q_OUTPUT_DIMENSION      = 1u << 21, /* embeddings: dimensions is spelled output_dimension */
+    /* Model ids are "owner/model" and the provider's own models are "<provider>/<model>"
+       (Perplexity's Agent API: "perplexity/sonar"): a model named "<provider>/x" keeps its
+       prefix; only "<provider>/owner/model" loses it. */
+    AILIB_Q_OWNER_MODEL_IDS       = 1u << 22
 };
 
 /* Capability flags of a model row. */
@@ -1304,7 +1308,9 @@ AILIB_API void ailib_tool_run_destroy(ailib_tool_run *run);
 
 /* Splits "provider/model", or finds the provider of a bare model or provider name. *bare gets
    the model part (a provider name alone gives its default model); points into model or the
-   catalog. */
+   catalog. A bare model several providers list goes to the first of them in catalog order,
+   which puts a model's own API before the clouds, regions and gateways that also serve it
+   ("gpt-6-luna" is openai's, not azure's). */
 AILIB_API ailib_result ailib_model_resolve(const char *model, const ailib_provider_info **provider,
                                            const char **bare, ailib_error *err);
 /* The catalog rows nearest to a model name (typos, a missing date or size suffix), best first:
@@ -3019,7 +3025,7 @@ static const char *const ailib__quirk_names[] = {
     "tool_choice_any", "random_seed", "reasoning_effort", "enable_thinking", "thinking_type",
     "reasoning_object", "body_error_code", "azure_deployments", "no_stream_usage", "developer_role",
     "no_parallel_tools", "reasoning_required_stream", "tool_id9", "fixed_sampling",
-    "no_forced_tool_thinking", "no_encoding_format", "output_dimension"
+    "no_forced_tool_thinking", "no_encoding_format", "output_dimension", "owner_model_ids"
 };
 #define AILIB__NQUIRKS (sizeof ailib__quirk_names / sizeof ailib__quirk_names[0])
 
@@ -8782,7 +8788,8 @@ static const char *ailib__b_model(const ailib_provider_info *p, const char *mode
     size_t pl;
     if (!model || !*model) model = p->default_model ? p->default_model : "";
     pl = p->name ? strlen(p->name) : 0;
-    if (pl && strncmp(model, p->name, pl) == 0 && model[pl] == '/') model += pl + 1;
+    if (pl && strncmp(model, p->name, pl) == 0 && model[pl] == '/' &&
+        !((p->quirks & AILIB_Q_OWNER_MODEL_IDS) && !strchr(model + pl + 1, '/'))) model += pl + 1;
     *len = strlen(model);
     return model;
 }
@@ -14125,16 +14132,10 @@ AILIB_API ailib_result ailib_model_resolve(const char *model, const ailib_provid
     }
     /* a bare model id (which may hold a slash: "accounts/fireworks/models/x") that one provider lists */
     n = ailib__providers_of(model, found, 8);
-    if (n == 1) {
+    if (n >= 1) {          /* several: the first in catalog order (see the declaration) */
         if (provider) *provider = found[0];
         if (bare) *bare = model;
         return AILIB_OK;
-    }
-    if (n > 1) {
-        char list[256];
-        size_t i, at = 0;
-        for (i = 0; i < n && at < sizeof list; i++) at += (size_t)snprintf(list + at, sizeof list - at, "%s%s", i ? ", " : "", found[i]->name);
-        return ailib__fail(err, AILIB_CONFIGURATION, "model '%s' is served by %s: name one, e.g. \"%s/%s\"", model, list, found[0]->name, model);
     }
     if (slash) {
         const ailib_provider_info *s;
