@@ -2952,19 +2952,26 @@ static void ailib__catalog_env_once(void) {
     if (!ailib__cat.env_done) (void)ailib_catalog_load_env(NULL);
 }
 
+/* Row i of the merged view, i below the count (the hot loops of the lookups). */
+static const ailib_provider_info *ailib__provider_row(size_t i) {
+    return ailib__cat.pview ? ailib__cat.pview[i] : &ailib__providers[i];
+}
+static const ailib_model_info *ailib__model_row(size_t i) {
+    return ailib__cat.mview ? ailib__cat.mview[i] : &ailib__models[i];
+}
+
 AILIB_API size_t ailib_provider_count(void) {
     ailib__catalog_env_once();
     return ailib__cat.pview ? ailib__cat.npview : AILIB__NPROV;
 }
 AILIB_API const ailib_provider_info *ailib_provider_at(size_t i) {
-    if (i >= ailib_provider_count()) return NULL;
-    return ailib__cat.pview ? ailib__cat.pview[i] : &ailib__providers[i];
+    return i < ailib_provider_count() ? ailib__provider_row(i) : NULL;
 }
 AILIB_API const ailib_provider_info *ailib_provider_findn(const char *name, size_t len) {
     size_t i, n = ailib_provider_count();
     if (!name) return NULL;
     for (i = 0; i < n; i++) {
-        const ailib_provider_info *p = ailib_provider_at(i);
+        const ailib_provider_info *p = ailib__provider_row(i);
         if (strlen(p->name) == len) {     /* names are lowercase; "OpenAI" finds "openai" */
             size_t k;
             for (k = 0; k < len && p->name[k] == tolower((unsigned char)name[k]); k++) {}
@@ -2981,8 +2988,7 @@ AILIB_API size_t ailib_model_count(void) {
     return ailib__cat.mview ? ailib__cat.nmview : AILIB__NMODEL;
 }
 AILIB_API const ailib_model_info *ailib_model_at(size_t i) {
-    if (i >= ailib_model_count()) return NULL;
-    return ailib__cat.mview ? ailib__cat.mview[i] : &ailib__models[i];
+    return i < ailib_model_count() ? ailib__model_row(i) : NULL;
 }
 AILIB_API const ailib_model_info *ailib_model_find(const char *provider, const char *model) {
     const ailib_model_info *best = NULL;
@@ -2990,9 +2996,10 @@ AILIB_API const ailib_model_info *ailib_model_find(const char *provider, const c
     if (!provider || !model) return NULL;
     ml = strlen(model);
     for (i = 0; i < count; i++) {
-        const ailib_model_info *m = ailib_model_at(i);
-        size_t n = strlen(m->name);
-        if (strcmp(m->provider, provider) != 0) continue;
+        const ailib_model_info *m = ailib__model_row(i);
+        size_t n;
+        if (m->provider[0] != provider[0] || strcmp(m->provider, provider) != 0) continue;
+        n = strlen(m->name);
         if (n == ml && memcmp(m->name, model, n) == 0) return m;
         /* a prefix counts only at a boundary: "gpt-4o" must not claim "gpt-4o-mini" */
         if (n < ml && n > best_len && memcmp(m->name, model, n) == 0 &&
@@ -3000,10 +3007,11 @@ AILIB_API const ailib_model_info *ailib_model_find(const char *provider, const c
             int shadowed = 0;
             size_t j;
             for (j = 0; j < count; j++) {   /* a longer sibling that also prefixes wins */
-                const ailib_model_info *o = ailib_model_at(j);
-                size_t on = strlen(o->name);
-                if (o != m && strcmp(o->provider, provider) == 0 && on > n && on <= ml &&
-                    memcmp(o->name, model, on) == 0) { shadowed = 1; break; }
+                const ailib_model_info *o = ailib__model_row(j);
+                size_t on;
+                if (o == m || o->provider[0] != provider[0] || strcmp(o->provider, provider) != 0) continue;
+                on = strlen(o->name);
+                if (on > n && on <= ml && memcmp(o->name, model, on) == 0) { shadowed = 1; break; }
             }
             if (!shadowed) { best = m; best_len = n; }
         }
