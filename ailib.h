@@ -64,8 +64,9 @@
 
    MEMORY AND LIFETIMES
    ====================
-   Nothing is global. Every object that allocates takes an optional ailib_allocator (zero
-   means the default). A response owns one arena: every pointer a response getter returns
+   Nothing is global but the run-time catalog (rows loaded with ailib_catalog_load() or from
+   $AILIB_CATALOG; see >>catalog). Every object that allocates takes an optional ailib_allocator
+   (zero means the default). A response owns one arena: every pointer a response getter returns
    lives until ailib_response_destroy(). Stream events point into parser-owned memory and
    live only until the callback returns.
 
@@ -77,9 +78,10 @@
 
    THREADS AND CALLBACKS
    =====================
-   No global state. Objects are not locked: one thread uses an object at a time; different
-   objects may be used on different threads freely. Call ailib_global_init() once before
-   creating clients on several threads. Two functions are safe from any thread:
+   No global state but the run-time catalog, which is written only by loads: load rows before
+   other threads look them up. Objects are not locked: one thread uses an object at a time;
+   different objects may be used on different threads freely. Call ailib_global_init() once
+   before creating clients on several threads (it also reads $AILIB_CATALOG). Two functions are safe from any thread:
    ailib_client_wakeup() (while the client lives) and ailib_call_cancel() (until the call is
    finished): the cancellation takes effect inside the owner's next ailib_client_poll(),
    which the wakeup ends early.
