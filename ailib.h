@@ -97,8 +97,9 @@
 
    MEMORY AND LIFETIMES
    ====================
-   Nothing is global. Every object that allocates takes an optional ailib_allocator (zero
-   means the default). A response owns one arena: every pointer a response getter returns
+   Nothing is global but the run-time catalog (rows loaded with ailib_catalog_load() or from
+   $AILIB_CATALOG; see >>catalog). Every object that allocates takes an optional ailib_allocator
+   (zero means the default). A response owns one arena: every pointer a response getter returns
    lives until ailib_response_destroy(). Stream events point into parser-owned memory and
    live only until the callback returns.
 
@@ -110,13 +111,14 @@
 
    THREADS AND CALLBACKS
    =====================
-   No global state. Objects are not locked: one thread uses an object at a time; different
-   objects may be used on different threads freely. The one process-wide step is libcurl's
-   global init: call ailib_global_init() once, before any thread creates a client (a
-   single-threaded program may skip it: libcurl then initializes itself on first use). Two
-   functions are safe from any thread: ailib_client_wakeup() (while the client lives) and
-   ailib_call_cancel() (until the call is finished): the cancellation takes effect inside the
-   owner's next ailib_client_poll(), which the wakeup ends early.
+   No global state but the run-time catalog, which is written only by loads: load rows before
+   other threads look them up. Objects are not locked: one thread uses an object at a time;
+   different objects may be used on different threads freely. The one process-wide step is
+   libcurl's global init: call ailib_global_init() once, before any thread creates a client (a
+   single-threaded program may skip it: libcurl then initializes itself on first use); it also
+   reads $AILIB_CATALOG. Two functions are safe from any thread: ailib_client_wakeup() (while
+   the client lives) and ailib_call_cancel() (until the call is finished): the cancellation
+   takes effect inside the owner's next ailib_client_poll(), which the wakeup ends early.
    Callbacks (stream events, the logger) run inside ailib_client_poll() and the blocking
    calls. From a callback you may, on the same client: cancel or finish any of its calls
    (a call finished before it is done is cancelled and freed once the callback returns),
@@ -510,7 +512,21 @@ enum {
     AILIB_Q_DEVELOPER_ROLE        = 1u << 14, /* system prompt goes as role "developer" */
     AILIB_Q_NO_PARALLEL_TOOLS     = 1u << 15, /* parallel_tool_calls is not accepted */
     AILIB_Q_REASONING_REQUIRED_STREAM = 1u << 16,/* thinking models only work when streaming */
-    AILIB_Q_TOOL_ID9              = 1u << 17  /* tool call ids must be 9 characters [a-zA-Z0-9] */
+    AILIB_Q_TOOL_ID9              = 1u << 17, /* tool call ids must be 9 characters [a-zA-Z0-9] */
+    /* The provider's reasoning models (catalog cap R) fix temperature, top_p and the
+       presence/frequency penalties and answer 400 to other values: those fields are left out
+       of the request (a documented conversion: the model runs at its only setting). */
+    AILIB_Q_FIXED_SAMPLING        = 1u << 18,
+    /* The provider's reasoning models reject a forced tool_choice (required or a named tool)
+       while they think: such a request fails with AILIB_UNSUPPORTED before anything is sent,
+       unless reasoning is turned off (effort none). */
+    AILIB_Q_NO_FORCED_TOOL_THINKING = 1u << 19,
+    AILIB_Q_NO_ENCODING_FORMAT    = 1u << 20, /* embeddings: encoding_format is not accepted */
+    AILIB_Q_OUTPUT_DIMENSION      = 1u << 21, /* embeddings: dimensions is spelled output_dimension */
+    /* Model ids are "owner/model" and the provider's own models are "<provider>/<model>"
+       (Perplexity's Agent API: "perplexity/sonar"): a model named "<provider>/x" keeps its
+       prefix; only "<provider>/owner/model" loses it. */
+    AILIB_Q_OWNER_MODEL_IDS       = 1u << 22
 };
 
 /* Capability flags of a model row. */
@@ -556,6 +572,39 @@ AILIB_API const ailib_model_info *ailib_model_at(size_t i);
 /* Exact match first, then the longest catalog name that prefixes the model (dated
    snapshots like "gpt-4o-mini-2024-07-18" find "gpt-4o-mini"). */
 AILIB_API const ailib_model_info *ailib_model_find(const char *provider, const char *model);
+
+/* The run-time catalog. Prices and models change weekly: rows loaded at run time add
+   providers and models or replace built-in ones (same provider name, or same provider + model
+   id), and every lookup above sees them. The format is JSON, either
+     {"providers": [provider rows], "models": [model rows]}   (both keys optional), or
+     [model rows]                                              (what `ailib models --json` prints)
+   A model row: {"provider", "id", "context_window": int|null, "max_output": int|null,
+   "capabilities": ["tools","vision","reasoning","json","audio","embed"], "price":
+   {"input","cached_input","cache_write","output": USD per million tokens|null,
+   "date": "YYYY-MM-DD"|null}|null}; "source" and "owned_by" are accepted and ignored.
+   A provider row: {"name", "protocol": "openai_chat"|"anthropic"|"gemini"|"ollama"|"cohere"|
+   "openai_responses"|"bedrock", "base_url", "auth": "bearer"|"x_api_key"|"api_key_header"|
+   "goog_api_key"|"none" (default bearer), "api_key_env": "VAR [VAR...]"|null,
+   "base_url_env": "VAR"|null, "default_model": string|null, "quirks": ["stream_options",...]}
+   (quirk names are the AILIB_Q_* names in lower case without the prefix). Unknown fields are
+   errors, so a typo never goes unnoticed. A document applies whole or not at all; a bad row
+   fails with AILIB_CONFIGURATION and a message naming the row and the field.
+   Lifetime and threads: loaded rows live until ailib_catalog_reset(), so pointers returned by
+   lookups stay valid while clients use them. Loading writes process-wide state: load before
+   creating clients and before other threads look rows up (lookups themselves only read).
+   $AILIB_CATALOG names a file loaded on the first lookup (and by ailib_global_init(), which
+   threaded programs call first); its errors are reported by ailib_catalog_load_env() and by
+   every ailib_client_create(). */
+AILIB_API ailib_result ailib_catalog_load(const char *json, size_t len, ailib_error *err);
+AILIB_API ailib_result ailib_catalog_load_file(const char *path, ailib_error *err);
+/* Loads $AILIB_CATALOG once (later calls report the first outcome); AILIB_OK when unset. */
+AILIB_API ailib_result ailib_catalog_load_env(ailib_error *err);
+/* The catalog in the format above ({"providers":[...],"models":[...]}): every row, or only the
+   loaded ones. Free with ailib_free(). NULL with err set on failure. */
+AILIB_API char *ailib_catalog_to_json(int loaded_only, size_t *len, ailib_error *err);
+/* Drops every loaded row (pointers to them become invalid: no client may be using one) and
+   forgets $AILIB_CATALOG's outcome, so the next lookup reads it again. */
+AILIB_API void ailib_catalog_reset(void);
 
 /* ============================================================================================
    >>types: messages, requests, responses, stream events
@@ -1391,7 +1440,9 @@ AILIB_API void ailib_tool_run_destroy(ailib_tool_run *run);
 
 /* Splits "provider/model", or finds the provider of a bare model or provider name. *bare gets
    the model part (a provider name alone gives its default model); points into model or the
-   catalog. */
+   catalog. A bare model several providers list goes to the first of them in catalog order,
+   which puts a model's own API before the clouds, regions and gateways that also serve it
+   ("gpt-6-luna" is openai's, not azure's). */
 AILIB_API ailib_result ailib_model_resolve(const char *model, const ailib_provider_info **provider,
                                            const char **bare, ailib_error *err);
 /* The catalog rows nearest to a model name (typos, a missing date or size suffix), best first:
@@ -3869,53 +3920,620 @@ static const ailib_model_info ailib__models[] = {
 #undef AILIB__M
 };
 
-AILIB_API size_t ailib_provider_count(void) { return sizeof ailib__providers / sizeof ailib__providers[0]; }
+#define AILIB__NPROV (sizeof ailib__providers / sizeof ailib__providers[0])
+#define AILIB__NMODEL (sizeof ailib__models / sizeof ailib__models[0])
+
+/* The run-time catalog: the one piece of process-wide state a catalog that changes at run
+   time needs. Each load is one block (rows, then their strings) kept until
+   ailib_catalog_reset(), so a row a client points to never moves or dies under it; a later
+   row with the same key only shadows it. The views merge built-in and loaded rows (a loaded
+   row takes the place of the built-in one it replaces; new rows follow in load order); they
+   are NULL while nothing is loaded, so the common case reads the static arrays directly. */
+typedef struct ailib__catalog {
+    void **blocks;
+    size_t nblocks;
+    const ailib_provider_info **lprov;     /* every loaded provider row, in load order */
+    size_t nlprov;
+    const ailib_model_info **lmodel;
+    size_t nlmodel;
+    const ailib_provider_info **pview;
+    size_t npview;
+    const ailib_model_info **mview;
+    size_t nmview;
+    int env_done;                          /* $AILIB_CATALOG was looked at */
+    ailib_error env_err;                   /* and what came of it */
+} ailib__catalog;
+static ailib__catalog ailib__cat;
+
+/* Reads $AILIB_CATALOG on the first lookup. After that (and after ailib_global_init(), which
+   does it first in threaded programs) this only reads a flag. */
+static void ailib__catalog_env_once(void) {
+    if (!ailib__cat.env_done) (void)ailib_catalog_load_env(NULL);
+}
+
+/* Row i of the merged view, i below the count (the hot loops of the lookups). */
+static const ailib_provider_info *ailib__provider_row(size_t i) {
+    return ailib__cat.pview ? ailib__cat.pview[i] : &ailib__providers[i];
+}
+static const ailib_model_info *ailib__model_row(size_t i) {
+    return ailib__cat.mview ? ailib__cat.mview[i] : &ailib__models[i];
+}
+
+AILIB_API size_t ailib_provider_count(void) {
+    ailib__catalog_env_once();
+    return ailib__cat.pview ? ailib__cat.npview : AILIB__NPROV;
+}
 AILIB_API const ailib_provider_info *ailib_provider_at(size_t i) {
-    return i < ailib_provider_count() ? &ailib__providers[i] : NULL;
+    return i < ailib_provider_count() ? ailib__provider_row(i) : NULL;
 }
 AILIB_API const ailib_provider_info *ailib_provider_findn(const char *name, size_t len) {
-    size_t i;
+    size_t i, n = ailib_provider_count();
     if (!name) return NULL;
-    for (i = 0; i < ailib_provider_count(); i++)
-        if (strlen(ailib__providers[i].name) == len) {     /* names are lowercase; "OpenAI" finds "openai" */
+    for (i = 0; i < n; i++) {
+        const ailib_provider_info *p = ailib__provider_row(i);
+        if (strlen(p->name) == len) {     /* names are lowercase; "OpenAI" finds "openai" */
             size_t k;
-            for (k = 0; k < len && ailib__providers[i].name[k] == tolower((unsigned char)name[k]); k++) {}
-            if (k == len) return &ailib__providers[i];
+            for (k = 0; k < len && p->name[k] == tolower((unsigned char)name[k]); k++) {}
+            if (k == len) return p;
         }
+    }
     return NULL;
 }
 AILIB_API const ailib_provider_info *ailib_provider_find(const char *name) {
     return name ? ailib_provider_findn(name, strlen(name)) : NULL;
 }
-AILIB_API size_t ailib_model_count(void) { return sizeof ailib__models / sizeof ailib__models[0]; }
+AILIB_API size_t ailib_model_count(void) {
+    ailib__catalog_env_once();
+    return ailib__cat.mview ? ailib__cat.nmview : AILIB__NMODEL;
+}
 AILIB_API const ailib_model_info *ailib_model_at(size_t i) {
-    return i < ailib_model_count() ? &ailib__models[i] : NULL;
+    return i < ailib_model_count() ? ailib__model_row(i) : NULL;
 }
 AILIB_API const ailib_model_info *ailib_model_find(const char *provider, const char *model) {
     const ailib_model_info *best = NULL;
-    size_t i, best_len = 0, ml;
+    size_t i, best_len = 0, ml, count = ailib_model_count();
     if (!provider || !model) return NULL;
     ml = strlen(model);
-    for (i = 0; i < ailib_model_count(); i++) {
-        const ailib_model_info *m = &ailib__models[i];
-        size_t n = strlen(m->name);
-        if (strcmp(m->provider, provider) != 0) continue;
+    for (i = 0; i < count; i++) {
+        const ailib_model_info *m = ailib__model_row(i);
+        size_t n;
+        if (m->provider[0] != provider[0] || strcmp(m->provider, provider) != 0) continue;
+        n = strlen(m->name);
         if (n == ml && memcmp(m->name, model, n) == 0) return m;
         /* a prefix counts only at a boundary: "gpt-4o" must not claim "gpt-4o-mini" */
         if (n < ml && n > best_len && memcmp(m->name, model, n) == 0 &&
             (model[n] == '-' || model[n] == '@' || model[n] == ':')) {
             int shadowed = 0;
             size_t j;
-            for (j = 0; j < ailib_model_count(); j++) {   /* a longer sibling that also prefixes wins */
-                const ailib_model_info *o = &ailib__models[j];
-                size_t on = strlen(o->name);
-                if (o != m && strcmp(o->provider, provider) == 0 && on > n && on <= ml &&
-                    memcmp(o->name, model, on) == 0) { shadowed = 1; break; }
+            for (j = 0; j < count; j++) {   /* a longer sibling that also prefixes wins */
+                const ailib_model_info *o = ailib__model_row(j);
+                size_t on;
+                if (o == m || o->provider[0] != provider[0] || strcmp(o->provider, provider) != 0) continue;
+                on = strlen(o->name);
+                if (on > n && on <= ml && memcmp(o->name, model, on) == 0) { shadowed = 1; break; }
             }
             if (!shadowed) { best = m; best_len = n; }
         }
     }
     return best;
+}
+
+/* --- the run-time catalog's format ------------------------------------------------------------ */
+
+static const char *const ailib__protocol_names[AILIB_PROTOCOL_COUNT] = {
+    "openai_chat", "anthropic", "gemini", "ollama", "cohere", "openai_responses", "bedrock"
+};
+static const char *const ailib__auth_names[] = { "bearer", "x_api_key", "api_key_header", "goog_api_key", "none" };
+/* The order of the AILIB_CAP_* bits, with the names `ailib models --json` prints. */
+static const char *const ailib__cap_names[] = { "tools", "vision", "reasoning", "json", "audio", "embed" };
+/* Bit i is AILIB_Q_<upper-case name i>. */
+static const char *const ailib__quirk_names[] = {
+    "max_completion_tokens", "stream_options", "think_tags", "echo_reasoning", "no_tool_choice",
+    "tool_choice_any", "random_seed", "reasoning_effort", "enable_thinking", "thinking_type",
+    "reasoning_object", "body_error_code", "azure_deployments", "no_stream_usage", "developer_role",
+    "no_parallel_tools", "reasoning_required_stream", "tool_id9", "fixed_sampling",
+    "no_forced_tool_thinking", "no_encoding_format", "output_dimension", "owner_model_ids"
+};
+#define AILIB__NQUIRKS (sizeof ailib__quirk_names / sizeof ailib__quirk_names[0])
+
+/* The index of s in a name table, or -1. */
+static int ailib__cat_name_index(const char *const *names, size_t n, const char *s) {
+    size_t i;
+    for (i = 0; s && i < n; i++) if (!strcmp(names[i], s)) return (int)i;
+    return -1;
+}
+
+/* One load in progress: rows and strings go into a single block (rows first, for alignment),
+   sized from the document so it never grows. */
+typedef struct ailib__cat_load {
+    ailib_error *err;
+    char label[160];                  /* "models[3] (openai/gpt-x)": which row a message names */
+    char *block;
+    size_t used, cap;
+    ailib_provider_info *prov;
+    size_t nprov;
+    ailib_model_info *model;
+    size_t nmodel;
+} ailib__cat_load;
+
+static ailib_result ailib__cat_bad(ailib__cat_load *L, const char *field, const char *what) {
+    return ailib__fail(L->err, AILIB_CONFIGURATION, "catalog %s: '%s' %s", L->label, field, what);
+}
+
+/* A copy of a parsed string in the block (strings are at most as long as their JSON text, and
+   the block holds the whole text plus one NUL per value, so this never runs out). */
+static const char *ailib__cat_str(ailib__cat_load *L, const ailib_json *v) {
+    size_t n;
+    const char *s = ailib_json_str(v, &n);
+    char *d;
+    if (!s || L->used + n + 1 > L->cap) return NULL;
+    d = L->block + L->used;
+    memcpy(d, s, n);
+    d[n] = 0;
+    L->used += n + 1;
+    return d;
+}
+
+/* A string field: required (NULL not allowed), or optional (absent/null gives *out = NULL).
+   Control bytes and U+0000 are refused: these strings become URLs, header values, names. */
+static ailib_result ailib__cat_string(ailib__cat_load *L, const ailib_json *obj, const char *field, int required,
+                                      const char **out) {
+    const ailib_json *v = ailib_json_get(obj, field);
+    size_t n, i;
+    const char *s;
+    *out = NULL;
+    if (!v || ailib_json_is_null(v)) return required ? ailib__cat_bad(L, field, "is required (a string)") : AILIB_OK;
+    if (!(s = ailib_json_str(v, &n))) return ailib__cat_bad(L, field, required ? "must be a string" : "must be a string or null");
+    if (!n) return ailib__cat_bad(L, field, "must not be empty (leave it out or write null)");
+    for (i = 0; i < n; i++)
+        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) return ailib__cat_bad(L, field, "contains a control character");
+    if (!(*out = ailib__cat_str(L, v))) return ailib__fail(L->err, AILIB_OUT_OF_MEMORY, "out of memory");
+    return AILIB_OK;
+}
+
+/* Environment variable names: one, or (list) several separated by single spaces. */
+static int ailib__cat_env_names(const char *s, int list) {
+    int words = 0;
+    while (*s) {
+        if (!(isalpha((unsigned char)*s) || *s == '_')) return 0;
+        while (isalnum((unsigned char)*s) || *s == '_') s++;
+        words++;
+        if (*s == ' ' && list && s[1]) s++;
+        else if (*s) return 0;
+    }
+    return words > 0;
+}
+
+/* Every member of obj must be one of the names (NULL-terminated list). */
+static ailib_result ailib__cat_known_fields(ailib__cat_load *L, const ailib_json *obj, const char *const *names) {
+    const ailib_json *k = ailib_json_first(obj);
+    size_t i, j, n = ailib_json_size(obj);
+    for (i = 0; i < n; i++, k = ailib_json_next(ailib_json_next(k))) {
+        const char *key = ailib_json_str(k, NULL);
+        for (j = 0; names[j] && strcmp(names[j], key) != 0; j++) {}
+        if (!names[j]) return ailib__cat_bad(L, key, "is not a field of this row (a typo?)");
+    }
+    return AILIB_OK;
+}
+
+/* A token count: a non-negative integer, or null/absent for "not published" (0). */
+static ailib_result ailib__cat_tokens(ailib__cat_load *L, const ailib_json *obj, const char *field, int64_t *out) {
+    const ailib_json *v = ailib_json_get(obj, field);
+    *out = 0;
+    if (!v || ailib_json_is_null(v)) return AILIB_OK;
+    if (ailib_json_type_of(v) != AILIB_JSON_INT || ailib_json_int(v) < 0)
+        return ailib__cat_bad(L, field, "must be a non-negative integer (tokens) or null");
+    *out = ailib_json_int(v);
+    return AILIB_OK;
+}
+
+/* A price: a finite non-negative number of USD per million tokens, or null/absent (0). */
+static ailib_result ailib__cat_price(ailib__cat_load *L, const ailib_json *obj, const char *field, double *out) {
+    const ailib_json *v = ailib_json_get(obj, field);
+    char name[48];
+    double d;
+    *out = 0;
+    if (!v || ailib_json_is_null(v)) return AILIB_OK;
+    d = ailib_json_double(v);
+    snprintf(name, sizeof name, "price.%s", field);
+    if (!ailib_json_is_number(v) || !(d >= 0) || d > 1e9)
+        return ailib__cat_bad(L, name, "must be a non-negative number (USD per million tokens) or null");
+    *out = d;
+    return AILIB_OK;
+}
+
+/* The row label used in messages: "models[3] (openai/gpt-x)" when the key fields read. */
+static void ailib__cat_label(ailib__cat_load *L, const char *list, size_t i, const char *a, const char *b) {
+    if (a && b) snprintf(L->label, sizeof L->label, "%s[%u] (%.60s/%.60s)", list, (unsigned)i, a, b);
+    else if (a) snprintf(L->label, sizeof L->label, "%s[%u] (%.60s)", list, (unsigned)i, a);
+    else snprintf(L->label, sizeof L->label, "%s[%u]", list, (unsigned)i);
+}
+
+static ailib_result ailib__cat_provider_row(ailib__cat_load *L, const ailib_json *row, size_t idx) {
+    static const char *const fields[] = { "name", "protocol", "base_url", "auth", "api_key_env", "base_url_env",
+                                          "default_model", "quirks", NULL };
+    ailib_provider_info *p = &L->prov[L->nprov];
+    const char *s;
+    const ailib_json *q;
+    size_t i, n;
+    ailib_result r;
+    int k;
+    const char *nm = ailib_json_str(ailib_json_get(row, "name"), NULL);
+    ailib__cat_label(L, "providers", idx, nm, NULL);
+    if (!ailib_json_is_object(row)) return ailib__fail(L->err, AILIB_CONFIGURATION, "catalog %s: must be an object", L->label);
+    if ((r = ailib__cat_known_fields(L, row, fields)) != AILIB_OK) return r;
+    memset(p, 0, sizeof *p);
+    if ((r = ailib__cat_string(L, row, "name", 1, &p->name)) != AILIB_OK) return r;
+    for (s = p->name; *s; s++)
+        if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) || ((*s == '-' || *s == '_' || *s == '.') && s != p->name)))
+            return ailib__cat_bad(L, "name", "must be lowercase letters, digits, '-', '_' or '.' (as in \"provider/model\")");
+    if (strlen(p->name) > 63) return ailib__cat_bad(L, "name", "is longer than 63 characters");
+    for (i = 0; i < L->nprov; i++)
+        if (!strcmp(L->prov[i].name, p->name)) return ailib__cat_bad(L, "name", "repeats an earlier provider row of this document");
+    if ((r = ailib__cat_string(L, row, "protocol", 1, &s)) != AILIB_OK) return r;
+    if ((k = ailib__cat_name_index(ailib__protocol_names, AILIB_PROTOCOL_COUNT, s)) < 0)
+        return ailib__cat_bad(L, "protocol", "must be one of openai_chat, anthropic, gemini, ollama, cohere, openai_responses, bedrock");
+    p->protocol = (ailib_protocol)k;
+    if ((r = ailib__cat_string(L, row, "base_url", 1, &p->base_url)) != AILIB_OK) return r;
+    if (strchr(p->base_url, ' ') || !(!strncmp(p->base_url, "http://", 7) || !strncmp(p->base_url, "https://", 8) || p->base_url[0] == '{'))
+        return ailib__cat_bad(L, "base_url", "must be an http:// or https:// URL (or start with a {VAR} placeholder), without spaces");
+    if ((r = ailib__cat_string(L, row, "auth", 0, &s)) != AILIB_OK) return r;
+    if (s && (k = ailib__cat_name_index(ailib__auth_names, sizeof ailib__auth_names / sizeof ailib__auth_names[0], s)) < 0)
+        return ailib__cat_bad(L, "auth", "must be one of bearer, x_api_key, api_key_header, goog_api_key, none");
+    p->auth = s ? (ailib_auth_style)k : AILIB_AUTH_BEARER;
+    if ((r = ailib__cat_string(L, row, "api_key_env", 0, &p->api_key_env)) != AILIB_OK) return r;
+    if (p->api_key_env && !ailib__cat_env_names(p->api_key_env, 1))
+        return ailib__cat_bad(L, "api_key_env", "must be environment variable names separated by single spaces");
+    if ((r = ailib__cat_string(L, row, "base_url_env", 0, &p->base_url_env)) != AILIB_OK) return r;
+    if (p->base_url_env && !ailib__cat_env_names(p->base_url_env, 0))
+        return ailib__cat_bad(L, "base_url_env", "must be one environment variable name");
+    if ((r = ailib__cat_string(L, row, "default_model", 0, &p->default_model)) != AILIB_OK) return r;
+    q = ailib_json_get(row, "quirks");
+    if (q && !ailib_json_is_null(q)) {
+        const ailib_json *e = ailib_json_first(q);
+        if (!ailib_json_is_array(q)) return ailib__cat_bad(L, "quirks", "must be an array of quirk names");
+        for (i = 0, n = ailib_json_size(q); i < n; i++, e = ailib_json_next(e)) {
+            k = ailib__cat_name_index(ailib__quirk_names, AILIB__NQUIRKS, ailib_json_str(e, NULL));
+            if (k < 0) return ailib__cat_bad(L, "quirks", "names an unknown quirk (see the AILIB_Q_* flags: \"stream_options\", ...)");
+            p->quirks |= 1u << k;
+        }
+    }
+    L->nprov++;
+    return AILIB_OK;
+}
+
+/* The canonical name string of a provider known to this document or to the catalog. */
+static const char *ailib__cat_provider_name(const ailib__cat_load *L, const char *name) {
+    const ailib_provider_info *p;
+    size_t i;
+    for (i = 0; i < L->nprov; i++) if (!strcmp(L->prov[i].name, name)) return L->prov[i].name;
+    p = ailib_provider_find(name);
+    return p && !strcmp(p->name, name) ? p->name : NULL;
+}
+
+static ailib_result ailib__cat_model_row(ailib__cat_load *L, const ailib_json *row, size_t idx) {
+    static const char *const fields[] = { "provider", "id", "source", "owned_by", "context_window", "max_output",
+                                          "capabilities", "price", NULL };
+    static const char *const price_fields[] = { "input", "cached_input", "cache_write", "output", "date", NULL };
+    ailib_model_info *m = &L->model[L->nmodel];
+    const ailib_json *v;
+    const char *s;
+    size_t i, n;
+    ailib_result r;
+    ailib__cat_label(L, "models", idx, ailib_json_str(ailib_json_get(row, "provider"), NULL),
+                     ailib_json_str(ailib_json_get(row, "id"), NULL));
+    if (!ailib_json_is_object(row)) return ailib__fail(L->err, AILIB_CONFIGURATION, "catalog %s: must be an object", L->label);
+    if ((r = ailib__cat_known_fields(L, row, fields)) != AILIB_OK) return r;
+    memset(m, 0, sizeof *m);
+    if ((r = ailib__cat_string(L, row, "provider", 1, &s)) != AILIB_OK) return r;
+    if (!(m->provider = ailib__cat_provider_name(L, s)))
+        return ailib__cat_bad(L, "provider", "names no provider of the catalog or of this document: add a provider row");
+    if ((r = ailib__cat_string(L, row, "id", 1, &m->name)) != AILIB_OK) return r;
+    for (i = 0; i < L->nmodel; i++)
+        if (L->model[i].provider == m->provider && !strcmp(L->model[i].name, m->name))
+            return ailib__cat_bad(L, "id", "repeats an earlier model row of this document");
+    for (i = 0; i < 2; i++) {                 /* what `ailib models --json` adds: read, then ignored */
+        v = ailib_json_get(row, i ? "owned_by" : "source");
+        if (v && !ailib_json_is_null(v) && !ailib_json_is_string(v)) return ailib__cat_bad(L, i ? "owned_by" : "source", "must be a string or null");
+    }
+    if ((r = ailib__cat_tokens(L, row, "context_window", &m->context_window)) != AILIB_OK) return r;
+    if ((r = ailib__cat_tokens(L, row, "max_output", &m->max_output)) != AILIB_OK) return r;
+    v = ailib_json_get(row, "capabilities");
+    if (v && !ailib_json_is_null(v)) {
+        const ailib_json *e = ailib_json_first(v);
+        if (!ailib_json_is_array(v)) return ailib__cat_bad(L, "capabilities", "must be an array of names");
+        for (i = 0, n = ailib_json_size(v); i < n; i++, e = ailib_json_next(e)) {
+            int k = ailib__cat_name_index(ailib__cap_names, sizeof ailib__cap_names / sizeof ailib__cap_names[0], ailib_json_str(e, NULL));
+            if (k < 0) return ailib__cat_bad(L, "capabilities", "names an unknown capability (tools, vision, reasoning, json, audio, embed)");
+            m->caps |= 1u << k;
+        }
+    }
+    v = ailib_json_get(row, "price");
+    if (v && !ailib_json_is_null(v)) {
+        const char *date;
+        if (!ailib_json_is_object(v)) return ailib__cat_bad(L, "price", "must be an object or null");
+        if ((r = ailib__cat_known_fields(L, v, price_fields)) != AILIB_OK) return r;
+        if ((r = ailib__cat_price(L, v, "input", &m->price_input)) != AILIB_OK ||
+            (r = ailib__cat_price(L, v, "cached_input", &m->price_cached_input)) != AILIB_OK ||
+            (r = ailib__cat_price(L, v, "cache_write", &m->price_cache_write)) != AILIB_OK ||
+            (r = ailib__cat_price(L, v, "output", &m->price_output)) != AILIB_OK) return r;
+        if ((r = ailib__cat_string(L, v, "date", 0, &date)) != AILIB_OK) return r;
+        if (date && !(strlen(date) == 10 && isdigit((unsigned char)date[0]) && isdigit((unsigned char)date[3]) &&
+                      date[4] == '-' && isdigit((unsigned char)date[5]) && isdigit((unsigned char)date[6]) && date[7] == '-' &&
+                      isdigit((unsigned char)date[8]) && isdigit((unsigned char)date[9])))
+            return ailib__cat_bad(L, "price.date", "must be a date \"YYYY-MM-DD\" or null");
+        m->price_date = date;
+    }
+    L->nmodel++;
+    return AILIB_OK;
+}
+
+/* Appends to a growable array of pointers (the catalog's own lists). */
+static int ailib__cat_push(const void ***arr, size_t *n, const void *p) {
+    ailib_allocator a = ailib__allocator(NULL);
+    const void **na = (const void **)ailib__realloc(&a, (void *)*arr, *n * sizeof **arr, (*n + 1) * sizeof **arr);
+    if (!na) return 0;
+    na[(*n)++] = p;
+    *arr = na;
+    return 1;
+}
+
+/* Rebuilds both views from the built-in rows and every loaded row. */
+static int ailib__cat_rebuild(void) {
+    ailib_allocator a = ailib__allocator(NULL);
+    const ailib_provider_info **pv;
+    const ailib_model_info **mv;
+    size_t i, j, np = AILIB__NPROV, nm = AILIB__NMODEL;
+    pv = (const ailib_provider_info **)ailib__malloc(&a, (AILIB__NPROV + ailib__cat.nlprov) * sizeof *pv);
+    mv = (const ailib_model_info **)ailib__malloc(&a, (AILIB__NMODEL + ailib__cat.nlmodel) * sizeof *mv);
+    if (!pv || !mv) { ailib__free(&a, (void *)pv); ailib__free(&a, (void *)mv); return 0; }
+    for (i = 0; i < np; i++) pv[i] = &ailib__providers[i];
+    for (i = 0; i < nm; i++) mv[i] = &ailib__models[i];
+    for (i = 0; i < ailib__cat.nlprov; i++) {
+        const ailib_provider_info *p = ailib__cat.lprov[i];
+        for (j = 0; j < np && strcmp(pv[j]->name, p->name) != 0; j++) {}
+        pv[j] = p;
+        if (j == np) np++;
+    }
+    for (i = 0; i < ailib__cat.nlmodel; i++) {
+        const ailib_model_info *m = ailib__cat.lmodel[i];
+        for (j = 0; j < nm && !(strcmp(mv[j]->provider, m->provider) == 0 && strcmp(mv[j]->name, m->name) == 0); j++) {}
+        mv[j] = m;
+        if (j == nm) nm++;
+    }
+    ailib__free(&a, (void *)ailib__cat.pview);
+    ailib__free(&a, (void *)ailib__cat.mview);
+    ailib__cat.pview = pv;
+    ailib__cat.npview = np;
+    ailib__cat.mview = mv;
+    ailib__cat.nmview = nm;
+    return 1;
+}
+
+/* Validates the whole document into one block, then commits it: a document applies whole or
+   not at all. */
+static ailib_result ailib__cat_apply(const ailib_json *root, size_t text_len, ailib_error *err) {
+    ailib_allocator a = ailib__allocator(NULL);
+    ailib__cat_load L;
+    const ailib_json *provs = NULL, *models = NULL, *e;
+    size_t i, n, np, nm, rows;
+    ailib_result r = AILIB_OK;
+    memset(&L, 0, sizeof L);
+    L.err = err;
+    if (ailib_json_is_array(root)) models = root;
+    else if (ailib_json_is_object(root)) {
+        static const char *const top[] = { "providers", "models", NULL };
+        snprintf(L.label, sizeof L.label, "document");
+        if ((r = ailib__cat_known_fields(&L, root, top)) != AILIB_OK) return r;
+        provs = ailib_json_get(root, "providers");
+        models = ailib_json_get(root, "models");
+        if (provs && !ailib_json_is_null(provs) && !ailib_json_is_array(provs))
+            return ailib__fail(err, AILIB_CONFIGURATION, "catalog document: 'providers' must be an array of provider rows");
+        if (models && !ailib_json_is_null(models) && !ailib_json_is_array(models))
+            return ailib__fail(err, AILIB_CONFIGURATION, "catalog document: 'models' must be an array of model rows");
+    } else return ailib__fail(err, AILIB_CONFIGURATION, "catalog document: must be an object {\"providers\":[...],\"models\":[...]} "
+                              "or an array of model rows (as `ailib models --json` prints)");
+    np = ailib_json_size(provs);
+    nm = ailib_json_size(models);
+    rows = np * sizeof(ailib_provider_info) + nm * sizeof(ailib_model_info);
+    L.cap = rows + text_len + 8 * (np + nm) + 16;
+    if (!(L.block = (char *)ailib__malloc(&a, L.cap))) return ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory");
+    L.model = (ailib_model_info *)(void *)L.block;      /* the rows with doubles first: aligned */
+    L.prov = (ailib_provider_info *)(void *)(L.block + nm * sizeof(ailib_model_info));
+    L.used = rows;
+    for (i = 0, e = ailib_json_first(provs); r == AILIB_OK && i < np; i++, e = ailib_json_next(e)) r = ailib__cat_provider_row(&L, e, i);
+    for (i = 0, e = ailib_json_first(models); r == AILIB_OK && i < nm; i++, e = ailib_json_next(e)) r = ailib__cat_model_row(&L, e, i);
+    if (r != AILIB_OK) { ailib__free(&a, L.block); return r; }
+    /* commit: every step below that can fail undoes what it did */
+    n = ailib__cat.nlprov;
+    {
+        size_t nmod = ailib__cat.nlmodel, nblk = ailib__cat.nblocks;
+        int ok = ailib__cat_push((const void ***)(void *)&ailib__cat.blocks, &ailib__cat.nblocks, L.block);
+        for (i = 0; ok && i < np; i++) ok = ailib__cat_push((const void ***)(void *)&ailib__cat.lprov, &ailib__cat.nlprov, &L.prov[i]);
+        for (i = 0; ok && i < nm; i++) ok = ailib__cat_push((const void ***)(void *)&ailib__cat.lmodel, &ailib__cat.nlmodel, &L.model[i]);
+        if (!ok || !ailib__cat_rebuild()) {
+            ailib__cat.nlprov = n;
+            ailib__cat.nlmodel = nmod;
+            ailib__cat.nblocks = nblk;
+            ailib__free(&a, L.block);
+            return ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory");
+        }
+    }
+    return AILIB_OK;
+}
+
+/* Puts a prefix before an error's message; a whole that does not fit is cut at the end. */
+static void ailib__cat_prefix(ailib_error *e, const char *prefix, size_t plen) {
+    char m[2 * sizeof e->message];
+    size_t ml;
+    if (!e) return;
+    if (plen > sizeof e->message) plen = sizeof e->message;
+    ml = strlen(e->message);
+    memcpy(m, prefix, plen);
+    memcpy(m + plen, e->message, ml);
+    ailib__copy_trunc(e->message, sizeof e->message, m, plen + ml);
+}
+
+AILIB_API ailib_result ailib_catalog_load(const char *json, size_t len, ailib_error *err) {
+    ailib_json_doc *doc = NULL;
+    ailib_result r;
+    if (!json) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_catalog_load: json is NULL");
+    ailib__catalog_env_once();           /* $AILIB_CATALOG first, so explicit loads win over it */
+    if ((r = ailib_json_parse(json, len, NULL, &doc, err)) != AILIB_OK) {
+        char pre[80];
+        snprintf(pre, sizeof pre, "catalog document is not valid JSON (byte %u): ", err ? (unsigned)err->byte_pos : 0u);
+        ailib__cat_prefix(err, pre, strlen(pre));
+        return r;
+    }
+    r = ailib__cat_apply(ailib_json_doc_root(doc), len, err);
+    ailib_json_doc_destroy(doc);
+    return r;
+}
+
+/* Catalog files are small; anything past this is not one. */
+#define AILIB__CATALOG_MAX_FILE ((long)64 << 20)
+
+AILIB_API ailib_result ailib_catalog_load_file(const char *path, ailib_error *err) {
+    ailib_allocator a = ailib__allocator(NULL);
+    FILE *f;
+    long size;
+    char *text;
+    ailib_result r;
+    if (!path || !*path) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_catalog_load_file: path is empty");
+    if (!(f = fopen(path, "rb"))) return ailib__fail(err, AILIB_CONFIGURATION, "catalog file %s cannot be opened: check the path", path);
+    if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
+        fclose(f);
+        return ailib__fail(err, AILIB_CONFIGURATION, "catalog file %s cannot be read", path);
+    }
+    if (size > AILIB__CATALOG_MAX_FILE) {
+        fclose(f);
+        return ailib__fail(err, AILIB_TOO_LARGE, "catalog file %s is larger than 64 MiB: is it a catalog?", path);
+    }
+    if (!(text = (char *)ailib__malloc(&a, (size_t)size + 1))) { fclose(f); return ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory"); }
+    if (fread(text, 1, (size_t)size, f) != (size_t)size) {
+        fclose(f);
+        ailib__free(&a, text);
+        return ailib__fail(err, AILIB_CONFIGURATION, "catalog file %s cannot be read", path);
+    }
+    fclose(f);
+    r = ailib_catalog_load(text, (size_t)size, err);
+    ailib__free(&a, text);
+    if (r != AILIB_OK) {
+        ailib__cat_prefix(err, ": ", 2);
+        ailib__cat_prefix(err, path, strlen(path));
+    }
+    return r;
+}
+
+AILIB_API ailib_result ailib_catalog_load_env(ailib_error *err) {
+    if (!ailib__cat.env_done) {
+        const char *path = getenv("AILIB_CATALOG");
+        ailib__cat.env_done = 1;
+        ailib_error_clear(&ailib__cat.env_err);
+        if (path && *path && ailib_catalog_load_file(path, &ailib__cat.env_err) != AILIB_OK)
+            ailib__cat_prefix(&ailib__cat.env_err, "AILIB_CATALOG: ", 15);
+    }
+    if (ailib__cat.env_err.code == AILIB_OK) return AILIB_OK;
+    if (err) *err = ailib__cat.env_err;
+    return ailib__cat.env_err.code;
+}
+
+AILIB_API void ailib_catalog_reset(void) {
+    ailib_allocator a = ailib__allocator(NULL);
+    size_t i;
+    for (i = 0; i < ailib__cat.nblocks; i++) ailib__free(&a, ailib__cat.blocks[i]);
+    ailib__free(&a, (void *)ailib__cat.blocks);
+    ailib__free(&a, (void *)ailib__cat.lprov);
+    ailib__free(&a, (void *)ailib__cat.lmodel);
+    ailib__free(&a, (void *)ailib__cat.pview);
+    ailib__free(&a, (void *)ailib__cat.mview);
+    memset(&ailib__cat, 0, sizeof ailib__cat);
+}
+
+/* Whether a row came from a load (rather than the built-in tables). */
+static int ailib__cat_is_loaded(const void *row, int model) {
+    size_t i, n = model ? ailib__cat.nlmodel : ailib__cat.nlprov;
+    for (i = 0; i < n; i++)
+        if ((model ? (const void *)ailib__cat.lmodel[i] : (const void *)ailib__cat.lprov[i]) == row) return 1;
+    return 0;
+}
+
+static void ailib__cat_write_str(ailib_json_writer *w, const char *key, const char *s) {
+    ailib_json_write_key(w, key);
+    if (s) ailib_json_write_string(w, s);
+    else ailib_json_write_null(w);
+}
+
+/* Token counts and prices as `ailib models --json` writes them: 0 (unknown) is null. */
+static void ailib__cat_write_num(ailib_json_writer *w, const char *key, double v, int integer) {
+    ailib_json_write_key(w, key);
+    if (!(v > 0)) ailib_json_write_null(w);
+    else if (integer) ailib_json_write_int(w, (int64_t)v);
+    else ailib_json_write_double(w, v);
+}
+
+AILIB_API char *ailib_catalog_to_json(int loaded_only, size_t *len, ailib_error *err) {
+    ailib_json_writer w;
+    size_t i, n;
+    int k;
+    char *out;
+    ailib_json_writer_init(&w, NULL);
+    ailib_json_write_object_begin(&w);
+    ailib_json_write_key(&w, "providers");
+    ailib_json_write_array_begin(&w);
+    for (i = 0, n = ailib_provider_count(); i < n; i++) {
+        const ailib_provider_info *p = ailib_provider_at(i);
+        if (loaded_only && !ailib__cat_is_loaded(p, 0)) continue;
+        ailib_json_write_object_begin(&w);
+        ailib__cat_write_str(&w, "name", p->name);
+        ailib__cat_write_str(&w, "protocol", (unsigned)p->protocol < AILIB_PROTOCOL_COUNT ? ailib__protocol_names[p->protocol] : NULL);
+        ailib__cat_write_str(&w, "base_url", p->base_url);
+        ailib__cat_write_str(&w, "auth", (unsigned)p->auth <= AILIB_AUTH_NONE ? ailib__auth_names[p->auth] : NULL);
+        ailib__cat_write_str(&w, "api_key_env", p->api_key_env);
+        ailib__cat_write_str(&w, "base_url_env", p->base_url_env);
+        ailib__cat_write_str(&w, "default_model", p->default_model);
+        ailib_json_write_key(&w, "quirks");
+        ailib_json_write_array_begin(&w);
+        for (k = 0; k < (int)AILIB__NQUIRKS; k++) if (p->quirks & (1u << k)) ailib_json_write_string(&w, ailib__quirk_names[k]);
+        ailib_json_write_array_end(&w);
+        ailib_json_write_object_end(&w);
+    }
+    ailib_json_write_array_end(&w);
+    ailib_json_write_key(&w, "models");
+    ailib_json_write_array_begin(&w);
+    for (i = 0, n = ailib_model_count(); i < n; i++) {
+        const ailib_model_info *m = ailib_model_at(i);
+        if (loaded_only && !ailib__cat_is_loaded(m, 1)) continue;
+        ailib_json_write_object_begin(&w);
+        ailib__cat_write_str(&w, "provider", m->provider);
+        ailib__cat_write_str(&w, "id", m->name);
+        ailib__cat_write_num(&w, "context_window", (double)m->context_window, 1);
+        ailib__cat_write_num(&w, "max_output", (double)m->max_output, 1);
+        ailib_json_write_key(&w, "capabilities");
+        ailib_json_write_array_begin(&w);
+        for (k = 0; k < 6; k++) if (m->caps & (1u << k)) ailib_json_write_string(&w, ailib__cap_names[k]);
+        ailib_json_write_array_end(&w);
+        ailib_json_write_key(&w, "price");
+        ailib_json_write_object_begin(&w);
+        ailib__cat_write_num(&w, "input", m->price_input, 0);
+        ailib__cat_write_num(&w, "cached_input", m->price_cached_input, 0);
+        ailib__cat_write_num(&w, "cache_write", m->price_cache_write, 0);
+        ailib__cat_write_num(&w, "output", m->price_output, 0);
+        ailib__cat_write_str(&w, "date", m->price_date);
+        ailib_json_write_object_end(&w);
+        ailib_json_write_object_end(&w);
+    }
+    ailib_json_write_array_end(&w);
+    ailib_json_write_object_end(&w);
+    if (ailib_json_writer_finish(&w) != AILIB_OK) {
+        ailib_result r = w.error;
+        ailib_json_writer_deinit(&w);
+        ailib__fail(err, r, "the catalog could not be written as JSON (%s)", ailib_result_string(r));
+        return NULL;
+    }
+    out = ailib_json_writer_take(&w, len);
+    ailib_json_writer_deinit(&w);
+    return out;
 }
 
 /* >>types ==================================================================================== */
@@ -6185,10 +6803,27 @@ static void ailib__oa_response_format(ailib__bctx *c) {
     ailib_json_write_object_end(w);
 }
 
+/* Whether the catalog calls the request's model a reasoning model (the model-dependent half
+   of AILIB_Q_FIXED_SAMPLING and AILIB_Q_NO_FORCED_TOOL_THINKING; unknown models: no). */
+static int ailib__oa_reasoning_model(const ailib__bctx *c) {
+    char model[256];
+    const ailib_model_info *mi;
+    ailib__copy_trunc(model, sizeof model, c->model, c->model_len);
+    mi = ailib_model_find(c->prov->name, model);
+    return mi && (mi->caps & AILIB_CAP_REASONING);
+}
+
 static ailib_result ailib__oa_build(ailib__bctx *c) {
     const ailib_request *q = c->req;
     ailib_json_writer *w = c->w;
     uint32_t qk = c->prov->quirks;
+    int fixed = (qk & AILIB_Q_FIXED_SAMPLING) && ailib__oa_reasoning_model(c);
+    if ((qk & AILIB_Q_NO_FORCED_TOOL_THINKING) && q->tool_count && q->reasoning.effort != AILIB_EFFORT_NONE &&
+        (q->tool_choice.mode == AILIB_TOOL_CHOICE_REQUIRED || q->tool_choice.mode == AILIB_TOOL_CHOICE_NAMED) &&
+        ailib__oa_reasoning_model(c))
+        return ailib__b_fail(c, AILIB_UNSUPPORTED, "'%s' rejects a forced tool_choice while its model thinks (catalog quirk "
+                             "no_forced_tool_thinking): use tool_choice auto, or reasoning effort none on a model that can "
+                             "turn thinking off", c->prov->name);
     if (qk & AILIB_Q_AZURE_DEPLOYMENTS) {
         const char *v = c->ep->api_version ? c->ep->api_version : "2024-10-21";
         ailib__b_path(c, "/openai/deployments/");
@@ -6201,11 +6836,15 @@ static ailib_result ailib__oa_build(ailib__bctx *c) {
     ailib_json_write_stringn(w, c->model, c->model_len);
     ailib__oa_messages(c);
     ailib__oa_tools(c);
-    ailib__b_optf(c, "temperature", q->temperature);
-    ailib__b_optf(c, "top_p", q->top_p);
+    if (!fixed) {   /* AILIB_Q_FIXED_SAMPLING: the model's own fixed values apply */
+        ailib__b_optf(c, "temperature", q->temperature);
+        ailib__b_optf(c, "top_p", q->top_p);
+    }
     ailib__b_opti(c, "top_k", q->top_k);
-    ailib__b_optf(c, "presence_penalty", q->presence_penalty);
-    ailib__b_optf(c, "frequency_penalty", q->frequency_penalty);
+    if (!fixed) {
+        ailib__b_optf(c, "presence_penalty", q->presence_penalty);
+        ailib__b_optf(c, "frequency_penalty", q->frequency_penalty);
+    }
     ailib__b_opti(c, (qk & AILIB_Q_RANDOM_SEED) ? "random_seed" : "seed", q->seed);
     if (q->max_tokens > 0) {
         ailib_json_write_key(w, (qk & AILIB_Q_MAX_COMPLETION_TOKENS) ? "max_completion_tokens" : "max_tokens");
@@ -9958,7 +10597,8 @@ static const char *ailib__b_model(const ailib_provider_info *p, const char *mode
     size_t pl;
     if (!model || !*model) model = p->default_model ? p->default_model : "";
     pl = p->name ? strlen(p->name) : 0;
-    if (pl && strncmp(model, p->name, pl) == 0 && model[pl] == '/') model += pl + 1;
+    if (pl && strncmp(model, p->name, pl) == 0 && model[pl] == '/' &&
+        !((p->quirks & AILIB_Q_OWNER_MODEL_IDS) && !strchr(model + pl + 1, '/'))) model += pl + 1;
     *len = strlen(model);
     return model;
 }
@@ -11672,8 +12312,11 @@ static int ailib__em_body(const ailib_provider_info *p, const ailib_endpoint *ep
         ailib_json_write_object_begin(w);
         ailib_json_write_key(w, "model"); ailib_json_write_stringn(w, model, ml);
         ailib__em_inputs(w, "input", q);
-        ailib_json_write_key(w, "encoding_format"); ailib_json_write_string(w, "float");
-        if (q->dimensions > 0) { ailib_json_write_key(w, "dimensions"); ailib_json_write_int(w, q->dimensions); }
+        if (!(p->quirks & AILIB_Q_NO_ENCODING_FORMAT)) { ailib_json_write_key(w, "encoding_format"); ailib_json_write_string(w, "float"); }
+        if (q->dimensions > 0) {
+            ailib_json_write_key(w, (p->quirks & AILIB_Q_OUTPUT_DIMENSION) ? "output_dimension" : "dimensions");
+            ailib_json_write_int(w, q->dimensions);
+        }
         ailib_json_write_object_end(w);
         break;
     }
@@ -12535,6 +13178,7 @@ AILIB_API const ailib_transport *ailib_transport_curl(void) { return &ailib__tra
 static int ailib__global_inited;
 AILIB_API ailib_result ailib_global_init(void) {
     if (ailib__global_inited) return AILIB_OK;
+    ailib__catalog_env_once();   /* $AILIB_CATALOG before any thread looks rows up (>>catalog) */
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) return AILIB_NETWORK;
     ailib__global_inited = 1;
     return AILIB_OK;
@@ -12546,7 +13190,7 @@ AILIB_API void ailib_global_cleanup(void) {
 }
 #else
 AILIB_API const ailib_transport *ailib_transport_curl(void) { return NULL; }
-AILIB_API ailib_result ailib_global_init(void) { return AILIB_OK; }
+AILIB_API ailib_result ailib_global_init(void) { ailib__catalog_env_once(); return AILIB_OK; }
 AILIB_API void ailib_global_cleanup(void) {}
 #endif
 /* >>engine: clients, calls and their state machine ============================================= */
@@ -13273,6 +13917,7 @@ AILIB_API ailib_client *ailib_client_create(const ailib_client_desc *desc, ailib
     char keyvar[128], basevar[128];
     ailib_transport_config tc;
     if (!desc) { memset(&zero, 0, sizeof zero); desc = &zero; }
+    if (ailib_catalog_load_env(err) != AILIB_OK) return NULL;   /* a bad $AILIB_CATALOG (>>catalog) */
     a = ailib__allocator(desc->allocator);
     model = desc->model && *desc->model ? desc->model : getenv("AILIB_MODEL");
     if (ailib__features_create(desc, model, &c, err)) return c;    /* "route/<group>": a router */
@@ -15606,16 +16251,10 @@ AILIB_API ailib_result ailib_model_resolve(const char *model, const ailib_provid
     }
     /* a bare model id (which may hold a slash: "accounts/fireworks/models/x") that one provider lists */
     n = ailib__providers_of(model, found, 8);
-    if (n == 1) {
+    if (n >= 1) {          /* several: the first in catalog order (see the declaration) */
         if (provider) *provider = found[0];
         if (bare) *bare = model;
         return AILIB_OK;
-    }
-    if (n > 1) {
-        char list[256];
-        size_t i, at = 0;
-        for (i = 0; i < n && at < sizeof list; i++) at += (size_t)snprintf(list + at, sizeof list - at, "%s%s", i ? ", " : "", found[i]->name);
-        return ailib__fail(err, AILIB_CONFIGURATION, "model '%s' is served by %s: name one, e.g. \"%s/%s\"", model, list, found[0]->name, model);
     }
     if (slash) {
         const ailib_provider_info *s;

@@ -361,8 +361,9 @@ TEST(cost_unknown_free_and_approximated) {
     const char *a = getenv("COST_INPUT_PER_1K"), *b = getenv("COST_OUTPUT_PER_1K");
     snprintf(k1, sizeof k1, "%s", a ? a : ""); snprintf(k2, sizeof k2, "%s", b ? b : "");
     unsetenv("COST_INPUT_PER_1K"); unsetenv("COST_OUTPUT_PER_1K");
-    /* a catalog row with no price (kimi-k3.1-pro), and a model the catalog does not know */
-    EXPECT_EQ(ailib_cost_of("kimi", "kimi-k3.1-pro", &u, AILIB_PRICE_STANDARD, &c), AILIB_NOT_FOUND);
+    /* a catalog row with no price (databricks' default model: its price is not published), and a
+       model the catalog does not know */
+    EXPECT_EQ(ailib_cost_of("databricks", "databricks-gpt-oss-120b", &u, AILIB_PRICE_STANDARD, &c), AILIB_NOT_FOUND);
     EXPECT_EQ(c.known, 0);
     EXPECT_TRUE((c.flags & AILIB_COST_NO_PRICE) != 0);
     EXPECT_EQ(ailib_cost_of("openai", "gpt-unreleased", &u, AILIB_PRICE_STANDARD, &c), AILIB_NOT_FOUND);

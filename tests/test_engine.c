@@ -900,7 +900,7 @@ TEST(engine_configuration_messages_name_what_to_set) {
     memset(&d, 0, sizeof d);
     d.model = "gemini/gemini-2.5-flash";
     EXPECT_TRUE(ailib_client_create(&d, &err) == NULL);
-    EXPECT_STR_EQ(err.message, "no API key for 'gemini': set GEMINI_API_KEY (or GOOGLE_API_KEY) or desc.api_key");
+    EXPECT_STR_EQ(err.message, "no API key for 'gemini': set GOOGLE_API_KEY (or GEMINI_API_KEY) or desc.api_key");
     d.model = "nope/x";
     EXPECT_TRUE(ailib_client_create(&d, &err) == NULL);
     EXPECT_TRUE(strstr(err.message, "unknown provider 'nope'") != NULL);
