@@ -10630,7 +10630,9 @@ typedef enum ailib__call_state {
     AILIB__DONE             /* result and response are final */
 } ailib__call_state;
 
-typedef struct ailib__qev { ailib_event ev; size_t text, id, name; } ailib__qev;
+/* A queued event owns copies of what it points to: the stream's usage and finish reason
+   change (and move) as later events arrive, before the caller reads this one. */
+typedef struct ailib__qev { ailib_event ev; size_t text, id, name, finish_raw; ailib_usage usage; } ailib__qev;
 
 struct ailib_call {
     ailib_client *client;
@@ -10894,6 +10896,8 @@ static int ailib__call_on_event(void *user, const ailib_event *ev) {
     q->text = ailib__q_str(call, ev->text, ev->text_len);
     q->id = ailib__q_str(call, ev->id, ev->id_len);
     q->name = ailib__q_str(call, ev->name, ev->name_len);
+    q->finish_raw = ailib__q_str(call, ev->finish_raw, ev->finish_raw ? strlen(ev->finish_raw) : 0);
+    if (ev->usage) q->usage = *ev->usage;
     return 0;
 }
 
@@ -10913,6 +10917,8 @@ AILIB_API ailib_result ailib_call_next_event(ailib_call *call, ailib_event *ev) 
     ev->text = q->text == (size_t)-1 ? NULL : call->qdata.p + q->text;
     ev->id = q->id == (size_t)-1 ? NULL : call->qdata.p + q->id;
     ev->name = q->name == (size_t)-1 ? NULL : call->qdata.p + q->name;
+    ev->finish_raw = q->finish_raw == (size_t)-1 ? NULL : call->qdata.p + q->finish_raw;
+    if (ev->usage) ev->usage = &q->usage;
     return AILIB_OK;
 }
 
