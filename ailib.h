@@ -288,7 +288,10 @@ AILIB_API void ailib_json_write_keyn(ailib_json_writer *w, const char *key, size
 AILIB_API void ailib_json_write_string(ailib_json_writer *w, const char *s);   /* NULL writes null */
 AILIB_API void ailib_json_write_stringn(ailib_json_writer *w, const char *s, size_t len);
 AILIB_API void ailib_json_write_int(ailib_json_writer *w, int64_t v);
-AILIB_API void ailib_json_write_double(ailib_json_writer *w, double v);  /* shortest round-trip */
+/* The shortest text that reads back as exactly v: the fewest significant digits, laid out
+   plain or with an exponent, whichever is shorter ("0.1", "1e+300", 2^55 as
+   "36028797018963970"); NaN and infinities set the sticky AILIB_INVALID_ARGUMENT. */
+AILIB_API void ailib_json_write_double(ailib_json_writer *w, double v);
 AILIB_API void ailib_json_write_bool(ailib_json_writer *w, int v);
 AILIB_API void ailib_json_write_null(ailib_json_writer *w);
 /* Copies a parsed value (and its subtree). */

@@ -256,6 +256,49 @@ static const char *fz_number_ref(const char *t, size_t n, const ailib_json *root
     return why;
 }
 
+/* The input as a program of writer calls (one byte an operation, some taking the next bytes):
+   whatever the order, a writer that finishes AILIB_OK holds one valid JSON text, and one that
+   failed stays failed. */
+static const char *fz_writer_program(const uint8_t *d, size_t n) {
+    ailib_json_writer w;
+    size_t i = 0, k;
+    ailib_result first = AILIB_OK, r;
+    const char *why = NULL;
+    ailib_json_writer_init(&w, NULL);
+    while (i < n) {
+        uint8_t op = d[i++];
+        k = n - i < 8 ? n - i : 8;
+        switch (op % 13) {
+        case 0: ailib_json_write_object_begin(&w); break;
+        case 1: ailib_json_write_object_end(&w); break;
+        case 2: ailib_json_write_array_begin(&w); break;
+        case 3: ailib_json_write_array_end(&w); break;
+        case 4: ailib_json_write_keyn(&w, (const char *)d + i, k); i += k; break;
+        case 5: ailib_json_write_stringn(&w, (const char *)d + i, k); i += k; break;
+        case 6: { int64_t v = 0; memcpy(&v, d + i, k); ailib_json_write_int(&w, v); i += k; break; }
+        case 7: { double v = 0; memcpy(&v, d + i, k); ailib_json_write_double(&w, v); i += k; break; }
+        case 8: ailib_json_write_bool(&w, op & 16); break;
+        case 9: ailib_json_write_null(&w); break;
+        case 10: ailib_json_write_raw(&w, (const char *)d + i, k); i += k; break;
+        case 11: ailib_json_write_key(&w, "k"); break;
+        default: ailib_json_write_string(&w, op & 16 ? NULL : "s"); break;
+        }
+        if (first == AILIB_OK) first = w.error;
+        else if (w.error != first) { why = fz_fail("the writer's sticky error changed from %s to %s", ailib_result_name(first), ailib_result_name(w.error)); break; }
+    }
+    if (!why && (r = ailib_json_writer_finish(&w)) == AILIB_OK) {
+        ailib_json_doc *doc = NULL;
+        if (first != AILIB_OK) why = fz_fail("the writer finished AILIB_OK after failing with %s", ailib_result_name(first));
+        else if (ailib_json_parse(w.buf, w.len, NULL, &doc, NULL) != AILIB_OK) why = fz_fail("the writer finished AILIB_OK with invalid JSON: %.200s", w.buf);
+        else if (strlen(w.buf) != w.len && !memchr(w.buf, 0, w.len)) why = fz_fail("the writer's output is not NUL-terminated");
+        ailib_json_doc_destroy(doc);
+    } else if (!why && first != AILIB_OK && r != first) {
+        why = fz_fail("finish returned %s, not the sticky %s", ailib_result_name(r), ailib_result_name(first));
+    }
+    ailib_json_writer_deinit(&w);
+    return why;
+}
+
 const char *fz_check_json(const uint8_t *data, size_t size) {
     const char *t = (const char *)data, *why = NULL;
     ailib_json_doc *a = NULL, *b = NULL, *l = NULL, *warm;
@@ -296,8 +339,9 @@ const char *fz_check_json(const uint8_t *data, size_t size) {
     if (size >= 8) {
         double v;
         memcpy(&v, data, 8);
-        why = fz_double(v);
+        if ((why = fz_double(v)) != NULL) goto out;
     }
+    why = fz_writer_program(data, size);
 out:
     ailib_json_doc_destroy(a);
     ailib_json_doc_destroy(b);
