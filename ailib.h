@@ -2789,9 +2789,12 @@ static int ailib__key_is(const ailib_json *k, const char *lit, size_t n) {
     return AILIB__JLEN(k) == n && memcmp(k->u.s, lit, n) == 0;
 }
 #define AILIB__KEY(k, lit) ailib__key_is((k), (lit), sizeof(lit) - 1)
-/* for (AILIB__MEMBERS(obj, k, n)) { value is k + 1 } */
-#define AILIB__MEMBERS(obj, k, n) n = ailib_json_size(obj), k = ailib_json_first(obj); n; n--, k = ailib__json_skip((k) + 1)
-#define AILIB__ELEMS(arr, e, n) n = ailib_json_size(arr), e = ailib_json_first(arr); n; n--, e = ailib__json_skip(e)
+/* for (AILIB__MEMBERS(obj, k, n)) { value is k + 1 }. Each walks only its own kind: members
+   of an object, elements of an array, nothing of anything else, so that a provider sending an
+   object where an array belongs (or the reverse) cannot make a value pass for a key. */
+static size_t ailib__json_nkind(const ailib_json *v, ailib_json_type t) { return ailib_json_type_of(v) == t ? AILIB__JLEN(v) : 0; }
+#define AILIB__MEMBERS(obj, k, n) n = ailib__json_nkind((obj), AILIB_JSON_OBJECT), k = ailib_json_first(obj); n; n--, k = ailib__json_skip((k) + 1)
+#define AILIB__ELEMS(arr, e, n) n = ailib__json_nkind((arr), AILIB_JSON_ARRAY), e = ailib_json_first(arr); n; n--, e = ailib__json_skip(e)
 
 static int ailib__jstr_eq(const ailib_json *v, const char *lit) {
     size_t n = strlen(lit);
