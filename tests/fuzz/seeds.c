@@ -192,6 +192,18 @@ static void seed_stream_body(const char *name, int proto, const char *body, size
         pre[0] = 0; pre[1] = 7;
         put_with(proto == AILIB_PROTOCOL_OLLAMA ? "ndjson" : "sse", name, pre, 2, body, n);
     }
+    if (proto != AILIB_PROTOCOL_BEDROCK && proto != AILIB_PROTOCOL_OLLAMA) {
+        /* Gemini and Vertex send CRLF line ends: the same stream with them */
+        sb b = {0, 0, 0};
+        size_t i;
+        char nm[700];
+        pre[0] = (unsigned char)(proto | think); pre[1] = 0x2A;
+        sb_add(&b, pre, 2);
+        for (i = 0; i < n; i++) { if (body[i] == '\n' && (i == 0 || body[i - 1] != '\r')) sb_byte(&b, '\r'); sb_byte(&b, body[i]); }
+        snprintf(nm, sizeof nm, "%s.crlf", name);
+        put_seed("stream", nm, b.p, b.len);
+        free(b.p);
+    }
     /* the engine, streamed: 200, a request id and a content type */
     {
         sb b = {0, 0, 0};
