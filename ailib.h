@@ -10942,7 +10942,10 @@ static int64_t ailib__retry_after(const char *v, size_t n, int ms) {
     memcpy(tmp, v, n);
     tmp[n] = 0;
     d = strtod(tmp, &end);
-    if (end != tmp && *end == 0 && d >= 0) return (int64_t)(ms ? d : d * 1000.0);
+    if (end != tmp && *end == 0 && d >= 0) {
+        d = ms ? d : d * 1000.0;
+        return d < 9.0e15 ? (int64_t)d : (int64_t)9.0e15;   /* "inf", "1e300": saturate, no UB */
+    }
     {
         /* an HTTP-date: "Wed, 21 Oct 2015 07:28:00 GMT" */
         static const char *mon = "JanFebMarAprMayJunJulAugSepOctNovDec";
@@ -10962,9 +10965,9 @@ static int64_t ailib__retry_after(const char *v, size_t n, int ms) {
                     int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
                     days = era * 146097 + doe - 719468;
                 }
-                when = days * 86400 + hh * 3600 + mm * 60 + ss;
+                when = days * 86400 + (int64_t)hh * 3600 + (int64_t)mm * 60 + ss;   /* hostile fields: int64 */
                 when -= (int64_t)time(NULL);
-                return when > 0 ? when * 1000 : 0;
+                return when > 0 ? (when < (int64_t)9000000000000 ? when * 1000 : (int64_t)9.0e15) : 0;
             }
         }
     }

@@ -386,6 +386,20 @@ static void seed_handwritten(void) {
         put_with("engine", "hand_nostatus", a, 5, ta, strlen(ta));
         put_with("engine", "hand_101", b, 5, tb, strlen(tb));
         put_with("engine", "hand_retry", c, 5, tc, strlen(tc));
+        {
+            /* hostile retry hints: a number past int64 milliseconds, infinity, a date with huge fields */
+            static const char *const hostile[] = {
+                "retry-after: 1e300\n\n{}", "retry-after-ms: inf\n\n{}",
+                "retry-after: Fri, 31 Dec 2147483647 2147483647:59:59 GMT\n\n{}",
+            };
+            static const unsigned char h429[] = { 0, 0, 1, 0xAD, 1 };
+            size_t k;
+            for (k = 0; k < sizeof hostile / sizeof hostile[0]; k++) {
+                char nm[32];
+                snprintf(nm, sizeof nm, "hand_retry_hostile_%lu", (unsigned long)k);
+                put_with("engine", nm, h429, 5, hostile[k], strlen(hostile[k]));
+            }
+        }
     }
     {
         static const unsigned char s0[] = { 0, 0, 0, 0, 0 };
