@@ -184,3 +184,31 @@ $(B)/soak: tools/soak.c tests/mockctl.c tests/mockctl.h $(HDRS) | $(B)
 
 soak: $(B)/soak $(B)/ailib-mock
 	@./$(B)/soak
+# --- make fuzz: libFuzzer targets (tests/fuzz/), FUZZ_SECONDS each; not part of make test -----
+FUZZ_TARGETS := json sse ndjson stream response error schema think engine
+FUZZ_SECONDS ?= 60
+FZ := $(B)/fuzz
+FUZZ_CFLAGS := -std=c99 -D_POSIX_C_SOURCE=200809L -O1 -g -fno-omit-frame-pointer \
+  -fsanitize=address,undefined -fno-sanitize-recover=all $(WARN) $(FEATURES) -I.
+
+$(FZ)/ailib.o: tests/impl.c $(HDRS)
+	@mkdir -p $(FZ)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c tests/impl.c -o $@
+
+$(FZ)/checks.o: tests/fuzz/checks.c tests/fuzz/checks.h $(HDRS)
+	@mkdir -p $(FZ)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c tests/fuzz/checks.c -o $@
+
+$(FZ)/fuzz-%: tests/fuzz/fuzz_main.c $(FZ)/ailib.o $(FZ)/checks.o
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -DFZ_TARGET=$* tests/fuzz/fuzz_main.c $(FZ)/ailib.o $(FZ)/checks.o -o $@ $(LIBS)
+
+$(FZ)/seeds: tests/fuzz/seeds.c
+	@mkdir -p $(FZ)
+	$(CC) -std=c99 -D_POSIX_C_SOURCE=200809L -O1 $(WARN) tests/fuzz/seeds.c -o $@
+
+.PHONY: fuzz
+fuzz: $(addprefix $(FZ)/fuzz-,$(FUZZ_TARGETS)) $(FZ)/seeds
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh $(FZ) $(FUZZ_TARGETS)
+
+# tests/test_fuzz_regress.c replays tests/fuzz/regress/ through the checks it includes
+$(B)/tests $(B)/tests-asan: tests/fuzz/checks.c tests/fuzz/checks.h

@@ -292,7 +292,11 @@ AILIB_API const char *ailib_version_string(void);
    Reader: ailib_json_parse() copies the text into a document, validates it (UTF-8, escapes,
    nesting up to AILIB_JSON_MAX_DEPTH, numbers) and returns a tree of ailib_json values that
    live as long as the document. Strings are unescaped, NUL-terminated and carry a length
-   (they may contain U+0000). Integers that fit int64 are exact; others are doubles.
+   (they may contain U+0000). Integers that fit int64 are exact; other numbers are doubles,
+   correctly rounded from all their digits however many there are (RFC 8259 section 6 lets a
+   reader limit range and precision; this one limits only the range): a number whose
+   magnitude rounds past the largest double is refused as AILIB_JSON_SYNTAX ("number out of
+   double range"), one too small for the smallest subnormal becomes 0 with its sign.
    Lone surrogates: "\uD800" with no partner is rejected as AILIB_JSON_SYNTAX unless
    ailib_json_parse_options.allow_lone_surrogates is set, in which case it becomes U+FFFD.
    Duplicate object keys are kept; lookups return the first.
@@ -397,7 +401,10 @@ AILIB_API void ailib_json_write_keyn(ailib_json_writer *w, const char *key, size
 AILIB_API void ailib_json_write_string(ailib_json_writer *w, const char *s);   /* NULL writes null */
 AILIB_API void ailib_json_write_stringn(ailib_json_writer *w, const char *s, size_t len);
 AILIB_API void ailib_json_write_int(ailib_json_writer *w, int64_t v);
-AILIB_API void ailib_json_write_double(ailib_json_writer *w, double v);  /* shortest round-trip */
+/* The shortest text that reads back as exactly v: the fewest significant digits, laid out
+   plain or with an exponent, whichever is shorter ("0.1", "1e+300", 2^55 as
+   "36028797018963970"); NaN and infinities set the sticky AILIB_INVALID_ARGUMENT. */
+AILIB_API void ailib_json_write_double(ailib_json_writer *w, double v);
 AILIB_API void ailib_json_write_bool(ailib_json_writer *w, int v);
 AILIB_API void ailib_json_write_null(ailib_json_writer *w);
 /* Copies a parsed value (and its subtree). */
@@ -415,7 +422,11 @@ AILIB_API void ailib_free(void *p);
    >>sse, >>ndjson: push parsers for event streams
    ============================================================================================
    Feed bytes in any chunking (one byte at a time works); complete events are delivered to the
-   callback as they end. Linear time; memory grows only to the largest event seen. */
+   callback as they end, the same events whatever the chunking. Linear time; memory grows only
+   to the largest event seen, and no buffer reserves more than its cap (max_event / max_line)
+   plus two bytes. A failure that ends the stream (AILIB_TOO_LARGE, AILIB_OUT_OF_MEMORY) is
+   sticky: every later feed fails again with it and delivers nothing, and finish reports it
+   once more, then leaves the parser ready for a next stream. */
 
 typedef struct ailib_sse_event {
     const char *event;  size_t event_len;   /* "" when the event had no event: field */
@@ -437,8 +448,10 @@ typedef struct ailib_sse_parser {
     int has_data;            /* a data: field was seen in the current event */
     int last_was_cr;         /* previous chunk ended in CR: a following LF is part of it */
     int bom_checked;         /* leading U+FEFF handled */
-    size_t max_event;        /* (default: 64 MiB) larger events fail with AILIB_TOO_LARGE */
+    size_t max_event;        /* (default: 64 MiB) an event whose data, event type and id together
+                                exceed it, or a longer line, fails with AILIB_TOO_LARGE */
     size_t pos;              /* total bytes consumed, for error positions */
+    ailib_result error;      /* sticky failure of this stream (see above), AILIB_OK while none */
 } ailib_sse_parser;
 
 AILIB_API void ailib_sse_init(ailib_sse_parser *p, const ailib_allocator *alloc);
@@ -458,8 +471,9 @@ typedef int (*ailib_ndjson_callback)(void *user, const char *line, size_t len);
 typedef struct ailib_ndjson_parser {
     ailib_allocator alloc;
     char *line; size_t line_len, line_cap;
-    size_t max_line;         /* (default: 64 MiB) */
+    size_t max_line;         /* (default: 64 MiB) a longer line fails with AILIB_TOO_LARGE */
     size_t pos;
+    ailib_result error;      /* sticky failure of this stream, AILIB_OK while none */
 } ailib_ndjson_parser;
 
 AILIB_API void ailib_ndjson_init(ailib_ndjson_parser *p, const ailib_allocator *alloc);
@@ -980,7 +994,14 @@ AILIB_API void ailib_stream_reset(ailib_stream *s);
    ("$", "$.city", "$.items[2].name", "$[\"a b\"]") and err->message "<path>: <what was
    expected there, what was found>"; for anyOf/oneOf it is the branch that got furthest. A
    broken schema is AILIB_INVALID_ARGUMENT too ("invalid schema: ..."); a $ref outside the
-   document AILIB_UNSUPPORTED; nesting past 1000 levels (a $ref cycle) AILIB_JSON_DEPTH. */
+   document AILIB_UNSUPPORTED; nesting past 1000 levels (a $ref cycle) AILIB_JSON_DEPTH.
+   Work is bounded, so that no answer can hang the caller: a branch tried for anyOf, oneOf,
+   not, if or contains is remembered per (subschema, value), which keeps recursive schemas
+   with several recursive branches linear in the value, and uniqueItems compares only items
+   whose hashes agree. Past 2^20 + 64 x (number of JSON values in value) subschema
+   applications and item comparisons, validation stops with AILIB_TOO_LARGE ("validation gave
+   up after N steps", json_path where it stopped). Memory beyond a few KiB is used only while
+   branches are remembered (at most 2^20 results). */
 AILIB_API ailib_result ailib_schema_validate(const ailib_json *schema, const ailib_json *value, ailib_error *err);
 
 /* Rewrites a JSON Schema object into the OpenAPI subset Gemini's responseSchema accepts,
@@ -988,7 +1009,9 @@ AILIB_API ailib_result ailib_schema_validate(const ailib_json *schema, const ail
    become nullable, const becomes a one-value enum, enum kept for strings only, unsupported
    keywords dropped, propertyOrdering added; a schema allowing any value becomes
    {"type":"string"}. AILIB_UNSUPPORTED for recursive schemas, AILIB_INVALID_ARGUMENT when
-   schema is not an object. On failure nothing is written. */
+   schema is not an object, AILIB_TOO_LARGE when inlining shared $ref definitions would grow
+   the output past 1024 + 64 schemas per JSON value of the input, or 32 MiB. On failure
+   nothing is written. */
 AILIB_API ailib_result ailib_schema_to_gemini(const ailib_json *schema, ailib_json_writer *w, ailib_error *err);
 
 /* ============================================================================================
@@ -2560,6 +2583,7 @@ typedef struct ailib__jparse {
     const char *start;      /* the doc's copy of the text */
     const char *end;
     ailib_error *err;
+    ailib_result code;      /* of the first failure: the result must not depend on err */
 } ailib__jparse;
 
 /* Position of the first byte where p stops matching the literal lit. */
@@ -2570,6 +2594,7 @@ static const char *ailib__lit_mismatch(const char *p, const char *lit) {
 
 static ailib_result ailib__json_err(ailib__jparse *ps, const char *at, ailib_result code, const char *what) {
     size_t pos = (size_t)(at - ps->start);
+    ps->code = code;
     if (ps->err) {
         ailib__fail(ps->err, code, "JSON: %s at byte %lu", what, (unsigned long)pos);
         ps->err->byte_pos = pos;
@@ -2733,6 +2758,8 @@ static char *ailib__json_string(ailib__jparse *ps, char *p, ailib_json *v) {
     }
 }
 
+#define AILIB__JSON_EXP_CAP ((int64_t)1 << 56)
+
 static const double ailib__pow10[23] = {
     1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
     1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22
@@ -2797,7 +2824,9 @@ static char *ailib__json_number(ailib__jparse *ps, char *p, ailib_json *v) {
         p++;
         if (*p == '+' || *p == '-') { eneg = *p == '-'; p++; }
         if (!(*p >= '0' && *p <= '9')) { ailib__json_err(ps, p, AILIB_JSON_SYNTAX, "digit expected in exponent"); return NULL; }
-        while (*p >= '0' && *p <= '9') { if (e < 100000) e = e * 10 + (*p - '0'); p++; }
+        /* saturates far beyond any shift the digits can undo (they are bounded by the input
+           length): "0.000...1e1000000" must still see its exponent */
+        while (*p >= '0' && *p <= '9') { if (e < AILIB__JSON_EXP_CAP) e = e * 10 + (*p - '0'); p++; }
         exp10 += eneg ? -e : e;
     }
     if (!is_real && digits <= 19 &&
@@ -2856,7 +2885,7 @@ value:
     switch (c) {
     case '"':
         p = ailib__json_string(ps, p + 1, v);
-        if (!p) return ps->err ? ps->err->code : AILIB_JSON_SYNTAX;
+        if (!p) return ps->code;
         break;
     case '{': case '[':
         if (depth >= d->max_depth) return ailib__json_err(ps, p, AILIB_JSON_DEPTH, "nesting deeper than max_depth");
@@ -2894,7 +2923,7 @@ value:
     default:
         if (c == '-' || (c >= '0' && c <= '9')) {
             p = ailib__json_number(ps, p, v);
-            if (!p) return ps->err ? ps->err->code : AILIB_JSON_SYNTAX;
+            if (!p) return ps->code;
             break;
         }
         if (p >= ps->end) return ailib__json_err(ps, p, AILIB_JSON_SYNTAX, "unexpected end of input");
@@ -2925,7 +2954,7 @@ key:
     if (AILIB__UNLIKELY(nv >= d->val_cap) && !(vals = ailib__json_more_vals(ps))) return ailib__json_err(ps, p, AILIB_OUT_OF_MEMORY, "out of memory");
     v = &vals[nv++];
     p = ailib__json_string(ps, p + 1, v);
-    if (!p) return ps->err ? ps->err->code : AILIB_JSON_SYNTAX;
+    if (!p) return ps->code;
     AILIB__SKIP_WS(p);
     if (*p != ':') {
         if (p >= ps->end) return ailib__json_err(ps, p, AILIB_JSON_SYNTAX, "unexpected end of input");
@@ -2979,6 +3008,7 @@ static ailib_result ailib__json_parse_doc(ailib_json_doc *d, const char *text, s
     ps.start = d->str;
     ps.end = d->str + len;
     ps.err = err;
+    ps.code = AILIB_OK;
     if (!len) return ailib__json_err(&ps, ps.start, AILIB_JSON_SYNTAX, "empty input");
     return ailib__json_run(&ps, d->str);
 }
@@ -3341,29 +3371,60 @@ AILIB_API void ailib_json_write_int(ailib_json_writer *w, int64_t v) {
     ailib__jw_value_end(w);
 }
 
-/* Shortest of %.15g/%.16g/%.17g that reads back to the same double; the locale's decimal
-   point is put back to '.'. Negative zero keeps its sign as "-0.0". */
+/* The digits of "%.*e" (at most cap) and its exponent; 0 when snprintf fails. */
+static int ailib__e_digits(double v, int prec, char *dig, int cap, int *x) {
+    char tmp[48];
+    int len = snprintf(tmp, sizeof tmp, "%.*e", prec - 1, v), i, nd = 0;
+    if (len <= 0 || (size_t)len >= sizeof tmp) return 0;
+    /* "-d.ddde-XX": the digits, whatever the locale's decimal point, then the exponent */
+    for (i = 0; tmp[i] && tmp[i] != 'e'; i++) if (tmp[i] >= '0' && tmp[i] <= '9' && nd < cap) dig[nd++] = tmp[i];
+    *x = tmp[i] == 'e' ? atoi(tmp + i + 1) : 0;
+    return strtod(tmp, NULL) == v ? nd : -nd;
+}
+
+/* The shortest text that reads back as v. First the fewest significant digits that do: a
+   normal double whose shortest form has at most 15 digits prints exactly so at 15 (DBL_DIG),
+   else 16 or 17 digits; subnormals carry fewer digits, so they search from 1. Then the
+   layout: plain ("36028797018963968", "0.001") or with an exponent in printf's style
+   ("1e+300", "3.0517578125e-05"), whichever is shorter, plain on a tie; a plain integer
+   part longer than the digits is padded with zeros, as ECMAScript prints numbers (2^55 is
+   "36028797018963970"). No form among printf's %.1g .. %.17g that reads back is shorter.
+   Locale-independent. Negative zero keeps its sign as "-0.0". */
 static size_t ailib__fmt_double(char *out, double v) {
-    int prec;
-    size_t n = 0;
-    const char *dp = localeconv()->decimal_point;
+    char dig[24];
+    int prec, nd = 0, x = 0, i, xs, ex_digits;
+    size_t n = 0, plain, expo;
     if (v == 0) { if (signbit(v)) { memcpy(out, "-0.0", 5); return 4; } memcpy(out, "0", 2); return 1; }
-    /* normal doubles whose shortest form has <= 15 digits print exactly at %.15g; subnormals
-       carry fewer digits, so they search from 1 */
     for (prec = fabs(v) < DBL_MIN ? 1 : 15; prec <= 17; prec++) {
-        char tmp[40];
-        double back;
-        size_t i, j = 0, dpl = (dp && *dp) ? strlen(dp) : 0;
-        int len = snprintf(tmp, sizeof tmp, "%.*g", prec, v);
-        if (len <= 0 || (size_t)len >= sizeof tmp) continue;
-        for (i = 0; i < (size_t)len;) {
-            if (dpl && strncmp(tmp + i, dp, dpl) == 0 && !(tmp[i] >= '0' && tmp[i] <= '9')) { out[j++] = '.'; i += dpl; }
-            else out[j++] = tmp[i++];
-        }
-        out[j] = 0;
-        n = j;
-        if (prec == 17 || (ailib__strtod(out, n, &back, NULL) == 1 && back == v)) break;
+        nd = ailib__e_digits(v, prec, dig, 24, &x);
+        if (nd > 0 || prec == 17) break;
     }
+    if (nd < 0) nd = -nd;
+    while (nd > 1 && dig[nd - 1] == '0') nd--;
+    xs = x < 0 ? -x : x;
+    ex_digits = xs >= 100 ? 3 : 2;
+    plain = x >= 0 ? (nd <= x + 1 ? (size_t)x + 1 : (size_t)nd + 1) : (size_t)(1 - x + nd);
+    expo = (size_t)nd + (nd > 1) + 2 + (size_t)ex_digits;
+    if (v < 0) out[n++] = '-';
+    if (plain <= expo) {
+        if (x >= 0) {
+            for (i = 0; i <= x; i++) out[n++] = i < nd ? dig[i] : '0';
+            if (nd > x + 1) { out[n++] = '.'; for (; i < nd; i++) out[n++] = dig[i]; }
+        } else {
+            out[n++] = '0'; out[n++] = '.';
+            for (i = 0; i < -x - 1; i++) out[n++] = '0';
+            for (i = 0; i < nd; i++) out[n++] = dig[i];
+        }
+    } else {
+        out[n++] = dig[0];
+        if (nd > 1) { out[n++] = '.'; for (i = 1; i < nd; i++) out[n++] = dig[i]; }
+        out[n++] = 'e';
+        out[n++] = x < 0 ? '-' : '+';
+        if (ex_digits == 3) out[n++] = (char)('0' + xs / 100);
+        out[n++] = (char)('0' + xs / 10 % 10);
+        out[n++] = (char)('0' + xs % 10);
+    }
+    out[n] = 0;
     return n;
 }
 
@@ -3467,6 +3528,36 @@ enum { AILIB__SSE_VERBATIM, AILIB__SSE_COMMENT, AILIB__SSE_DATA_COLON, AILIB__SS
 
 static size_t ailib__sse_limit(size_t max) { return max ? max : AILIB__SSE_DEFAULT_MAX; }
 
+/* Grows *buf to hold need bytes, doubling but never past the cap plus the two bytes a field
+   needs beyond its content ('\n', NUL): a buffer at the cap does not reserve twice the cap. */
+static int ailib__sse_grow(const ailib_allocator *a, char **buf, size_t *cap, size_t need, size_t max) {
+    size_t limit = max > (size_t)-1 - 2 ? (size_t)-1 : max + 2, ncap;
+    char *nb;
+    if (need <= *cap) return 1;
+    if (need > limit) limit = need;
+    ncap = *cap ? *cap : 64;
+    while (ncap < need) ncap = ncap > limit / 2 ? limit : ncap * 2;
+    if (ncap > limit) ncap = limit;
+    nb = (char *)ailib__realloc(a, *buf, *cap, ncap);
+    if (!nb) return 0;
+    *buf = nb;
+    *cap = ncap;
+    return 1;
+}
+
+/* Replaces (len = 0 first) or extends a NUL-terminated field buffer, within the cap. */
+static int ailib__sse_put(const ailib_allocator *a, char **buf, size_t *len, size_t *cap, const char *s, size_t n,
+                          size_t max) {
+    if (*len + n + 1 < n || !ailib__sse_grow(a, buf, cap, *len + n + 1, max)) return 0;
+    if (n) memcpy(*buf + *len, s, n);
+    *len += n;
+    (*buf)[*len] = 0;
+    return 1;
+}
+
+/* Bytes the current event holds: its data (with the '\n' after each line), type and id. */
+static size_t ailib__sse_used(const ailib_sse_parser *p) { return p->data_len + p->event_len + p->id_len; }
+
 static ailib_result ailib__sse_oom(ailib_error *err) {
     return ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory while buffering a server-sent event");
 }
@@ -3474,8 +3565,8 @@ static ailib_result ailib__sse_oom(ailib_error *err) {
 static ailib_result ailib__sse_too_large(ailib_error *err, const char *what, size_t max, size_t pos) {
     if (err) err->byte_pos = pos;
     return ailib__fail(err, AILIB_TOO_LARGE,
-                       "SSE %s exceeds max_event (%llu bytes) at byte %llu; raise "
-                       "ailib_sse_parser.max_event after ailib_sse_init()",
+                       "SSE %s exceeds max_event (%llu bytes, for an event's data, type and id together) "
+                       "at byte %llu; raise ailib_sse_parser.max_event after ailib_sse_init()",
                        what, (unsigned long long)max, (unsigned long long)pos);
 }
 
@@ -3496,9 +3587,9 @@ static int ailib__sse_state(const ailib_sse_parser *p) {
 /* Appends value bytes (at stream offset off) to the event's data, keeping data_len <= max. */
 static ailib_result ailib__sse_data_add(ailib_sse_parser *p, const char *s, size_t n, size_t off,
                                         ailib_error *err) {
-    size_t max = ailib__sse_limit(p->max_event), room = max - p->data_len;
-    if (n > room) return ailib__sse_too_large(err, "event data", max, off + room);
-    if (!ailib__grow(&p->alloc, &p->data, &p->data_cap, p->data_len + n + 2)) return ailib__sse_oom(err);
+    size_t max = ailib__sse_limit(p->max_event), room = max - ailib__sse_used(p);
+    if (n > room) return ailib__sse_too_large(err, "event", max, off + room);
+    if (!ailib__sse_grow(&p->alloc, &p->data, &p->data_cap, p->data_len + n + 2, max)) return ailib__sse_oom(err);
     memcpy(p->data + p->data_len, s, n);
     p->data_len += n;
     return AILIB_OK;
@@ -3507,8 +3598,8 @@ static ailib_result ailib__sse_data_add(ailib_sse_parser *p, const char *s, size
 /* The '\n' that ends a data line (the line ended at stream offset eol). */
 static ailib_result ailib__sse_data_end(ailib_sse_parser *p, size_t eol, ailib_error *err) {
     size_t max = ailib__sse_limit(p->max_event);
-    if (p->data_len >= max) return ailib__sse_too_large(err, "event data", max, eol);
-    if (!ailib__grow(&p->alloc, &p->data, &p->data_cap, p->data_len + 2)) return ailib__sse_oom(err);
+    if (ailib__sse_used(p) >= max) return ailib__sse_too_large(err, "event", max, eol);
+    if (!ailib__sse_grow(&p->alloc, &p->data, &p->data_cap, p->data_len + 2, max)) return ailib__sse_oom(err);
     p->data[p->data_len++] = '\n';
     p->has_data = 1;
     return AILIB_OK;
@@ -3517,10 +3608,10 @@ static ailib_result ailib__sse_data_end(ailib_sse_parser *p, size_t eol, ailib_e
 /* A whole data line's value (at offset voff, line end at eol) in one step: the hot path. */
 static ailib_result ailib__sse_data_line(ailib_sse_parser *p, const char *v, size_t n, size_t voff,
                                          size_t eol, ailib_error *err) {
-    size_t max = ailib__sse_limit(p->max_event), room = max - p->data_len;
-    if (AILIB__UNLIKELY(n >= room)) return ailib__sse_too_large(err, "event data", max, n > room ? voff + room : eol);
+    size_t max = ailib__sse_limit(p->max_event), room = max - ailib__sse_used(p);
+    if (AILIB__UNLIKELY(n >= room)) return ailib__sse_too_large(err, "event", max, n > room ? voff + room : eol);
     if (AILIB__UNLIKELY(p->data_len + n + 2 > p->data_cap) &&
-        !ailib__grow(&p->alloc, &p->data, &p->data_cap, p->data_len + n + 2))
+        !ailib__sse_grow(&p->alloc, &p->data, &p->data_cap, p->data_len + n + 2, max))
         return ailib__sse_oom(err);
     memcpy(p->data + p->data_len, v, n);
     p->data_len += n;
@@ -3586,12 +3677,16 @@ static ailib_result ailib__sse_line(ailib_sse_parser *p, const char *s, size_t n
     max = ailib__sse_limit(p->max_event);
     if (n > max) return ailib__sse_too_large(err, "line", max, off + max);
     if (name_len == 5 && memcmp(s, "event", 5) == 0) {
+        size_t room = max - p->data_len - p->id_len;    /* the new type replaces the old one */
+        if (vlen > room) return ailib__sse_too_large(err, "event", max, off + (size_t)(v - s) + room);
         p->event_len = 0;
-        if (!ailib__append(&p->alloc, &p->event, &p->event_len, &p->event_cap, v, vlen)) return ailib__sse_oom(err);
+        if (!ailib__sse_put(&p->alloc, &p->event, &p->event_len, &p->event_cap, v, vlen, max)) return ailib__sse_oom(err);
     } else if (name_len == 2 && memcmp(s, "id", 2) == 0) {
+        size_t room = max - p->data_len - p->event_len;
         if (vlen && memchr(v, 0, vlen)) return AILIB_OK;   /* an id containing U+0000 is ignored */
+        if (vlen > room) return ailib__sse_too_large(err, "event", max, off + (size_t)(v - s) + room);
         p->id_len = 0;
-        if (!ailib__append(&p->alloc, &p->id, &p->id_len, &p->id_cap, v, vlen)) return ailib__sse_oom(err);
+        if (!ailib__sse_put(&p->alloc, &p->id, &p->id_len, &p->id_cap, v, vlen, max)) return ailib__sse_oom(err);
     } else if (name_len == 5 && memcmp(s, "retry", 5) == 0) {
         ailib__sse_retry(p, v, vlen);
     }
@@ -3618,7 +3713,7 @@ static ailib_result ailib__sse_partial(ailib_sse_parser *p, const char *s, size_
         }
         if (st == AILIB__SSE_VERBATIM) {
             if (have > max || n > max - have) return ailib__sse_too_large(err, "line", max, off - have + max);
-            if (!ailib__append(&p->alloc, &p->line, &p->line_len, &p->line_cap, s, n)) return ailib__sse_oom(err);
+            if (!ailib__sse_put(&p->alloc, &p->line, &p->line_len, &p->line_cap, s, n, max)) return ailib__sse_oom(err);
             return AILIB_OK;
         }
     }
@@ -3674,20 +3769,29 @@ AILIB_API void ailib_sse_deinit(ailib_sse_parser *p) {
     p->retry_ms = -1;
 }
 
+/* A stream that failed (p->error) reports it again, with where it happened. */
+static ailib_result ailib__sse_failed(const ailib_sse_parser *p, ailib_error *err) {
+    if (err) err->byte_pos = p->pos;
+    return ailib__fail(err, p->error, "the SSE stream failed earlier (%s at byte %llu) and takes no more bytes; "
+                       "ailib_sse_finish() ends it", ailib_result_name(p->error), (unsigned long long)p->pos);
+}
+
 /* Stops after the event whose callback returned non-zero: err->byte_pos (and p->pos) is then
    the stream offset just past that event, and the rest of the chunk is not parsed, so a caller
    may resume by feeding from there. After AILIB_TOO_LARGE or AILIB_OUT_OF_MEMORY the stream
-   cannot be continued. Line ends are found with one memchr pass per byte value and chunk:
-   lf and cr cache the next LF and CR and are searched again only once passed. */
+   cannot be continued: p->error keeps the failure (see the section comment). Line ends are
+   found with one memchr pass per byte value and chunk: lf and cr cache the next LF and CR and
+   are searched again only once passed. */
 AILIB_API ailib_result ailib_sse_feed(ailib_sse_parser *p, const char *bytes, size_t len,
                                       ailib_sse_callback cb, void *user, ailib_error *err) {
     size_t i = 0, base, lf, cr, eol, next;
     ailib_result rc;
     if (!p || (!bytes && len))
         return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_sse_feed: parser and bytes must not be NULL");
+    if (AILIB__UNLIKELY(p->error != AILIB_OK)) return ailib__sse_failed(p, err);
     if (!len) return AILIB_OK;
     /* 64 bytes up front: field names and the "data:" markers then never allocate mid-stream. */
-    if (!p->line && !ailib__grow(&p->alloc, &p->line, &p->line_cap, 64)) return ailib__sse_oom(err);
+    if (!p->line && !ailib__grow(&p->alloc, &p->line, &p->line_cap, 64)) return p->error = ailib__sse_oom(err);
     base = p->pos;
     if (p->last_was_cr) {
         p->last_was_cr = 0;
@@ -3705,7 +3809,7 @@ AILIB_API ailib_result ailib_sse_feed(ailib_sse_parser *p, const char *bytes, si
         eol = lf < cr ? lf : cr;
         if (eol == len) {
             rc = ailib__sse_partial(p, bytes + i, len - i, base + i, err);
-            if (rc != AILIB_OK) { p->pos = base + i; return rc; }
+            if (rc != AILIB_OK) { p->pos = base + i; return p->error = rc; }
             break;
         }
         next = eol + 1;
@@ -3725,6 +3829,7 @@ AILIB_API ailib_result ailib_sse_feed(ailib_sse_parser *p, const char *bytes, si
                 if (err) err->byte_pos = p->pos;
             } else {
                 p->pos = base + i;
+                p->error = rc;
             }
             return rc;
         }
@@ -3736,18 +3841,21 @@ AILIB_API ailib_result ailib_sse_feed(ailib_sse_parser *p, const char *bytes, si
 
 /* Discards an unfinished line or event (WHATWG: "any pending data must be discarded") and
    leaves the parser ready for a next stream, such as a reconnection: as in EventSource, the
-   last event id and retry persist. */
+   last event id and retry persist. A stream that failed reports its failure once more. */
 AILIB_API ailib_result ailib_sse_finish(ailib_sse_parser *p, ailib_sse_callback cb, void *user,
                                         ailib_error *err) {
+    ailib_result r = AILIB_OK;
     (void)cb;
     (void)user;
     if (!p) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_sse_finish: parser must not be NULL");
+    if (p->error != AILIB_OK) r = ailib__sse_failed(p, err);
+    p->error = AILIB_OK;
     p->line_len = p->data_len = p->event_len = 0;
     p->has_data = 0;
     p->last_was_cr = 0;
     p->bom_checked = 0;
     p->pos = 0;
-    return AILIB_OK;
+    return r;
 }
 
 AILIB_API int ailib_sse_pending(const ailib_sse_parser *p) {
@@ -3772,7 +3880,7 @@ static ailib_result ailib__ndjson_emit(ailib_ndjson_parser *p, const char *s, si
         p->line[n] = 0;
     } else {
         p->line_len = 0;
-        if (!ailib__append(&p->alloc, &p->line, &p->line_len, &p->line_cap, s, n))
+        if (!ailib__sse_put(&p->alloc, &p->line, &p->line_len, &p->line_cap, s, n, ailib__sse_limit(p->max_line)))
             return ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory while buffering an NDJSON line");
     }
     p->line_len = 0;
@@ -3795,13 +3903,22 @@ AILIB_API void ailib_ndjson_deinit(ailib_ndjson_parser *p) {
     memset(p, 0, sizeof *p);
 }
 
-/* Same stopping rules as ailib_sse_feed: a cancel leaves err->byte_pos just past the line. */
+/* A stream that failed (p->error) reports it again, with where it happened. */
+static ailib_result ailib__ndjson_failed(const ailib_ndjson_parser *p, ailib_error *err) {
+    if (err) err->byte_pos = p->pos;
+    return ailib__fail(err, p->error, "the NDJSON stream failed earlier (%s at byte %llu) and takes no more bytes; "
+                       "ailib_ndjson_finish() ends it", ailib_result_name(p->error), (unsigned long long)p->pos);
+}
+
+/* Same stopping rules as ailib_sse_feed: a cancel leaves err->byte_pos just past the line; a
+   failure is sticky (p->error). */
 AILIB_API ailib_result ailib_ndjson_feed(ailib_ndjson_parser *p, const char *bytes, size_t len,
                                          ailib_ndjson_callback cb, void *user, ailib_error *err) {
     size_t i = 0, base, max, end, n;
     ailib_result rc;
     if (!p || (!bytes && len))
         return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_ndjson_feed: parser and bytes must not be NULL");
+    if (AILIB__UNLIKELY(p->error != AILIB_OK)) return ailib__ndjson_failed(p, err);
     base = p->pos;
     max = ailib__sse_limit(p->max_line);
     while (i < len) {
@@ -3811,14 +3928,16 @@ AILIB_API ailib_result ailib_ndjson_feed(ailib_ndjson_parser *p, const char *byt
             size_t pos = base + i - p->line_len + max;
             if (err) err->byte_pos = pos;
             p->pos = base + i;
+            p->error = AILIB_TOO_LARGE;
             return ailib__fail(err, AILIB_TOO_LARGE,
                                "NDJSON line exceeds max_line (%llu bytes) at byte %llu; raise "
                                "ailib_ndjson_parser.max_line after ailib_ndjson_init()",
                                (unsigned long long)max, (unsigned long long)pos);
         }
         if (end == len || p->line_len) {
-            if (!ailib__append(&p->alloc, &p->line, &p->line_len, &p->line_cap, bytes + i, n)) {
+            if (!ailib__sse_put(&p->alloc, &p->line, &p->line_len, &p->line_cap, bytes + i, n, max)) {
                 p->pos = base + i;
+                p->error = AILIB_OUT_OF_MEMORY;
                 return ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory while buffering an NDJSON line");
             }
             if (end == len) break;
@@ -3830,6 +3949,7 @@ AILIB_API ailib_result ailib_ndjson_feed(ailib_ndjson_parser *p, const char *byt
         if (AILIB__UNLIKELY(rc != AILIB_OK)) {
             p->pos = base + i;
             if (rc == AILIB_CANCELLED && err) err->byte_pos = p->pos;
+            if (rc != AILIB_CANCELLED) p->error = rc;
             return rc;
         }
     }
@@ -3837,12 +3957,16 @@ AILIB_API ailib_result ailib_ndjson_feed(ailib_ndjson_parser *p, const char *byt
     return AILIB_OK;
 }
 
-/* Delivers a last line that had no newline, then leaves the parser ready for a next stream. */
+/* Delivers a last line that had no newline, then leaves the parser ready for a next stream.
+   A stream that failed reports its failure once more instead. */
 AILIB_API ailib_result ailib_ndjson_finish(ailib_ndjson_parser *p, ailib_ndjson_callback cb, void *user,
                                            ailib_error *err) {
     ailib_result rc = AILIB_OK;
     if (!p) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_ndjson_finish: parser must not be NULL");
-    if (p->line_len) {
+    if (p->error != AILIB_OK) {
+        rc = ailib__ndjson_failed(p, err);
+        p->error = AILIB_OK;
+    } else if (p->line_len) {
         rc = ailib__ndjson_emit(p, p->line, p->line_len, cb, user, err);
         if (rc == AILIB_CANCELLED && err) err->byte_pos = p->pos;
     }
@@ -4585,9 +4709,12 @@ static int ailib__key_is(const ailib_json *k, const char *lit, size_t n) {
     return AILIB__JLEN(k) == n && memcmp(k->u.s, lit, n) == 0;
 }
 #define AILIB__KEY(k, lit) ailib__key_is((k), (lit), sizeof(lit) - 1)
-/* for (AILIB__MEMBERS(obj, k, n)) { value is k + 1 } */
-#define AILIB__MEMBERS(obj, k, n) n = ailib_json_size(obj), k = ailib_json_first(obj); n; n--, k = ailib__json_skip((k) + 1)
-#define AILIB__ELEMS(arr, e, n) n = ailib_json_size(arr), e = ailib_json_first(arr); n; n--, e = ailib__json_skip(e)
+/* for (AILIB__MEMBERS(obj, k, n)) { value is k + 1 }. Each walks only its own kind: members
+   of an object, elements of an array, nothing of anything else, so that a provider sending an
+   object where an array belongs (or the reverse) cannot make a value pass for a key. */
+static size_t ailib__json_nkind(const ailib_json *v, ailib_json_type t) { return ailib_json_type_of(v) == t ? AILIB__JLEN(v) : 0; }
+#define AILIB__MEMBERS(obj, k, n) n = ailib__json_nkind((obj), AILIB_JSON_OBJECT), k = ailib_json_first(obj); n; n--, k = ailib__json_skip((k) + 1)
+#define AILIB__ELEMS(arr, e, n) n = ailib__json_nkind((arr), AILIB_JSON_ARRAY), e = ailib_json_first(arr); n; n--, e = ailib__json_skip(e)
 
 static int ailib__jstr_eq(const ailib_json *v, const char *lit) {
     size_t n = strlen(lit);
@@ -5948,8 +6075,10 @@ static void ailib__framing_reset(ailib_stream *s) {
     p->retry_ms = -1;
     p->has_data = p->last_was_cr = p->bom_checked = 0;
     p->pos = 0;
+    p->error = AILIB_OK;
     s->nd.line_len = 0;
     s->nd.pos = 0;
+    s->nd.error = AILIB_OK;
 }
 
 AILIB_API void ailib_stream_reset(ailib_stream *s) {
@@ -10949,11 +11078,13 @@ AILIB_API ailib_result ailib_wire_response_parse(const ailib_endpoint *ep, int h
                                                  ailib_response **out, ailib_error *err) {
     ailib_stream *s;
     ailib_result r;
+    ailib_error e;
     if (!out) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_wire_response_parse: out is NULL");
     *out = NULL;
     if (http_status && (http_status < 200 || http_status > 299)) return ailib_wire_error_parse(ep, http_status, body, len, err);
-    s = ailib_stream_create(ep, NULL, err);
-    if (!s) return err ? err->code : AILIB_OUT_OF_MEMORY;
+    ailib_error_clear(&e);               /* the code must not depend on whether err was passed */
+    s = ailib_stream_create(ep, NULL, &e);
+    if (!s) { if (err) *err = e; return e.code; }
     r = ailib__response_parse_in(s, body, len, out, err);
     ailib_stream_destroy(s);
     return r;
@@ -10961,9 +11092,14 @@ AILIB_API ailib_result ailib_wire_response_parse(const ailib_endpoint *ep, int h
 /* >>schema: JSON Schema validation and the Gemini rewrite ====================================== */
 
 #define AILIB__SV_MAX_DEPTH 1000   /* nested subschema applications, $ref hops included */
+#define AILIB__SV_WORK_BASE ((size_t)1 << 20)   /* work bound: this, plus AILIB__SV_WORK_PER per value */
+#define AILIB__SV_WORK_PER 64
+#define AILIB__SV_MEMO_FROM 256    /* tried branches are remembered once this much work is done */
+#define AILIB__SV_MEMO_MAX ((size_t)1 << 20)    /* remembered results at most (then forgotten, and refilled) */
 #define AILIB__SG_MAX_DEPTH 128    /* nested schemas the Gemini rewrite writes */
 #define AILIB__SG_MAX_LAYERS 16    /* allOf members and $ref targets merged into one schema */
 #define AILIB__SG_MAX_REFS 64      /* $ref targets inlined on the path from the root */
+#define AILIB__SG_MAX_BYTES ((size_t)32 << 20)  /* output bound: inlined $refs can multiply a schema */
 
 #define AILIB__SKW(s, lit) ailib_json_getn((s), (lit), sizeof(lit) - 1)
 
@@ -11116,10 +11252,23 @@ typedef struct ailib__svpath {
     size_t depth;          /* 0 for the root value */
 } ailib__svpath;
 
+/* A remembered result of a tried (quiet) subschema application: the same schema on the same
+   value always gives the same answer, so a recursive schema with several recursive branches
+   costs what its distinct (schema, value) pairs cost, not a power of the nesting depth. */
+typedef struct ailib__svmemo {
+    const ailib_json *s, *v;
+    size_t steps;              /* what it added to ailib__sv.steps */
+    int r;
+} ailib__svmemo;
+
 typedef struct ailib__sv {
     const ailib_json *root;    /* $ref "#/..." resolves against the root schema */
     int quiet;                 /* > 0 while anyOf/oneOf/not/if/contains only try: failures are not reported */
-    size_t steps;              /* subschemas applied so far: how far a branch got, among equals */
+    size_t steps;              /* subschemas applied so far, remembered ones included (saturating):
+                                  how far a branch got, among equals */
+    size_t work, budget;       /* applications and comparisons really done, and the bound */
+    ailib__svmemo *memo;       /* open addressing by (schema, value); NULL until needed */
+    size_t memo_n, memo_cap;
     ailib_result code;         /* of the reported failure */
     char path[512];            /* its JSONPath */
     char what[384];            /* what was expected there, what was found */
@@ -11211,6 +11360,17 @@ static int ailib__sv_abort(ailib__sv *sv, const ailib__svpath *at, ailib_result 
     ailib__sb *b = ailib__sv_say(sv, at, code, 1);
     ailib__sb_str(b, why);
     if (s) ailib__sb_quote(b, s, n, 100);
+    return -1;
+}
+
+/* Units of real work; past the bound the validation stops with AILIB_TOO_LARGE. */
+static int ailib__sv_spend(ailib__sv *sv, const ailib__svpath *at, size_t n) {
+    sv->work += n;
+    if (AILIB__LIKELY(sv->work <= sv->budget)) return 0;
+    ailib__sv_abort(sv, at, AILIB_TOO_LARGE, "validation gave up after ", NULL, 0);
+    ailib__sb_u64(&sv->sb, sv->budget);
+    ailib__sb_str(&sv->sb, " steps, the bound for a value this size (see ailib_schema_validate): "
+                           "simplify the schema's anyOf/oneOf/$ref branches or uniqueItems");
     return -1;
 }
 
@@ -11446,6 +11606,89 @@ static int ailib__sv_object(ailib__sv *sv, const ailib_json *s, const ailib_json
     return 0;
 }
 
+/* A hash that agrees with ailib_json_equal: numbers by value, object members in any order;
+   below a few levels only the shape counts (more collisions, never a wrong answer). */
+static uint64_t ailib__sv_vhash(const ailib_json *v, int depth) {
+    uint64_t h = 0x9E3779B97F4A7C15ull * (uint64_t)(1 + (AILIB__JT(v) == AILIB_JSON_INT ? AILIB_JSON_REAL : AILIB__JT(v)));
+    const ailib_json *c;
+    size_t n;
+    switch (AILIB__JT(v)) {
+    case AILIB_JSON_INT: case AILIB_JSON_REAL: {
+        double d = ailib_json_double(v);
+        uint64_t b;
+        if (d == 0) d = 0;   /* -0 equals 0 */
+        memcpy(&b, &d, sizeof b);
+        return h ^ (b * 0xFF51AFD7ED558CCDull);
+    }
+    case AILIB_JSON_STRING: return ailib__fnv(h, v->u.s, AILIB__JLEN(v));
+    case AILIB_JSON_ARRAY:
+        h ^= AILIB__JLEN(v);
+        if (depth > 32) return h;
+        for (AILIB__ELEMS(v, c, n)) h = (h ^ ailib__sv_vhash(c, depth + 1)) * 1099511628211ull;
+        return h;
+    case AILIB_JSON_OBJECT: {
+        uint64_t sum = 0;
+        h ^= AILIB__JLEN(v) * 31;
+        if (depth > 32) return h;
+        for (AILIB__MEMBERS(v, c, n))
+            sum += (ailib__fnv(AILIB__FNV_INIT, c->u.s, AILIB__JLEN(c)) ^ ailib__sv_vhash(c + 1, depth + 1)) * 0xC2B2AE3D27D4EB4Full;
+        return h ^ sum;
+    }
+    default: return h;
+    }
+}
+
+typedef struct ailib__svitem { uint64_t h; size_t i; const ailib_json *v; } ailib__svitem;
+
+static int ailib__sv_item_cmp(const void *a, const void *b) {
+    const ailib__svitem *x = (const ailib__svitem *)a, *y = (const ailib__svitem *)b;
+    if (x->h != y->h) return x->h < y->h ? -1 : 1;
+    return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* uniqueItems: 1 with the first equal pair (*pi < *pj, smallest *pi, then *pj) when there is
+   one, 0 when not, -1 past the work bound. Large arrays are sorted by a hash, so only items
+   with equal hashes are compared; each comparison counts as work. */
+static int ailib__sv_unique(ailib__sv *sv, const ailib_json *v, size_t count, const ailib__svpath *at,
+                            size_t *pi, size_t *pj) {
+    ailib_allocator al = ailib__allocator(NULL);
+    ailib__svitem *it;
+    const ailib_json *a, *b;
+    size_t i, j, g, best_i = (size_t)-1, best_j = 0;
+    if (count < 2) return 0;
+    if (count <= 16 || !(it = (ailib__svitem *)ailib__malloc(&al, count * sizeof *it))) {
+        for (i = 0, a = v + 1; i < count; i++, a = ailib__json_skip(a))
+            for (j = i + 1, b = ailib__json_skip(a); j < count; j++, b = ailib__json_skip(b)) {
+                if (ailib__sv_spend(sv, at, 1)) return -1;
+                if (ailib_json_equal(a, b)) { *pi = i; *pj = j; return 1; }
+            }
+        return 0;
+    }
+    for (i = 0, a = v + 1; i < count; i++, a = ailib__json_skip(a)) { it[i].h = ailib__sv_vhash(a, 0); it[i].i = i; it[i].v = a; }
+    if (ailib__sv_spend(sv, at, count)) { ailib__free(&al, it); return -1; }
+    qsort(it, count, sizeof *it, ailib__sv_item_cmp);
+    for (g = 0; g < count; g = j) {
+        size_t x, y;
+        int found = 0;
+        for (j = g + 1; j < count && it[j].h == it[g].h; j++) {}
+        /* the group's first equal pair in index order; groups are sorted by index inside */
+        for (x = g; x < j && !found && it[x].i < best_i; x++)
+            for (y = x + 1; y < j; y++) {
+                if (ailib__sv_spend(sv, at, 1)) { ailib__free(&al, it); return -1; }
+                if (ailib_json_equal(it[x].v, it[y].v)) {
+                    if (it[x].i < best_i || (it[x].i == best_i && it[y].i < best_j)) { best_i = it[x].i; best_j = it[y].i; }
+                    found = 1;
+                    break;
+                }
+            }
+    }
+    ailib__free(&al, it);
+    if (best_i == (size_t)-1) return 0;
+    *pi = best_i;
+    *pj = best_j;
+    return 1;
+}
+
 static int ailib__sv_array(ailib__sv *sv, const ailib_json *s, const ailib_json *v, const ailib__svpath *at, int level) {
     const ailib_json *items = AILIB__SKW(s, "items"), *prefix = AILIB__SKW(s, "prefixItems"), *rest, *e, *k, *pe = NULL;
     size_t n, np = 0, count = AILIB__JLEN(v);
@@ -11469,21 +11712,19 @@ static int ailib__sv_array(ailib__sv *sv, const ailib_json *s, const ailib_json 
         if ((r = ailib__sv_check(sv, es, e, &p, level + 1)) != 0) return r;
     }
     if (ailib_json_bool(AILIB__SKW(s, "uniqueItems"))) {
-        const ailib_json *a, *b;
-        size_t i, j;
-        for (i = 0, a = v + 1; i < count; i++, a = ailib__json_skip(a))
-            for (j = i + 1, b = ailib__json_skip(a); j < count; j++, b = ailib__json_skip(b))
-                if (ailib_json_equal(a, b)) {
-                    ailib__sb *t = ailib__sv_say(sv, at, AILIB_INVALID_ARGUMENT, 0);
-                    if (t) {
-                        ailib__sb_str(t, "expected unique items, got items ");
-                        ailib__sb_u64(t, i);
-                        ailib__sb_str(t, " and ");
-                        ailib__sb_u64(t, j);
-                        ailib__sb_str(t, " equal");
-                    }
-                    return ailib__sv_depth(at);
-                }
+        size_t i = 0, j = 0;
+        if ((r = ailib__sv_unique(sv, v, count, at, &i, &j)) < 0) return r;
+        if (r) {
+            ailib__sb *t = ailib__sv_say(sv, at, AILIB_INVALID_ARGUMENT, 0);
+            if (t) {
+                ailib__sb_str(t, "expected unique items, got items ");
+                ailib__sb_u64(t, i);
+                ailib__sb_str(t, " and ");
+                ailib__sb_u64(t, j);
+                ailib__sb_str(t, " equal");
+            }
+            return ailib__sv_depth(at);
+        }
     }
     if ((k = AILIB__SKW(s, "contains")) != NULL) {
         int found = 0;
@@ -11574,12 +11815,77 @@ static int ailib__sv_logic(ailib__sv *sv, const ailib_json *s, const ailib_json 
     return 0;
 }
 
+static size_t ailib__sv_hash2(const ailib_json *s, const ailib_json *v) {
+    uint64_t h = (uint64_t)(uintptr_t)s * 0x9E3779B97F4A7C15ull ^ (uint64_t)(uintptr_t)v * 0xC2B2AE3D27D4EB4Full;
+    return (size_t)(h ^ (h >> 29));
+}
+
+static ailib__svmemo *ailib__sv_memo_find(ailib__sv *sv, const ailib_json *s, const ailib_json *v) {
+    size_t i, mask;
+    if (!sv->memo) return NULL;
+    mask = sv->memo_cap - 1;
+    for (i = ailib__sv_hash2(s, v) & mask; sv->memo[i].s; i = (i + 1) & mask)
+        if (sv->memo[i].s == s && sv->memo[i].v == v) return &sv->memo[i];
+    return NULL;
+}
+
+/* Remembers a result; out of memory only means it is not remembered. */
+static void ailib__sv_memo_put(ailib__sv *sv, const ailib_json *s, const ailib_json *v, int r, size_t steps) {
+    ailib_allocator a = ailib__allocator(NULL);
+    size_t i, mask;
+    if (sv->memo_n + 1 > sv->memo_cap / 2) {
+        size_t ncap = sv->memo_cap ? sv->memo_cap * 2 : 1024, j;
+        ailib__svmemo *old = sv->memo, *nm;
+        if (ncap > AILIB__SV_MEMO_MAX * 2) {   /* full: start over rather than grow without end */
+            memset(sv->memo, 0, sv->memo_cap * sizeof *sv->memo);
+            sv->memo_n = 0;
+        } else {
+            if (!(nm = (ailib__svmemo *)ailib__malloc(&a, ncap * sizeof *nm))) return;
+            memset(nm, 0, ncap * sizeof *nm);
+            sv->memo = nm;
+            sv->memo_n = 0;
+            for (j = 0; j < sv->memo_cap; j++) {
+                if (!old[j].s) continue;
+                for (i = ailib__sv_hash2(old[j].s, old[j].v) & (ncap - 1); nm[i].s; i = (i + 1) & (ncap - 1)) {}
+                nm[i] = old[j];
+                sv->memo_n++;
+            }
+            sv->memo_cap = ncap;
+            ailib__free(&a, old);
+        }
+    }
+    mask = sv->memo_cap - 1;
+    for (i = ailib__sv_hash2(s, v) & mask; sv->memo[i].s; i = (i + 1) & mask) {}
+    sv->memo[i].s = s; sv->memo[i].v = v; sv->memo[i].r = r; sv->memo[i].steps = steps;
+    sv->memo_n++;
+}
+
+static int ailib__sv_apply(ailib__sv *sv, const ailib_json *s, const ailib_json *v, const ailib__svpath *at, int level);
+
 /* 0 when v satisfies s; > 0 when not (how far it got, see ailib__sv_depth); -1 on a hard error.
-   Recursion is bounded by level (nested subschemas, $ref hops included). */
+   Recursion is bounded by level (nested subschemas, $ref hops included), work by sv->budget.
+   A quiet application's result depends only on (s, v) (at->depth is v's depth), so it is
+   remembered, with the steps it took so that branch ranking does not change. */
 static int ailib__sv_check(ailib__sv *sv, const ailib_json *s, const ailib_json *v, const ailib__svpath *at, int level) {
+    const ailib__svmemo *m;
+    size_t from;
+    int r;
+    if (!sv->quiet || sv->work < AILIB__SV_MEMO_FROM) return ailib__sv_apply(sv, s, v, at, level);
+    if ((m = ailib__sv_memo_find(sv, s, v)) != NULL) {
+        sv->steps = sv->steps > (size_t)-1 - m->steps ? (size_t)-1 : sv->steps + m->steps;
+        return m->r;
+    }
+    from = sv->steps;
+    r = ailib__sv_apply(sv, s, v, at, level);
+    if (r >= 0) ailib__sv_memo_put(sv, s, v, r, sv->steps - from);
+    return r;
+}
+
+static int ailib__sv_apply(ailib__sv *sv, const ailib_json *s, const ailib_json *v, const ailib__svpath *at, int level) {
     const ailib_json *k;
     int r;
-    sv->steps++;
+    if (sv->steps != (size_t)-1) sv->steps++;
+    if (ailib__sv_spend(sv, at, 1)) return -1;
     if (level > AILIB__SV_MAX_DEPTH)
         return ailib__sv_abort(sv, at, AILIB_JSON_DEPTH, "schema nested deeper than 1000 levels (a $ref cycle?)", NULL, 0);
     switch (AILIB__JT(s)) {
@@ -11616,16 +11922,27 @@ AILIB_API ailib_result ailib_schema_validate(const ailib_json *schema, const ail
     ailib__svpath root;
     char msg[sizeof sv.path + sizeof sv.what + 2];
     size_t pn, wn;
+    ailib_allocator a = ailib__allocator(NULL);
+    size_t nodes;
+    int r;
     if (!schema || !value) {
         if (err) err->json_path[0] = 0;
         return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_schema_validate: %s is NULL", schema ? "value" : "schema");
     }
+    nodes = (size_t)(ailib__json_skip(value) - value);
     sv.root = schema;
     sv.quiet = 0;
     sv.steps = 0;
+    sv.work = 0;
+    sv.budget = AILIB__SV_WORK_BASE + (nodes < ((size_t)-1 - AILIB__SV_WORK_BASE) / AILIB__SV_WORK_PER
+                                       ? nodes * AILIB__SV_WORK_PER : (size_t)-1 - AILIB__SV_WORK_BASE);
+    sv.memo = NULL;
+    sv.memo_n = sv.memo_cap = 0;
     sv.code = AILIB_OK;
     root.up = NULL; root.key = NULL; root.n = 0; root.depth = 0;
-    if (ailib__sv_check(&sv, schema, value, &root, 0) == 0) return AILIB_OK;
+    r = ailib__sv_check(&sv, schema, value, &root, 0);
+    ailib__free(&a, sv.memo);
+    if (r == 0) return AILIB_OK;
     if (!err) return sv.code;
     pn = strlen(sv.path);
     wn = strlen(sv.what);
@@ -11670,6 +11987,8 @@ typedef struct ailib__sg {
     char msg[256];
     const ailib_json *refs[AILIB__SG_MAX_REFS];  /* $ref targets inlined on the path from the root */
     size_t nrefs;
+    size_t nodes, max_nodes;                     /* schemas written, and the bound */
+    size_t start;                                /* w->len on entry */
 } ailib__sg;
 
 typedef struct ailib__sgl {
@@ -12065,6 +12384,12 @@ static void ailib__sg_emit(ailib__sg *g, const ailib_json *s, int depth) {
     size_t mark = g->nrefs;
     if (g->code != AILIB_OK) return;
     if (depth > AILIB__SG_MAX_DEPTH) { ailib__sg_fail(g, AILIB_JSON_DEPTH, "schema nested deeper than 128 levels", NULL, 0); return; }
+    if (++g->nodes > g->max_nodes || g->w->len - g->start > AILIB__SG_MAX_BYTES) {
+        /* a definition used twice at every level doubles per level: refuse before it explodes */
+        ailib__sg_fail(g, AILIB_TOO_LARGE, "the rewritten schema grows past 64 schemas per schema of the original (or 32 MiB): "
+                       "inlining its shared $ref definitions multiplies them; use fewer nested shared definitions", NULL, 0);
+        return;
+    }
     L.n = 0;
     ailib__sg_add(g, &L, s);
     if (g->code == AILIB_OK) ailib__sg_node(g, &L, depth);
@@ -12087,6 +12412,9 @@ AILIB_API ailib_result ailib_schema_to_gemini(const ailib_json *schema, ailib_js
     g.msg[0] = 0;
     g.refs[0] = schema;                    /* "#" inside the schema is recursion too */
     g.nrefs = 1;
+    g.nodes = 0;
+    g.max_nodes = 1024 + 64 * (size_t)(ailib__json_skip(schema) - schema);
+    g.start = w->len;
     ailib__sg_emit(&g, schema, 0);
     if (g.code == AILIB_OK && w->error != AILIB_OK) {
         g.code = w->error;
@@ -13381,7 +13709,9 @@ typedef enum ailib__call_state {
     AILIB__DONE             /* result and response are final */
 } ailib__call_state;
 
-typedef struct ailib__qev { ailib_event ev; size_t text, id, name; } ailib__qev;
+/* A queued event owns copies of what it points to: the stream's usage and finish reason
+   change (and move) as later events arrive, before the caller reads this one. */
+typedef struct ailib__qev { ailib_event ev; size_t text, id, name, finish_raw; ailib_usage usage; } ailib__qev;
 
 struct ailib_call {
     ailib_client *client;
@@ -14109,6 +14439,8 @@ static int ailib__call_on_event(void *user, const ailib_event *in) {
     q->text = ailib__q_str(call, ev->text, ev->text_len);
     q->id = ailib__q_str(call, ev->id, ev->id_len);
     q->name = ailib__q_str(call, ev->name, ev->name_len);
+    q->finish_raw = ailib__q_str(call, ev->finish_raw, ev->finish_raw ? strlen(ev->finish_raw) : 0);
+    if (ev->usage) q->usage = *ev->usage;
     return 0;
 }
 
@@ -14128,6 +14460,8 @@ AILIB_API ailib_result ailib_call_next_event(ailib_call *call, ailib_event *ev) 
     ev->text = q->text == (size_t)-1 ? NULL : call->qdata.p + q->text;
     ev->id = q->id == (size_t)-1 ? NULL : call->qdata.p + q->id;
     ev->name = q->name == (size_t)-1 ? NULL : call->qdata.p + q->name;
+    ev->finish_raw = q->finish_raw == (size_t)-1 ? NULL : call->qdata.p + q->finish_raw;
+    if (ev->usage) ev->usage = &q->usage;
     return AILIB_OK;
 }
 

@@ -15,6 +15,7 @@
 
 static mock_server shared;
 static int shared_state;   /* 0 not tried, 1 running, -1 failed */
+static pid_t shared_owner; /* the process that started it: a forked test child that exit()s must not stop it */
 
 static void sleep_ms(long ms) {
     struct timespec ts;
@@ -57,10 +58,13 @@ void mock_stop(mock_server *m) {
     m->pid = 0;
 }
 
-static void stop_shared(void) { mock_stop(&shared); }
+static void stop_shared(void) {
+    if (getpid() == shared_owner) mock_stop(&shared);
+}
 
 const mock_server *mock_shared(void) {
     if (shared_state == 0) {
+        shared_owner = getpid();
         shared_state = mock_start(&shared, NULL) ? 1 : -1;
         if (shared_state == 1) atexit(stop_shared);
         else fprintf(stderr, "could not start ./build/ailib-mock (run the tests through make)\n");
