@@ -571,10 +571,11 @@ typedef struct ailib_part {
                                                    sent back only to that protocol; 0 = yours, always sent */
     ailib_call_kind call_kind;                  /* tool call / result: the kind of call (default: function) */
     const char *raw;       size_t raw_len;      /* the provider's own JSON of the part where it holds
-                                                   more than the fields above (provider tool blocks and
-                                                   items, text with citations, client actions, calls
-                                                   made by the provider's code): sent back as it is to
-                                                   the protocol of origin, ignored by the others */
+                                                   more than the fields above (provider tool blocks,
+                                                   items and parts; text with citations or annotations;
+                                                   client actions; calls made by the provider's code):
+                                                   sent back as it is to the protocol of origin,
+                                                   ignored by the others */
 } ailib_part;
 
 #define AILIB_ORIGIN(protocol) ((int)(protocol) + 1)
@@ -763,7 +764,8 @@ AILIB_API const char *ailib_response_model(const ailib_response *r);     /* "" w
 AILIB_API const char *ailib_response_id(const ailib_response *r);        /* provider's response id */
 AILIB_API const char *ailib_response_request_id(const ailib_response *r);
 /* The assistant message with every part in order (thinking with signatures, redacted
-   thinking, text, tool calls): append it to the conversation to continue it losslessly. */
+   thinking, text, tool calls, the provider's own tool runs and their results): append it to
+   the conversation to continue it losslessly. */
 AILIB_API const ailib_message *ailib_response_message(const ailib_response *r);
 /* The raw provider JSON of a whole (non-streamed) response; NULL for streamed responses. */
 AILIB_API const ailib_json *ailib_response_raw(const ailib_response *r);
@@ -885,10 +887,28 @@ AILIB_API void ailib_stream_destroy(ailib_stream *s);
    provider error is returned as such, a whole reply is delivered (its events, then OK). */
 AILIB_API ailib_result ailib_stream_feed(ailib_stream *s, const char *bytes, size_t len,
                                          ailib_event_callback cb, void *user, ailib_error *err);
-/* End of body. A stream that ended without its protocol's terminator (and had no error)
-   returns AILIB_PROTOCOL: the answer may be truncated (an empty body, or bytes without one
-   event, are said as such). A stream none of whose events had the protocol's shape returns
-   AILIB_DESERIALIZATION. */
+/* End of body: AILIB_OK when the answer is complete, by one rule for every protocol. It is
+   complete when the protocol's end marker arrived, or when its finish reason arrived and the
+   final usage came with it or after it:
+     OpenAI chat   [DONE], or finish_reason and then the usage chunk (awaited only from rows
+                   that ask for it: AILIB_Q_STREAM_OPTIONS without AILIB_Q_NO_STREAM_USAGE;
+                   elsewhere finish_reason alone)
+     Anthropic     message_stop, or message_delta with stop_reason and usage
+     Gemini        a chunk with finishReason and usageMetadata (there is no end marker)
+     Responses     response.completed / .incomplete / .failed (it carries both)
+     Cohere        message-end (it carries both)
+     Ollama        the done:true line (it carries both)
+     Bedrock       messageStop, then metadata with the usage (there is no end marker)
+   The last event of a body is read even without its trailing blank line (or, NDJSON, its
+   newline); one whose JSON was cut is a truncation, not a JSON error. Anything short of
+   complete returns AILIB_PROTOCOL (the message says what is missing: the answer cut, or only
+   its final usage) and the response keeps what arrived; an empty body, or bytes without one
+   event, are said as such. A stream none of whose events had the protocol's shape returns
+   AILIB_DESERIALIZATION.
+   Bytes after the end marker (a second body appended by a proxy or a retry, a repeated
+   [DONE]) are not read: the answer is the one the marker ended. A second message starting
+   while one is open (Anthropic message_start, Responses response.created, with another id)
+   is two streams spliced together: AILIB_PROTOCOL at that event, never a merge. */
 AILIB_API ailib_result ailib_stream_finish(ailib_stream *s, ailib_event_callback cb, void *user,
                                            ailib_error *err);
 /* The accumulated response so far (finished or not); the stream keeps ownership. It is a
@@ -5075,7 +5095,7 @@ static int ailib__b_drops(const ailib__bctx *c, const ailib_part *p) {
     ailib_protocol pr = c->prov->protocol;
     if (p->type == AILIB_PART_PROVIDER_TOOL_CALL || p->type == AILIB_PART_PROVIDER_TOOL_RESULT) {
         if (p->origin) return p->origin != AILIB_ORIGIN(pr);
-        return !p->raw || (pr != AILIB_PROTOCOL_ANTHROPIC && pr != AILIB_PROTOCOL_OPENAI_RESPONSES);
+        return !p->raw || (pr != AILIB_PROTOCOL_ANTHROPIC && pr != AILIB_PROTOCOL_OPENAI_RESPONSES && pr != AILIB_PROTOCOL_GEMINI);
     }
     if ((p->type == AILIB_PART_TOOL_CALL || p->type == AILIB_PART_TOOL_RESULT) && p->call_kind != AILIB_CALL_FUNCTION)
         return pr != AILIB_PROTOCOL_OPENAI_RESPONSES;
@@ -6824,6 +6844,11 @@ static void ailib__ge_part(ailib__bctx *c, size_t mi, const ailib_part *p, int m
     case AILIB_PART_TOOL_RESULT:
         ailib__ge_function_response(c, mi, p);
         break;
+    case AILIB_PART_PROVIDER_TOOL_CALL:
+    case AILIB_PART_PROVIDER_TOOL_RESULT:
+        /* code the provider ran: its parts as they came (the converter kept only Gemini's) */
+        if (model && p->raw && ailib__slen(p->raw, p->raw_len)) ailib__b_raw(c, p, "part");
+        break;
     default:
         break;
     }
@@ -7323,9 +7348,27 @@ static void ailib__ge_text(ailib_stream *s, int thought, const char *t, size_t n
     if (sn) ailib__acc_signature(&s->acc, type, sig, sn);
 }
 
+/* Code the provider ran itself (the code execution tool): executableCode is a provider tool
+   call (name "code_execution", input the executableCode object), codeExecutionResult its
+   result (is_error unless the outcome is OUTCOME_OK); each part is kept whole to go back. */
+static void ailib__ge_code(ailib_stream *s, const ailib_json *part, const ailib_json *v, int result) {
+    ailib__acc *a = &s->acc;
+    size_t idn = 0, part_i;
+    const char *id = ailib_json_str(ailib_json_get(v, "id"), &idn);
+    ailib__apart *p;
+    if (!result) part_i = ailib__acc_ptool(a, AILIB_PART_PROVIDER_TOOL_CALL, id, id ? idn : 0, "code_execution", 14);
+    else part_i = ailib__acc_ptool(a, AILIB_PART_PROVIDER_TOOL_RESULT, id, id ? idn : 0, "code_execution_result", 21);
+    if (part_i == (size_t)-1) return;
+    p = &a->parts[part_i];
+    ailib__acc_json(a, &p->text, v, NULL);
+    ailib__acc_json(a, &p->raw, part, NULL);
+    if (result) p->is_error = !ailib__jstr_eq(ailib_json_get(v, "outcome"), "OUTCOME_OK");
+    ailib__acc_ptool_done(a, part_i);
+}
+
 /* The parts of the first candidate; at is the path of the chunk ("$", or "$[i]" in an array). */
 static void ailib__ge_parts(ailib_stream *s, const ailib_json *parts, const char *at) {
-    const ailib_json *e, *k, *fc, *tv, *sv;
+    const ailib_json *e, *k, *fc, *tv, *sv, *code, *coderes;
     size_t n, m, tn, sn, i = 0;
     const char *t, *sig;
     int thought;
@@ -7333,7 +7376,7 @@ static void ailib__ge_parts(ailib_stream *s, const ailib_json *parts, const char
         t = sig = NULL;
         tn = sn = 0;
         thought = 0;
-        fc = tv = sv = NULL;
+        fc = tv = sv = code = coderes = NULL;
         if (!ailib_json_is_object(e)) {
             ailib__shape_fail(s, e, "an object", "%s.candidates[0].content.parts[%lu]", at, (unsigned long)i);
             return;
@@ -7343,6 +7386,8 @@ static void ailib__ge_parts(ailib_stream *s, const ailib_json *parts, const char
             else if (AILIB__KEY(k, "thought")) thought = ailib_json_bool(k + 1);
             else if (AILIB__KEY(k, "thoughtSignature")) sig = ailib_json_str(sv = k + 1, &sn);
             else if (AILIB__KEY(k, "functionCall")) fc = k + 1;
+            else if (AILIB__KEY(k, "executableCode")) code = k + 1;
+            else if (AILIB__KEY(k, "codeExecutionResult")) coderes = k + 1;
         }
         if (!ailib__jopt(tv, AILIB_JSON_STRING) || !ailib__jopt(sv, AILIB_JSON_STRING) || !ailib__jopt(fc, AILIB_JSON_OBJECT)) {
             int bt = !ailib__jopt(tv, AILIB_JSON_STRING), bs = !bt && !ailib__jopt(sv, AILIB_JSON_STRING);
@@ -7351,6 +7396,7 @@ static void ailib__ge_parts(ailib_stream *s, const ailib_json *parts, const char
             return;
         }
         if (ailib_json_is_object(fc)) ailib__ge_call(s, fc, sig, sig ? sn : 0);
+        else if (ailib_json_is_object(code) || ailib_json_is_object(coderes)) ailib__ge_code(s, e, code ? code : coderes, !code);
         else if (t || sig) ailib__ge_text(s, thought, t ? t : "", t ? tn : 0, sig, sig ? sn : 0);
         if (s->fail != AILIB_OK) return;
         i++;
@@ -8396,7 +8442,11 @@ static void ailib__rs_assistant(ailib__bctx *c, const ailib_part *ps, size_t n) 
             ailib_json_write_key(w, "role"); ailib_json_write_string(w, "assistant");
             ailib_json_write_key(w, "content");
             ailib_json_write_array_begin(w);
-            for (run = i; run < n && ps[run].type == AILIB_PART_TEXT; run++) ailib__rs_text_item(w, "output_text", &ps[run]);
+            for (run = i; run < n && ps[run].type == AILIB_PART_TEXT; run++) {
+                /* text with its annotations (citations) as it came */
+                if (ps[run].raw && ailib__slen(ps[run].raw, ps[run].raw_len) && AILIB__NATIVE(c, &ps[run])) ailib__b_raw(c, &ps[run], "text");
+                else ailib__rs_text_item(w, "output_text", &ps[run]);
+            }
             ailib_json_write_array_end(w);
             ailib_json_write_object_end(w);
             i = run;
@@ -8573,7 +8623,8 @@ static ailib_result ailib__responses_build(ailib__bctx *c) {
 /* --- reading ------------------------------------------------------------------------------ */
 
 /* s->state slots of this adapter */
-enum { AILIB__RS_REASON_START = 0 };   /* 1 + part index where the open reasoning item began, 0 none */
+enum { AILIB__RS_REASON_START = 0,     /* 1 + part index where the open reasoning item began, 0 none */
+       AILIB__RS_MESSAGE_START = 1 };  /* the part count when the open message item began */
 
 /* Tool calls are keyed by their output item id ("fc_..."), hashed (FNV-1a) into a slot key. */
 static int64_t ailib__rs_key(const char *id, size_t n) {
@@ -8772,6 +8823,18 @@ static void ailib__rs_action_item(ailib_stream *s, const ailib_json *item, const
     ailib__acc_tool_end(&s->acc, sl->call);
 }
 
+/* A message item's text with annotations (url_citation, file_citation, ...): its one
+   output_text kept whole on the text part it became, readable there and sent back as it came.
+   from is the part count before the item's text. */
+static void ailib__rs_annotations(ailib_stream *s, const ailib_json *item, size_t from) {
+    const ailib_json *content = ailib_json_get(item, "content"), *ot = ailib_json_first(content);
+    ailib__apart *p = ailib__acc_last(&s->acc);
+    if (ailib_json_size(content) != 1 || !ailib__jstr_eq(ailib_json_get(ot, "type"), "output_text")) return;
+    if (!ailib_json_size(ailib_json_get(ot, "annotations")) || !p || p->type != AILIB_PART_TEXT || s->acc.nparts <= from) return;
+    p->raw.len = 0;
+    ailib__acc_json(&s->acc, &p->raw, ot, NULL);
+}
+
 /* The call a function_call_arguments event belongs to: by item_id, else the latest call. */
 static ailib__slot *ailib__rs_call_slot(ailib_stream *s, const ailib_json *root) {
     size_t n;
@@ -8892,7 +8955,11 @@ static ailib_result ailib__responses_event(ailib_stream *s, const char *ev, size
         else if (ailib__jstr_eq(type, "reasoning")) { if (done) ailib__rs_reasoning_end(s, item); else ailib__rs_reasoning_begin(s); }
         else if ((act = ailib__rs_action_of(type)) != NULL) ailib__rs_action_item(s, item, act, done, "$.item");
         else if (done && ailib__rs_provider_item(item, type)) ailib__rs_provider_parts(s, item, type);
-        else if (!done) ailib__acc_break(&s->acc);   /* a new message item starts a new text part */
+        else if (done && ailib__jstr_eq(type, "message")) ailib__rs_annotations(s, item, (size_t)s->state[AILIB__RS_MESSAGE_START]);
+        else if (!done) {
+            ailib__acc_break(&s->acc);   /* a new message item starts a new text part */
+            s->state[AILIB__RS_MESSAGE_START] = (int64_t)s->acc.nparts;
+        }
     } else if (begun) {
         /* another response's start inside this one: two streams spliced into one body */
         size_t idn = 0;
@@ -8943,9 +9010,11 @@ static void ailib__rs_output_item(ailib_stream *s, const ailib_json *item, size_
     if (!ailib_json_is_object(item)) { ailib__shape_fail(s, item, "an object", "%s", at); return; }
     if (!ailib_json_is_string(type)) { ailib__shape_fail(s, type, "a string (the item type)", "%s.type", at); return; }
     if (ailib__jstr_eq(type, "message")) {
+        size_t from = s->acc.nparts;
         ailib__acc_break(&s->acc);
         memcpy(at + strlen(at), ".content", 9);
         ailib__rs_texts(s, ailib_json_get(item, "content"), 0, 0, at);
+        if (s->fail == AILIB_OK) ailib__rs_annotations(s, item, from);
     } else if (ailib__jstr_eq(type, "function_call")) {
         ailib__rs_call_item(s, item, 1, at, 1);
     } else if (ailib__rs_action_of(type)) {

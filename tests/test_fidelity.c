@@ -270,6 +270,65 @@ TEST(fidelity_responses_web_search_call_stream) {
     EXPECT_EQ(replay_count(&r, "PC ws_fid_0001 web_search "), 1);
     EXPECT_EQ(replay_count(&r, "PR "), 0);   /* the item holds no result of its own */
     EXPECT_EQ(replay_count(&r, "B "), 0);
+    /* the text's annotations kept: its output_text as it came */
+    p = fpart(r.resp, 1);
+    EXPECT_EQ(p->type, AILIB_PART_TEXT);
+    EXPECT_MEM_EQ(p->raw, p->raw_len, "{\"type\":\"output_text\",\"annotations\":[{\"type\":\"url_citation\",\"start_index\":0,"
+                                     "\"end_index\":16,\"title\":\"Eiffel Tower - facts\",\"url\":\"https://example.org/eiffel\"}],"
+                                     "\"text\":\"The Eiffel Tower is the tallest.\"}");
+    {
+        replay_body b;
+        ailib_error err;
+        ASSERT_EQ(build_followup("openai-responses", r.resp, &b, &err), AILIB_OK);
+        EXPECT_TRUE(strstr(b.wr.body, fpart(r.resp, 0)->raw) != NULL);
+        EXPECT_TRUE(strstr(b.wr.body, p->raw) != NULL);
+        replay_body_free(&b);
+        ASSERT_EQ(build_followup("gemini", r.resp, &b, &err), AILIB_OK);
+        EXPECT_TRUE(strstr(b.wr.body, "url_citation") == NULL);
+        EXPECT_TRUE(strstr(b.wr.body, "ws_fid_0001") == NULL);
+        EXPECT_TRUE(strstr(b.wr.body, "The Eiffel Tower is the tallest.") != NULL);
+        replay_body_free(&b);
+    }
+    replay_free(&r);
+}
+
+/* Gemini's code execution: executableCode and codeExecutionResult parts are the provider's
+   own tool run, kept whole for Gemini, dropped elsewhere. */
+TEST(fidelity_gemini_code_execution_parts) {
+    replay_run r;
+    const ailib_part *p;
+    replay_body b;
+    ailib_error err;
+    const ailib_json *parts;
+    ASSERT_TRUE(replay_file("gemini", "tests/fixtures/gemini/stream-code-execution.sse", &r));
+    ASSERT_EQ(r.finish_result, AILIB_OK);
+    EXPECT_EQ(ailib_response_tool_call_count(r.resp), 0);
+    EXPECT_EQ(ailib_response_finish_reason(r.resp), AILIB_FINISH_STOP);
+    EXPECT_STR_EQ(ailib_response_text(r.resp, NULL), "Let me compute it.The sum is 45.");
+    ASSERT_EQ(ailib_response_message(r.resp)->part_count, 6);
+    p = fpart(r.resp, 1);
+    EXPECT_EQ(p->type, AILIB_PART_PROVIDER_TOOL_CALL);
+    EXPECT_MEM_EQ(p->name, p->name_len, "code_execution");
+    EXPECT_MEM_EQ(p->text, p->text_len, "{\"language\":\"PYTHON\",\"code\":\"print(sum(range(10)))\"}");
+    EXPECT_MEM_EQ(p->raw, p->raw_len, "{\"executableCode\":{\"language\":\"PYTHON\",\"code\":\"print(sum(range(10)))\"}}");
+    p = fpart(r.resp, 2);
+    EXPECT_EQ(p->type, AILIB_PART_PROVIDER_TOOL_RESULT);
+    EXPECT_MEM_EQ(p->name, p->name_len, "code_execution_result");
+    EXPECT_MEM_EQ(p->text, p->text_len, "{\"outcome\":\"OUTCOME_OK\",\"output\":\"45\\n\"}");
+    EXPECT_EQ(p->is_error, 0);
+    EXPECT_EQ(fpart(r.resp, 4)->is_error, 1);
+    EXPECT_EQ(replay_count(&r, "PC  code_execution "), 2);
+    EXPECT_EQ(replay_count(&r, "PR  code_execution_result "), 2);
+    ASSERT_EQ(build_followup("gemini", r.resp, &b, &err), AILIB_OK);
+    parts = fget(fat(fget(b.root, "contents"), 1), "parts");
+    ASSERT_EQ(ailib_json_size(parts), 6);
+    EXPECT_TRUE(ailib_json_is_object(fget(fat(parts, 1), "executableCode")));
+    EXPECT_STR_EQ(fs(fget(fget(fat(parts, 4), "codeExecutionResult"), "outcome")), "OUTCOME_FAILED");
+    replay_body_free(&b);
+    ASSERT_EQ(build_followup("anthropic", r.resp, &b, &err), AILIB_OK);
+    EXPECT_TRUE(strstr(b.wr.body, "executableCode") == NULL);
+    EXPECT_TRUE(strstr(b.wr.body, "The sum is 45.") != NULL);
+    replay_body_free(&b);
     replay_free(&r);
 }
 
