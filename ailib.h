@@ -3282,10 +3282,10 @@ typedef struct ailib__apart {
     ailib_part_type type;
     ailib__buf text, id, name, sig;
     ailib__buf raw;        /* the provider's JSON of the part, when it holds more than the fields */
-    int closed;            /* later deltas start a new part */
-    int ended;             /* tool call: END emitted */
-    int is_error;
-    int kind;              /* tool call: its ailib_call_kind */
+    unsigned char closed;  /* later deltas start a new part */
+    unsigned char ended;   /* tool call: END emitted */
+    unsigned char is_error;
+    unsigned char kind;    /* tool call: its ailib_call_kind */
 } ailib__apart;
 
 typedef struct ailib__acc {
@@ -3368,7 +3368,8 @@ static ailib__apart *ailib__acc_new_part(ailib__acc *a, ailib_part_type t) {
     ailib__apart *p;
     if (!ailib__acc_charge(a, AILIB__PART_COST)) return NULL;
     if (a->nparts == a->cap_parts) {
-        size_t ncap = a->cap_parts ? a->cap_parts * 2 : 8;
+        /* the first array fits in 1 KiB, which C libraries serve from their fastest caches */
+        size_t ncap = a->cap_parts ? a->cap_parts * 2 : 1024 / sizeof *a->parts;
         ailib__apart *np = (ailib__apart *)ailib__realloc(&a->alloc, a->parts, a->cap_parts * sizeof *np, ncap * sizeof *np);
         if (!np) { a->oom = 1; return NULL; }
         memset(np + a->cap_parts, 0, (ncap - a->cap_parts) * sizeof *np);
@@ -3565,7 +3566,7 @@ static void ailib__acc_call_signature(ailib__acc *a, size_t slot, const char *s,
 /* The kind of call `slot` asks for (a client action of the Responses API). */
 static void ailib__acc_tool_kind(ailib__acc *a, size_t slot, ailib_call_kind kind) {
     ailib__apart *p = ailib__acc_call(a, slot);
-    if (p) p->kind = (int)kind;
+    if (p) p->kind = (unsigned char)kind;
 }
 
 /* The provider's own JSON of part p (a block or item kept to be sent back as it came). */
