@@ -3267,8 +3267,9 @@ AILIB_API ailib_result ailib_response_json(ailib_response *r, const ailib_respon
    builds the response. Buffers are kept across resets: no allocation per chunk after warm-up.
 
    What it keeps is capped (ailib_stream_desc.max_response_bytes): every content byte (text,
-   reasoning, tool-call ids, names and arguments, signatures, redacted data) counts, and each
-   part (a text or thinking run, a tool call) counts AILIB__PART_COST bytes more, so a flood of
+   reasoning, tool-call ids, names and arguments, signatures, redacted data, raw provider
+   blocks) counts, and each part (a text or thinking run, a tool call, a provider tool run)
+   counts AILIB__PART_COST bytes more, so a flood of
    empty tool calls is bounded like a flood of text. The piece that would pass the cap is not
    kept, and from then on nothing is kept or emitted: the stream fails with AILIB_TOO_LARGE and
    the response holds what came before. */
@@ -6189,8 +6190,9 @@ static ailib_result ailib__an_build(ailib__bctx *c) {
    block) become AILIB_PART_PROVIDER_TOOL_* parts, never calls, with the block kept whole
    (part.raw) to go back byte for byte; so do text blocks with citations and tool_use blocks
    that the provider's code made (a caller other than "direct"). A tool block's arguments are
-   the concatenated input_json_delta pieces when any came, else the input of its start
-   (wire_formats.md 3.3: programmatic calls and web_fetch send it whole). */
+   the concatenated input_json_delta pieces when any non-empty one came, else the input of its
+   start (wire_formats.md 3.3: programmatic calls and web_fetch send it whole; an empty piece
+   says nothing and does not replace it). */
 
 /* Slot kinds of content blocks, keyed by block index. For text and thinking blocks the slot's
    call field holds the index of the block's part (AILIB__AN_NONE until its first content);
