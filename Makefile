@@ -204,7 +204,7 @@ $(FZ)/fuzz-%: tests/fuzz/fuzz_main.c $(FZ)/ailib.o $(FZ)/checks.o
 
 $(FZ)/seeds: tests/fuzz/seeds.c
 	@mkdir -p $(FZ)
-	$(CC) -std=c99 -D_POSIX_C_SOURCE=200809L -O1 $(WARN) tests/fuzz/seeds.c -o $@
+	$(CC) -std=c99 -D_POSIX_C_SOURCE=200809L -O1 $(WARN) tests/fuzz/seeds.c -o $@ $(LIBS)
 
 .PHONY: fuzz
 fuzz: $(addprefix $(FZ)/fuzz-,$(FUZZ_TARGETS)) $(FZ)/seeds

@@ -638,8 +638,32 @@ typedef enum ailib_part_type {
     AILIB_PART_TOOL_CALL,          /* id, name, text = arguments JSON */
     AILIB_PART_TOOL_RESULT,        /* id = the call's id, name = tool name, text = result */
     AILIB_PART_THINKING,           /* text = reasoning, signature = provider signature */
-    AILIB_PART_REDACTED_THINKING   /* text = opaque provider data, sent back verbatim */
+    AILIB_PART_REDACTED_THINKING,  /* text = opaque provider data, sent back verbatim */
+    AILIB_PART_PROVIDER_TOOL_CALL, /* a tool the provider ran itself (web search, web fetch, code
+                                      execution, tool search, MCP): id, name ("web_search"), text =
+                                      its input JSON, raw = the provider's block or item. Never a
+                                      call for you to run */
+    AILIB_PART_PROVIDER_TOOL_RESULT/* its result: id = the call's id, name = the result's kind
+                                      ("web_search_tool_result", "code_interpreter_call"), text =
+                                      its content JSON, is_error, raw = the provider's block */
 } ailib_part_type;
+
+/* What a tool call asks of you. Function calls are the usual kind; the others are the OpenAI
+   Responses API's client actions (tools requested with ailib_tool.kind), each answered with an
+   AILIB_PART_TOOL_RESULT of the same call_kind (ailib_part_tool_result() copies it). */
+typedef enum ailib_call_kind {
+    AILIB_CALL_FUNCTION = 0,       /* arguments: a JSON object */
+    AILIB_CALL_CUSTOM,             /* custom_tool_call: arguments are the free-form input text (not
+                                      JSON; args is NULL); the result goes back as its output */
+    AILIB_CALL_LOCAL_SHELL,        /* local_shell_call, name "local_shell": arguments the action
+                                      {"type":"exec","command":[...],...}; the result is the output */
+    AILIB_CALL_APPLY_PATCH,        /* apply_patch_call, name "apply_patch": arguments the operation
+                                      {"type":"create_file"|"update_file"|"delete_file","path","diff"};
+                                      the result is the output, is_error marks it failed */
+    AILIB_CALL_MCP_APPROVAL        /* mcp_approval_request: id = the request's id, name = the MCP
+                                      tool, arguments its arguments; the result approves it, or
+                                      denies it when is_error (its text the reason) */
+} ailib_call_kind;
 
 /* One piece of a message. Strings are NUL-terminated; a _len of 0 means "use strlen" when
    you fill a part, and responses always set the lengths. */
@@ -657,6 +681,13 @@ typedef struct ailib_part {
     int origin;                                 /* set on response parts: AILIB_ORIGIN(protocol) that
                                                    produced it. Signatures and redacted thinking are
                                                    sent back only to that protocol; 0 = yours, always sent */
+    ailib_call_kind call_kind;                  /* tool call / result: the kind of call (default: function) */
+    const char *raw;       size_t raw_len;      /* the provider's own JSON of the part where it holds
+                                                   more than the fields above (provider tool blocks,
+                                                   items and parts; text with citations or annotations;
+                                                   client actions; calls made by the provider's code):
+                                                   sent back as it is to the protocol of origin,
+                                                   ignored by the others */
 } ailib_part;
 
 #define AILIB_ORIGIN(protocol) ((int)(protocol) + 1)
@@ -667,11 +698,30 @@ typedef struct ailib_message {
     const char *text;         /* shorthand: one text part (used when part_count is 0) */
 } ailib_message;
 
+/* The kind of a tool. Functions work everywhere; the other kinds are the OpenAI Responses
+   API's own tools (AILIB_UNSUPPORTED on other protocols), whose calls come back with the
+   matching ailib_call_kind. */
+typedef enum ailib_tool_kind {
+    AILIB_TOOL_FUNCTION = 0,
+    AILIB_TOOL_CUSTOM,         /* free-form input; parameters (optional) is its format object,
+                                  e.g. {"type":"grammar","syntax":"lark","definition":"..."} */
+    AILIB_TOOL_LOCAL_SHELL,    /* name it "local_shell": its calls carry that name */
+    AILIB_TOOL_APPLY_PATCH     /* name it "apply_patch" */
+} ailib_tool_kind;
+
 typedef struct ailib_tool {
     const char *name;          /* (required) */
     const char *description;   /* (optional) */
     const char *parameters;    /* (optional) JSON Schema text; default {"type":"object","properties":{}} */
     int strict;                /* (default: 0) ask for strict schema adherence where supported */
+    ailib_tool_kind kind;      /* (default: AILIB_TOOL_FUNCTION) */
+    const char *spec;          /* (optional) a tool the provider defines, as the provider's JSON object,
+                                  sent as it is in the protocol's tools list: Anthropic server tools
+                                  {"type":"web_search_20250305","name":"web_search","max_uses":3},
+                                  Responses {"type":"web_search"} or {"type":"mcp",...}, Gemini
+                                  {"googleSearch":{}}, ... The provider runs these (results arrive as
+                                  AILIB_PART_PROVIDER_TOOL_* parts) or asks you to (calls with a
+                                  call_kind). name only identifies it in your program */
 } ailib_tool;
 
 typedef enum ailib_tool_choice_mode {
@@ -825,6 +875,7 @@ typedef struct ailib_tool_call {
     const ailib_json *args;
     ailib_result args_error;
     const char *signature;  size_t signature_len;   /* Gemini thoughtSignature, if any */
+    ailib_call_kind kind;                           /* what the call asks of you (default: a function) */
 } ailib_tool_call;
 
 typedef struct ailib_response ailib_response;
@@ -844,7 +895,8 @@ AILIB_API const char *ailib_response_model(const ailib_response *r);     /* "" w
 AILIB_API const char *ailib_response_id(const ailib_response *r);        /* provider's response id */
 AILIB_API const char *ailib_response_request_id(const ailib_response *r);
 /* The assistant message with every part in order (thinking with signatures, redacted
-   thinking, text, tool calls): append it to the conversation to continue it losslessly. */
+   thinking, text, tool calls, the provider's own tool runs and their results): append it to
+   the conversation to continue it losslessly. */
 AILIB_API const ailib_message *ailib_response_message(const ailib_response *r);
 /* The raw provider JSON of a whole (non-streamed) response; NULL for streamed responses. */
 AILIB_API const ailib_json *ailib_response_raw(const ailib_response *r);
@@ -868,7 +920,11 @@ typedef enum ailib_event_type {
     AILIB_EVENT_TOOL_CALL_END,      /* index, id, name, text = complete arguments */
     AILIB_EVENT_USAGE,              /* usage (cumulative so far) */
     AILIB_EVENT_FINISH,             /* finish_reason, finish_raw */
-    AILIB_EVENT_ERROR               /* error */
+    AILIB_EVENT_ERROR,              /* error */
+    AILIB_EVENT_PROVIDER_TOOL_CALL, /* a tool the provider runs itself, its input complete: id,
+                                       name, text = input JSON (not for you to run) */
+    AILIB_EVENT_PROVIDER_TOOL_RESULT/* its result: id = the call's id, name = the result's kind,
+                                       text = content JSON */
 } ailib_event_type;
 
 /* A normalized stream event. Pointers live until the callback returns. */
@@ -960,10 +1016,28 @@ AILIB_API void ailib_stream_destroy(ailib_stream *s);
    provider error is returned as such, a whole reply is delivered (its events, then OK). */
 AILIB_API ailib_result ailib_stream_feed(ailib_stream *s, const char *bytes, size_t len,
                                          ailib_event_callback cb, void *user, ailib_error *err);
-/* End of body. A stream that ended without its protocol's terminator (and had no error)
-   returns AILIB_PROTOCOL: the answer may be truncated (an empty body, or bytes without one
-   event, are said as such). A stream none of whose events had the protocol's shape returns
-   AILIB_DESERIALIZATION. */
+/* End of body: AILIB_OK when the answer is complete, by one rule for every protocol. It is
+   complete when the protocol's end marker arrived, or when its finish reason arrived and the
+   final usage came with it or after it:
+     OpenAI chat   [DONE], or finish_reason and then the usage chunk (awaited only from rows
+                   that ask for it: AILIB_Q_STREAM_OPTIONS without AILIB_Q_NO_STREAM_USAGE;
+                   elsewhere finish_reason alone)
+     Anthropic     message_stop, or message_delta with stop_reason and usage
+     Gemini        a chunk with finishReason and usageMetadata (there is no end marker)
+     Responses     response.completed / .incomplete / .failed (it carries both)
+     Cohere        message-end (it carries both)
+     Ollama        the done:true line (it carries both)
+     Bedrock       messageStop, then metadata with the usage (there is no end marker)
+   The last event of a body is read even without its trailing blank line (or, NDJSON, its
+   newline); one whose JSON was cut is a truncation, not a JSON error. Anything short of
+   complete returns AILIB_PROTOCOL (the message says what is missing: the answer cut, or only
+   its final usage) and the response keeps what arrived; an empty body, or bytes without one
+   event, are said as such. A stream none of whose events had the protocol's shape returns
+   AILIB_DESERIALIZATION.
+   Bytes after the end marker (a second body appended by a proxy or a retry, a repeated
+   [DONE]) are not read: the answer is the one the marker ended. A second message starting
+   while one is open (Anthropic message_start, Responses response.created, with another id)
+   is two streams spliced together: AILIB_PROTOCOL at that event, never a merge. */
 AILIB_API ailib_result ailib_stream_finish(ailib_stream *s, ailib_event_callback cb, void *user,
                                            ailib_error *err);
 /* The accumulated response so far (finished or not); the stream keeps ownership. It is a
@@ -4902,8 +4976,9 @@ AILIB_API ailib_result ailib_response_json(ailib_response *r, const ailib_respon
    builds the response. Buffers are kept across resets: no allocation per chunk after warm-up.
 
    What it keeps is capped (ailib_stream_desc.max_response_bytes): every content byte (text,
-   reasoning, tool-call ids, names and arguments, signatures, redacted data) counts, and each
-   part (a text or thinking run, a tool call) counts AILIB__PART_COST bytes more, so a flood of
+   reasoning, tool-call ids, names and arguments, signatures, redacted data, raw provider
+   blocks) counts, and each part (a text or thinking run, a tool call, a provider tool run)
+   counts AILIB__PART_COST bytes more, so a flood of
    empty tool calls is bounded like a flood of text. The piece that would pass the cap is not
    kept, and from then on nothing is kept or emitted: the stream fails with AILIB_TOO_LARGE and
    the response holds what came before. */
@@ -4916,9 +4991,11 @@ AILIB_API ailib_result ailib_response_json(ailib_response *r, const ailib_respon
 typedef struct ailib__apart {
     ailib_part_type type;
     ailib__buf text, id, name, sig;
-    int closed;            /* later deltas start a new part */
-    int ended;             /* tool call: END emitted */
-    int is_error;
+    ailib__buf raw;        /* the provider's JSON of the part, when it holds more than the fields */
+    unsigned char closed;  /* later deltas start a new part */
+    unsigned char ended;   /* tool call: END emitted */
+    unsigned char is_error;
+    unsigned char kind;    /* tool call: its ailib_call_kind */
 } ailib__apart;
 
 typedef struct ailib__acc {
@@ -4938,6 +5015,7 @@ typedef struct ailib__acc {
     uint64_t id_seed;      /* mixed into made-up call ids: a timestamp of the response, when it has one */
     size_t used, limit;    /* bytes charged so far, and the cap (kept across resets) */
     int too_large;         /* a piece would have passed the cap: nothing more is kept or emitted */
+    uint32_t usage_reports;/* usage reports read so far (the completeness rule of >>stream) */
 } ailib__acc;
 
 static void ailib__acc_init(ailib__acc *a, const ailib_allocator *alloc) {
@@ -4968,6 +5046,7 @@ static void ailib__acc_reset(ailib__acc *a) {
     a->oom = 0;
     a->used = 0;
     a->too_large = 0;
+    a->usage_reports = 0;
 }
 
 static void ailib__acc_deinit(ailib__acc *a) {
@@ -4977,6 +5056,7 @@ static void ailib__acc_deinit(ailib__acc *a) {
         ailib__free(&a->alloc, a->parts[i].id.p);
         ailib__free(&a->alloc, a->parts[i].name.p);
         ailib__free(&a->alloc, a->parts[i].sig.p);
+        ailib__free(&a->alloc, a->parts[i].raw.p);
     }
     ailib__free(&a->alloc, a->parts);
     ailib__free(&a->alloc, a->calls);
@@ -4998,7 +5078,8 @@ static ailib__apart *ailib__acc_new_part(ailib__acc *a, ailib_part_type t) {
     ailib__apart *p;
     if (!ailib__acc_charge(a, AILIB__PART_COST)) return NULL;
     if (a->nparts == a->cap_parts) {
-        size_t ncap = a->cap_parts ? a->cap_parts * 2 : 8;
+        /* the first array fits in 1 KiB, which C libraries serve from their fastest caches */
+        size_t ncap = a->cap_parts ? a->cap_parts * 2 : 1024 / sizeof *a->parts;
         ailib__apart *np = (ailib__apart *)ailib__realloc(&a->alloc, a->parts, a->cap_parts * sizeof *np, ncap * sizeof *np);
         if (!np) { a->oom = 1; return NULL; }
         memset(np + a->cap_parts, 0, (ncap - a->cap_parts) * sizeof *np);
@@ -5007,8 +5088,8 @@ static ailib__apart *ailib__acc_new_part(ailib__acc *a, ailib_part_type t) {
     }
     p = &a->parts[a->nparts++];
     p->type = t;
-    p->text.len = p->id.len = p->name.len = p->sig.len = 0;
-    p->closed = p->ended = p->is_error = 0;
+    p->text.len = p->id.len = p->name.len = p->sig.len = p->raw.len = 0;
+    p->closed = p->ended = p->is_error = p->kind = 0;
     return p;
 }
 
@@ -5124,6 +5205,41 @@ static void ailib__acc_tool_args(ailib__acc *a, size_t slot, const char *s, size
     ailib__emit(a, &ev);
 }
 
+/* The arguments call `slot` holds, as one delta event: input that arrived whole (Anthropic's
+   content_block_start.input with no input_json_delta after it). */
+static void ailib__acc_tool_args_event(ailib__acc *a, size_t slot) {
+    ailib__apart *p = ailib__acc_call(a, slot);
+    ailib_event ev;
+    if (!p || !p->text.len) return;
+    ailib__ev_init(&ev, AILIB_EVENT_TOOL_CALL_DELTA);
+    ev.index = slot;
+    ev.text = p->text.p; ev.text_len = p->text.len;
+    ev.id = ailib__buf_str(&p->id); ev.id_len = p->id.len;
+    ev.name = ailib__buf_str(&p->name); ev.name_len = p->name.len;
+    ailib__emit(a, &ev);
+}
+
+/* Appends v as compact JSON text to b (charged like any content). skip, when not NULL, names
+   a top-level member left out. */
+static void ailib__acc_json(ailib__acc *a, ailib__buf *b, const ailib_json *v, const char *skip) {
+    ailib_json_writer w;
+    const ailib_json *k;
+    size_t n;
+    ailib_json_writer_init(&w, &a->alloc);
+    if (skip && ailib_json_is_object(v)) {
+        ailib_json_write_object_begin(&w);
+        for (AILIB__MEMBERS(v, k, n)) {
+            if (AILIB__JLEN(k) == strlen(skip) && !memcmp(k->u.s, skip, AILIB__JLEN(k))) continue;
+            ailib_json_write_keyn(&w, k->u.s, AILIB__JLEN(k));
+            ailib_json_write_value(&w, k + 1);
+        }
+        ailib_json_write_object_end(&w);
+    } else ailib_json_write_value(&w, v);
+    if (ailib_json_writer_finish(&w) == AILIB_OK) ailib__acc_add(a, b, w.buf, w.len);
+    else a->oom = 1;
+    ailib_json_writer_deinit(&w);
+}
+
 /* FNV-1a, 64 bits: stable short names for ids (not a security hash). */
 static uint64_t ailib__fnv(uint64_t h, const void *data, size_t n) {
     const unsigned char *d = (const unsigned char *)data;
@@ -5157,12 +5273,50 @@ static void ailib__acc_call_signature(ailib__acc *a, size_t slot, const char *s,
     if (p && n && !p->sig.len) ailib__acc_add(a, &p->sig, s, n);
 }
 
+/* The kind of call `slot` asks for (a client action of the Responses API). */
+static void ailib__acc_tool_kind(ailib__acc *a, size_t slot, ailib_call_kind kind) {
+    ailib__apart *p = ailib__acc_call(a, slot);
+    if (p) p->kind = (unsigned char)kind;
+}
+
+/* The provider's own JSON of part p (a block or item kept to be sent back as it came). */
+static void ailib__acc_raw(ailib__acc *a, ailib__apart *p, const char *s, size_t n) {
+    if (p) { p->raw.len = 0; ailib__acc_add(a, &p->raw, s, n); }
+}
+
+/* Provider-run tools: parts of their own, in order, never calls (the caller has nothing to
+   run, and the finish reason stays the provider's). A call part gets its input as text; a
+   result part its content. Returns the new part's index, or (size_t)-1. */
+static size_t ailib__acc_ptool(ailib__acc *a, ailib_part_type t, const char *id, size_t idn, const char *name, size_t nn) {
+    ailib__apart *p;
+    ailib__acc_break(a);
+    if (!(p = ailib__acc_new_part(a, t))) return (size_t)-1;
+    p->closed = 1;
+    if (idn) ailib__acc_add(a, &p->id, id, idn);
+    if (nn) ailib__acc_add(a, &p->name, name, nn);
+    return a->nparts - 1;
+}
+
+/* A provider tool part is complete: "{}" for an input that never came, and its event. */
+static void ailib__acc_ptool_done(ailib__acc *a, size_t part) {
+    ailib__apart *p = part < a->nparts ? &a->parts[part] : NULL;
+    ailib_event ev;
+    if (!p || p->ended) return;
+    p->ended = 1;
+    if (!p->text.len && p->type == AILIB_PART_PROVIDER_TOOL_CALL) ailib__acc_put(a, &p->text, "{}", 2);
+    ailib__ev_init(&ev, p->type == AILIB_PART_PROVIDER_TOOL_CALL ? AILIB_EVENT_PROVIDER_TOOL_CALL : AILIB_EVENT_PROVIDER_TOOL_RESULT);
+    ev.id = ailib__buf_str(&p->id); ev.id_len = p->id.len;
+    ev.name = ailib__buf_str(&p->name); ev.name_len = p->name.len;
+    ev.text = ailib__buf_str(&p->text); ev.text_len = p->text.len;
+    ailib__emit(a, &ev);
+}
+
 static void ailib__acc_tool_end(ailib__acc *a, size_t slot) {
     ailib__apart *p = ailib__acc_call(a, slot);
     ailib_event ev;
     if (!p || p->ended) return;
     p->ended = 1;
-    if (!p->text.len) ailib__acc_put(a, &p->text, "{}", 2);   /* empty arguments mean {} */
+    if (!p->text.len && p->kind != AILIB_CALL_CUSTOM) ailib__acc_put(a, &p->text, "{}", 2);   /* empty arguments mean {} */
     if (!p->id.len) ailib__acc_synth_id(a, p, slot);
     ailib__ev_init(&ev, AILIB_EVENT_TOOL_CALL_END);
     ev.index = slot;
@@ -5183,18 +5337,21 @@ static void ailib__acc_usage_emit(ailib__acc *a) {
     ailib_usage *u = &a->usage;
     u->total_tokens = ailib__sat_add(u->input_tokens, u->output_tokens);
     if (u->reported & (AILIB_USAGE_INPUT | AILIB_USAGE_OUTPUT)) u->reported |= AILIB_USAGE_TOTAL;
+    a->usage_reports++;
     ailib__ev_init(&ev, AILIB_EVENT_USAGE);
     ev.usage = u;
     ailib__emit(a, &ev);
 }
 
-static void ailib__acc_finish(ailib__acc *a, const char *raw, size_t n) {
+/* The finish reason. exact: the protocol's reason already says whether tools are to run
+   (Anthropic: end_turn after calls its own code made and had answered is not "run tools"). */
+static void ailib__acc_finish_as(ailib__acc *a, const char *raw, size_t n, int exact) {
     ailib_event ev;
     ailib_finish_reason f = ailib__map_finish(raw, n);
     if (f == AILIB_FINISH_NONE || a->too_large) return;   /* a capped answer did not finish */
     ailib__acc_tool_end_all(a);
     /* Gemini and Ollama say "stop" after calling tools; the caller's question is "run tools?" */
-    if (f == AILIB_FINISH_STOP && a->ncalls) f = AILIB_FINISH_TOOL_CALLS;
+    if (f == AILIB_FINISH_STOP && a->ncalls && !exact) f = AILIB_FINISH_TOOL_CALLS;
     a->finish = f;
     if (!ailib__buf_set(&a->alloc, &a->finish_raw, raw, n)) a->oom = 1;
     ailib__ev_init(&ev, AILIB_EVENT_FINISH);
@@ -5202,6 +5359,8 @@ static void ailib__acc_finish(ailib__acc *a, const char *raw, size_t n) {
     ev.finish_raw = ailib__buf_str(&a->finish_raw);
     ailib__emit(a, &ev);
 }
+
+static void ailib__acc_finish(ailib__acc *a, const char *raw, size_t n) { ailib__acc_finish_as(a, raw, n, 0); }
 
 static void ailib__acc_set_once(ailib__acc *a, ailib__buf *b, const char *s, size_t n) {
     if (!b->len && n && !ailib__buf_set(&a->alloc, b, s, n)) a->oom = 1;
@@ -5263,7 +5422,8 @@ static ailib_result ailib__acc_build(ailib__acc *a, int origin, const char *mode
         const ailib__apart *s = &a->parts[i];
         if (s->type == AILIB_PART_TEXT) { tl += s->text.len; nt++; }
         else if (s->type == AILIB_PART_THINKING) { rl += s->text.len; nr++; }
-        if (move) nmove += (size_t)(s->text.len >= AILIB__MOVE_MIN) + (size_t)(s->sig.len >= AILIB__MOVE_MIN);
+        if (move) nmove += (size_t)(s->text.len >= AILIB__MOVE_MIN) + (size_t)(s->sig.len >= AILIB__MOVE_MIN) +
+                           (size_t)(s->raw.len >= AILIB__MOVE_MIN);
     }
     if (nt != 1 && !(tp = (char *)ailib__arena_alloc(&arena, tl + 1))) goto oom;
     if (nr != 1 && !(rp = (char *)ailib__arena_alloc(&arena, rl + 1))) goto oom;
@@ -5282,6 +5442,7 @@ static ailib_result ailib__acc_build(ailib__acc *a, int origin, const char *mode
         d->type = s->type;
         d->is_error = s->is_error;
         d->origin = origin;
+        d->call_kind = (ailib_call_kind)s->kind;
         d->text_len = s->text.len;
         d->id_len = s->id.len;
         d->name_len = s->name.len;
@@ -5290,6 +5451,7 @@ static ailib_result ailib__acc_build(ailib__acc *a, int origin, const char *mode
         if (s->id.len && !(d->id = ailib__arena_strn(&arena, s->id.p, s->id.len))) goto oom;
         if (s->name.len && !(d->name = ailib__arena_strn(&arena, s->name.p, s->name.len))) goto oom;
         if (d->signature_len && !(d->signature = ailib__acc_out_str(a, &arena, &s->sig, move, r))) goto oom;
+        if ((d->raw_len = s->raw.len) != 0 && !(d->raw = ailib__acc_out_str(a, &arena, &s->raw, move, r))) goto oom;
         if (d->type == AILIB_PART_TEXT) {
             if (!tp) r->text = d->text;
             else if (d->text_len) { memcpy(tp, d->text, d->text_len); tp += d->text_len; }
@@ -5299,14 +5461,16 @@ static ailib_result ailib__acc_build(ailib__acc *a, int origin, const char *mode
         } else if (d->type == AILIB_PART_TOOL_CALL) {
             ailib_tool_call *c = &r->calls[ci];
             ailib_json_parse_options o;
-            if (!d->text_len) { d->text = "{}"; d->text_len = 2; }
+            if (!d->text_len && d->call_kind != AILIB_CALL_CUSTOM) { d->text = "{}"; d->text_len = 2; }
             c->id = d->id ? d->id : ""; c->id_len = d->id_len;
             c->name = d->name ? d->name : ""; c->name_len = d->name_len;
             c->arguments = d->text; c->arguments_len = d->text_len;
             c->signature = d->signature; c->signature_len = d->signature_len;
+            c->kind = d->call_kind;
             memset(&o, 0, sizeof o);
             o.allocator = &a->alloc;
-            c->args_error = ailib_json_parse(d->text, d->text_len, &o, &r->arg_docs[ci], NULL);
+            /* a custom tool's input is free text: not JSON, and no error for it */
+            if (d->call_kind != AILIB_CALL_CUSTOM) c->args_error = ailib_json_parse(d->text, d->text_len, &o, &r->arg_docs[ci], NULL);
             c->args = ailib_json_doc_root(r->arg_docs[ci]);
             ci++;
         }
@@ -5733,7 +5897,7 @@ static void ailib__think_flush(ailib__think *t, ailib__acc *a) {
 
 /* A small map from a provider's index (content block, tool index) to our tool call number
    or part kind; linear search over the few entries a response has. */
-typedef struct ailib__slot { int64_t key; int kind; size_t call; } ailib__slot;
+typedef struct ailib__slot { int64_t key; int kind; size_t call; int flags; size_t aux; } ailib__slot;
 
 struct ailib_stream;
 
@@ -5763,6 +5927,9 @@ typedef struct ailib__adapter {
     ailib_result (*build)(ailib__bctx *c);
     /* raw bytes for binary framings (Bedrock); NULL for SSE/NDJSON */
     ailib_result (*feed_raw)(struct ailib_stream *s, const char *bytes, size_t len);
+    /* 1 when the protocol always reports usage with or after the finish reason (see
+       ailib__stream_complete) */
+    int usage_at_end;
 } ailib__adapter;
 
 /* What the body of a streamed answer turned out to be, told by its first non-blank byte. */
@@ -5782,6 +5949,9 @@ struct ailib_stream {
     ailib_result fail;         /* sticky failure; its report is fail_err */
     int terminated;            /* the protocol's end marker was seen: later events are ignored */
     int complete;              /* the answer is known complete (end marker or final event) */
+    uint32_t usage_mark;       /* acc.usage_reports before the event that brought the finish reason */
+    int at_end;                /* the body ended: the event being read is the last, maybe cut */
+    int cut;                   /* the body ended inside an event (its JSON incomplete) */
     ailib__think think;
     ailib__slot *slots; size_t nslots, cap_slots;
     size_t *slot_index, index_cap;   /* key -> newest slot + 1 (open addressing), once there are many */
@@ -5842,6 +6012,8 @@ static ailib__slot *ailib__slot_add(struct ailib_stream *s, int64_t key, int kin
     sl->key = key;
     sl->kind = kind;
     sl->call = call;
+    sl->flags = 0;
+    sl->aux = 0;
     if (s->nslots > AILIB__SLOT_SCAN) {
         size_t i, first = s->nslots - 1;
         if (s->nslots * 2 > s->index_cap) {   /* a load of at most one half */
@@ -5982,11 +6154,15 @@ static ailib_result ailib__stream_payload(struct ailib_stream *s, const char *ev
     ailib_error perr;
     ailib_result r;
     char q[64];
+    uint32_t usage0 = s->acc.usage_reports;
+    ailib_finish_reason fin0 = s->acc.finish;
     ailib_error_clear(&perr);
     s->events++;
     r = ailib_json_doc_reparse(s->doc, data, n, &perr);
     if (r != AILIB_OK) {
         if (r == AILIB_OUT_OF_MEMORY) return ailib__stream_fail(s, r, "out of memory");
+        /* the last event of a body that ended inside it: a truncation, judged at the end */
+        if (s->at_end && perr.byte_pos + 4 >= n) { s->cut = 1; s->events--; return AILIB_OK; }
         ailib__quote(q, sizeof q, data, n);
         r = ailib__stream_failf(s, AILIB_DESERIALIZATION, "event %lu of the %s stream is not valid JSON (%s); it begins: %s",
                                 (unsigned long)s->events, s->prov->name, perr.message, q);
@@ -5997,6 +6173,7 @@ static ailib_result ailib__stream_payload(struct ailib_stream *s, const char *ev
     s->cur = data;
     s->cur_len = n;
     r = s->ad->event(s, ev, evn, ailib_json_doc_root(s->doc));
+    if (fin0 == AILIB_FINISH_NONE && s->acc.finish != AILIB_FINISH_NONE) s->usage_mark = usage0;
     return ailib__stream_checked(s, r);
 }
 
@@ -6088,6 +6265,8 @@ AILIB_API void ailib_stream_reset(ailib_stream *s) {
     s->snapshot = NULL;
     s->fail = AILIB_OK;
     s->terminated = s->complete = 0;
+    s->usage_mark = 0;
+    s->at_end = s->cut = 0;
     memset(&s->think, 0, sizeof s->think);
     s->nslots = 0;   /* the slot index is rebuilt when it is next needed */
     s->scratch.len = 0;
@@ -6233,8 +6412,23 @@ static ailib_result ailib__stream_whole(ailib_stream *s) {
     return r;
 }
 
+/* The completeness rule, one for every protocol (documented at ailib_stream_finish): an answer
+   is complete when its protocol's end marker arrived, or when its finish reason did and the
+   final usage came with it or after it. The usage is awaited only where the protocol always
+   sends it at the end (every protocol but OpenAI chat, which sends it when asked with
+   stream_options: the rows with AILIB_Q_STREAM_OPTIONS and without AILIB_Q_NO_STREAM_USAGE). */
+static int ailib__stream_complete(const ailib_stream *s) {
+    int due;
+    if (s->complete) return 1;
+    if (s->acc.finish == AILIB_FINISH_NONE) return 0;
+    if (s->prov->protocol == AILIB_PROTOCOL_OPENAI_CHAT)
+        due = (s->prov->quirks & AILIB_Q_STREAM_OPTIONS) && !(s->prov->quirks & AILIB_Q_NO_STREAM_USAGE);
+    else due = s->ad->usage_at_end;
+    return !due || s->acc.usage_reports > s->usage_mark;
+}
+
 /* The end of a body that was framed as a stream: it must have had events of the protocol's
-   shape, and its end marker (or final event). */
+   shape, and be complete. */
 static ailib_result ailib__stream_end_checks(ailib_stream *s) {
     char q[AILIB__HEAD + 1];
     ailib__quote(q, sizeof q, s->head, s->head_len);
@@ -6247,6 +6441,7 @@ static ailib_result ailib__stream_end_checks(ailib_stream *s) {
                  "body begins: %s", (unsigned long)s->events, s->prov->name, s->ad->name, q);
         return ailib__stream_fail_with(s, &e);
     }
+    s->complete = ailib__stream_complete(s);
     if (s->complete && s->acc.finish == AILIB_FINISH_ERROR && !s->acc.has_error) {
         /* a provider that reports failure only as its finish reason (Cohere ERROR) */
         ailib_error e;
@@ -6264,6 +6459,15 @@ static ailib_result ailib__stream_end_checks(ailib_stream *s) {
     if (!s->events)
         return ailib__stream_failf(s, AILIB_PROTOCOL, "%s sent %lu bytes without one %s stream event before the body "
                                    "ended; it begins: %s", s->prov->name, (unsigned long)s->seen, s->ad->name, q);
+    if (s->cut)
+        return ailib__stream_fail(s, AILIB_PROTOCOL,
+                                  "the stream ended inside an event, before the provider's end marker: the answer is "
+                                  "truncated (connection closed early or a proxy cut the response)");
+    if (s->acc.finish != AILIB_FINISH_NONE)
+        return ailib__stream_fail(s, AILIB_PROTOCOL,
+                                  "the stream ended after the finish reason but before the final usage and the provider's "
+                                  "end marker: the answer is whole but its token counts may be missing or short "
+                                  "(connection closed early or a proxy cut the response)");
     return ailib__stream_fail(s, AILIB_PROTOCOL,
                               "the stream ended before the provider's end marker: the answer may be truncated "
                               "(connection closed early or a proxy cut the response)");
@@ -6275,11 +6479,18 @@ AILIB_API ailib_result ailib_stream_finish(ailib_stream *s, ailib_event_callback
     if (!s) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_stream_finish: stream is NULL");
     if (ailib__stream_enter(s, cb, user, err) != AILIB_OK) return s->fail;
     ailib_error_clear(&ferr);
+    s->at_end = 1;
     if (s->body == AILIB__BODY_JSON) r = ailib__stream_whole(s);
     else if (s->body == AILIB__BODY_HTML) r = ailib__stream_html(s);
     else if (s->ad->feed_raw) r = s->ad->feed_raw(s, NULL, 0);
     else if (s->ad->ndjson) r = ailib_ndjson_finish(&s->nd, ailib__stream_on_line, s, &ferr);
-    else r = ailib_sse_finish(&s->sse, ailib__stream_on_sse, s, &ferr);
+    else {
+        /* The last event without its blank line (a server or proxy that closes right after the
+           data line) is read, not dropped: every protocol then judges the answer by what
+           arrived, and an event whose JSON was cut is a truncation (see ailib_stream_finish). */
+        r = ailib_sse_pending(&s->sse) ? ailib_sse_feed(&s->sse, "\n\n", 2, ailib__stream_on_sse, s, &ferr) : AILIB_OK;
+        if (r == AILIB_OK) r = ailib_sse_finish(&s->sse, ailib__stream_on_sse, s, &ferr);
+    }
     r = ailib__stream_framing(s, r, &ferr);
     if (r == AILIB_OK) {
         ailib__think_flush(&s->think, &s->acc);
@@ -6548,6 +6759,107 @@ static void ailib__b_tool_schema(ailib__bctx *c, const ailib_tool *t) {
     else ailib_json_write_raw(c->w, "{\"type\":\"object\",\"properties\":{}}", 33);
 }
 
+/* A provider-defined tool (ailib_tool.spec): its JSON object, as given, one element of the
+   protocol's tools list. */
+static void ailib__b_tool_spec(ailib__bctx *c, const ailib_tool *t) {
+    size_t n = strlen(t->spec), i = 0;
+    while (i < n && (t->spec[i] == ' ' || t->spec[i] == '\t' || t->spec[i] == '\n' || t->spec[i] == '\r')) i++;
+    if (i == n || t->spec[i] != '{') {
+        ailib__b_fail(c, AILIB_INVALID_ARGUMENT, "tools: the spec of tool '%s' must be a JSON object (the provider's own tool "
+                      "definition)", t->name ? t->name : "");
+        ailib_json_write_null(c->w);
+        return;
+    }
+    ailib__b_json_text(c, t->spec, n, "spec of tool", t->name);
+}
+
+/* A part's raw JSON (part.raw, a block or item kept as the provider sent it), inserted as it
+   is, byte for byte, once it is known to be one JSON object. */
+static void ailib__b_raw(ailib__bctx *c, const ailib_part *p, const char *what) {
+    size_t n = ailib__slen(p->raw, p->raw_len);
+    ailib_json_writer *w = c->w;
+    ailib_json_doc *d = NULL;
+    ailib_json_parse_options o;
+    ailib_error e;
+    memset(&o, 0, sizeof o);
+    o.allocator = &w->alloc;
+    ailib_error_clear(&e);
+    if (ailib_json_parse(p->raw, n, &o, &d, &e) != AILIB_OK || !ailib_json_is_object(ailib_json_doc_root(d))) {
+        ailib_json_doc_destroy(d);
+        ailib__b_fail(c, AILIB_INVALID_ARGUMENT, "the raw %s of part '%.*s' is not a JSON object%s%s: send the part as it came, or "
+                      "clear part.raw", what, (int)ailib__slen(p->name, p->name_len), p->name ? p->name : "",
+                      e.message[0] ? ": " : "", e.message);
+        ailib_json_write_null(w);
+        return;
+    }
+    ailib_json_doc_destroy(d);
+    if (!ailib__jw_value_begin(w) || !ailib__jw_reserve(w, n)) return;
+    memcpy(w->buf + w->len, p->raw, n);
+    w->len += n;
+    ailib__jw_value_end(w);
+}
+
+/* A part the target protocol cannot take, dropped before its builder sees the request (the
+   rules of "Conversations across providers" in README): provider-run tool parts go back only
+   to the protocol that ran them (or, made by you, wherever their raw JSON can go), and calls
+   of another kind than a function (the Responses API's client actions) and their results only
+   to that API. */
+static int ailib__b_drops(const ailib__bctx *c, const ailib_part *p) {
+    ailib_protocol pr = c->prov->protocol;
+    if (p->type == AILIB_PART_PROVIDER_TOOL_CALL || p->type == AILIB_PART_PROVIDER_TOOL_RESULT) {
+        if (p->origin) return p->origin != AILIB_ORIGIN(pr);
+        return !p->raw || (pr != AILIB_PROTOCOL_ANTHROPIC && pr != AILIB_PROTOCOL_OPENAI_RESPONSES && pr != AILIB_PROTOCOL_GEMINI);
+    }
+    if ((p->type == AILIB_PART_TOOL_CALL || p->type == AILIB_PART_TOOL_RESULT) && p->call_kind != AILIB_CALL_FUNCTION)
+        return pr != AILIB_PROTOCOL_OPENAI_RESPONSES;
+    return 0;
+}
+
+/* Memory of a converted request: its messages and their kept parts, one block. */
+typedef struct ailib__conv_mem { void *block; } ailib__conv_mem;
+
+/* Gives *lq, a copy of c->req without the parts this protocol cannot take (and without the
+   messages left empty by that), pointing c->req at it. Nothing is copied when nothing is
+   dropped: returns 0 then. */
+static int ailib__b_convert(ailib__bctx *c, ailib_request *lq, ailib__conv_mem *mem) {
+    const ailib_request *q = c->req;
+    size_t i, j, drop = 0, keep_msgs = 0, keep_parts = 0;
+    ailib_message *ms;
+    ailib_part *ps;
+    for (i = 0; i < q->message_count; i++)
+        for (j = 0; j < q->messages[i].part_count; j++) drop += (size_t)ailib__b_drops(c, &q->messages[i].parts[j]);
+    if (!drop) return 0;
+    for (i = 0; i < q->message_count; i++) {
+        size_t kept = 0, np = q->messages[i].part_count;
+        for (j = 0; j < np; j++) kept += (size_t)!ailib__b_drops(c, &q->messages[i].parts[j]);
+        keep_parts += kept;
+        keep_msgs += (size_t)(kept || !np);
+    }
+    mem->block = ailib__malloc(&c->w->alloc, (keep_msgs + 1) * sizeof *ms + (keep_parts + 1) * sizeof *ps);
+    if (!mem->block) { ailib__b_fail(c, AILIB_OUT_OF_MEMORY, "out of memory"); return 0; }
+    ms = (ailib_message *)mem->block;
+    ps = (ailib_part *)(void *)(ms + keep_msgs + 1);
+    *lq = *q;
+    lq->messages = ms;
+    lq->message_count = 0;
+    for (i = 0; i < q->message_count; i++) {
+        const ailib_message *m = &q->messages[i];
+        ailib_message *d = &ms[lq->message_count];
+        size_t np = m->part_count;
+        *d = *m;
+        if (np) {
+            d->parts = ps;
+            d->part_count = 0;
+            for (j = 0; j < np; j++) if (!ailib__b_drops(c, &m->parts[j])) ps[d->part_count++] = m->parts[j];
+            ps += d->part_count;
+            if (!d->part_count) continue;   /* nothing left of it for this protocol */
+        }
+        lq->message_count++;
+    }
+    c->req = lq;
+    return 1;
+}
+
 /* Common request checks; a message the caller can act on for each. */
 static ailib_result ailib__b_validate(ailib__bctx *c) {
     const ailib_request *q = c->req;
@@ -6557,8 +6869,16 @@ static ailib_result ailib__b_validate(ailib__bctx *c) {
     if (q->stop_count && !q->stop) return ailib__b_fail(c, AILIB_INVALID_ARGUMENT, "request.stop is NULL but stop_count is %lu", (unsigned long)q->stop_count);
     for (i = 0; i < q->stop_count; i++)
         if (!q->stop[i]) return ailib__b_fail(c, AILIB_INVALID_ARGUMENT, "request.stop[%lu] is NULL", (unsigned long)i);
-    for (i = 0; i < q->tool_count; i++)
-        if (!q->tools[i].name || !*q->tools[i].name) return ailib__b_fail(c, AILIB_INVALID_ARGUMENT, "request.tools[%lu].name is required", (unsigned long)i);
+    for (i = 0; i < q->tool_count; i++) {
+        const ailib_tool *t = &q->tools[i];
+        if (!t->name || !*t->name) return ailib__b_fail(c, AILIB_INVALID_ARGUMENT, "request.tools[%lu].name is required", (unsigned long)i);
+        if ((unsigned)t->kind > (unsigned)AILIB_TOOL_APPLY_PATCH)
+            return ailib__b_fail(c, AILIB_INVALID_ARGUMENT, "request.tools[%lu].kind is not an ailib_tool_kind", (unsigned long)i);
+        if (t->kind != AILIB_TOOL_FUNCTION && !t->spec && c->prov->protocol != AILIB_PROTOCOL_OPENAI_RESPONSES)
+            return ailib__b_fail(c, AILIB_UNSUPPORTED, "request.tools[%lu] ('%s'): custom, local shell and apply patch tools are the "
+                                 "OpenAI Responses API's (provider 'openai-responses'), not %s's: use a function tool here",
+                                 (unsigned long)i, t->name, c->prov->name);
+    }
     if (q->tool_choice.mode == AILIB_TOOL_CHOICE_NAMED && (!q->tool_choice.name || !*q->tool_choice.name))
         return ailib__b_fail(c, AILIB_INVALID_ARGUMENT, "tool_choice is AILIB_TOOL_CHOICE_NAMED but tool_choice.name is not set");
     if (q->response_format.type == AILIB_FORMAT_JSON_SCHEMA && (!q->response_format.schema || !*q->response_format.schema))
@@ -6569,8 +6889,10 @@ static ailib_result ailib__b_validate(ailib__bctx *c) {
         if ((unsigned)m->role > AILIB_ROLE_TOOL) return ailib__b_fail(c, AILIB_INVALID_ARGUMENT, "messages[%lu].role is not an ailib_role", (unsigned long)i);
         for (j = 0; j < m->part_count; j++) {
             const ailib_part *p = &m->parts[j];
-            if ((unsigned)p->type > AILIB_PART_REDACTED_THINKING)
+            if ((unsigned)p->type > AILIB_PART_PROVIDER_TOOL_RESULT)
                 return ailib__b_fail(c, AILIB_INVALID_ARGUMENT, "messages[%lu].parts[%lu].type is not an ailib_part_type", (unsigned long)i, (unsigned long)j);
+            if ((unsigned)p->call_kind > AILIB_CALL_MCP_APPROVAL)
+                return ailib__b_fail(c, AILIB_INVALID_ARGUMENT, "messages[%lu].parts[%lu].call_kind is not an ailib_call_kind", (unsigned long)i, (unsigned long)j);
             if (p->type == AILIB_PART_TOOL_CALL && (!p->name || !*p->name))
                 return ailib__b_fail(c, AILIB_INVALID_ARGUMENT, "messages[%lu].parts[%lu]: a tool call needs its name", (unsigned long)i, (unsigned long)j);
             if (p->type == AILIB_PART_TOOL_RESULT && (!p->id || !*p->id) && (!p->name || !*p->name))
@@ -6834,6 +7156,7 @@ static void ailib__oa_tools_array(ailib__bctx *c, int with_strict) {
     ailib_json_write_array_begin(w);
     for (i = 0; i < q->tool_count; i++) {
         const ailib_tool *t = &q->tools[i];
+        if (t->spec) { ailib__b_tool_spec(c, t); continue; }
         ailib_json_write_object_begin(w);
         ailib_json_write_key(w, "type"); ailib_json_write_string(w, "function");
         ailib_json_write_key(w, "function");
@@ -7145,17 +7468,21 @@ static void ailib__oa_tool_delta(ailib_stream *s, const ailib_json *tc, size_t c
     }
 }
 
-/* The fields of a message (whole response) or delta (stream chunk). */
+/* The fields of a message (whole response) or delta (stream chunk). Servers that carry the
+   reasoning under both names (reasoning_content and reasoning, the same text) have it counted
+   once: the first of the two wins. */
 static void ailib__oa_message(ailib_stream *s, const ailib_json *m, size_t ci, const char *mk) {
     const ailib_json *k, *v, *e;
     size_t n, m2, tl, ti;
     const char *str;
+    int reasoned = 0;
     for (AILIB__MEMBERS(m, k, n)) {
         v = k + 1;
         if (AILIB__KEY(k, "content")) ailib__oa_content(s, v, ci, mk);
         else if (AILIB__KEY(k, "reasoning_content") || AILIB__KEY(k, "reasoning") || AILIB__KEY(k, "refusal")) {
             if ((str = ailib_json_str(v, &tl)) != NULL) {
-                if (AILIB__KEY(k, "refusal")) ailib__acc_text(&s->acc, str, tl); else ailib__acc_reasoning(&s->acc, str, tl);
+                if (AILIB__KEY(k, "refusal")) ailib__acc_text(&s->acc, str, tl);
+                else if (tl && !reasoned++) ailib__acc_reasoning(&s->acc, str, tl);
             } else if (!ailib_json_is_null(v) && !(AILIB__KEY(k, "reasoning") && ailib_json_is_object(v))) {
                 ailib__shape_fail(s, v, "a string or null", "$.choices[%lu].%s.%.*s", (unsigned long)ci, mk, (int)AILIB__JLEN(k), k->u.s);
             }
@@ -7239,17 +7566,15 @@ static ailib_result ailib__oa_chunk(ailib_stream *s, const ailib_json *root, int
 }
 
 static ailib_result ailib__oa_event(ailib_stream *s, const char *ev, size_t evn, const ailib_json *root) {
-    ailib_result r;
     if (evn == 5 && memcmp(ev, "error", 5) == 0) {
         /* event: error (Groq) is the provider's error whatever its payload carries */
         s->shaped = 1;
         if (!ailib_json_is_object(root)) return ailib__shape_fail(s, root, "an object", "$");
         return ailib__stream_provider_error(s, root);
     }
-    r = ailib__oa_chunk(s, root, 1);
-    /* a finish reason completes the answer even if a server omits [DONE] */
-    if (s->acc.finish != AILIB_FINISH_NONE) s->complete = 1;
-    return r;
+    /* a finish reason (and the usage asked for) completes the answer even if a server omits
+       [DONE]: ailib__stream_complete */
+    return ailib__oa_chunk(s, root, 1);
 }
 
 static ailib_result ailib__oa_parse(ailib_stream *s, const ailib_json *root) {
@@ -7259,7 +7584,7 @@ static ailib_result ailib__oa_parse(ailib_stream *s, const ailib_json *root) {
     return r;
 }
 
-static const ailib__adapter ailib__adapter_openai = { "openai_chat", 0, ailib__oa_event, ailib__oa_parse, ailib__oa_build, NULL };
+static const ailib__adapter ailib__adapter_openai = { "openai_chat", 0, ailib__oa_event, ailib__oa_parse, ailib__oa_build, NULL, 0 };
 /* >>anthropic: Anthropic Messages API ========================================================= */
 
 /* Writes a string field that may be NULL (then ""), with the part convention len 0 = strlen. */
@@ -7390,9 +7715,16 @@ static size_t ailib__an_user_blocks(ailib__bctx *c, size_t from, size_t to) {
     return count;
 }
 
+/* A part's raw block (part.raw) when it goes back as it came: Anthropic's own, or yours. */
+static int ailib__an_raw(const ailib__bctx *c, const ailib_part *p) {
+    return p->raw && ailib__slen(p->raw, p->raw_len) && AILIB__NATIVE(c, p);
+}
+
 /* One assistant turn from messages [from, to): parts in order. Thinking goes back only with
    an Anthropic signature (the API verifies it byte for byte; unsigned thinking, or thinking
-   signed by another protocol, cannot be sent), redacted thinking only to Anthropic. */
+   signed by another protocol, cannot be sent), redacted thinking only to Anthropic. Blocks
+   kept whole (provider tools and their results, text with citations, calls made by the
+   provider's code) go back as they came. */
 static size_t ailib__an_assistant_blocks(ailib__bctx *c, size_t from, size_t to) {
     ailib_json_writer *w = c->w;
     size_t i, j, n, count = 0;
@@ -7404,6 +7736,12 @@ static size_t ailib__an_assistant_blocks(ailib__bctx *c, size_t from, size_t to)
         for (j = 0; j < n; j++) {
             const ailib_part *p = &ps[j];
             size_t tl = p->text ? ailib__slen(p->text, p->text_len) : 0;
+            if ((p->type == AILIB_PART_TEXT || p->type == AILIB_PART_TOOL_CALL || p->type == AILIB_PART_PROVIDER_TOOL_CALL ||
+                 p->type == AILIB_PART_PROVIDER_TOOL_RESULT) && ailib__an_raw(c, p)) {
+                ailib__b_raw(c, p, "block");
+                count++;
+                continue;
+            }
             switch (p->type) {
             case AILIB_PART_TEXT:
                 if (!tl) continue;
@@ -7479,6 +7817,7 @@ static void ailib__an_tools(ailib__bctx *c) {
     ailib_json_write_array_begin(w);
     for (i = 0; i < q->tool_count; i++) {
         const ailib_tool *t = &q->tools[i];
+        if (t->spec) { ailib__b_tool_spec(c, t); continue; }   /* server tools: {"type":"web_search_20250305",...} */
         ailib_json_write_object_begin(w);
         ailib_json_write_key(w, "name"); ailib_json_write_string(w, t->name);
         if (t->description) { ailib_json_write_key(w, "description"); ailib_json_write_string(w, t->description); }
@@ -7568,21 +7907,35 @@ static ailib_result ailib__an_build(ailib__bctx *c) {
 /* Shape rules (Anthropic's reference and the recordings). A whole response needs "content",
    an array (empty is an answer: nothing more to say after a tool result); each block an object
    with a string "type", and a string "name" on tool_use / server_tool_use / mcp_tool_use
-   blocks; where present, text, thinking, signature, id and data are strings. Its error form
-   {"type":"error","error":{...}} is the provider's error. A stream needs one event of a known
-   type (message_start, content_block_start / _delta / _stop, message_delta, message_stop,
-   ping, error); message_start carries a "message" object, content_block_start a
-   "content_block" object (checked as a whole response's block is), content_block_delta a
-   "delta" object with a string "type" whose text_delta / thinking_delta / signature_delta /
-   input_json_delta carry their piece as a string; message_delta's delta and usage are objects
-   and stop_reason a string, where present (null counts as absent). Unknown event and delta
-   types are skipped (citations, future kinds). */
+   blocks; where present, text, thinking, signature, id, data and tool_use_id are strings. Its
+   error form {"type":"error","error":{...}} is the provider's error. A stream needs one event
+   of a known type (message_start, content_block_start / _delta / _stop, message_delta,
+   message_stop, ping, error); message_start carries a "message" object (whose content, when it
+   has any, is read as a whole response's), content_block_start a "content_block" object
+   (checked as a whole response's block is), content_block_delta a "delta" object with a
+   string "type" whose text_delta / thinking_delta / signature_delta / input_json_delta carry
+   their piece as a string and citations_delta a "citation" object; message_delta's delta and
+   usage are objects and stop_reason a string, where present (null counts as absent). Unknown
+   event, block and delta types are skipped.
+
+   Blocks the provider runs itself (server_tool_use, mcp_tool_use and every *_tool_result
+   block) become AILIB_PART_PROVIDER_TOOL_* parts, never calls, with the block kept whole
+   (part.raw) to go back byte for byte; so do text blocks with citations and tool_use blocks
+   that the provider's code made (a caller other than "direct"). A tool block's arguments are
+   the concatenated input_json_delta pieces when any non-empty one came, else the input of its
+   start (wire_formats.md 3.3: programmatic calls and web_fetch send it whole; an empty piece
+   says nothing and does not replace it). */
 
 /* Slot kinds of content blocks, keyed by block index. For text and thinking blocks the slot's
    call field holds the index of the block's part (AILIB__AN_NONE until its first content);
-   for tool blocks it holds the tool call number. */
-enum { AILIB__AN_TEXT = 1, AILIB__AN_THINK, AILIB__AN_TOOL, AILIB__AN_OTHER };
+   for tool blocks the tool call number; for provider tool calls the index of their part. */
+enum { AILIB__AN_TEXT = 1, AILIB__AN_THINK, AILIB__AN_TOOL, AILIB__AN_OTHER, AILIB__AN_PTOOL };
 #define AILIB__AN_NONE ((size_t)-1)
+/* Slot flags: the start's input stands until an input_json_delta replaces it (aux is then
+   where the input begins in the part's raw block); a text block collects citations. */
+enum { AILIB__AN_F_START_INPUT = 1, AILIB__AN_F_RAW = 2, AILIB__AN_F_CITES = 4 };
+/* s->state slots of this adapter */
+enum { AILIB__AN_OPEN = 0 };   /* 1 once a message_start was read */
 
 static int ailib__an_eq(const char *s, size_t n, const char *lit, size_t ln) {
     return n == ln && memcmp(s, lit, n) == 0;
@@ -7590,17 +7943,26 @@ static int ailib__an_eq(const char *s, size_t n, const char *lit, size_t ln) {
 #define AILIB__AN_IS(s, n, lit) ailib__an_eq((s), (n), (lit), sizeof(lit) - 1)
 
 /* Usage as Anthropic counts it: input_tokens excludes cache reads and writes. The raw fields
-   live in s->raw_usage (input = uncached input, cached = reads, cache_write = creation); a
-   later non-null value replaces an earlier one (message_delta usage is cumulative and may
-   restate input). The normalized sum is reported when it changed. */
+   live in s->raw_usage (input = uncached input, cached = reads, cache_write = creation,
+   reasoning = output_tokens_details.thinking_tokens where the model reports it); a later
+   non-null value replaces an earlier one (message_delta usage is cumulative and may restate
+   input). The normalized sum is reported when it changed. */
 static void ailib__an_usage(ailib_stream *s, const ailib_json *u) {
     ailib_usage *raw = &s->raw_usage, *out = &s->acc.usage;
-    const ailib_json *k, *v;
+    const ailib_json *k, *v, *th;
     size_t n;
     int64_t in, rep;
     if (!ailib_json_is_object(u)) return;
+    s->acc.usage_reports++;   /* a report, changed or not (the completeness rule) */
     for (AILIB__MEMBERS(u, k, n)) {
         v = k + 1;
+        if (AILIB__KEY(k, "output_tokens_details")) {
+            if (ailib_json_is_number(th = ailib_json_get(v, "thinking_tokens"))) {
+                raw->reasoning_tokens = ailib_json_int(th);
+                raw->reported |= AILIB_USAGE_REASONING;
+            }
+            continue;
+        }
         if (!ailib_json_is_number(v)) continue;
         if (AILIB__KEY(k, "input_tokens")) { raw->input_tokens = ailib_json_int(v); raw->reported |= AILIB_USAGE_INPUT; }
         else if (AILIB__KEY(k, "output_tokens")) { raw->output_tokens = ailib_json_int(v); raw->reported |= AILIB_USAGE_OUTPUT; }
@@ -7614,14 +7976,28 @@ static void ailib__an_usage(ailib_stream *s, const ailib_json *u) {
     rep = (int64_t)(out->reported & ~(uint32_t)AILIB_USAGE_TOTAL);
     if (out->input_tokens == in && out->output_tokens == raw->output_tokens && out->cached_input_tokens == raw->cached_input_tokens &&
         out->cache_write_tokens == raw->cache_write_tokens && out->cache_write_1h_tokens == raw->cache_write_1h_tokens &&
+        out->reasoning_tokens == raw->reasoning_tokens &&
         rep == (int64_t)raw->reported) return;
     out->input_tokens = in;
     out->output_tokens = raw->output_tokens;
     out->cached_input_tokens = raw->cached_input_tokens;
     out->cache_write_tokens = raw->cache_write_tokens;
     out->cache_write_1h_tokens = raw->cache_write_1h_tokens;
+    out->reasoning_tokens = raw->reasoning_tokens;
     out->reported = raw->reported;
     ailib__acc_usage_emit(&s->acc);
+}
+
+/* The part of a text or thinking block, opened (empty) when the block has none yet. */
+static ailib__apart *ailib__an_block_open(ailib_stream *s, ailib__slot *sl, ailib_part_type want) {
+    ailib__acc *a = &s->acc;
+    ailib__apart *p;
+    if (sl->call != AILIB__AN_NONE && sl->call < a->nparts && a->parts[sl->call].type == want) return &a->parts[sl->call];
+    ailib__acc_break(a);
+    if (!(p = ailib__acc_new_part(a, want))) return NULL;
+    sl->call = a->nparts - 1;
+    ailib__acc_add(a, &p->text, "", 0);   /* an allocated empty text: the builder copies it */
+    return p;
 }
 
 /* Text or reasoning of the block in sl. The block's first content opens a part of its own;
@@ -7650,20 +8026,88 @@ static void ailib__an_block_add(ailib_stream *s, ailib__slot *sl, int reasoning,
 
 /* The signature of the thinking block in sl, attached to that block's part byte for byte. */
 static void ailib__an_signature(ailib_stream *s, ailib__slot *sl, const char *sig, size_t n) {
-    ailib__acc *a = &s->acc;
     ailib__apart *p;
     if (!sig || !n) return;
-    if (sl->call != AILIB__AN_NONE && sl->call < a->nparts && a->parts[sl->call].type == AILIB_PART_THINKING) {
-        ailib__acc_add(a, &a->parts[sl->call].sig, sig, n);
-        return;
+    if ((p = ailib__an_block_open(s, sl, AILIB_PART_THINKING)) != NULL) ailib__acc_add(&s->acc, &p->sig, sig, n);
+}
+
+/* A text block's citations while it streams: the part's raw block is kept valid JSON at every
+   step, {"type":"text","text":"","citations":[...]}, each citation going in before "]}"; the
+   block's stop puts the text in (ailib__an_cites_end). */
+static const char ailib__an_cite_head[] = "{\"type\":\"text\",\"text\":\"\",\"citations\":[";
+
+static void ailib__an_cite(ailib_stream *s, ailib__slot *sl, const ailib_json *c) {
+    ailib__acc *a = &s->acc;
+    ailib__apart *p = ailib__an_block_open(s, sl, AILIB_PART_TEXT);
+    if (!p) return;
+    if (p->raw.len < sizeof ailib__an_cite_head + 1) {
+        p->raw.len = 0;
+        ailib__acc_add(a, &p->raw, ailib__an_cite_head, sizeof ailib__an_cite_head - 1);
+    } else {
+        p->raw.len -= 2;                     /* "]}" */
+        ailib__acc_add(a, &p->raw, ",", 1);
     }
-    ailib__acc_break(a);   /* a signature-only block (thinking display omitted) */
-    ailib__acc_signature(a, AILIB_PART_THINKING, sig, n);
-    p = ailib__acc_last(a);
-    if (p && p->type == AILIB_PART_THINKING) {
-        sl->call = a->nparts - 1;
-        ailib__acc_add(a, &p->text, "", 0);   /* an allocated empty text: the builder copies it */
+    ailib__acc_json(a, &p->raw, c, NULL);
+    ailib__acc_add(a, &p->raw, "]}", 2);
+    sl->flags |= AILIB__AN_F_CITES;
+}
+
+static void ailib__an_cites_end(ailib_stream *s, ailib__slot *sl) {
+    ailib__acc *a = &s->acc;
+    ailib__apart *p = sl->call < a->nparts ? &a->parts[sl->call] : NULL;
+    ailib_json_writer w;
+    size_t head = sizeof ailib__an_cite_head - 1 - 16;   /* up to and with "text": */
+    sl->flags &= ~AILIB__AN_F_CITES;
+    if (!p || p->type != AILIB_PART_TEXT || p->raw.len < head + 2) return;
+    ailib_json_writer_init(&w, &a->alloc);
+    ailib_json_write_stringn(&w, p->text.len ? p->text.p : "", p->text.len);
+    if (ailib_json_writer_finish(&w) == AILIB_OK && ailib__jw_reserve(&w, p->raw.len)) {
+        /* w.buf becomes the whole block: head, the text, then the rest after "text":"" */
+        memmove(w.buf + head, w.buf, w.len);
+        memcpy(w.buf, p->raw.p, head);
+        memcpy(w.buf + head + w.len, p->raw.p + head + 2, p->raw.len - head - 2);
+        ailib__acc_raw(a, p, w.buf, head + w.len + p->raw.len - head - 2);
+    } else a->oom = 1;
+    ailib_json_writer_deinit(&w);
+}
+
+/* The part of a tool or provider tool block. */
+static ailib__apart *ailib__an_slot_part(ailib_stream *s, const ailib__slot *sl) {
+    if (sl->kind == AILIB__AN_TOOL) return ailib__acc_call(&s->acc, sl->call);
+    if (sl->kind == AILIB__AN_PTOOL && sl->call < s->acc.nparts) return &s->acc.parts[sl->call];
+    return NULL;
+}
+
+/* A tool block whose raw block is kept: in a stream the block as it started, input last, so
+   the final input can take the place of the start's (sl->aux is where it begins). */
+static void ailib__an_tool_raw(ailib_stream *s, ailib__slot *sl, ailib__apart *p, const ailib_json *b, const ailib_json *input) {
+    ailib__acc *a = &s->acc;
+    ailib__acc_json(a, &p->raw, b, "input");
+    if (!p->raw.len) return;
+    p->raw.len--;                            /* "}" */
+    ailib__acc_add(a, &p->raw, p->raw.len > 1 ? ",\"input\":" : "\"input\":", p->raw.len > 1 ? 9 : 8);
+    sl->aux = p->raw.len;
+    sl->flags |= AILIB__AN_F_RAW;
+    if (input && ailib_json_is_object(input)) ailib__acc_json(a, &p->raw, input, NULL);
+    else ailib__acc_add(a, &p->raw, "{}", 2);
+    ailib__acc_add(a, &p->raw, "}", 1);
+}
+
+/* The end of a tool block: the input that stands goes into its raw block, and the call (or
+   provider call) is complete. */
+static void ailib__an_tool_stop(ailib_stream *s, ailib__slot *sl) {
+    ailib__acc *a = &s->acc;
+    ailib__apart *p = ailib__an_slot_part(s, sl);
+    if (!p) return;
+    if (sl->kind == AILIB__AN_TOOL && (sl->flags & AILIB__AN_F_START_INPUT)) ailib__acc_tool_args_event(a, sl->call);
+    if ((sl->flags & AILIB__AN_F_RAW) && sl->aux <= p->raw.len) {
+        p->raw.len = sl->aux;
+        if (p->text.len) ailib__acc_add(a, &p->raw, p->text.p, p->text.len); else ailib__acc_add(a, &p->raw, "{}", 2);
+        ailib__acc_add(a, &p->raw, "}", 1);
     }
+    sl->flags = 0;
+    if (sl->kind == AILIB__AN_TOOL) ailib__acc_tool_end(a, sl->call);
+    else ailib__acc_ptool_done(a, sl->call);
 }
 
 /* Tool input given whole (non-streamed responses): kept as JSON text. */
@@ -7683,23 +8127,46 @@ static void ailib__an_bad(ailib_stream *s, const ailib_json *v, int64_t idx, int
     else ailib__shape_fail(s, v, expected, "$.content_block%s%s", *member ? "." : "", member);
 }
 
+/* A result block of a provider tool: the part with its content, complete on arrival. */
+static void ailib__an_result(ailib_stream *s, const ailib_json *b, const char *type, size_t tyn, const char *id, size_t idn) {
+    ailib__acc *a = &s->acc;
+    const ailib_json *content = ailib_json_get(b, "content"), *ct;
+    size_t part = ailib__acc_ptool(a, AILIB_PART_PROVIDER_TOOL_RESULT, id, idn, type, tyn), cn = 0;
+    ailib__apart *p;
+    const char *cts;
+    if (part == (size_t)-1) return;
+    p = &a->parts[part];
+    if (content) ailib__acc_json(a, &p->text, content, NULL);
+    /* a failed run says so in its content's type ("web_search_tool_result_error", ...) */
+    ct = ailib_json_get(content, "type");
+    cts = ailib_json_str(ct, &cn);
+    p->is_error = ailib_json_bool(ailib_json_get(b, "is_error")) || (cts && cn >= 6 && !memcmp(cts + cn - 6, "_error", 6));
+    ailib__acc_json(a, &p->raw, b, NULL);
+    ailib__acc_ptool_done(a, part);
+}
+
 /* A content block: content_block_start in a stream (whole = 0; the block gets a slot), or one
-   element of content[] of a whole response (whole = 1; complete in itself). */
+   element of content[] of a whole response or of a message_start (whole = 1; complete in
+   itself). */
 static void ailib__an_block(ailib_stream *s, int64_t idx, const ailib_json *b, int whole) {
-    static const char *const strs[] = { "type", "text", "thinking", "signature", "id", "name", "data" };
-    const ailib_json *k, *v, *input = NULL, *sv[7];
-    const char *type, *id, *name, *text, *think, *sig, *data;
-    size_t tyn = 0, idn = 0, nn = 0, xn = 0, thn = 0, sn = 0, dn = 0, n, i;
+    static const char *const strs[] = { "type", "text", "thinking", "signature", "id", "name", "data", "tool_use_id" };
+    enum { NSTR = sizeof strs / sizeof strs[0] };
+    const ailib_json *k, *v, *input = NULL, *caller = NULL, *cites = NULL, *sv[NSTR];
+    const char *type, *id, *name, *text, *think, *sig, *data, *useid;
+    size_t tyn = 0, idn = 0, nn = 0, xn = 0, thn = 0, sn = 0, dn = 0, un = 0, n, i;
     ailib__slot tmp, *sl = &tmp;
-    int kind;
+    ailib__apart *p;
+    int kind, keep_raw = 0;
     if (!ailib_json_is_object(b)) { ailib__an_bad(s, b, idx, whole, "", "an object"); return; }
     memset(sv, 0, sizeof sv);
     for (AILIB__MEMBERS(b, k, n)) {
         v = k + 1;
         if (AILIB__KEY(k, "input")) { input = v; continue; }
-        for (i = 0; i < 7; i++) if (ailib__key_is(k, strs[i], strlen(strs[i]))) { if (!sv[i]) sv[i] = v; break; }
+        if (AILIB__KEY(k, "caller")) { caller = v; continue; }
+        if (AILIB__KEY(k, "citations")) { cites = v; continue; }
+        for (i = 0; i < NSTR; i++) if (ailib__key_is(k, strs[i], strlen(strs[i]))) { if (!sv[i]) sv[i] = v; break; }
     }
-    for (i = 0; i < 7; i++)
+    for (i = 0; i < NSTR; i++)
         if (i ? !ailib__jopt(sv[i], AILIB_JSON_STRING) : !ailib_json_is_string(sv[i])) {
             ailib__an_bad(s, sv[i], idx, whole, strs[i], i ? "a string" : "a string (the block type)");
             return;
@@ -7711,50 +8178,87 @@ static void ailib__an_block(ailib_stream *s, int64_t idx, const ailib_json *b, i
     id = ailib_json_str(sv[4], &idn);
     name = ailib_json_str(sv[5], &nn);
     data = ailib_json_str(sv[6], &dn);
+    useid = ailib_json_str(sv[7], &un);
     if (AILIB__AN_IS(type, tyn, "text")) kind = AILIB__AN_TEXT;
     else if (AILIB__AN_IS(type, tyn, "thinking")) kind = AILIB__AN_THINK;
-    else if (AILIB__AN_IS(type, tyn, "tool_use") || AILIB__AN_IS(type, tyn, "server_tool_use") ||
-             AILIB__AN_IS(type, tyn, "mcp_tool_use")) kind = AILIB__AN_TOOL;
+    else if (AILIB__AN_IS(type, tyn, "tool_use")) kind = AILIB__AN_TOOL;
+    else if (AILIB__AN_IS(type, tyn, "server_tool_use") || AILIB__AN_IS(type, tyn, "mcp_tool_use")) kind = AILIB__AN_PTOOL;
     else kind = AILIB__AN_OTHER;
-    if (kind == AILIB__AN_TOOL && !name) { ailib__an_bad(s, sv[5], idx, whole, "name", "a string (the tool's name)"); return; }
+    if ((kind == AILIB__AN_TOOL || kind == AILIB__AN_PTOOL) && !name) { ailib__an_bad(s, sv[5], idx, whole, "name", "a string (the tool's name)"); return; }
     tmp.key = idx;
     tmp.kind = kind;
     tmp.call = AILIB__AN_NONE;
+    tmp.flags = 0;
+    tmp.aux = 0;
     if (kind == AILIB__AN_TOOL && (tmp.call = ailib__acc_tool_begin(&s->acc, id, idn, name, nn)) == AILIB__AN_NONE) return;
+    if (kind == AILIB__AN_PTOOL && (tmp.call = ailib__acc_ptool(&s->acc, AILIB_PART_PROVIDER_TOOL_CALL, id, idn, name, nn)) == AILIB__AN_NONE) return;
     if (!whole && !(sl = ailib__slot_add(s, idx, kind, tmp.call))) return;
     switch (kind) {
-    case AILIB__AN_TEXT: ailib__an_block_add(s, sl, 0, text, xn); break;
+    case AILIB__AN_TEXT:
+        ailib__an_block_add(s, sl, 0, text, xn);
+        if (ailib_json_is_array(cites) && ailib_json_size(cites) && (p = ailib__an_block_open(s, sl, AILIB_PART_TEXT)) != NULL) {
+            if (whole) ailib__acc_json(&s->acc, &p->raw, b, NULL);
+            else {
+                const ailib_json *c;
+                for (AILIB__ELEMS(cites, c, n)) ailib__an_cite(s, sl, c);
+            }
+        }
+        break;
     case AILIB__AN_THINK:
         ailib__an_block_add(s, sl, 1, think, thn);
         ailib__an_signature(s, sl, sig, sn);
         break;
     case AILIB__AN_TOOL:
-        /* a stream's start always says "input":{}; the arguments come as input_json_delta */
-        if (whole) { ailib__an_tool_input(s, tmp.call, input); ailib__acc_tool_end(&s->acc, tmp.call); }
+    case AILIB__AN_PTOOL:
+        p = ailib__an_slot_part(s, sl);
+        /* calls made by the provider's code (programmatic tool calling) go back with their caller */
+        keep_raw = kind == AILIB__AN_PTOOL || (ailib_json_is_object(caller) && !ailib__jstr_eq(ailib_json_get(caller, "type"), "direct"));
+        if (!p) break;
+        if (whole) {
+            if (kind == AILIB__AN_TOOL) ailib__an_tool_input(s, sl->call, input);
+            else if (input && !ailib_json_is_null(input)) ailib__acc_json(&s->acc, &p->text, input, NULL);
+            if (keep_raw) ailib__acc_json(&s->acc, &p->raw, b, NULL);
+            if (kind == AILIB__AN_TOOL) ailib__acc_tool_end(&s->acc, sl->call); else ailib__acc_ptool_done(&s->acc, sl->call);
+            break;
+        }
+        /* the start's input stands unless input_json_delta pieces replace it */
+        if (ailib_json_is_object(input) && ailib_json_size(input)) {
+            ailib__acc_json(&s->acc, &p->text, input, NULL);
+            sl->flags |= AILIB__AN_F_START_INPUT;
+        }
+        if (keep_raw) ailib__an_tool_raw(s, sl, p, b, input);
         break;
     default:
         if (AILIB__AN_IS(type, tyn, "redacted_thinking") && data) ailib__acc_redacted(&s->acc, data, dn);
+        else if (tyn > 12 && !memcmp(type + tyn - 12, "_tool_result", 12)) ailib__an_result(s, b, type, tyn, useid, un);
         break;
     }
 }
 
-/* content_block_delta: text, thinking, signature or tool input of the block at idx. */
+/* content_block_delta: text, thinking, signature, tool input or a citation of the block at idx. */
 static void ailib__an_delta(ailib_stream *s, int64_t idx, const ailib_json *d) {
     const ailib_json *tv, *vv;
     const char *type, *val, *member;
     size_t tyn = 0, vn = 0;
     ailib__slot *sl;
+    ailib__apart *p;
     int kind, sig = 0;
     if (!ailib_json_is_object(d)) { ailib__shape_fail(s, d, "an object", "$.delta"); return; }
     if ((type = ailib_json_str(tv = ailib_json_get(d, "type"), &tyn)) == NULL) {
         ailib__shape_fail(s, tv, "a string (the delta type)", "$.delta.type");
         return;
     }
+    if (AILIB__AN_IS(type, tyn, "citations_delta")) {
+        vv = ailib_json_get(d, "citation");
+        if (!ailib_json_is_object(vv)) { ailib__shape_fail(s, vv, "an object", "$.delta.citation"); return; }
+        if ((sl = ailib__slot_find(s, idx)) != NULL && sl->kind == AILIB__AN_TEXT) ailib__an_cite(s, sl, vv);
+        return;
+    }
     if (AILIB__AN_IS(type, tyn, "text_delta")) { kind = AILIB__AN_TEXT; member = "text"; }
     else if (AILIB__AN_IS(type, tyn, "thinking_delta")) { kind = AILIB__AN_THINK; member = "thinking"; }
     else if (AILIB__AN_IS(type, tyn, "signature_delta")) { kind = AILIB__AN_THINK; sig = 1; member = "signature"; }
     else if (AILIB__AN_IS(type, tyn, "input_json_delta")) { kind = AILIB__AN_TOOL; member = "partial_json"; }
-    else return;   /* citations_delta and future kinds */
+    else return;   /* future kinds */
     if ((val = ailib_json_str(vv = ailib_json_get(d, member), &vn)) == NULL) {
         ailib__shape_fail(s, vv, "a string", "$.delta.%s", member);
         return;
@@ -7765,8 +8269,14 @@ static void ailib__an_delta(ailib_stream *s, int64_t idx, const ailib_json *d) {
         if (kind == AILIB__AN_TOOL || !(sl = ailib__slot_add(s, idx, kind, AILIB__AN_NONE))) return;
     }
     if (kind == AILIB__AN_TOOL) {
+        if (!vn || !(p = ailib__an_slot_part(s, sl))) return;
+        if (sl->flags & AILIB__AN_F_START_INPUT) {   /* pieces came: they are the input */
+            p->text.len = 0;
+            sl->flags &= ~AILIB__AN_F_START_INPUT;
+        }
         if (sl->kind == AILIB__AN_TOOL) ailib__acc_tool_args(&s->acc, sl->call, val, vn);
-    } else if (sl->kind != AILIB__AN_TOOL && sl->kind != AILIB__AN_OTHER) {
+        else ailib__acc_add(&s->acc, &p->text, val, vn);
+    } else if (sl->kind == AILIB__AN_TEXT || sl->kind == AILIB__AN_THINK) {
         if (sig) ailib__an_signature(s, sl, val, vn);
         else ailib__an_block_add(s, sl, kind == AILIB__AN_THINK, val, vn);
     }
@@ -7778,6 +8288,51 @@ static int ailib__an_known(const char *t, size_t tn) {
     size_t i;
     for (i = 0; i < sizeof known / sizeof known[0]; i++) if (ailib__an_eq(t, tn, known[i], strlen(known[i]))) return 1;
     return 0;
+}
+
+/* The blocks of content[] (a whole response, or a message_start that carries its content),
+   each complete in itself. */
+static ailib_result ailib__an_content(ailib_stream *s, const ailib_json *content) {
+    const ailib_json *e;
+    size_t n;
+    int64_t i = 0;
+    for (AILIB__ELEMS(content, e, n)) {
+        ailib__an_block(s, i++, e, 1);
+        if (s->fail != AILIB_OK) return s->fail;
+    }
+    return AILIB_OK;
+}
+
+/* message_start: the message's id and model, its usage, and what it may already hold (a
+   programmatic tool call's turn arrives whole: content and stop_reason in message_start). A
+   second message_start with another id while the first is open is a second stream spliced
+   into the body: AILIB_PROTOCOL, not a merge; the same id again is a repeat, ignored. */
+static ailib_result ailib__an_message_start(ailib_stream *s, const ailib_json *msg) {
+    const ailib_json *k, *v, *content = NULL, *stop = NULL;
+    const char *str;
+    size_t n, sl;
+    if (s->state[AILIB__AN_OPEN]) {
+        const char *nid = ailib_json_str(ailib_json_get(msg, "id"), &sl);
+        if (nid && sl && s->acc.id.len && !(sl == s->acc.id.len && !memcmp(nid, s->acc.id.p, sl)))
+            return ailib__stream_failf(s, AILIB_PROTOCOL, "a second message (%.*s) began inside message %.*s before its "
+                                       "message_stop: two streams spliced into one body (a proxy or a retry that appended?)",
+                                       (int)(sl > 64 ? 64 : sl), nid, (int)(s->acc.id.len > 64 ? 64 : s->acc.id.len), s->acc.id.p);
+        return AILIB_OK;
+    }
+    s->state[AILIB__AN_OPEN] = 1;
+    for (AILIB__MEMBERS(msg, k, n)) {
+        v = k + 1;
+        if (AILIB__KEY(k, "id")) { if ((str = ailib_json_str(v, &sl)) != NULL) ailib__acc_set_once(&s->acc, &s->acc.id, str, sl); }
+        else if (AILIB__KEY(k, "model")) { if ((str = ailib_json_str(v, &sl)) != NULL) ailib__acc_set_once(&s->acc, &s->acc.model, str, sl); }
+        else if (AILIB__KEY(k, "usage")) ailib__an_usage(s, v);
+        else if (AILIB__KEY(k, "content")) content = v;
+        else if (AILIB__KEY(k, "stop_reason")) stop = v;
+    }
+    if (!ailib__jopt(content, AILIB_JSON_ARRAY)) return ailib__shape_fail(s, content, "an array of content blocks", "$.message.content");
+    if (!ailib__jopt(stop, AILIB_JSON_STRING)) return ailib__shape_fail(s, stop, "a string or null", "$.message.stop_reason");
+    if (ailib__an_content(s, content) != AILIB_OK) return s->fail;
+    if ((str = ailib_json_str(stop, &sl)) != NULL && sl) ailib__acc_finish_as(&s->acc, str, sl, 1);
+    return AILIB_OK;
 }
 
 static ailib_result ailib__an_event(ailib_stream *s, const char *ev, size_t evn, const ailib_json *root) {
@@ -7808,18 +8363,15 @@ static ailib_result ailib__an_event(ailib_stream *s, const char *ev, size_t evn,
     else if (AILIB__AN_IS(t, tn, "content_block_start")) ailib__an_block(s, idx, block, 0);
     else if (AILIB__AN_IS(t, tn, "content_block_stop")) {
         ailib__slot *bs = ailib__slot_find(s, idx);
-        if (bs && bs->kind == AILIB__AN_TOOL) ailib__acc_tool_end(&s->acc, bs->call);
-        else ailib__acc_break(&s->acc);   /* two thinking blocks keep separate signatures */
-    } else if (AILIB__AN_IS(t, tn, "message_start")) {
-        for (AILIB__MEMBERS(msg, k, n)) {
-            v = k + 1;
-            if (AILIB__KEY(k, "id")) { if ((str = ailib_json_str(v, &sl)) != NULL) ailib__acc_set_once(&s->acc, &s->acc.id, str, sl); }
-            else if (AILIB__KEY(k, "model")) { if ((str = ailib_json_str(v, &sl)) != NULL) ailib__acc_set_once(&s->acc, &s->acc.model, str, sl); }
-            else if (AILIB__KEY(k, "usage")) ailib__an_usage(s, v);
+        if (bs && (bs->kind == AILIB__AN_TOOL || bs->kind == AILIB__AN_PTOOL)) ailib__an_tool_stop(s, bs);
+        else {
+            if (bs && (bs->flags & AILIB__AN_F_CITES)) ailib__an_cites_end(s, bs);
+            ailib__acc_break(&s->acc);   /* two thinking blocks keep separate signatures */
         }
-    } else if (AILIB__AN_IS(t, tn, "message_delta")) {
+    } else if (AILIB__AN_IS(t, tn, "message_start")) return ailib__an_message_start(s, msg);
+    else if (AILIB__AN_IS(t, tn, "message_delta")) {
         ailib__an_usage(s, usage);
-        if ((str = ailib_json_str(ailib_json_get(delta, "stop_reason"), &sl)) != NULL) ailib__acc_finish(&s->acc, str, sl);
+        if ((str = ailib_json_str(ailib_json_get(delta, "stop_reason"), &sl)) != NULL) ailib__acc_finish_as(&s->acc, str, sl, 1);
     } else if (AILIB__AN_IS(t, tn, "message_stop")) {
         ailib__acc_tool_end_all(&s->acc);
         s->complete = s->terminated = 1;
@@ -7828,9 +8380,8 @@ static ailib_result ailib__an_event(ailib_stream *s, const char *ev, size_t evn,
 }
 
 static ailib_result ailib__an_parse(ailib_stream *s, const ailib_json *root) {
-    const ailib_json *k, *v, *e, *content = NULL, *stop = NULL, *usage = NULL;
+    const ailib_json *k, *v, *content = NULL, *stop = NULL, *usage = NULL;
     size_t n, sl;
-    int64_t i = 0;
     const char *str;
     if (!ailib_json_is_object(root)) return ailib__shape_fail(s, root, "an object", "$");
     for (AILIB__MEMBERS(root, k, n)) {
@@ -7846,17 +8397,14 @@ static ailib_result ailib__an_parse(ailib_stream *s, const ailib_json *root) {
     if (!ailib_json_is_array(content)) return ailib__shape_fail(s, content, "an array of content blocks", "$.content");
     if (!ailib__jopt(stop, AILIB_JSON_STRING)) return ailib__shape_fail(s, stop, "a string or null", "$.stop_reason");
     if (!ailib__jopt(usage, AILIB_JSON_OBJECT)) return ailib__shape_fail(s, usage, "an object or null", "$.usage");
-    for (AILIB__ELEMS(content, e, n)) {
-        ailib__an_block(s, i++, e, 1);
-        if (s->fail != AILIB_OK) return s->fail;
-    }
+    if (ailib__an_content(s, content) != AILIB_OK) return s->fail;
     ailib__an_usage(s, usage);
-    if ((str = ailib_json_str(stop, &sl)) != NULL) ailib__acc_finish(&s->acc, str, sl);
+    if ((str = ailib_json_str(stop, &sl)) != NULL) ailib__acc_finish_as(&s->acc, str, sl, 1);
     ailib__acc_tool_end_all(&s->acc);
     return AILIB_OK;
 }
 
-static const ailib__adapter ailib__adapter_anthropic = { "anthropic", 0, ailib__an_event, ailib__an_parse, ailib__an_build, NULL };
+static const ailib__adapter ailib__adapter_anthropic = { "anthropic", 0, ailib__an_event, ailib__an_parse, ailib__an_build, NULL, 1 };
 /* >>gemini: Gemini generateContent / streamGenerateContent?alt=sse (Gemini API and Vertex) ==== */
 
 /* --- request ------------------------------------------------------------------------------ */
@@ -8036,6 +8584,11 @@ static void ailib__ge_part(ailib__bctx *c, size_t mi, const ailib_part *p, int m
     case AILIB_PART_TOOL_RESULT:
         ailib__ge_function_response(c, mi, p);
         break;
+    case AILIB_PART_PROVIDER_TOOL_CALL:
+    case AILIB_PART_PROVIDER_TOOL_RESULT:
+        /* code the provider ran: its parts as they came (the converter kept only Gemini's) */
+        if (model && p->raw && ailib__slen(p->raw, p->raw_len)) ailib__b_raw(c, p, "part");
+        break;
     default:
         break;
     }
@@ -8124,21 +8677,28 @@ static void ailib__ge_tools(ailib__bctx *c) {
     ailib_json_writer *w = c->w;
     size_t i;
     if (q->tool_count) {
+        size_t nspec = 0;
+        for (i = 0; i < q->tool_count; i++) nspec += q->tools[i].spec != NULL;
         ailib_json_write_key(w, "tools");
         ailib_json_write_array_begin(w);
-        ailib_json_write_object_begin(w);
-        ailib_json_write_key(w, "functionDeclarations");
-        ailib_json_write_array_begin(w);
-        for (i = 0; i < q->tool_count; i++) {
-            const ailib_tool *t = &q->tools[i];
+        /* provider tools ({"googleSearch":{}}, {"codeExecution":{}}) are elements of their own */
+        for (i = 0; i < q->tool_count; i++) if (q->tools[i].spec) ailib__b_tool_spec(c, &q->tools[i]);
+        if (nspec < q->tool_count) {
             ailib_json_write_object_begin(w);
-            ailib_json_write_key(w, "name"); ailib_json_write_string(w, t->name);
-            if (t->description) { ailib_json_write_key(w, "description"); ailib_json_write_string(w, t->description); }
-            ailib_json_write_key(w, "parametersJsonSchema"); ailib__b_tool_schema(c, t);
+            ailib_json_write_key(w, "functionDeclarations");
+            ailib_json_write_array_begin(w);
+            for (i = 0; i < q->tool_count; i++) {
+                const ailib_tool *t = &q->tools[i];
+                if (t->spec) continue;
+                ailib_json_write_object_begin(w);
+                ailib_json_write_key(w, "name"); ailib_json_write_string(w, t->name);
+                if (t->description) { ailib_json_write_key(w, "description"); ailib_json_write_string(w, t->description); }
+                ailib_json_write_key(w, "parametersJsonSchema"); ailib__b_tool_schema(c, t);
+                ailib_json_write_object_end(w);
+            }
+            ailib_json_write_array_end(w);
             ailib_json_write_object_end(w);
         }
-        ailib_json_write_array_end(w);
-        ailib_json_write_object_end(w);
         ailib_json_write_array_end(w);
     }
     if ((q->tool_count || q->tool_choice.mode == AILIB_TOOL_CHOICE_NONE) && q->tool_choice.mode != AILIB_TOOL_CHOICE_AUTO) {
@@ -8528,9 +9088,27 @@ static void ailib__ge_text(ailib_stream *s, int thought, const char *t, size_t n
     if (sn) ailib__acc_signature(&s->acc, type, sig, sn);
 }
 
+/* Code the provider ran itself (the code execution tool): executableCode is a provider tool
+   call (name "code_execution", input the executableCode object), codeExecutionResult its
+   result (is_error unless the outcome is OUTCOME_OK); each part is kept whole to go back. */
+static void ailib__ge_code(ailib_stream *s, const ailib_json *part, const ailib_json *v, int result) {
+    ailib__acc *a = &s->acc;
+    size_t idn = 0, part_i;
+    const char *id = ailib_json_str(ailib_json_get(v, "id"), &idn);
+    ailib__apart *p;
+    if (!result) part_i = ailib__acc_ptool(a, AILIB_PART_PROVIDER_TOOL_CALL, id, id ? idn : 0, "code_execution", 14);
+    else part_i = ailib__acc_ptool(a, AILIB_PART_PROVIDER_TOOL_RESULT, id, id ? idn : 0, "code_execution_result", 21);
+    if (part_i == (size_t)-1) return;
+    p = &a->parts[part_i];
+    ailib__acc_json(a, &p->text, v, NULL);
+    ailib__acc_json(a, &p->raw, part, NULL);
+    if (result) p->is_error = !ailib__jstr_eq(ailib_json_get(v, "outcome"), "OUTCOME_OK");
+    ailib__acc_ptool_done(a, part_i);
+}
+
 /* The parts of the first candidate; at is the path of the chunk ("$", or "$[i]" in an array). */
 static void ailib__ge_parts(ailib_stream *s, const ailib_json *parts, const char *at) {
-    const ailib_json *e, *k, *fc, *tv, *sv;
+    const ailib_json *e, *k, *fc, *tv, *sv, *code, *coderes;
     size_t n, m, tn, sn, i = 0;
     const char *t, *sig;
     int thought;
@@ -8538,7 +9116,7 @@ static void ailib__ge_parts(ailib_stream *s, const ailib_json *parts, const char
         t = sig = NULL;
         tn = sn = 0;
         thought = 0;
-        fc = tv = sv = NULL;
+        fc = tv = sv = code = coderes = NULL;
         if (!ailib_json_is_object(e)) {
             ailib__shape_fail(s, e, "an object", "%s.candidates[0].content.parts[%lu]", at, (unsigned long)i);
             return;
@@ -8548,6 +9126,8 @@ static void ailib__ge_parts(ailib_stream *s, const ailib_json *parts, const char
             else if (AILIB__KEY(k, "thought")) thought = ailib_json_bool(k + 1);
             else if (AILIB__KEY(k, "thoughtSignature")) sig = ailib_json_str(sv = k + 1, &sn);
             else if (AILIB__KEY(k, "functionCall")) fc = k + 1;
+            else if (AILIB__KEY(k, "executableCode")) code = k + 1;
+            else if (AILIB__KEY(k, "codeExecutionResult")) coderes = k + 1;
         }
         if (!ailib__jopt(tv, AILIB_JSON_STRING) || !ailib__jopt(sv, AILIB_JSON_STRING) || !ailib__jopt(fc, AILIB_JSON_OBJECT)) {
             int bt = !ailib__jopt(tv, AILIB_JSON_STRING), bs = !bt && !ailib__jopt(sv, AILIB_JSON_STRING);
@@ -8556,6 +9136,7 @@ static void ailib__ge_parts(ailib_stream *s, const ailib_json *parts, const char
             return;
         }
         if (ailib_json_is_object(fc)) ailib__ge_call(s, fc, sig, sig ? sn : 0);
+        else if (ailib_json_is_object(code) || ailib_json_is_object(coderes)) ailib__ge_code(s, e, code ? code : coderes, !code);
         else if (t || sig) ailib__ge_text(s, thought, t ? t : "", t ? tn : 0, sig, sig ? sn : 0);
         if (s->fail != AILIB_OK) return;
         i++;
@@ -8579,6 +9160,7 @@ static void ailib__ge_usage(ailib_stream *s, const ailib_json *u) {
         else if (AILIB__KEY(k, "cachedContentTokenCount")) { cached = ailib_json_int(k + 1); rep |= AILIB_USAGE_CACHED; }
     }
     if (!rep) return;   /* Vertex sends {"trafficType":...} alone on early chunks */
+    s->acc.usage_reports++;   /* a report, changed or not (the completeness rule) */
     prompt = ailib__sat_add(prompt, tool);
     cand = ailib__sat_add(cand, thoughts);
     if (d->input_tokens == prompt && d->output_tokens == cand && d->cached_input_tokens == cached &&
@@ -8655,8 +9237,7 @@ static ailib_result ailib__ge_chunk(ailib_stream *s, const ailib_json *root, con
     if (ailib_json_is_object(usage)) ailib__ge_usage(s, usage);
     if ((fs = ailib_json_str(fin, &fl)) != NULL && fl) {
         ailib__ge_stream_end(s);   /* a streamed call left open by a missing terminator */
-        ailib__acc_finish(&s->acc, fs, fl);
-        s->complete = 1;
+        ailib__acc_finish(&s->acc, fs, fl);   /* complete with its usageMetadata: ailib__stream_complete */
     } else if ((fs = ailib_json_str(ailib_json_get(pf, "blockReason"), &fl)) != NULL && fl) {
         ailib__ge_blocked(s, fs, fl);
         s->complete = 1;
@@ -8694,7 +9275,7 @@ static ailib_result ailib__ge_parse(ailib_stream *s, const ailib_json *root) {
     return r;
 }
 
-static const ailib__adapter ailib__adapter_gemini = { "gemini", 0, ailib__ge_event, ailib__ge_parse, ailib__ge_build, NULL };
+static const ailib__adapter ailib__adapter_gemini = { "gemini", 0, ailib__ge_event, ailib__ge_parse, ailib__ge_build, NULL, 1 };
 /* >>ollama: Ollama native /api/chat (NDJSON) ================================================== */
 
 /* --- request ------------------------------------------------------------------------------ */
@@ -9068,7 +9649,7 @@ static ailib_result ailib__ol_parse(ailib_stream *s, const ailib_json *root) {
     return r;
 }
 
-static const ailib__adapter ailib__adapter_ollama = { "ollama", 1, ailib__ol_event, ailib__ol_parse, ailib__ol_build, NULL };
+static const ailib__adapter ailib__adapter_ollama = { "ollama", 1, ailib__ol_event, ailib__ol_parse, ailib__ol_build, NULL, 1 };
 /* >>cohere: Cohere v2 chat ==================================================================== */
 
 static void ailib__co_system(ailib_json_writer *w, const char *text, size_t n) {
@@ -9422,7 +10003,7 @@ static ailib_result ailib__co_parse(ailib_stream *s, const ailib_json *root) {
     return AILIB_OK;
 }
 
-static const ailib__adapter ailib__adapter_cohere = { "cohere", 0, ailib__co_event, ailib__co_parse, ailib__co_build, NULL };
+static const ailib__adapter ailib__adapter_cohere = { "cohere", 0, ailib__co_event, ailib__co_parse, ailib__co_build, NULL, 1 };
 /* >>responses: OpenAI Responses API (POST /responses) ==========================================
    The request carries the whole conversation as input items and says
    "store": false, so nothing is kept server-side; reasoning items travel back with their
@@ -9475,20 +10056,39 @@ static void ailib__rs_instructions(ailib__bctx *c) {
     ailib__free(&w->alloc, joined.p);
 }
 
-/* A user (or tool) turn: its tool results as function_call_output items, then one message
-   item with the rest of its content. */
+/* The answer to a call, by its kind: function_call_output, custom_tool_call_output,
+   local_shell_call_output, apply_patch_call_output (is_error: status "failed"), or
+   mcp_approval_response (approve unless is_error; a non-empty text is the reason). */
+static void ailib__rs_output(ailib__bctx *c, const ailib_part *p) {
+    static const char *const types[] = { "function_call_output", "custom_tool_call_output", "local_shell_call_output",
+                                         "apply_patch_call_output", "mcp_approval_response" };
+    ailib_json_writer *w = c->w;
+    size_t tl = ailib__slen(p->text, p->text_len);
+    ailib_json_write_object_begin(w);
+    ailib_json_write_key(w, "type"); ailib_json_write_string(w, types[p->call_kind]);
+    if (p->call_kind == AILIB_CALL_MCP_APPROVAL) {
+        ailib_json_write_key(w, "approval_request_id"); ailib_json_write_stringn(w, p->id ? p->id : "", ailib__slen(p->id, p->id_len));
+        ailib_json_write_key(w, "approve"); ailib_json_write_bool(w, !p->is_error);
+        if (tl) { ailib_json_write_key(w, "reason"); ailib_json_write_stringn(w, p->text, tl); }
+    } else {
+        ailib_json_write_key(w, "call_id"); ailib_json_write_stringn(w, p->id ? p->id : "", ailib__slen(p->id, p->id_len));
+        if (p->call_kind == AILIB_CALL_APPLY_PATCH) {
+            ailib_json_write_key(w, "status"); ailib_json_write_string(w, p->is_error ? "failed" : "completed");
+        }
+        ailib_json_write_key(w, "output"); ailib_json_write_stringn(w, p->text ? p->text : "", tl);
+    }
+    ailib_json_write_object_end(w);
+}
+
+/* A user (or tool) turn: its tool results as output items of their call's kind, then one
+   message item with the rest of its content. */
 static void ailib__rs_user(ailib__bctx *c, const ailib_part *ps, size_t n) {
     ailib_json_writer *w = c->w;
     size_t i, kept = 0;
     for (i = 0; i < n; i++) {
         const ailib_part *p = &ps[i];
         if (p->type == AILIB_PART_TEXT || p->type == AILIB_PART_IMAGE || p->type == AILIB_PART_AUDIO) kept++;
-        if (p->type != AILIB_PART_TOOL_RESULT) continue;
-        ailib_json_write_object_begin(w);
-        ailib_json_write_key(w, "type"); ailib_json_write_string(w, "function_call_output");
-        ailib_json_write_key(w, "call_id"); ailib_json_write_stringn(w, p->id ? p->id : "", ailib__slen(p->id, p->id_len));
-        ailib_json_write_key(w, "output"); ailib_json_write_stringn(w, p->text ? p->text : "", ailib__slen(p->text, p->text_len));
-        ailib_json_write_object_end(w);
+        if (p->type == AILIB_PART_TOOL_RESULT) ailib__rs_output(c, p);
     }
     if (!kept) return;
     ailib_json_write_object_begin(w);
@@ -9540,6 +10140,34 @@ static void ailib__rs_reasoning_item(ailib__bctx *c, const ailib_part *ps, size_
     ailib_json_write_object_end(w);
 }
 
+/* A client action call you made yourself (no raw item): the item built from its fields. */
+static void ailib__rs_action_write(ailib__bctx *c, const ailib_part *p) {
+    static const char *const types[] = { "function_call", "custom_tool_call", "local_shell_call", "apply_patch_call",
+                                         "mcp_approval_request" };
+    ailib_json_writer *w = c->w;
+    size_t tl = ailib__slen(p->text, p->text_len);
+    ailib_json_write_object_begin(w);
+    ailib_json_write_key(w, "type"); ailib_json_write_string(w, types[p->call_kind]);
+    ailib_json_write_key(w, p->call_kind == AILIB_CALL_MCP_APPROVAL ? "id" : "call_id");
+    ailib_json_write_stringn(w, p->id ? p->id : "", ailib__slen(p->id, p->id_len));
+    switch (p->call_kind) {
+    case AILIB_CALL_CUSTOM:
+        ailib_json_write_key(w, "name"); ailib_json_write_stringn(w, p->name, ailib__slen(p->name, p->name_len));
+        ailib_json_write_key(w, "input"); ailib_json_write_stringn(w, p->text ? p->text : "", tl);
+        break;
+    case AILIB_CALL_MCP_APPROVAL:
+        ailib_json_write_key(w, "name"); ailib_json_write_stringn(w, p->name, ailib__slen(p->name, p->name_len));
+        ailib_json_write_key(w, "arguments"); ailib_json_write_stringn(w, p->text ? p->text : "{}", p->text ? tl : 2);
+        break;
+    default:
+        ailib_json_write_key(w, p->call_kind == AILIB_CALL_LOCAL_SHELL ? "action" : "operation");
+        ailib__b_args_object(c, p);
+        ailib_json_write_key(w, "status"); ailib_json_write_string(w, "completed");
+        break;
+    }
+    ailib_json_write_object_end(w);
+}
+
 /* An assistant turn, in part order: runs of text become one message item, tool calls become
    function_call items, and thinking parts that came from this API (they carry a reasoning
    item id) become reasoning items. Reasoning from other providers cannot be replayed here. */
@@ -9561,13 +10189,24 @@ static void ailib__rs_assistant(ailib__bctx *c, const ailib_part *ps, size_t n) 
             ailib_json_write_key(w, "role"); ailib_json_write_string(w, "assistant");
             ailib_json_write_key(w, "content");
             ailib_json_write_array_begin(w);
-            for (run = i; run < n && ps[run].type == AILIB_PART_TEXT; run++) ailib__rs_text_item(w, "output_text", &ps[run]);
+            for (run = i; run < n && ps[run].type == AILIB_PART_TEXT; run++) {
+                /* text with its annotations (citations) as it came */
+                if (ps[run].raw && ailib__slen(ps[run].raw, ps[run].raw_len) && AILIB__NATIVE(c, &ps[run])) ailib__b_raw(c, &ps[run], "text");
+                else ailib__rs_text_item(w, "output_text", &ps[run]);
+            }
             ailib_json_write_array_end(w);
             ailib_json_write_object_end(w);
             i = run;
             continue;
         }
-        if (p->type == AILIB_PART_TOOL_CALL) {
+        if ((p->type == AILIB_PART_PROVIDER_TOOL_CALL || p->type == AILIB_PART_PROVIDER_TOOL_RESULT ||
+             (p->type == AILIB_PART_TOOL_CALL && p->call_kind != AILIB_CALL_FUNCTION)) &&
+            p->raw && ailib__slen(p->raw, p->raw_len) && AILIB__NATIVE(c, p)) {
+            /* items kept whole go back as they came (a provider item carries its result too) */
+            ailib__b_raw(c, p, "item");
+        } else if (p->type == AILIB_PART_TOOL_CALL && p->call_kind != AILIB_CALL_FUNCTION) {
+            ailib__rs_action_write(c, p);
+        } else if (p->type == AILIB_PART_TOOL_CALL) {
             size_t an = ailib__slen(p->text, p->text_len);
             ailib_json_write_object_begin(w);
             ailib_json_write_key(w, "type"); ailib_json_write_string(w, "function_call");
@@ -9606,6 +10245,25 @@ static void ailib__rs_tools(ailib__bctx *c) {
         ailib_json_write_array_begin(w);
         for (i = 0; i < q->tool_count; i++) {
             const ailib_tool *t = &q->tools[i];
+            if (t->spec) { ailib__b_tool_spec(c, t); continue; }   /* {"type":"web_search"}, {"type":"mcp",...} */
+            if (t->kind == AILIB_TOOL_LOCAL_SHELL || t->kind == AILIB_TOOL_APPLY_PATCH) {
+                ailib_json_write_object_begin(w);
+                ailib_json_write_key(w, "type"); ailib_json_write_string(w, t->kind == AILIB_TOOL_LOCAL_SHELL ? "local_shell" : "apply_patch");
+                ailib_json_write_object_end(w);
+                continue;
+            }
+            if (t->kind == AILIB_TOOL_CUSTOM) {
+                ailib_json_write_object_begin(w);
+                ailib_json_write_key(w, "type"); ailib_json_write_string(w, "custom");
+                ailib_json_write_key(w, "name"); ailib_json_write_string(w, t->name);
+                if (t->description) { ailib_json_write_key(w, "description"); ailib_json_write_string(w, t->description); }
+                if (t->parameters && *t->parameters) {
+                    ailib_json_write_key(w, "format");
+                    ailib__b_json_text(c, t->parameters, strlen(t->parameters), "format of custom tool", t->name);
+                }
+                ailib_json_write_object_end(w);
+                continue;
+            }
             ailib_json_write_object_begin(w);
             ailib_json_write_key(w, "type"); ailib_json_write_string(w, "function");
             ailib_json_write_key(w, "name"); ailib_json_write_string(w, t->name);
@@ -9712,7 +10370,8 @@ static ailib_result ailib__responses_build(ailib__bctx *c) {
 /* --- reading ------------------------------------------------------------------------------ */
 
 /* s->state slots of this adapter */
-enum { AILIB__RS_REASON_START = 0 };   /* 1 + part index where the open reasoning item began, 0 none */
+enum { AILIB__RS_REASON_START = 0,     /* 1 + part index where the open reasoning item began, 0 none */
+       AILIB__RS_MESSAGE_START = 1 };  /* the part count when the open message item began */
 
 /* Tool calls are keyed by their output item id ("fc_..."), hashed (FNV-1a) into a slot key. */
 static int64_t ailib__rs_key(const char *id, size_t n) {
@@ -9781,6 +10440,146 @@ static void ailib__rs_call_item(ailib_stream *s, const ailib_json *item, int end
     p = ailib__acc_call(&s->acc, sl->call);
     if (args && p && !p->text.len) ailib__acc_tool_args(&s->acc, sl->call, args, an);
     if (end) ailib__acc_tool_end(&s->acc, sl->call);
+}
+
+/* Client actions: items that ask the caller to act, each a call with a kind. name is the
+   call's name when the item has none; args the member that holds its arguments. */
+typedef struct ailib__rs_action { const char *type; ailib_call_kind kind; const char *name; const char *args; } ailib__rs_action;
+static const ailib__rs_action ailib__rs_actions[] = {
+    { "custom_tool_call", AILIB_CALL_CUSTOM, NULL, "input" },
+    { "local_shell_call", AILIB_CALL_LOCAL_SHELL, "local_shell", "action" },
+    { "apply_patch_call", AILIB_CALL_APPLY_PATCH, "apply_patch", "operation" },
+    { "mcp_approval_request", AILIB_CALL_MCP_APPROVAL, NULL, "arguments" }
+};
+
+static const ailib__rs_action *ailib__rs_action_of(const ailib_json *type) {
+    size_t i;
+    for (i = 0; i < sizeof ailib__rs_actions / sizeof ailib__rs_actions[0]; i++)
+        if (ailib__jstr_eq(type, ailib__rs_actions[i].type)) return &ailib__rs_actions[i];
+    return NULL;
+}
+
+/* Items of tools the provider runs itself: kept as AILIB_PART_PROVIDER_TOOL_* parts and sent
+   back whole. A tool search the caller runs ("execution":"client") is not one of them. */
+static int ailib__rs_provider_item(const ailib_json *item, const ailib_json *type) {
+    static const char *const types[] = { "web_search_call", "file_search_call", "code_interpreter_call", "image_generation_call",
+                                         "mcp_call", "mcp_list_tools", "tool_search_call", "tool_search_output" };
+    size_t i;
+    if (ailib__jstr_eq(ailib_json_get(item, "execution"), "client")) return 0;
+    for (i = 0; i < sizeof types / sizeof types[0]; i++) if (ailib__jstr_eq(type, types[i])) return 1;
+    return 0;
+}
+
+/* The members of a provider item that hold what the tool gave back. */
+static int ailib__rs_output_member(const ailib_json *k) {
+    return AILIB__KEY(k, "results") || AILIB__KEY(k, "outputs") || AILIB__KEY(k, "output") || AILIB__KEY(k, "result") ||
+           AILIB__KEY(k, "tools") || AILIB__KEY(k, "error");
+}
+
+/* The non-null members of item that are (out = 1) or are not (out = 0) output members, as one
+   JSON object, into b; id, type and status are the item's own. Returns how many. */
+static size_t ailib__rs_members(ailib_stream *s, ailib__buf *b, const ailib_json *item, int out) {
+    ailib_json_writer w;
+    const ailib_json *k;
+    size_t n, count = 0;
+    ailib_json_writer_init(&w, &s->alloc);
+    ailib_json_write_object_begin(&w);
+    for (AILIB__MEMBERS(item, k, n)) {
+        if (ailib_json_is_null(k + 1) || AILIB__KEY(k, "id") || AILIB__KEY(k, "type") || AILIB__KEY(k, "status")) continue;
+        if (ailib__rs_output_member(k) != out) continue;
+        ailib_json_write_keyn(&w, k->u.s, AILIB__JLEN(k));
+        ailib_json_write_value(&w, k + 1);
+        count++;
+    }
+    ailib_json_write_object_end(&w);
+    if (ailib_json_writer_finish(&w) == AILIB_OK) { if (count) ailib__acc_add(&s->acc, b, w.buf, w.len); }
+    else s->acc.oom = 1;
+    ailib_json_writer_deinit(&w);
+    return count;
+}
+
+/* A provider-run item, complete (output_item.done, or a whole response): a call part (name
+   from the item's "name", else its type without "_call"; text its input members; raw the item,
+   which goes back whole) and, when the item holds a result, a result part (text its output
+   members). An "..._output" item is a result alone, and keeps its raw. */
+static void ailib__rs_provider_parts(ailib_stream *s, const ailib_json *item, const ailib_json *type) {
+    ailib__acc *a = &s->acc;
+    size_t tn = 0, idn = 0, nn = 0, part;
+    const char *t = ailib_json_str(type, &tn), *id = ailib_json_str(ailib_json_get(item, "id"), &idn);
+    const char *name = ailib_json_str(ailib_json_get(item, "name"), &nn);
+    const char *st;
+    int result_only = tn > 7 && !memcmp(t + tn - 7, "_output", 7);
+    ailib__apart *p;
+    if (!result_only) {
+        if (!name) { name = t; nn = tn > 5 && !memcmp(t + tn - 5, "_call", 5) ? tn - 5 : tn; }
+        if ((part = ailib__acc_ptool(a, AILIB_PART_PROVIDER_TOOL_CALL, id, id ? idn : 0, name, nn)) == (size_t)-1) return;
+        p = &a->parts[part];
+        ailib__rs_members(s, &p->text, item, 0);
+        ailib__acc_json(a, &p->raw, item, NULL);
+        ailib__acc_ptool_done(a, part);
+    }
+    {
+        const ailib_json *k;
+        size_t n, outs = 0;
+        for (AILIB__MEMBERS(item, k, n)) outs += !ailib_json_is_null(k + 1) && ailib__rs_output_member(k);
+        if (!outs && !result_only) return;   /* the item holds no result (web_search_call) */
+    }
+    if ((part = ailib__acc_ptool(a, AILIB_PART_PROVIDER_TOOL_RESULT, id, id ? idn : 0, t, tn)) == (size_t)-1) return;
+    p = &a->parts[part];
+    ailib__rs_members(s, &p->text, item, 1);
+    st = ailib_json_str(ailib_json_get(item, "status"), &tn);
+    p->is_error = !ailib_json_is_null(ailib_json_get(item, "error")) || (st && tn == 6 && !memcmp(st, "failed", 6));
+    if (result_only) ailib__acc_json(a, &p->raw, item, NULL);
+    ailib__acc_ptool_done(a, part);
+}
+
+/* A client action item (added, done, or whole): opens its call with its kind unless known,
+   takes the arguments when none were streamed (the input text of a custom tool, an MCP
+   request's arguments text, else the member as JSON), keeps the item to send it back, and
+   ends the call when end is set. */
+static void ailib__rs_action_item(ailib_stream *s, const ailib_json *item, const ailib__rs_action *act, int end, const char *at) {
+    size_t iln = 0, cn = 0, nn = 0, an = 0;
+    const char *iid = ailib_json_str(ailib_json_get(item, "id"), &iln);
+    const char *cid = ailib_json_str(ailib_json_get(item, "call_id"), &cn);
+    const char *name = ailib_json_str(ailib_json_get(item, "name"), &nn);
+    const ailib_json *av = ailib_json_get(item, act->args);
+    const char *args = ailib_json_str(av, &an);
+    ailib__slot *sl;
+    ailib__apart *p;
+    if (!ailib__jopt(ailib_json_get(item, "call_id"), AILIB_JSON_STRING) || !ailib__jopt(ailib_json_get(item, "name"), AILIB_JSON_STRING)) {
+        ailib__shape_fail(s, ailib_json_get(item, name ? "call_id" : "name"), "a string", "%s.%s", at, name ? "call_id" : "name");
+        return;
+    }
+    if (!cid || act->kind == AILIB_CALL_MCP_APPROVAL) { cid = iid; cn = iln; }   /* an approval answers to the request's id */
+    if (!name && act->name) { name = act->name; nn = strlen(name); }
+    if (!(sl = ailib__slot_find(s, ailib__rs_key(iid ? iid : cid ? cid : "", iid ? iln : cn)))) {
+        size_t call = ailib__acc_tool_begin(&s->acc, cid, cid ? cn : 0, name, name ? nn : 0);
+        if (call == (size_t)-1 || !(sl = ailib__slot_add(s, ailib__rs_key(iid ? iid : cid ? cid : "", iid ? iln : cn), 0, call))) return;
+        ailib__acc_tool_kind(&s->acc, call, act->kind);
+    } else ailib__acc_tool_ident(&s->acc, sl->call, cid, cid ? cn : 0, name, name ? nn : 0);
+    if (!end || !(p = ailib__acc_call(&s->acc, sl->call))) return;
+    if (!p->text.len) {
+        if (args) ailib__acc_tool_args(&s->acc, sl->call, args, an);
+        else if (av && !ailib_json_is_null(av)) {
+            ailib__acc_json(&s->acc, &p->text, av, NULL);
+            ailib__acc_tool_args_event(&s->acc, sl->call);
+        }
+    }
+    p->raw.len = 0;
+    ailib__acc_json(&s->acc, &p->raw, item, NULL);
+    ailib__acc_tool_end(&s->acc, sl->call);
+}
+
+/* A message item's text with annotations (url_citation, file_citation, ...): its one
+   output_text kept whole on the text part it became, readable there and sent back as it came.
+   from is the part count before the item's text. */
+static void ailib__rs_annotations(ailib_stream *s, const ailib_json *item, size_t from) {
+    const ailib_json *content = ailib_json_get(item, "content"), *ot = ailib_json_first(content);
+    ailib__apart *p = ailib__acc_last(&s->acc);
+    if (ailib_json_size(content) != 1 || !ailib__jstr_eq(ailib_json_get(ot, "type"), "output_text")) return;
+    if (!ailib_json_size(ailib_json_get(ot, "annotations")) || !p || p->type != AILIB_PART_TEXT || s->acc.nparts <= from) return;
+    p->raw.len = 0;
+    ailib__acc_json(&s->acc, &p->raw, ot, NULL);
 }
 
 /* The call a function_call_arguments event belongs to: by item_id, else the latest call. */
@@ -9872,7 +10671,7 @@ static ailib_result ailib__responses_event(ailib_stream *s, const char *ev, size
     ended = AILIB__RS_IS(t, tn, "completed") || AILIB__RS_IS(t, tn, "incomplete") || AILIB__RS_IS(t, tn, "failed");
     if ((text = AILIB__RS_IS(t, tn, "output_text.delta") || AILIB__RS_IS(t, tn, "refusal.delta")) != 0 ||
         AILIB__RS_IS(t, tn, "reasoning_summary_text.delta") || AILIB__RS_IS(t, tn, "reasoning_text.delta") ||
-        AILIB__RS_IS(t, tn, "function_call_arguments.delta")) {
+        AILIB__RS_IS(t, tn, "function_call_arguments.delta") || AILIB__RS_IS(t, tn, "custom_tool_call_input.delta")) {
         if (!ailib__jopt(dv, AILIB_JSON_STRING)) return ailib__shape_fail(s, dv, "a string", "$.delta");
     } else if (AILIB__RS_IS(t, tn, "output_item.added") || AILIB__RS_IS(t, tn, "output_item.done")) {
         if (!ailib__jopt(item, AILIB_JSON_OBJECT)) return ailib__shape_fail(s, item, "an object", "$.item");
@@ -9883,7 +10682,7 @@ static ailib_result ailib__responses_event(ailib_stream *s, const char *ev, size
         if (d) ailib__acc_text(&s->acc, d, dn);
     } else if (AILIB__RS_IS(t, tn, "reasoning_summary_text.delta") || AILIB__RS_IS(t, tn, "reasoning_text.delta")) {
         if (d) ailib__acc_reasoning(&s->acc, d, dn);
-    } else if (AILIB__RS_IS(t, tn, "function_call_arguments.delta")) {
+    } else if (AILIB__RS_IS(t, tn, "function_call_arguments.delta") || AILIB__RS_IS(t, tn, "custom_tool_call_input.delta")) {
         if (d && (sl = ailib__rs_call_slot(s, root)) != NULL) ailib__acc_tool_args(&s->acc, sl->call, d, dn);
     } else if (AILIB__RS_IS(t, tn, "function_call_arguments.done")) {
         /* the whole string; used only when no deltas came */
@@ -9898,10 +10697,24 @@ static ailib_result ailib__responses_event(ailib_stream *s, const char *ev, size
     } else if (AILIB__RS_IS(t, tn, "output_item.added") || AILIB__RS_IS(t, tn, "output_item.done")) {
         int done = t[12] == 'd';
         const ailib_json *type = ailib_json_get(item, "type");
+        const ailib__rs_action *act;
         if (ailib__jstr_eq(type, "function_call")) ailib__rs_call_item(s, item, done, "$.item", 0);
         else if (ailib__jstr_eq(type, "reasoning")) { if (done) ailib__rs_reasoning_end(s, item); else ailib__rs_reasoning_begin(s); }
-        else if (!done) ailib__acc_break(&s->acc);   /* a new message item starts a new text part */
+        else if ((act = ailib__rs_action_of(type)) != NULL) ailib__rs_action_item(s, item, act, done, "$.item");
+        else if (done && ailib__rs_provider_item(item, type)) ailib__rs_provider_parts(s, item, type);
+        else if (done && ailib__jstr_eq(type, "message")) ailib__rs_annotations(s, item, (size_t)s->state[AILIB__RS_MESSAGE_START]);
+        else if (!done) {
+            ailib__acc_break(&s->acc);   /* a new message item starts a new text part */
+            s->state[AILIB__RS_MESSAGE_START] = (int64_t)s->acc.nparts;
+        }
     } else if (begun) {
+        /* another response's start inside this one: two streams spliced into one body */
+        size_t idn = 0;
+        const char *id = ailib_json_str(ailib_json_get(rv, "id"), &idn);
+        if (id && idn && s->acc.id.len && !(idn == s->acc.id.len && !memcmp(id, s->acc.id.p, idn)))
+            return ailib__stream_failf(s, AILIB_PROTOCOL, "a second response (%.*s) began inside response %.*s before its end: "
+                                       "two streams spliced into one body (a proxy or a retry that appended?)",
+                                       (int)(idn > 64 ? 64 : idn), id, (int)(s->acc.id.len > 64 ? 64 : s->acc.id.len), s->acc.id.p);
         ailib__rs_ident(s, rv);
     } else if (ended) {
         const ailib_json *resp = rv;
@@ -9944,11 +10757,17 @@ static void ailib__rs_output_item(ailib_stream *s, const ailib_json *item, size_
     if (!ailib_json_is_object(item)) { ailib__shape_fail(s, item, "an object", "%s", at); return; }
     if (!ailib_json_is_string(type)) { ailib__shape_fail(s, type, "a string (the item type)", "%s.type", at); return; }
     if (ailib__jstr_eq(type, "message")) {
+        size_t from = s->acc.nparts;
         ailib__acc_break(&s->acc);
         memcpy(at + strlen(at), ".content", 9);
         ailib__rs_texts(s, ailib_json_get(item, "content"), 0, 0, at);
+        if (s->fail == AILIB_OK) ailib__rs_annotations(s, item, from);
     } else if (ailib__jstr_eq(type, "function_call")) {
         ailib__rs_call_item(s, item, 1, at, 1);
+    } else if (ailib__rs_action_of(type)) {
+        ailib__rs_action_item(s, item, ailib__rs_action_of(type), 1, at);
+    } else if (ailib__rs_provider_item(item, type)) {
+        ailib__rs_provider_parts(s, item, type);
     } else if (ailib__jstr_eq(type, "reasoning")) {
         size_t al = strlen(at);
         ailib__rs_reasoning_begin(s);
@@ -9980,7 +10799,7 @@ static ailib_result ailib__responses_parse(ailib_stream *s, const ailib_json *ro
     return ailib__rs_status(s, root, NULL, 0);
 }
 
-static const ailib__adapter ailib__adapter_responses = { "openai_responses", 0, ailib__responses_event, ailib__responses_parse, ailib__responses_build, NULL };
+static const ailib__adapter ailib__adapter_responses = { "openai_responses", 0, ailib__responses_event, ailib__responses_parse, ailib__responses_build, NULL, 1 };
 /* >>bedrock: AWS Bedrock Converse (POST /model/{id}/converse, /converse-stream) ================
    Authentication is a Bedrock API key sent as "Authorization: Bearer"
    (the catalog row's auth style). SigV4 request signing is out of scope: use an API key
@@ -10086,6 +10905,7 @@ static int ailib__br_has_block(ailib__bctx *c, const ailib_part *p, int assistan
     case AILIB_PART_THINKING:
         return assistant && AILIB__NATIVE(c, p) && (ailib__slen(p->text, p->text_len) || ailib__slen(p->signature, p->signature_len));
     case AILIB_PART_REDACTED_THINKING: return assistant && AILIB__NATIVE(c, p) && ailib__slen(p->text, p->text_len) > 0;
+    case AILIB_PART_PROVIDER_TOOL_CALL: case AILIB_PART_PROVIDER_TOOL_RESULT: return 0;   /* Converse runs none */
     }
     return 0;
 }
@@ -10153,6 +10973,9 @@ static void ailib__br_block(ailib__bctx *c, const ailib_part *p) {
         ailib_json_write_object_end(w);
         ailib_json_write_object_end(w);
         break;
+    case AILIB_PART_PROVIDER_TOOL_CALL:
+    case AILIB_PART_PROVIDER_TOOL_RESULT:
+        break;   /* never a block here (ailib__br_has_block) */
     }
 }
 
@@ -10243,6 +11066,7 @@ static void ailib__br_tools(ailib__bctx *c) {
     ailib_json_write_array_begin(w);
     for (i = 0; i < q->tool_count; i++) {
         const ailib_tool *t = &q->tools[i];
+        if (t->spec) { ailib__b_tool_spec(c, t); continue; }   /* {"systemTool":...}, {"cachePoint":...} */
         ailib_json_write_object_begin(w);
         ailib_json_write_key(w, "toolSpec");
         ailib_json_write_object_begin(w);
@@ -10452,8 +11276,8 @@ static ailib_result ailib__bedrock_event(ailib_stream *s, const char *ev, size_t
         s->shaped = 1;
         if (!ailib__jopt(v = ailib_json_get(root, "stopReason"), AILIB_JSON_STRING)) return ailib__shape_fail(s, v, "a string", "$.stopReason");
         ailib__acc_tool_end_all(&s->acc);
+        /* complete once metadata (usage) follows: ailib__stream_complete */
         if ((str = ailib_json_str(v, &sn)) != NULL) ailib__acc_finish(&s->acc, str, sn);
-        s->complete = 1;                     /* metadata (usage) may still follow */
     } else if (AILIB__BR_IS(ev, evn, "metadata")) {
         s->shaped = 1;
         if (!ailib__jopt(v = ailib_json_get(root, "usage"), AILIB_JSON_OBJECT)) return ailib__shape_fail(s, v, "an object", "$.usage");
@@ -10704,7 +11528,7 @@ static ailib_result ailib__bedrock_feed_raw(ailib_stream *s, const char *bytes, 
     return s->fail;
 }
 
-static const ailib__adapter ailib__adapter_bedrock = { "bedrock_converse", 0, ailib__bedrock_event, ailib__bedrock_parse, ailib__bedrock_build, ailib__bedrock_feed_raw };
+static const ailib__adapter ailib__adapter_bedrock = { "bedrock_converse", 0, ailib__bedrock_event, ailib__bedrock_parse, ailib__bedrock_build, ailib__bedrock_feed_raw, 1 };
 /* >>wire: the public no-network API =========================================================== */
 
 static const ailib__adapter *ailib__adapter_for(ailib_protocol p) {
@@ -10926,6 +11750,8 @@ AILIB_API ailib_result ailib_wire_request_build(const ailib_endpoint *ep, const 
     ailib_result r;
     ailib_request lq;
     ailib__so_mem som = {NULL, NULL};
+    ailib_request cq;
+    ailib__conv_mem cm = {NULL};
     if (!out) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_wire_request_build: out is NULL");
     memset(out, 0, sizeof *out);
     if (!ep || !ep->provider) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "endpoint.provider is required (ailib_provider_find(\"openai\") or your own row)");
@@ -10949,11 +11775,13 @@ AILIB_API ailib_result ailib_wire_request_build(const ailib_endpoint *ep, const 
         ailib__so route = ailib__so_pick(&c);
         if (c.fail == AILIB_OK && ailib__so_lower(&c, route, &lq, &som)) c.req = &lq;
     }
+    if (c.fail == AILIB_OK) ailib__b_convert(&c, &cq, &cm);
     if (c.fail == AILIB_OK && ailib__b_capabilities(&c) == AILIB_OK) {
         if (!c.model_len) ailib__b_fail(&c, AILIB_CONFIGURATION, "no model: set request.model (provider '%s' has no default model)", p->name);
         else ailib__adapter_for(p->protocol)->build(&c);
     }
     ailib__so_free(&w.alloc, &som);
+    ailib__free(&w.alloc, cm.block);
     if (c.fail == AILIB_OK && req->extra_json && *req->extra_json && ailib_json_writer_finish(&w) == AILIB_OK)
         ailib__merge_extra(&c, req->extra_json);
     if (c.fail == AILIB_OK && (r = ailib_json_writer_finish(&w)) != AILIB_OK)
@@ -13833,6 +14661,8 @@ static int ailib__request_copy(ailib__arena *a, const ailib_request *src, ailib_
                     d->signature = ailib__adup(a, sp->signature, d->signature_len, &ok);
                     d->mime = ailib__adup(a, sp->mime, sp->mime ? strlen(sp->mime) : 0, &ok);
                     d->data = sp->data ? ailib__adup(a, (const char *)sp->data, sp->data_len, &ok) : NULL;
+                    d->raw_len = ailib__slen(sp->raw, sp->raw_len);
+                    d->raw = ailib__adup(a, sp->raw, d->raw_len, &ok);
                 }
                 m[i].parts = pp;
             } else {
@@ -13852,6 +14682,7 @@ static int ailib__request_copy(ailib__arena *a, const ailib_request *src, ailib_
                                            src->tools[i].description ? strlen(src->tools[i].description) : 0, &ok);
             t[i].parameters = ailib__adup(a, src->tools[i].parameters,
                                           src->tools[i].parameters ? strlen(src->tools[i].parameters) : 0, &ok);
+            t[i].spec = ailib__adup(a, src->tools[i].spec, src->tools[i].spec ? strlen(src->tools[i].spec) : 0, &ok);
         }
         dst->tools = t;
     } else { dst->tools = NULL; dst->tool_count = 0; }
@@ -15430,6 +16261,7 @@ AILIB_API ailib_result ailib_chat_json(ailib_client *c, const ailib_request *req
         for (i = 0; i < nfix; i++) {
             tc = &r1->calls[i];
             fix[i].type = AILIB_PART_TOOL_RESULT;
+            fix[i].call_kind = tc->kind;
             fix[i].id = tc->id; fix[i].id_len = tc->id_len;
             fix[i].name = tc->name; fix[i].name_len = tc->name_len;
             fix[i].text = (tc->name_len == strlen(ailib__so_name(&req->response_format)) &&
@@ -15572,6 +16404,7 @@ AILIB_API ailib_part ailib_part_tool_result(const ailib_tool_call *call, const c
     if (call) {
         p.id = call->id; p.id_len = call->id_len;
         p.name = call->name; p.name_len = call->name_len;
+        p.call_kind = call->kind;   /* a client action is answered in its own kind of item */
     }
     p.text = text ? text : "";
     return p;
@@ -15711,7 +16544,9 @@ struct ailib_convo {
 
 static const char *const ailib__role_names[] = { "user", "assistant", "system", "tool" };
 static const char *const ailib__part_names[] = { "text", "image", "audio", "tool_call", "tool_result", "thinking",
-                                                 "redacted_thinking" };
+                                                 "redacted_thinking", "provider_tool_call", "provider_tool_result" };
+#define AILIB__PART_NAMES (sizeof ailib__part_names / sizeof ailib__part_names[0])
+static const char *const ailib__call_kind_names[] = { "function", "custom", "local_shell", "apply_patch", "mcp_approval" };
 static const char *const ailib__origin_names[] = { "openai_chat", "anthropic", "gemini", "ollama", "cohere",
                                                    "openai_responses", "bedrock" };
 
@@ -15742,13 +16577,14 @@ static void *ailib__msg_clone(const ailib_allocator *a, const ailib_message *src
     if (!np) size += ailib__blk_len(src->text ? src->text : "", 0);
     for (i = 0; i < np; i++) {
         const ailib_part *p = &src->parts[i];
-        if ((unsigned)p->type > (unsigned)AILIB_PART_REDACTED_THINKING) {
-            ailib__fail(err, AILIB_INVALID_ARGUMENT, "part %lu has type %d, not an ailib_part_type", (unsigned long)i, (int)p->type);
+        if ((unsigned)p->type > (unsigned)AILIB_PART_PROVIDER_TOOL_RESULT || (unsigned)p->call_kind > (unsigned)AILIB_CALL_MCP_APPROVAL) {
+            ailib__fail(err, AILIB_INVALID_ARGUMENT, "part %lu has type %d / call_kind %d, not an ailib_part_type / ailib_call_kind",
+                        (unsigned long)i, (int)p->type, (int)p->call_kind);
             return NULL;
         }
         size += ailib__blk_len(p->text, p->text_len) + ailib__blk_len(p->id, p->id_len) + ailib__blk_len(p->name, p->name_len) +
                 ailib__blk_len(p->url, p->url_len) + ailib__blk_len(p->signature, p->signature_len) + ailib__blk_len(p->mime, 0) +
-                (p->data ? p->data_len + 1 : 0);
+                ailib__blk_len(p->raw, p->raw_len) + (p->data ? p->data_len + 1 : 0);
     }
     blk = (char *)ailib__malloc(a, size);
     if (!blk) { ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory"); return NULL; }
@@ -15770,6 +16606,8 @@ static void *ailib__msg_clone(const ailib_allocator *a, const ailib_message *src
         q->is_error = p->is_error;
         q->is_json = p->is_json;
         q->origin = p->origin;
+        q->call_kind = p->call_kind;
+        q->raw = ailib__blk_put(&at, p->raw, ailib__slen(p->raw, p->raw_len), &q->raw_len);
         q->text = ailib__blk_put(&at, p->text, ailib__slen(p->text, p->text_len), &q->text_len);
         q->id = ailib__blk_put(&at, p->id, ailib__slen(p->id, p->id_len), &q->id_len);
         q->name = ailib__blk_put(&at, p->name, ailib__slen(p->name, p->name_len), &q->name_len);
@@ -15975,7 +16813,10 @@ AILIB_API ailib_result ailib_message_write_json(ailib_json_writer *w, const aili
         ailib_json_write_array_begin(w);
         for (i = 0; i < m->part_count; i++) {
             const ailib_part *p = &m->parts[i];
-            if ((unsigned)p->type > (unsigned)AILIB_PART_REDACTED_THINKING) { ailib__jw_fail(w, AILIB_INVALID_ARGUMENT); break; }
+            if ((unsigned)p->type >= AILIB__PART_NAMES || (unsigned)p->call_kind > (unsigned)AILIB_CALL_MCP_APPROVAL) {
+                ailib__jw_fail(w, AILIB_INVALID_ARGUMENT);
+                break;
+            }
             ailib_json_write_object_begin(w);
             ailib_json_write_key(w, "type");
             ailib_json_write_string(w, ailib__part_names[p->type]);
@@ -15988,6 +16829,8 @@ AILIB_API ailib_result ailib_message_write_json(ailib_json_writer *w, const aili
             ailib__jw_opt(w, "signature", p->signature, p->signature_len);
             if (p->is_error) { ailib_json_write_key(w, "is_error"); ailib_json_write_bool(w, 1); }
             if (p->is_json) { ailib_json_write_key(w, "is_json"); ailib_json_write_bool(w, 1); }
+            if (p->call_kind) { ailib_json_write_key(w, "call_kind"); ailib_json_write_string(w, ailib__call_kind_names[p->call_kind]); }
+            ailib__jw_opt(w, "raw", p->raw, p->raw_len);
             if (p->origin >= 1 && p->origin <= (int)AILIB_PROTOCOL_COUNT) {
                 ailib_json_write_key(w, "origin");
                 ailib_json_write_string(w, ailib__origin_names[p->origin - 1]);
@@ -16071,12 +16914,16 @@ static ailib_result ailib__convo_add_json1(ailib_convo *cv, const ailib_json *v,
         ailib_part *p = &parts[i];
         const char *d;
         size_t dn;
-        int type = ailib__name_index(ailib_json_get(pj, "type"), ailib__part_names, 7), origin;
+        int type = ailib__name_index(ailib_json_get(pj, "type"), ailib__part_names, AILIB__PART_NAMES), origin, kind;
         if (type < 0) {
             r = ailib__fail(err, AILIB_INVALID_ARGUMENT, "message %lu, part %lu: \"type\" must be text, image, audio, tool_call, "
-                            "tool_result, thinking or redacted_thinking", (unsigned long)index, (unsigned long)i);
+                            "tool_result, thinking, redacted_thinking, provider_tool_call or provider_tool_result",
+                            (unsigned long)index, (unsigned long)i);
             goto done;
         }
+        kind = ailib__name_index(ailib_json_get(pj, "call_kind"), ailib__call_kind_names, 5);
+        p->call_kind = kind > 0 ? (ailib_call_kind)kind : AILIB_CALL_FUNCTION;
+        ailib__json_field(pj, "raw", &p->raw, &p->raw_len);
         p->type = (ailib_part_type)type;
         ailib__json_field(pj, "text", &p->text, &p->text_len);
         ailib__json_field(pj, "id", &p->id, &p->id_len);
@@ -16234,6 +17081,11 @@ static int ailib__tool_call_run(const ailib_tool_loop_desc *d, ailib_json_doc **
             at += (size_t)snprintf(msg + at, sizeof msg - at, "%s %s", k ? "," : "", d->tools[k].tool.name);
         ailib_tool_output_error(o, msg);
         return 0;
+    }
+    if (tc->kind == AILIB_CALL_CUSTOM) {   /* free-form input: the function reads call->arguments */
+        stop = h->fn(h->user, tc, o);
+        if (!o->set) ailib_tool_output_text(o, "(the tool returned no output)");
+        return stop;
     }
     if (!tc->args) {
         snprintf(msg, sizeof msg, "the arguments of %s are not valid JSON (%s): call it again with one JSON object that matches its schema",

@@ -49,6 +49,10 @@ static int on_event(void *user, const ailib_event *e) {
                (long long)e->usage->cache_write_tokens, (long long)e->usage->reasoning_tokens); break;
     case AILIB_EVENT_FINISH: lb_fmt(b, "F %s %s", ailib_finish_reason_name(e->finish_reason), e->finish_raw); break;
     case AILIB_EVENT_ERROR: lb_fmt(b, "X %s %s", ailib_result_name(e->error->code), e->error->provider_message); break;
+    case AILIB_EVENT_PROVIDER_TOOL_CALL:
+    case AILIB_EVENT_PROVIDER_TOOL_RESULT:
+        lb_add(b, e->type == AILIB_EVENT_PROVIDER_TOOL_CALL ? "PC " : "PR ", 3); lb_add(b, e->id, e->id_len); lb_add(b, " ", 1);
+        lb_add(b, e->name, e->name_len); lb_add(b, " ", 1); lb_add(b, e->text, e->text_len); break;
     default: lb_add(b, "?", 1); break;
     }
     lb_add(b, "\n", 1);

@@ -104,13 +104,13 @@ static int on_tally(void *user, const ailib_event *e) {
    bytes on every protocol. */
 TEST(api_constructors_match_positional_initializers) {
     static const unsigned char png[] = { 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 0, 0, 0, 13 };
-    ailib_part pp[3] = { { AILIB_PART_TEXT, "What is this?", 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, NULL, 0, 0, 0, 0 },
-                         { AILIB_PART_IMAGE, NULL, 0, NULL, 0, NULL, 0, NULL, 0, png, sizeof png, "image/png", NULL, 0, 0, 0, 0 },
-                         { AILIB_PART_IMAGE, NULL, 0, NULL, 0, NULL, 0, "https://example.com/cat.jpg", 0, NULL, 0, NULL, NULL, 0, 0, 0, 0 } };
+    ailib_part pp[3] = { { AILIB_PART_TEXT, "What is this?", 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, NULL, 0, 0, 0, 0, AILIB_CALL_FUNCTION, NULL, 0 },
+                         { AILIB_PART_IMAGE, NULL, 0, NULL, 0, NULL, 0, NULL, 0, png, sizeof png, "image/png", NULL, 0, 0, 0, 0, AILIB_CALL_FUNCTION, NULL, 0 },
+                         { AILIB_PART_IMAGE, NULL, 0, NULL, 0, NULL, 0, "https://example.com/cat.jpg", 0, NULL, 0, NULL, NULL, 0, 0, 0, 0, AILIB_CALL_FUNCTION, NULL, 0 } };
     ailib_message pm[2] = { { AILIB_ROLE_SYSTEM, NULL, 0, "Be brief." }, { AILIB_ROLE_USER, pp, 3, NULL } };
     ailib_part cp[3];
     ailib_message cm[2];
-    ailib_tool pt = { "get_weather", "Weather of a city", WEATHER_SCHEMA, 0 }, ct;
+    ailib_tool pt = { "get_weather", "Weather of a city", WEATHER_SCHEMA, 0, AILIB_TOOL_FUNCTION, NULL }, ct;
     ailib_request a, b;
     size_t i;
     cp[0] = ailib_part_text("What is this?");

@@ -326,13 +326,20 @@ TEST(bedrock_stream_truncated) {
     EXPECT_TRUE(strstr(r.err.message, "end marker") != NULL);
     EXPECT_STR_EQ(ailib_response_text(r.resp, NULL), "Hello");
     replay_free(&r);
-    /* messageStop without metadata is a complete answer */
+    /* messageStop without metadata: the answer is whole but its usage never came (the
+       completeness rule of ailib_stream_finish); with metadata it is complete */
     bb_event(&b, "contentBlockStop", "{\"contentBlockIndex\":0}");
     bb_event(&b, "messageStop", "{\"stopReason\":\"max_tokens\"}");
     replay_all_ways("bedrock", b.p, b.len, 0, &r);
-    EXPECT_EQ(r.finish_result, AILIB_OK);
+    EXPECT_EQ(r.finish_result, AILIB_PROTOCOL);
+    EXPECT_TRUE(strstr(r.err.message, "final usage") != NULL);
     EXPECT_EQ(ailib_response_finish_reason(r.resp), AILIB_FINISH_LENGTH);
     EXPECT_STR_EQ(r.log, "T Hello\nF length max_tokens\n");
+    replay_free(&r);
+    bb_event(&b, "metadata", "{\"usage\":{\"inputTokens\":3,\"outputTokens\":1,\"totalTokens\":4}}");
+    replay_all_ways("bedrock", b.p, b.len, 0, &r);
+    EXPECT_EQ(r.finish_result, AILIB_OK);
+    EXPECT_EQ(ailib_response_finish_reason(r.resp), AILIB_FINISH_LENGTH);
     replay_free(&r);
     free(b.p);
 }
@@ -475,6 +482,7 @@ TEST(bedrock_stream_stop_and_resume) {
     at = b.len;
     bb_event(&b, "contentBlockDelta", "{\"contentBlockIndex\":0,\"delta\":{\"text\":\"two\"}}");
     bb_event(&b, "messageStop", "{\"stopReason\":\"end_turn\"}");
+    bb_event(&b, "metadata", "{\"usage\":{\"inputTokens\":3,\"outputTokens\":2,\"totalTokens\":5}}");
     s = ailib_stream_create(&ep, NULL, &err);
     ASSERT_TRUE(s != NULL);
     EXPECT_EQ(ailib_stream_feed(s, b.p, b.len, br_stop_after_first_text, NULL, &err), AILIB_CANCELLED);

@@ -570,7 +570,7 @@ TEST(cost_environment_prices) {
 TEST(cost_estimate_tokens) {
     ailib_message msgs[2];
     ailib_request req;
-    ailib_tool tool = { "get_weather", "Weather of a city", "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}", 0 };
+    ailib_tool tool = { "get_weather", "Weather of a city", "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}", 0, AILIB_TOOL_FUNCTION, NULL };
     memset(msgs, 0, sizeof msgs);
     memset(&req, 0, sizeof req);
     msgs[0].role = AILIB_ROLE_USER;

@@ -105,7 +105,8 @@ TEST(engine_every_protocol_blocking_and_streaming) {
 TEST(engine_every_protocol_tool_and_reasoning_scenarios) {
     size_t i;
     static const ailib_tool tool = { "get_weather", "Weather of a city",
-                                     "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},\"required\":[\"city\"]}", 0 };
+                                     "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},\"required\":[\"city\"]}", 0,
+                                     AILIB_TOOL_FUNCTION, NULL };
     for (i = 0; i < sizeof providers / sizeof providers[0]; i++) {
         ailib_client *c = client_for(providers[i], "scenario=tool", NULL);
         ailib_message msg;
@@ -145,7 +146,8 @@ TEST(engine_every_protocol_tool_and_reasoning_scenarios) {
    with the assistant turn as ailib_response_message() gave it, the model answers with it. */
 static void tool_loop(ailib_client *first, ailib_client *second, int stream) {
     static const ailib_tool tool = { "get_weather", "Weather of a city",
-                                     "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},\"required\":[\"city\"]}", 0 };
+                                     "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},\"required\":[\"city\"]}", 0,
+                                     AILIB_TOOL_FUNCTION, NULL };
     ailib_message msgs[3];
     ailib_part result;
     ailib_request req = one_message(&msgs[0], "Weather in Paris?");

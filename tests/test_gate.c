@@ -583,3 +583,74 @@ TEST(gate_long_provider_waits_fail_with_a_hint) {
     ailib_client_destroy(c);
     fake_reset(&fc);
 }
+
+/* A queued call is built from the call's own copy of its request: every string of it,
+   provider tool specs and the raw blocks of provider-run parts included, survives the
+   caller's buffers being reused before the call leaves the queue. */
+TEST(gate_queued_call_owns_its_request) {
+    static const char spec_src[] = "{\"type\":\"web_search_20250305\",\"name\":\"web_search\",\"max_uses\":3}";
+    static const char raw_src[] = "{\"type\":\"server_tool_use\",\"id\":\"srvtoolu_q1\",\"name\":\"web_search\",\"input\":{\"query\":\"q\"}}";
+    fake_config fc;
+    ailib_transport tp;
+    ailib_client_desc d;
+    ailib_client *c;
+    ailib_error err;
+    ailib_call *calls[2];
+    ailib_message first, msgs[3];
+    ailib_part ap[2];
+    ailib_tool tool;
+    ailib_request req;
+    char *spec = (char *)malloc(sizeof spec_src), *raw = (char *)malloc(sizeof raw_src);
+    char *tname = (char *)malloc(8), *text = (char *)malloc(16);
+    int i;
+    ASSERT_TRUE(spec && raw && tname && text);
+    memcpy(spec, spec_src, sizeof spec_src);
+    memcpy(raw, raw_src, sizeof raw_src);
+    memcpy(tname, "search", 7);
+    memcpy(text, "call 1 question", 16);
+    memset(&fc, 0, sizeof fc);
+    memset(&d, 0, sizeof d);
+    fc.answer = hold_all;
+    tp = fake_transport(&fc);
+    d.model = "anthropic/claude-sonnet-4-5";
+    d.api_key = "sk-ant-test";
+    d.base_url = "http://gate.test";
+    d.transport = &tp;
+    d.max_in_flight = 1;
+    ASSERT_TRUE((c = ailib_client_create(&d, &err)) != NULL);
+    req = prompt(&first, "call 0");
+    ASSERT_EQ(ailib_chat_start(c, &req, NULL, &calls[0], NULL), AILIB_OK);
+    memset(msgs, 0, sizeof msgs);
+    memset(ap, 0, sizeof ap);
+    msgs[0].role = AILIB_ROLE_USER; msgs[0].text = "tallest tower";
+    ap[0].type = AILIB_PART_PROVIDER_TOOL_CALL; ap[0].raw = raw; ap[0].id = "srvtoolu_q1"; ap[0].name = "web_search";
+    ap[1].type = AILIB_PART_TEXT; ap[1].text = "It is the Eiffel Tower.";
+    msgs[1].role = AILIB_ROLE_ASSISTANT; msgs[1].parts = ap; msgs[1].part_count = 2;
+    msgs[2].role = AILIB_ROLE_USER; msgs[2].text = text;
+    memset(&req, 0, sizeof req);
+    req.messages = msgs; req.message_count = 3;
+    tool = ailib_tool_make(tname, NULL, NULL);
+    tool.spec = spec;
+    req.tools = &tool; req.tool_count = 1;
+    ASSERT_EQ(ailib_chat_start(c, &req, NULL, &calls[1], NULL), AILIB_OK);
+    ailib_client_poll(c, 0);
+    EXPECT_EQ(fc.started, 1);                           /* the second waits */
+    memset(spec, 'X', sizeof spec_src - 1);             /* the caller reuses its buffers */
+    memset(raw, 'X', sizeof raw_src - 1);
+    memset(tname, 'X', 6);
+    memset(text, 'X', 15);
+    fake_release(&fc, 1);
+    for (i = 0; i < 4 && fc.started < 2; i++) ailib_client_poll(c, 0);
+    ASSERT_EQ(fc.started, 2);
+    EXPECT_TRUE(strstr(fc.all[1]->body, spec_src) != NULL);
+    EXPECT_TRUE(strstr(fc.all[1]->body, raw_src) != NULL);
+    EXPECT_TRUE(strstr(fc.all[1]->body, "call 1 question") != NULL);
+    EXPECT_TRUE(strstr(fc.all[1]->body, "XXXX") == NULL);
+    ailib_call_cancel(calls[1]);
+    for (i = 0; i < 2; i++) {
+        ailib_call_finish(calls[i], NULL, NULL);
+    }
+    ailib_client_destroy(c);
+    fake_reset(&fc);
+    free(spec); free(raw); free(tname); free(text);
+}

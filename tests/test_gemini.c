@@ -395,7 +395,8 @@ TEST(gemini_stream_vertex_bad_path) {
 TEST(gemini_stream_missing_terminator_closed_at_finish) {
     static const char body[] =
         "data: {\"candidates\":[{\"content\":{\"parts\":[{\"functionCall\":{\"name\":\"f\",\"willContinue\":true}}]}}]}\r\n\r\n"
-        "data: {\"candidates\":[{\"content\":{\"parts\":[{\"functionCall\":{\"partialArgs\":[{\"jsonPath\":\"$.q.r\",\"stringValue\":\"x\",\"willContinue\":true}],\"willContinue\":true}}]},\"finishReason\":\"STOP\"}]}\r\n\r\n";
+        "data: {\"candidates\":[{\"content\":{\"parts\":[{\"functionCall\":{\"partialArgs\":[{\"jsonPath\":\"$.q.r\",\"stringValue\":\"x\",\"willContinue\":true}],\"willContinue\":true}}]},\"finishReason\":\"STOP\"}],"
+        "\"usageMetadata\":{\"promptTokenCount\":5,\"candidatesTokenCount\":3}}\r\n\r\n";
     replay_run r;
     const ailib_tool_call *c;
     ASSERT_TRUE(replay_all_ways("gemini", body, sizeof body - 1, 0, &r));

@@ -744,7 +744,7 @@ static void cache_hits_unary_and_stream(void) {
 
 /* A tool-call stream and a reasoning stream from the cache: identical events too. */
 static void cache_stream_tools_and_reasoning(void) {
-    static const ailib_tool tool = { "get_weather", "Weather", "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}", 0 };
+    static const ailib_tool tool = { "get_weather", "Weather", "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}", 0, AILIB_TOOL_FUNCTION, NULL };
     static const char *specs[] = { "scenario=tool", "scenario=reasoning" };
     static const char *models[] = { "openai/gpt-4o-mini", "anthropic/claude-haiku-5-5" };
     size_t i, j;
@@ -847,7 +847,7 @@ typedef struct run_out { evlog ev; char sig[4096]; ailib_result rc; char msg[600
 
 /* One conversation of an application: a unary question, a streamed one, a tool call streamed. */
 static void app_run(ailib_client *c, run_out out[3]) {
-    static const ailib_tool tool = { "get_weather", "Weather", NULL, 0 };
+    static const ailib_tool tool = { "get_weather", "Weather", NULL, 0, AILIB_TOOL_FUNCTION, NULL };
     ailib_message msg;
     ailib_request req = ask(&msg, "What is a cassette?");
     ailib_response *r = NULL;

@@ -533,7 +533,8 @@ TEST(openai_request_dialect_quirks) {
     req.seed = ailib_set_int(3);
     req.tool_choice.mode = AILIB_TOOL_CHOICE_REQUIRED;
     {
-        static const ailib_tool t = { "f", "does f", "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\"}}}", 1 };
+        static const ailib_tool t = { "f", "does f", "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\"}}}", 1,
+                                      AILIB_TOOL_FUNCTION, NULL };
         req.tools = &t; req.tool_count = 1;
         build("mistral", &req, 0, &b);
     }

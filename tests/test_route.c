@@ -250,7 +250,7 @@ TEST(route_no_fallback_on_an_invalid_request) {
 TEST(route_failover_across_protocols_with_a_tool_conversation) {
     const mock_server *m = need_mock();
     static const ailib_tool tool = { "get_weather", "Weather of a city",
-                                     "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},\"required\":[\"city\"]}", 0 };
+                                     "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},\"required\":[\"city\"]}", 0, AILIB_TOOL_FUNCTION, NULL };
     ailib_client_desc cd;
     ailib_route_endpoint eps[2];
     ailib_router_desc rd;

@@ -446,6 +446,8 @@ typedef struct mock_info {
     mock_span any_text;         /* last content/text string anywhere (fallback) */
     mock_span prompt, model;    /* top-level "prompt" (Ollama generate), "model" */
     mock_span tool_name;        /* first "name" inside the top-level "tools" */
+    mock_span tool_kind;        /* first tool "type" that is not "function" (Responses custom,
+                                   local_shell, apply_patch, mcp, web_search; Anthropic server tools) */
     mock_span tool_result;      /* text of the last tool result */
     mock_span input;            /* raw top-level input / texts / inputs / requests */
     int tool_result_raw;        /* tool_result is raw JSON, not string contents */
@@ -477,7 +479,10 @@ static void mock_walk_string(mock_walk *w, mock_frame *up, mock_span key, mock_s
         else if (mock_is(s, "tool")) up->is_tool = 1;
         else if (mock_is(s, "assistant") || mock_is(s, "model")) in->has_assistant = 1;
     } else if (mock_is(key, "type")) {
-        if (mock_is(s, "tool_result") || mock_is(s, "function_call_output")) up->is_tool = 1;
+        if (mock_is(s, "tool_result") || mock_is(s, "function_call_output") || mock_is(s, "custom_tool_call_output") ||
+            mock_is(s, "local_shell_call_output") || mock_is(s, "apply_patch_call_output") || mock_is(s, "mcp_approval_response"))
+            up->is_tool = 1;
+        if (w->in_tools && w->depth == 3 && !in->tool_kind.p && !mock_is(s, "function")) in->tool_kind = s;
     } else if (mock_is(key, "name")) {
         if (w->in_tools && !in->tool_name.p) in->tool_name = s;
     } else if (mock_is(key, "encoding_format")) {
@@ -607,7 +612,7 @@ static void mock_analyze(const char *body, size_t len, mock_info *info) {
 
 /* >>spec ==================================================================================== */
 
-enum { MOCK_SCN_DEFAULT, MOCK_SCN_TOOL, MOCK_SCN_REASONING };
+enum { MOCK_SCN_DEFAULT, MOCK_SCN_TOOL, MOCK_SCN_REASONING, MOCK_SCN_SERVER_TOOLS };
 enum { MOCK_IE_NONE, MOCK_IE_NATIVE, MOCK_IE_OPENAI, MOCK_IE_GROQ, MOCK_IE_OPENROUTER };
 enum { MOCK_BAD_NONE, MOCK_BAD_SYNTAX, MOCK_BAD_SCHEMA };
 
@@ -729,12 +734,12 @@ static const char **mock_spec_text(mock_spec *f, const char *k) {
 
 static int mock_spec_enum(mock_spec *f, const char *k, const char *v, char *err, size_t cap) {
     static const char *const ie[] = { "0", "1", "openai", "groq", "openrouter" };
-    static const char *const scn[] = { "default", "tool", "reasoning" };
+    static const char *const scn[] = { "default", "tool", "reasoning", "server_tools" };
     static const char *const bad[] = { "0", "syntax", "schema" };
     int i;
     if (!strcmp(k, "scenario")) {
-        for (i = 0; i < 3; i++) if (!strcmp(v, scn[i])) { f->scenario = i; return 1; }
-        return mock_spec_fail(err, cap, "scenario=%s: expected default, tool or reasoning", v);
+        for (i = 0; i < 4; i++) if (!strcmp(v, scn[i])) { f->scenario = i; return 1; }
+        return mock_spec_fail(err, cap, "scenario=%s: expected default, tool, reasoning or server_tools", v);
     }
     if (!strcmp(k, "bad_json")) {
         for (i = 0; i < 3; i++) if (!strcmp(v, bad[i])) { f->bad_json = i; return 1; }
@@ -1043,8 +1048,15 @@ typedef struct mock_req {
 } mock_req;
 
 /* What the model "says", independent of protocol. Strings live in the connection. */
+/* Responses client actions the tool scenario answers with, by the first non-function tool */
+enum { MOCK_ACT_NONE, MOCK_ACT_CUSTOM, MOCK_ACT_LOCAL_SHELL, MOCK_ACT_APPLY_PATCH, MOCK_ACT_MCP };
+
 typedef struct mock_answer {
     int tool;                                /* a tool call instead of text */
+    int action;                              /* MOCK_ACT_*: the call is a Responses client action */
+    int server;                              /* provider-run tools first (scenario=server_tools) */
+    const char *query; size_t query_len;     /* what the server tool searched for, and a client
+                                                action's input: the user text, decoded */
     const char *text;   size_t text_len;
     const char *reason; size_t reason_len;   /* reasoning text; 0 when none */
     const char *name;   size_t name_len;     /* tool name */
@@ -2216,10 +2228,39 @@ static void mock_an_head(mock_buf *b, const mock_answer *a) {
     mock_puts(b, ",\"content\":");
 }
 
+/* scenario=server_tools: the provider's own web search ran before the answer (shapes of
+   Anthropic's web search tool documentation): a server_tool_use block, its
+   web_search_tool_result block, then text that cites the result. */
+static const char mock_an_result[] =
+    "{\"type\":\"web_search_result\",\"title\":\"ailib-mock search result\",\"url\":\"https://example.com/ailib-mock\","
+    "\"encrypted_content\":\"ZW5jcnlwdGVkLWJ5LWFpbGliLW1vY2s=\",\"page_age\":null}";
+static const char mock_an_citation[] =
+    "{\"type\":\"web_search_result_location\",\"cited_text\":\"ailib-mock search result\",\"url\":\"https://example.com/ailib-mock\","
+    "\"title\":\"ailib-mock search result\",\"encrypted_index\":\"aW5kZXgtYnktYWlsaWItbW9jaw==\"}";
+
+static void mock_an_query(mock_buf *b, const mock_answer *a) {
+    mock_puts(b, "{\"query\":");
+    mock_putj(b, a->query, a->query_len);
+    mock_putc(b, '}');
+}
+
+static void mock_an_server_blocks(mock_buf *b, const mock_answer *a) {
+    mock_puts(b, "{\"type\":\"server_tool_use\",\"id\":");
+    mock_put_id(b, "srvtoolu_mock", a);
+    mock_puts(b, ",\"name\":\"web_search\",\"input\":");
+    mock_an_query(b, a);
+    mock_puts(b, "},{\"type\":\"web_search_tool_result\",\"tool_use_id\":");
+    mock_put_id(b, "srvtoolu_mock", a);
+    mock_puts(b, ",\"content\":[");
+    mock_puts(b, mock_an_result);
+    mock_puts(b, "]},");
+}
+
 static void mock_an_unary(mock_resp *r, const mock_answer *a) {
     mock_buf *b = &r->body;
     mock_an_head(b, a);
     mock_putc(b, '[');
+    if (a->server) mock_an_server_blocks(b, a);
     if (a->reason_len) {
         mock_puts(b, "{\"type\":\"thinking\",\"thinking\":");
         mock_putj(b, a->reason, a->reason_len);
@@ -2237,6 +2278,7 @@ static void mock_an_unary(mock_resp *r, const mock_answer *a) {
     } else {
         mock_puts(b, "{\"type\":\"text\",\"text\":");
         mock_putj(b, a->text, a->text_len);
+        if (a->server) { mock_puts(b, ",\"citations\":["); mock_puts(b, mock_an_citation); mock_putc(b, ']'); }
     }
     mock_puts(b, "}],\"stop_reason\":");
     mock_puts(b, a->tool ? "\"tool_use\"" : "\"end_turn\"");
@@ -2296,6 +2338,32 @@ static void mock_an_thinking(mock_resp *r, const mock_answer *a, int index) {
     mock_an_end(r);
 }
 
+/* The server tool's blocks in a stream: its input as input_json_delta fragments, its result
+   whole in content_block_start. Returns the next block index. */
+static int mock_an_server_stream(mock_resp *r, const mock_answer *a, int index) {
+    mock_buf *b = &r->body, q = { NULL, 0, 0, 0 };
+    mock_an_block(r, "content_block_start", index);
+    mock_puts(b, ",\"content_block\":{\"type\":\"server_tool_use\",\"id\":");
+    mock_put_id(b, "srvtoolu_mock", a);
+    mock_puts(b, ",\"name\":\"web_search\",\"input\":{}}");
+    mock_an_end(r);
+    mock_an_query(&q, a);
+    mock_an_deltas(r, a, index, "input_json_delta", "partial_json", q.p ? q.p : "{}", 0, 1);
+    mock_buf_free(&q);
+    mock_an_block(r, "content_block_stop", index);
+    mock_an_end(r);
+    mock_an_block(r, "content_block_start", ++index);
+    mock_puts(b, ",\"content_block\":{\"type\":\"web_search_tool_result\",\"tool_use_id\":");
+    mock_put_id(b, "srvtoolu_mock", a);
+    mock_puts(b, ",\"content\":[");
+    mock_puts(b, mock_an_result);
+    mock_puts(b, "]}");
+    mock_an_end(r);
+    mock_an_block(r, "content_block_stop", index);
+    mock_an_end(r);
+    return index + 1;
+}
+
 static void mock_an_answer(mock_resp *r, const mock_answer *a, int index) {
     mock_buf *b = &r->body;
     mock_an_block(r, "content_block_start", index);
@@ -2310,6 +2378,15 @@ static void mock_an_answer(mock_resp *r, const mock_answer *a, int index) {
         mock_puts(b, ",\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"\"}");
         mock_an_end(r);
         mock_an_deltas(r, a, index, "input_json_delta", "partial_json", a->args, 0, 1);
+    } else if (a->server) {
+        mock_puts(b, ",\"content_block\":{\"citations\":[],\"type\":\"text\",\"text\":\"\"}");
+        mock_an_end(r);
+        mock_an_block(r, "content_block_delta", index);
+        mock_puts(b, ",\"delta\":{\"type\":\"citations_delta\",\"citation\":");
+        mock_puts(b, mock_an_citation);
+        mock_putc(b, '}');
+        mock_an_end(r);
+        mock_an_deltas(r, a, index, "text_delta", "text", a->text, a->text_len, 0);
     } else {
         mock_puts(b, ",\"content_block\":{\"type\":\"text\",\"text\":\"\"}");
         mock_an_end(r);
@@ -2333,12 +2410,14 @@ static void mock_an_stream(mock_resp *r, const mock_answer *a) {
     mock_an_event(r, "ping");
     mock_an_end(r);
     if (a->reason_len) mock_an_thinking(r, a, index++);
+    if (a->server) index = mock_an_server_stream(r, a, index);
     mock_an_answer(r, a, index);
     mock_an_event(r, "message_delta");
     mock_puts(b, ",\"delta\":{\"stop_reason\":");
     mock_puts(b, a->tool ? "\"tool_use\"" : "\"end_turn\"");
     mock_puts(b, ",\"stop_sequence\":null},\"usage\":{\"output_tokens\":");
     mock_putu(b, a->out_tokens + a->reason_tokens);
+    if (a->server) mock_puts(b, ",\"server_tool_use\":{\"web_search_requests\":1}");
     mock_puts(b, "}");
     mock_an_end(r);
     mock_an_event(r, "message_stop");
@@ -2742,10 +2821,76 @@ static void mock_rs_call_item(mock_buf *b, const mock_answer *a, long long call,
     mock_putc(b, '}');
 }
 
+/* scenario=server_tools: a web_search_call item (the Responses API's web search tool). */
+static void mock_rs_search_item(mock_buf *b, const mock_answer *a, int whole) {
+    mock_puts(b, "{\"id\":");
+    mock_put_id(b, "ws_mock", a);
+    if (!whole) { mock_puts(b, ",\"type\":\"web_search_call\",\"status\":\"in_progress\"}"); return; }
+    mock_puts(b, ",\"type\":\"web_search_call\",\"status\":\"completed\",\"action\":{\"type\":\"search\",\"query\":");
+    mock_putj(b, a->query, a->query_len);
+    mock_puts(b, ",\"sources\":[{\"type\":\"url\",\"url\":\"https://example.com/ailib-mock\"}]}}");
+}
+
+/* The tool scenario's call when the request's first tool is a client action of the Responses
+   API (custom, local_shell, apply_patch, mcp): that kind of item (whole = 0: as added). */
+static void mock_rs_action_item(mock_buf *b, const mock_answer *a, int whole) {
+    const char *st = whole ? "\"completed\"" : "\"in_progress\"";
+    switch (a->action) {
+    case MOCK_ACT_CUSTOM:
+        mock_puts(b, "{\"type\":\"custom_tool_call\",\"id\":");
+        mock_put_id(b, "ct_mock", a);
+        mock_puts(b, ",\"call_id\":");
+        mock_put_id(b, "call_mock", a);
+        mock_puts(b, ",\"name\":");
+        mock_putj(b, a->name, a->name_len);
+        mock_puts(b, ",\"input\":");
+        if (whole) mock_putj(b, a->query, a->query_len); else mock_puts(b, "\"\"");
+        mock_puts(b, ",\"status\":");
+        mock_puts(b, st);
+        break;
+    case MOCK_ACT_LOCAL_SHELL:
+        mock_puts(b, "{\"id\":");
+        mock_put_id(b, "lsh_mock", a);
+        mock_puts(b, ",\"type\":\"local_shell_call\",\"status\":");
+        mock_puts(b, st);
+        mock_puts(b, ",\"call_id\":");
+        mock_put_id(b, "call_mock", a);
+        mock_puts(b, whole ? ",\"action\":{\"type\":\"exec\",\"command\":[\"echo\",\"hello\"],\"env\":{}}"
+                           : ",\"action\":{\"type\":\"exec\",\"command\":[],\"env\":{}}");
+        break;
+    case MOCK_ACT_APPLY_PATCH:
+        mock_puts(b, "{\"id\":");
+        mock_put_id(b, "apc_mock", a);
+        mock_puts(b, ",\"type\":\"apply_patch_call\",\"status\":");
+        mock_puts(b, st);
+        mock_puts(b, ",\"call_id\":");
+        mock_put_id(b, "call_mock", a);
+        mock_puts(b, ",\"operation\":{\"type\":\"create_file\",\"path\":\"hello.txt\",\"diff\":");
+        mock_puts(b, whole ? "\"+hello\\n\"}" : "\"\"}");
+        break;
+    default:
+        mock_puts(b, "{\"id\":");
+        mock_put_id(b, "mcpr_mock", a);
+        mock_puts(b, ",\"type\":\"mcp_approval_request\",\"name\":\"mock_echo\",\"server_label\":\"mock\",\"arguments\":");
+        {
+            mock_buf q = { NULL, 0, 0, 0 };
+            mock_puts(&q, "{\"text\":");
+            mock_putj(&q, a->query, a->query_len);
+            mock_putc(&q, '}');
+            mock_putj(b, q.p ? q.p : "{}", q.len);
+            mock_buf_free(&q);
+        }
+        break;
+    }
+    mock_putc(b, '}');
+}
+
 static void mock_rs_output(mock_buf *b, const mock_answer *a) {
     mock_putc(b, '[');
     if (a->reason_len) { mock_rs_reasoning_item(b, a, 1); mock_putc(b, ','); }
-    if (a->tool) mock_rs_call_item(b, a, -1, 1);
+    if (a->server) { mock_rs_search_item(b, a, 1); mock_putc(b, ','); }
+    if (a->tool && a->action) mock_rs_action_item(b, a, 1);
+    else if (a->tool) mock_rs_call_item(b, a, -1, 1);
     else mock_rs_message_item(b, a, 1);
     mock_putc(b, ']');
 }
@@ -2892,11 +3037,56 @@ static void mock_rs_stream_head(mock_resp *r, const mock_answer *a) {
     mock_rs_response_event(r, "response.in_progress", a, 0);
 }
 
+/* The web search item as the API streams it: added, its progress events, done. */
+static void mock_rs_search_stream(mock_resp *r, const mock_answer *a, int index) {
+    static const char *const progress[] = { "response.web_search_call.in_progress", "response.web_search_call.searching",
+                                            "response.web_search_call.completed" };
+    int i;
+    mock_rs_item_added(r, "response.output_item.added", index);
+    mock_rs_search_item(&r->body, a, 0);
+    mock_rs_end(r);
+    for (i = 0; i < 3; i++) { mock_rs_item_event(r, progress[i], "ws_mock", a, -1, index); mock_rs_end(r); }
+    mock_rs_item_added(r, "response.output_item.done", index);
+    mock_rs_search_item(&r->body, a, 1);
+    mock_rs_end(r);
+}
+
+/* A client action item: added, its input (custom) or diff (apply_patch) in fragments, done. */
+static void mock_rs_action_stream(mock_resp *r, const mock_answer *a, int index) {
+    size_t pos = 0, turn = 0;
+    mock_span w;
+    mock_rs_item_added(r, "response.output_item.added", index);
+    mock_rs_action_item(&r->body, a, 0);
+    mock_rs_end(r);
+    if (a->action == MOCK_ACT_CUSTOM) {
+        while (mock_word(a, a->query, a->query_len, &pos, &w)) {
+            mock_rs_item_event(r, "response.custom_tool_call_input.delta", "ct_mock", a, -1, index);
+            mock_puts(&r->body, ",\"delta\":");
+            mock_putj(&r->body, w.p, w.n);
+            mock_rs_end(r);
+            mock_mark(r);
+        }
+    } else if (a->action == MOCK_ACT_APPLY_PATCH) {
+        while (mock_frag("+hello\n", &pos, &turn, &w)) {
+            mock_rs_item_event(r, "response.apply_patch_call_operation_diff.delta", "apc_mock", a, -1, index);
+            mock_puts(&r->body, ",\"delta\":");
+            mock_putj(&r->body, w.p, w.n);
+            mock_rs_end(r);
+            mock_mark(r);
+        }
+    }
+    mock_rs_item_added(r, "response.output_item.done", index);
+    mock_rs_action_item(&r->body, a, 1);
+    mock_rs_end(r);
+}
+
 static void mock_rs_stream(mock_resp *r, const mock_answer *a) {
     int index = 0;
     mock_rs_stream_head(r, a);
     if (a->reason_len) { mock_rs_reasoning_stream(r, a); index++; }
-    if (a->tool) mock_rs_call_stream(r, a, -1, index);
+    if (a->server) mock_rs_search_stream(r, a, index++);
+    if (a->tool && a->action) mock_rs_action_stream(r, a, index);
+    else if (a->tool) mock_rs_call_stream(r, a, -1, index);
     else mock_rs_text_stream(r, a, index);
     mock_rs_response_event(r, "response.completed", a, 1);
 }
@@ -4237,6 +4427,21 @@ static void mock_answer_build(mock_conn *c, const mock_route *rt, const mock_spe
     a->out_tokens = a->tool ? 12 : mock_count_words(a->text, a->text_len);
     a->reason_tokens = mock_count_words(a->reason, a->reason_len);
     a->include_usage = in->include_usage;
+    /* the Responses tool scenario calls the first tool of a kind other than function in its own
+       kind of item; scenario=server_tools runs a web search first, on a turn with no answer yet */
+    if (a->tool && in->tool_kind.p) {
+        if (mock_is(in->tool_kind, "custom")) a->action = MOCK_ACT_CUSTOM;
+        else if (mock_is(in->tool_kind, "local_shell")) a->action = MOCK_ACT_LOCAL_SHELL;
+        else if (mock_is(in->tool_kind, "apply_patch")) a->action = MOCK_ACT_APPLY_PATCH;
+        else if (mock_is(in->tool_kind, "mcp")) a->action = MOCK_ACT_MCP;
+    }
+    a->server = f->scenario == MOCK_SCN_SERVER_TOOLS && !in->has_assistant && !in->has_tool_result && !a->tool;
+    /* aux is free again here (bad_utf8 above is done with it): the decoded user text */
+    mock_buf_clear(&c->aux);
+    if (echo.p && echo.n) mock_json_decode(&c->aux, echo.p, echo.n, MOCK_MAX_NAME);
+    else mock_puts(&c->aux, "nothing");
+    a->query = c->aux.p ? c->aux.p : "";
+    a->query_len = c->aux.len;
     a->gm_array = rt->gm_array;
     a->ol_generate = rt->ep == MOCK_EP_GENERATE;
 }
@@ -5255,7 +5460,7 @@ static const char *const mock_help[] = {
 "  <spec> is key=value pairs separated by commas; values are percent-decoded (write a",
 "  comma as %2C, a slash as %2F). The spec also names the request's counter in",
 "  /_mock/stats. Keys:",
-"  scenario=default|tool|reasoning",
+"  scenario=default|tool|reasoning|server_tools",
 "      tool: one tool call named after the first tool in the request's tools (else",
 "      get_weather), arguments {\"city\":\"Paris\"} when the tools mention a city property",
 "      (or there are no tools), else {}; finish reason tool_calls / tool_use / TOOL_CALL.",
@@ -5263,11 +5468,25 @@ static const char *const mock_help[] = {
 "      mid-token, Anthropic tool_use + input_json_delta, Gemini a whole functionCall,",
 "      Ollama whole tool_calls, Cohere tool-plan-delta + tool-call-start/delta/end,",
 "      Responses a function_call item + function_call_arguments.delta, Bedrock",
-"      contentBlockStart toolUse + toolUse input deltas.",
+"      contentBlockStart toolUse + toolUse input deltas. On Responses, when the first tool",
+"      that is not a function is custom, local_shell, apply_patch or mcp, the call is that",
+"      client action: a custom_tool_call (input: the user text, streamed as",
+"      custom_tool_call_input.delta), a local_shell_call (echo hello), an apply_patch_call",
+"      (create_file hello.txt, diff streamed as apply_patch_call_operation_diff.delta) or",
+"      an mcp_approval_request (mock_echo on server mock); their outputs",
+"      (custom_tool_call_output, local_shell_call_output, apply_patch_call_output,",
+"      mcp_approval_response) count as tool results.",
 "      reasoning: reasoning text first (reasoning_content deltas, an Anthropic thinking",
 "      block with signature_delta, Gemini thought:true parts, Ollama message.thinking,",
 "      a Cohere thinking content block, a Responses reasoning item with summary text",
 "      deltas, Bedrock reasoningContent text + signature deltas), then the answer.",
+"      server_tools: on a turn with no assistant turn before it, the provider's own web",
+"      search runs first. Anthropic: a server_tool_use block (web_search, input",
+"      {\"query\": <user text>} as input_json_delta), a web_search_tool_result block, then",
+"      text with a web_search_result_location citation (citations_delta), end_turn, usage",
+"      with server_tool_use.web_search_requests. Responses: a web_search_call item (added,",
+"      in_progress, searching, completed, done with its action), then the message. Other",
+"      protocols answer as default.",
 "  bad_json=syntax|schema",
 "                      a structured reply (above) comes out broken while the request has",
 "                      no assistant turn (role assistant, Gemini model), so the client's",
