@@ -92,6 +92,8 @@ cli: $(B)/ailib $(B)/ailib-mock
 	@sh tests/cli_models.sh $(B)/ailib $(B)/ailib-mock
 	@echo "== the ailib command: prompts, log, attachments, tools, embed, check, config, a tty (tmux)"
 	@sh tests/cli_prompt.sh $(B)/ailib $(B)/ailib-mock
+	@echo "== the ailib command: batch, --usage, route groups, --record/--replay"
+	@sh tests/cli_features.sh $(B)/ailib $(B)/ailib-mock
 
 mock-smoke: $(B)/ailib-mock
 	@sh tests/mock_smoke.sh $(B)/ailib-mock

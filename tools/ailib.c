@@ -849,7 +849,7 @@ static int report_failure(ailib_result r, const ailib_error *err, const ailib_pr
     failure_hint(r, prov, model, hint, sizeof hint);
     if (r == AILIB_NOT_FOUND && g_replaying && !(err && err->http_status)) hint[0] = 0;   /* the cassette's miss, not a 404 */
     if (r == AILIB_CONFIGURATION && strstr(msg, "route group '") && strstr(msg, "is not defined"))
-        snprintf(hint, sizeof hint, "or define it under [routes] in %s (ailib help config)", g_cfg.path[0] ? g_cfg.path : "the configuration");
+        snprintf(hint, sizeof hint, "or define it under [routes] in %.400s (ailib help config)", g_cfg.path[0] ? g_cfg.path : "the configuration");
     fputs("ailib: ", stderr);
     if (hint[0]) {
         /* "...provider's words." and "; hint": no full stop before the semicolon */
