@@ -184,7 +184,8 @@ before=$(total)
 run batch2 batch "$T/in.jsonl" -o "$T/out.jsonl" -m openai/gpt-4o-mini $FB
 check "batch again: nothing sent" [ "$(total)" = "$before" ]
 check "batch again: nothing added" [ "$(lines "$T/out.jsonl")" = 5 ]
-check "batch again: says what it skipped" has "$T/batch2.err" "5 skipped (in .*out.jsonl already)"
+check "batch again: says what it skipped" has "$T/batch2.err" "5 skipped (in .*out.jsonl already, 2 of them failed)"
+check "batch again: exit 1 (the output still holds 2 failed lines)" rc_is 1
 run batch3 batch "$T/in.jsonl" -o "$T/out.jsonl" --retry-failed -m openai/gpt-4o-mini $FB
 check "batch --retry-failed: the failed lines run again" [ "$(lines "$T/out.jsonl")" = 7 ]
 check "batch --retry-failed: line 1 answered now" python3 -c '

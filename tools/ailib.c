@@ -2531,7 +2531,8 @@ static int cmd_batch(cli_options *o, int npos, char **pos) {
         fprintf(stderr, "ailib: batch: %lu lines: %lu ok, %lu failed", (unsigned long)stats.lines, (unsigned long)stats.ok,
                 (unsigned long)stats.failed);
         if (stats.invalid) fprintf(stderr, " (%lu not valid requests)", (unsigned long)stats.invalid);
-        if (stats.skipped) fprintf(stderr, ", %lu skipped (in %s already)", (unsigned long)stats.skipped, o->out_path);
+        if (stats.skipped) fprintf(stderr, ", %lu skipped (in %s already, %lu of them failed)", (unsigned long)stats.skipped, o->out_path,
+                                   (unsigned long)stats.skipped_failed);
         fprintf(stderr, "; %lld input and %lld output tokens in %.1f s; results in %s\n", (long long)stats.input_tokens,
                 (long long)stats.output_tokens, (double)stats.elapsed_ms / 1000.0, o->out_path);
     }
@@ -2543,6 +2544,12 @@ static int cmd_batch(cli_options *o, int npos, char **pos) {
         fputs("ailib: interrupted: the same command again does the lines not yet in the output\n", stderr);
     } else if (st == JSONL_BATCH_SOME_FAILED) {
         fprintf(stderr, "ailib: the failed lines have \"error\" set in %s; --retry-failed runs them again\n", o->out_path);
+    }
+    if (st == JSONL_BATCH_OK && stats.skipped_failed) {
+        /* the exit code speaks of the output file: 0 only when every line has an answer there */
+        fprintf(stderr, "ailib: %lu lines of %s failed in an earlier run; --retry-failed runs them again\n",
+                (unsigned long)stats.skipped_failed, o->out_path);
+        st = JSONL_BATCH_SOME_FAILED;
     }
     if (o->usage) print_batch_usage(c, &stats);
     cli_client_destroy(c, cassette);
@@ -3270,8 +3277,9 @@ static const cli_command cli_commands[] = {
       "last result is an error. A progress bar goes to stderr when it is a terminal; a summary line\n"
       "always. -u: the tokens and cost of the run by model, and their total.\n"
       "\n"
-      "exit: 0 every line ok, 1 some lines failed (see their \"error\"), 2 usage or a file that cannot\n"
-      "be read or written, 3 configuration (no key), 4 the network layer failed, 130 interrupted.\n" },
+      "exit: 0 every line has an answer in OUT, 1 some lines failed (this run or an earlier one: see\n"
+      "their \"error\"), 2 usage or a file that cannot be read or written, 3 configuration (no key),\n"
+      "4 the network layer failed, 130 interrupted.\n" },
     { "models", cmd_models_main, S_MODELS, "the model catalog; with a provider, what it lists now",
       "usage: ailib models [PROVIDER] [-m provider/...] [--base-url URL] [--timeout SECS] [--json] [-v]\n"
       "\n"

@@ -541,7 +541,11 @@ jsonl_batch_status jsonl_batch_run(ailib_client *c, const jsonl_batch_opts *o, j
         lineno++;
         if (jb_blank(line, n)) continue;
         stats->lines++;
-        if (jb_skip(o, &done, lineno)) { stats->skipped++; continue; }
+        if (jb_skip(o, &done, lineno)) {
+            stats->skipped++;
+            if (lineno < done.n && done.v[lineno] == 2) stats->skipped_failed++;
+            continue;
+        }
         it = &b.items[k];
         memset(it, 0, sizeof *it);
         it->line = lineno;

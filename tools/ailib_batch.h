@@ -51,6 +51,7 @@ typedef struct jsonl_batch_opts {
 typedef struct jsonl_batch_stats {
     size_t lines;                       /* requests in the input (blank lines not counted) */
     size_t skipped;                     /* already in the output */
+    size_t skipped_failed;              /* of skipped: lines whose result there is an error (without retry_failed) */
     size_t ok, failed;                  /* results written by this run */
     size_t invalid;                     /* of failed: lines that were not valid requests */
     int64_t input_tokens, output_tokens;
