@@ -39,8 +39,11 @@ tools: $(B)/ailib-mock $(B)/ailib
 $(B)/ailib-mock: tools/ailib-mock.c | $(B)
 	$(CC) -std=c99 -D_POSIX_C_SOURCE=200809L -O2 $(UWARN) tools/ailib-mock.c -o $@ -lpthread
 
-$(B)/ailib: tools/ailib.c $(HDRS) | $(B)
-	$(CC) -std=c99 -D_POSIX_C_SOURCE=200809L -O2 $(UWARN) -I. tools/ailib.c -o $@ $(LIBS)
+# The command is built with every feature on: route/<group> models (routing), --usage and
+# batch totals (cost), --record/--replay (interceptors).
+CLI_SRC := tools/ailib.c tools/ailib_batch.c
+$(B)/ailib: $(CLI_SRC) tools/ailib_batch.h $(HDRS) | $(B)
+	$(CC) -std=c99 -D_POSIX_C_SOURCE=200809L -O2 $(UWARN) $(FEATURES) -I. $(CLI_SRC) -o $@ $(LIBS)
 
 # Every TEST(name) in tests/test_*.c becomes a line X(name) of the registry.
 $(B)/test_registry.h: $(TEST_SRC) | $(B)
@@ -89,6 +92,8 @@ cli: $(B)/ailib $(B)/ailib-mock
 	@sh tests/cli_models.sh $(B)/ailib $(B)/ailib-mock
 	@echo "== the ailib command: prompts, log, attachments, tools, embed, check, config, a tty (tmux)"
 	@sh tests/cli_prompt.sh $(B)/ailib $(B)/ailib-mock
+	@echo "== the ailib command: batch, --usage, route groups, --record/--replay"
+	@sh tests/cli_features.sh $(B)/ailib $(B)/ailib-mock
 
 mock-smoke: $(B)/ailib-mock
 	@sh tests/mock_smoke.sh $(B)/ailib-mock

@@ -121,6 +121,7 @@ TEST(batchfile_runs_resumes_and_skips) {
     /* again: everything is in the output, nothing is sent */
     EXPECT_EQ(jsonl_batch_run(c, &o, &st, &err), JSONL_BATCH_OK);
     EXPECT_EQ(st.skipped, 6);
+    EXPECT_EQ(st.skipped_failed, 2);          /* the two invalid lines: the CLI's exit code says so */
     EXPECT_EQ(st.ok + st.failed, 0);
     EXPECT_EQ(mock_count(m, spec), 3);
     /* retry_failed: the two invalid lines run again (and fail again, unsent) */

@@ -5,10 +5,15 @@
    ailib -c "and then?"           continue the last conversation (--cid ID: another one)
    ailib logs                     past calls with tokens and cost (the log is JSONL)
    ailib models [provider]        the model catalog; with a provider, its live model list
+   ailib batch in.jsonl -o out.jsonl -c 8   a JSONL file of requests, 8 at a time, resumable
+   ailib -u "prompt"              tokens by kind and the cost in USD on stderr after the answer
+   ailib --record F / --replay F  record the HTTP exchanges to a cassette / answer from it offline
+   ailib -m route/<group> ...     a route group (AILIB_ROUTE_<GROUP>, or [routes] in the config)
    ailib embed | check | providers | aliases | config | help
 
-   Exit codes: 0 ok, 1 provider error, 2 usage error, 3 configuration (no key, unknown
-   provider), 4 network or timeout, 130 interrupted. `ailib --help` has the rest.
+   Exit codes: 0 ok, 1 provider error (batch: some lines failed), 2 usage error (also a file
+   that cannot be read or written), 3 configuration (no key, unknown provider), 4 network or
+   timeout, 130 interrupted. `ailib --help` has the rest.
 
    Structure: a table of commands (name, function, help) and a table of options (spelling,
    values, which commands take it, an id handled in apply_option()); a new subcommand or
@@ -17,7 +22,12 @@
    and the call is cancelled from the loop; the calls that block (embed, models, --schema)
    end the process at once on Ctrl-C instead.
 
-   Build: cc -std=c99 -D_POSIX_C_SOURCE=200809L -O2 -I. tools/ailib.c -o build/ailib -lcurl -lm -lpthread
+   Features: make builds it with AILIB_ENABLE_ROUTING, _COST and _INTERCEPTORS on (route groups,
+   --usage with costs and the batch's ledger, --record/--replay); built without one, the options
+   that need it say so (tokens are still counted, costs come from the catalog's plain prices).
+
+   Build: cc -std=c99 -D_POSIX_C_SOURCE=200809L -O2 -DAILIB_ENABLE_ROUTING=1 -DAILIB_ENABLE_COST=1
+          -DAILIB_ENABLE_INTERCEPTORS=1 -I. tools/ailib.c tools/ailib_batch.c -o build/ailib -lcurl -lm -lpthread
 */
 #define AILIB_IMPLEMENTATION
 #include "ailib.h"
@@ -34,12 +44,19 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ailib_batch.h"
+
 enum { EXIT_OK = 0, EXIT_PROVIDER = 1, EXIT_USAGE = 2, EXIT_CONFIG = 3, EXIT_NETWORK = 4, EXIT_INTERRUPTED = 130 };
 
 #define MAX_LIST 64
 
 static volatile sig_atomic_t g_interrupted = 0;
 static volatile sig_atomic_t g_blocking = 1;    /* a blocking library call runs: Ctrl-C ends the process */
+#if AILIB_ENABLE_INTERCEPTORS
+static const char *g_cassette_path;     /* the cassette of this run, for messages */
+#endif
+static int g_replaying;                 /* a cassette answers (--replay, --record-missing): a miss is its */
+static int g_cassette_failed;           /* the cassette could not be written: the run exits 2 */
 
 /* The first Ctrl-C asks the poll loop to cancel the call; inside a blocking call, or at a
    second Ctrl-C, the process ends at once (write and _exit are async-signal-safe). */
@@ -55,12 +72,18 @@ static void on_sigint(int sig) {
 
 typedef struct cli_attachment { const char *path, *mime; } cli_attachment;
 
+/* Which cassette option was given (the library's modes exist only with interceptors on). */
+enum { CAS_NONE = 0, CAS_RECORD, CAS_REPLAY, CAS_RECORD_MISSING };
+
 typedef struct cli_options {
     const char *model, *system, *base_url, *cid, *schema, *query, *input_type;
     ailib_optf temperature;
     int64_t max_tokens, timeout_ms, count, chain_limit, dimensions;
     ailib_effort effort;
     int verbose, json, cont, no_stream, extract, no_log, log, lines;
+    int usage;                                       /* -u: tokens and cost on stderr */
+    const char *cassette; int cassette_mode;         /* --record/--replay/--record-missing FILE (CAS_*) */
+    const char *out_path; int64_t concurrency; int retry_failed;   /* batch */
     cli_attachment attach[MAX_LIST]; size_t nattach;
     const char *opts[MAX_LIST]; size_t nopts;        /* -o key=value */
     const char *tools[MAX_LIST]; size_t ntools;      /* -T FILE */
@@ -78,6 +101,7 @@ typedef struct cli_config {
     int log_off;
     const char *alias_name[MAX_LIST], *alias_model[MAX_LIST]; size_t naliases;
     const char *opt_key[MAX_LIST], *opt_val[MAX_LIST]; size_t nopts;   /* defaults for -o key=value */
+    const char *route_name[MAX_LIST], *route_spec[MAX_LIST]; size_t nroutes;   /* [routes] */
 } cli_config;
 
 static cli_config g_cfg;
@@ -248,7 +272,8 @@ static void put_cli_message(FILE *f, const char *msg) {
         { " or desc.api_key", "" }, { "desc.timeout_ms", "--timeout SECS" }, { "desc.base_url", "--base-url" },
         { "desc.model", "-m" }, { " or set desc.provider", "" }, { "request.max_tokens", "--max-tokens" },
         { "request.reasoning", "--reasoning / -o budget" }, { "reasoning.budget_tokens", "-o budget" },
-        { " (a provider field can still go in request.extra_json)", "" }
+        { " (a provider field can still go in request.extra_json)", "" },
+        { "(AILIB_CASSETTE_RECORD_MISSING)", "(--record-missing FILE)" }
     };
     const char *p = msg;
     while (*p) {
@@ -396,6 +421,26 @@ static int config_error(size_t line, const char *fmt, const char *arg) {
     return EXIT_USAGE;
 }
 
+/* A [routes] line: the group's spec goes to AILIB_ROUTE_<NAME>, where the library reads route
+   groups, unless that variable is set already (the environment wins over the file, as
+   $AILIB_MODEL does). -1 to go on, else the exit code. */
+static int config_route(size_t lineno, const char *name, const char *spec) {
+    char var[140];
+    size_t i, n = strlen(name);
+    if (n > 100) return config_error(lineno, "a route name is 1 to 100 characters: '%s'", name);
+    if (!*spec) return config_error(lineno, "route '%s' has no endpoints (e.g. fast = openai/gpt-4o-mini; groq/llama-3.1-8b-instant)", name);
+    memcpy(var, "AILIB_ROUTE_", 12);
+    for (i = 0; i < n; i++) {
+        char ch = name[i];
+        var[12 + i] = (ch >= 'a' && ch <= 'z') ? (char)(ch - 'a' + 'A') : ((ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9')) ? ch : '_';
+    }
+    var[12 + n] = 0;
+    if (setenv(var, spec, 0) != 0) return config_error(lineno, "cannot set the route '%s' (out of memory)", name);
+    g_cfg.route_name[g_cfg.nroutes] = name;
+    g_cfg.route_spec[g_cfg.nroutes++] = spec;
+    return -1;
+}
+
 /* Reads the configuration: $AILIB_CONFIG, else $XDG_CONFIG_HOME/ailib/config, else
    ~/.config/ailib/config. A missing file is no error; a wrong line is (exit 2, naming it).
 
@@ -408,7 +453,9 @@ static int config_error(size_t line, const char *fmt, const char *arg) {
        [aliases]
        fast = groq/llama-3.1-8b-instant
        [options]                (defaults of -o key=value)
-       top_p = 0.9                                                                         */
+       top_p = 0.9
+       [routes]                 (route groups for -m route/<name>, the syntax of AILIB_ROUTE_<NAME>)
+       fast = strategy=latency; groq/llama-3.1-8b-instant; openai/gpt-4o-mini                    */
 static int load_config(void) {
     static const char *const known[] = { "model", "system", "temperature", "max-tokens", "reasoning", "timeout", "log", "log-file",
                                          "embed-model" };
@@ -436,8 +483,8 @@ static int load_config(void) {
             if (!close || close[1]) return config_error(lineno, "a section is written [name]: '%s'", line);
             *close = 0;
             snprintf(section, sizeof section, "%s", line + 1);
-            if (strcmp(section, "aliases") && strcmp(section, "options") && strcmp(section, "defaults"))
-                return config_error(lineno, "unknown section [%s] (there are [defaults], [aliases] and [options])", section);
+            if (strcmp(section, "aliases") && strcmp(section, "options") && strcmp(section, "defaults") && strcmp(section, "routes"))
+                return config_error(lineno, "unknown section [%s] (there are [defaults], [aliases], [options] and [routes])", section);
             continue;
         }
         if (!(eq = strchr(line, '='))) return config_error(lineno, "expected key = value, found '%s'", line);
@@ -449,6 +496,12 @@ static int load_config(void) {
             if (g_cfg.naliases == MAX_LIST) return config_error(lineno, "more than 64 aliases%s", "");
             g_cfg.alias_name[g_cfg.naliases] = key;
             g_cfg.alias_model[g_cfg.naliases++] = val;
+            continue;
+        }
+        if (!strcmp(section, "routes")) {
+            int rc;
+            if (g_cfg.nroutes == MAX_LIST) return config_error(lineno, "more than 64 routes%s", "");
+            if ((rc = config_route(lineno, key, val)) >= 0) return rc;
             continue;
         }
         if (!strcmp(section, "options")) {
@@ -482,7 +535,7 @@ static int load_config(void) {
             fprintf(stderr, "ailib: %s:%lu: unknown setting '%s'", g_cfg.path, (unsigned long)lineno, key);
             if (best) fprintf(stderr, " (did you mean '%s'?)", best);
             fputs("; settings: model, system, temperature, max-tokens, reasoning, timeout, log, log-file, embed-model, "
-                  "and the sections [aliases] and [options]\n", stderr);
+                  "and the sections [aliases], [options] and [routes]\n", stderr);
             return EXIT_USAGE;
         }
     }
@@ -500,13 +553,16 @@ static const char *resolve_alias(const char *name) {
 /* --- options: one table for every command ----------------------------------------------------- */
 
 /* Which commands take an option. */
-enum { S_PROMPT = 1u << 0, S_MODELS = 1u << 1, S_EMBED = 1u << 2, S_CHECK = 1u << 3, S_LOGS = 1u << 4, S_CHAT = 1u << 5 };
+enum { S_PROMPT = 1u << 0, S_MODELS = 1u << 1, S_EMBED = 1u << 2, S_CHECK = 1u << 3, S_LOGS = 1u << 4, S_CHAT = 1u << 5,
+       S_BATCH = 1u << 6 };
 #define S_NET (S_PROMPT | S_MODELS | S_EMBED | S_CHECK | S_CHAT)
+#define S_CALLS (S_PROMPT | S_CHAT | S_BATCH)   /* the commands that make chat calls */
 
 enum {
     OPT_MODEL, OPT_SYSTEM, OPT_TEMPERATURE, OPT_MAX_TOKENS, OPT_REASONING, OPT_BASE_URL, OPT_TIMEOUT, OPT_JSON,
     OPT_VERBOSE, OPT_CONTINUE, OPT_CID, OPT_ATTACH, OPT_ATTACH_TYPE, OPT_SCHEMA, OPT_NO_STREAM, OPT_OPTION, OPT_TOOL,
-    OPT_CHAIN_LIMIT, OPT_NO_LOG, OPT_LOG, OPT_EXTRACT, OPT_COUNT, OPT_QUERY, OPT_LINES, OPT_DIMENSIONS, OPT_INPUT_TYPE
+    OPT_CHAIN_LIMIT, OPT_NO_LOG, OPT_LOG, OPT_EXTRACT, OPT_COUNT, OPT_QUERY, OPT_LINES, OPT_DIMENSIONS, OPT_INPUT_TYPE,
+    OPT_USAGE, OPT_RECORD, OPT_REPLAY, OPT_RECORD_MISSING, OPT_OUTPUT, OPT_CONCURRENCY, OPT_RETRY_FAILED
 };
 
 typedef struct cli_opt {
@@ -517,15 +573,23 @@ typedef struct cli_opt {
 } cli_opt;
 
 static const cli_opt cli_opts[] = {
-    { "-m", "--model", OPT_MODEL, 1, S_NET | S_LOGS },
-    { "-s", "--system", OPT_SYSTEM, 1, S_PROMPT | S_CHAT },
-    { "-t", "--temperature", OPT_TEMPERATURE, 1, S_PROMPT | S_CHAT },
-    { NULL, "--max-tokens", OPT_MAX_TOKENS, 1, S_PROMPT | S_CHAT },
-    { NULL, "--reasoning", OPT_REASONING, 1, S_PROMPT | S_CHAT },
-    { NULL, "--base-url", OPT_BASE_URL, 1, S_NET },
-    { NULL, "--timeout", OPT_TIMEOUT, 1, S_NET },
+    { "-m", "--model", OPT_MODEL, 1, S_NET | S_LOGS | S_BATCH },
+    { "-s", "--system", OPT_SYSTEM, 1, S_CALLS },
+    { "-t", "--temperature", OPT_TEMPERATURE, 1, S_CALLS },
+    { NULL, "--max-tokens", OPT_MAX_TOKENS, 1, S_CALLS },
+    { NULL, "--reasoning", OPT_REASONING, 1, S_CALLS },
+    { NULL, "--base-url", OPT_BASE_URL, 1, S_NET | S_BATCH },
+    { NULL, "--timeout", OPT_TIMEOUT, 1, S_NET | S_BATCH },
     { NULL, "--json", OPT_JSON, 0, S_NET | S_LOGS },
-    { "-v", "--verbose", OPT_VERBOSE, 0, S_NET | S_LOGS },
+    { "-v", "--verbose", OPT_VERBOSE, 0, S_NET | S_LOGS | S_BATCH },
+    { "-u", "--usage", OPT_USAGE, 0, S_CALLS },
+    { NULL, "--record", OPT_RECORD, 1, S_CALLS },
+    { NULL, "--replay", OPT_REPLAY, 1, S_CALLS },
+    { NULL, "--record-missing", OPT_RECORD_MISSING, 1, S_CALLS },
+    /* batch spells -o and -c as `llm` and xargs users expect; looked up in its scope first */
+    { "-o", "--output", OPT_OUTPUT, 1, S_BATCH },
+    { "-c", "--concurrency", OPT_CONCURRENCY, 1, S_BATCH },
+    { NULL, "--retry-failed", OPT_RETRY_FAILED, 0, S_BATCH },
     { "-c", "--continue", OPT_CONTINUE, 0, S_PROMPT | S_LOGS | S_CHAT },
     { NULL, "--cid", OPT_CID, 1, S_PROMPT | S_LOGS | S_CHAT },
     { "-a", "--attach", OPT_ATTACH, 1, S_PROMPT },
@@ -617,6 +681,19 @@ static int apply_option(cli_options *o, int id, const char *v, const char *v2) {
         if (strcmp(v, "query") && strcmp(v, "document")) return usage_error("bad --input-type '%s': query or document", v);
         o->input_type = v;
         break;
+    case OPT_USAGE: o->usage = 1; break;
+    case OPT_RECORD: case OPT_REPLAY: case OPT_RECORD_MISSING:
+        if (o->cassette) return usage_error("one cassette per run: --record, --replay or --record-missing, once (%s)", v);
+        if (!*v) return usage_error("a cassette needs a file name%s", "");
+        o->cassette = v;
+        o->cassette_mode = id == OPT_RECORD ? CAS_RECORD : id == OPT_REPLAY ? CAS_REPLAY : CAS_RECORD_MISSING;
+        break;
+    case OPT_OUTPUT: o->out_path = v; break;
+    case OPT_CONCURRENCY:
+        if (!parse_int64(v, &o->concurrency) || o->concurrency < 1 || o->concurrency > 1024)
+            return usage_error("bad --concurrency '%s': give the calls at once, 1 to 1024", v);
+        break;
+    case OPT_RETRY_FAILED: o->retry_failed = 1; break;
     default: break;
     }
     return -1;
@@ -770,6 +847,9 @@ static int report_failure(ailib_result r, const ailib_error *err, const ailib_pr
     char hint[512];
     if (r == AILIB_CANCELLED && g_interrupted) msg = "interrupted";
     failure_hint(r, prov, model, hint, sizeof hint);
+    if (r == AILIB_NOT_FOUND && g_replaying && !(err && err->http_status)) hint[0] = 0;   /* the cassette's miss, not a 404 */
+    if (r == AILIB_CONFIGURATION && strstr(msg, "route group '") && strstr(msg, "is not defined"))
+        snprintf(hint, sizeof hint, "or define it under [routes] in %.400s (ailib help config)", g_cfg.path[0] ? g_cfg.path : "the configuration");
     fputs("ailib: ", stderr);
     if (hint[0]) {
         /* "...provider's words." and "; hint": no full stop before the semicolon */
@@ -900,49 +980,12 @@ static void write_opt_string(ailib_json_writer *w, const char *key, const char *
     else ailib_json_write_null(w);
 }
 
-/* requested: the model asked for, shown when the provider's reply names none. */
+/* requested: the model asked for, shown when the provider's reply names none. The shape is
+   the one a batch line's "response" has (ailib_batch.c writes both). */
 static int print_response_json(const ailib_response *r, const char *requested) {
     ailib_json_writer w;
-    const ailib_usage *u = ailib_response_usage(r);
-    const char *s;
-    size_t len, i, n;
     ailib_json_writer_init(&w, NULL);
-    ailib_json_write_object_begin(&w);
-    ailib_json_write_key(&w, "model");
-    ailib_json_write_string(&w, *ailib_response_model(r) ? ailib_response_model(r) : requested);
-    write_opt_string(&w, "id", ailib_response_id(r));
-    s = ailib_response_text(r, &len);
-    ailib_json_write_key(&w, "text");
-    ailib_json_write_stringn(&w, s ? s : "", s ? len : 0);
-    s = ailib_response_reasoning(r, &len);
-    ailib_json_write_key(&w, "reasoning");
-    if (s && len) ailib_json_write_stringn(&w, s, len); else ailib_json_write_null(&w);
-    ailib_json_write_key(&w, "tool_calls");
-    ailib_json_write_array_begin(&w);
-    n = ailib_response_tool_call_count(r);
-    for (i = 0; i < n; i++) {
-        const ailib_tool_call *tc = ailib_response_tool_call(r, i);
-        ailib_json_write_object_begin(&w);
-        ailib_json_write_key(&w, "id");        ailib_json_write_stringn(&w, tc->id, tc->id_len);
-        ailib_json_write_key(&w, "name");      ailib_json_write_stringn(&w, tc->name, tc->name_len);
-        ailib_json_write_key(&w, "arguments"); ailib_json_write_stringn(&w, tc->arguments, tc->arguments_len);
-        ailib_json_write_object_end(&w);
-    }
-    ailib_json_write_array_end(&w);
-    ailib_json_write_key(&w, "finish_reason");
-    ailib_json_write_string(&w, ailib_finish_reason_name(ailib_response_finish_reason(r)));
-    write_opt_string(&w, "finish_reason_raw", ailib_response_finish_reason_raw(r));
-    ailib_json_write_key(&w, "usage");
-    ailib_json_write_object_begin(&w);
-    write_usage_field(&w, u, "input", u ? u->input_tokens : 0, AILIB_USAGE_INPUT);
-    write_usage_field(&w, u, "output", u ? u->output_tokens : 0, AILIB_USAGE_OUTPUT);
-    write_usage_field(&w, u, "total", u ? u->total_tokens : 0, AILIB_USAGE_TOTAL);
-    write_usage_field(&w, u, "cached_input", u ? u->cached_input_tokens : 0, AILIB_USAGE_CACHED);
-    write_usage_field(&w, u, "cache_write", u ? u->cache_write_tokens : 0, AILIB_USAGE_CACHE_WRITE);
-    write_usage_field(&w, u, "reasoning", u ? u->reasoning_tokens : 0, AILIB_USAGE_REASONING);
-    ailib_json_write_object_end(&w);
-    write_opt_string(&w, "request_id", ailib_response_request_id(r));
-    ailib_json_write_object_end(&w);
+    jsonl_batch_write_response(&w, r, requested);
     return print_json_done(&w, "the response");
 }
 
@@ -1156,7 +1199,9 @@ static void new_id(char *out, size_t cap) {
     snprintf(out, cap, "%011llx%04x", (unsigned long long)ts.tv_sec * 1000ull + (unsigned long long)(ts.tv_nsec / 1000000), r & 0xffffu);
 }
 
-/* USD of a call from the catalog's prices; 0 when the catalog has no price for the model. */
+#if !AILIB_ENABLE_COST
+/* USD of a call from the catalog's plain prices (a build without AILIB_ENABLE_COST); 0 when the
+   catalog has no price for the model. */
 static int cost_usd(const char *provider, const char *model, const ailib_usage *u, double *usd) {
     const ailib_model_info *m = ailib_model_find(provider, model);
     double pin, pc, pw;
@@ -1171,12 +1216,82 @@ static int cost_usd(const char *provider, const char *model, const ailib_usage *
             (double)u->output_tokens * m->price_output) / 1e6;
     return 1;
 }
+#endif
+
+/* What the calls of a turn (or a run) cost: a sum while every call's cost is known, "unknown"
+   as soon as one is not (a sum that left out an unpriced call would read as a true total). */
+typedef struct cli_cost {
+    double usd;
+    int calls, unknown;
+    char why[320];                    /* why the first unknown one is unknown */
+} cli_cost;
+
+static void cost_add(cli_cost *k, ailib_client *c, const ailib_response *r) {
+    const char *model = *ailib_response_model(r) ? ailib_response_model(r) : ailib_client_model(c);
+#if AILIB_ENABLE_COST
+    ailib_cost cost;
+    k->calls++;
+    if (ailib_response_cost(r, &cost) == AILIB_OK && cost.known) { k->usd += cost.total; return; }
+    k->unknown++;
+    if (k->why[0]) return;
+    if (cost.flags & AILIB_COST_NO_USAGE) snprintf(k->why, sizeof k->why, "the provider reported no usage");
+    else
+        snprintf(k->why, sizeof k->why, "no price for %.40s/%.100s: set AILIB_PRICE_<PROVIDER>_<MODEL> or COST_INPUT_PER_1K and "
+                 "COST_OUTPUT_PER_1K to price it", ailib_client_provider(c)->name, cost.model[0] ? cost.model : model);
+#else
+    double usd = 0;
+    k->calls++;
+    if (cost_usd(ailib_client_provider(c)->name, model, ailib_response_usage(r), &usd)) { k->usd += usd; return; }
+    k->unknown++;
+    if (!k->why[0]) snprintf(k->why, sizeof k->why, "no price for %.40s/%.100s in the catalog", ailib_client_provider(c)->name, model);
+#endif
+}
+
+/* A USD amount: at least two decimals, up to the tenth of a micro-dollar a one-token call costs. */
+static void fmt_usd(char *out, size_t cap, double v) {
+    size_t n;
+    snprintf(out, cap, "$%.8f", v);
+    n = strlen(out);
+    while (n > 4 && out[n - 1] == '0' && out[n - 3] != '.') out[--n] = 0;
+}
+
+/* -u: the tokens of a turn by kind and its cost, one line on stderr. */
+static void print_usage(const ailib_usage *u, const cli_cost *k, const ailib_response *last) {
+    char usd[48];
+    fputs("ailib: usage: ", stderr);
+    if (u->reported & AILIB_USAGE_INPUT) fprintf(stderr, "%lld input", (long long)u->input_tokens); else fputs("input not reported", stderr);
+    if (u->reported & AILIB_USAGE_OUTPUT) fprintf(stderr, ", %lld output", (long long)u->output_tokens); else fputs(", output not reported", stderr);
+    fputs(" tokens", stderr);
+    if (u->reported & (AILIB_USAGE_CACHED | AILIB_USAGE_CACHE_WRITE | AILIB_USAGE_REASONING)) {
+        const char *sep = " (";
+        if (u->reported & AILIB_USAGE_CACHED) { fprintf(stderr, "%s%lld cached input", sep, (long long)u->cached_input_tokens); sep = ", "; }
+        if (u->reported & AILIB_USAGE_CACHE_WRITE) { fprintf(stderr, "%s%lld cache write", sep, (long long)u->cache_write_tokens); sep = ", "; }
+        if (u->reported & AILIB_USAGE_REASONING) fprintf(stderr, "%s%lld reasoning", sep, (long long)u->reasoning_tokens);
+        fputc(')', stderr);
+    }
+    if (k->calls > 1) fprintf(stderr, " over %d calls", k->calls);
+    if (k->unknown) fprintf(stderr, "; cost unknown (%s)", k->why);
+    else { fmt_usd(usd, sizeof usd, k->usd); fprintf(stderr, "; cost %s", usd); }
+#if AILIB_ENABLE_ROUTING
+    {
+        const ailib_route_report *rr = last ? ailib_response_route(last) : NULL;
+        if (rr && rr->endpoint_name[0]) {
+            fprintf(stderr, "; answered by %s", rr->endpoint_name);
+            if (rr->fallbacks) fprintf(stderr, " after %lu fall back%s", (unsigned long)rr->fallbacks, rr->fallbacks == 1 ? "" : "s");
+        }
+    }
+#else
+    (void)last;
+#endif
+    fputc('\n', stderr);
+}
 
 typedef struct turn_info {
-    const char *id, *cid, *provider, *model, *system, *prompt;
+    const char *id, *cid, *provider, *model, *route, *system, *prompt;
     const cli_options *o;
     const ailib_response *last;       /* the final reply */
     ailib_usage usage;                /* every call of the turn added up */
+    cli_cost cost;                    /* and what they cost */
     size_t tool_calls;
     int64_t duration_ms;
     const ailib_convo *cv;
@@ -1192,7 +1307,6 @@ static void log_write(const turn_info *t) {
     time_t now = time(NULL);
     struct tm tmv;
     size_t i, n;
-    double usd;
     const ailib_message *ms;
     const ailib_usage *u = &t->usage;
     int fd;
@@ -1206,6 +1320,7 @@ static void log_write(const turn_info *t) {
     ailib_json_write_key(&w, "time"); ailib_json_write_string(&w, stamp);
     ailib_json_write_key(&w, "provider"); ailib_json_write_string(&w, t->provider);
     ailib_json_write_key(&w, "model"); ailib_json_write_string(&w, t->model);
+    if (t->route) { ailib_json_write_key(&w, "route"); ailib_json_write_string(&w, t->route); }
     write_opt_string(&w, "system", t->system);
     ailib_json_write_key(&w, "prompt"); ailib_json_write_string(&w, t->prompt ? t->prompt : "");
     ailib_json_write_key(&w, "attachments");
@@ -1230,7 +1345,7 @@ static void log_write(const turn_info *t) {
     write_usage_field(&w, u, "reasoning", u->reasoning_tokens, AILIB_USAGE_REASONING);
     ailib_json_write_object_end(&w);
     ailib_json_write_key(&w, "cost_usd");
-    if (cost_usd(t->provider, t->model, u, &usd)) ailib_json_write_double(&w, usd); else ailib_json_write_null(&w);
+    if (t->cost.calls && !t->cost.unknown) ailib_json_write_double(&w, t->cost.usd); else ailib_json_write_null(&w);   /* null: unknown */
     ailib_json_write_key(&w, "duration_ms"); ailib_json_write_int(&w, t->duration_ms);
     ailib_json_write_key(&w, "messages");
     ailib_json_write_array_begin(&w);
@@ -1691,6 +1806,100 @@ static int cli_tool_fn(void *user, const ailib_tool_call *call, ailib_tool_outpu
     return g_interrupted ? 1 : 0;
 }
 
+/* --- the client of the chat commands: a cassette in front of the network ------------------------ */
+
+/* Opens the cassette of --record, --replay or --record-missing (*out NULL when none was asked).
+   -1 to go on, else the exit code. */
+static int cassette_open(const cli_options *o, void **out) {
+#if AILIB_ENABLE_INTERCEPTORS
+    ailib_cassette_desc cd;
+    ailib_error err;
+    *out = NULL;
+    if (!o->cassette) return -1;
+    memset(&cd, 0, sizeof cd);
+    cd.mode = o->cassette_mode == CAS_RECORD ? AILIB_CASSETTE_RECORD
+            : o->cassette_mode == CAS_REPLAY ? AILIB_CASSETTE_REPLAY : AILIB_CASSETTE_RECORD_MISSING;
+    ailib_error_clear(&err);
+    if (!(*out = ailib_cassette_open(o->cassette, &cd, &err))) {
+        fputs("ailib: ", stderr);
+        print_cli_message(err.message);
+        fputc('\n', stderr);
+        return EXIT_USAGE;                      /* a file that cannot be read or written */
+    }
+    g_cassette_path = o->cassette;
+    g_replaying = o->cassette_mode != CAS_RECORD;
+    return -1;
+#else
+    *out = NULL;
+    if (!o->cassette) return -1;
+    fputs("ailib: --record, --replay and --record-missing need a build with AILIB_ENABLE_INTERCEPTORS=1 (`make tools` builds "
+          "build/ailib so)\n", stderr);
+    return EXIT_CONFIG;
+#endif
+}
+
+/* Destroys the client, then gives the cassette up: the file is complete once no client holds
+   it, and a write that failed on the way is reported now. */
+static void cli_client_destroy(ailib_client *c, void *cassette) {
+    ailib_client_destroy(c);
+#if AILIB_ENABLE_INTERCEPTORS
+    if (cassette) {
+        ailib_error err;
+        ailib_error_clear(&err);
+        if (ailib_cassette_close((ailib_cassette *)cassette, &err) != AILIB_OK) {
+            fprintf(stderr, "ailib: the cassette %s is not complete: %s\n", g_cassette_path, err.message);
+            g_cassette_failed = 1;
+        }
+    }
+#else
+    (void)cassette;
+#endif
+}
+
+/* The client of a chat command (prompt, chat, batch): the model, the settings and the
+   cassette, which sits next to the network. A --replay run needs no key: a placeholder stands
+   in for a missing one (a cassette holds no credentials, so nothing compares it). NULL with
+   *code set on failure. */
+static ailib_client *cli_client_create(const cli_options *o, const char *model, void **cassette, int *code) {
+    ailib_client_desc desc;
+    ailib_error err;
+    ailib_client *c;
+    int is_route = strncmp(model, "route/", 6) == 0;
+    *cassette = NULL;
+    memset(&desc, 0, sizeof desc);
+    desc.model = model;
+    desc.base_url = o->base_url;
+    desc.timeout_ms = o->timeout_ms ? o->timeout_ms : g_cfg.timeout_ms;
+    desc.log = cli_logger;
+    desc.log_user = o->verbose ? (void *)o : NULL;
+    if (o->cassette_mode == CAS_REPLAY && !is_route) {
+        const ailib_provider_info *p = NULL;
+        const char *bare = NULL;
+        if (ailib_model_resolve(model, &p, &bare, NULL) == AILIB_OK && p && needs_key(p) && !env_any(p->api_key_env, NULL, 0))
+            desc.api_key = "ailib-replay-needs-no-key";
+    }
+    if (is_route && o->base_url)
+        fputs("ailib: warning: --base-url does not apply to a route group: give each endpoint base_url= in its spec\n", stderr);
+    if (ailib_global_init() != AILIB_OK) { fputs("ailib: libcurl could not be initialised\n", stderr); *code = EXIT_NETWORK; return NULL; }
+    if ((*code = cassette_open(o, cassette)) >= 0) return NULL;
+    ailib_error_clear(&err);
+    if (!(c = ailib_client_create(&desc, &err))) {
+        *code = report_failure(err.code, &err, NULL, NULL, o->json);
+        cli_client_destroy(NULL, *cassette);
+        *cassette = NULL;
+        return NULL;
+    }
+#if AILIB_ENABLE_INTERCEPTORS
+    if (*cassette && ailib_client_add_cassette(c, (ailib_cassette *)*cassette, &err) != AILIB_OK) {
+        *code = report_error(err.code, &err);
+        cli_client_destroy(c, *cassette);
+        *cassette = NULL;
+        return NULL;
+    }
+#endif
+    return c;
+}
+
 /* --- ailib [prompt] ------------------------------------------------------------------------------- */
 
 /* The provider when nothing names a model: the first catalog row whose key variable is set
@@ -1759,7 +1968,9 @@ static int load_conversation(const cli_options *o, ailib_convo *cv, char *cid, s
         }
         prov = ailib_json_str(ailib_json_get(r->root, "provider"), NULL);
         m = ailib_json_str(ailib_json_get(r->root, "model"), NULL);
-        if (prov && m) snprintf(model, mcap, "%s/%s", prov, m);
+        if (ailib_json_str(ailib_json_get(r->root, "route"), NULL))        /* a routed turn: its group */
+            snprintf(model, mcap, "%s", ailib_json_str(ailib_json_get(r->root, "route"), NULL));
+        else if (prov && m) snprintf(model, mcap, "%s/%s", prov, m);
         sys = ailib_json_str(ailib_json_get(r->root, "system"), NULL);
         free(*system);
         *system = NULL;
@@ -1827,6 +2038,7 @@ static char *read_prompt(const cli_options *o, int npos, char **pos, int *failed
 
 typedef struct prompt_run {
     ailib_client *client;
+    void *cassette;                   /* --record/--replay: an ailib_cassette */
     ailib_convo *cv;
     ailib_request req;
     o_state ost;
@@ -1841,7 +2053,9 @@ static void prompt_run_free(prompt_run *pr) {
     size_t i;
     for (i = 0; i < pr->natts; i++) free_att(&pr->atts[i]);
     ailib_convo_destroy(pr->cv);
-    ailib_client_destroy(pr->client);
+    cli_client_destroy(pr->client, pr->cassette);
+    pr->client = NULL;
+    pr->cassette = NULL;
     free(pr->tools);
     free(pr->handlers);
     free(pr->schema);
@@ -1911,7 +2125,6 @@ static void print_step(stream_state *st, const ailib_response *r) {
 /* What a prompt needs before its text: the conversation to continue, the model, the settings,
    the client (so a missing key is said before anything is typed). -1 to go on, else the exit code. */
 static int prompt_setup(cli_options *o, prompt_run *pr, char *cid, size_t cid_cap) {
-    ailib_client_desc desc;
     ailib_error err;
     char model_buf[512], conv_model[512] = "";
     const char *model;
@@ -1923,15 +2136,7 @@ static int prompt_setup(cli_options *o, prompt_run *pr, char *cid, size_t cid_ca
         return rc;
     if (!(model = choose_model(o, conv_model[0] ? conv_model : NULL, model_buf, sizeof model_buf))) return EXIT_CONFIG;
     if ((rc = prompt_settings(o, pr)) >= 0) return rc;
-    memset(&desc, 0, sizeof desc);
-    desc.model = model;
-    desc.base_url = o->base_url;
-    desc.timeout_ms = o->timeout_ms ? o->timeout_ms : g_cfg.timeout_ms;
-    desc.log = cli_logger;
-    desc.log_user = o->verbose ? (void *)o : NULL;
-    ailib_error_clear(&err);
-    if (ailib_global_init() != AILIB_OK) { fputs("ailib: libcurl could not be initialised\n", stderr); return EXIT_NETWORK; }
-    if (!(pr->client = ailib_client_create(&desc, &err))) return report_failure(err.code, &err, NULL, NULL, o->json);
+    if (!(pr->client = cli_client_create(o, model, &pr->cassette, &rc))) return rc;
     /* the system prompt: -s, else the continued conversation's, else the configuration's */
     if (o->system || (!pr->system && g_cfg.system)) {
         const char *sys = o->system ? o->system : g_cfg.system;
@@ -1958,7 +2163,7 @@ static ailib_result run_turn(prompt_run *pr, const cli_options *o, int stream, s
         ailib_convo_render(pr->cv, &rq);
         r = ailib_chat_json(pr->client, &rq, resp, value, err);      /* blocking: Ctrl-C ends the process */
         if (r == AILIB_OK) r = ailib_convo_add_response(pr->cv, *resp, err);
-        if (*resp) usage_add(&turn->usage, ailib_response_usage(*resp));
+        if (*resp) { usage_add(&turn->usage, ailib_response_usage(*resp)); cost_add(&turn->cost, pr->client, *resp); }
         return r;
     }
     memset(&td, 0, sizeof td);
@@ -1975,6 +2180,7 @@ static ailib_result run_turn(prompt_run *pr, const cli_options *o, int stream, s
         r = run_call(pr->client, &rq, stream, st, resp, err, transport);
         if (r != AILIB_OK) break;
         usage_add(&turn->usage, ailib_response_usage(*resp));
+        cost_add(&turn->cost, pr->client, *resp);
         if (!stream && !o->json && !o->extract) print_step(st, *resp);
         calls = ailib_response_tool_call_count(*resp);
         turn->tool_calls += calls;
@@ -2013,7 +2219,7 @@ static int turn_failed(prompt_run *pr, const cli_options *o, ailib_result r, con
    conversation names it: cid (empty) gets its id. */
 static void turn_log(prompt_run *pr, const cli_options *o, turn_info *turn, char *cid, size_t cid_cap, const ailib_response *resp,
                      size_t first, const char *prompt) {
-    char id[64];
+    char id[64], prov[64], model[256];
     if (o->no_log || (g_cfg.log_off && !o->log)) return;
     new_id(id, sizeof id);
     if (!cid[0]) snprintf(cid, cid_cap, "%s", id);
@@ -2021,6 +2227,22 @@ static void turn_log(prompt_run *pr, const cli_options *o, turn_info *turn, char
     turn->cid = cid;
     turn->provider = ailib_client_provider(pr->client)->name;
     turn->model = ailib_client_model(pr->client);
+#if AILIB_ENABLE_ROUTING
+    /* a routed turn: provider and model of the endpoint that answered, and the group asked for,
+       which -c continues with */
+    if (ailib_client_is_router(pr->client)) {
+        const ailib_route_report *rr = ailib_response_route(resp);
+        const char *name = rr ? rr->endpoint_name : "", *slash = strchr(name, '/');
+        turn->route = ailib_client_model(pr->client);
+        if (slash && ailib_provider_findn(name, (size_t)(slash - name))) {
+            snprintf(prov, sizeof prov, "%s", ailib_provider_findn(name, (size_t)(slash - name))->name);
+            snprintf(model, sizeof model, "%s", slash + 1);
+            turn->provider = prov;
+            turn->model = model;
+        }
+    }
+#endif
+    (void)prov; (void)model;
     turn->system = pr->system;
     turn->prompt = prompt;
     turn->o = o;
@@ -2092,6 +2314,7 @@ static int cmd_prompt(cli_options *o, int npos, char **pos) {
         const char *t = ailib_response_text(resp, &n);
         print_extracted(t, n);
     } else stream_summary(resp, o->verbose);
+    if (o->usage) print_usage(&turn.usage, &turn.cost, resp);
     turn_log(&pr, o, &turn, cid, sizeof cid, resp, first, pr.prompt);
     ailib_response_destroy(resp);
     prompt_run_free(&pr);
@@ -2199,6 +2422,7 @@ static int cmd_chat(cli_options *o, int npos, char **pos) {
             g_interrupted = 0;
         } else {
             stream_summary(resp, o->verbose);
+            if (o->usage) print_usage(&turn.usage, &turn.cost, resp);
             turn_log(&pr, o, &turn, cid, sizeof cid, resp, first, text);      /* later turns join the first one's */
         }
         ailib_response_destroy(resp);
@@ -2211,6 +2435,125 @@ static int cmd_chat(cli_options *o, int npos, char **pos) {
     if (tty) fputc('\n', stderr);
     prompt_run_free(&pr);
     return EXIT_OK;
+}
+
+/* --- ailib batch ---------------------------------------------------------------------------------- */
+
+/* The batch's statuses in the command's one scheme of exit codes. */
+static int batch_exit_code(jsonl_batch_status st) {
+    switch (st) {
+    case JSONL_BATCH_OK: return EXIT_OK;
+    case JSONL_BATCH_SOME_FAILED: return EXIT_PROVIDER;          /* like a call the provider refused */
+    case JSONL_BATCH_INTERRUPTED: return EXIT_INTERRUPTED;
+    case JSONL_BATCH_IO_ERROR: return EXIT_USAGE;                /* like an attachment or a log that cannot be read */
+    default: return EXIT_NETWORK;                                /* JSONL_BATCH_TRANSPORT_ERROR */
+    }
+}
+
+#if AILIB_ENABLE_COST
+static void print_ledger_row(const char *what, const ailib_ledger_entry *e) {
+    char usd[48];
+    fprintf(stderr, "ailib: usage: %s: %lld request%s", what, (long long)e->requests, e->requests == 1 ? "" : "s");
+    if (e->failed) fprintf(stderr, " (%lld failed)", (long long)e->failed);
+    fprintf(stderr, ", %lld input, %lld output tokens (%lld cached input, %lld cache write, %lld reasoning); ", (long long)e->input_tokens,
+            (long long)e->output_tokens, (long long)e->cached_input_tokens, (long long)e->cache_write_tokens, (long long)e->reasoning_tokens);
+    fmt_usd(usd, sizeof usd, e->cost);
+    if (e->unpriced && e->unpriced >= e->requests) fputs("cost unknown (no price for the model)\n", stderr);
+    else if (e->unpriced) fprintf(stderr, "cost %s and unknown for the %lld requests without a price\n", usd, (long long)e->unpriced);
+    else fprintf(stderr, "cost %s\n", usd);
+}
+#endif
+
+/* -u after a batch: the client's ledger, a row per provider and model, then the total. */
+static void print_batch_usage(ailib_client *c, const jsonl_batch_stats *stats) {
+#if AILIB_ENABLE_COST
+    ailib_ledger *l = ailib_client_ledger(c);
+    ailib_ledger_entry e;
+    size_t i, n = ailib_ledger_count(l);
+    (void)stats;
+    for (i = 0; n > 1 && ailib_ledger_entry_at(l, i, &e); i++) {
+        char what[160];
+        snprintf(what, sizeof what, "%s/%s", e.provider, e.model);
+        print_ledger_row(what, &e);
+    }
+    ailib_ledger_total(l, &e);
+    print_ledger_row("total", &e);
+#else
+    (void)c;
+    fprintf(stderr, "ailib: usage: total: %lld input, %lld output tokens; cost unknown (a build without AILIB_ENABLE_COST)\n",
+            (long long)stats->input_tokens, (long long)stats->output_tokens);
+#endif
+}
+
+/* ailib batch IN -o OUT: one request per JSONL line, -c at a time over one client (or route
+   group), results appended to OUT as they finish; lines already in OUT are skipped, so running
+   the command again after Ctrl-C or a crash does the rest. */
+static int cmd_batch(cli_options *o, int npos, char **pos) {
+    jsonl_batch_opts bo;
+    jsonl_batch_stats stats;
+    jsonl_batch_status st;
+    ailib_request defaults;
+    ailib_client *c;
+    ailib_error err;
+    void *cassette = NULL;
+    char model_buf[512];
+    const char *model;
+    int code;
+    if (npos != 1) return usage_error("'batch' takes one input file, - for stdin (ailib batch in.jsonl -o out.jsonl)%s", "");
+    if (!o->out_path || !*o->out_path || !strcmp(o->out_path, "-"))
+        return usage_error("'batch' needs -o FILE for the results: a file, so that a second run skips what is done%s", "");
+    if (!strcmp(pos[0], o->out_path)) return usage_error("the input and the output are the same file '%s'", pos[0]);
+    if (!(model = choose_model(o, NULL, model_buf, sizeof model_buf))) return EXIT_CONFIG;
+    /* the defaults of lines that do not set them: options, then the configuration */
+    memset(&defaults, 0, sizeof defaults);
+    defaults.system = o->system ? o->system : g_cfg.system;
+    defaults.max_tokens = o->max_tokens ? o->max_tokens : g_cfg.max_tokens;
+    defaults.temperature = o->temperature.set ? o->temperature : g_cfg.has_temperature ? ailib_set(g_cfg.temperature) : o->temperature;
+    defaults.reasoning.effort = o->effort;
+    if (!o->effort && g_cfg.reasoning && !parse_effort(g_cfg.reasoning, &defaults.reasoning.effort)) {
+        fprintf(stderr, "ailib: %s: reasoning is low, medium or high (also none, minimal, xhigh), not '%s'\n", g_cfg.path, g_cfg.reasoning);
+        return EXIT_USAGE;
+    }
+    if (!(c = cli_client_create(o, model, &cassette, &code))) return code;
+    memset(&bo, 0, sizeof bo);
+    bo.in_path = pos[0];
+    bo.out_path = o->out_path;
+    bo.concurrency = o->concurrency ? (int)o->concurrency : 8;
+    bo.retry_failed = o->retry_failed;
+    bo.defaults = &defaults;
+    bo.progress = isatty(STDERR_FILENO) ? stderr : NULL;
+    bo.stop = &g_interrupted;
+    ailib_error_clear(&err);
+    g_blocking = 0;                                  /* Ctrl-C stops the batch; what finished is written */
+    st = jsonl_batch_run(c, &bo, &stats, &err);
+    g_blocking = 1;
+    if (st != JSONL_BATCH_IO_ERROR || stats.lines) {
+        fprintf(stderr, "ailib: batch: %lu lines: %lu ok, %lu failed", (unsigned long)stats.lines, (unsigned long)stats.ok,
+                (unsigned long)stats.failed);
+        if (stats.invalid) fprintf(stderr, " (%lu not valid requests)", (unsigned long)stats.invalid);
+        if (stats.skipped) fprintf(stderr, ", %lu skipped (in %s already, %lu of them failed)", (unsigned long)stats.skipped, o->out_path,
+                                   (unsigned long)stats.skipped_failed);
+        fprintf(stderr, "; %lld input and %lld output tokens in %.1f s; results in %s\n", (long long)stats.input_tokens,
+                (long long)stats.output_tokens, (double)stats.elapsed_ms / 1000.0, o->out_path);
+    }
+    if (st == JSONL_BATCH_IO_ERROR || st == JSONL_BATCH_TRANSPORT_ERROR) {
+        fputs("ailib: ", stderr);
+        print_cli_message(err.message[0] ? err.message : "the batch stopped");
+        fputc('\n', stderr);
+    } else if (st == JSONL_BATCH_INTERRUPTED) {
+        fputs("ailib: interrupted: the same command again does the lines not yet in the output\n", stderr);
+    } else if (st == JSONL_BATCH_SOME_FAILED) {
+        fprintf(stderr, "ailib: the failed lines have \"error\" set in %s; --retry-failed runs them again\n", o->out_path);
+    }
+    if (st == JSONL_BATCH_OK && stats.skipped_failed) {
+        /* the exit code speaks of the output file: 0 only when every line has an answer there */
+        fprintf(stderr, "ailib: %lu lines of %s failed in an earlier run; --retry-failed runs them again\n",
+                (unsigned long)stats.skipped_failed, o->out_path);
+        st = JSONL_BATCH_SOME_FAILED;
+    }
+    if (o->usage) print_batch_usage(c, &stats);
+    cli_client_destroy(c, cassette);
+    return batch_exit_code(st);
 }
 
 /* --- ailib embed ---------------------------------------------------------------------------------- */
@@ -2489,7 +2832,7 @@ static int cmd_logs(cli_options *o, int npos, char **pos) {
     char path[1024];
     log_db db;
     const char *cid = NULL;
-    size_t i, start, shown = 0, *sel;
+    size_t i, start, shown = 0, *sel, unpriced = 0;
     int64_t tin = 0, tout = 0;
     double tcost = 0;
     int rc, any_cost = 0;
@@ -2529,6 +2872,7 @@ static int cmd_logs(cli_options *o, int npos, char **pos) {
             printf("## %s  %s  %s/%s  %lld in, %lld out", jstr(r, "id"), jstr(r, "time"), jstr(r, "provider"), jstr(r, "model"),
                    (long long)jint(r, "usage", "input"), (long long)jint(r, "usage", "output"));
             if (ailib_json_is_number(ailib_json_get(r, "cost_usd"))) printf(", $%.6f", c);
+            else printf(", cost unknown");
             printf("\n\n");
             if (*jstr(r, "system")) printf("system: %s\n\n", jstr(r, "system"));
             printf("> %s\n\n%s\n\n", jstr(r, "prompt"), jstr(r, "response"));
@@ -2543,7 +2887,7 @@ static int cmd_logs(cli_options *o, int npos, char **pos) {
             const ailib_json *cv = ailib_json_get(r, "cost_usd");
             snprintf(full, sizeof full, "%s/%s", jstr(r, "provider"), jstr(r, "model"));
             if (ailib_json_is_number(cv)) { snprintf(cost, sizeof cost, "$%.6f", ailib_json_double(cv)); tcost += ailib_json_double(cv); any_cost = 1; }
-            else snprintf(cost, sizeof cost, "-");
+            else { snprintf(cost, sizeof cost, "unknown"); unpriced++; }      /* never $0: no price is not free */
             tin += jint(r, "usage", "input");
             tout += jint(r, "usage", "output");
             printf("%-15s  %-15s  %-20s  %-28s  %7lld  %7lld  %10s  ", jstr(r, "id"), jstr(r, "cid"), jstr(r, "time"), full,
@@ -2553,6 +2897,7 @@ static int cmd_logs(cli_options *o, int npos, char **pos) {
         }
         printf("%lu calls, %lld input and %lld output tokens", (unsigned long)(shown - start), (long long)tin, (long long)tout);
         if (any_cost) printf(", $%.6f", tcost);
+        if (unpriced) printf("%s%lu call%s of unknown cost", any_cost ? " and " : ", ", (unsigned long)unpriced, unpriced == 1 ? "" : "s");
         printf(" (log: %s", path);
         if (db.bad) printf("; %lu unreadable lines skipped", (unsigned long)db.bad);
         printf(")\n");
@@ -2597,6 +2942,8 @@ static int cmd_config(cli_options *o, int npos, char **pos) {
     for (i = 0; i < g_cfg.nopts; i++) printf("%s = %s\n", g_cfg.opt_key[i], g_cfg.opt_val[i]);
     if (g_cfg.naliases) puts("[aliases]");
     for (i = 0; i < g_cfg.naliases; i++) printf("%s = %s\n", g_cfg.alias_name[i], g_cfg.alias_model[i]);
+    if (g_cfg.nroutes) puts("[routes]");
+    for (i = 0; i < g_cfg.nroutes; i++) printf("%s = %s\n", g_cfg.route_name[i], g_cfg.route_spec[i]);
     return EXIT_OK;
 }
 typedef struct model_row {
@@ -2888,19 +3235,51 @@ static const cli_command cli_commands[] = {
       "  -x, --extract         print only the first ``` fenced block of the answer\n"
       "  --json                no streaming; the normalized response as JSON (errors as\n"
       "                        {\"error\":{...}} on stdout too)\n"
+      "  -u, --usage           after the answer, its tokens by kind and its cost in USD on stderr\n"
+      "                        (\"cost unknown\" for a model without prices, never $0)\n"
+      "  --record FILE         record the HTTP exchanges to a cassette (keys never reach it)\n"
+      "  --replay FILE         answer from the cassette, no network and no key; a request it does\n"
+      "                        not hold fails (exit 1)\n"
+      "  --record-missing FILE replay what the cassette holds, record what it does not\n"
       "  --base-url URL        another server for the provider's protocol (proxies, ailib-mock)\n"
       "  --timeout SECS        give up after this long (default: $AI_TIMEOUT_SECS, else 600)\n"
       "  -v                    log the chosen model, requests, retries and errors to stderr (never\n"
-      "                        keys or prompts); reasoning goes to stderr when stdout is no terminal\n" },
+      "                        keys or prompts); reasoning goes to stderr when stdout is no terminal\n"
+      "\n"
+      "-m route/GROUP routes the call over a group of endpoints (fall back, strategies): the group is\n"
+      "$AILIB_ROUTE_GROUP, else [routes] in the configuration (ailib help config).\n" },
     { "chat", cmd_chat, S_CHAT, "an interactive conversation: a line per turn, streamed, logged",
       "usage: ailib chat [-m MODEL] [-s TEXT] [-c | --cid ID] [-t TEMP] [--max-tokens N] [--reasoning LEVEL]\n"
-      "                  [-o KEY=VALUE] [-T FILE] [--base-url URL] [--timeout SECS] [-n] [-v]\n"
+      "                  [-o KEY=VALUE] [-T FILE] [--base-url URL] [--timeout SECS] [-n] [-u] [-v]\n"
+      "                  [--record FILE | --replay FILE | --record-missing FILE]\n"
       "\n"
       "Each line typed at the > marker is a turn of one conversation; the answer streams. !multi starts\n"
       "a turn of several lines and !end sends it. Ctrl-C cancels an answer (the turn is dropped) or the\n"
       "line being typed; Ctrl-D on an empty line, exit or quit ends the chat. The turns are logged as\n"
       "one conversation (-c or --cid continue an earlier one; `ailib logs -c` shows it). Lines can\n"
-      "also come from a pipe, one turn each.\n" },
+      "also come from a pipe, one turn each. -u prints each turn's tokens and cost on stderr.\n" },
+    { "batch", cmd_batch, S_BATCH, "a JSONL file of requests, N at a time, one result line each, resumable",
+      "usage: ailib batch IN.jsonl -o OUT.jsonl [-c N] [-m MODEL] [-s TEXT] [-t TEMP] [--max-tokens N]\n"
+      "                   [--reasoning LEVEL] [--retry-failed] [-u] [--base-url URL] [--timeout SECS] [-v]\n"
+      "                   [--record FILE | --replay FILE | --record-missing FILE]\n"
+      "\n"
+      "Each line of IN (- for stdin) is a request: {\"messages\": [...]} in the OpenAI chat shape, or\n"
+      "{\"prompt\": \"...\"}, with optional id (echoed back), model, system, max_tokens, temperature,\n"
+      "top_p, seed, stop, reasoning_effort, tools, response_format. -m, -s, -t, --max-tokens and\n"
+      "--reasoning are the defaults of lines that do not set them. N calls run at once (-c, default 8).\n"
+      "Each result is appended to OUT as it finishes, one line:\n"
+      "    {\"line\": 3, \"id\": ..., \"response\": {the --json shape of `ailib prompt`}, \"error\": null}\n"
+      "    {\"line\": 4, \"id\": ..., \"response\": null, \"error\": {\"code\": \"AILIB_RATE_LIMITED\", \"message\",\n"
+      "     \"http_status\", \"provider_type\", \"provider_code\", \"request_id\"}}\n"
+      "A line that is not a valid request gets an error line (AILIB_JSON_SYNTAX, AILIB_INVALID_ARGUMENT)\n"
+      "and is never sent; one failure never stops the others. Lines already in OUT are skipped, so the\n"
+      "same command after Ctrl-C (or a crash) does the rest; --retry-failed also runs the lines whose\n"
+      "last result is an error. A progress bar goes to stderr when it is a terminal; a summary line\n"
+      "always. -u: the tokens and cost of the run by model, and their total.\n"
+      "\n"
+      "exit: 0 every line has an answer in OUT, 1 some lines failed (this run or an earlier one: see\n"
+      "their \"error\"), 2 usage or a file that cannot be read or written, 3 configuration (no key),\n"
+      "4 the network layer failed, 130 interrupted.\n" },
     { "models", cmd_models_main, S_MODELS, "the model catalog; with a provider, what it lists now",
       "usage: ailib models [PROVIDER] [-m provider/...] [--base-url URL] [--timeout SECS] [--json] [-v]\n"
       "\n"
@@ -2947,6 +3326,8 @@ static const cli_command cli_commands[] = {
       "    fast = groq/llama-3.1-8b-instant\n"
       "    [options]                              # defaults of -o\n"
       "    top_p = 0.9\n"
+      "    [routes]                               # -m route/fast (unless $AILIB_ROUTE_FAST is set)\n"
+      "    fast = strategy=latency; groq/llama-3.1-8b-instant; openai/gpt-4o-mini\n"
       "Options on the command line win, then $AILIB_MODEL (for the model), then the file.\n" },
     { "help", cmd_help, 0, "this help, or a command's: ailib help COMMAND", "usage: ailib help [COMMAND]\n" }
 };
@@ -2960,6 +3341,7 @@ static const char *usage_text =
     "commands:\n"
     "  prompt     ask a model (the default)\n"
     "  chat       an interactive conversation: a line per turn, streamed, logged\n"
+    "  batch      a JSONL file of requests, N at a time, one result line each, resumable\n"
     "  models     the model catalog; with a provider, what it lists now\n"
     "  providers  the provider catalog and which keys are set\n"
     "  logs       past calls with tokens and cost; -c/--cid shows a conversation\n"
@@ -2970,17 +3352,20 @@ static const char *usage_text =
     "  help       this help, or a command's: ailib help COMMAND\n"
     "\n"
     "common options: -m MODEL, -s TEXT, -t TEMP, -o KEY=VALUE, -a FILE, --schema SCHEMA, -T TOOLS,\n"
-    "-c/--cid ID, --no-stream, --json, --base-url URL, --timeout SECS, -v, --help, --version;\n"
-    "`--` ends the options (for a prompt that starts with '-').\n"
+    "-c/--cid ID, --no-stream, --json, -u/--usage, --record FILE, --replay FILE, --record-missing FILE,\n"
+    "--base-url URL, --timeout SECS, -v, --help, --version; `--` ends the options (for a prompt that\n"
+    "starts with '-'). -m route/GROUP routes over a group of endpoints ($AILIB_ROUTE_GROUP or [routes]).\n"
     "\n"
     "A prompt of one bare word is taken for a command: `ailib prompt hello` (or `ailib -- hello`) sends\n"
     "it; an unknown command is an error, never a prompt. The API key comes from the provider's\n"
     "variable (OPENAI_API_KEY, ANTHROPIC_API_KEY, ...; `ailib providers` names them all). Calls are\n"
     "logged to a JSONL file (`ailib logs path`); -n skips that.\n"
     "\n"
-    "exit codes: 0 ok, 1 provider error, 2 usage error (also options the catalog refuses before\n"
-    "sending), 3 configuration (missing key, unknown provider, a model the catalog says cannot do\n"
-    "what is asked), 4 network error or timeout, 130 interrupted\n";
+    "exit codes: 0 ok, 1 provider error (also a request a --replay cassette does not hold; batch: some\n"
+    "lines failed), 2 usage error (also options the catalog refuses before sending, and a file that\n"
+    "cannot be read or written: batch input or output, a cassette), 3 configuration (missing key,\n"
+    "unknown provider, a model the catalog says cannot do what is asked), 4 network error or timeout,\n"
+    "130 interrupted\n";
 
 static void print_command_help(const cli_command *cmd) { fputs(cmd->help, stdout); }
 
@@ -3076,6 +3461,7 @@ int main(int argc, char **argv) {
     if ((code = load_config()) >= 0) { free(args); free(pos); return code; }
     code = parse_args(nargs, args, 1, cmd->scope, at || strcmp(cmd->name, "prompt") ? cmd : NULL, cmd->name, &o, pos, &npos);
     if (code < 0) code = cmd->run(&o, npos, pos);
+    if (code == EXIT_OK && g_cassette_failed) code = EXIT_USAGE;     /* a recording that is not whole is no success */
     free(args);
     free(pos);
     free(g_cfg.text);

@@ -261,8 +261,8 @@ static void jb_usage_field(ailib_json_writer *w, const ailib_usage *u, const cha
     if (u && (u->reported & bit)) ailib_json_write_int(w, v); else ailib_json_write_null(w);
 }
 
-/* The response as `ailib --json` prints it. */
-static void jb_response(ailib_json_writer *w, const ailib_response *r, const char *requested) {
+/* The response as `ailib --json` prints it (the CLI calls this too: one shape for both). */
+void jsonl_batch_write_response(ailib_json_writer *w, const ailib_response *r, const char *requested) {
     const ailib_usage *u = ailib_response_usage(r);
     const char *s;
     size_t len, i, n = ailib_response_tool_call_count(r);
@@ -326,7 +326,7 @@ static void jb_write(jb_run *b, size_t line, const char *id, ailib_result res, c
     ailib_json_write_key(&w, "id");
     if (id) ailib_json_write_raw(&w, id, strlen(id)); else ailib_json_write_null(&w);
     ailib_json_write_key(&w, "response");
-    if (res == AILIB_OK && r) jb_response(&w, r, ailib_client_model(b->c)); else ailib_json_write_null(&w);
+    if (res == AILIB_OK && r) jsonl_batch_write_response(&w, r, ailib_client_model(b->c)); else ailib_json_write_null(&w);
     ailib_json_write_key(&w, "error");
     if (res == AILIB_OK) ailib_json_write_null(&w);
     else {
@@ -541,7 +541,11 @@ jsonl_batch_status jsonl_batch_run(ailib_client *c, const jsonl_batch_opts *o, j
         lineno++;
         if (jb_blank(line, n)) continue;
         stats->lines++;
-        if (jb_skip(o, &done, lineno)) { stats->skipped++; continue; }
+        if (jb_skip(o, &done, lineno)) {
+            stats->skipped++;
+            if (lineno < done.n && done.v[lineno] == 2) stats->skipped_failed++;
+            continue;
+        }
         it = &b.items[k];
         memset(it, 0, sizeof *it);
         it->line = lineno;

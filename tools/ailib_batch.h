@@ -51,11 +51,18 @@ typedef struct jsonl_batch_opts {
 typedef struct jsonl_batch_stats {
     size_t lines;                       /* requests in the input (blank lines not counted) */
     size_t skipped;                     /* already in the output */
+    size_t skipped_failed;              /* of skipped: lines whose result there is an error (without retry_failed) */
     size_t ok, failed;                  /* results written by this run */
     size_t invalid;                     /* of failed: lines that were not valid requests */
     int64_t input_tokens, output_tokens;
     int64_t elapsed_ms;
 } jsonl_batch_stats;
+
+/* Writes a response as one JSON object in the shape of `ailib --json` (model, id, text,
+   reasoning, tool_calls, finish_reason, finish_reason_raw, usage, request_id); requested: the
+   model asked for, shown when the reply names none. The CLI prints its --json with it, so the
+   "response" of a batch line and `ailib --json` cannot drift apart. */
+void jsonl_batch_write_response(ailib_json_writer *w, const ailib_response *r, const char *requested);
 
 jsonl_batch_status jsonl_batch_run(ailib_client *c, const jsonl_batch_opts *o, jsonl_batch_stats *stats, ailib_error *err);
 #endif
