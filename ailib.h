@@ -15313,26 +15313,44 @@ static int ailib__digits(const char *s, size_t n) {
     return v;
 }
 
+/* Days since 1970-01-01 of a proleptic Gregorian date, and back (Howard Hinnant's era
+   arithmetic: exact for every int64 year a caller can form, no table, no gmtime). */
+static int64_t ailib__days_from_civil(int64_t y, int64_t m, int64_t d) {
+    int64_t era, yoe, doy, doe;
+    y -= m <= 2;
+    era = (y >= 0 ? y : y - 399) / 400;
+    yoe = y - era * 400;
+    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static AILIB__MAYBE_UNUSED void ailib__civil_from_days(int64_t z, int64_t *y, int64_t *m, int64_t *d) {
+    int64_t era, doe, yoe, doy, mp;
+    z += 719468;
+    era = (z >= 0 ? z : z - 146096) / 146097;
+    doe = z - era * 146097;
+    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    mp = (5 * doy + 2) / 153;
+    *m = mp < 10 ? mp + 3 : mp - 9;
+    *y = yoe + era * 400 + (*m <= 2);
+    if (d) *d = doy - (153 * mp + 2) / 5 + 1;
+}
+
 /* An IMF-fixdate ("Wed, 21 Oct 2015 07:28:00 GMT", RFC 9110 5.6.7) as seconds since the
    epoch; -1 when it is not one or a field is out of range. Fixed field widths keep every
    number small, so nothing a server writes can overflow. */
 static int64_t ailib__http_date(const char *s, size_t n) {
     static const char mon[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
     int day, m, y, hh, mm, ss, i;
-    int64_t era, yoe, doy, doe;
     if (n != 29 || s[3] != ',' || s[4] != ' ' || s[7] != ' ' || s[11] != ' ' || s[16] != ' ' || s[19] != ':' ||
         s[22] != ':' || s[25] != ' ' || memcmp(s + 26, "GMT", 3) != 0) return -1;
     for (m = 0, i = 0; i < 12 && !m; i++) if (memcmp(s + 8, mon + 3 * i, 3) == 0) m = i + 1;
     day = ailib__digits(s + 5, 2); y = ailib__digits(s + 12, 4);
     hh = ailib__digits(s + 17, 2); mm = ailib__digits(s + 20, 2); ss = ailib__digits(s + 23, 2);
     if (!m || day < 1 || day > 31 || y < 1970 || hh > 23 || mm > 59 || ss > 60 || hh < 0 || mm < 0 || ss < 0) return -1;
-    /* days since the epoch in the civil calendar */
-    y -= m <= 2;
-    era = y / 400;
-    yoe = y - era * 400;
-    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + day - 1;
-    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return (era * 146097 + doe - 719468) * 86400 + hh * 3600 + mm * 60 + ss;
+    return ailib__days_from_civil(y, m, day) * 86400 + hh * 3600 + mm * 60 + ss;
 }
 
 /* A retry hint header (seconds or an HTTP-date; milliseconds when ms) in ms, within
@@ -17736,17 +17754,6 @@ static int ailib__hdr_prefix(const char *name, size_t n, const char *lit) {
     return 1;
 }
 
-/* Days since 1970-01-01 of a civil date. */
-static int64_t ailib__days_civil(int64_t y, int m, int d) {
-    int64_t era, yoe, doy, doe;
-    y -= m <= 2;
-    era = (y >= 0 ? y : y - 399) / 400;
-    yoe = y - era * 400;
-    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
 /* A rate-limit reset value as ms from now: a duration ("1s", "6m0s", "20ms", "1h2m3.5s", or
    plain seconds), an RFC 3339 time ("2026-05-01T12:00:30Z", Anthropic) or a Unix time in
    seconds or ms. -1 when unreadable. */
@@ -17771,7 +17778,7 @@ static int64_t ailib__rl_reset_ms(const char *v, size_t n) {
             if (oh < 0 || om < 0) return -1;
             off = (int64_t)(oh * 60 + om) * 60 * (s[k] == '+' ? 1 : -1);
         } else if (!(k + 1 == n - i && (s[k] == 'Z' || s[k] == 'z'))) return -1;
-        when = (ailib__days_civil(y, mo, d) * 86400 + hh * 3600 + mm * 60 + ss - off) * 1000 + (int64_t)(frac * 1000);
+        when = (ailib__days_from_civil(y, mo, d) * 86400 + hh * 3600 + mm * 60 + ss - off) * 1000 + (int64_t)(frac * 1000);
         when -= (int64_t)time(NULL) * 1000;
         return when < 0 ? 0 : when > AILIB__MAX_MS ? AILIB__MAX_MS : when;
     }
@@ -19976,22 +19983,12 @@ static void ailib__jw_bytes(ailib_json_writer *w, const char *p, size_t n) {
 /* The wall clock as ISO 8601 UTC with milliseconds ("2026-05-04T10:20:30.123Z"), without
    gmtime (not thread-safe) or a locale. */
 static void ailib__iso_now(char *out, size_t cap) {
-    int64_t sec, ms, days, rem, z, era, doe, yoe, y, doy, mp, d, m;
+    int64_t sec, ms, days, rem, y, m, d;
     int64_t now = ailib__wall_ns() / 1000000;
     sec = now / 1000; ms = now % 1000;
     days = sec / 86400; rem = sec % 86400;
     if (rem < 0) { rem += 86400; days--; }
-    /* civil date from days since 1970-01-01 (proleptic Gregorian) */
-    z = days + 719468;
-    era = (z >= 0 ? z : z - 146096) / 146097;
-    doe = z - era * 146097;
-    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    y = yoe + era * 400;
-    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    mp = (5 * doy + 2) / 153;
-    d = doy - (153 * mp + 2) / 5 + 1;
-    m = mp < 10 ? mp + 3 : mp - 9;
-    y += m <= 2;
+    ailib__civil_from_days(days, &y, &m, &d);
     snprintf(out, cap, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld.%03lldZ", (long long)y, (long long)m, (long long)d,
              (long long)(rem / 3600), (long long)(rem / 60 % 60), (long long)(rem % 60), (long long)ms);
 }
@@ -23217,29 +23214,6 @@ struct ailib_ledger {
 
 static int64_t ailib__ledger_now(const ailib_ledger *l) { return l->clock ? l->clock(l->clock_user) : (int64_t)time(NULL); }
 
-/* Days since 1970-01-01 of a civil date, and back (proleptic Gregorian, UTC). */
-static int64_t ailib__days_from_civil(int64_t y, int64_t m, int64_t d) {
-    int64_t era, yoe, doy, doe;
-    y -= m <= 2;
-    era = (y >= 0 ? y : y - 399) / 400;
-    yoe = y - era * 400;
-    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static void ailib__civil_from_days(int64_t z, int64_t *y, int64_t *m) {
-    int64_t era, doe, yoe, doy, mp;
-    z += 719468;
-    era = (z >= 0 ? z : z - 146096) / 146097;
-    doe = z - era * 146097;
-    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    mp = (5 * doy + 2) / 153;
-    *m = mp < 10 ? mp + 3 : mp - 9;
-    *y = yoe + era * 400 + (*m <= 2);
-}
-
 static int64_t ailib__floor_div(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
 
 /* The window of a moment: its number, and its bounds in unix seconds. */
@@ -23253,7 +23227,7 @@ static int64_t ailib__period(ailib_budget_window w, int64_t t, int64_t *start, i
         return day;
     }
     if (w == AILIB_BUDGET_MONTH) {
-        ailib__civil_from_days(day, &y, &m);
+        ailib__civil_from_days(day, &y, &m, NULL);
         if (start) *start = ailib__days_from_civil(y, m, 1) * 86400;
         if (end) *end = (m == 12 ? ailib__days_from_civil(y + 1, 1, 1) : ailib__days_from_civil(y, m + 1, 1)) * 86400;
         return y * 12 + m - 1;

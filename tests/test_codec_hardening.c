@@ -519,6 +519,7 @@ TEST(stream_snapshot_does_not_pin_the_requested_model) {
     ailib_response *r;
     memset(&ep, 0, sizeof ep);
     ep.provider = ailib_provider_find("openai");
+    memset(&sd, 0, sizeof sd);
     sd.model = "gpt-asked";
     s = ailib_stream_create(&ep, &sd, NULL);
     ASSERT_TRUE(s != NULL);

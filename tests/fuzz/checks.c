@@ -759,6 +759,7 @@ const char *fz_check_stream(const uint8_t *data, size_t size) {
     fz_provider(&prov, opt);
     memset(&ep, 0, sizeof ep);
     ep.provider = &prov;
+    memset(&sd, 0, sizeof sd);
     sd.model = "requested-model";
     memset(runs, 0, sizeof runs);
     s = ailib_stream_create(&ep, &sd, NULL);
