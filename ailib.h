@@ -2201,8 +2201,9 @@ AILIB_API void ailib_metrics_stats_get(ailib_metrics *m, ailib_metrics_stats *ou
    >>cost: the cost of every response, estimates, ledgers and budgets (AILIB_ENABLE_COST)
    ============================================================================================
    Every response of a client carries its cost in USD (ailib_response_cost), priced from its
-   model's row and its normalized usage (wire_formats.md 0.3), so that no token is counted
-   twice or priced as the wrong kind on any protocol:
+   model's row and its normalized usage (input counts every prompt token, cached and written
+   ones included, on every protocol), so that no token is counted twice or priced as the
+   wrong kind:
        cost = (input - cache reads - cache writes) x input     + cache reads x cached input
             + 5-minute cache writes x cache write               + 1-hour writes x 1-hour write
             + output x output                                   (reasoning is part of output)
@@ -7923,7 +7924,7 @@ static ailib_result ailib__an_build(ailib__bctx *c) {
    (part.raw) to go back byte for byte; so do text blocks with citations and tool_use blocks
    that the provider's code made (a caller other than "direct"). A tool block's arguments are
    the concatenated input_json_delta pieces when any non-empty one came, else the input of its
-   start (wire_formats.md 3.3: programmatic calls and web_fetch send it whole; an empty piece
+   start (programmatic tool calls and web_fetch send it whole there; an empty piece
    says nothing and does not replace it). */
 
 /* Slot kinds of content blocks, keyed by block index. For text and thinking blocks the slot's

@@ -492,7 +492,7 @@
 #define AILIB_PRICE_ROWS(X) \
     /* openai - the pricing page's Standard tier is for prompts <= 272K tokens; longer prompts bill input and \
        cache x2, output x1.5 (the section comment above); gpt-4.1-mini and gpt-4o-mini have one tier */ \
-    X("openai", "gpt-6.2-astra", 0, 0, 272000, 16.00, 0.80, 0, 60.00) \
+    X("openai", "gpt-6.2-astra", 0, 0, 272000, 16.00, 0.80, 20.00, 60.00) \
     X("openai", "gpt-6.2-sol",   0, 0, 272000, 4.00, 0.20, 5.00, 15.00) \
     X("openai", "gpt-6.1-sol",   0, 0, 272000, 4.00, 0.20, 5.00, 15.00) \
     X("openai", "gpt-6-astra",   0, 0, 272000, 20.00, 2.00, 25.00, 75.00) \
@@ -516,7 +516,7 @@
     X("xai", "grok-4.3", 0, 0, 200000, 2.50, 0, 0, 0) \
     /* qwen - qwen3.7-plus above 256K input tokens; minimax - MiniMax-M3 above 512K */ \
     X("qwen", "qwen3.7-plus", 0, 0, 256000, 2.00, 0.20, 2.50, 6.00) \
-    X("minimax", "MiniMax-M3", 0, 0, 512000, 0.60, 0.12, 0, 2.40) \
+    X("minimax", "MiniMax-M3", 0, 0, 512000, 1.20, 0.24, 0, 4.80) \
     /* free models (their model rows' zeros mean free, not unknown) */ \
     X("zai", "glm-4.7-flash", 1, 0, 0, 0, 0, 0, 0) \
     X("zhipu", "glm-4.7-flash", 1, 0, 0, 0, 0, 0, 0) \

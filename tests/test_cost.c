@@ -352,6 +352,24 @@ TEST(cost_long_context_tier) {
     u = usage_of(300000, 1000, 100000, 0, 0, 0);
     ASSERT_EQ(ailib_cost_of("openai", "gpt-6-sol", &u, AILIB_PRICE_STANDARD, &c), AILIB_OK);
     EXPECT_USD(c.total, 0.855);
+    /* gpt-6.2-astra over 272K: the cache write doubles too (10.00 -> 20.00): 300000 input
+       (100000 cached, 50000 written), 1000 output: 150000 x 16 + 100000 x 0.80 + 50000 x 20
+       + 1000 x 60 = 2400000 + 80000 + 1000000 + 60000 = 3540000 */
+    u = usage_of(300000, 1000, 100000, 50000, 0, 0);
+    ASSERT_EQ(ailib_cost_of("openai", "gpt-6.2-astra", &u, AILIB_PRICE_STANDARD, &c), AILIB_OK);
+    EXPECT_TRUE((c.flags & AILIB_COST_LONG_CONTEXT) != 0);
+    EXPECT_USD(c.cache_write, 1.0);
+    EXPECT_USD(c.total, 3.54);
+    /* MiniMax-M3 over 512K bills the whole request 2x (0.60 / 0.12 / 2.40 -> 1.20 / 0.24 /
+       4.80): 600000 input (200000 cached), 2000 output: 400000 x 1.20 + 200000 x 0.24 +
+       2000 x 4.80 = 480000 + 48000 + 9600 = 537600; at 500000 input the standard rate:
+       300000 x 0.60 + 200000 x 0.12 + 2000 x 2.40 = 180000 + 24000 + 4800 = 208800 */
+    u = usage_of(600000, 2000, 200000, 0, 0, 0);
+    ASSERT_EQ(ailib_cost_of("minimax", "MiniMax-M3", &u, AILIB_PRICE_STANDARD, &c), AILIB_OK);
+    EXPECT_USD(c.total, 0.5376);
+    u = usage_of(500000, 2000, 200000, 0, 0, 0);
+    ASSERT_EQ(ailib_cost_of("minimax", "MiniMax-M3", &u, AILIB_PRICE_STANDARD, &c), AILIB_OK);
+    EXPECT_USD(c.total, 0.2088);
 }
 
 TEST(cost_unknown_free_and_approximated) {

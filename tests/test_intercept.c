@@ -2,7 +2,7 @@
    from memory, on_error, the request log and its redaction, the response cache (a streamed
    hit gives the very events of the miss), cassettes recorded from ailib-mock and replayed
    with the mock stopped, unmatched requests, record-if-missing, retries and errors replayed.
-   Built into build/tests-intercept (make unit-intercept); the plain build skips them. */
+   The test builds turn AILIB_ENABLE_INTERCEPTORS on; a build without it skips them. */
 #include "test.h"
 #include "mockctl.h"
 #include "../ailib.h"
@@ -14,7 +14,7 @@
 #if AILIB_ENABLE_INTERCEPTORS
 #define ICPT_RUN(f) f()
 #else
-#define ICPT_RUN(f) TEST_SKIP("built without AILIB_ENABLE_INTERCEPTORS (make unit-intercept runs it)")
+#define ICPT_RUN(f) TEST_SKIP("built without AILIB_ENABLE_INTERCEPTORS (the Makefile's FEATURES turn it on)")
 #endif
 
 #if AILIB_ENABLE_INTERCEPTORS
