@@ -12693,20 +12693,22 @@ static int ailib__sv_apply(ailib__sv *sv, const ailib_json *s, const ailib_json 
 
 /* 0 when v satisfies s; > 0 when not (how far it got, see ailib__sv_depth); -1 on a hard error.
    Recursion is bounded by level (nested subschemas, $ref hops included), work by sv->budget.
-   A quiet application's result depends only on (s, v) (at->depth is v's depth), so it is
-   remembered, with the steps it took so that branch ranking does not change. */
+   An application's result depends only on (s, v) (at->depth is v's depth), so it is
+   remembered, with the steps it took so that branch ranking does not change. A failure
+   found quietly is not reused where its message is wanted; a success is reused anywhere
+   (allOf members or properties that reach one subschema by two $ref paths were 2^depth). */
 static int ailib__sv_check(ailib__sv *sv, const ailib_json *s, const ailib_json *v, const ailib__svpath *at, int level) {
     const ailib__svmemo *m;
     size_t from;
     int r;
-    if (!sv->quiet || sv->work < AILIB__SV_MEMO_FROM) return ailib__sv_apply(sv, s, v, at, level);
-    if ((m = ailib__sv_memo_find(sv, s, v)) != NULL) {
+    if (sv->work < AILIB__SV_MEMO_FROM) return ailib__sv_apply(sv, s, v, at, level);
+    if ((m = ailib__sv_memo_find(sv, s, v)) != NULL && (sv->quiet || m->r == 0)) {
         sv->steps = sv->steps > (size_t)-1 - m->steps ? (size_t)-1 : sv->steps + m->steps;
         return m->r;
     }
     from = sv->steps;
     r = ailib__sv_apply(sv, s, v, at, level);
-    if (r >= 0) ailib__sv_memo_put(sv, s, v, r, sv->steps - from);
+    if (r >= 0 && !m && (sv->quiet || r == 0)) ailib__sv_memo_put(sv, s, v, r, sv->steps - from);
     return r;
 }
 
