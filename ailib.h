@@ -1858,8 +1858,9 @@ AILIB_API const ailib_route_report *ailib_router_last_report(const ailib_client 
                    back, after on_error asked to go again): rewrite it (strings you put in it
                    come from ailib_intercept_strdup/alloc), refuse it (return a code), or answer
                    it without the network (ailib_intercept_answer)
-     on_request    the built HTTP request: add or replace headers (ailib_intercept_set_header),
-                   or answer it (a cache does, keyed by these bytes)
+     on_request    the built HTTP request, once per endpoint like before_send (the engine's
+                   retries send the same bytes): add or replace headers
+                   (ailib_intercept_set_header), or answer it (a cache does, keyed by these bytes)
      on_event      each normalized stream event: look, change *ev, or return 1 to drop it
      on_attempt    an attempt ended (the engine's retries each count): HTTP status, result
      on_error      the call is about to fail for good (retries spent, nothing delivered):

@@ -28,6 +28,8 @@
     X(route_router_is_a_client) \
     X(route_create_checks_its_desc) \
     X(route_half_open_lets_one_probe_through) \
+    X(route_no_fallback_after_output_reached_the_caller) \
+    X(route_interceptors_see_each_endpoint_and_attempt) \
 
 #if !AILIB_ENABLE_ROUTING
 #define ROUTE_SKIP(name) TEST_OFF(name)
@@ -220,6 +222,153 @@ TEST(route_all_endpoints_fail_error_lists_attempts) {
     EXPECT_EQ(rep->attempts[1].endpoint, 1);
     EXPECT_STR_EQ(rep->attempts[1].name, "backup");
     ailib_client_destroy(c);
+}
+
+typedef struct textlog { int deltas; char text[256]; size_t n; } textlog;
+
+static int on_text(void *user, const ailib_event *ev) {
+    textlog *t = (textlog *)user;
+    if (ev->type == AILIB_EVENT_TEXT_DELTA) {
+        size_t k = ev->text_len < sizeof t->text - 1 - t->n ? ev->text_len : sizeof t->text - 1 - t->n;
+        memcpy(t->text + t->n, ev->text, k);
+        t->n += k;
+        t->text[t->n] = 0;
+        t->deltas++;
+    }
+    return 0;
+}
+
+/* Fall back only while nothing reached the caller: a stream that broke after its first delta
+   fails on its own endpoint (no retry, no second endpoint: the caller already has text that
+   another answer would contradict); the same failure before any output goes elsewhere. */
+TEST(route_no_fallback_after_output_reached_the_caller) {
+    const mock_server *m = need_mock();
+    ailib_route_endpoint eps[2];
+    ailib_router_desc rd;
+    ailib_client *c;
+    ailib_message msg;
+    ailib_request req = prompt(&msg, "half an answer");
+    ailib_response *r = NULL;
+    ailib_error err;
+    const ailib_route_report *rep;
+    textlog t;
+    char b0[256], b1[256];
+    const char *s0 = "eof_after=delta,tag=nofb0", *s1 = "tag=nofb1";
+    if (!m) return;
+    mock_ep(&eps[0], "openai/gpt-4o-mini", s0, b0, sizeof b0);
+    mock_ep(&eps[1], "anthropic/claude-haiku-4-5", s1, b1, sizeof b1);
+    memset(&rd, 0, sizeof rd);
+    rd.endpoints = eps;
+    rd.endpoint_count = 2;
+    rd.name = "nofb";
+    ASSERT_TRUE((c = ailib_router_create(&rd, &err)) != NULL);
+    memset(&t, 0, sizeof t);
+    EXPECT_NE(ailib_chat_stream(c, &req, on_text, &t, &r, &err), AILIB_OK);
+    EXPECT_GE(t.deltas, 1);                                /* the caller saw text from endpoint 0 */
+    EXPECT_EQ(mock_count(m, s0), 1);                       /* not retried */
+    EXPECT_EQ(mock_count(m, s1), 0);                       /* and not sent elsewhere */
+    ASSERT_TRUE((rep = ailib_router_last_report(c)) != NULL);
+    ASSERT_EQ(rep->attempt_count, 1);
+    EXPECT_EQ(rep->attempts[0].endpoint, 0);
+    EXPECT_NE(rep->attempts[0].result, AILIB_OK);
+    EXPECT_EQ(rep->fallbacks, 0);
+    if (r) {                                               /* the partial response keeps what came */
+        EXPECT_TRUE(strncmp(ailib_response_text(r, NULL), t.text, t.n) == 0);
+        ailib_response_destroy(r);
+        r = NULL;
+    }
+    /* the same break with nothing delivered (a unary call reads the whole body first) falls back */
+    EXPECT_EQ(ailib_chat(c, &req, &r, &err), AILIB_OK);
+    EXPECT_STR_EQ(ailib_response_text(r, NULL), "Hello from ailib-mock. You said: half an answer");
+    ASSERT_TRUE((rep = ailib_response_route(r)) != NULL);
+    EXPECT_EQ(rep->endpoint, 1);
+    EXPECT_EQ(mock_count(m, s1), 1);
+    ailib_response_destroy(r);
+    ailib_client_destroy(c);
+}
+
+#if AILIB_ENABLE_INTERCEPTORS
+typedef struct hooklog {
+    int n, requests;
+    char provider[8][32];
+    int attempt[8], fallbacks[8], status[8];
+    char url[8][96];
+} hooklog;
+
+static void hl_attempt(void *user, ailib_hook_info *info, int http_status, const ailib_error *err) {
+    hooklog *l = (hooklog *)user;
+    (void)err;
+    if (l->n >= 8) return;
+    snprintf(l->provider[l->n], sizeof l->provider[0], "%s", info->endpoint->provider->name);
+    l->attempt[l->n] = info->attempt;
+    l->fallbacks[l->n] = info->fallbacks;
+    l->status[l->n] = http_status;
+    l->n++;
+}
+
+static ailib_result hl_request(void *user, ailib_hook_info *info, const ailib_wire_request *wr, ailib_error *err) {
+    hooklog *l = (hooklog *)user;
+    const char *path = strstr(wr->url, "/v1/");
+    (void)info; (void)err;
+    if (l->requests < 8) snprintf(l->url[l->requests], sizeof l->url[0], "%s", path ? path + 3 : wr->url);
+    l->requests++;
+    return AILIB_OK;
+}
+#endif
+
+/* An interceptor on a router sees every attempt with the endpoint it went to: the attempt
+   number counts again from 1 after a fall back, and the built request is the new protocol's. */
+TEST(route_interceptors_see_each_endpoint_and_attempt) {
+#if AILIB_ENABLE_INTERCEPTORS
+    const mock_server *m = need_mock();
+    ailib_route_endpoint eps[2];
+    ailib_router_desc rd;
+    ailib_interceptor ic;
+    ailib_client *c;
+    ailib_message msg;
+    ailib_request req = prompt(&msg, "who answers");
+    ailib_response *r = NULL;
+    ailib_error err;
+    hooklog l;
+    char b0[256], b1[256];
+    int i;
+    if (!m) return;
+    mock_ep(&eps[0], "openai/gpt-4o-mini", "status=503,retry_after_ms=1,tag=hk0", b0, sizeof b0);
+    mock_ep(&eps[1], "anthropic/claude-haiku-4-5", "tag=hk1", b1, sizeof b1);
+    memset(&rd, 0, sizeof rd);
+    rd.endpoints = eps;
+    rd.endpoint_count = 2;
+    rd.name = "hooks";
+    ASSERT_TRUE((c = ailib_router_create(&rd, &err)) != NULL);
+    memset(&ic, 0, sizeof ic);
+    memset(&l, 0, sizeof l);
+    ic.name = "watch";
+    ic.user = &l;
+    ic.on_attempt = hl_attempt;
+    ic.on_request = hl_request;
+    ASSERT_EQ(ailib_client_add_interceptor(c, &ic, &err), AILIB_OK);
+    ASSERT_EQ(ailib_chat(c, &req, &r, &err), AILIB_OK);
+    EXPECT_STR_EQ(ailib_response_text(r, NULL), "Hello from ailib-mock. You said: who answers");
+    ASSERT_EQ(l.n, 4);                              /* three 503s (two retries), then the second endpoint */
+    for (i = 0; i < 3; i++) {
+        EXPECT_STR_EQ(l.provider[i], "openai");
+        EXPECT_EQ(l.attempt[i], i + 1);
+        EXPECT_EQ(l.fallbacks[i], 0);
+        EXPECT_EQ(l.status[i], 503);
+    }
+    EXPECT_STR_EQ(l.provider[3], "anthropic");
+    EXPECT_EQ(l.attempt[3], 1);
+    EXPECT_EQ(l.fallbacks[3], 1);
+    EXPECT_EQ(l.status[3], 200);
+    /* one built request per endpoint (retries resend its bytes), each in its own protocol */
+    ASSERT_EQ(l.requests, 2);
+    EXPECT_STR_EQ(l.url[0], "/chat/completions");
+    EXPECT_STR_EQ(l.url[1], "/messages");
+    ailib_response_destroy(r);
+    ailib_client_destroy(c);
+#else
+    TEST_SKIP("built without AILIB_ENABLE_INTERCEPTORS");
+#endif
 }
 
 TEST(route_no_fallback_on_an_invalid_request) {
