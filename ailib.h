@@ -14522,6 +14522,7 @@ struct ailib_client {
     ailib_stream *parser;              /* decodes whole (non-streamed) bodies, reused across calls */
     ailib_stream *spare;               /* a finished call's stream decoder, buffers warm, for the next */
     ailib__buf spare_body;             /* a finished call's body buffer, for the next */
+    ailib__arena_blk *spare_blk;       /* a finished call's first arena block (features' per-call data), for the next */
     ailib__feature feat[AILIB__MAX_FEATURES];   /* the enabled features, in call order */
     int nfeat;
     ailib_http_header *headers;        /* desc.headers, copied (>>headers) */
@@ -14747,7 +14748,9 @@ static int ailib__features_create(const ailib_client_desc *desc, const char *mod
 }
 
 /* 1 when a feature may send the client's calls elsewhere (it has a fall back hook): then a
-   request may name another provider than the client's. */
+   request may name another provider than the client's, and a call may be prepared again
+   after ailib_chat_start returned (a fall back, an interceptor going again), so it keeps a
+   copy of the whole request from the start. */
 static int ailib__client_any_provider(const ailib_client *c) {
     int i;
     for (i = 0; i < c->nfeat; i++) if (c->feat[i].vt->fallback) return 1;
@@ -15215,6 +15218,7 @@ static void ailib__client_free(ailib_client *c) {
     ailib_stream_destroy(c->parser);
     ailib_stream_destroy(c->spare);
     ailib__free(&c->alloc, c->spare_body.p);
+    ailib__free(&c->alloc, c->spare_blk);
     if (c->tpi) c->tp->destroy(c->tpi);
     a = c->alloc;
     ailib__free(&a, c->model);
@@ -16061,6 +16065,28 @@ static ailib_result ailib__call_build(ailib_call *call, ailib_error *err) {
     return r;
 }
 
+/* After the first preparation of a call with features that did not need the whole request
+   copied: a held call (prepared again when let go) copies it now, while the caller's memory
+   is valid; any other keeps only what features read later (the model and the scalar
+   settings), so that no pointer into the caller's memory outlives ailib_chat_start. 0 when
+   out of memory. */
+static int ailib__request_keep(ailib_call *call, int held) {
+    ailib_request r = call->req;
+    ailib_client *c = call->client;
+    int ok = 1;
+    call->keep_req = 1;
+    if (held) return ailib__request_copy(&call->req_arena, &r, &call->req);
+    call->req.system = call->req.extra_json = call->req.user = NULL;
+    call->req.messages = NULL; call->req.message_count = 0;
+    call->req.tools = NULL; call->req.tool_count = 0;
+    call->req.stop = NULL; call->req.stop_count = 0;
+    call->req.headers = NULL; call->req.header_count = 0;
+    call->req.tool_choice.name = NULL;
+    call->req.response_format.name = call->req.response_format.schema = NULL;
+    if (r.model && r.model != c->model) call->req.model = ailib__adup(&call->req_arena, r.model, strlen(r.model), &ok);
+    return ok;
+}
+
 /* The first attempt's preparation: features pick the endpoint and may refuse or answer, then
    the request is built. On failure the call is not linked and err says why. */
 static ailib_result ailib__call_prepare(ailib_call *call, ailib_error *err) {
@@ -16093,6 +16119,12 @@ static void ailib__call_release(ailib_call *call) {
     ailib_client *c = call->client;
     ailib__hook_release(call);
     ailib_wire_request_deinit(&call->wr);
+    if (!c->spare_blk && call->req_arena.head && !call->req_arena.head->next) {
+        /* one block, as most calls have: the next call's features start in it, no malloc */
+        c->spare_blk = call->req_arena.head;
+        c->spare_blk->used = 0;
+        call->req_arena.head = NULL;
+    }
     ailib__arena_free(&call->req_arena);
     ailib__canned_free(&c->alloc, call->canned);
     ailib_stream_destroy(call->stream);
@@ -16123,13 +16155,15 @@ AILIB_API ailib_result ailib_chat_start(ailib_client *c, const ailib_request *re
     call->client = c;
     call->ep = c->ep;
     call->req_arena.alloc = c->alloc;
+    call->req_arena.head = c->spare_blk;      /* a finished call's block: no malloc */
+    c->spare_blk = NULL;
     call->start_ms = ailib__now_ms();
     call->timeout_ms = req->timeout_ms > 0 ? ailib__ms_setting(req->timeout_ms, 0) : c->timeout_ms;
     call->max_retries = req->max_retries < 0 ? 0 : req->max_retries ? req->max_retries : c->max_retries;
     ailib_error_clear(&call->err);
     if (desc) call->desc = *desc;
-    if (c->nfeat) {
-        /* features may rebuild the request after this returns: the call keeps its own copy */
+    if (ailib__client_any_provider(c)) {
+        /* a feature may rebuild the request after this returns: the call keeps its own copy */
         if (!ailib__request_copy(&call->req_arena, &local, &call->req)) {
             ailib__call_release(call);
             return ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory");
@@ -16137,6 +16171,10 @@ AILIB_API ailib_result ailib_chat_start(ailib_client *c, const ailib_request *re
         call->keep_req = 1;
     } else call->req = local;
     r = ailib__call_prepare(call, err);
+    if (c->nfeat && !call->keep_req && !ailib__request_keep(call, r == AILIB_PENDING)) {
+        ailib__call_release(call);
+        return ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory");
+    }
     if (!call->keep_req) memset(&call->req, 0, sizeof call->req);   /* the caller's memory: not kept */
     if (r != AILIB_OK && r != AILIB_PENDING) { ailib__call_release(call); return r; }
     if (r == AILIB_PENDING) call->state = AILIB__QUEUED;

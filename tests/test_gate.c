@@ -654,3 +654,45 @@ TEST(gate_queued_call_owns_its_request) {
     fake_reset(&fc);
     free(spec); free(raw); free(tname); free(text);
 }
+
+/* A call that is not held keeps only the model and the scalar settings of its request once
+   ailib_chat_start returned: the caller may free every buffer at once (ASan and valgrind
+   runs of the suite catch a read of one), and the features still see the model. */
+TEST(gate_started_call_needs_no_caller_buffers) {
+    fake_config fc;
+    ailib_transport tp;
+    ailib_client_desc d;
+    ailib_client *c;
+    ailib_call *call;
+    ailib_message *msg = (ailib_message *)malloc(sizeof *msg);
+    char *text = (char *)malloc(32), *model = (char *)malloc(32);
+    ailib_request req;
+    ailib_response *r = NULL;
+    ASSERT_TRUE(msg && text && model);
+    memset(&fc, 0, sizeof fc);
+    memset(&d, 0, sizeof d);
+    d.requests_per_minute = 600;
+    ASSERT_TRUE((c = fake_client(&fc, &tp, &d)) != NULL);
+    snprintf(text, 32, "call 7");
+    snprintf(model, 32, "gpt-4o-mini");
+    memset(msg, 0, sizeof *msg);
+    msg->role = AILIB_ROLE_USER;
+    msg->text = text;
+    memset(&req, 0, sizeof req);
+    req.model = model;
+    req.messages = msg;
+    req.message_count = 1;
+    req.max_tokens = 77;
+    ASSERT_EQ(ailib_chat_start(c, &req, NULL, &call, NULL), AILIB_OK);
+    memset(text, 'X', 31); memset(model, 'X', 31);
+    free(text); free(model); free(msg);
+    while (!ailib_call_done(call)) ailib_client_poll(c, 10);
+    EXPECT_EQ(ailib_call_finish(call, &r, NULL), AILIB_OK);
+    EXPECT_STR_EQ(ailib_response_text(r, NULL), "ok gate.test");
+    ASSERT_EQ(fc.started, 1);
+    EXPECT_EQ(body_number(fc.all[0]->body), 7);
+    EXPECT_TRUE(strstr(fc.all[0]->body, "\"max_tokens\":77") != NULL || strstr(fc.all[0]->body, "\"max_completion_tokens\":77") != NULL);
+    ailib_response_destroy(r);
+    ailib_client_destroy(c);
+    fake_reset(&fc);
+}
