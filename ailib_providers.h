@@ -203,6 +203,10 @@
     /* featherless: https://api.featherless.ai/v1, Bearer FEATHERLESS_API_KEY (featherless.ai docs quickstart and \
        API overview, whose example model is Qwen/Qwen2.5-7B-Instruct); optional HTTP-Referer/X-Title. */ \
     P("featherless",  AILIB_PROTOCOL_OPENAI_CHAT, "https://api.featherless.ai/v1", AILIB_AUTH_BEARER, "FEATHERLESS_API_KEY", "FEATHERLESS_BASE_URL", "Qwen/Qwen2.5-7B-Instruct", 0) \
+    /* parasail: https://api.parasail.io/v1 (chat/completions, models), Bearer key, "fully OpenAI-compatible" \
+       (docs.parasail.io API reference, Authentication page, as quoted by NeuroLink's and Bifrost's provider \
+       guides, read 2026-12-02); the default model and its price are those of Lava's gateway page for Parasail. */ \
+    P("parasail",     AILIB_PROTOCOL_OPENAI_CHAT, "https://api.parasail.io/v1", AILIB_AUTH_BEARER, "PARASAIL_API_KEY", "PARASAIL_BASE_URL", "parasail-llama-33-70b-fp8", 0) \
     /* chutes: https://llm.chutes.ai/v1, Authorization: Bearer cpk_... from CHUTES_API_KEY (chutes.ai agent \
        quickstarts, catalog checked 2026-06-25; X-API-Key is ignored for inference). */ \
     P("chutes",       AILIB_PROTOCOL_OPENAI_CHAT, "https://llm.chutes.ai/v1", AILIB_AUTH_BEARER, "CHUTES_API_KEY", "CHUTES_BASE_URL", "Qwen/Qwen3-32B-TEE", 0) \
@@ -454,6 +458,8 @@
     M("hyperbolic",  "Qwen/Qwen2.5-72B-Instruct",                 131072, 0, AILIB_CAP_TOOLS, 0, 0, 0, 0, "2026-12-02") \
     M("nscale",      "meta-llama/Llama-4-Scout-17B-16E-Instruct", 0, 0, AILIB_CAP_TOOLS | AILIB_CAP_VISION, 0, 0, 0, 0, "2026-12-02") \
     M("featherless", "Qwen/Qwen2.5-7B-Instruct",                  32768, 0, AILIB_CAP_TOOLS, 0, 0, 0, 0, "2026-12-02") \
+    /* parasail - Llama 3.3 70B (131072 context) in FP8: $0.28 in / $0.78 out (lava.so's Parasail page, 2026-12-02) */ \
+    M("parasail",    "parasail-llama-33-70b-fp8",                 131072, 0, AILIB_CAP_TOOLS, 0.28, 0, 0, 0.78, "2026-12-02") \
     /* chutes: context 40K on chutes.ai's live catalog (checked 2026-06-25 there) */ \
     M("chutes",      "Qwen/Qwen3-32B-TEE",                        40960, 0, AILIB_CAP_TOOLS | AILIB_CAP_REASONING, 0, 0, 0, 0, "2026-12-02") \
     /* scaleway: 128K context, EUR prices quoted as $0.15 / $0.35 by mastra.ai's Scaleway page */ \

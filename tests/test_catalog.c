@@ -301,6 +301,7 @@ TEST(catalog_new_providers_wire_requests) {
         { "nscale", NULL, NULL, "https://inference.api.nscale.com/v1/chat/completions", "Authorization", "Bearer key-1",
           "meta-llama/Llama-4-Scout-17B-16E-Instruct" },
         { "featherless", NULL, NULL, "https://api.featherless.ai/v1/chat/completions", "Authorization", "Bearer key-1", "Qwen/Qwen2.5-7B-Instruct" },
+        { "parasail", NULL, NULL, "https://api.parasail.io/v1/chat/completions", "Authorization", "Bearer key-1", "parasail-llama-33-70b-fp8" },
         { "chutes", NULL, NULL, "https://llm.chutes.ai/v1/chat/completions", "Authorization", "Bearer key-1", "Qwen/Qwen3-32B-TEE" },
         { "scaleway", NULL, NULL, "https://api.scaleway.ai/v1/chat/completions", "Authorization", "Bearer key-1",
           "mistral-small-3.2-24b-instruct-2506" },
