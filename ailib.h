@@ -867,7 +867,8 @@ enum {
 
 /* A tool call of a response. arguments is the raw JSON text as the model produced it ("{}"
    when empty); args is it parsed, or NULL when the model produced invalid JSON (then
-   args_error says why and the raw text is still there). */
+   args_error says why and the raw text is still there). A custom call's (AILIB_CALL_CUSTOM)
+   input is free-form text, not JSON: arguments holds it, args is NULL, args_error AILIB_OK. */
 typedef struct ailib_tool_call {
     const char *id;         size_t id_len;
     const char *name;       size_t name_len;

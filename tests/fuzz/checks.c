@@ -657,7 +657,9 @@ static const char *fz_log_response(fzb *b, const ailib_response *r) {
         fzb_field(b, c->id, c->id_len); fzb_field(b, c->name, c->name_len); fzb_field(b, c->arguments, c->arguments_len);
         fzb_field(b, c->signature, c->signature_len);
         fzb_fmt(b, "%s\n", ailib_result_name(c->args_error));
-        if ((c->args != NULL) != (c->args_error == AILIB_OK)) why = fz_fail("tool call %lu: args and args_error disagree", (unsigned long)i);
+        if (c->kind == AILIB_CALL_CUSTOM ? (c->args != NULL || c->args_error != AILIB_OK)    /* free-form input, not JSON */
+                                         : (c->args != NULL) != (c->args_error == AILIB_OK))
+            why = fz_fail("tool call %lu: args and args_error disagree", (unsigned long)i);
     }
     for (i = 0; i < m->part_count; i++) {
         const ailib_part *p = &m->parts[i];
