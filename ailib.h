@@ -1311,6 +1311,11 @@ AILIB_API ailib_result ailib_call_finish(ailib_call *call, ailib_response **out,
    the client's next poll, or at once in ailib_call_finish(). Safe from any thread and from
    callbacks, until the call is finished. */
 AILIB_API void ailib_call_cancel(ailib_call *call);
+/* The timeouts a call runs under, the defaults applied (see TIMEOUTS AND RETRIES): the
+   whole-call deadline, the wait for the response headers and the longest silence inside a
+   response, in ms, 0 for none. Any pointer may be NULL. Set once the request is built (from
+   ailib_chat_start on, or when a queued call leaves its queue); all 0 for a NULL call. */
+AILIB_API void ailib_call_timeouts(const ailib_call *call, int64_t *total_ms, int64_t *first_byte_ms, int64_t *idle_ms);
 /* Makes a blocked ailib_client_poll() return early. Safe from any thread. */
 AILIB_API void ailib_client_wakeup(ailib_client *c);
 /* Calls of this client not yet finished. */
@@ -16201,6 +16206,12 @@ AILIB_API void ailib_call_cancel(ailib_call *call) {
     if (!call) return;
     AILIB__FLAG_SET(&call->cancel_req);
     ailib_client_wakeup(call->client);
+}
+
+AILIB_API void ailib_call_timeouts(const ailib_call *call, int64_t *total_ms, int64_t *first_byte_ms, int64_t *idle_ms) {
+    if (total_ms) *total_ms = call ? call->timeout_ms : 0;
+    if (first_byte_ms) *first_byte_ms = call ? call->first_byte_ms : 0;
+    if (idle_ms) *idle_ms = call ? call->idle_ms : 0;
 }
 
 static void ailib__call_free(ailib_call *call) {

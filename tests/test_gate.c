@@ -696,3 +696,66 @@ TEST(gate_started_call_needs_no_caller_buffers) {
     ailib_client_destroy(c);
     fake_reset(&fc);
 }
+
+/* The default timeouts (item 6 of the hardening issue), as a call reports them: a streamed
+   reply gets 120 s for its headers, a unary one none (it is written when complete); the
+   silence allowed inside a reply is 60 s, 300 s for a model that may reason (asked to, known
+   to, or unknown to the catalog); settings win, -1 turns a timer off. */
+TEST(timeouts_default_of_a_call) {
+    static const struct { int stream; const char *model; int effort; int64_t fb, idle, want_fb, want_idle; } cases[] = {
+        { 1, "gpt-4o-mini", 0, 0, 0, 120000, 60000 },
+        { 0, "gpt-4o-mini", 0, 0, 0, 0, 60000 },
+        { 1, "gpt-6-luna", 1, 0, 0, 120000, 300000 },
+        { 0, "gpt-6-luna", 0, 0, 0, 0, 300000 },
+        { 0, "o4-mini-unknown-to-the-catalog", 0, 0, 0, 0, 300000 },
+        { 1, "gpt-4o-mini", 0, 5000, -1, 5000, 0 },
+        { 0, "gpt-4o-mini", 0, -1, 7000, 0, 7000 },
+    };
+    size_t i;
+    char *old = getenv("AI_TIMEOUT_SECS") ? strdup(getenv("AI_TIMEOUT_SECS")) : NULL;
+    unsetenv("AI_TIMEOUT_SECS");
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        fake_config fc;
+        ailib_transport tp;
+        ailib_client_desc d;
+        ailib_client *c;
+        ailib_call *call;
+        ailib_call_desc cd;
+        ailib_message msg;
+        ailib_request req = prompt(&msg, "call 1");
+        int64_t total = -2, fb = -2, idle = -2;
+        memset(&fc, 0, sizeof fc);
+        memset(&d, 0, sizeof d);
+        memset(&cd, 0, sizeof cd);
+        fc.answer = hold_all;
+        d.first_byte_timeout_ms = cases[i].fb;
+        d.idle_timeout_ms = cases[i].idle;
+        ASSERT_TRUE((c = fake_client(&fc, &tp, &d)) != NULL);
+        req.model = cases[i].model;
+        if (cases[i].effort) req.reasoning.effort = AILIB_EFFORT_HIGH;
+        cd.stream = cases[i].stream;
+        {
+            ailib_error err;
+            if (ailib_chat_start(c, &req, &cd, &call, &err) != AILIB_OK) {
+                ailib_test_fail(__FILE__, __LINE__, "case %u: %s", (unsigned)i, err.message);
+                ailib_client_destroy(c);
+                fake_reset(&fc);
+                continue;
+            }
+        }
+        ailib_call_timeouts(call, &total, &fb, &idle);
+        EXPECT_EQ(total, 600000);
+        EXPECT_EQ(fb, cases[i].want_fb);
+        EXPECT_EQ(idle, cases[i].want_idle);
+        ailib_call_cancel(call);
+        ailib_call_finish(call, NULL, NULL);
+        ailib_client_destroy(c);
+        fake_reset(&fc);
+    }
+    {
+        int64_t z = -1;
+        ailib_call_timeouts(NULL, &z, NULL, NULL);
+        EXPECT_EQ(z, 0);
+    }
+    if (old) { setenv("AI_TIMEOUT_SECS", old, 1); free(old); }
+}
