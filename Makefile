@@ -18,7 +18,7 @@ TEST_ALL := tests/impl.c tests/runner.c tests/replay.c tests/mockctl.c tests/fak
 TEST_HDR := tests/test.h tests/replay.h tests/mockctl.h tests/fake_tp.h tools/ailib_batch.h
 # The feature macros the test builds turn on, all of them (the compile matrix builds every
 # combination and runs the suite with them all off)
-FEATURES ?= -DAILIB_ENABLE_ROUTING=1 -DAILIB_ENABLE_COST=1 -DAILIB_ENABLE_INTERCEPTORS=1
+FEATURES ?= -DAILIB_ENABLE_ROUTING=1 -DAILIB_ENABLE_COST=1 -DAILIB_ENABLE_INTERCEPTORS=1 -DAILIB_ENABLE_REDIS=1
 
 .PHONY: all test unit matrix asan valgrind tsan mock-smoke cli bench demo clean deps tools examples
 
