@@ -22653,13 +22653,13 @@ static int ailib__rds_send(ailib__rds *R, const char *p, size_t n) {
 static int ailib__rds_read(ailib_store *s, ailib__rds *R, ailib__rv *v) {
     int64_t until = ailib__now_ms() + R->io_ms;
     for (;;) {
-        long u = ailib__resp_parse(R->in.p + R->in_pos, R->in.p + R->in.len, v);
+        long u = R->in.p ? ailib__resp_parse(R->in.p + R->in_pos, R->in.p + R->in.len, v) : 0;
         char tmp[16384];
         size_t got = 0;
         CURLcode rc;
         if (u < 0) return 0;
         if (u > 0) { R->in_pos += (size_t)u; return 1; }
-        if (R->in_pos) {                   /* keep the unread tail at the start */
+        if (R->in_pos && R->in.p) {        /* keep the unread tail at the start */
             memmove(R->in.p, R->in.p + R->in_pos, R->in.len - R->in_pos);
             R->in.len -= R->in_pos;
             R->in_pos = 0;
