@@ -22492,11 +22492,15 @@ typedef struct ailib__rds {
     pthread_t th;
     int started, stop;
     ailib__sop *qh, *qt;                   /* to send */
+    ailib__sop *wh, *wt;                   /* sent, awaiting their replies, in order */
     ailib__sop *rh, *rt;                   /* writes kept while down, sent first once back */
     size_t nreplay;
     int up, ever_up;
+    int io;                                /* someone holds the connection (the thread, or a poll) */
+    int napping, napped;                   /* the thread gives the next poll 2 ms to take queued writes along */
     int64_t backoff, next_try;             /* ms */
-    /* the thread's own */
+    int64_t progress;                      /* ms: the last byte that went or came */
+    /* the holder's of the connection */
     char url[300], host[256], user[128], pass[256], ca[512];
     int port, db, tls;
     int64_t connect_ms, io_ms;
@@ -22504,7 +22508,7 @@ typedef struct ailib__rds {
     curl_socket_t fd;
     char sha[AILIB__RDS_NSCRIPTS][41];
     ailib__buf out, in;
-    size_t in_pos;
+    size_t in_pos, out_pos;
 } ailib__rds;
 
 #define AILIB__RDS_MAX_REPLAY 100000
@@ -22627,31 +22631,42 @@ static void ailib__rds_close(ailib__rds *R) {
     if (R->h) curl_easy_cleanup(R->h);
     R->h = NULL;
     R->in.len = R->in_pos = 0;
+    R->out.len = R->out_pos = 0;
 }
 
-static int ailib__rds_send(ailib__rds *R, const char *p, size_t n) {
-    int64_t until = ailib__now_ms() + R->io_ms;
-    while (n) {
+/* Waits until fd is ready for ev or the deadline (µs of ailib__rds_us) passes: 1 ready (or
+   interrupted: try again), 0 the deadline passed, -1 an error. */
+static int ailib__rds_ready(ailib__rds *R, short ev, int64_t until) {
+    struct pollfd pf;
+    int64_t left = until - ailib__rds_us();
+    int r;
+    if (left <= 0) return 0;
+    pf.fd = R->fd; pf.events = ev; pf.revents = 0;
+    r = poll(&pf, 1, (int)((left + 999) / 1000));
+    return r < 0 ? (errno == EINTR ? 1 : -1) : r > 0 ? 1 : (ailib__rds_us() >= until ? 0 : 1);
+}
+
+/* Sends what R->out holds past out_pos: 1 all sent, 0 the connection failed, -1 the deadline
+   passed first (the rest stays for the next sender). */
+static int ailib__rds_flush(ailib__rds *R, int64_t until) {
+    while (R->out_pos < R->out.len) {
         size_t sent = 0;
-        CURLcode rc = curl_easy_send(R->h, p, n, &sent);
+        CURLcode rc = curl_easy_send(R->h, R->out.p + R->out_pos, R->out.len - R->out_pos, &sent);
         if (rc == CURLE_AGAIN) {
-            struct pollfd pf;
-            int64_t left = until - ailib__now_ms();
-            if (left <= 0) return 0;
-            pf.fd = R->fd; pf.events = POLLOUT; pf.revents = 0;
-            if (poll(&pf, 1, (int)left) < 0 && errno != EINTR) return 0;
+            int w = ailib__rds_ready(R, POLLOUT, until);
+            if (w <= 0) return w < 0 ? 0 : -1;
             continue;
         }
         if (rc != CURLE_OK) return 0;
-        p += sent;
-        n -= sent;
+        R->out_pos += sent;
     }
+    R->out.len = R->out_pos = 0;
     return 1;
 }
 
-/* The next reply: 1 (v points into R->in until the next read), 0 on a dead or slow server. */
-static int ailib__rds_read(ailib_store *s, ailib__rds *R, ailib__rv *v) {
-    int64_t until = ailib__now_ms() + R->io_ms;
+/* The next reply: 1 (v points into R->in until the next read), 0 the connection failed,
+   -1 the deadline passed first (what arrived stays for the next reader). */
+static int ailib__rds_read(ailib_store *s, ailib__rds *R, ailib__rv *v, int64_t until) {
     for (;;) {
         long u = R->in.p ? ailib__resp_parse(R->in.p + R->in_pos, R->in.p + R->in.len, v) : 0;
         char tmp[16384];
@@ -22666,11 +22681,8 @@ static int ailib__rds_read(ailib_store *s, ailib__rds *R, ailib__rv *v) {
         }
         rc = curl_easy_recv(R->h, tmp, sizeof tmp, &got);
         if (rc == CURLE_AGAIN) {
-            struct pollfd pf;
-            int64_t left = until - ailib__now_ms();
-            if (left <= 0) return 0;
-            pf.fd = R->fd; pf.events = POLLIN; pf.revents = 0;
-            if (poll(&pf, 1, (int)left) < 0 && errno != EINTR) return 0;
+            int w = ailib__rds_ready(R, POLLIN, until);
+            if (w <= 0) return w < 0 ? 0 : -1;
             continue;
         }
         if (rc != CURLE_OK || got == 0) return 0;
@@ -22678,13 +22690,14 @@ static int ailib__rds_read(ailib_store *s, ailib__rds *R, ailib__rv *v) {
     }
 }
 
-/* One command, its reply: for the handshake. */
+/* One command, its reply: for the handshake (the thread, before anyone else may use it). */
 static int ailib__rds_cmd(ailib_store *s, ailib__rds *R, const char *const *argv, int argc, ailib__rv *v) {
     int i, ok;
-    R->out.len = 0;
+    int64_t until = ailib__rds_us() + R->io_ms * 1000;
+    R->out.len = R->out_pos = 0;
     ok = ailib__resp_head(&s->alloc, &R->out, argc);
     for (i = 0; ok && i < argc; i++) ok = ailib__resp_argz(&s->alloc, &R->out, argv[i]);
-    return ok && ailib__rds_send(R, R->out.p, R->out.len) && ailib__rds_read(s, R, v) && v->top.type != '-';
+    return ok && ailib__rds_flush(R, until) == 1 && ailib__rds_read(s, R, v, until) == 1 && v->top.type != '-';
 }
 
 static int ailib__rds_connect(ailib_store *s, ailib__rds *R) {
@@ -22758,43 +22771,37 @@ static int ailib__rds_fill(ailib_store *s, ailib__sop *op, const ailib__rv *v) {
     return 1;
 }
 
-/* Sends a batch pipelined and reads its replies. 0: the connection is gone. */
-static int ailib__rds_exchange(ailib_store *s, ailib__rds *R, ailib__sop **ops, int n) {
-    int i, ok = 1;
-    ailib__rv v;
-    R->out.len = 0;
-    for (i = 0; i < n; i++) if (!ailib__rds_encode(s, R, ops[i], &R->out)) return 0;
-    if (!ailib__rds_send(R, R->out.p, R->out.len)) return 0;
-    for (i = 0; i < n; i++) {
-        if (!ailib__rds_read(s, R, &v)) return 0;
-        if (!ailib__rds_fill(s, ops[i], &v)) ok = 0;   /* read the rest, then reconnect */
-    }
-    return ok;
-}
-
-/* --- the queue (R->mu held) ----------------------------------------------------------------------- */
+/* --- the queues (R->mu held) ----------------------------------------------------------------------- */
 
 static void ailib__rds_release(ailib_store *s, ailib__sop *op) { if (--op->refs == 0) ailib__sop_free(s, op); }
 
-/* An op that could not be sent: failed for its caller; a write is kept to send again. */
+static void ailib__rds_push(ailib__sop **h, ailib__sop **t, ailib__sop *op) {
+    op->next = NULL;
+    if (*t) (*t)->next = op; else *h = op;
+    *t = op;
+}
+
+/* An op that could not be sent or answered: failed for its caller; a write is kept to send
+   again once the server is back. */
 static void ailib__rds_fail_op(ailib_store *s, ailib__rds *R, ailib__sop *op) {
     op->state = AILIB__SOP_FAILED;
     AILIB__LOCK(&s->lock);
     s->st.failed++;
     AILIB__UNLOCK(&s->lock);
     if (op->replay && R->nreplay < AILIB__RDS_MAX_REPLAY) {
-        op->next = NULL;
-        if (R->rt) R->rt->next = op; else R->rh = op;
-        R->rt = op;
+        ailib__rds_push(&R->rh, &R->rt, op);
         R->nreplay++;
         return;                            /* the store keeps its reference */
     }
     ailib__rds_release(s, op);
 }
 
+/* The connection is gone (or was never there): what waits fails, the next try is after a
+   backoff (100 ms doubling to 5 s). Called by the holder of the connection. */
 static void ailib__rds_down(ailib_store *s, ailib__rds *R) {
     ailib__sop *op, *nx;
     int was = R->up;
+    ailib__rds_close(R);
     R->up = 0;
     R->backoff = R->backoff ? R->backoff * 2 : 100;
     if (R->backoff > 5000) R->backoff = 5000;
@@ -22804,9 +22811,70 @@ static void ailib__rds_down(ailib_store *s, ailib__rds *R) {
     if (was || !R->ever_up) s->outage++;
     AILIB__UNLOCK(&s->lock);
     R->ever_up = R->ever_up || was;
+    for (op = R->wh; op; op = nx) { nx = op->next; ailib__rds_fail_op(s, R, op); }
     for (op = R->qh; op; op = nx) { nx = op->next; ailib__rds_fail_op(s, R, op); }
-    R->qh = R->qt = NULL;
+    R->wh = R->wt = R->qh = R->qt = NULL;
     pthread_cond_broadcast(&R->done);
+    pthread_cond_signal(&R->work);
+}
+
+/* One reply arrived for the oldest op awaiting one. 0: reconnect (NOSCRIPT). */
+static int ailib__rds_answer(ailib_store *s, ailib__rds *R, const ailib__rv *v) {
+    ailib__sop *op = R->wh;
+    int ok;
+    if (!op) return 0;                     /* a reply nobody asked for: the stream is out of step */
+    R->wh = op->next;
+    if (!R->wh) R->wt = NULL;
+    ok = ailib__rds_fill(s, op, v);
+    if (op->state == AILIB__SOP_FAILED) {
+        AILIB__LOCK(&s->lock);
+        s->st.failed++;
+        AILIB__UNLOCK(&s->lock);
+    }
+    if (op->kind == AILIB__SOP_RESERVE && op->state == AILIB__SOP_DONE && op->r[0] == 1 && op->refs == 1) {
+        double ttl = op->arg[1];           /* its asker gave up waiting: the reservation goes back */
+        op->kind = AILIB__SOP_SETTLE;
+        op->arg[1] = 0;
+        op->arg[2] = ttl;
+        op->replay = 1;
+        op->state = AILIB__SOP_QUEUED;
+        ailib__rds_push(&R->qh, &R->qt, op);
+    } else ailib__rds_release(s, op);
+    pthread_cond_broadcast(&R->done);
+    return ok;
+}
+
+/* The I/O, by whoever holds the connection (R->io, taken under R->mu; called without it):
+   sends what is queued, pipelined, and reads replies, until mine is answered (mine NULL:
+   until nothing is awaited) or the deadline (µs) passes. A caller's poll pumps for at most its
+   bound; the thread pumps for what is left. 0: the connection failed. */
+static int ailib__rds_pump(ailib_store *s, ailib__rds *R, const ailib__sop *mine, int64_t until) {
+    ailib__rv v;
+    for (;;) {
+        int r, n = 0, ok = 1;
+        pthread_mutex_lock(&R->mu);
+        if (mine && (mine->state == AILIB__SOP_DONE || mine->state == AILIB__SOP_FAILED)) { pthread_mutex_unlock(&R->mu); return 1; }
+        while (R->qh && n < AILIB__RDS_BATCH && ok) {
+            ailib__sop *op = R->qh;
+            R->qh = op->next;
+            if (!R->qh) R->qt = NULL;
+            op->state = AILIB__SOP_SENT;
+            ailib__rds_push(&R->wh, &R->wt, op);
+            ok = ailib__rds_encode(s, R, op, &R->out);
+            n++;
+        }
+        pthread_mutex_unlock(&R->mu);
+        if (!ok) return 0;
+        if (R->out_pos < R->out.len && (r = ailib__rds_flush(R, until)) != 1) return r < 0;
+        if (n) R->progress = ailib__now_ms();
+        if (!R->wh) return 1;
+        if ((r = ailib__rds_read(s, R, &v, until)) != 1) return r < 0;
+        R->progress = ailib__now_ms();
+        pthread_mutex_lock(&R->mu);
+        ok = ailib__rds_answer(s, R, &v);
+        pthread_mutex_unlock(&R->mu);
+        if (!ok) return 0;
+    }
 }
 
 static void ailib__rds_timedwait(pthread_cond_t *cv, pthread_mutex_t *mu, int64_t us) {
@@ -22818,15 +22886,16 @@ static void ailib__rds_timedwait(pthread_cond_t *cv, pthread_mutex_t *mu, int64_
     pthread_cond_timedwait(cv, mu, &ts);
 }
 
+/* The thread: connects (and again after a failure, with backoff), and does the I/O no poll is
+   doing: writes nobody waits for, replies a poll stopped waiting for, the server's silence. */
 static void *ailib__rds_main(void *arg) {
     ailib_store *s = (ailib_store *)arg;
     ailib__rds *R = (ailib__rds *)s->impl;
-    ailib__sop *batch[AILIB__RDS_BATCH];
     pthread_mutex_lock(&R->mu);
     while (!R->stop) {
-        int n = 0, ok, i;
+        int ok;
+        int64_t now = ailib__now_ms();
         if (!R->up) {
-            int64_t now = ailib__now_ms();
             if (now < R->next_try) { ailib__rds_timedwait(&R->work, &R->mu, (R->next_try - now) * 1000); continue; }
             pthread_mutex_unlock(&R->mu);
             ok = ailib__rds_connect(s, R);
@@ -22834,6 +22903,7 @@ static void *ailib__rds_main(void *arg) {
             if (!ok) { ailib__rds_down(s, R); continue; }
             R->up = 1;
             R->backoff = 0;
+            R->progress = ailib__now_ms();
             AILIB__LOCK(&s->lock);
             s->st.up = 1;
             if (R->ever_up) s->st.reconnects++;
@@ -22849,42 +22919,36 @@ static void *ailib__rds_main(void *arg) {
             }
             pthread_cond_broadcast(&R->done);
         }
-        if (!R->qh) { pthread_cond_wait(&R->work, &R->mu); continue; }
-        while (R->qh && n < AILIB__RDS_BATCH) {
-            batch[n] = R->qh;
-            R->qh = R->qh->next;
-            batch[n]->state = AILIB__SOP_SENT;
-            n++;
+        if (R->io || (!R->qh && !R->wh && R->out_pos >= R->out.len)) {
+            if (R->wh && !R->io && now - R->progress >= R->io_ms) { ailib__rds_down(s, R); continue; }
+            if (R->wh || R->io) ailib__rds_timedwait(&R->work, &R->mu, 20000);   /* a poll holds it: look again soon */
+            else pthread_cond_wait(&R->work, &R->mu);
+            continue;
         }
-        if (!R->qh) R->qt = NULL;
+        if (R->qh && !R->wh && R->out_pos >= R->out.len && !R->napped) {
+            /* only writes nobody waits for (spend, corrections): a poll that pumps within 2 ms
+               sends them along with its own, so a steady stream of calls wakes this thread at
+               most 500 times a second however many writes it makes */
+            R->napping = 1;
+            ailib__rds_timedwait(&R->work, &R->mu, 2000);
+            R->napping = 0;
+            R->napped = 1;
+            continue;
+        }
+        R->napped = 0;
+        R->io = 1;
         pthread_mutex_unlock(&R->mu);
-        ok = ailib__rds_exchange(s, R, batch, n);
-        if (!ok) ailib__rds_close(R);
+        ok = ailib__rds_pump(s, R, NULL, ailib__rds_us() + 20000);
         pthread_mutex_lock(&R->mu);
-        for (i = 0; i < n; i++) {
-            ailib__sop *op = batch[i];
-            if (op->kind == AILIB__SOP_RESERVE && op->state == AILIB__SOP_DONE && op->r[0] == 1 && op->refs == 1) {
-                double ttl = op->arg[1];    /* its asker gave up waiting: the reservation goes back */
-                op->kind = AILIB__SOP_SETTLE;
-                op->arg[1] = 0;
-                op->arg[2] = ttl;
-                op->replay = 1;
-                op->state = AILIB__SOP_QUEUED;
-                op->next = NULL;
-                if (R->qt) R->qt->next = op; else R->qh = op;
-                R->qt = op;
-                continue;
-            }
-            if (!ok && batch[i]->state == AILIB__SOP_SENT) ailib__rds_fail_op(s, R, batch[i]);
-            else if (batch[i]->state == AILIB__SOP_FAILED) {
-                AILIB__LOCK(&s->lock);
-                s->st.failed++;
-                AILIB__UNLOCK(&s->lock);
-                ailib__rds_release(s, batch[i]);
-            } else ailib__rds_release(s, batch[i]);
-        }
-        if (!ok) ailib__rds_down(s, R);
-        pthread_cond_broadcast(&R->done);
+        R->io = 0;
+        if (!ok || (R->wh && ailib__now_ms() - R->progress >= R->io_ms)) ailib__rds_down(s, R);   /* dead, or silent too long */
+    }
+    if (R->up && (R->qh || R->wh || R->out_pos < R->out.len)) {
+        /* the store is going: what is queued (a reply kept in the cache, a call's spend) is
+           sent first, for at most io_timeout_ms */
+        pthread_mutex_unlock(&R->mu);
+        ailib__rds_pump(s, R, NULL, ailib__rds_us() + R->io_ms * 1000);
+        pthread_mutex_lock(&R->mu);
     }
     pthread_mutex_unlock(&R->mu);
     ailib__rds_close(R);
@@ -22893,6 +22957,8 @@ static void *ailib__rds_main(void *arg) {
 
 /* --- the store's table ---------------------------------------------------------------------------- */
 
+/* Queues op. Nothing is sent yet: the poll that waits for it sends it itself (no thread in
+   between on the way there and back); one that does not wait hands it to the thread. */
 static void ailib__rds_submit(ailib_store *s, ailib__sop *op) {
     ailib__rds *R = (ailib__rds *)s->impl;
     pthread_mutex_lock(&R->mu);
@@ -22901,14 +22967,8 @@ static void ailib__rds_submit(ailib_store *s, ailib__sop *op) {
     AILIB__UNLOCK(&s->lock);
     op->refs++;
     op->state = AILIB__SOP_QUEUED;
-    if (!R->up && R->ever_up) ailib__rds_fail_op(s, R, op);   /* down: fail now, no one waits for a dead server */
-    else if (!R->up && R->backoff) ailib__rds_fail_op(s, R, op);   /* never reached yet, and the last try failed */
-    else {
-        op->next = NULL;
-        if (R->qt) R->qt->next = op; else R->qh = op;
-        R->qt = op;
-        pthread_cond_signal(&R->work);
-    }
+    if (!R->up && (R->ever_up || R->backoff)) ailib__rds_fail_op(s, R, op);   /* down: fail now, no one waits for a dead server */
+    else ailib__rds_push(&R->qh, &R->qt, op);
     pthread_mutex_unlock(&R->mu);
 }
 
@@ -22917,9 +22977,24 @@ static int ailib__rds_wait(ailib_store *s, ailib__sop *op, int64_t max_us) {
     int64_t until = ailib__rds_us() + max_us;
     int st;
     pthread_mutex_lock(&R->mu);
-    while ((op->state == AILIB__SOP_QUEUED || op->state == AILIB__SOP_SENT) && max_us > 0) {
+    for (;;) {
         int64_t left = until - ailib__rds_us();
-        if (left <= 0) break;
+        if (op->state != AILIB__SOP_QUEUED && op->state != AILIB__SOP_SENT) break;
+        if (max_us <= 0 || left <= 0) {    /* the thread sends it, or reads its reply */
+            if (!R->napping) pthread_cond_signal(&R->work);
+            break;
+        }
+        if (R->up && !R->io) {
+            int ok;
+            R->io = 1;
+            pthread_mutex_unlock(&R->mu);
+            ok = ailib__rds_pump(s, R, op, until);
+            pthread_mutex_lock(&R->mu);
+            R->io = 0;
+            if (!ok) ailib__rds_down(s, R);
+            else if (R->qh || R->wh) pthread_cond_signal(&R->work);
+            continue;
+        }
         ailib__rds_timedwait(&R->done, &R->mu, left);
     }
     st = op->state;
@@ -22931,6 +23006,7 @@ static void ailib__rds_drop(ailib_store *s, ailib__sop *op) {
     ailib__rds *R = (ailib__rds *)s->impl;
     if (!op) return;
     pthread_mutex_lock(&R->mu);
+    if (op->state == AILIB__SOP_QUEUED && !R->napping) pthread_cond_signal(&R->work);   /* a write handed over: the thread sends it */
     ailib__rds_release(s, op);
     pthread_mutex_unlock(&R->mu);
 }
@@ -22947,6 +23023,7 @@ static void ailib__rds_destroy(ailib_store *s) {
         pthread_join(R->th, NULL);
     }
     for (op = R->qh; op; op = nx) { nx = op->next; op->state = AILIB__SOP_FAILED; ailib__rds_release(s, op); }
+    for (op = R->wh; op; op = nx) { nx = op->next; op->state = AILIB__SOP_FAILED; ailib__rds_release(s, op); }
     for (op = R->rh; op; op = nx) { nx = op->next; ailib__rds_release(s, op); }
     pthread_mutex_destroy(&R->mu);
     pthread_cond_destroy(&R->work);

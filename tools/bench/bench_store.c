@@ -238,7 +238,7 @@ static double multi(int use, double secs) {
 int main(int argc, char **argv) {
     double cpu0, cpu1, cpu2, cpu3, r0, r1, r2, r3, o0, o1, o2, o3, m0, m1;
     int n = 5000, k;
-    double a[3], b[3];
+    double a[3], b[3], g[3];
     ailib_global_init();
     if (argc < 2 || !start_mock(argv[1])) { printf("bench_store: skipped (no ailib-mock)\n"); return 0; }
     if (!start_redis()) { printf("bench_store: skipped (redis-server not found: apt-get install redis-server)\n"); stop_all(); return 0; }
@@ -256,11 +256,12 @@ int main(int argc, char **argv) {
     printf("  gate + budget in Redis:   %5.1f us CPU/call (+%.1f), redis-server %.1f us/call, %.2f store ops/call\n",
            cpu3 * 1e6, (cpu3 - cpu0) * 1e6, r3 * 1e6, o3);
     /* alternate the two runs, 3 pairs, and keep the medians: the machine is shared */
-    for (k = 0; k < 3; k++) { a[k] = multi(0, 2.0); b[k] = multi(USE_GATE | USE_BUDGET, 2.0); }
+    for (k = 0; k < 3; k++) { a[k] = multi(0, 2.0); b[k] = multi(USE_GATE | USE_BUDGET, 2.0); g[k] = multi(USE_GATE, 2.0); }
 #define MED3(x) ((x)[0] > (x)[1] ? ((x)[1] > (x)[2] ? (x)[1] : (x)[0] > (x)[2] ? (x)[2] : (x)[0]) : ((x)[0] > (x)[2] ? (x)[0] : (x)[1] > (x)[2] ? (x)[2] : (x)[1]))
     m0 = MED3(a);
     m1 = MED3(b);
-    printf("  8 processes, blocking calls, 2 s runs (median of 3 alternating pairs): %.0f calls/s without the store, "
-           "%.0f with gate + budget in Redis (%.0f%%)\n", m0, m1, 100.0 * m1 / m0);
+    printf("  8 processes, blocking calls, 2 s runs (medians of 3 alternating runs): %.0f calls/s without the store, "
+           "%.0f with the gate in Redis (%.0f%%), %.0f with gate + budget (%.0f%%)\n", m0, MED3(g), 100.0 * MED3(g) / m0, m1,
+           100.0 * m1 / m0);
     return 0;
 }
