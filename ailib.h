@@ -130,6 +130,8 @@
    the blocking call its call's result). You may not poll the same client or make a
    blocking call on it from its callbacks: that returns AILIB_INVALID_ARGUMENT (use another
    client, or ailib_chat_start). Anything on other clients is fine.
+   A store (>>store) is locked and may serve clients on many threads; a Redis store runs one
+   thread of its own for its connection, which never calls your code.
 
    TIMEOUTS AND RETRIES
    ====================
