@@ -100,7 +100,7 @@ done; done; done
 # next to the others), C99 (gcc, clang) and C++11, the store used from a second unit.
 for rest in "" "-DAILIB_ENABLE_ROUTING=1 -DAILIB_ENABLE_COST=1 -DAILIB_ENABLE_INTERCEPTORS=1"; do
   D="-DAILIB_ENABLE_REDIS=1 $rest"
-  o=$B/combo-redis$([ -n "$rest" ] && echo -all)
+  if [ -n "$rest" ]; then o=$B/combo-redis-all; else o=$B/combo-redis; fi
   gcc -std=c99 $W $D -I. -c $B/impl.c -o $o-gcc.o
   clang -std=c99 $W $D -I. -c $B/impl.c -o $o-clang.o
   g++ -std=c++11 $W $D -I. -c $B/impl.cpp -o $o-cxx.o
