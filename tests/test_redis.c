@@ -22,6 +22,7 @@
 #  include <sys/prctl.h>
 #endif
 
+#if AILIB_ENABLE_REDIS
 static void rsleep_ms(long ms) {
     struct timespec ts;
     ts.tv_sec = ms / 1000;
@@ -34,6 +35,7 @@ static int64_t rnow_ms(void) {
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
+#endif
 
 static ailib_request rprompt(ailib_message *m, const char *text, int64_t max_tokens) {
     ailib_request r;
