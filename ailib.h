@@ -1540,6 +1540,8 @@ typedef struct ailib_store_stats {
 /* An in-process store: state shared by the clients, ledgers and caches of one process (it is
    locked). Lives until ailib_store_destroy() and the last object that uses it are gone. */
 AILIB_API ailib_store *ailib_store_memory_create(const ailib_allocator *allocator, ailib_error *err);
+/* A Redis store sends the writes still queued (spend, cache entries) before it goes: this may
+   take up to its connect_timeout_ms + io_timeout_ms when the server is away. */
 AILIB_API void ailib_store_destroy(ailib_store *s);
 AILIB_API void ailib_store_get_stats(ailib_store *s, ailib_store_stats *out);
 /* The client's gate (requests_per_minute, tokens_per_minute) and, for a router, its
@@ -22888,6 +22890,16 @@ static void ailib__rds_timedwait(pthread_cond_t *cv, pthread_mutex_t *mu, int64_
     pthread_cond_timedwait(cv, mu, &ts);
 }
 
+/* The kept writes go first, in their order, once the server is back. */
+static void ailib__rds_requeue(ailib__rds *R) {
+    if (!R->rh) return;
+    R->rt->next = R->qh;
+    if (!R->qh) R->qt = R->rt;
+    R->qh = R->rh;
+    R->rh = R->rt = NULL;
+    R->nreplay = 0;
+}
+
 /* The thread: connects (and again after a failure, with backoff), and does the I/O no poll is
    doing: writes nobody waits for, replies a poll stopped waiting for, the server's silence. */
 static void *ailib__rds_main(void *arg) {
@@ -22912,13 +22924,7 @@ static void *ailib__rds_main(void *arg) {
             s->st.replayed += R->nreplay;
             AILIB__UNLOCK(&s->lock);
             R->ever_up = 1;
-            if (R->rh) {                   /* the kept writes go first, in their order */
-                R->rt->next = R->qh;
-                if (!R->qh) R->qt = R->rt;
-                R->qh = R->rh;
-                R->rh = R->rt = NULL;
-                R->nreplay = 0;
-            }
+            ailib__rds_requeue(R);
             pthread_cond_broadcast(&R->done);
         }
         if (R->io || (!R->qh && !R->wh && R->out_pos >= R->out.len)) {
@@ -22944,6 +22950,19 @@ static void *ailib__rds_main(void *arg) {
         pthread_mutex_lock(&R->mu);
         R->io = 0;
         if (!ok || (R->wh && ailib__now_ms() - R->progress >= R->io_ms)) ailib__rds_down(s, R);   /* dead, or silent too long */
+    }
+    if (!R->up && (R->qh || R->rh)) {     /* writes left and no connection (yet): one more try */
+        int ok;
+        pthread_mutex_unlock(&R->mu);
+        ok = ailib__rds_connect(s, R);
+        pthread_mutex_lock(&R->mu);
+        if (ok) {
+            R->up = 1;
+            AILIB__LOCK(&s->lock);
+            s->st.replayed += R->nreplay;
+            AILIB__UNLOCK(&s->lock);
+            ailib__rds_requeue(R);
+        }
     }
     if (R->up && (R->qh || R->wh || R->out_pos < R->out.len)) {
         /* the store is going: what is queued (a reply kept in the cache, a call's spend) is
@@ -23888,6 +23907,8 @@ static void ailib__fire_warnings(const ailib__warn *w, size_t n) {
     for (i = 0; i < n; i++) w[i].fn(w[i].user, &w[i].st);
 }
 
+static ailib__sop *ailib__ledger_sop(ailib_ledger *l, int kind, uint64_t key, double est, double spend);
+
 AILIB_API ailib_result ailib_ledger_record(ailib_ledger *l, const char *provider, const char *model, const ailib_usage *u,
                                            const ailib_cost *cost, ailib_error *err) {
     ailib_cost c;
@@ -23896,6 +23917,8 @@ AILIB_API ailib_result ailib_ledger_record(ailib_ledger *l, const char *provider
     if (!l || !provider || !model || !u) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_ledger_record: ledger, provider, model and usage are required");
     if (!cost) { ailib_cost_of(provider, model, u, AILIB_PRICE_STANDARD, &c); cost = &c; }
     n = ailib__ledger_commit(l, provider, model, 0, u, cost, 0, 1, 0, 0, w, AILIB__MAX_WARN);
+    if (l->st.s && AILIB__FLAG_GET(&l->has_budgets) && cost->known && cost->total > 0)   /* the shared budgets count it too */
+        ailib__store_put(l->st.s, ailib__ledger_sop(l, AILIB__SOP_SETTLE, 0, 0, cost->total));
     ailib__fire_warnings(w, n);
     return AILIB_OK;
 }
