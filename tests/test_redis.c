@@ -119,7 +119,8 @@ TEST(store_set_on_plain_client_says_what_to_set) {
     X(redis_cache_entry_of_one_process_served_to_another) \
     X(redis_killed_and_restarted_both_fail_modes) \
     X(redis_budget_spend_kept_while_down) \
-    X(redis_slow_server_never_holds_the_poll)
+    X(redis_slow_server_never_holds_the_poll) \
+    X(redis_password_and_database_from_the_url)
 
 #if !AILIB_ENABLE_REDIS
 #define REDIS_OFF(name) void ailib_test_##name(void) { TEST_SKIP("built without AILIB_ENABLE_REDIS=1"); }
@@ -164,6 +165,7 @@ static int rcmd(int port, const char *cmd, char *out, size_t cap) {
     while (got + 1 < cap && (n = read(fd, out + got, cap - 1 - got)) > 0) {
         got += (size_t)n;
         out[got] = 0;
+        if (strstr(cmd, "ECHO end") && !strstr(out, "end\r\n")) continue;   /* pipelined: until the last reply */
         if (out[0] != '*' && out[0] != '$' && strstr(out, "\r\n")) break;
         if (out[0] == '$' && strstr(out, "\r\n") && (atol(out + 1) < 0 || strstr(strstr(out, "\r\n") + 2, "\r\n"))) break;
         if (out[0] == '*') { rsleep_ms(20); break; }   /* arrays: what came at once is enough here */
@@ -173,8 +175,8 @@ static int rcmd(int port, const char *cmd, char *out, size_t cap) {
     return got > 0;
 }
 
-static int redis_start(redis_srv *r, int port) {
-    char ps[16], buf[64];
+static int redis_start_with(redis_srv *r, int port, const char *pass) {
+    char ps[16], buf[64], auth[80];
     int i;
     snprintf(ps, sizeof ps, "%d", port);
     r->port = port;
@@ -187,13 +189,14 @@ static int redis_start(redis_srv *r, int port) {
 #endif
         if (dn >= 0) { dup2(dn, 1); dup2(dn, 2); }
         execlp("redis-server", "redis-server", "--port", ps, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-               "--protected-mode", "no", "--daemonize", "no", (char *)NULL);
+               "--protected-mode", "no", "--daemonize", "no", pass ? "--requirepass" : (char *)NULL, pass, (char *)NULL);
         execl("/usr/bin/redis-server", "redis-server", "--port", ps, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-              "--protected-mode", "no", "--daemonize", "no", (char *)NULL);
+              "--protected-mode", "no", "--daemonize", "no", pass ? "--requirepass" : (char *)NULL, pass, (char *)NULL);
         _exit(127);
     }
+    snprintf(auth, sizeof auth, "AUTH %s", pass ? pass : "");
     for (i = 0; i < 300; i++) {             /* up to 3 s */
-        if (rcmd(port, "PING", buf, sizeof buf) && !strncmp(buf, "+PONG", 5)) return 1;
+        if (rcmd(port, pass ? auth : "PING", buf, sizeof buf) && (!strncmp(buf, "+PONG", 5) || !strncmp(buf, "+OK", 3))) return 1;
         if (waitpid(r->pid, NULL, WNOHANG) == r->pid) { r->pid = 0; return 0; }
         rsleep_ms(10);
     }
@@ -202,6 +205,8 @@ static int redis_start(redis_srv *r, int port) {
     r->pid = 0;
     return 0;
 }
+
+static int redis_start(redis_srv *r, int port) { return redis_start_with(r, port, NULL); }
 
 static void redis_kill(redis_srv *r) {
     if (r->pid > 0) { kill(r->pid, SIGKILL); waitpid(r->pid, NULL, 0); }
@@ -848,4 +853,45 @@ TEST(redis_slow_server_never_holds_the_poll) {
     ailib_store_destroy(s);
     redis_kill(&own);
 }
+/* A server that wants a password: the URL's password and database are used (the keys land in
+   database 2), a wrong password is a store that never answers (fail-closed: AILIB_STORE),
+   and the password appears in no message. */
+TEST(redis_password_and_database_from_the_url) {
+    const mock_server *m = mock_shared();
+    redis_srv own;
+    ailib_error err;
+    ailib_client *c;
+    ailib_store *s;
+    ailib_redis_desc rd;
+    char url[96], out[512];
+    int port = free_port();
+    if (!m) TEST_SKIP("ailib-mock not available");
+    if (!redis_shared()) TEST_SKIP(rwhy);
+    ASSERT_TRUE(redis_start_with(&own, port, "s3cr%t"));
+    ASSERT_TRUE((c = rclient(m, "tag=redis-auth", 1000, &err)) != NULL);
+    memset(&rd, 0, sizeof rd);
+    snprintf(url, sizeof url, "redis://default:s3cr%%25t@127.0.0.1:%d/2", port);   /* %25: a '%' in the password */
+    rd.url = url;
+    rd.prefix = "auth";
+    rd.on_failure = AILIB_STORE_FAIL_CLOSED;
+    ASSERT_TRUE((s = ailib_store_redis_create(&rd, &err)) != NULL);
+    ASSERT_EQ(ailib_client_set_store(c, s, &err), AILIB_OK);
+    EXPECT_EQ(call_until(c, AILIB_OK, 100, &err), AILIB_OK);
+    ailib_client_destroy(c);
+    ailib_store_destroy(s);
+    /* the bucket's key is in database 2, none in 0 (commands pipelined, replies read at once) */
+    EXPECT_TRUE(rcmd(port, "AUTH s3cr%t\r\nSELECT 2\r\nDBSIZE\r\nSELECT 0\r\nDBSIZE\r\nECHO end", out, sizeof out));
+    EXPECT_TRUE(strstr(out, "+OK\r\n+OK\r\n:1\r\n+OK\r\n:0\r\n") != NULL);
+    snprintf(url, sizeof url, "redis://default:wrong-one@127.0.0.1:%d/2", port);
+    rd.url = url;
+    ASSERT_TRUE((c = rclient(m, "tag=redis-auth", 1000, &err)) != NULL);
+    ASSERT_TRUE((s = ailib_store_redis_create(&rd, &err)) != NULL);
+    ASSERT_EQ(ailib_client_set_store(c, s, &err), AILIB_OK);
+    EXPECT_EQ(call_until(c, AILIB_STORE, 50, &err), AILIB_STORE);
+    EXPECT_TRUE(strstr(err.message, "wrong-one") == NULL);
+    ailib_client_destroy(c);
+    ailib_store_destroy(s);
+    redis_kill(&own);
+}
+
 #endif /* AILIB_ENABLE_REDIS */
