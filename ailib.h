@@ -17454,7 +17454,7 @@ static int ailib__route_share_fail(ailib__router *rt, ailib_client *c, size_t i)
     rt->eps[i].sfails = 1;
     st = ailib__store_run(c, &rt->st, op, 1);
     if (st == AILIB__SOP_DONE) open = op->r[0] >= rt->threshold;
-    else if (st == AILIB__SOP_FAILED) ailib__store_failed(NULL, &rt->st, "the shared health", NULL);
+    else if (st == AILIB__SOP_FAILED) ailib__store_failed(c, &rt->st, "the shared health", NULL);   /* each router for itself */
     s->vt->drop(s, op);
     return open;
 }
