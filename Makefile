@@ -18,7 +18,7 @@ TEST_ALL := tests/impl.c tests/runner.c tests/replay.c tests/mockctl.c tests/fak
 TEST_HDR := tests/test.h tests/replay.h tests/mockctl.h tests/fake_tp.h tools/ailib_batch.h
 # The feature macros the test builds turn on, all of them (the compile matrix builds every
 # combination and runs the suite with them all off)
-FEATURES ?= -DAILIB_ENABLE_ROUTING=1 -DAILIB_ENABLE_COST=1 -DAILIB_ENABLE_INTERCEPTORS=1
+FEATURES ?= -DAILIB_ENABLE_ROUTING=1 -DAILIB_ENABLE_COST=1 -DAILIB_ENABLE_INTERCEPTORS=1 -DAILIB_ENABLE_REDIS=1
 
 .PHONY: all test unit matrix asan valgrind tsan mock-smoke cli bench demo clean deps tools examples
 
@@ -82,10 +82,21 @@ valgrind: $(B)/tests $(B)/ailib-mock $(B)/locale/de_DE.UTF-8
 $(B)/tsan-shared: tests/tsan_shared.c tests/mockctl.c tests/mockctl.h $(HDRS) | $(B)
 	clang -std=c99 -D_POSIX_C_SOURCE=200809L -O1 -g -fsanitize=thread $(WARN) $(FEATURES) -I. tests/tsan_shared.c tests/mockctl.c -o $@ $(LIBS)
 
-tsan: $(B)/tsan-threads $(B)/tsan-shared $(B)/ailib-mock
+# The store's tests (a client's poll and the Redis store's I/O thread share its connection),
+# with their own registry so the build stays small.
+$(B)/tsan-redis: tests/test_redis.c tests/impl.c tests/runner.c tests/mockctl.c tests/mockctl.h tests/test.h $(HDRS) | $(B)
+	@mkdir -p $(B)/sub-tsan
+	@grep -ho '^TEST([A-Za-z0-9_]*)' tests/test_redis.c | sed 's/^TEST(\(.*\))/X(\1)/' > $(B)/sub-tsan/test_registry.h
+	clang -std=c99 -D_POSIX_C_SOURCE=200809L -O1 -g -fsanitize=thread $(WARN) $(FEATURES) -I$(B)/sub-tsan -I. tests/impl.c tests/runner.c \
+	  tests/mockctl.c tests/test_redis.c -o $@ $(LIBS)
+
+tsan: $(B)/tsan-threads $(B)/tsan-shared $(B)/tsan-redis $(B)/ailib-mock
 	@echo "== one client per thread on 4 threads under ThreadSanitizer"
 	@./$(B)/tsan-threads
 	@./$(B)/tsan-shared
+	@echo "== the store's tests (Redis) under ThreadSanitizer"
+	@./$(B)/tsan-redis > $(B)/tsan-redis.out 2>&1 || { cat $(B)/tsan-redis.out; exit 1; }
+	@tail -1 $(B)/tsan-redis.out
 
 cli: $(B)/ailib $(B)/ailib-mock
 	@echo "== the ailib command: models PROVIDER against ailib-mock"

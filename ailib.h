@@ -72,6 +72,9 @@
                                ledgers and budgets
    AILIB_ENABLE_INTERCEPTORS   (set globally, 0/1, default 0) the hook chain, response
                                cache, record and replay
+   AILIB_ENABLE_REDIS          (set globally, 0/1, default 0) a store in Redis that shares rate
+                               limits, budgets, health and the cache between processes (RESP
+                               spoken over libcurl; POSIX threads: link -lpthread)
    A feature that is off has no code and no declarations; none changes a public struct.
 
    PLATFORMS
@@ -127,6 +130,8 @@
    the blocking call its call's result). You may not poll the same client or make a
    blocking call on it from its callbacks: that returns AILIB_INVALID_ARGUMENT (use another
    client, or ailib_chat_start). Anything on other clients is fine.
+   A store (>>store) is locked and may serve clients on many threads; a Redis store runs one
+   thread of its own for its connection, which never calls your code.
 
    TIMEOUTS AND RETRIES
    ====================
@@ -189,6 +194,9 @@
 #ifndef AILIB_ENABLE_INTERCEPTORS
 #  define AILIB_ENABLE_INTERCEPTORS 0
 #endif
+#ifndef AILIB_ENABLE_REDIS
+#  define AILIB_ENABLE_REDIS 0
+#endif
 
 /* With AILIB_STATIC a program uses some functions of the file, not all: the rest must not
    raise -Wunused-function, so they are marked as possibly unused. */
@@ -239,7 +247,8 @@ extern "C" {
     X(PENDING,          "not ready yet")                                                     \
     X(CONTENT_FILTER,   "blocked by the provider's content filter")                           \
     X(SCHEMA_MISMATCH,  "reply is not JSON matching the requested schema")                \
-    X(TLS,              "TLS certificate or handshake failure")
+    X(TLS,              "TLS certificate or handshake failure")                             \
+    X(STORE,            "the shared state store did not answer")
 
 typedef enum ailib_result {
 #define AILIB__RESULT_ENUM(name, desc) AILIB_##name,
@@ -1600,6 +1609,81 @@ typedef struct ailib_gate_info {
 AILIB_API ailib_result ailib_client_gate_info(const ailib_client *c, ailib_gate_info *out);
 
 /* ============================================================================================
+   >>store: where shared state lives (core): one process, or many through Redis
+   ============================================================================================
+   The gate's rate limits, a router's endpoint health, ledger budgets and the response cache
+   keep their state in themselves: per client, per process. A store shares it. Give the same
+   store to clients (ailib_client_set_store: the gate's request and token buckets, a router's
+   breakers), ledgers (ailib_ledger_set_store, AILIB_ENABLE_COST: budgets) and caches
+   (ailib_cache_set_store, AILIB_ENABLE_INTERCEPTORS) and they count, refuse, open and answer
+   together. ailib_store_memory_create() shares within one process (clients on several
+   threads); ailib_store_redis_create() (AILIB_ENABLE_REDIS) across processes and machines.
+   A store operation never holds ailib_client_poll() longer than the store's max_wait_ms: a
+   call whose answer is late waits, queued, and is asked again at the next poll. When the
+   store cannot be reached, fail-open (the default) goes on with each process's own state and
+   warns through the client's logger; fail-closed refuses with AILIB_STORE, naming the store.
+   The README's "Many processes, many machines" has the consistency bounds and figures. */
+typedef struct ailib_store ailib_store;
+
+typedef enum ailib_store_failure {
+    AILIB_STORE_FAIL_OPEN = 0,      /* go on with the process's own state, and warn */
+    AILIB_STORE_FAIL_CLOSED         /* refuse what needs the store: AILIB_STORE */
+} ailib_store_failure;
+
+typedef struct ailib_store_stats {
+    uint64_t ops;                   /* operations asked for */
+    uint64_t failed;                /* of which the store could not answer */
+    uint64_t late;                  /* answers not there within max_wait_ms (the caller went on) */
+    uint64_t fail_open;             /* decisions taken on local state because the store failed */
+    uint64_t reconnects;            /* connections made after the first (Redis) */
+    uint64_t replayed;              /* writes kept while the store was down and sent once it was back */
+    int up;                         /* 1: the store answers now */
+} ailib_store_stats;
+
+/* An in-process store: state shared by the clients, ledgers and caches of one process (it is
+   locked). Lives until ailib_store_destroy() and the last object that uses it are gone. */
+AILIB_API ailib_store *ailib_store_memory_create(const ailib_allocator *allocator, ailib_error *err);
+/* A Redis store sends the writes still queued (spend, cache entries) before it goes: this may
+   take up to its connect_timeout_ms + io_timeout_ms when the server is away. */
+AILIB_API void ailib_store_destroy(ailib_store *s);
+AILIB_API void ailib_store_get_stats(ailib_store *s, ailib_store_stats *out);
+/* The client's gate (requests_per_minute, tokens_per_minute) and, for a router, its
+   endpoints' health, kept in s from now on; keys are namespaced by the hash of the client's
+   API key (never the key). Before the client's first call. NULL detaches. */
+AILIB_API ailib_result ailib_client_set_store(ailib_client *c, ailib_store *s, ailib_error *err);
+
+#if AILIB_ENABLE_REDIS
+/* ============================================================================================
+   >>redis: the Redis store (AILIB_ENABLE_REDIS, POSIX threads)
+   ============================================================================================
+   Speaks RESP itself over a libcurl connection (plain TCP for redis://, TLS with verification
+   for rediss://): nothing to link but libcurl. One background thread per store owns the
+   connection; clients hand it operations and wait at most max_wait_ms for an answer. Every
+   shared operation is one atomic server-side Lua script, loaded once per connection and
+   called by its hash (EVALSHA). Keys are "<prefix>:<what>:..." with the API key's 64-bit hash
+   where keys matter, never a key. The connection comes back by itself after a failure
+   (backoff 100 ms doubling to 5 s); writes that could not be sent meanwhile (budget spend,
+   counters) are kept and replayed, so no spend is lost. */
+typedef struct ailib_redis_desc {
+    const char *url;                /* redis://[user:password@]host[:port][/db] or rediss://...
+                                       (default: $AILIB_REDIS_URL, else redis://127.0.0.1:6379) */
+    const char *prefix;             /* (default: "ailib") the first part of every key */
+    ailib_store_failure on_failure; /* (default: AILIB_STORE_FAIL_OPEN) */
+    int max_wait_ms;                /* (default: 1) the longest a poll waits for one answer; -1: none */
+    int64_t connect_timeout_ms;     /* (default: 1000) */
+    int64_t io_timeout_ms;          /* (default: 1000) a reply slower than this drops the connection */
+    int64_t sync_ms;                /* (default: 100) how often a router reads the shared health */
+    const char *ca_file;            /* (optional) CA bundle for rediss:// (default: libcurl's) */
+    const ailib_allocator *allocator;/* (optional) */
+} ailib_redis_desc;
+
+/* The store in Redis. No network here: the thread connects in the background (a server that
+   is down at start is the same as one that goes down later). NULL on a bad URL, with err
+   saying what to fix (the password never appears in it). */
+AILIB_API ailib_store *ailib_store_redis_create(const ailib_redis_desc *desc, ailib_error *err);
+#endif /* AILIB_ENABLE_REDIS */
+
+/* ============================================================================================
    >>batch: many requests over one client or router, bounded concurrency, results in order
    ============================================================================================ */
 
@@ -2003,6 +2087,12 @@ AILIB_API void ailib_cache_destroy(ailib_cache *cache);
 AILIB_API void ailib_cache_clear(ailib_cache *cache);
 AILIB_API void ailib_cache_get_stats(const ailib_cache *cache, ailib_cache_stats *out);
 AILIB_API ailib_result ailib_client_add_cache(ailib_client *c, ailib_cache *cache, ailib_error *err);
+/* The cache's entries are also kept in s (>>store; NULL: no longer), so that a reply cached by
+   one process is served to the others: a miss here asks the store (waiting no longer than its
+   bound: a late answer is a miss), a stored reply goes there too, with the cache's ttl_ms.
+   Entries are namespaced by the hash of the provider and API key, so a reply is only served
+   to callers with the same key. */
+AILIB_API ailib_result ailib_cache_set_store(ailib_cache *cache, ailib_store *s, ailib_error *err);
 
 /* --- record and replay: cassettes ----------------------------------------------------------- */
 
@@ -2416,6 +2506,12 @@ AILIB_API size_t ailib_ledger_budget_count(ailib_ledger *l);
 /* The state of the i-th budget; for a per-key budget, of api_key's share (NULL: the first key
    seen). AILIB_NOT_FOUND when i is out of range. */
 AILIB_API ailib_result ailib_ledger_budget_status(ailib_ledger *l, size_t i, const char *api_key, ailib_budget_status *out);
+/* The ledger's budgets are also kept in s (>>store) under name, shared with every ledger of
+   that name in any process using the same store: a call is refused when what all of them
+   spent, plus the worst cases of all their calls under way, plus its own would pass a limit.
+   Spend goes to the store when each call ends (kept and sent later while the store is down).
+   This process's rows and budget status stay its own. Before the ledger's first call. */
+AILIB_API ailib_result ailib_ledger_set_store(ailib_ledger *l, ailib_store *s, const char *name, ailib_error *err);
 #endif /* AILIB_ENABLE_COST */
 
 #ifdef __cplusplus
@@ -14475,6 +14571,9 @@ typedef struct ailib__feature_vt {
        call->result and call->err set by the feature; the attempt then ends like an error reply
        (retried when err.retryable, else the fall back hook is asked) */
     int (*reply)(void *state, ailib_call *call);
+    /* ailib_client_set_store: the feature's shared state goes to s from now on (NULL: back to
+       its own) */
+    void (*store)(void *state, ailib_store *s);
 } ailib__feature_vt;
 
 typedef struct ailib__feature { const ailib__feature_vt *vt; void *state; } ailib__feature;
@@ -14537,6 +14636,9 @@ struct ailib_client {
     int allow_auth_headers;
     int in_cb;                         /* a callback of the caller's is running (depth) */
     int frames;                        /* polls and blocking loops in progress (depth) */
+    unsigned long polls;               /* ailib_client_poll calls: a store's wait bound is per poll (>>store) */
+    unsigned long store_poll;
+    int64_t store_waited_us;
     int destroy_pending;               /* ailib_client_destroy came from inside: done when frames end */
 };
 
@@ -15815,6 +15917,7 @@ AILIB_API ailib_result ailib_client_poll(ailib_client *c, int timeout_ms) {
     if (!c) return AILIB_INVALID_ARGUMENT;
     if (c->in_cb) return AILIB_INVALID_ARGUMENT;   /* from inside one of its callbacks: see THREADS AND CALLBACKS */
     c->frames++;
+    c->polls++;
     ailib__calls_tick(c);
     if (!c->destroy_pending) {
         wait = timeout_ms > 0 ? ailib__next_timer(c, ailib__now_ms(), timeout_ms) : 0;
@@ -17670,6 +17773,74 @@ static ailib_result ailib__client_check(ailib_client *c, const ailib_provider_in
     return r;
 }
 
+/* >>store: the shared-state interface (core) =================================================
+
+   A store answers the few operations the features share, each atomic where it lives:
+     TAKE     token buckets (1 or 2 keys: requests, tokens): take n from each, all or none;
+              force takes even into debt (a retry, a correction); answers taken and the wait
+     ADD      a windowed counter: add n, the window (expiry) set when the counter is made
+     GET/SET/DEL  a value with a time to live (health, cache entries)
+     RESERVE  budgets (1..8 keys): reserve est in each when spent + reserved + est fits every
+              limit, all or none; answers which one refused and its spent and reserved
+     SETTLE   give back a reservation and add what was spent
+   An operation is handed to the store (submit) and its answer waited for at most a bound
+   (wait); the in-process store answers at once, the Redis store from its thread. */
+
+enum { AILIB__SOP_TAKE = 1, AILIB__SOP_ADD, AILIB__SOP_GET, AILIB__SOP_SET, AILIB__SOP_DEL, AILIB__SOP_RESERVE, AILIB__SOP_SETTLE };
+enum { AILIB__SOP_QUEUED = 0, AILIB__SOP_SENT, AILIB__SOP_DONE, AILIB__SOP_FAILED };
+#define AILIB__SOP_KEYS 8
+#define AILIB__SOP_ARGS 12
+
+typedef struct ailib__sop {
+    struct ailib__sop *next;               /* the store's queue */
+    int kind, nkeys, nargs;
+    int refs;                              /* the caller's and the store's (its lock held) */
+    int state;                             /* AILIB__SOP_*, read and written with the store's lock */
+    int replay;                            /* a write to keep and send again when the store is back */
+    size_t koff[AILIB__SOP_KEYS];          /* the keys, NUL-terminated, in kbuf */
+    ailib__buf kbuf;
+    double arg[AILIB__SOP_ARGS];           /* see the kinds above */
+    ailib__buf val;                        /* SET: the value; GET: the answer */
+    int nil;                               /* GET: no such key */
+    int64_t r[2];                          /* TAKE: taken, wait ms; ADD: count; RESERVE: ok, refused index */
+    double d[2];                           /* RESERVE: spent, reserved of the budget that refused */
+} ailib__sop;
+
+typedef struct ailib__store_vt {
+    const char *name;                      /* in messages: "memory", "redis" */
+    void (*submit)(ailib_store *s, ailib__sop *op);
+    int (*wait)(ailib_store *s, ailib__sop *op, int64_t max_us);   /* the op's state after waiting up to max_us */
+    void (*drop)(ailib_store *s, ailib__sop *op);                 /* the caller is done with op */
+    void (*destroy)(ailib_store *s);
+} ailib__store_vt;
+
+struct ailib_store {
+    const ailib__store_vt *vt;
+    ailib_allocator alloc;
+    long lock;                             /* guards refs, st, the implementation's state */
+    long refs;
+    char prefix[64];
+    char where[96];                        /* "redis at host:port/db" for messages (no password) */
+    int fail_closed;
+    int64_t max_wait_us;                   /* < 0: no bound */
+    int64_t sync_ms;
+    ailib_store_stats st;
+    long outage;                           /* counts the times it went down: users warn once per outage */
+    void *impl;
+};
+
+/* A user's hold on a store (the gate, a router, a ledger, a cache): which outage it has
+   warned about already. */
+typedef struct ailib__sref { ailib_store *s; long warned; } ailib__sref;
+
+static ailib__sop *ailib__sop_new(ailib_store *s, int kind);
+static int ailib__sop_key(ailib_store *s, ailib__sop *op, const char *fmt, ...);
+static int ailib__store_run(ailib_client *c, ailib__sref *r, ailib__sop *op, int wait);
+static void ailib__store_put(ailib_store *s, ailib__sop *op);
+static void ailib__store_ref(ailib_store *s);
+static void ailib__store_unref(ailib_store *s);
+static int ailib__store_failed(ailib_client *c, ailib__sref *r, const char *what, ailib_error *err);
+
 /* >>gate: the concurrency gate and rate limits (core) ========================================== */
 
 /* The clock of the gate and of routing health: the caller's (tests, simulations) or ours. */
@@ -17917,6 +18088,7 @@ typedef struct ailib__gate_call {
     int queued, admitted, sends;
     int64_t tokens;                        /* charged to the token bucket */
     ailib__rl_seen seen;
+    ailib__sop *op;                        /* the shared buckets' answer under way (a store set) */
 } ailib__gate_call;
 
 typedef struct ailib__gate {
@@ -17927,6 +18099,8 @@ typedef struct ailib__gate {
     int fail_fast, headers;
     ailib__gate_call *head, *tail;
     size_t queued;
+    ailib__sref st;                        /* the shared buckets' store (ailib_client_set_store), or none */
+    char keyid[20];                        /* "k" and the hash of provider and key: the buckets' keys */
 } ailib__gate;
 
 static int ailib__gate_wanted(const ailib_client_desc *d) {
@@ -17946,6 +18120,61 @@ static void ailib__gate_unlink(ailib__gate *g, ailib__gate_call *gc) {
     gc->next = NULL;
 }
 
+/* The buckets shared through the store, asked once the call's own limits let it go: 1 it goes,
+   0 it waits (*t: until when; 0: the answer is late, ask again at the next poll), -1 refused
+   (the store fails closed and did not answer: call->err set). */
+static int ailib__gate_shared(ailib__gate *g, ailib_call *call, ailib__gate_call *gc, int64_t now, int64_t *t) {
+    ailib_store *s = g->st.s;
+    ailib__sop *op = gc->op;
+    int st;
+    if (!op) {
+        int ok = (op = ailib__sop_new(s, AILIB__SOP_TAKE)) != NULL, i = 0;
+        if (ok && g->lim.rpm > 0) {
+            ok = ailib__sop_key(s, op, "%s:rpm", g->keyid);
+            op->arg[1] = op->arg[2] = g->lim.rpm;
+            op->arg[3] = 1;
+            i = 1;
+        }
+        if (ok && g->lim.tpm > 0) {
+            ok = ailib__sop_key(s, op, "%s:tpm", g->keyid);
+            op->arg[1 + 3 * i] = op->arg[2 + 3 * i] = g->lim.tpm;
+            op->arg[3 + 3 * i] = (double)gc->tokens;
+        }
+        if (!ok) {
+            if (op) s->vt->drop(s, op);
+            ailib__fail(&call->err, AILIB_OUT_OF_MEMORY, "out of memory");
+            return -1;
+        }
+        s->vt->submit(s, op);
+        gc->op = op;
+    }
+    st = ailib__store_run(call->client, &g->st, op, 1);
+    if (st == AILIB__SOP_DONE || st == AILIB__SOP_FAILED) {
+        int64_t taken = op->r[0], wait = op->r[1];
+        s->vt->drop(s, op);
+        gc->op = NULL;
+        if (st == AILIB__SOP_FAILED) return ailib__store_failed(call->client, &g->st, "the shared rate limits", &call->err) ? -1 : 1;
+        if (taken) return 1;
+        *t = now + (wait > 0 ? wait : 1);
+        return 0;
+    }
+    *t = 0;
+    return 0;
+}
+
+/* A write to the shared buckets nobody waits for: a retry's request (n = 1 on rpm), or the
+   token bucket settled with the usage (n may be < 0). */
+static void ailib__gate_shared_force(ailib__gate *g, const char *which, double cap, double n) {
+    ailib_store *s = g->st.s;
+    ailib__sop *op = ailib__sop_new(s, AILIB__SOP_TAKE);
+    if (!op) return;
+    if (!ailib__sop_key(s, op, "%s:%s", g->keyid, which)) { s->vt->drop(s, op); return; }
+    op->arg[0] = 1;
+    op->arg[1] = op->arg[2] = cap;
+    op->arg[3] = n;
+    ailib__store_put(s, op);
+}
+
 static ailib_result ailib__gate_prepare(void *state, ailib_call *call) {
     ailib__gate *g = (ailib__gate *)state;
     ailib__gate_call *gc = (ailib__gate_call *)call->fdata[g->idx];
@@ -17963,6 +18192,24 @@ static ailib_result ailib__gate_prepare(void *state, ailib_call *call) {
     if (gc->admitted) return AILIB_OK;      /* asked again after a later feature held the call */
     now = ailib__clk_now(&g->clk);
     t = (g->head && g->head != gc) ? -1 : ailib__limits_wait(&g->lim, now, gc->tokens, &why);
+    if (t == 0 && g->st.s && (g->lim.rpm > 0 || g->lim.tpm > 0)) {
+        int sh = ailib__gate_shared(g, call, gc, now, &t);
+        if (sh < 0) return call->err.code;
+        if (sh == 0) {
+            why = AILIB__WAIT_BUCKET;
+            if (t == 0) {                   /* the store's answer is late: held, asked again at the next poll */
+                if (!gc->queued) {
+                    gc->queued = 1;
+                    gc->next = NULL;
+                    if (g->tail) g->tail->next = gc; else g->head = gc;
+                    g->tail = gc;
+                    g->queued++;
+                }
+                call->wake_at = ailib__now_ms() + 1;
+                return AILIB_PENDING;
+            }
+        }
+    }
     if (t == 0) {
         ailib__gate_unlink(g, gc);
         ailib__limits_take(&g->lim, gc->tokens);
@@ -18003,7 +18250,13 @@ static void ailib__gate_leave(ailib__gate *g, ailib_call *call) {
     ailib__gate_call *gc = (ailib__gate_call *)call->fdata[g->idx];
     if (!gc) return;
     ailib__gate_unlink(g, gc);
-    if (gc->admitted) ailib__limits_release(&g->lim, gc->tokens, call->resp);
+    if (gc->op) { g->st.s->vt->drop(g->st.s, gc->op); gc->op = NULL; }
+    if (gc->admitted) {
+        const ailib_response *r = call->resp;
+        ailib__limits_release(&g->lim, gc->tokens, r);
+        if (g->st.s && g->lim.tpm > 0 && r && (r->usage.reported & (AILIB_USAGE_INPUT | AILIB_USAGE_OUTPUT)))
+            ailib__gate_shared_force(g, "tpm", g->lim.tpm, (double)(r->usage.input_tokens + r->usage.output_tokens) - (double)gc->tokens);
+    }
     gc->admitted = 0;
 }
 
@@ -18014,7 +18267,10 @@ static ailib_result ailib__gate_send(void *state, ailib_call *call) {
     ailib__gate *g = (ailib__gate *)state;
     ailib__gate_call *gc = (ailib__gate_call *)call->fdata[g->idx];
     if (!gc) return AILIB_OK;               /* not a chat call (embeddings, model list) */
-    if (gc->sends++ > 0) ailib__limits_request(&g->lim);   /* the first was counted when the gate let it through */
+    if (gc->sends++ > 0) {                  /* the first was counted when the gate let it through */
+        ailib__limits_request(&g->lim);
+        if (g->st.s && g->lim.rpm > 0) ailib__gate_shared_force(g, "rpm", g->lim.rpm, 1);
+    }
     ailib__rl_seen_reset(&gc->seen);
     return AILIB_OK;
 }
@@ -18033,12 +18289,21 @@ static void ailib__gate_attempt(void *state, ailib_call *call) {
 static void ailib__gate_destroy(void *state) {
     ailib__gate *g = (ailib__gate *)state;
     ailib_allocator a = g->alloc;
+    ailib__store_unref(g->st.s);
     ailib__free(&a, g);
+}
+
+static void ailib__gate_store(void *state, ailib_store *s) {
+    ailib__gate *g = (ailib__gate *)state;
+    if (s) ailib__store_ref(s);
+    ailib__store_unref(g->st.s);
+    g->st.s = s;
+    g->st.warned = 0;
 }
 
 static const ailib__feature_vt ailib__gate_vt = {
     "gate", ailib__gate_prepare, NULL, NULL, ailib__gate_attempt, NULL, ailib__gate_done, ailib__gate_release, ailib__gate_destroy,
-    ailib__gate_send, ailib__gate_header, NULL
+    ailib__gate_send, ailib__gate_header, NULL, ailib__gate_store
 };
 
 static ailib_result ailib__gate_init(ailib_client *c, const ailib_client_desc *desc, ailib_error *err) {
@@ -18052,6 +18317,12 @@ static ailib_result ailib__gate_init(ailib_client *c, const ailib_client_desc *d
     g->clk.user = desc->clock_user;
     ailib__limits_init(&g->lim, desc->max_in_flight, desc->requests_per_minute, desc->tokens_per_minute, ailib__clk_now(&g->clk));
     g->fail_fast = desc->gate_fail_fast != 0;
+    {   /* the shared buckets' name: provider and key hashed together, never the key */
+        uint64_t h = ailib__fnv(AILIB__FNV_INIT, c->ep.provider->name, strlen(c->ep.provider->name));
+        h = ailib__fnv(h, "\n", 1);
+        if (c->api_key) h = ailib__fnv(h, c->api_key, strlen(c->api_key));
+        snprintf(g->keyid, sizeof g->keyid, "k%016llx", (unsigned long long)h);
+    }
     g->headers = desc->rate_limit_headers == AILIB_ON || (desc->rate_limit_headers == AILIB_DEFAULT && any);
     if (ailib__client_add_feature(c, &ailib__gate_vt, g, err) != AILIB_OK) { ailib__free(&c->alloc, g); return AILIB_INVALID_ARGUMENT; }
     return AILIB_OK;
@@ -18243,6 +18514,10 @@ typedef struct ailib__rep {
     uint64_t attempts, failures;
     double ewma_total, ewma_first;         /* ms, < 0: no sample yet */
     ailib_result last;
+    /* shared health (a store set): "<prefix>:health:<key hash>:<router>:<endpoint>:open|fails" */
+    ailib__sop *hop;                       /* the shared breaker's reading under way */
+    int64_t hsync;                         /* when it was last read (router clock) */
+    int sfails;                            /* failures were added to the shared count */
 } ailib__rep;
 
 /* A call's routing: where it is, where it has been, what it may still try. In the call's
@@ -18287,6 +18562,7 @@ typedef struct ailib__router {
     size_t last_cap;
     ailib_route_report last;
     int has_last;
+    ailib__sref st;                        /* the store of shared health (ailib_client_set_store), or none */
 } ailib__router;
 
 #define AILIB__ROUTE_BIT(i) ((uint64_t)1 << (i))
@@ -18349,6 +18625,96 @@ static void ailib__route_refresh(ailib__router *rt, size_t i, int64_t now) {
     if (rt->eps[i].state == AILIB_ROUTE_OPEN && now >= rt->eps[i].open_until) ailib__route_set_state(rt, i, AILIB_ROUTE_HALF_OPEN, NULL);
 }
 
+/* --- shared health: breakers other processes see (a store set) ------------------------------------ */
+
+static ailib__sop *ailib__route_hsop(ailib__router *rt, size_t i, int kind, const char *what) {
+    ailib_store *s = rt->st.s;
+    ailib__rep *e = &rt->eps[i];
+    ailib__sop *op = ailib__sop_new(s, kind);
+    uint64_t h = ailib__fnv(AILIB__FNV_INIT, e->ep.provider->name, strlen(e->ep.provider->name));
+    h = ailib__fnv(h, "\n", 1);
+    if (e->api_key) h = ailib__fnv(h, e->api_key, strlen(e->api_key));
+    if (op && !ailib__sop_key(s, op, "health:k%016llx:%s:%s:%s", (unsigned long long)h, rt->name, e->name, what)) {
+        s->vt->drop(s, op);
+        op = NULL;
+    }
+    return op;
+}
+
+/* An opened breaker, told to the others: the value is when it closes, in Unix ms (the
+   processes' monotonic clocks differ; their wall clocks agree well enough for cooldowns). */
+static void ailib__route_share_open(ailib__router *rt, size_t i, int64_t cool) {
+    ailib__sop *op;
+    char v[48];
+    if (!rt->st.s || !(op = ailib__route_hsop(rt, i, AILIB__SOP_SET, "open"))) return;
+    snprintf(v, sizeof v, "%lld %d", (long long)(ailib__wall_ns() / 1000000 + cool), rt->eps[i].opens);
+    if (!ailib__buf_add(&rt->st.s->alloc, &op->val, v, strlen(v))) { rt->st.s->vt->drop(rt->st.s, op); return; }
+    op->arg[0] = (double)cool;
+    ailib__store_put(rt->st.s, op);
+}
+
+/* Reads the shared breakers every sync_ms without waiting: a reading asked for at one
+   prepare is applied at a later one. Another process's open breaker opens ours until the
+   time it said. */
+static void ailib__route_sync(ailib__router *rt, ailib_client *c, int64_t now) {
+    ailib_store *s = rt->st.s;
+    size_t i;
+    if (!s) return;
+    for (i = 0; i < rt->n; i++) {
+        ailib__rep *e = &rt->eps[i];
+        if (e->hop) {
+            int st = ailib__store_run(c, &rt->st, e->hop, 0);
+            if (st != AILIB__SOP_DONE && st != AILIB__SOP_FAILED) continue;
+            if (st == AILIB__SOP_DONE && !e->hop->nil && e->state != AILIB_ROUTE_OPEN && !e->probe) {
+                long long until = 0;
+                int opens = 0;
+                char v[48];
+                size_t n = e->hop->val.len < sizeof v - 1 ? e->hop->val.len : sizeof v - 1;
+                memcpy(v, e->hop->val.p ? e->hop->val.p : "", n);
+                v[n] = 0;
+                if (sscanf(v, "%lld %d", &until, &opens) >= 1 && until > ailib__wall_ns() / 1000000) {
+                    e->open_until = now + (until - ailib__wall_ns() / 1000000);
+                    if (opens > e->opens) e->opens = opens;
+                    ailib__route_set_state(rt, i, AILIB_ROUTE_OPEN, NULL);
+                }
+            }
+            s->vt->drop(s, e->hop);
+            e->hop = NULL;
+        }
+        if (!e->hsync || now - e->hsync >= s->sync_ms || now < e->hsync) {
+            e->hsync = now ? now : 1;
+            if ((e->hop = ailib__route_hsop(rt, i, AILIB__SOP_GET, "open")) != NULL) s->vt->submit(s, e->hop);
+        }
+    }
+}
+
+/* A failure of an endpoint, counted with every process's (within a cooldown): 1 when the
+   shared count reached the threshold. Waits for the count no longer than the store's bound. */
+static int ailib__route_share_fail(ailib__router *rt, ailib_client *c, size_t i) {
+    ailib_store *s = rt->st.s;
+    ailib__sop *op;
+    int st, open = 0;
+    if (!s || !(op = ailib__route_hsop(rt, i, AILIB__SOP_ADD, "fails"))) return 0;
+    op->arg[0] = 1;
+    op->arg[1] = (double)rt->cooldown;
+    s->vt->submit(s, op);
+    rt->eps[i].sfails = 1;
+    st = ailib__store_run(c, &rt->st, op, 1);
+    if (st == AILIB__SOP_DONE) open = op->r[0] >= rt->threshold;
+    else if (st == AILIB__SOP_FAILED) ailib__store_failed(c, &rt->st, "the shared health", NULL);   /* each router for itself */
+    s->vt->drop(s, op);
+    return open;
+}
+
+/* The endpoint answered: the shared count and breaker go (only when there was one). */
+static void ailib__route_share_ok(ailib__router *rt, size_t i, int closed) {
+    ailib__sop *op;
+    if (!rt->st.s) return;
+    if (rt->eps[i].sfails && (op = ailib__route_hsop(rt, i, AILIB__SOP_DEL, "fails")) != NULL) ailib__store_put(rt->st.s, op);
+    if (closed && (op = ailib__route_hsop(rt, i, AILIB__SOP_DEL, "open")) != NULL) ailib__store_put(rt->st.s, op);
+    rt->eps[i].sfails = 0;
+}
+
 static void ailib__route_open(ailib__router *rt, size_t i, int64_t now, const ailib_call *call) {
     ailib__rep *e = &rt->eps[i];
     int64_t cool = rt->cooldown;
@@ -18358,6 +18724,7 @@ static void ailib__route_open(ailib__router *rt, size_t i, int64_t now, const ai
     e->open_until = now + cool;
     e->opens++;
     ailib__route_set_state(rt, i, AILIB_ROUTE_OPEN, call);
+    ailib__route_share_open(rt, i, cool);
 }
 
 /* --- what a failure means -------------------------------------------------------------------- */
@@ -18634,6 +19001,7 @@ static ailib_result ailib__route_prepare(void *state, ailib_call *call) {
     if (!rc && !(rc = ailib__route_call_new(rt, call))) return call->err.code ? call->err.code : AILIB_OUT_OF_MEMORY;
     if (rc->holds) return AILIB_OK;           /* placed already: an earlier feature asked again */
     now = ailib__clk_now(&rt->clk);
+    ailib__route_sync(rt, call->client, now);
     if (rt->head && rt->head != rc && !rc->fallbacks) {   /* others wait for an endpoint: in order */
         ailib__route_enqueue(rt, rc);
         call->wake_at = 0;
@@ -18793,6 +19161,7 @@ static void ailib__route_attempt(void *state, ailib_call *call) {
         /* fall through */
     case AILIB__RF_CALLER: case AILIB__RF_CONTEXT: case AILIB__RF_FILTER:
         e->fails = 0;                          /* it answered: it is up */
+        ailib__route_share_ok(rt, (size_t)rc->ep, e->state != AILIB_ROUTE_CLOSED);
         if (e->state != AILIB_ROUTE_CLOSED) ailib__route_set_state(rt, (size_t)rc->ep, AILIB_ROUTE_CLOSED, call);
         break;
     case AILIB__RF_RATE: {
@@ -18807,6 +19176,7 @@ static void ailib__route_attempt(void *state, ailib_call *call) {
         ailib__limits_hold(&e->lim, call, now);          /* a 503/529 that names a wait */
         e->failures++;
         e->fails++;
+        if (ailib__route_share_fail(rt, call->client, (size_t)rc->ep) && e->state == AILIB_ROUTE_CLOSED) e->fails = rt->threshold;
         if (e->state == AILIB_ROUTE_HALF_OPEN || (e->state == AILIB_ROUTE_CLOSED && e->fails >= rt->threshold)) {
             ailib__route_open(rt, (size_t)rc->ep, now, call);
             if (!rt->no_fb && rc->pinned < 0) call->err.retryable = 0;   /* no retries on an open breaker */
@@ -18915,6 +19285,7 @@ static void ailib__route_free(ailib__router *rt) {
     size_t i;
     for (i = 0; rt->eps && i < rt->n; i++) {
         ailib__rep *e = &rt->eps[i];
+        if (e->hop) rt->st.s->vt->drop(rt->st.s, e->hop);
         ailib__free(&a, e->name);
         ailib__free(&a, e->model);
         ailib__free(&a, e->base_url);
@@ -18924,14 +19295,25 @@ static void ailib__route_free(ailib__router *rt) {
     ailib__free(&a, rt->eps);
     ailib__free(&a, rt->name);
     ailib__free(&a, rt->last_att);
+    ailib__store_unref(rt->st.s);
     ailib__free(&a, rt);
 }
 
 static void ailib__route_destroy(void *state) { ailib__route_free((ailib__router *)state); }
 
+static void ailib__route_store(void *state, ailib_store *s) {
+    ailib__router *rt = (ailib__router *)state;
+    size_t i;
+    for (i = 0; i < rt->n; i++) if (rt->eps[i].hop) { rt->st.s->vt->drop(rt->st.s, rt->eps[i].hop); rt->eps[i].hop = NULL; }
+    if (s) ailib__store_ref(s);
+    ailib__store_unref(rt->st.s);
+    rt->st.s = s;
+    rt->st.warned = 0;
+}
+
 static const ailib__feature_vt ailib__route_vt = {
     "route", ailib__route_prepare, NULL, ailib__route_event, ailib__route_attempt, ailib__route_fallback, ailib__route_done,
-    ailib__route_release, ailib__route_destroy, ailib__route_send, ailib__route_header, ailib__route_reply
+    ailib__route_release, ailib__route_destroy, ailib__route_send, ailib__route_header, ailib__route_reply, ailib__route_store
 };
 
 /* --- creating a router --------------------------------------------------------------------------- */
@@ -19821,7 +20203,7 @@ static void ailib__icpt_destroy(void *state) {
 
 static const ailib__feature_vt ailib__icpt_vt = {
     "intercept", ailib__icpt_prepare, ailib__icpt_request, ailib__icpt_event, ailib__icpt_attempt, ailib__icpt_fallback,
-    ailib__icpt_done, ailib__icpt_release, ailib__icpt_destroy, ailib__icpt_send, NULL, NULL
+    ailib__icpt_done, ailib__icpt_release, ailib__icpt_destroy, ailib__icpt_send, NULL, NULL, NULL
 };
 
 /* The client's chain, made and registered on first use. Nothing changes while calls run. */
@@ -20315,6 +20697,7 @@ struct ailib_cache {
     ailib__centry *mru, *lru;
     ailib_cache_stats st;
     int refs;                            /* the owner's and one per client */
+    ailib__sref sh;                      /* the store entries are shared in (ailib_cache_set_store), or none */
 };
 
 AILIB_API ailib_cache *ailib_cache_create(const ailib_cache_desc *desc, ailib_error *err) {
@@ -20347,6 +20730,7 @@ AILIB_API void ailib_cache_clear(ailib_cache *k) {
 
 static void ailib__cache_unref(ailib_cache *k) {
     if (!k || --k->refs > 0) return;
+    ailib__store_unref(k->sh.s);
     ailib_cache_clear(k);
     ailib__free(&k->alloc, k->tab);
     ailib__free(&k->alloc, k);
@@ -20450,6 +20834,78 @@ static int ailib__cache_key(ailib_call *call, const ailib_wire_request *wr, aili
     return ok && ailib__buf_add(a, key, "\n", 1) && ailib__buf_add(a, key, wr->body ? wr->body : "", wr->body_len);
 }
 
+AILIB_API ailib_result ailib_cache_set_store(ailib_cache *k, ailib_store *s, ailib_error *err) {
+    if (!k) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_cache_set_store: cache is NULL (ailib_cache_create)");
+    if (s) ailib__store_ref(s);
+    ailib__store_unref(k->sh.s);
+    k->sh.s = s;
+    k->sh.warned = 0;
+    return AILIB_OK;
+}
+
+/* An entry's op in the store: "<prefix>:cache:k<provider and key hash>:<two hashes of the key>". */
+static ailib__sop *ailib__cache_sop(ailib_cache *k, const ailib_call *call, const ailib__buf *key, int kind) {
+    ailib_store *s = k->sh.s;
+    ailib__sop *op = ailib__sop_new(s, kind);
+    const char *pv = call->ep.provider->name;
+    uint64_t h = ailib__fnv(AILIB__FNV_INIT, pv, strlen(pv)), a, b;
+    h = ailib__fnv(h, "\n", 1);
+    if (call->ep.api_key) h = ailib__fnv(h, call->ep.api_key, strlen(call->ep.api_key));
+    a = ailib__fnv(AILIB__FNV_INIT, key->p, key->len);
+    b = ailib__fnv(0x84222325cbf29ce4ull, key->p, key->len);
+    if (op && !ailib__sop_key(s, op, "cache:k%016llx:%016llx%016llx:%lu", (unsigned long long)h, (unsigned long long)a,
+                              (unsigned long long)b, (unsigned long)key->len)) {
+        s->vt->drop(s, op);
+        op = NULL;
+    }
+    return op;
+}
+
+/* A miss here: the store's entry, kept here too and played. 1 answered. */
+static int ailib__cache_shared_hit(ailib_cache *k, ailib_hook_info *info, ailib__icall *ic, ailib_error *err, ailib_result *r) {
+    ailib_store *s = k->sh.s;
+    ailib__sop *op = ailib__cache_sop(k, info->call, &ic->ckey, AILIB__SOP_GET);
+    int st, status;
+    unsigned long hl, bl;
+    char *nl;
+    ailib__buf head, body;
+    if (!op) return 0;
+    s->vt->submit(s, op);
+    st = ailib__store_run(info->call->client, &k->sh, op, 1);
+    if (st == AILIB__SOP_FAILED) ailib__store_failed(info->call->client, &k->sh, "the shared cache", NULL);
+    if (st != AILIB__SOP_DONE || op->nil || op->val.len < 8 || memcmp(op->val.p, "AIC1 ", 5) ||
+        !(nl = (char *)memchr(op->val.p, '\n', op->val.len < 64 ? op->val.len : 64)) ||
+        sscanf(op->val.p + 5, "%d %lu %lu", &status, &hl, &bl) != 3 || (size_t)(op->val.p + op->val.len - (nl + 1)) != hl + bl) {
+        s->vt->drop(s, op);
+        return 0;
+    }
+    head.p = nl + 1; head.len = head.cap = hl;
+    body.p = nl + 1 + hl; body.len = body.cap = bl;
+    ailib__cache_store(k, &ic->ckey, status, &head, &body);
+    k->st.hits++;
+    ic->cap_want = 0;
+    *r = ailib_intercept_answer(info, status, hl ? head.p : NULL, body.p, bl, err);
+    s->vt->drop(s, op);
+    return 1;
+}
+
+/* A reply kept here goes to the store as well, with the cache's time to live. */
+static void ailib__cache_shared_put(ailib_cache *k, const ailib_call *call, const ailib__icall *ic) {
+    ailib_store *s = k->sh.s;
+    ailib__sop *op = ailib__cache_sop(k, call, &ic->ckey, AILIB__SOP_SET);
+    char h[80];
+    int n;
+    if (!op) return;
+    n = snprintf(h, sizeof h, "AIC1 %d %lu %lu\n", ic->cap_status, (unsigned long)ic->cap_head.len, (unsigned long)ic->cap_body.len);
+    if (!ailib__buf_add(&s->alloc, &op->val, h, (size_t)n) || !ailib__buf_add(&s->alloc, &op->val, ic->cap_head.p ? ic->cap_head.p : "", ic->cap_head.len) ||
+        !ailib__buf_add(&s->alloc, &op->val, ic->cap_body.p ? ic->cap_body.p : "", ic->cap_body.len)) {
+        s->vt->drop(s, op);
+        return;
+    }
+    op->arg[0] = (double)k->ttl_ms;
+    ailib__store_put(s, op);
+}
+
 static ailib_result ailib__cache_on_request(void *user, ailib_hook_info *info, const ailib_wire_request *wr, ailib_error *err) {
     ailib_cache *k = (ailib_cache *)user;
     ailib__icall *ic = ailib__icall_of(info);
@@ -20465,6 +20921,8 @@ static ailib_result ailib__cache_on_request(void *user, ailib_hook_info *info, c
         e = NULL;
     }
     if (!e) {
+        ailib_result r;
+        if (k->sh.s && ailib__cache_shared_hit(k, info, ic, err, &r)) return r;
         k->st.misses++;
         ic->cache = k;
         ic->cap_want = 1;          /* the tap keeps this call's reply for the store */
@@ -20482,6 +20940,7 @@ static void ailib__cache_on_done(void *user, ailib_hook_info *info, ailib_result
     (void)resp; (void)err;
     if (!ic || ic->cache != k || result != AILIB_OK || !ic->cap_ok || info->call->cancelled) return;
     ailib__cache_store(k, &ic->ckey, ic->cap_status, &ic->cap_head, &ic->cap_body);
+    if (k->sh.s && ic->cap_head.len + ic->cap_body.len <= k->max_bytes) ailib__cache_shared_put(k, info->call, ic);
     ic->cap_ok = 0;
 }
 
@@ -22814,7 +23273,7 @@ static void ailib__mx_destroy(void *state) {
 
 static const ailib__feature_vt ailib__mx_vt = {
     "metrics", ailib__mx_prepare, ailib__mx_request, ailib__mx_event, ailib__mx_attempt, NULL, ailib__mx_done, ailib__mx_release,
-    ailib__mx_destroy, NULL, NULL, NULL
+    ailib__mx_destroy, NULL, NULL, NULL, NULL
 };
 
 AILIB_API ailib_result ailib_client_set_metrics(ailib_client *c, ailib_metrics *m, ailib_error *err) {
@@ -22888,6 +23347,1065 @@ AILIB_API ailib_result ailib_client_set_traceparent(ailib_client *c, const char 
     ailib__copy_trunc(mc->tracestate, sizeof mc->tracestate, tracestate ? tracestate : "", tracestate ? strlen(tracestate) : 0);
     return AILIB_OK;
 }
+
+/* >>store (continued): operations, the client's side, the in-process store ==================== */
+
+static ailib__sop *ailib__sop_new(ailib_store *s, int kind) {
+    ailib__sop *op = (ailib__sop *)ailib__malloc(&s->alloc, sizeof *op);
+    if (!op) return NULL;
+    memset(op, 0, sizeof *op);
+    op->kind = kind;
+    op->refs = 1;
+    return op;
+}
+
+static void ailib__sop_free(ailib_store *s, ailib__sop *op) {
+    ailib__free(&s->alloc, op->kbuf.p);
+    ailib__free(&s->alloc, op->val.p);
+    ailib__free(&s->alloc, op);
+}
+
+static const char *ailib__sop_keyat(const ailib__sop *op, int i) { return op->kbuf.p + op->koff[i]; }
+
+/* Adds a key "<prefix>:<formatted>". 0 when out of memory or keys. */
+static int ailib__sop_key(ailib_store *s, ailib__sop *op, const char *fmt, ...) {
+    char k[512];
+    int n = snprintf(k, sizeof k, "%s:", s->prefix), m;
+    va_list ap;
+    if (op->nkeys == AILIB__SOP_KEYS || n < 0) return 0;
+    va_start(ap, fmt);
+    m = vsnprintf(k + n, sizeof k - (size_t)n, fmt, ap);
+    va_end(ap);
+    if (m < 0 || (size_t)(n + m) >= sizeof k) return 0;
+    op->koff[op->nkeys] = op->kbuf.len;
+    if (!ailib__buf_add(&s->alloc, &op->kbuf, k, (size_t)(n + m) + 1)) return 0;
+    op->nkeys++;
+    return 1;
+}
+
+static void ailib__store_ref(ailib_store *s) {
+    AILIB__LOCK(&s->lock);
+    s->refs++;
+    AILIB__UNLOCK(&s->lock);
+}
+
+static void ailib__store_unref(ailib_store *s) {
+    long left;
+    if (!s) return;
+    AILIB__LOCK(&s->lock);
+    left = --s->refs;
+    AILIB__UNLOCK(&s->lock);
+    if (!left) s->vt->destroy(s);
+}
+
+AILIB_API void ailib_store_destroy(ailib_store *s) { ailib__store_unref(s); }
+
+AILIB_API void ailib_store_get_stats(ailib_store *s, ailib_store_stats *out) {
+    if (!out) return;
+    memset(out, 0, sizeof *out);
+    if (!s) return;
+    AILIB__LOCK(&s->lock);
+    *out = s->st;
+    AILIB__UNLOCK(&s->lock);
+}
+
+/* Hands op to the store and lets it go: a write nobody waits for. */
+static void ailib__store_put(ailib_store *s, ailib__sop *op) {
+    if (!op) return;
+    s->vt->submit(s, op);
+    s->vt->drop(s, op);
+}
+
+/* The answer of an op already submitted: waits for it (wait != 0) no longer than the store's
+   bound, and no longer than what is left of that bound in this poll of the client, so one
+   poll is never held longer than max_wait_ms however many calls ask. */
+static int ailib__store_run(ailib_client *c, ailib__sref *r, ailib__sop *op, int wait) {
+    ailib_store *s = r->s;
+    int64_t budget = 0;
+    int st;
+    if (wait && s->max_wait_us != 0) {
+        if (s->max_wait_us < 0) budget = INT64_MAX / 4;
+        else {
+            if (c->store_poll != c->polls) { c->store_poll = c->polls; c->store_waited_us = 0; }
+            budget = s->max_wait_us - c->store_waited_us;
+            if (budget < 0) budget = 0;
+        }
+    }
+    if (budget > 0) {
+        int64_t t0 = ailib__mx_mono_ns();
+        st = s->vt->wait(s, op, budget);
+        c->store_waited_us += (ailib__mx_mono_ns() - t0) / 1000;
+    } else st = s->vt->wait(s, op, 0);
+    if (wait && st != AILIB__SOP_DONE && st != AILIB__SOP_FAILED) {
+        AILIB__LOCK(&s->lock);
+        s->st.late++;
+        AILIB__UNLOCK(&s->lock);
+    }
+    return st;
+}
+
+/* The store did not answer what: refuse (fail-closed: 1, err says so) or go on with local
+   state (fail-open: 0, one warning per outage through the client's logger). */
+static int ailib__store_failed(ailib_client *c, ailib__sref *r, const char *what, ailib_error *err) {
+    ailib_store *s = r->s;
+    long outage;
+    AILIB__LOCK(&s->lock);
+    if (!s->fail_closed) s->st.fail_open++;
+    outage = s->outage;
+    AILIB__UNLOCK(&s->lock);
+    if (s->fail_closed) {
+        ailib__fail(err, AILIB_STORE, "the shared store (%s) did not answer (%s): the call is refused because the store fails "
+                    "closed; start the store, or set on_failure to AILIB_STORE_FAIL_OPEN to go on with this process's own state",
+                    s->where, what);
+        if (err) { err->retryable = 1; err->retry_after_ms = 1000; }
+        return 1;
+    }
+    if (r->warned != outage) {
+        r->warned = outage;
+        if (c) ailib__log(c, AILIB_LOG_WARN, "the shared store (%s) did not answer (%s): going on with this process's own "
+                          "state until it is back", s->where, what);
+    }
+    return 0;
+}
+
+AILIB_API ailib_result ailib_client_set_store(ailib_client *c, ailib_store *s, ailib_error *err) {
+    int i, any = 0;
+    if (!c) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_client_set_store: client is NULL");
+    if (c->active) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_client_set_store: the client has calls under way: set the store before its first call");
+    for (i = 0; i < c->nfeat; i++) if (c->feat[i].vt->store) { c->feat[i].vt->store(c->feat[i].state, s); any = 1; }
+    if (!any && s)
+        return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_client_set_store: the client keeps no shared state: give it "
+                           "desc.requests_per_minute or tokens_per_minute, or make it a router");
+    return AILIB_OK;
+}
+
+/* --- the in-process store: a locked hash of entries with expiry ------------------------------ */
+
+typedef struct ailib__ment {
+    struct ailib__ment *next;
+    uint64_t h;
+    int64_t expires;                       /* ms of ailib__now_ms(), 0 never */
+    double n[2];                           /* bucket: level, refilled at; counter: n[0]; budget: spent, reserved */
+    ailib__buf val;
+    size_t klen;
+    char key[1];
+} ailib__ment;
+
+typedef struct ailib__mstore { ailib__ment **tab; size_t cap, n; } ailib__mstore;
+
+static void ailib__ment_free(ailib_store *s, ailib__ment *e) { ailib__free(&s->alloc, e->val.p); ailib__free(&s->alloc, e); }
+
+/* The entry of key (expired ones go); made when make, *fresh then 1. The lock held. */
+static ailib__ment *ailib__mstore_get(ailib_store *s, const char *key, int64_t now, int make, int *fresh) {
+    ailib__mstore *m = (ailib__mstore *)s->impl;
+    size_t kl = strlen(key), i;
+    uint64_t h = ailib__fnv(AILIB__FNV_INIT, key, kl);
+    ailib__ment **pp, *e;
+    if (fresh) *fresh = 0;
+    if (m->cap) {
+        for (pp = &m->tab[h & (m->cap - 1)]; (e = *pp) != NULL; pp = &e->next) {
+            if (e->h != h || e->klen != kl || memcmp(e->key, key, kl)) continue;
+            if (!e->expires || e->expires > now) return e;
+            *pp = e->next;
+            ailib__ment_free(s, e);
+            m->n--;
+            break;
+        }
+    }
+    if (!make) return NULL;
+    if (m->n + 1 > m->cap) {
+        size_t nc = m->cap ? m->cap * 2 : 64;
+        ailib__ment **nt = (ailib__ment **)ailib__malloc(&s->alloc, nc * sizeof *nt);
+        if (!nt) return NULL;
+        memset(nt, 0, nc * sizeof *nt);
+        for (i = 0; i < m->cap; i++) {
+            ailib__ment *x = m->tab[i], *nx;
+            for (; x; x = nx) { nx = x->next; x->next = nt[x->h & (nc - 1)]; nt[x->h & (nc - 1)] = x; }
+        }
+        ailib__free(&s->alloc, m->tab);
+        m->tab = nt;
+        m->cap = nc;
+    }
+    if (!(e = (ailib__ment *)ailib__malloc(&s->alloc, sizeof *e + kl))) return NULL;
+    memset(e, 0, sizeof *e);
+    e->h = h;
+    e->klen = kl;
+    memcpy(e->key, key, kl + 1);
+    e->next = m->tab[h & (m->cap - 1)];
+    m->tab[h & (m->cap - 1)] = e;
+    m->n++;
+    if (fresh) *fresh = 1;
+    return e;
+}
+
+static void ailib__mstore_del(ailib_store *s, const char *key, int64_t now) {
+    ailib__ment *e = ailib__mstore_get(s, key, now, 0, NULL);
+    if (e) e->expires = now;               /* gone at the next look */
+}
+
+/* The token buckets of a TAKE (the semantics of the Redis script, in memory). */
+static void ailib__mstore_take(ailib_store *s, ailib__sop *op, int64_t now) {
+    ailib__ment *e[2] = { NULL, NULL };
+    int i, ok = 1, fresh;
+    int64_t wait = 0;
+    for (i = 0; i < op->nkeys && i < 2; i++) {
+        double cap = op->arg[1 + 3 * i], rate = op->arg[2 + 3 * i] / 60000.0, n = op->arg[3 + 3 * i], need;
+        if (!(e[i] = ailib__mstore_get(s, ailib__sop_keyat(op, i), now, 1, &fresh))) { op->state = AILIB__SOP_FAILED; return; }
+        if (fresh) { e[i]->n[0] = cap; e[i]->n[1] = (double)now; }
+        if ((double)now > e[i]->n[1] && rate > 0) { e[i]->n[0] += ((double)now - e[i]->n[1]) * rate; if (e[i]->n[0] > cap) e[i]->n[0] = cap; }
+        if ((double)now > e[i]->n[1]) e[i]->n[1] = (double)now;
+        e[i]->expires = rate > 0 ? now + (int64_t)(cap / rate) + 60000 : 0;
+        need = n < cap ? n : cap;
+        if (e[i]->n[0] < need && !op->arg[0]) {
+            int64_t w = rate > 0 ? (int64_t)ceil((need - e[i]->n[0]) / rate) : INT64_MAX / 4;
+            ok = 0;
+            if (w > wait) wait = w;
+        }
+    }
+    if (ok) for (i = 0; i < op->nkeys && i < 2; i++) {
+        double cap = op->arg[1 + 3 * i];
+        e[i]->n[0] -= op->arg[3 + 3 * i];
+        if (e[i]->n[0] > cap) e[i]->n[0] = cap;
+    }
+    op->r[0] = ok;
+    op->r[1] = ok ? 0 : wait;
+}
+
+static void ailib__mstore_budget(ailib_store *s, ailib__sop *op, int64_t now) {
+    ailib__ment *e[AILIB__SOP_KEYS];
+    int i;
+    for (i = 0; i < op->nkeys; i++) {
+        if (!(e[i] = ailib__mstore_get(s, ailib__sop_keyat(op, i), now, 1, NULL))) { op->state = AILIB__SOP_FAILED; return; }
+        if (op->kind == AILIB__SOP_RESERVE && e[i]->n[0] + e[i]->n[1] + op->arg[0] > op->arg[2 + i]) {
+            op->r[0] = 0;
+            op->r[1] = i;
+            op->d[0] = e[i]->n[0];
+            op->d[1] = e[i]->n[1];
+            return;
+        }
+    }
+    for (i = 0; i < op->nkeys; i++) {
+        int64_t ttl = (int64_t)(op->kind == AILIB__SOP_RESERVE ? op->arg[1] : op->arg[2]);
+        if (op->kind == AILIB__SOP_RESERVE) e[i]->n[1] += op->arg[0];
+        else {
+            e[i]->n[1] -= op->arg[0];
+            if (e[i]->n[1] < 1e-12) e[i]->n[1] = 0;
+            e[i]->n[0] += op->arg[1];
+        }
+        if (ttl > 0) e[i]->expires = now + ttl;
+    }
+    op->r[0] = 1;
+    op->r[1] = -1;
+}
+
+static void ailib__mstore_submit(ailib_store *s, ailib__sop *op) {
+    int64_t now = ailib__now_ms();
+    ailib__ment *e;
+    int fresh;
+    AILIB__LOCK(&s->lock);
+    s->st.ops++;
+    op->state = AILIB__SOP_DONE;
+    switch (op->kind) {
+    case AILIB__SOP_TAKE: ailib__mstore_take(s, op, now); break;
+    case AILIB__SOP_ADD:
+        if (!(e = ailib__mstore_get(s, ailib__sop_keyat(op, 0), now, 1, &fresh))) { op->state = AILIB__SOP_FAILED; break; }
+        if (fresh && op->arg[1] > 0) e->expires = now + (int64_t)op->arg[1];
+        e->n[0] += op->arg[0];
+        op->r[0] = (int64_t)e->n[0];
+        break;
+    case AILIB__SOP_GET:
+        e = ailib__mstore_get(s, ailib__sop_keyat(op, 0), now, 0, NULL);
+        op->nil = !e;
+        op->val.len = 0;
+        if (e && !ailib__buf_add(&s->alloc, &op->val, e->val.p ? e->val.p : "", e->val.len)) op->state = AILIB__SOP_FAILED;
+        break;
+    case AILIB__SOP_SET:
+        if (!(e = ailib__mstore_get(s, ailib__sop_keyat(op, 0), now, 1, NULL))) { op->state = AILIB__SOP_FAILED; break; }
+        e->val.len = 0;
+        if (!ailib__buf_add(&s->alloc, &e->val, op->val.p ? op->val.p : "", op->val.len)) op->state = AILIB__SOP_FAILED;
+        e->expires = op->arg[0] > 0 ? now + (int64_t)op->arg[0] : 0;
+        break;
+    case AILIB__SOP_DEL: ailib__mstore_del(s, ailib__sop_keyat(op, 0), now); break;
+    default: ailib__mstore_budget(s, op, now); break;
+    }
+    if (op->state == AILIB__SOP_FAILED) s->st.failed++;
+    AILIB__UNLOCK(&s->lock);
+}
+
+static int ailib__mstore_wait(ailib_store *s, ailib__sop *op, int64_t max_us) { (void)s; (void)max_us; return op->state; }
+
+static void ailib__mstore_drop(ailib_store *s, ailib__sop *op) { if (op && --op->refs == 0) ailib__sop_free(s, op); }
+
+static void ailib__mstore_destroy(ailib_store *s) {
+    ailib__mstore *m = (ailib__mstore *)s->impl;
+    size_t i;
+    ailib_allocator a = s->alloc;
+    for (i = 0; i < m->cap; i++) {
+        ailib__ment *e = m->tab[i], *nx;
+        for (; e; e = nx) { nx = e->next; ailib__ment_free(s, e); }
+    }
+    ailib__free(&a, m->tab);
+    ailib__free(&a, m);
+    ailib__free(&a, s);
+}
+
+static const ailib__store_vt ailib__mstore_vt = {
+    "memory", ailib__mstore_submit, ailib__mstore_wait, ailib__mstore_drop, ailib__mstore_destroy
+};
+
+AILIB_API ailib_store *ailib_store_memory_create(const ailib_allocator *allocator, ailib_error *err) {
+    ailib_allocator a = ailib__allocator(allocator);
+    ailib_store *s = (ailib_store *)ailib__malloc(&a, sizeof *s);
+    ailib__mstore *m = (ailib__mstore *)ailib__malloc(&a, sizeof *m);
+    if (!s || !m) {
+        ailib__free(&a, s);
+        ailib__free(&a, m);
+        ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory");
+        return NULL;
+    }
+    memset(s, 0, sizeof *s);
+    memset(m, 0, sizeof *m);
+    s->vt = &ailib__mstore_vt;
+    s->alloc = a;
+    s->refs = 1;
+    s->impl = m;
+    s->max_wait_us = 0;
+    s->sync_ms = 0;
+    s->st.up = 1;
+    snprintf(s->prefix, sizeof s->prefix, "ailib");
+    snprintf(s->where, sizeof s->where, "memory");
+    return s;
+}
+
+#if AILIB_ENABLE_REDIS
+/* >>redis: the Redis store: RESP over a libcurl connection, one I/O thread ==================== */
+
+/* One thread per store owns the connection and does every blocking thing (connect, TLS, the
+   round trips) so that the clients' polls never do: they queue operations and wait on a
+   condition variable no longer than max_wait_ms. libcurl's CONNECT_ONLY gives the socket
+   (TCP, or TLS with the usual verification for rediss://) and curl_easy_send/recv move
+   bytes over it, so the store needs nothing but libcurl; RESP is small enough to write here. */
+#if defined(_WIN32) || defined(AILIB_NO_CURL)
+#  error "AILIB_ENABLE_REDIS needs POSIX threads and libcurl"
+#endif
+#include <pthread.h>
+#include <poll.h>
+#include <errno.h>
+
+/* The scripts: each shared decision is one atomic step on the server. Times are the server's
+   (TIME), so the processes' clocks need not agree. */
+static const char *const ailib__rds_scripts[] = {
+    /* TAKE: KEYS 1..2 buckets; ARGV force, then cap, per minute, n for each key */
+    "local t=redis.call('TIME') local now=t[1]*1000+math.floor(t[2]/1000) local ok=1 local w=0 local lv={} "
+    "local force=ARGV[1]=='1' "
+    "for i=1,#KEYS do local cap=tonumber(ARGV[3*i-1]) local rate=tonumber(ARGV[3*i])/60000 local n=tonumber(ARGV[3*i+1]) "
+    "local v=redis.call('HMGET',KEYS[i],'l','t') local l=tonumber(v[1]) local lt=tonumber(v[2]) "
+    "if not l then l=cap lt=now end "
+    "if now>lt and rate>0 then l=math.min(cap,l+(now-lt)*rate) end lv[i]=l "
+    "local need=math.min(n,cap) "
+    "if l<need and not force then ok=0 if rate>0 then w=math.max(w,math.ceil((need-l)/rate)) else w=3600000 end end end "
+    "for i=1,#KEYS do local cap=tonumber(ARGV[3*i-1]) local rate=tonumber(ARGV[3*i])/60000 local l=lv[i] "
+    "if ok==1 then l=math.min(cap,l-tonumber(ARGV[3*i+1])) end "
+    "redis.call('HSET',KEYS[i],'l',tostring(l),'t',tostring(now)) "
+    "if rate>0 then redis.call('PEXPIRE',KEYS[i],math.ceil(cap/rate)+60000) end end "
+    "return {ok,w}",
+    /* ADD: KEYS[1]; ARGV n, window ms (set when the counter is made) */
+    "local c=redis.call('INCRBY',KEYS[1],ARGV[1]) "
+    "if c==tonumber(ARGV[1]) and tonumber(ARGV[2])>0 then redis.call('PEXPIRE',KEYS[1],ARGV[2]) end return c",
+    /* RESERVE: KEYS budgets; ARGV est, ttl ms, then each key's limit */
+    "local e=tonumber(ARGV[1]) "
+    "for i=1,#KEYS do local v=redis.call('HMGET',KEYS[i],'s','r') local s=tonumber(v[1]) or 0 local r=tonumber(v[2]) or 0 "
+    "if s+r+e>tonumber(ARGV[2+i]) then return {0,i-1,tostring(s),tostring(r)} end end "
+    "for i=1,#KEYS do redis.call('HINCRBYFLOAT',KEYS[i],'r',ARGV[1]) "
+    "if tonumber(ARGV[2])>0 then redis.call('PEXPIRE',KEYS[i],ARGV[2]) end end "
+    "return {1,-1,'0','0'}",
+    /* SETTLE: KEYS budgets; ARGV reservation to give back, spend, ttl ms */
+    "for i=1,#KEYS do local r=tonumber(redis.call('HINCRBYFLOAT',KEYS[i],'r',-tonumber(ARGV[1]))) "
+    "if r<1e-12 then redis.call('HSET',KEYS[i],'r','0') end "
+    "redis.call('HINCRBYFLOAT',KEYS[i],'s',ARGV[2]) "
+    "if tonumber(ARGV[3])>0 then redis.call('PEXPIRE',KEYS[i],ARGV[3]) end end return 1"
+};
+#define AILIB__RDS_NSCRIPTS 4
+
+typedef struct ailib__rds {
+    pthread_mutex_t mu;
+    pthread_cond_t work, done;             /* the thread waits on work, callers on done */
+    pthread_t th;
+    int started, stop;
+    ailib__sop *qh, *qt;                   /* to send */
+    ailib__sop *wh, *wt;                   /* sent, awaiting their replies, in order */
+    ailib__sop *rh, *rt;                   /* writes kept while down, sent first once back */
+    size_t nreplay;
+    int up, ever_up;
+    int io;                                /* someone holds the connection (the thread, or a poll) */
+    int napping, napped;                   /* the thread gives the next poll 2 ms to take queued writes along */
+    int64_t backoff, next_try;             /* ms */
+    int64_t progress;                      /* ms: the last byte that went or came */
+    /* the holder's of the connection */
+    char url[300], host[256], user[128], pass[256], ca[512];
+    int port, db, tls;
+    int64_t connect_ms, io_ms;
+    CURL *h;
+    curl_socket_t fd;
+    char sha[AILIB__RDS_NSCRIPTS][41];
+    ailib__buf out, in;
+    size_t in_pos, out_pos;
+} ailib__rds;
+
+#define AILIB__RDS_MAX_REPLAY 100000
+#define AILIB__RDS_BATCH 256
+
+static int64_t ailib__rds_us(void) { return ailib__mx_mono_ns() / 1000; }
+
+/* --- RESP ------------------------------------------------------------------------------------- */
+
+typedef struct ailib__rv1 { char type; int64_t i; const char *s; size_t sl; } ailib__rv1;
+typedef struct ailib__rv { ailib__rv1 top; int n; ailib__rv1 el[4]; } ailib__rv;
+
+/* One line "<type>...\r\n" at p: its end, or NULL when incomplete. */
+static const char *ailib__resp_line(const char *p, const char *end) {
+    const char *q = (const char *)memchr(p, '\r', (size_t)(end - p));
+    return q && q + 1 < end ? q : NULL;
+}
+
+static int ailib__resp_int(const char *p, const char *q, int64_t *out) {
+    int neg = 0;
+    int64_t v = 0;
+    if (p < q && *p == '-') { neg = 1; p++; }
+    if (p == q) return 0;
+    for (; p < q; p++) { if (*p < '0' || *p > '9' || v > INT64_MAX / 10 - 10) return 0; v = v * 10 + (*p - '0'); }
+    *out = neg ? -v : v;
+    return 1;
+}
+
+/* One scalar reply at p: bytes used, 0 incomplete, -1 not RESP. */
+static long ailib__resp_one(const char *p, const char *end, ailib__rv1 *v) {
+    const char *q;
+    if (p >= end) return 0;
+    if (!(q = ailib__resp_line(p + 1, end))) return (end - p > 1 << 20) ? -1 : 0;
+    v->type = *p;
+    v->s = p + 1;
+    v->sl = (size_t)(q - p - 1);
+    v->i = 0;
+    switch (*p) {
+    case '+': case '-': return (long)(q + 2 - p);
+    case ':': return ailib__resp_int(p + 1, q, &v->i) ? (long)(q + 2 - p) : -1;
+    case '$':
+        if (!ailib__resp_int(p + 1, q, &v->i) || v->i < -1 || v->i > (int64_t)1 << 30) return -1;
+        if (v->i < 0) { v->type = '_'; return (long)(q + 2 - p); }
+        if ((int64_t)(end - (q + 2)) < v->i + 2) return 0;
+        v->s = q + 2;
+        v->sl = (size_t)v->i;
+        return (long)(q + 2 + v->i + 2 - p);
+    default: return -1;
+    }
+}
+
+/* One reply (a scalar, or an array of scalars) at p. */
+static long ailib__resp_parse(const char *p, const char *end, ailib__rv *v) {
+    const char *q, *at;
+    int64_t n, k;
+    long u;
+    memset(v, 0, sizeof *v);
+    if (p >= end) return 0;
+    if (*p != '*') return ailib__resp_one(p, end, &v->top);
+    if (!(q = ailib__resp_line(p + 1, end))) return 0;
+    if (!ailib__resp_int(p + 1, q, &n) || n > 1024) return -1;
+    v->top.type = '*';
+    v->n = n < 0 ? 0 : (int)n;
+    at = q + 2;
+    for (k = 0; k < n; k++) {
+        ailib__rv1 one;
+        if ((u = ailib__resp_one(at, end, &one)) <= 0) return u;
+        if (k < 4) v->el[k] = one;
+        at += u;
+    }
+    return (long)(at - p);
+}
+
+static int ailib__resp_arg(const ailib_allocator *a, ailib__buf *b, const char *s, size_t n) {
+    char h[32];
+    int hl = snprintf(h, sizeof h, "$%lu\r\n", (unsigned long)n);
+    return ailib__buf_add(a, b, h, (size_t)hl) && ailib__buf_add(a, b, s, n) && ailib__buf_add(a, b, "\r\n", 2);
+}
+
+static int ailib__resp_argz(const ailib_allocator *a, ailib__buf *b, const char *s) { return ailib__resp_arg(a, b, s, strlen(s)); }
+
+static int ailib__resp_argd(const ailib_allocator *a, ailib__buf *b, double d) {
+    char t[40];
+    size_t n = ailib__fmt_double(t, d);
+    return ailib__resp_arg(a, b, t, n);
+}
+
+static int ailib__resp_head(const ailib_allocator *a, ailib__buf *b, int n) {
+    char h[24];
+    int hl = snprintf(h, sizeof h, "*%d\r\n", n);
+    return ailib__buf_add(a, b, h, (size_t)hl);
+}
+
+/* An op as a command: EVALSHA for the shared decisions, plain GET/SET/DEL for values. */
+static int ailib__rds_encode(ailib_store *s, ailib__rds *R, ailib__sop *op, ailib__buf *b) {
+    const ailib_allocator *a = &s->alloc;
+    int i, sc = -1, nargs = 0, ok;
+    switch (op->kind) {
+    case AILIB__SOP_GET: return ailib__resp_head(a, b, 2) && ailib__resp_argz(a, b, "GET") && ailib__resp_argz(a, b, ailib__sop_keyat(op, 0));
+    case AILIB__SOP_DEL: return ailib__resp_head(a, b, 2) && ailib__resp_argz(a, b, "DEL") && ailib__resp_argz(a, b, ailib__sop_keyat(op, 0));
+    case AILIB__SOP_SET:
+        ok = ailib__resp_head(a, b, op->arg[0] > 0 ? 5 : 3) && ailib__resp_argz(a, b, "SET") && ailib__resp_argz(a, b, ailib__sop_keyat(op, 0)) &&
+             ailib__resp_arg(a, b, op->val.p ? op->val.p : "", op->val.len);
+        return ok && (op->arg[0] <= 0 || (ailib__resp_argz(a, b, "PX") && ailib__resp_argd(a, b, ceil(op->arg[0]))));
+    case AILIB__SOP_TAKE: sc = 0; nargs = 1 + 3 * op->nkeys; break;
+    case AILIB__SOP_ADD: sc = 1; nargs = 2; break;
+    case AILIB__SOP_RESERVE: sc = 2; nargs = 2 + op->nkeys; break;
+    default: sc = 3; nargs = 3; break;
+    }
+    ok = ailib__resp_head(a, b, 3 + op->nkeys + nargs) && ailib__resp_argz(a, b, "EVALSHA") && ailib__resp_argz(a, b, R->sha[sc]);
+    if (ok) { char k[16]; snprintf(k, sizeof k, "%d", op->nkeys); ok = ailib__resp_argz(a, b, k); }
+    for (i = 0; ok && i < op->nkeys; i++) ok = ailib__resp_argz(a, b, ailib__sop_keyat(op, i));
+    for (i = 0; ok && i < nargs && i < AILIB__SOP_ARGS; i++) ok = ailib__resp_argd(a, b, op->arg[i]);
+    return ok;
+}
+
+/* --- the connection (the thread only) ------------------------------------------------------------ */
+
+static void ailib__rds_close(ailib__rds *R) {
+    if (R->h) curl_easy_cleanup(R->h);
+    R->h = NULL;
+    R->in.len = R->in_pos = 0;
+    R->out.len = R->out_pos = 0;
+}
+
+/* Waits until fd is ready for ev or the deadline (µs of ailib__rds_us) passes: 1 ready (or
+   interrupted: try again), 0 the deadline passed, -1 an error. */
+static int ailib__rds_ready(ailib__rds *R, short ev, int64_t until) {
+    struct pollfd pf;
+    int64_t left = until - ailib__rds_us();
+    int r;
+    if (left <= 0) return 0;
+    pf.fd = R->fd; pf.events = ev; pf.revents = 0;
+    r = poll(&pf, 1, (int)((left + 999) / 1000));
+    return r < 0 ? (errno == EINTR ? 1 : -1) : r > 0 ? 1 : (ailib__rds_us() >= until ? 0 : 1);
+}
+
+/* Sends what R->out holds past out_pos: 1 all sent, 0 the connection failed, -1 the deadline
+   passed first (the rest stays for the next sender). */
+static int ailib__rds_flush(ailib__rds *R, int64_t until) {
+    while (R->out_pos < R->out.len) {
+        size_t sent = 0;
+        CURLcode rc = curl_easy_send(R->h, R->out.p + R->out_pos, R->out.len - R->out_pos, &sent);
+        if (rc == CURLE_AGAIN) {
+            int w = ailib__rds_ready(R, POLLOUT, until);
+            if (w <= 0) return w < 0 ? 0 : -1;
+            continue;
+        }
+        if (rc != CURLE_OK) return 0;
+        R->out_pos += sent;
+    }
+    R->out.len = R->out_pos = 0;
+    return 1;
+}
+
+/* The next reply: 1 (v points into R->in until the next read), 0 the connection failed,
+   -1 the deadline passed first (what arrived stays for the next reader). */
+static int ailib__rds_read(ailib_store *s, ailib__rds *R, ailib__rv *v, int64_t until) {
+    for (;;) {
+        long u = R->in.p ? ailib__resp_parse(R->in.p + R->in_pos, R->in.p + R->in.len, v) : 0;
+        char tmp[16384];
+        size_t got = 0;
+        CURLcode rc;
+        if (u < 0) return 0;
+        if (u > 0) { R->in_pos += (size_t)u; return 1; }
+        if (R->in_pos && R->in.p) {        /* keep the unread tail at the start */
+            memmove(R->in.p, R->in.p + R->in_pos, R->in.len - R->in_pos);
+            R->in.len -= R->in_pos;
+            R->in_pos = 0;
+        }
+        rc = curl_easy_recv(R->h, tmp, sizeof tmp, &got);
+        if (rc == CURLE_AGAIN) {
+            int w = ailib__rds_ready(R, POLLIN, until);
+            if (w <= 0) return w < 0 ? 0 : -1;
+            continue;
+        }
+        if (rc != CURLE_OK || got == 0) return 0;
+        if (!ailib__buf_add(&s->alloc, &R->in, tmp, got)) return 0;
+    }
+}
+
+/* One command, its reply: for the handshake (the thread, before anyone else may use it). */
+static int ailib__rds_cmd(ailib_store *s, ailib__rds *R, const char *const *argv, int argc, ailib__rv *v) {
+    int i, ok;
+    int64_t until = ailib__rds_us() + R->io_ms * 1000;
+    R->out.len = R->out_pos = 0;
+    ok = ailib__resp_head(&s->alloc, &R->out, argc);
+    for (i = 0; ok && i < argc; i++) ok = ailib__resp_argz(&s->alloc, &R->out, argv[i]);
+    return ok && ailib__rds_flush(R, until) == 1 && ailib__rds_read(s, R, v, until) == 1 && v->top.type != '-';
+}
+
+static int ailib__rds_connect(ailib_store *s, ailib__rds *R) {
+    ailib__rv v;
+    int i;
+    curl_socket_t sock = CURL_SOCKET_BAD;
+    if (!(R->h = curl_easy_init())) return 0;
+    curl_easy_setopt(R->h, CURLOPT_URL, R->url);
+    curl_easy_setopt(R->h, CURLOPT_CONNECT_ONLY, 1L);
+    curl_easy_setopt(R->h, CURLOPT_CONNECTTIMEOUT_MS, (long)R->connect_ms);
+    curl_easy_setopt(R->h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(R->h, CURLOPT_NOPROXY, "*");         /* a store is never reached through an HTTP proxy */
+    if (R->ca[0]) curl_easy_setopt(R->h, CURLOPT_CAINFO, R->ca);
+    if (curl_easy_perform(R->h) != CURLE_OK) { ailib__rds_close(R); return 0; }
+    if (curl_easy_getinfo(R->h, CURLINFO_ACTIVESOCKET, &sock) != CURLE_OK || sock == CURL_SOCKET_BAD) { ailib__rds_close(R); return 0; }
+    R->fd = sock;
+    R->in.len = R->in_pos = 0;
+    if (R->pass[0]) {
+        const char *a3[3] = { "AUTH", R->user, R->pass }, *a2[2] = { "AUTH", R->pass };
+        if (!(R->user[0] ? ailib__rds_cmd(s, R, a3, 3, &v) : ailib__rds_cmd(s, R, a2, 2, &v))) { ailib__rds_close(R); return 0; }
+    }
+    if (R->db) {
+        char db[16];
+        const char *a[2] = { "SELECT", db };
+        snprintf(db, sizeof db, "%d", R->db);
+        if (!ailib__rds_cmd(s, R, a, 2, &v)) { ailib__rds_close(R); return 0; }
+    }
+    for (i = 0; i < AILIB__RDS_NSCRIPTS; i++) {
+        const char *a[3] = { "SCRIPT", "LOAD", ailib__rds_scripts[i] };
+        if (!ailib__rds_cmd(s, R, a, 3, &v) || v.top.type != '$' || v.top.sl != 40) { ailib__rds_close(R); return 0; }
+        memcpy(R->sha[i], v.top.s, 40);
+        R->sha[i][40] = 0;
+    }
+    return 1;
+}
+
+static double ailib__rv_num(const ailib__rv1 *e) {
+    double d = 0;
+    if (e->type == ':') return (double)e->i;
+    if (e->type == '$' && ailib__decimal(e->s, e->sl, &d)) return d;
+    return 0;
+}
+
+/* The reply of op into op. 1 answered (or refused by the server: op failed alone), 0 when
+   the scripts are gone (NOSCRIPT: the server restarted or flushed them): reconnect. */
+static int ailib__rds_fill(ailib_store *s, ailib__sop *op, const ailib__rv *v) {
+    if (v->top.type == '-') {
+        op->state = AILIB__SOP_FAILED;
+        return !(v->top.sl >= 8 && !memcmp(v->top.s, "NOSCRIPT", 8));
+    }
+    op->state = AILIB__SOP_DONE;
+    switch (op->kind) {
+    case AILIB__SOP_GET:
+        op->nil = v->top.type != '$';
+        op->val.len = 0;
+        if (!op->nil && !ailib__buf_add(&s->alloc, &op->val, v->top.s, v->top.sl)) op->state = AILIB__SOP_FAILED;
+        break;
+    case AILIB__SOP_ADD: op->r[0] = v->top.i; break;
+    case AILIB__SOP_TAKE:
+        op->r[0] = v->n > 0 ? v->el[0].i : 0;
+        op->r[1] = v->n > 1 ? v->el[1].i : 0;
+        break;
+    case AILIB__SOP_RESERVE:
+        op->r[0] = v->n > 0 ? v->el[0].i : 0;
+        op->r[1] = v->n > 1 ? v->el[1].i : -1;
+        op->d[0] = v->n > 2 ? ailib__rv_num(&v->el[2]) : 0;
+        op->d[1] = v->n > 3 ? ailib__rv_num(&v->el[3]) : 0;
+        break;
+    default: break;
+    }
+    return 1;
+}
+
+/* --- the queues (R->mu held) ----------------------------------------------------------------------- */
+
+static void ailib__rds_release(ailib_store *s, ailib__sop *op) { if (--op->refs == 0) ailib__sop_free(s, op); }
+
+static void ailib__rds_push(ailib__sop **h, ailib__sop **t, ailib__sop *op) {
+    op->next = NULL;
+    if (*t) (*t)->next = op; else *h = op;
+    *t = op;
+}
+
+/* An op that could not be sent or answered: failed for its caller; a write is kept to send
+   again once the server is back. */
+static void ailib__rds_fail_op(ailib_store *s, ailib__rds *R, ailib__sop *op) {
+    op->state = AILIB__SOP_FAILED;
+    AILIB__LOCK(&s->lock);
+    s->st.failed++;
+    AILIB__UNLOCK(&s->lock);
+    if (op->replay && R->nreplay < AILIB__RDS_MAX_REPLAY) {
+        ailib__rds_push(&R->rh, &R->rt, op);
+        R->nreplay++;
+        return;                            /* the store keeps its reference */
+    }
+    ailib__rds_release(s, op);
+}
+
+/* The connection is gone (or was never there): what waits fails, the next try is after a
+   backoff (100 ms doubling to 5 s). Called by the holder of the connection. */
+static void ailib__rds_down(ailib_store *s, ailib__rds *R) {
+    ailib__sop *op, *nx;
+    int was = R->up;
+    ailib__rds_close(R);
+    R->up = 0;
+    R->backoff = R->backoff ? R->backoff * 2 : 100;
+    if (R->backoff > 5000) R->backoff = 5000;
+    R->next_try = ailib__now_ms() + R->backoff;
+    AILIB__LOCK(&s->lock);
+    s->st.up = 0;
+    if (was || !R->ever_up) s->outage++;
+    AILIB__UNLOCK(&s->lock);
+    R->ever_up = R->ever_up || was;
+    for (op = R->wh; op; op = nx) { nx = op->next; ailib__rds_fail_op(s, R, op); }
+    for (op = R->qh; op; op = nx) { nx = op->next; ailib__rds_fail_op(s, R, op); }
+    R->wh = R->wt = R->qh = R->qt = NULL;
+    pthread_cond_broadcast(&R->done);
+    pthread_cond_signal(&R->work);
+}
+
+/* One reply arrived for the oldest op awaiting one. 0: reconnect (NOSCRIPT). */
+static int ailib__rds_answer(ailib_store *s, ailib__rds *R, const ailib__rv *v) {
+    ailib__sop *op = R->wh;
+    int ok;
+    if (!op) return 0;                     /* a reply nobody asked for: the stream is out of step */
+    R->wh = op->next;
+    if (!R->wh) R->wt = NULL;
+    ok = ailib__rds_fill(s, op, v);
+    if (op->state == AILIB__SOP_FAILED) {
+        AILIB__LOCK(&s->lock);
+        s->st.failed++;
+        AILIB__UNLOCK(&s->lock);
+    }
+    if (op->kind == AILIB__SOP_RESERVE && op->state == AILIB__SOP_DONE && op->r[0] == 1 && op->refs == 1) {
+        double ttl = op->arg[1];           /* its asker gave up waiting: the reservation goes back */
+        op->kind = AILIB__SOP_SETTLE;
+        op->arg[1] = 0;
+        op->arg[2] = ttl;
+        op->replay = 1;
+        op->state = AILIB__SOP_QUEUED;
+        ailib__rds_push(&R->qh, &R->qt, op);
+    } else ailib__rds_release(s, op);
+    pthread_cond_broadcast(&R->done);
+    return ok;
+}
+
+/* The I/O, by whoever holds the connection (R->io, taken under R->mu; called without it):
+   sends what is queued, pipelined, and reads replies, until mine is answered (mine NULL:
+   until nothing is awaited) or the deadline (µs) passes. A caller's poll pumps for at most its
+   bound; the thread pumps for what is left. 0: the connection failed. */
+static int ailib__rds_pump(ailib_store *s, ailib__rds *R, const ailib__sop *mine, int64_t until) {
+    ailib__rv v;
+    for (;;) {
+        int r, n = 0, ok = 1;
+        pthread_mutex_lock(&R->mu);
+        if (mine && (mine->state == AILIB__SOP_DONE || mine->state == AILIB__SOP_FAILED)) { pthread_mutex_unlock(&R->mu); return 1; }
+        while (R->qh && n < AILIB__RDS_BATCH && ok) {
+            ailib__sop *op = R->qh;
+            R->qh = op->next;
+            if (!R->qh) R->qt = NULL;
+            op->state = AILIB__SOP_SENT;
+            ailib__rds_push(&R->wh, &R->wt, op);
+            ok = ailib__rds_encode(s, R, op, &R->out);
+            n++;
+        }
+        pthread_mutex_unlock(&R->mu);
+        if (!ok) return 0;
+        if (R->out_pos < R->out.len && (r = ailib__rds_flush(R, until)) != 1) return r < 0;
+        if (n) R->progress = ailib__now_ms();
+        if (!R->wh) return 1;
+        if ((r = ailib__rds_read(s, R, &v, until)) != 1) return r < 0;
+        R->progress = ailib__now_ms();
+        pthread_mutex_lock(&R->mu);
+        ok = ailib__rds_answer(s, R, &v);
+        pthread_mutex_unlock(&R->mu);
+        if (!ok) return 0;
+    }
+}
+
+static void ailib__rds_timedwait(pthread_cond_t *cv, pthread_mutex_t *mu, int64_t us) {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_sec += (time_t)(us / 1000000);
+    ts.tv_nsec += (long)(us % 1000000) * 1000;
+    if (ts.tv_nsec >= 1000000000L) { ts.tv_sec++; ts.tv_nsec -= 1000000000L; }
+    pthread_cond_timedwait(cv, mu, &ts);
+}
+
+/* The kept writes go first, in their order, once the server is back. */
+static void ailib__rds_requeue(ailib__rds *R) {
+    if (!R->rh) return;
+    R->rt->next = R->qh;
+    if (!R->qh) R->qt = R->rt;
+    R->qh = R->rh;
+    R->rh = R->rt = NULL;
+    R->nreplay = 0;
+}
+
+/* The thread: connects (and again after a failure, with backoff), and does the I/O no poll is
+   doing: writes nobody waits for, replies a poll stopped waiting for, the server's silence. */
+static void *ailib__rds_main(void *arg) {
+    ailib_store *s = (ailib_store *)arg;
+    ailib__rds *R = (ailib__rds *)s->impl;
+    pthread_mutex_lock(&R->mu);
+    while (!R->stop) {
+        int ok;
+        int64_t now = ailib__now_ms();
+        if (!R->up) {
+            if (now < R->next_try) { ailib__rds_timedwait(&R->work, &R->mu, (R->next_try - now) * 1000); continue; }
+            pthread_mutex_unlock(&R->mu);
+            ok = ailib__rds_connect(s, R);
+            pthread_mutex_lock(&R->mu);
+            if (!ok) { ailib__rds_down(s, R); continue; }
+            R->up = 1;
+            R->backoff = 0;
+            R->progress = ailib__now_ms();
+            AILIB__LOCK(&s->lock);
+            s->st.up = 1;
+            if (R->ever_up) s->st.reconnects++;
+            s->st.replayed += R->nreplay;
+            AILIB__UNLOCK(&s->lock);
+            R->ever_up = 1;
+            ailib__rds_requeue(R);
+            pthread_cond_broadcast(&R->done);
+        }
+        if (R->io || (!R->qh && !R->wh && R->out_pos >= R->out.len)) {
+            if (R->wh && !R->io && now - R->progress >= R->io_ms) { ailib__rds_down(s, R); continue; }
+            if (R->wh || R->io) ailib__rds_timedwait(&R->work, &R->mu, 20000);   /* a poll holds it: look again soon */
+            else pthread_cond_wait(&R->work, &R->mu);
+            continue;
+        }
+        if (R->qh && !R->wh && R->out_pos >= R->out.len && !R->napped) {
+            /* only writes nobody waits for (spend, corrections): a poll that pumps within 2 ms
+               sends them along with its own, so a steady stream of calls wakes this thread at
+               most 500 times a second however many writes it makes */
+            R->napping = 1;
+            ailib__rds_timedwait(&R->work, &R->mu, 2000);
+            R->napping = 0;
+            R->napped = 1;
+            continue;
+        }
+        R->napped = 0;
+        R->io = 1;
+        pthread_mutex_unlock(&R->mu);
+        ok = ailib__rds_pump(s, R, NULL, ailib__rds_us() + 20000);
+        pthread_mutex_lock(&R->mu);
+        R->io = 0;
+        if (!ok || (R->wh && ailib__now_ms() - R->progress >= R->io_ms)) ailib__rds_down(s, R);   /* dead, or silent too long */
+    }
+    if (!R->up && (R->qh || R->rh)) {     /* writes left and no connection (yet): one more try */
+        int ok;
+        pthread_mutex_unlock(&R->mu);
+        ok = ailib__rds_connect(s, R);
+        pthread_mutex_lock(&R->mu);
+        if (ok) {
+            R->up = 1;
+            AILIB__LOCK(&s->lock);
+            s->st.replayed += R->nreplay;
+            AILIB__UNLOCK(&s->lock);
+            ailib__rds_requeue(R);
+        }
+    }
+    if (R->up && (R->qh || R->wh || R->out_pos < R->out.len)) {
+        /* the store is going: what is queued (a reply kept in the cache, a call's spend) is
+           sent first, for at most io_timeout_ms */
+        pthread_mutex_unlock(&R->mu);
+        ailib__rds_pump(s, R, NULL, ailib__rds_us() + R->io_ms * 1000);
+        pthread_mutex_lock(&R->mu);
+    }
+    pthread_mutex_unlock(&R->mu);
+    ailib__rds_close(R);
+    return NULL;
+}
+
+/* --- the store's table ---------------------------------------------------------------------------- */
+
+/* Queues op. Nothing is sent yet: the poll that waits for it sends it itself (no thread in
+   between on the way there and back); one that does not wait hands it to the thread. */
+static void ailib__rds_submit(ailib_store *s, ailib__sop *op) {
+    ailib__rds *R = (ailib__rds *)s->impl;
+    pthread_mutex_lock(&R->mu);
+    AILIB__LOCK(&s->lock);
+    s->st.ops++;
+    AILIB__UNLOCK(&s->lock);
+    op->refs++;
+    op->state = AILIB__SOP_QUEUED;
+    if (!R->up && (R->ever_up || R->backoff)) ailib__rds_fail_op(s, R, op);   /* down: fail now, no one waits for a dead server */
+    else ailib__rds_push(&R->qh, &R->qt, op);
+    pthread_mutex_unlock(&R->mu);
+}
+
+static int ailib__rds_wait(ailib_store *s, ailib__sop *op, int64_t max_us) {
+    ailib__rds *R = (ailib__rds *)s->impl;
+    int64_t until = ailib__rds_us() + max_us;
+    int st;
+    pthread_mutex_lock(&R->mu);
+    for (;;) {
+        int64_t left = until - ailib__rds_us();
+        if (op->state != AILIB__SOP_QUEUED && op->state != AILIB__SOP_SENT) break;
+        if (max_us <= 0 || left <= 0) {    /* the thread sends it, or reads its reply */
+            if (!R->napping) pthread_cond_signal(&R->work);
+            break;
+        }
+        if (R->up && !R->io) {
+            int ok;
+            R->io = 1;
+            pthread_mutex_unlock(&R->mu);
+            ok = ailib__rds_pump(s, R, op, until);
+            pthread_mutex_lock(&R->mu);
+            R->io = 0;
+            if (!ok) ailib__rds_down(s, R);
+            else if (R->qh || R->wh) pthread_cond_signal(&R->work);
+            continue;
+        }
+        ailib__rds_timedwait(&R->done, &R->mu, left);
+    }
+    st = op->state;
+    pthread_mutex_unlock(&R->mu);
+    return st;
+}
+
+static void ailib__rds_drop(ailib_store *s, ailib__sop *op) {
+    ailib__rds *R = (ailib__rds *)s->impl;
+    if (!op) return;
+    pthread_mutex_lock(&R->mu);
+    if (op->state == AILIB__SOP_QUEUED && !R->napping) pthread_cond_signal(&R->work);   /* a write handed over: the thread sends it */
+    ailib__rds_release(s, op);
+    pthread_mutex_unlock(&R->mu);
+}
+
+static void ailib__rds_destroy(ailib_store *s) {
+    ailib__rds *R = (ailib__rds *)s->impl;
+    ailib_allocator a = s->alloc;
+    ailib__sop *op, *nx;
+    if (R->started) {
+        pthread_mutex_lock(&R->mu);
+        R->stop = 1;
+        pthread_cond_signal(&R->work);
+        pthread_mutex_unlock(&R->mu);
+        pthread_join(R->th, NULL);
+    }
+    for (op = R->qh; op; op = nx) { nx = op->next; op->state = AILIB__SOP_FAILED; ailib__rds_release(s, op); }
+    for (op = R->wh; op; op = nx) { nx = op->next; op->state = AILIB__SOP_FAILED; ailib__rds_release(s, op); }
+    for (op = R->rh; op; op = nx) { nx = op->next; ailib__rds_release(s, op); }
+    pthread_mutex_destroy(&R->mu);
+    pthread_cond_destroy(&R->work);
+    pthread_cond_destroy(&R->done);
+    ailib__free(&a, R->out.p);
+    ailib__free(&a, R->in.p);
+    memset(R->pass, 0, sizeof R->pass);
+    ailib__free(&a, R);
+    ailib__free(&a, s);
+}
+
+static const ailib__store_vt ailib__rds_vt = { "redis", ailib__rds_submit, ailib__rds_wait, ailib__rds_drop, ailib__rds_destroy };
+
+static int ailib__rds_hex(char c) { return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1; }
+
+/* A URL part, %-decoded, into out. 0 when it does not fit or has a control byte. */
+static int ailib__rds_part(char *out, size_t cap, const char *p, size_t n) {
+    size_t i, o = 0;
+    for (i = 0; i < n; i++) {
+        int c = (unsigned char)p[i];
+        if (c == '%' && i + 2 < n && ailib__rds_hex(p[i + 1]) >= 0 && ailib__rds_hex(p[i + 2]) >= 0) {
+            c = ailib__rds_hex(p[i + 1]) * 16 + ailib__rds_hex(p[i + 2]);
+            i += 2;
+        }
+        if (c < 0x20 || c == 0x7f || o + 1 >= cap) return 0;
+        out[o++] = (char)c;
+    }
+    out[o] = 0;
+    return 1;
+}
+
+/* redis://[user[:password]@]host[:port][/db] and rediss://: the parts into R. */
+static ailib_result ailib__rds_url(ailib__rds *R, const char *url, ailib_error *err) {
+    const char *p, *at, *hs, *he, *end;
+    size_t i;
+    long port = 6379, db = 0;
+    if (!strncmp(url, "redis://", 8)) { p = url + 8; R->tls = 0; }
+    else if (!strncmp(url, "rediss://", 9)) { p = url + 9; R->tls = 1; }
+    else return ailib__fail(err, AILIB_CONFIGURATION, "the Redis URL must start with redis:// or rediss:// (desc.url or AILIB_REDIS_URL)");
+    for (i = 0; url[i]; i++) if ((unsigned char)url[i] < 0x21 || url[i] == 0x7f)
+        return ailib__fail(err, AILIB_CONFIGURATION, "the Redis URL has a space or a control character: remove it (desc.url or AILIB_REDIS_URL)");
+    end = p + strcspn(p, "/?#");
+    at = NULL;
+    for (hs = p; hs < end; hs++) if (*hs == '@') at = hs;   /* the last @ ends the credentials */
+    if (at) {
+        const char *colon = (const char *)memchr(p, ':', (size_t)(at - p));
+        if (!ailib__rds_part(R->user, sizeof R->user, p, (size_t)((colon ? colon : at) - p)) ||
+            (colon && !ailib__rds_part(R->pass, sizeof R->pass, colon + 1, (size_t)(at - colon - 1))))
+            return ailib__fail(err, AILIB_CONFIGURATION, "the Redis URL's user or password is too long or has a control byte");
+        if (!colon) { memcpy(R->pass, R->user, sizeof R->pass < sizeof R->user ? sizeof R->pass : sizeof R->user); R->user[0] = 0; }
+        p = at + 1;
+    }
+    if (*p == '[') {                       /* an IPv6 address */
+        hs = p;
+        if (!(he = (const char *)memchr(p, ']', (size_t)(end - p)))) return ailib__fail(err, AILIB_CONFIGURATION, "the Redis URL's IPv6 host has no ']'");
+        he++;
+    } else {
+        hs = p;
+        for (he = p; he < end && *he != ':'; he++) {}
+    }
+    if (he == hs || (size_t)(he - hs) >= sizeof R->host) return ailib__fail(err, AILIB_CONFIGURATION, "the Redis URL has no host (redis://host:6379)");
+    memcpy(R->host, hs, (size_t)(he - hs));
+    R->host[he - hs] = 0;
+    if (he < end && *he == ':') {
+        char *e2;
+        port = strtol(he + 1, &e2, 10);
+        if (e2 != end || port < 1 || port > 65535) return ailib__fail(err, AILIB_CONFIGURATION, "the Redis URL's port is not a number from 1 to 65535");
+    }
+    if (*end == '/' && end[1] && end[1] != '?' && end[1] != '#') {
+        char *e2;
+        db = strtol(end + 1, &e2, 10);
+        if ((*e2 && *e2 != '?' && *e2 != '#') || db < 0 || db > 100000) return ailib__fail(err, AILIB_CONFIGURATION, "the Redis URL's database (/N) is not a number");
+    }
+    R->port = (int)port;
+    R->db = (int)db;
+    snprintf(R->url, sizeof R->url, "%s://%s:%d/", R->tls ? "https" : "http", R->host, R->port);
+    return AILIB_OK;
+}
+
+AILIB_API ailib_store *ailib_store_redis_create(const ailib_redis_desc *desc, ailib_error *err) {
+    ailib_redis_desc d;
+    ailib_allocator a;
+    ailib_store *s;
+    ailib__rds *R;
+    const char *url;
+    if (desc) d = *desc; else memset(&d, 0, sizeof d);
+    a = ailib__allocator(d.allocator);
+    url = d.url && *d.url ? d.url : getenv("AILIB_REDIS_URL");
+    if (!url || !*url) url = "redis://127.0.0.1:6379";
+    s = (ailib_store *)ailib__malloc(&a, sizeof *s);
+    R = (ailib__rds *)ailib__malloc(&a, sizeof *R);
+    if (!s || !R) { ailib__free(&a, s); ailib__free(&a, R); ailib__fail(err, AILIB_OUT_OF_MEMORY, "out of memory"); return NULL; }
+    memset(s, 0, sizeof *s);
+    memset(R, 0, sizeof *R);
+    if (ailib__rds_url(R, url, err) != AILIB_OK) { memset(R->pass, 0, sizeof R->pass); ailib__free(&a, R); ailib__free(&a, s); return NULL; }
+    if (d.prefix && (strlen(d.prefix) >= sizeof s->prefix || ailib__ctl_byte(d.prefix) || strchr(d.prefix, ' '))) {
+        ailib__free(&a, R); ailib__free(&a, s);
+        ailib__fail(err, AILIB_CONFIGURATION, "ailib_redis_desc.prefix must be under %d bytes, without spaces or control bytes", (int)sizeof s->prefix);
+        return NULL;
+    }
+    if (d.ca_file && strlen(d.ca_file) < sizeof R->ca) snprintf(R->ca, sizeof R->ca, "%s", d.ca_file);
+    s->vt = &ailib__rds_vt;
+    s->alloc = a;
+    s->refs = 1;
+    s->impl = R;
+    s->fail_closed = d.on_failure == AILIB_STORE_FAIL_CLOSED;
+    s->max_wait_us = d.max_wait_ms < 0 ? -1 : (int64_t)(d.max_wait_ms ? d.max_wait_ms : 1) * 1000;
+    s->sync_ms = d.sync_ms > 0 ? d.sync_ms : 100;
+    snprintf(s->prefix, sizeof s->prefix, "%s", d.prefix && *d.prefix ? d.prefix : "ailib");
+    snprintf(s->where, sizeof s->where, "redis at %.60s:%d/%d", R->host, R->port, R->db);
+    R->connect_ms = d.connect_timeout_ms > 0 ? d.connect_timeout_ms : 1000;
+    R->io_ms = d.io_timeout_ms > 0 ? d.io_timeout_ms : 1000;
+    pthread_mutex_init(&R->mu, NULL);
+    pthread_cond_init(&R->work, NULL);
+    pthread_cond_init(&R->done, NULL);
+    if (pthread_create(&R->th, NULL, ailib__rds_main, s) != 0) {
+        ailib__rds_destroy(s);
+        ailib__fail(err, AILIB_OUT_OF_MEMORY, "ailib_store_redis_create: no thread could be started");
+        return NULL;
+    }
+    R->started = 1;
+    return s;
+}
+#endif /* AILIB_ENABLE_REDIS */
 
 #if AILIB_ENABLE_COST
 /* >>cost: the cost of every response, estimates, ledgers and budgets ========================== */
@@ -23264,6 +24782,8 @@ struct ailib_ledger {
     ailib__budget budgets[AILIB__MAX_BUDGETS];
     size_t nbudgets;
     long has_budgets;               /* set once a budget is added (budgets never go): read without the lock */
+    ailib__sref st;                 /* the store the budgets are shared in (ailib_ledger_set_store), or none */
+    char sname[64];                 /* their name there */
 };
 
 static int64_t ailib__ledger_now(const ailib_ledger *l) { return l->clock ? l->clock(l->clock_user) : (int64_t)time(NULL); }
@@ -23365,6 +24885,7 @@ static void ailib__ledger_unref(ailib_ledger *l) {
     AILIB__UNLOCK(&l->lock);
     if (left) return;
     a = l->alloc;
+    ailib__store_unref(l->st.s);
     for (i = 0; i < l->nbudgets; i++) ailib__free(&a, l->budgets[i].slots);
     ailib__free(&a, l->rows);
     ailib__free(&a, l);
@@ -23600,6 +25121,8 @@ static void ailib__fire_warnings(const ailib__warn *w, size_t n) {
     for (i = 0; i < n; i++) w[i].fn(w[i].user, &w[i].st);
 }
 
+static ailib__sop *ailib__ledger_sop(ailib_ledger *l, int kind, uint64_t key, double est, double spend);
+
 AILIB_API ailib_result ailib_ledger_record(ailib_ledger *l, const char *provider, const char *model, const ailib_usage *u,
                                            const ailib_cost *cost, ailib_error *err) {
     ailib_cost c;
@@ -23608,6 +25131,8 @@ AILIB_API ailib_result ailib_ledger_record(ailib_ledger *l, const char *provider
     if (!l || !provider || !model || !u) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_ledger_record: ledger, provider, model and usage are required");
     if (!cost) { ailib_cost_of(provider, model, u, AILIB_PRICE_STANDARD, &c); cost = &c; }
     n = ailib__ledger_commit(l, provider, model, 0, u, cost, 0, 1, 0, 0, w, AILIB__MAX_WARN);
+    if (l->st.s && AILIB__FLAG_GET(&l->has_budgets) && cost->known && cost->total > 0)   /* the shared budgets count it too */
+        ailib__store_put(l->st.s, ailib__ledger_sop(l, AILIB__SOP_SETTLE, 0, 0, cost->total));
     ailib__fire_warnings(w, n);
     return AILIB_OK;
 }
@@ -23655,7 +25180,54 @@ typedef struct ailib__cost_call {
     ailib_ledger *ledgers[AILIB__MAX_LEDGERS];
     size_t nres[AILIB__MAX_LEDGERS];
     int nl;
+    /* shared budgets (a ledger with a store), by the ledger's place in the client's list */
+    ailib_ledger *sled[AILIB__MAX_LEDGERS];   /* the ledger of a reservation asked for or held */
+    ailib__sop *sop[AILIB__MAX_LEDGERS];      /* the reservation's answer under way */
+    int sheld[AILIB__MAX_LEDGERS];            /* reserved there */
+    int spending;                   /* prepare returned PENDING for it: asked again, it only looks */
 } ailib__cost_call;
+
+/* An operation on the budgets of l in its store: a RESERVE of est, or a SETTLE giving back est
+   and adding spend. Keys "<prefix>:budget:<name>:<budget>:<window>[:key:<hash>]". */
+static ailib__sop *ailib__ledger_sop(ailib_ledger *l, int kind, uint64_t key, double est, double spend) {
+    ailib_store *s = l->st.s;
+    ailib__sop *op = ailib__sop_new(s, kind);
+    int64_t now = ailib__ledger_now(l), ttl = 0;
+    size_t i;
+    int ok = op != NULL;
+    AILIB__LOCK(&l->lock);
+    for (i = 0; ok && i < l->nbudgets; i++) {
+        ailib__budget *b = &l->budgets[i];
+        int64_t start, end, per = ailib__period(b->window, now, &start, &end);
+        char kid[24];
+        kid[0] = 0;
+        if (b->per_key) ailib__key_id(kid, sizeof kid, key);
+        ok = ailib__sop_key(s, op, "budget:%s:%s:%lld%s%s", l->sname, b->name, (long long)per, kid[0] ? ":" : "", kid);
+        if (end > 0 && (end - now + 86400) * 1000 > ttl) ttl = (end - now + 86400) * 1000;   /* a window's keys go a day after it */
+        if (kind == AILIB__SOP_RESERVE && 2 + i < AILIB__SOP_ARGS) op->arg[2 + i] = b->limit;
+    }
+    AILIB__UNLOCK(&l->lock);
+    if (!ok) { if (op) s->vt->drop(s, op); return NULL; }
+    op->arg[0] = est;
+    if (kind == AILIB__SOP_RESERVE) op->arg[1] = (double)ttl;
+    else { op->arg[1] = spend; op->arg[2] = (double)ttl; op->replay = 1; }
+    return op;
+}
+
+AILIB_API ailib_result ailib_ledger_set_store(ailib_ledger *l, ailib_store *s, const char *name, ailib_error *err) {
+    if (!l) return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_ledger_set_store: ledger is NULL");
+    if (s && (!name || !*name || strlen(name) >= sizeof l->sname || ailib__ctl_byte(name)))
+        return ailib__fail(err, AILIB_INVALID_ARGUMENT, "ailib_ledger_set_store: name the shared budgets (1 to %d bytes, no control "
+                           "bytes): ledgers of the same name share them", (int)sizeof l->sname - 1);
+    if (s) ailib__store_ref(s);
+    AILIB__LOCK(&l->lock);
+    ailib__store_unref(l->st.s);
+    l->st.s = s;
+    l->st.warned = 0;
+    if (s) snprintf(l->sname, sizeof l->sname, "%s", name);
+    AILIB__UNLOCK(&l->lock);
+    return AILIB_OK;
+}
 
 static void ailib__cost_done(void *state, ailib_call *call);
 
@@ -23796,11 +25368,85 @@ static int ailib__cost_ledgers(const ailib__cost_client *cc, ailib_ledger **out)
     return n;
 }
 
+/* The shared reservations of a call go back (spend 0: a call that ends adds its spend in
+   ailib__cost_done instead). An answer still under way is left to the store, which gives a
+   reservation back by itself when its asker has gone (>>redis). */
+static void ailib__cost_unshare(ailib__cost_call *k, int settle, double spend) {
+    int i;
+    for (i = 0; i < AILIB__MAX_LEDGERS; i++) {
+        ailib_ledger *l = k->sled[i];
+        if (!l || !l->st.s) continue;
+        if (k->sop[i]) { l->st.s->vt->drop(l->st.s, k->sop[i]); k->sop[i] = NULL; }
+        if (k->sheld[i] || settle) ailib__store_put(l->st.s, ailib__ledger_sop(l, AILIB__SOP_SETTLE, k->key, k->sheld[i] ? k->est : 0, spend));
+        k->sheld[i] = 0;
+        k->sled[i] = NULL;
+    }
+}
+
 static void ailib__cost_unhold(ailib__cost_call *k) {
     int i;
+    ailib__cost_unshare(k, 0, 0);
+    k->spending = 0;
     if (!k->held) return;
     for (i = 0; i < k->nl; i++) ailib__ledger_unreserve(k->ledgers[i], k->key, k->est, k->nres[i]);
     k->held = 0;
+}
+
+/* The shared budgets of the call's ledgers (those with a store): its worst case reserved in
+   each, all of them or the call is refused, after its local reservations. AILIB_PENDING while
+   an answer is late (the local reservations stay held; prepare is asked again). */
+static ailib_result ailib__cost_shared(ailib_call *call, ailib__cost_call *k, ailib_ledger **ls, int nl) {
+    int i;
+    for (i = 0; i < nl; i++) {
+        ailib_ledger *l = ls[i];
+        ailib_store *s = l->st.s;
+        ailib__sop *op;
+        int st;
+        if (!s || !AILIB__FLAG_GET(&l->has_budgets) || k->sheld[i]) continue;
+        if (!(op = k->sop[i])) {
+            if (!(op = ailib__ledger_sop(l, AILIB__SOP_RESERVE, k->key, k->est, 0))) {
+                ailib__cost_unhold(k);
+                return ailib__fail(&call->err, AILIB_OUT_OF_MEMORY, "out of memory");
+            }
+            s->vt->submit(s, op);
+            k->sop[i] = op;
+            k->sled[i] = l;
+        }
+        st = ailib__store_run(call->client, &l->st, op, 1);
+        if (st != AILIB__SOP_DONE && st != AILIB__SOP_FAILED) {
+            k->spending = 1;
+            call->wake_at = ailib__now_ms() + 1;
+            return AILIB_PENDING;
+        }
+        k->sop[i] = NULL;
+        if (st == AILIB__SOP_FAILED) {
+            s->vt->drop(s, op);
+            if (ailib__store_failed(call->client, &l->st, "the shared budgets", &call->err)) {
+                ailib__cost_unhold(k);
+                return AILIB_STORE;
+            }
+            continue;                       /* fail-open: this process's budgets decided; the spend is still sent */
+        }
+        if (!op->r[0]) {
+            char lim[24], sp[24], fl[24], es[24];
+            size_t b = op->r[1] >= 0 && (size_t)op->r[1] < l->nbudgets ? (size_t)op->r[1] : 0;
+            ailib__usd(lim, sizeof lim, l->budgets[b].limit);
+            ailib__usd(sp, sizeof sp, op->d[0]);
+            ailib__usd(fl, sizeof fl, op->d[1]);
+            ailib__usd(es, sizeof es, k->est);
+            s->vt->drop(s, op);
+            k->sled[i] = NULL;
+            ailib__cost_unhold(k);
+            call->err.retryable = 0;
+            return ailib__fail(&call->err, AILIB_QUOTA_EXCEEDED, "budget '%.40s' (USD %s) shared as '%.60s' in %s would be exceeded: "
+                               "all processes spent %s, in flight %s, this call may cost up to %s: raise the limit or lower max_tokens",
+                               l->budgets[b].name, lim, l->sname, s->where, sp, fl, es);
+        }
+        s->vt->drop(s, op);
+        k->sheld[i] = 1;
+    }
+    k->spending = 0;
+    return AILIB_OK;
 }
 
 /* Before anything is sent: when a ledger of the client has budgets, the call's worst case is
@@ -23815,6 +25461,7 @@ static ailib_result ailib__cost_prepare(void *state, ailib_call *call) {
     for (i = 0; i < nl; i++) if (AILIB__FLAG_GET(&ls[i]->has_budgets)) any = 1;
     ailib__cost_of_client(call->client, &slot);
     k = slot >= 0 ? (ailib__cost_call *)call->fdata[slot] : NULL;
+    if (k && k->spending) return ailib__cost_shared(call, k, ls, nl);   /* asked again: the store's answer */
     if (k) ailib__cost_unhold(k);
     if (!any) return AILIB_OK;
     if (!k) {
@@ -23839,7 +25486,7 @@ static ailib_result ailib__cost_prepare(void *state, ailib_call *call) {
         call->err.retryable = 0;
         return ailib__fail(&call->err, AILIB_QUOTA_EXCEEDED, "%s", msg);
     }
-    return AILIB_OK;
+    return ailib__cost_shared(call, k, ls, nl);
 }
 
 /* The call is done: its cost goes on its response, into its ledgers and budgets (giving back
@@ -23880,6 +25527,7 @@ static void ailib__cost_done(void *state, ailib_call *call) {
                                       w + fired, AILIB__MAX_WARN - fired);
     }
     if (k) k->held = 0;
+    if (k) ailib__cost_unshare(k, 1, cp->known ? cp->total : 0);   /* the spend to the shared budgets, kept while the store is down */
     if (cp->known) ailib__mx_note(call, "ailib.cost.usd", "ailib.client.cost", "USD", cp->total);
     call->client->in_cb++;
     ailib__fire_warnings(w, fired);
@@ -23909,7 +25557,7 @@ static void ailib__cost_destroy(void *state) {
 
 static const ailib__feature_vt ailib__cost_vt = {
     "cost", ailib__cost_prepare, NULL, NULL, NULL, NULL, ailib__cost_done, ailib__cost_release, ailib__cost_destroy,
-    NULL, NULL, NULL
+    NULL, NULL, NULL, NULL
 };
 
 /* The cost feature of a new client: its own ledger, and the environment's prices read once

@@ -28,5 +28,22 @@ int main(void) {
     req.message_count = 1;
     ok = ok && ep.provider && ailib_wire_request_build(&ep, &req, 1, &wr, NULL) == AILIB_OK;
     if (ok) ailib_wire_request_deinit(&wr);
+    {   /* the store (core), and the Redis store when it is compiled */
+        ailib_store *st = ailib_store_memory_create(NULL, NULL);
+        ok = ok && st != NULL;
+        ailib_store_destroy(st);
+#if AILIB_ENABLE_REDIS
+        {
+            ailib_redis_desc rd;
+            memset(&rd, 0, sizeof rd);
+            rd.url = "redis://127.0.0.1:1/0";
+            st = ailib_store_redis_create(&rd, NULL);
+            ok = ok && st != NULL;
+            ailib_store_destroy(st);
+            rd.url = "http://x";
+            ok = ok && ailib_store_redis_create(&rd, NULL) == NULL;
+        }
+#endif
+    }
     return ok && ailib_provider_count() >= 35 ? 0 : 1;
 }

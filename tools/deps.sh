@@ -81,3 +81,13 @@ if [ -n "$need" ]; then
     echo "make test needs:$need (apt-get install them as root)" >&2; exit 1
   fi
 fi
+# redis-server for the Redis store's tests (AILIB_ENABLE_REDIS): optional, those tests skip
+# with their reason when it cannot be had.
+if ! command -v redis-server >/dev/null 2>&1 && [ ! -x /usr/bin/redis-server ]; then
+  if [ "$(id -u)" = 0 ]; then apt_install redis-server || echo "== redis-server could not be installed: the Redis tests will skip"
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null 2>&1 || \
+      echo "== redis-server could not be installed: the Redis tests will skip"
+  else echo "== redis-server is not installed (apt-get install redis-server): the Redis tests will skip"
+  fi
+fi

@@ -68,6 +68,7 @@ fi
 route_syms='rout'
 cost_syms='ailib_+(cost|price|ledger|budget|estimate|count_tokens|bslot|key_hash|usd|est_)'
 icpt_syms='intercept|cassette|ailib_cache|ailib__cache|icpt|ailib__tap|ailib__log_|logger'
+redis_syms='redis|ailib__rds|ailib__resp_'
 combos=0
 for r in 0 1; do for k in 0 1; do for i in 0 1; do
   D="-DAILIB_ENABLE_ROUTING=$r -DAILIB_ENABLE_COST=$k -DAILIB_ENABLE_INTERCEPTORS=$i"
@@ -94,9 +95,24 @@ for r in 0 1; do for k in 0 1; do for i in 0 1; do
     if [ $r = 0 ] && nm $obj | grep -i "$route_syms"; then echo "matrix: routing symbols in $obj ($D)"; exit 1; fi
     if [ $k = 0 ] && nm $obj | grep -Ei "$cost_syms"; then echo "matrix: cost symbols in $obj ($D)"; exit 1; fi
     if [ $i = 0 ] && nm $obj | grep -iE "$icpt_syms"; then echo "matrix: interceptor symbols in $obj ($D)"; exit 1; fi
+    if nm $obj | grep -iE "$redis_syms"; then echo "matrix: Redis store symbols in $obj ($D, AILIB_ENABLE_REDIS off)"; exit 1; fi
   done
   combos=$((combos + 1))
 done; done; done
+# AILIB_ENABLE_REDIS on: with every other feature off and with all on (its sections alone and
+# next to the others), C99 (gcc, clang) and C++11, the store used from a second unit.
+for rest in "" "-DAILIB_ENABLE_ROUTING=1 -DAILIB_ENABLE_COST=1 -DAILIB_ENABLE_INTERCEPTORS=1"; do
+  D="-DAILIB_ENABLE_REDIS=1 $rest"
+  if [ -n "$rest" ]; then o=$B/combo-redis-all; else o=$B/combo-redis; fi
+  gcc -std=c99 $W $D -I. -c $B/impl.c -o $o-gcc.o
+  clang -std=c99 $W $D -I. -c $B/impl.c -o $o-clang.o
+  g++ -std=c++11 $W $D -I. -c $B/impl.cpp -o $o-cxx.o
+  nm $o-gcc.o | grep -q ' T ailib_store_redis_create$'
+  gcc -std=c99 $W $D -I. -c tests/matrix_use.c -o $o-use.o
+  gcc $o-use.o $o-gcc.o -o $o-use -lcurl -lm -lpthread
+  ./$o-use
+  combos=$((combos + 1))
+done
 # The whole test suite with every feature off, in C99 (make unit runs it with all on), and the
 # tests of routing, the gate and batch in C++11 with routing on and off (their own registry, so
 # the build stays small).
