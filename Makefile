@@ -132,6 +132,7 @@ matrix:
 	@sh tools/consumers.sh
 	@AILIB_DEMO_OFFLINE=1 $(MAKE) --no-print-directory demo >$(B)/demo.out 2>&1 || { cat $(B)/demo.out; exit 1; }
 	@grep -q '"text"' $(B)/demo.out && echo "== make demo (offline, against ailib-mock): ok"
+	@sh tests/demo_check.sh
 
 # The last line printed is the plain run's own "N passed, N failed" summary.
 test: deps
