@@ -12,6 +12,10 @@ if [ "$(id -u)" != 0 ] || ! command -v runuser >/dev/null 2>&1 || ! id nobody >/
     echo "== make demo as another user: skipped (needs root, runuser and the user nobody)"
     exit 0
 fi
+if ! git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+    echo "== make demo as another user: skipped (not a git checkout: the tracked files make the fresh copy)"
+    exit 0
+fi
 tmp=$(mktemp -d /tmp/ailib-demo.XXXXXX) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 # the repository as a user would get it: the tracked files only, no build tree
