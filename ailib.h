@@ -14506,6 +14506,18 @@ static int64_t ailib__now_ms(void) {
 #endif
 }
 
+/* The same clock in nanoseconds where the platform gives them, else its milliseconds scaled:
+   ailib__now_ns() / 1000000 == ailib__now_ms() read at the same moment. */
+static int64_t ailib__now_ns(void) {
+#if defined(CLOCK_MONOTONIC) && !defined(AILIB_NOW_MS) && !defined(_WIN32) && !defined(__APPLE__)
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+#else
+    return ailib__now_ms() * 1000000;
+#endif
+}
+
 /* Wall-clock nanoseconds since the epoch (span times, log stamps): POSIX's realtime clock;
    elsewhere (Windows without <windows.h>, which this header does not include) whole seconds
    from time(). */
@@ -14674,6 +14686,7 @@ struct ailib_call {
     char location[256];             /* a redirect's target, for the error message */
     char error_type[64];            /* an error type named in a header (x-amzn-ErrorType) */
     int64_t deadline, attempt_start, last_byte, retry_at;
+    int64_t last_byte_ns;           /* last_byte in ns: when the last read of this call arrived */
     int64_t first_byte_ms, idle_ms;  /* this call's timers (0: none), from the client's settings */
     int got_byte;                   /* a header or body byte of this attempt arrived */
     ailib__buf body;                /* whole body (non-stream) or error body */
@@ -15492,7 +15505,8 @@ static int ailib__hdr_is(const char *name, size_t n, const char *lit) {
    lines alone do not: a server that drips them is not answering. */
 static void ailib__alive(ailib_call *call) {
     call->got_byte = 1;
-    call->last_byte = ailib__now_ms();
+    call->last_byte_ns = ailib__now_ns();
+    call->last_byte = call->last_byte_ns / 1000000;
 }
 
 static void ailib__cb_status(void *ctx, int status) {
@@ -21750,15 +21764,7 @@ static int64_t ailib__mx_unix_ns(void) { return ailib__wall_ns(); }
 
 /* Monotonic nanoseconds, the same clock as ailib__now_ms() where there is one, so the engine's
    millisecond stamps convert. */
-static int64_t ailib__mx_mono_ns(void) {
-#if defined(CLOCK_MONOTONIC) && !defined(AILIB_NOW_MS) && !defined(_WIN32) && !defined(__APPLE__)
-    struct timespec ts;                /* the clock ailib__now_ms() reads, in nanoseconds */
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-#else
-    return ailib__now_ms() * 1000000;
-#endif
-}
+static int64_t ailib__mx_mono_ns(void) { return ailib__now_ns(); }
 
 /* A spin lock for state shared by clients on several threads (metrics totals, ledgers): the
    sections it guards are short and never call out. Without atomics (other compilers) objects
@@ -22802,7 +22808,6 @@ typedef struct ailib__mx_call {
     uint8_t trace[16], span[8];
     int reported;
     int64_t start_unix_ns, start_mono_ns, last_chunk_ns, ttfc_ns;
-    int64_t last_chunk_ms;          /* the engine's last-byte stamp (ms) when the last chunk came */
     ailib__mx_hist chunks;          /* time per output chunk, merged into the totals when done */
     int nnotes;
     struct { const char *span_key, *counter, *unit; double v; } notes[AILIB__MX_NOTES];
@@ -23174,10 +23179,9 @@ static int ailib__mx_event(void *state, ailib_call *call, ailib_event *ev) {
                                ev->type != AILIB_EVENT_TOOL_CALL_BEGIN && ev->type != AILIB_EVENT_TOOL_CALL_DELTA)) return 0;
     i = ailib__mx_slot(call->client);
     if (i < 0 || !(k = (ailib__mx_call *)call->fdata[i])) return 0;
-    /* a chunk that came in the same millisecond of the engine's clock as the last one (the same
-       network read, as a rule) follows it by 0: the clock is read once per read, not per event */
-    now = k->last_chunk_ns && call->last_byte == k->last_chunk_ms ? k->last_chunk_ns : ailib__mx_mono_ns();
-    k->last_chunk_ms = call->last_byte;
+    /* a chunk's time is that of the network read that brought it (the engine stamps each read):
+       chunks of one read follow each other by 0, and no clock is read per event */
+    now = call->last_byte_ns ? call->last_byte_ns : ailib__mx_mono_ns();   /* the read that brought it */
     if (!k->last_chunk_ns) { k->ttfc_ns = now - k->start_mono_ns; if (k->ttfc_ns < 1) k->ttfc_ns = 1; v = (double)k->ttfc_ns / 1e9; }
     else { v = (double)(now - k->last_chunk_ns) / 1e9; ailib__mx_hist_add(&k->chunks, ailib__mx_sec_bounds, AILIB__MX_NB, v); }
     if (mc->m->d.on_metric && !AILIB__FLAG_GET(&mc->m->detached)) {
