@@ -135,8 +135,13 @@ matrix:
 	@sh tests/demo_check.sh
 
 # The last line printed is the plain run's own "N passed, N failed" summary.
+# The two longest stages, the compile matrix (compilers) and the suite under valgrind (one
+# process), run side by side once what both use is built; the timing-sensitive stages (the
+# command's shell tests, ASan, TSan, the examples, the plain suite) run alone after them.
 test: deps
-	@$(MAKE) --no-print-directory matrix mock-smoke cli asan valgrind tsan examples
+	@$(MAKE) --no-print-directory $(B)/tests $(B)/ailib-mock $(B)/ailib $(B)/locale/de_DE.UTF-8
+	@$(MAKE) --no-print-directory -j2 --output-sync=target matrix valgrind
+	@$(MAKE) --no-print-directory mock-smoke cli asan tsan examples
 	@$(MAKE) --no-print-directory unit
 
 demo:
