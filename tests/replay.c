@@ -291,3 +291,9 @@ ailib_request replay_one_message(ailib_message *msg, const char *text) {
     req.message_count = 1;
     return req;
 }
+
+const mock_server *replay_need_mock(void) {
+    const mock_server *m = mock_shared();
+    if (!m) ailib_test_fail(__FILE__, __LINE__, "ailib-mock could not be started (make build/ailib-mock)");
+    return m;
+}

@@ -3,6 +3,7 @@
 #ifndef AILIB_REPLAY_H
 #define AILIB_REPLAY_H
 #include "../ailib.h"
+#include "mockctl.h"
 
 typedef struct replay_run {
     ailib_result feed_result;     /* first non-OK feed result, else OK */
@@ -45,6 +46,8 @@ ailib_result replay_build(const char *provider, const char *api_key, const ailib
 void replay_body_free(replay_body *b);
 /* A request of one user message with text (msg is the caller's storage). */
 ailib_request replay_one_message(ailib_message *msg, const char *text);
+/* The shared ailib-mock; NULL, with the test failed and told how to build it, when it cannot start. */
+const mock_server *replay_need_mock(void);
 /* The value of a request header, or NULL. */
 const char *replay_header(const ailib_wire_request *wr, const char *name);
 #endif

@@ -419,12 +419,6 @@ TEST(cost_unknown_free_and_approximated) {
 
 /* --- clients: overrides, the environment, every response priced -------------------------------------- */
 
-static const mock_server *need_mock(void) {
-    const mock_server *m = mock_shared();
-    if (!m) ailib_test_fail(__FILE__, __LINE__, "ailib-mock could not be started (make build/ailib-mock)");
-    return m;
-}
-
 static const char *suffix_for(const char *provider) {
     if (!strcmp(provider, "gemini")) return "/v1beta";
     if (!strcmp(provider, "cohere")) return "/v2";
@@ -433,7 +427,7 @@ static const char *suffix_for(const char *provider) {
 }
 
 static ailib_client *mock_client(const char *model, const char *spec, const char *key) {
-    const mock_server *m = need_mock();
+    const mock_server *m = replay_need_mock();
     char base[4096], prov[64];
     ailib_client_desc d;
     ailib_error err;
@@ -452,13 +446,7 @@ static ailib_client *mock_client(const char *model, const char *spec, const char
 }
 
 static ailib_request one(ailib_message *msg, const char *text, int64_t max_tokens) {
-    ailib_request req;
-    memset(msg, 0, sizeof *msg);
-    memset(&req, 0, sizeof req);
-    msg->role = AILIB_ROLE_USER;
-    msg->text = text;
-    req.messages = msg;
-    req.message_count = 1;
+    ailib_request req = replay_one_message(msg, text);
     req.max_tokens = max_tokens;
     return req;
 }
@@ -554,7 +542,7 @@ TEST(cost_environment_prices) {
     ailib_usage u = usage_of(1000, 100, 0, 0, 0, 0);
     ailib_cost cost;
     char base[256];
-    const mock_server *m = need_mock();
+    const mock_server *m = replay_need_mock();
     ASSERT_TRUE(m != NULL);
     mock_url(m, NULL, "/v1", base, sizeof base);
     memset(&d, 0, sizeof d);
@@ -645,7 +633,7 @@ TEST(cost_count_tokens_endpoints) {
         char *last;
         ASSERT_TRUE(c != NULL);
         ASSERT_EQ(ailib_count_tokens(c, &req, &n, &err), AILIB_OK);
-        last = mock_http(need_mock(), "GET", "/_mock/last_request", &status);
+        last = mock_http(replay_need_mock(), "GET", "/_mock/last_request", &status);
         ASSERT_TRUE(last != NULL);
         EXPECT_TRUE(strstr(last, i == 0 ? "/v1/messages/count_tokens" : ":countTokens") != NULL);
         EXPECT_TRUE(i == 1 || strstr(last, "max_tokens") == NULL);        /* not accepted by count_tokens */
@@ -687,7 +675,7 @@ static void price_output_only(ailib_client *c) {
 }
 
 TEST(cost_budget_refuses_before_sending) {
-    const mock_server *m = need_mock();
+    const mock_server *m = replay_need_mock();
     ailib_client *c = mock_client("openai/gpt-4o-mini", "header=x-test:budget1", NULL);
     ailib_budget b;
     ailib_message msg;
@@ -736,7 +724,7 @@ static void on_warn(void *user, const ailib_budget_status *s) {
 /* Calls under way hold their worst case: with three started before any poll, the third is
    refused on reservations alone; the warning fires once, when the spend crosses half. */
 TEST(cost_budget_reservations_and_warning) {
-    const mock_server *m = need_mock();
+    const mock_server *m = replay_need_mock();
     ailib_client *c = mock_client("openai/gpt-4o-mini", "header=x-test:budget2", NULL);
     ailib_budget b;
     ailib_message msg;
@@ -779,7 +767,7 @@ static int64_t fake_clock(void *user) { (void)user; return fake_now; }
 /* A daily budget shared by two clients with different keys, per key: each key has its own
    allowance; the next UTC day starts afresh. */
 TEST(cost_budget_per_key_per_day_shared_ledger) {
-    const mock_server *m = need_mock();
+    const mock_server *m = replay_need_mock();
     ailib_client *a = mock_client("openai/gpt-4o-mini", "header=x-test:budget3", "key-a-000000000001");
     ailib_client *b2 = mock_client("openai/gpt-4o-mini", "header=x-test:budget3", "key-b-000000000002");
     ailib_ledger_desc ld;
@@ -853,7 +841,7 @@ TEST(cost_budget_unknown_price_refused) {
     ASSERT_EQ(ailib_ledger_add_budget(ailib_client_ledger(c), &b, &err), AILIB_OK);
     EXPECT_EQ(ailib_chat(c, &req, &r, &err), AILIB_QUOTA_EXCEEDED);
     EXPECT_TRUE(strstr(err.message, "the cost of") != NULL && strstr(err.message, "unknown") != NULL);
-    EXPECT_EQ(mock_count(need_mock(), "header=x-test:budget4"), 1);
+    EXPECT_EQ(mock_count(replay_need_mock(), "header=x-test:budget4"), 1);
     {
         ailib_ledger_entry t;
         ailib_ledger_total(ailib_client_ledger(c), &t);

@@ -9,12 +9,6 @@
 #include <string.h>
 #include <time.h>
 
-static const mock_server *need_mock(void) {
-    const mock_server *m = mock_shared();
-    if (!m) ailib_test_fail(__FILE__, __LINE__, "ailib-mock could not be started (make build/ailib-mock)");
-    return m;
-}
-
 static double ms_now(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -30,7 +24,7 @@ static const char *suffix_for(const char *provider) {
 }
 
 static ailib_client *client_for(const char *model, const char *spec, ailib_client_desc *tweak) {
-    const mock_server *m = need_mock();
+    const mock_server *m = replay_need_mock();
     char base[512], prov[64];
     ailib_client_desc d;
     ailib_error err;
@@ -585,7 +579,7 @@ TEST(engine_replays_recorded_streams) {
 /* --- retries --------------------------------------------------------------------------------- */
 
 TEST(engine_retries_count_requests) {
-    const mock_server *m = need_mock();
+    const mock_server *m = replay_need_mock();
     ailib_client_desc d;
     ailib_error err;
     ailib_response *r = NULL;
@@ -689,7 +683,7 @@ TEST(engine_client_configuration_precedence) {
 }
 
 TEST(engine_env_base_url_and_ollama_host_without_scheme) {
-    const mock_server *m = need_mock();
+    const mock_server *m = replay_need_mock();
     char k[256], b[256], oh[256], url[256];
     ailib_client_desc d;
     ailib_client *c;

@@ -3,6 +3,7 @@
    plus ailib_chat_batch. Engine-level tests over tests/fake_tp (no network), and the
    headers of a real HTTP reply through ailib-mock. */
 #include "test.h"
+#include "replay.h"
 #include "fake_tp.h"
 #include "mockctl.h"
 #include "../ailib.h"
@@ -12,17 +13,6 @@
 #include <time.h>
 
 static int64_t test_clock(void *user) { return *(int64_t *)user; }
-
-static ailib_request prompt(ailib_message *msg, const char *text) {
-    ailib_request req;
-    memset(msg, 0, sizeof *msg);
-    memset(&req, 0, sizeof req);
-    msg->role = AILIB_ROLE_USER;
-    msg->text = text;
-    req.messages = msg;
-    req.message_count = 1;
-    return req;
-}
 
 static fake_reply hold_all(void *user, const char *url, const char *body, int seq) {
     fake_reply r;
@@ -70,7 +60,7 @@ TEST(gate_queues_in_start_order_beyond_max_in_flight) {
     for (i = 0; i < 6; i++) {
         ailib_request req;
         snprintf(text[i], sizeof text[i], "call %d", i);
-        req = prompt(&msg, text[i]);
+        req = replay_one_message(&msg, text[i]);
         ASSERT_EQ(ailib_chat_start(c, &req, NULL, &calls[i], NULL), AILIB_OK);
     }
     ailib_client_poll(c, 0);
@@ -113,7 +103,7 @@ TEST(gate_fail_fast_and_cancel_of_queued_calls) {
     ailib_client *c;
     ailib_call *a = NULL, *b = NULL;
     ailib_message msg;
-    ailib_request req = prompt(&msg, "call 0");
+    ailib_request req = replay_one_message(&msg, "call 0");
     ailib_error err;
     ailib_gate_info gi;
     memset(&fc, 0, sizeof fc);
@@ -163,7 +153,7 @@ TEST(gate_request_bucket_on_the_injected_clock) {
     ailib_client *c;
     ailib_call *calls[3];
     ailib_message msg;
-    ailib_request req = prompt(&msg, "hello");
+    ailib_request req = replay_one_message(&msg, "hello");
     ailib_gate_info gi;
     int64_t now = 1000000;
     int i;
@@ -200,7 +190,7 @@ TEST(gate_token_bucket_settles_with_usage) {
     ailib_client *c;
     ailib_call *a, *b;
     ailib_message msg;
-    ailib_request req = prompt(&msg, "hello");
+    ailib_request req = replay_one_message(&msg, "hello");
     int64_t now = 5000;
     memset(&fc, 0, sizeof fc);
     memset(&d, 0, sizeof d);
@@ -242,7 +232,7 @@ static int64_t paced_wait(const char *headers, ailib_tristate headers_setting) {
     ailib_client_desc d;
     ailib_client *c;
     ailib_message msg;
-    ailib_request req = prompt(&msg, "hello");
+    ailib_request req = replay_one_message(&msg, "hello");
     ailib_response *r = NULL;
     ailib_call *b;
     ailib_gate_info gi;
@@ -304,7 +294,7 @@ TEST(gate_paces_from_mock_headers) {
     ailib_client_desc d;
     ailib_client *c;
     ailib_message msg;
-    ailib_request req = prompt(&msg, "pace me");
+    ailib_request req = replay_one_message(&msg, "pace me");
     ailib_response *r = NULL;
     ailib_call *b;
     ailib_error err;
@@ -346,7 +336,7 @@ TEST(gate_retry_after_holds_every_call) {
     ailib_client_desc d;
     ailib_client *c;
     ailib_message msg;
-    ailib_request req = prompt(&msg, "hold");
+    ailib_request req = replay_one_message(&msg, "hold");
     ailib_call *b;
     ailib_error err;
     char base[256];
@@ -442,7 +432,7 @@ TEST(batch_results_in_input_order_and_errors_stay_per_item) {
     ASSERT_TRUE((c = fake_client(&fc, &tp, &d)) != NULL);
     for (i = 0; i < 20; i++) {
         snprintf(text[i], sizeof text[i], "call %d", i);
-        reqs[i] = prompt(&msgs[i], text[i]);
+        reqs[i] = replay_one_message(&msgs[i], text[i]);
     }
     memset(&bd, 0, sizeof bd);
     memset(&seen, 0, sizeof seen);
@@ -489,7 +479,7 @@ TEST(batch_concurrency_bound_and_stop) {
     memset(&d, 0, sizeof d);
     fc.lifo = 1;
     ASSERT_TRUE((c = fake_client(&fc, &tp, &d)) != NULL);
-    for (i = 0; i < 10; i++) reqs[i] = prompt(&msgs[i], "x");
+    for (i = 0; i < 10; i++) reqs[i] = replay_one_message(&msgs[i], "x");
     memset(&bd, 0, sizeof bd);
     memset(&seen, 0, sizeof seen);
     bd.concurrency = 3;
@@ -525,7 +515,7 @@ TEST(gate_retries_count_as_requests) {
     ailib_client_desc d;
     ailib_client *c;
     ailib_message msg;
-    ailib_request req = prompt(&msg, "retry");
+    ailib_request req = replay_one_message(&msg, "retry");
     ailib_call *a, *b;
     ailib_gate_info gi;
     ailib_error err;
@@ -563,7 +553,7 @@ TEST(gate_long_provider_waits_fail_with_a_hint) {
     ailib_client_desc d;
     ailib_client *c;
     ailib_message msg;
-    ailib_request req = prompt(&msg, "quota");
+    ailib_request req = replay_one_message(&msg, "quota");
     ailib_error err;
     ailib_call *b = NULL;
     int64_t now = 0;
@@ -618,7 +608,7 @@ TEST(gate_queued_call_owns_its_request) {
     d.transport = &tp;
     d.max_in_flight = 1;
     ASSERT_TRUE((c = ailib_client_create(&d, &err)) != NULL);
-    req = prompt(&first, "call 0");
+    req = replay_one_message(&first, "call 0");
     ASSERT_EQ(ailib_chat_start(c, &req, NULL, &calls[0], NULL), AILIB_OK);
     memset(msgs, 0, sizeof msgs);
     memset(ap, 0, sizeof ap);
@@ -722,7 +712,7 @@ TEST(timeouts_default_of_a_call) {
         ailib_call *call;
         ailib_call_desc cd;
         ailib_message msg;
-        ailib_request req = prompt(&msg, "call 1");
+        ailib_request req = replay_one_message(&msg, "call 1");
         int64_t total = -2, fb = -2, idle = -2;
         memset(&fc, 0, sizeof fc);
         memset(&d, 0, sizeof d);

@@ -16,14 +16,8 @@ static double ms_now(void) {
     return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-static const mock_server *need_mock(void) {
-    const mock_server *m = mock_shared();
-    if (!m) ailib_test_fail(__FILE__, __LINE__, "ailib-mock could not be started (make build/ailib-mock)");
-    return m;
-}
-
 static ailib_client *mock_client(const char *model, const char *spec, const char *suffix, ailib_client_desc *tweak) {
-    const mock_server *m = need_mock();
+    const mock_server *m = replay_need_mock();
     char base[512];
     ailib_client_desc d;
     ailib_error err;
@@ -91,7 +85,7 @@ TEST(hardening_redirect_is_not_followed_and_names_the_target) {
     EXPECT_TRUE(strstr(err.message, "elsewhere.example") != NULL);
     EXPECT_TRUE(strstr(err.message, "SECRETVALUE") == NULL);
     EXPECT_TRUE(strstr(err.message, "pw@") == NULL);
-    EXPECT_EQ(mock_count(need_mock(), "status=301,header=location:https:%2F%2Fuser:pw@elsewhere.example%2Fv1%3Fkey=SECRETVALUE%26a=1,body=moved"), 1);
+    EXPECT_EQ(mock_count(replay_need_mock(), "status=301,header=location:https:%2F%2Fuser:pw@elsewhere.example%2Fv1%3Fkey=SECRETVALUE%26a=1,body=moved"), 1);
     ailib_client_destroy(c);
 }
 
@@ -200,7 +194,7 @@ TEST(hardening_retry_hint_longer_than_the_cap_fails_at_once) {
     EXPECT_LT(ms_now() - t0, 30000);      /* liveness: not an hour */
     EXPECT_EQ(err.retry_after_ms, 3600000);
     EXPECT_TRUE(strstr(err.message, "max_retry_wait_ms") != NULL);
-    EXPECT_EQ(mock_count(need_mock(), spec), 1);
+    EXPECT_EQ(mock_count(replay_need_mock(), spec), 1);
     ailib_client_destroy(c);
     /* a cap the caller sets: a 1 s hint is waited for when allowed, refused when not */
     memset(&d, 0, sizeof d);
@@ -209,7 +203,7 @@ TEST(hardening_retry_hint_longer_than_the_cap_fails_at_once) {
     spec = "status=429,retry_after=1,times=1";
     ASSERT_TRUE((c = mock_client("openai/gpt-4o-mini", spec, "/v1", &d)) != NULL);
     EXPECT_EQ(chat_once(c, 0, NULL, &err), AILIB_RATE_LIMITED);
-    EXPECT_EQ(mock_count(need_mock(), spec), 1);
+    EXPECT_EQ(mock_count(replay_need_mock(), spec), 1);
     ailib_client_destroy(c);
 }
 
@@ -589,7 +583,7 @@ TEST(hardening_long_header_values_arrive_whole) {
     d.api_key = key;
     ASSERT_TRUE((c = mock_client("openai/gpt-4o-mini", NULL, "/v1", &d)) != NULL);
     EXPECT_EQ(chat_once(c, 0, NULL, &err), AILIB_OK);
-    body = mock_http(need_mock(), "GET", "/_mock/last_request", &status);
+    body = mock_http(replay_need_mock(), "GET", "/_mock/last_request", &status);
     ASSERT_TRUE(body != NULL);
     {
         char want[3100];
@@ -842,7 +836,7 @@ TEST(hardening_instream_error_before_output_is_retried) {
     EXPECT_EQ(n.errors, 0);              /* the first two attempts' errors were replaced by the retry */
     EXPECT_GT(n.texts, 0);
     EXPECT_STR_EQ(ailib_response_text(r, NULL), "Hello from ailib-mock. You said: retry me");
-    EXPECT_EQ(mock_count(need_mock(), spec), 3);
+    EXPECT_EQ(mock_count(replay_need_mock(), spec), 3);
     ailib_response_destroy(r);
     ailib_client_destroy(c);
     /* without retries left, the held error is delivered once, with the call's error */

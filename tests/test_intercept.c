@@ -4,6 +4,7 @@
    with the mock stopped, unmatched requests, record-if-missing, retries and errors replayed.
    The test builds turn AILIB_ENABLE_INTERCEPTORS on; a build without it skips them. */
 #include "test.h"
+#include "replay.h"
 #include "mockctl.h"
 #include "../ailib.h"
 #include <stdlib.h>
@@ -23,12 +24,6 @@
 #define SECRET_KEY "sk-test-SECRETKEY-4f9a2b7c1d"
 #define SECRET_GW "gw-SECRETGATEWAY-88c1e0d2"
 
-static const mock_server *need_mock(void) {
-    const mock_server *m = mock_shared();
-    if (!m) ailib_test_fail(__FILE__, __LINE__, "ailib-mock could not be started (make build/ailib-mock)");
-    return m;
-}
-
 static ailib_client *client_at(const mock_server *m, const char *spec, const char *model, ailib_client_desc *tweak) {
     char base[512];
     ailib_client_desc d;
@@ -45,18 +40,7 @@ static ailib_client *client_at(const mock_server *m, const char *spec, const cha
     return c;
 }
 
-static ailib_client *mclient(const char *spec) { return client_at(need_mock(), spec, "openai/gpt-4o-mini", NULL); }
-
-static ailib_request ask(ailib_message *msg, const char *text) {
-    ailib_request req;
-    memset(msg, 0, sizeof *msg);
-    memset(&req, 0, sizeof req);
-    msg->role = AILIB_ROLE_USER;
-    msg->text = text;
-    req.messages = msg;
-    req.message_count = 1;
-    return req;
-}
+static ailib_client *mclient(const char *spec) { return client_at(replay_need_mock(), spec, "openai/gpt-4o-mini", NULL); }
 
 /* --- every event of a stream as one string, to compare streams exactly --------------------- */
 
@@ -283,7 +267,7 @@ static void chain_order_unary(void) {
     spy a, b;
     ailib_client *c = mclient("times=50,retry_after_ms=11");
     ailib_message msg;
-    ailib_request req = ask(&msg, "original text");
+    ailib_request req = replay_one_message(&msg, "original text");
     ailib_response *r = NULL;
     ailib_error err;
     char *h;
@@ -321,7 +305,7 @@ static void chain_order_stream(void) {
     spy a, b;
     ailib_client *c = mclient(NULL);
     ailib_message msg;
-    ailib_request req = ask(&msg, "stream please");
+    ailib_request req = replay_one_message(&msg, "stream please");
     ailib_response *r = NULL;
     ailib_error err;
     evlog got;
@@ -355,11 +339,11 @@ static void chain_answer_without_network(void) {
     spy a, b;
     ailib_client *c = mclient(spec);
     ailib_message msg;
-    ailib_request req = ask(&msg, "anything");
+    ailib_request req = replay_one_message(&msg, "anything");
     ailib_response *r = NULL;
     ailib_error err;
     evlog got;
-    long before = mock_count(need_mock(), spec);
+    long before = mock_count(replay_need_mock(), spec);
     memset(&a, 0, sizeof a); memset(&b, 0, sizeof b); memset(&got, 0, sizeof got);
     a.name = "canned"; a.trace = trace; a.answer = 1;
     b.name = "B"; b.trace = trace;
@@ -377,7 +361,7 @@ static void chain_answer_without_network(void) {
     EXPECT_STR_EQ(ailib_response_text(r, NULL), "From memory");
     EXPECT_TRUE(strncmp(got.s, "1|0|0|From||\n1|0|0| memory||\n", 28) == 0);
     EXPECT_EQ(got.finishes, 1);
-    EXPECT_EQ(mock_count(need_mock(), spec) - before, 0);
+    EXPECT_EQ(mock_count(replay_need_mock(), spec) - before, 0);
     ailib_response_destroy(r);
     evlog_free(&got);
     ailib_client_destroy(c);
@@ -390,11 +374,11 @@ static void chain_refuse(void) {
     spy a, b;
     ailib_client *c = mclient(spec);
     ailib_message msg;
-    ailib_request req = ask(&msg, "x");
+    ailib_request req = replay_one_message(&msg, "x");
     ailib_response *r = NULL;
     ailib_error err;
     ailib_call *call = NULL;
-    long before = mock_count(need_mock(), spec);
+    long before = mock_count(replay_need_mock(), spec);
     memset(&a, 0, sizeof a); memset(&b, 0, sizeof b);
     a.name = "A"; a.trace = trace;
     b.name = "budget"; b.trace = trace; b.refuse = AILIB_QUOTA_EXCEEDED;
@@ -409,7 +393,7 @@ static void chain_refuse(void) {
     EXPECT_EQ(a.done_result, AILIB_QUOTA_EXCEEDED);
     EXPECT_EQ(ailib_chat_start(c, &req, NULL, &call, &err), AILIB_QUOTA_EXCEEDED);
     EXPECT_TRUE(call == NULL);
-    EXPECT_EQ(mock_count(need_mock(), spec) - before, 0);
+    EXPECT_EQ(mock_count(replay_need_mock(), spec) - before, 0);
     ailib_client_destroy(c);
 }
 
@@ -419,7 +403,7 @@ static void chain_on_error(void) {
     spy a;
     ailib_client *c;
     ailib_message msg;
-    ailib_request req = ask(&msg, "x");
+    ailib_request req = replay_one_message(&msg, "x");
     ailib_response *r = NULL;
     ailib_error err;
     const char *once = "status=400,times=1,retry_after_ms=14", *always = "status=400,retry_after_ms=15";
@@ -429,13 +413,13 @@ static void chain_on_error(void) {
     a.name = "A"; a.trace = trace; a.error_rounds = 1; a.error_wait = 20;
     ASSERT_TRUE((c = mclient(once)) != NULL);
     add_spy(c, &a);
-    before = mock_count(need_mock(), once);
+    before = mock_count(replay_need_mock(), once);
     EXPECT_EQ(ailib_chat(c, &req, &r, &err), AILIB_OK);
     EXPECT_STR_EQ(trace, "A.before A.request A.attempt A.error A.before A.request A.attempt A.done");
     EXPECT_EQ(a.last_fallbacks, 1);
     EXPECT_EQ(a.statuses[0], 400);
     EXPECT_EQ(a.statuses[1], 200);
-    EXPECT_EQ(mock_count(need_mock(), once) - before, 2);
+    EXPECT_EQ(mock_count(replay_need_mock(), once) - before, 2);
     ailib_response_destroy(r);
     ailib_client_destroy(c);
     /* an answer from on_error replaces the failure, unary and streamed */
@@ -458,11 +442,11 @@ static void chain_on_error(void) {
     a.name = "A"; a.trace = trace; a.error_rounds = 1000;
     ASSERT_TRUE((c = mclient(always)) != NULL);
     add_spy(c, &a);
-    before = mock_count(need_mock(), always);
+    before = mock_count(replay_need_mock(), always);
     EXPECT_EQ(ailib_chat(c, &req, &r, &err), AILIB_INVALID_REQUEST);
     EXPECT_EQ(err.http_status, 400);
     EXPECT_EQ(a.errors, 16);
-    EXPECT_EQ(mock_count(need_mock(), always) - before, 17);
+    EXPECT_EQ(mock_count(replay_need_mock(), always) - before, 17);
     ailib_client_destroy(c);
 }
 
@@ -472,7 +456,7 @@ static void chain_attempts(void) {
     spy a;
     ailib_client *c = mclient("status=503,times=2,retry_after_ms=1");
     ailib_message msg;
-    ailib_request req = ask(&msg, "x");
+    ailib_request req = replay_one_message(&msg, "x");
     ailib_response *r = NULL;
     ailib_error err;
     memset(&a, 0, sizeof a);
@@ -516,7 +500,7 @@ static void chain_rules(void) {
     ailib_client *c = mclient(NULL);
     ailib_interceptor ic;
     ailib_message msg;
-    ailib_request req = ask(&msg, "x");
+    ailib_request req = replay_one_message(&msg, "x");
     ailib_response *r = NULL;
     ailib_error err;
     ailib_call *call = NULL;
@@ -559,7 +543,7 @@ static void chain_keeps_provider_check(void) {
     spy a;
     char trace[1024] = "";
     ailib_message msg;
-    ailib_request req = ask(&msg, "x");
+    ailib_request req = replay_one_message(&msg, "x");
     ailib_response *r = NULL;
     ailib_error err;
     memset(&a, 0, sizeof a);
@@ -595,7 +579,7 @@ static void logger_lines_and_redaction(void) {
     ailib_logger_desc ld;
     ailib_client *c;
     ailib_message msg;
-    ailib_request req = ask(&msg, "Private prompt words");
+    ailib_request req = replay_one_message(&msg, "Private prompt words");
     ailib_response *r = NULL;
     ailib_error err;
     char *text, *p;
@@ -607,7 +591,7 @@ static void logger_lines_and_redaction(void) {
     memset(&d, 0, sizeof d);
     d.headers = gw;
     d.header_count = 2;
-    ASSERT_TRUE((c = client_at(need_mock(), spec, "openai/gpt-4o-mini", &d)) != NULL);
+    ASSERT_TRUE((c = client_at(replay_need_mock(), spec, "openai/gpt-4o-mini", &d)) != NULL);
     memset(&ld, 0, sizeof ld);
     ld.path = path;
     ASSERT_EQ(ailib_client_add_logger(c, &ld, &err), AILIB_OK);
@@ -654,7 +638,7 @@ static void logger_bodies_and_events(void) {
     ailib_client *c = mclient(NULL);
     ailib_logger_desc ld;
     ailib_message msg;
-    ailib_request req = ask(&msg, "Visible prompt words");
+    ailib_request req = replay_one_message(&msg, "Visible prompt words");
     ailib_response *r = NULL;
     ailib_error err;
     linebuf *b = (linebuf *)calloc(1, sizeof *b);
@@ -690,7 +674,7 @@ static void cache_hits_unary_and_stream(void) {
     ailib_cache *k = ailib_cache_create(NULL, NULL);
     ailib_client *c = mclient(spec);
     ailib_message msg;
-    ailib_request req = ask(&msg, "cache me");
+    ailib_request req = replay_one_message(&msg, "cache me");
     ailib_response *r1 = NULL, *r2 = NULL;
     ailib_error err;
     ailib_cache_stats st;
@@ -698,7 +682,7 @@ static void cache_hits_unary_and_stream(void) {
     char s1[2048], s2[2048];
     spy a;
     char trace[1024] = "";
-    long before = mock_count(need_mock(), spec);
+    long before = mock_count(replay_need_mock(), spec);
     memset(&e1, 0, sizeof e1); memset(&e2, 0, sizeof e2); memset(&a, 0, sizeof a);
     a.name = "outer"; a.trace = trace;
     ASSERT_TRUE(c != NULL && k != NULL);
@@ -713,13 +697,13 @@ static void cache_hits_unary_and_stream(void) {
     resp_sig(r1, s1, sizeof s1);
     resp_sig(r2, s2, sizeof s2);
     EXPECT_STR_EQ(s2, s1);
-    EXPECT_EQ(mock_count(need_mock(), spec) - before, 1);
+    EXPECT_EQ(mock_count(replay_need_mock(), spec) - before, 1);
     ailib_response_destroy(r1); ailib_response_destroy(r2);
     /* streamed: cached apart from the unary answer, and replayed as the very same events */
     ASSERT_EQ(ailib_chat_stream(c, &req, on_evlog, &e1, &r1, &err), AILIB_OK);
-    EXPECT_EQ(mock_count(need_mock(), spec) - before, 2);
+    EXPECT_EQ(mock_count(replay_need_mock(), spec) - before, 2);
     ASSERT_EQ(ailib_chat_stream(c, &req, on_evlog, &e2, &r2, &err), AILIB_OK);
-    EXPECT_EQ(mock_count(need_mock(), spec) - before, 2);
+    EXPECT_EQ(mock_count(replay_need_mock(), spec) - before, 2);
     EXPECT_STR_EQ(a.done_source, "cache");
     EXPECT_GT(e1.n, 5);
     EXPECT_EQ(e2.n, e1.n);
@@ -731,7 +715,7 @@ static void cache_hits_unary_and_stream(void) {
     /* a field that changes the answer is another key */
     req.temperature = ailib_set(0.5);
     ASSERT_EQ(ailib_chat(c, &req, &r1, &err), AILIB_OK);
-    EXPECT_EQ(mock_count(need_mock(), spec) - before, 3);
+    EXPECT_EQ(mock_count(replay_need_mock(), spec) - before, 3);
     ailib_response_destroy(r1);
     ailib_cache_get_stats(k, &st);
     EXPECT_EQ(st.hits, 2);
@@ -750,9 +734,9 @@ static void cache_stream_tools_and_reasoning(void) {
     size_t i, j;
     for (i = 0; i < 2; i++) for (j = 0; j < 2; j++) {
         ailib_cache *k = ailib_cache_create(NULL, NULL);
-        ailib_client *c = client_at(need_mock(), specs[i], models[j], NULL);
+        ailib_client *c = client_at(replay_need_mock(), specs[i], models[j], NULL);
         ailib_message msg;
-        ailib_request req = ask(&msg, "Weather in Paris?");
+        ailib_request req = replay_one_message(&msg, "Weather in Paris?");
         ailib_response *r1 = NULL, *r2 = NULL;
         ailib_error err;
         evlog e1, e2;
@@ -790,12 +774,12 @@ static void cache_ttl_bound_and_errors(void) {
     ailib_cache *k;
     ailib_client *c;
     ailib_message msg;
-    ailib_request req = ask(&msg, "ttl");
+    ailib_request req = replay_one_message(&msg, "ttl");
     ailib_response *r = NULL;
     ailib_error err;
     ailib_cache_stats st;
     ailib_client_desc d;
-    long before = mock_count(need_mock(), spec);
+    long before = mock_count(replay_need_mock(), spec);
     char text[32];
     int i;
     memset(&cd, 0, sizeof cd);
@@ -807,10 +791,10 @@ static void cache_ttl_bound_and_errors(void) {
     EXPECT_EQ(ailib_client_add_cache(c, k, &err), AILIB_INVALID_ARGUMENT);   /* one per client */
     ASSERT_EQ(ailib_chat(c, &req, &r, &err), AILIB_OK); ailib_response_destroy(r);
     ASSERT_EQ(ailib_chat(c, &req, &r, &err), AILIB_OK); ailib_response_destroy(r);
-    EXPECT_EQ(mock_count(need_mock(), spec) - before, 1);
+    EXPECT_EQ(mock_count(replay_need_mock(), spec) - before, 1);
     sleep_ms(600);                              /* older than the TTL: asked again */
     ASSERT_EQ(ailib_chat(c, &req, &r, &err), AILIB_OK); ailib_response_destroy(r);
-    EXPECT_EQ(mock_count(need_mock(), spec) - before, 2);
+    EXPECT_EQ(mock_count(replay_need_mock(), spec) - before, 2);
     ailib_cache_get_stats(k, &st);
     EXPECT_EQ(st.expirations, 1);
     /* the size bound: old entries go first */
@@ -829,12 +813,12 @@ static void cache_ttl_bound_and_errors(void) {
     memset(&d, 0, sizeof d);
     d.max_retries = -1;
     ailib_cache_clear(k);
-    ASSERT_TRUE((c = client_at(need_mock(), bad, "openai/gpt-4o-mini", &d)) != NULL);
+    ASSERT_TRUE((c = client_at(replay_need_mock(), bad, "openai/gpt-4o-mini", &d)) != NULL);
     ASSERT_EQ(ailib_client_add_cache(c, k, &err), AILIB_OK);
-    before = mock_count(need_mock(), bad);
+    before = mock_count(replay_need_mock(), bad);
     EXPECT_EQ(ailib_chat(c, &req, &r, &err), AILIB_SERVER);
     EXPECT_EQ(ailib_chat(c, &req, &r, &err), AILIB_SERVER);
-    EXPECT_EQ(mock_count(need_mock(), bad) - before, 2);
+    EXPECT_EQ(mock_count(replay_need_mock(), bad) - before, 2);
     ailib_cache_get_stats(k, &st);
     EXPECT_EQ(st.entries, 0);
     ailib_client_destroy(c);
@@ -849,7 +833,7 @@ typedef struct run_out { evlog ev; char sig[4096]; ailib_result rc; char msg[600
 static void app_run(ailib_client *c, run_out out[3]) {
     static const ailib_tool tool = { "get_weather", "Weather", NULL, 0, AILIB_TOOL_FUNCTION, NULL };
     ailib_message msg;
-    ailib_request req = ask(&msg, "What is a cassette?");
+    ailib_request req = replay_one_message(&msg, "What is a cassette?");
     ailib_response *r = NULL;
     ailib_error err;
     int i;
@@ -945,7 +929,7 @@ static void cassette_unmatched(void) {
     ailib_client *c;
     ailib_client_desc d;
     ailib_message msg;
-    ailib_request req = ask(&msg, "The recorded question");
+    ailib_request req = replay_one_message(&msg, "The recorded question");
     ailib_response *r = NULL;
     ailib_error err;
     ailib_cassette_stats st;
@@ -1011,7 +995,7 @@ static void cassette_record_missing(void) {
     ailib_cassette *cas;
     ailib_client *c;
     ailib_message msg;
-    ailib_request req = ask(&msg, "first");
+    ailib_request req = replay_one_message(&msg, "first");
     ailib_response *r = NULL;
     ailib_error err;
     ailib_cassette_stats st;
@@ -1086,7 +1070,7 @@ static void cassette_retries_and_failures(void) {
     ailib_client *c;
     ailib_client_desc d;
     ailib_message msg;
-    ailib_request req = ask(&msg, "retry me");
+    ailib_request req = replay_one_message(&msg, "retry me");
     ailib_response *r = NULL;
     ailib_error err;
     ailib_cassette_stats st;
@@ -1159,7 +1143,7 @@ static void cassette_pace_and_open_ends(void) {
     ailib_client *c;
     ailib_client_desc d;
     ailib_message msg;
-    ailib_request req = ask(&msg, "slowly now");
+    ailib_request req = replay_one_message(&msg, "slowly now");
     ailib_response *r = NULL;
     ailib_error err;
     evlog e1, e2;
@@ -1220,7 +1204,7 @@ static void cassette_in_memory_and_bad_text(void) {
     ailib_cassette *cas, *back;
     ailib_client *c;
     ailib_message msg;
-    ailib_request req = ask(&msg, "in memory");
+    ailib_request req = replay_one_message(&msg, "in memory");
     ailib_response *r = NULL;
     ailib_error err;
     const char *text;
@@ -1280,7 +1264,7 @@ static void cassette_under_a_cache(void) {
     ailib_cache *k;
     ailib_client *c;
     ailib_message msg;
-    ailib_request req = ask(&msg, "cache over tape");
+    ailib_request req = replay_one_message(&msg, "cache over tape");
     ailib_response *r = NULL;
     ailib_error err;
     ailib_cache_stats st;
@@ -1325,7 +1309,7 @@ static void chain_refuse_on_request(void) {
     ailib_client *c = mclient(NULL);
     ailib_interceptor ic;
     ailib_message msg;
-    ailib_request req = ask(&msg, "x");
+    ailib_request req = replay_one_message(&msg, "x");
     ailib_response *r = NULL;
     ailib_error err;
     ASSERT_TRUE(c != NULL);
@@ -1346,7 +1330,7 @@ static void cassette_binary_and_split_utf8(void) {
     ailib_cassette *cas, *back;
     ailib_client *c;
     ailib_message msg;
-    ailib_request req = ask(&msg, "h\xc3\xa9llo w\xc3\xb6rld \xe2\x82\xac \xf0\x9f\x8e\xb2");
+    ailib_request req = replay_one_message(&msg, "h\xc3\xa9llo w\xc3\xb6rld \xe2\x82\xac \xf0\x9f\x8e\xb2");
     ailib_response *r = NULL;
     ailib_error err;
     evlog live[2], again[2];

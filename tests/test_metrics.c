@@ -2,6 +2,7 @@
    attributes, values), traceparent propagation, Prometheus text, and OTLP/HTTP JSON exports
    received by a small collector of this file (a thread with a listening socket) and read back. */
 #include "test.h"
+#include "replay.h"
 #include "mockctl.h"
 #include "../ailib.h"
 #include <arpa/inet.h>
@@ -237,14 +238,8 @@ static char *rx_body(receiver *r, const char *path, rx_req *meta) {
 
 /* --- clients -------------------------------------------------------------------------------------------- */
 
-static const mock_server *need_mock(void) {
-    const mock_server *m = mock_shared();
-    if (!m) ailib_test_fail(__FILE__, __LINE__, "ailib-mock could not be started (make build/ailib-mock)");
-    return m;
-}
-
 static ailib_client *mx_client(const char *model, const char *spec, ailib_metrics *m, int retries) {
-    const mock_server *ms = need_mock();
+    const mock_server *ms = replay_need_mock();
     char base[512], prov[64];
     ailib_client_desc d;
     ailib_error err;
@@ -308,7 +303,7 @@ TEST(metrics_unary_call_names_attributes_values) {
     req.max_tokens = 64;
     req.temperature = ailib_set(0.25);
     ASSERT_EQ(ailib_chat(c, &req, &r, &err), AILIB_OK);
-    snprintf(port, sizeof port, "%d", need_mock()->port);
+    snprintf(port, sizeof port, "%d", replay_need_mock()->port);
     g = metric(&col, "gen_ai.client.operation.duration", NULL, 0);
     ASSERT_TRUE(g != NULL);
     EXPECT_STR_EQ(g->unit, "s");
@@ -490,7 +485,7 @@ TEST(metrics_traceparent_propagated) {
     EXPECT_STR_EQ(col.s[1].trace, "0af7651916cd43dd8448eb211c80319c");
     EXPECT_STR_EQ(col.s[1].parent, "b7ad6b7169203331");
     EXPECT_STR_EQ(col.s[0].parent, col.s[1].span);
-    last = mock_http(need_mock(), "GET", "/_mock/last_request", &status);
+    last = mock_http(replay_need_mock(), "GET", "/_mock/last_request", &status);
     ASSERT_TRUE(last != NULL);
     snprintf(want, sizeof want, "00-0af7651916cd43dd8448eb211c80319c-%s-01", col.s[1].span);
     EXPECT_TRUE(strstr(last, want) != NULL);
@@ -499,7 +494,7 @@ TEST(metrics_traceparent_propagated) {
     /* cleared: no header, a trace of its own */
     EXPECT_EQ(ailib_client_set_traceparent(c, NULL, NULL, &err), AILIB_OK);
     ASSERT_EQ(ailib_chat(c, &req, NULL, &err), AILIB_OK);
-    last = mock_http(need_mock(), "GET", "/_mock/last_request", &status);
+    last = mock_http(replay_need_mock(), "GET", "/_mock/last_request", &status);
     ASSERT_TRUE(last != NULL);
     EXPECT_TRUE(strstr(last, "traceparent") == NULL);
     EXPECT_TRUE(strcmp(col.s[3].trace, "0af7651916cd43dd8448eb211c80319c") != 0);
@@ -819,11 +814,11 @@ TEST(metrics_totals_follow_attributes) {
     ASSERT_TRUE(text != NULL);
     snprintf(want, sizeof want, "gen_ai_client_operation_duration_seconds_count{gen_ai_operation_name=\"chat\",gen_ai_provider_name=\"openai\","
              "gen_ai_request_model=\"gpt-4o-mini\",gen_ai_response_model=\"gpt-4o-mini\",server_address=\"127.0.0.1\",server_port=\"%d\"} 3\n",
-             need_mock()->port);
+             replay_need_mock()->port);
     EXPECT_TRUE(strstr(text, want) != NULL);
     snprintf(want, sizeof want, "gen_ai_client_operation_duration_seconds_count{gen_ai_operation_name=\"chat\",gen_ai_provider_name=\"openai\","
              "gen_ai_request_model=\"gpt-4.1-mini\",gen_ai_response_model=\"gpt-4.1-mini\",server_address=\"127.0.0.1\",server_port=\"%d\"} 1\n",
-             need_mock()->port);
+             replay_need_mock()->port);
     EXPECT_TRUE(strstr(text, want) != NULL);
     ailib_free(text);
     ailib_client_destroy(c);

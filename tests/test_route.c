@@ -4,6 +4,7 @@
    from the environment. Without the macro the tests are skips, and a route group is refused
    with a message that names the macro. */
 #include "test.h"
+#include "replay.h"
 #include "../ailib.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,23 +41,6 @@ ROUTE_TESTS(ROUTE_SKIP)
 #include "mockctl.h"
 
 static int64_t test_clock(void *user) { return *(int64_t *)user; }
-
-static const mock_server *need_mock(void) {
-    const mock_server *m = mock_shared();
-    if (!m) ailib_test_fail(__FILE__, __LINE__, "ailib-mock could not be started (make build/ailib-mock)");
-    return m;
-}
-
-static ailib_request prompt(ailib_message *msg, const char *text) {
-    ailib_request req;
-    memset(msg, 0, sizeof *msg);
-    memset(&req, 0, sizeof req);
-    msg->role = AILIB_ROLE_USER;
-    msg->text = text;
-    req.messages = msg;
-    req.message_count = 1;
-    return req;
-}
 
 /* An endpoint at ailib-mock with a fault spec; base must live as long as the router's creation. */
 static void mock_ep(ailib_route_endpoint *e, const char *model, const char *spec, char *base, size_t cap) {
@@ -116,12 +100,12 @@ static void health_path(const evlog *l, size_t ep, char *out, size_t cap) {
 /* --- fall back, against ailib-mock ------------------------------------------------------------------------ */
 
 TEST(route_failover_after_retries_lists_every_attempt) {
-    const mock_server *m = need_mock();
+    const mock_server *m = replay_need_mock();
     ailib_route_endpoint eps[2];
     ailib_router_desc rd;
     ailib_client *c;
     ailib_message msg;
-    ailib_request req = prompt(&msg, "fail over please");
+    ailib_request req = replay_one_message(&msg, "fail over please");
     ailib_response *r = NULL;
     ailib_error err;
     ailib_route_health h;
@@ -186,13 +170,13 @@ TEST(route_failover_after_retries_lists_every_attempt) {
 }
 
 TEST(route_all_endpoints_fail_error_lists_attempts) {
-    const mock_server *m = need_mock();
+    const mock_server *m = replay_need_mock();
     ailib_route_endpoint eps[2];
     ailib_router_desc rd;
     ailib_client_desc cd;
     ailib_client *c;
     ailib_message msg;
-    ailib_request req = prompt(&msg, "doomed");
+    ailib_request req = replay_one_message(&msg, "doomed");
     ailib_response *r = NULL;
     ailib_error err;
     const ailib_route_report *rep;
@@ -242,12 +226,12 @@ static int on_text(void *user, const ailib_event *ev) {
    fails on its own endpoint (no retry, no second endpoint: the caller already has text that
    another answer would contradict); the same failure before any output goes elsewhere. */
 TEST(route_no_fallback_after_output_reached_the_caller) {
-    const mock_server *m = need_mock();
+    const mock_server *m = replay_need_mock();
     ailib_route_endpoint eps[2];
     ailib_router_desc rd;
     ailib_client *c;
     ailib_message msg;
-    ailib_request req = prompt(&msg, "half an answer");
+    ailib_request req = replay_one_message(&msg, "half an answer");
     ailib_response *r = NULL;
     ailib_error err;
     const ailib_route_report *rep;
@@ -320,13 +304,13 @@ static ailib_result hl_request(void *user, ailib_hook_info *info, const ailib_wi
    number counts again from 1 after a fall back, and the built request is the new protocol's. */
 TEST(route_interceptors_see_each_endpoint_and_attempt) {
 #if AILIB_ENABLE_INTERCEPTORS
-    const mock_server *m = need_mock();
+    const mock_server *m = replay_need_mock();
     ailib_route_endpoint eps[2];
     ailib_router_desc rd;
     ailib_interceptor ic;
     ailib_client *c;
     ailib_message msg;
-    ailib_request req = prompt(&msg, "who answers");
+    ailib_request req = replay_one_message(&msg, "who answers");
     ailib_response *r = NULL;
     ailib_error err;
     hooklog l;
@@ -372,12 +356,12 @@ TEST(route_interceptors_see_each_endpoint_and_attempt) {
 }
 
 TEST(route_no_fallback_on_an_invalid_request) {
-    const mock_server *m = need_mock();
+    const mock_server *m = replay_need_mock();
     ailib_route_endpoint eps[2];
     ailib_router_desc rd;
     ailib_client *c;
     ailib_message msg;
-    ailib_request req = prompt(&msg, "bad");
+    ailib_request req = replay_one_message(&msg, "bad");
     ailib_error err;
     char b0[256], b1[256];
     const char *s1 = "header=x-test:inv1";
@@ -397,7 +381,7 @@ TEST(route_no_fallback_on_an_invalid_request) {
 /* A conversation whose tool call an Anthropic model made goes on at OpenAI when Anthropic is
    down: the request is rebuilt for the other protocol, ids and the tool result carried over. */
 TEST(route_failover_across_protocols_with_a_tool_conversation) {
-    const mock_server *m = need_mock();
+    const mock_server *m = replay_need_mock();
     static const ailib_tool tool = { "get_weather", "Weather of a city",
                                      "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},\"required\":[\"city\"]}", 0, AILIB_TOOL_FUNCTION, NULL };
     ailib_client_desc cd;
@@ -406,7 +390,7 @@ TEST(route_failover_across_protocols_with_a_tool_conversation) {
     ailib_client *ant, *c;
     ailib_message msgs[3];
     ailib_part result;
-    ailib_request req = prompt(&msgs[0], "Weather in Paris?");
+    ailib_request req = replay_one_message(&msgs[0], "Weather in Paris?");
     ailib_response *r1 = NULL, *r2 = NULL;
     ailib_error err;
     const ailib_tool_call *tc;
@@ -482,12 +466,12 @@ TEST(route_failover_across_protocols_with_a_tool_conversation) {
 /* A context-window error moves the call to an endpoint with a larger window; one with a
    smaller window is passed over. */
 TEST(route_context_window_fallback) {
-    const mock_server *m = need_mock();
+    const mock_server *m = replay_need_mock();
     ailib_route_endpoint eps[3];
     ailib_router_desc rd;
     ailib_client *c;
     ailib_message msg;
-    ailib_request req = prompt(&msg, "a very long prompt");
+    ailib_request req = replay_one_message(&msg, "a very long prompt");
     ailib_response *r = NULL;
     ailib_error err;
     const ailib_route_report *rep;
@@ -527,7 +511,7 @@ TEST(route_context_window_fallback) {
         ailib_client *c2;
         memset(big, 'x', sizeof big - 1);
         big[sizeof big - 1] = 0;
-        req = prompt(&msg, big);
+        req = replay_one_message(&msg, big);
         mock_ep(&e2[0], "openai/gpt-4o-mini", t0, c0, sizeof c0);
         e2[0].context_window = 200;
         mock_ep(&e2[1], "openai/gpt-4o-mini", t1, c1, sizeof c1);
@@ -545,13 +529,13 @@ TEST(route_context_window_fallback) {
 /* Closed -> open after failure_threshold failures -> half-open when the cooldown passes on
    the injected clock -> a failed probe opens it for twice as long -> a good probe closes it. */
 TEST(route_circuit_breaker_on_the_injected_clock) {
-    const mock_server *m = need_mock();
+    const mock_server *m = replay_need_mock();
     ailib_route_endpoint eps[2];
     ailib_router_desc rd;
     ailib_client_desc cd;
     ailib_client *c;
     ailib_message msg;
-    ailib_request req = prompt(&msg, "breaker");
+    ailib_request req = replay_one_message(&msg, "breaker");
     ailib_response *r = NULL;
     ailib_error err;
     ailib_route_health h;
@@ -645,7 +629,7 @@ static dist run_strategy(ailib_route_strategy s, const double *weights, int conc
     ailib_router_desc rd;
     ailib_client *c;
     ailib_message msg;
-    ailib_request req = prompt(&msg, "distribute");
+    ailib_request req = replay_one_message(&msg, "distribute");
     ailib_error err;
     static ailib_call *calls[1000];
     dist d = { -1, -1, -1 };
@@ -769,7 +753,7 @@ TEST(route_endpoint_limits_queue_calls) {
     ailib_client *c;
     ailib_call *calls[3];
     ailib_message msg;
-    ailib_request req = prompt(&msg, "limits");
+    ailib_request req = replay_one_message(&msg, "limits");
     ailib_route_health h;
     evlog log;
     int i, pending_events = 0;
@@ -850,7 +834,7 @@ TEST(route_429_goes_elsewhere_at_once) {
     ailib_router_desc rd;
     ailib_client *c;
     ailib_message msg;
-    ailib_request req = prompt(&msg, "busy");
+    ailib_request req = replay_one_message(&msg, "busy");
     ailib_response *r = NULL;
     ailib_error err;
     ailib_route_health h;
@@ -897,7 +881,7 @@ TEST(route_all_open_waits_or_fails_with_a_hint) {
     ailib_router_desc rd;
     ailib_client *c;
     ailib_message msg;
-    ailib_request req = prompt(&msg, "open");
+    ailib_request req = replay_one_message(&msg, "open");
     ailib_call *call;
     ailib_error err;
     ailib_response *r = NULL;
@@ -966,7 +950,7 @@ TEST(route_half_open_lets_one_probe_through) {
     ailib_router_desc rd;
     ailib_client *c;
     ailib_message msg;
-    ailib_request req = prompt(&msg, "probe");
+    ailib_request req = replay_one_message(&msg, "probe");
     ailib_call *x, *y;
     ailib_error err;
     ailib_route_health h;
@@ -1014,7 +998,7 @@ TEST(route_request_model_pins_an_endpoint) {
     ailib_router_desc rd;
     ailib_client *c;
     ailib_message msg;
-    ailib_request req = prompt(&msg, "pin");
+    ailib_request req = replay_one_message(&msg, "pin");
     ailib_response *r = NULL;
     ailib_error err;
     memset(&fc, 0, sizeof fc);
@@ -1086,7 +1070,7 @@ TEST(route_content_filter_fallback) {
     ailib_router_desc rd;
     ailib_client *c;
     ailib_message msg;
-    ailib_request req = prompt(&msg, "something touchy");
+    ailib_request req = replay_one_message(&msg, "something touchy");
     ailib_response *r = NULL;
     ailib_error err;
     const ailib_route_report *rep;
@@ -1148,7 +1132,7 @@ TEST(route_group_from_the_environment) {
     ailib_error err;
     ailib_route_health h;
     ailib_message msg;
-    ailib_request req = prompt(&msg, "group");
+    ailib_request req = replay_one_message(&msg, "group");
     ailib_response *r = NULL;
     memset(&fc, 0, sizeof fc);
     memset(&d, 0, sizeof d);
@@ -1197,12 +1181,12 @@ TEST(route_group_from_the_environment) {
 /* The router is a client: the poll API, ailib_chat_json, ailib_embed (on the first endpoint)
    and ailib_chat_batch take it as it is. */
 TEST(route_router_is_a_client) {
-    const mock_server *m = need_mock();
+    const mock_server *m = replay_need_mock();
     ailib_route_endpoint eps[2];
     ailib_router_desc rd;
     ailib_client *c;
     ailib_message msg;
-    ailib_request req = prompt(&msg, "Give me JSON");
+    ailib_request req = replay_one_message(&msg, "Give me JSON");
     ailib_response *r = NULL;
     ailib_error err;
     const ailib_json *v = NULL;
@@ -1236,7 +1220,7 @@ TEST(route_router_is_a_client) {
     EXPECT_EQ(ailib_embeddings_count(e), 2);
     ailib_embeddings_destroy(e);
     /* the poll API: the report so far, then the response's */
-    req = prompt(&msg, "poll me");
+    req = replay_one_message(&msg, "poll me");
     ASSERT_EQ(ailib_chat_start(c, &req, NULL, &call, &err), AILIB_OK);
     for (i = 0; i < 500 && !ailib_call_done(call); i++) ailib_client_poll(c, 20);
     ASSERT_TRUE((rep = ailib_call_route(call)) != NULL);
